@@ -1,0 +1,132 @@
+package faults
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/faultline-dev/faultline/labs/node"
+)
+
+// Kind names a scheduled fault event.
+type Kind string
+
+// The fault events a Schedule can hold.
+const (
+	// Partition splits the cluster into Groups that cannot reach each other;
+	// nodes not named in any group form one more group together.
+	Partition Kind = "partition"
+	// OneWay blocks messages from Nodes[0] to Nodes[1] (not the reverse).
+	OneWay Kind = "oneway"
+	// Isolate cuts every node in Nodes off from all others, both ways.
+	Isolate Kind = "isolate"
+	// Heal removes every partition, one-way block and isolation.
+	Heal Kind = "heal"
+	// Crash stops Nodes: their memory is lost, and so is any storage write
+	// not yet synced. Messages to a crashed node are dropped.
+	Crash Kind = "crash"
+	// Restart boots crashed Nodes again from their synced storage.
+	Restart Kind = "restart"
+	// Pause freezes Nodes (a long GC pause, a stopped VM): events for them wait.
+	Pause Kind = "pause"
+	// Resume lets paused Nodes run; waiting events are delivered in order.
+	Resume Kind = "resume"
+	// SetClock sets the Skew and Drift of Nodes' clocks from now on.
+	SetClock Kind = "clock"
+)
+
+// Event is one scheduled fault.
+type Event struct {
+	At     Duration    `json:"at"`
+	Kind   Kind        `json:"kind"`
+	Nodes  []node.ID   `json:"nodes,omitempty"`
+	Groups [][]node.ID `json:"groups,omitempty"`
+	Skew   Duration    `json:"skew,omitempty"`
+	Drift  float64     `json:"drift,omitempty"`
+}
+
+// String describes e in one line, as traces and reports show it.
+func (e Event) String() string {
+	var b strings.Builder
+	b.WriteString(string(e.Kind))
+	switch e.Kind {
+	case Partition:
+		for _, g := range e.Groups {
+			b.WriteString(" ")
+			b.WriteString(idList(g))
+		}
+	case OneWay:
+		if len(e.Nodes) == 2 {
+			fmt.Fprintf(&b, " %v->%v", e.Nodes[0], e.Nodes[1])
+		}
+	case SetClock:
+		fmt.Fprintf(&b, " %s skew=%v drift=%v", idList(e.Nodes), e.Skew, e.Drift)
+	case Heal:
+	default:
+		b.WriteString(" ")
+		b.WriteString(idList(e.Nodes))
+	}
+	return b.String()
+}
+
+func idList(ids []node.ID) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = id.String()
+	}
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
+// Schedule is a list of fault events. Events must be in non-decreasing At order.
+type Schedule []Event
+
+// Validate checks s for a cluster of n nodes.
+func (s Schedule) Validate(n int) error {
+	var last Duration
+	for i, e := range s {
+		f := fmt.Sprintf("schedule[%d]", i)
+		if e.At < 0 {
+			return fmt.Errorf("faults: %s.at: %v is negative", f, e.At)
+		}
+		if e.At < last {
+			return fmt.Errorf("faults: %s.at: %v comes before the previous event's %v (keep the schedule in time order)", f, e.At, last)
+		}
+		last = e.At
+		for j, id := range e.Nodes {
+			if err := checkNode(fmt.Sprintf("%s.nodes[%d]", f, j), id, n, false); err != nil {
+				return err
+			}
+		}
+		for g, grp := range e.Groups {
+			for j, id := range grp {
+				if err := checkNode(fmt.Sprintf("%s.groups[%d][%d]", f, g, j), id, n, false); err != nil {
+					return err
+				}
+			}
+		}
+		switch e.Kind {
+		case Partition:
+			if len(e.Groups) == 0 {
+				return fmt.Errorf("faults: %s.groups: a partition needs at least one group", f)
+			}
+		case OneWay:
+			if len(e.Nodes) != 2 {
+				return fmt.Errorf("faults: %s.nodes: a one-way block needs exactly [from, to]", f)
+			}
+		case Isolate, Crash, Restart, Pause, Resume:
+			if len(e.Nodes) == 0 {
+				return fmt.Errorf("faults: %s.nodes: %s needs at least one node", f, e.Kind)
+			}
+		case SetClock:
+			if len(e.Nodes) == 0 {
+				return fmt.Errorf("faults: %s.nodes: clock needs at least one node", f)
+			}
+			if e.Drift <= -1 || e.Drift > 10 {
+				return fmt.Errorf("faults: %s.drift: %v is outside (-1, 10]", f, e.Drift)
+			}
+		case Heal:
+		default:
+			return fmt.Errorf("faults: %s.kind: unknown fault %q (want partition, oneway, isolate, heal, crash, restart, pause, resume or clock)", f, e.Kind)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,71 @@
+package sim
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/labs/node"
+)
+
+// env is the node.Env of one incarnation of one node.
+type env struct {
+	s *Sim
+	n *nodeState
+}
+
+var _ node.Env = (*env)(nil)
+
+func (e *env) ID() node.ID      { return e.n.id }
+func (e *env) Peers() []node.ID { return e.n.peers }
+func (e *env) Rand() *rand.Rand { return e.n.rng }
+func (e *env) Storage() node.Storage {
+	return e.n.store
+}
+
+func (e *env) Now() time.Duration { return time.Duration(e.n.clock.read(e.s.now)) }
+
+func (e *env) Send(to node.ID, msg node.Message) { e.s.send(e.n, to, msg) }
+
+func (e *env) SetTimer(after time.Duration, value any) node.TimerID {
+	s := e.s
+	if after < 0 {
+		s.misuse(e.n.id, fmt.Sprintf("SetTimer with negative duration %v (treated as 0)", after))
+		after = 0
+	}
+	id := s.timers.alloc(e.n.id, e.n.epoch, value)
+	at := s.now + e.n.clock.trueDelay(int64(after))
+	s.push(event{at: at, kind: evTimer, to: e.n.id, id: uint64(id)})
+	if s.tracing {
+		s.rec = trace.Record{T: s.now, Kind: trace.TimerSet, Node: e.n.id, Timer: uint64(id),
+			Type: typeName(typeOf(value)), Text: after.String(), Data: payload(value)}
+		s.emit()
+	}
+	return id
+}
+
+func (e *env) CancelTimer(id node.TimerID) {
+	s := e.s
+	if !s.timers.cancel(id, e.n.id) {
+		return
+	}
+	if s.tracing {
+		s.rec = trace.Record{T: s.now, Kind: trace.TimerCancel, Node: e.n.id, Timer: uint64(id)}
+		s.emit()
+	}
+}
+
+func (e *env) Logf(format string, args ...any) {
+	s := e.s
+	if s.tracing || s.logs != nil {
+		line := fmt.Sprintf(format, args...)
+		if s.logs != nil {
+			s.logs(e.n.id, line)
+		}
+		if s.tracing {
+			s.rec = trace.Record{T: s.now, Kind: trace.Log, Node: e.n.id, Text: line}
+			s.emit()
+		}
+	}
+}

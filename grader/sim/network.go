@@ -1,0 +1,252 @@
+package sim
+
+import (
+	"fmt"
+	mrand "math/rand/v2"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/labs/node"
+)
+
+// netState is the network: each directed link's behaviour and which links
+// are cut.
+type netState struct {
+	n     int
+	links []faults.Link // (from-1)*n + (to-1)
+	cut   []bool        // (from-1)*n + (to-1)
+	rng   *mrand.Rand
+}
+
+func newNet(m *faults.Model, n int, rng *mrand.Rand) *netState {
+	ns := &netState{n: n, links: make([]faults.Link, n*n), cut: make([]bool, n*n), rng: rng}
+	for from := 1; from <= n; from++ {
+		for to := 1; to <= n; to++ {
+			ns.links[(from-1)*n+to-1] = m.LinkFor(node.ID(from), node.ID(to))
+		}
+	}
+	return ns
+}
+
+func (ns *netState) blocked(from, to node.ID) bool { return ns.cut[int(from-1)*ns.n+int(to-1)] }
+
+func (s *Sim) send(src *nodeState, to node.ID, msg node.Message) {
+	from := src.id
+	if to < 1 || int(to) > s.n {
+		s.misuse(from, fmt.Sprintf("Send to unknown node %d (the cluster has n1..n%d); message dropped", int(to), s.n))
+		return
+	}
+	if to == from {
+		s.misuse(from, "Send to itself; message dropped (call your own handler directly instead)")
+		return
+	}
+	if msg == nil {
+		s.misuse(from, "Send of a nil message; dropped")
+		return
+	}
+	ts := s.typeOf(msg)
+	m, size, err := copyMessage(ts.plan, msg)
+	if err != nil {
+		s.misuse(from, fmt.Sprintf("Send of %s: %v; dropped", ts.plan.name, err))
+		return
+	}
+	s.msgSeq++
+	id := s.msgSeq
+	ts.messages++
+	ts.bytes += int64(size)
+	s.stats.sent++
+	s.stats.bytes += int64(size)
+	li := int(from-1)*s.n + int(to-1)
+	s.links[li].messages++
+	s.links[li].bytes += int64(size)
+	if s.tracing {
+		s.rec = trace.Record{T: s.now, Kind: trace.Send, Node: from, Peer: to, Msg: id, Type: ts.plan.name, Size: size, Data: payload(m)}
+		s.emit()
+	}
+	net := s.net
+	if net.cut[li] {
+		s.drop(from, to, id, ts, "partition")
+		return
+	}
+	link := &net.links[li]
+	if link.Loss > 0 && net.rng.Float64() < link.Loss {
+		s.drop(from, to, id, ts, "loss")
+		return
+	}
+	s.push(event{at: s.now + int64(link.Latency.Sample(net.rng)), kind: evDeliver, to: to, from: from, id: id, msg: m})
+	if link.Duplicate > 0 && net.rng.Float64() < link.Duplicate {
+		dup, _, _ := copyMessage(ts.plan, msg) // the receiver may change the first copy
+		s.stats.duplicated++
+		if s.tracing {
+			s.rec = trace.Record{T: s.now, Kind: trace.Dup, Node: from, Peer: to, Msg: id, Type: ts.plan.name}
+			s.emit()
+		}
+		s.push(event{at: s.now + int64(link.Latency.Sample(net.rng)), kind: evDeliver, to: to, from: from, id: id, msg: dup})
+	}
+}
+
+func (s *Sim) drop(from, to node.ID, id uint64, ts *typeStats, reason string) {
+	s.stats.dropped++
+	if s.tracing {
+		s.rec = trace.Record{T: s.now, Kind: trace.Drop, Node: to, Peer: from, Msg: id, Type: ts.plan.name, Text: reason}
+		s.emit()
+	}
+}
+
+// Apply applies a fault now, as if it were scheduled at the current time.
+// Restarting a node that is up, or resuming one that is not paused, does nothing.
+func (s *Sim) Apply(f faults.Event) error {
+	if err := (faults.Schedule{f}).Validate(s.n); err != nil {
+		return err
+	}
+	f.At = faults.Duration(s.now)
+	s.begin(Event{Kind: EventFault, Fault: &f})
+	s.apply(f)
+	s.after()
+	return nil
+}
+
+// Crash crashes nodes now.
+func (s *Sim) Crash(ids ...node.ID) { s.mustApply(faults.Event{Kind: faults.Crash, Nodes: ids}) }
+
+// Restart restarts crashed nodes now.
+func (s *Sim) Restart(ids ...node.ID) { s.mustApply(faults.Event{Kind: faults.Restart, Nodes: ids}) }
+
+// Pause pauses nodes now.
+func (s *Sim) Pause(ids ...node.ID) { s.mustApply(faults.Event{Kind: faults.Pause, Nodes: ids}) }
+
+// Resume resumes paused nodes now.
+func (s *Sim) Resume(ids ...node.ID) { s.mustApply(faults.Event{Kind: faults.Resume, Nodes: ids}) }
+
+// Partition splits the cluster into groups now (see faults.Partition).
+func (s *Sim) Partition(groups ...[]node.ID) {
+	s.mustApply(faults.Event{Kind: faults.Partition, Groups: groups})
+}
+
+// Isolate cuts nodes off from all others now.
+func (s *Sim) Isolate(ids ...node.ID) { s.mustApply(faults.Event{Kind: faults.Isolate, Nodes: ids}) }
+
+// Block cuts the link from one node to another, one way.
+func (s *Sim) Block(from, to node.ID) {
+	s.mustApply(faults.Event{Kind: faults.OneWay, Nodes: []node.ID{from, to}})
+}
+
+// Heal removes every partition and block now.
+func (s *Sim) Heal() { s.mustApply(faults.Event{Kind: faults.Heal}) }
+
+// SetClock gives a node's clock a new skew and drift from now on.
+func (s *Sim) SetClock(id node.ID, skew time.Duration, drift float64) {
+	s.mustApply(faults.Event{Kind: faults.SetClock, Nodes: []node.ID{id}, Skew: faults.Duration(skew), Drift: drift})
+}
+
+func (s *Sim) mustApply(f faults.Event) {
+	if err := s.Apply(f); err != nil {
+		panic(err) // a bug in the test, not in the student's code
+	}
+}
+
+func (s *Sim) apply(f faults.Event) {
+	n := s.n
+	cut := s.net.cut
+	switch f.Kind {
+	case faults.Partition:
+		group := make([]int, n+1) // 0: not named, one more group
+		for g, ids := range f.Groups {
+			for _, id := range ids {
+				group[id] = g + 1
+			}
+		}
+		for a := 1; a <= n; a++ {
+			for b := 1; b <= n; b++ {
+				if group[a] != group[b] {
+					cut[(a-1)*n+b-1] = true
+				}
+			}
+		}
+		s.traceFault(f, 0)
+	case faults.OneWay:
+		cut[int(f.Nodes[0]-1)*n+int(f.Nodes[1]-1)] = true
+		s.traceFault(f, 0)
+	case faults.Isolate:
+		for _, id := range f.Nodes {
+			for o := 1; o <= n; o++ {
+				if o != int(id) {
+					cut[int(id-1)*n+o-1] = true
+					cut[(o-1)*n+int(id-1)] = true
+				}
+			}
+		}
+		s.traceFault(f, 0)
+	case faults.Heal:
+		clear(cut)
+		s.traceFault(f, 0)
+	case faults.Crash:
+		for _, id := range f.Nodes {
+			ns := s.nodes[id]
+			if !ns.up {
+				continue
+			}
+			ns.up, ns.paused, ns.inst, ns.env = false, false, nil, nil
+			ns.deferred = ns.deferred[:0]
+			ns.store.crash()
+			s.traceFault(f, id)
+			if s.observe != nil && s.tracing {
+				s.observeState(ns)
+			}
+		}
+	case faults.Restart:
+		for _, id := range f.Nodes {
+			if ns := s.nodes[id]; !ns.up {
+				s.boot(ns, trace.Restart)
+			}
+		}
+	case faults.Pause:
+		for _, id := range f.Nodes {
+			if ns := s.nodes[id]; ns.up && !ns.paused {
+				ns.paused = true
+				s.traceFault(f, id)
+			}
+		}
+	case faults.Resume:
+		for _, id := range f.Nodes {
+			ns := s.nodes[id]
+			if !ns.up || !ns.paused {
+				continue
+			}
+			ns.paused = false
+			s.traceFault(f, id)
+			// What waited is handled now, in the order it arrived.
+			for _, e := range ns.deferred {
+				e.at = s.now
+				s.push(e)
+			}
+			ns.deferred = ns.deferred[:0]
+		}
+	case faults.SetClock:
+		for _, id := range f.Nodes {
+			s.nodes[id].clock.set(s.now, f.Skew.D(), f.Drift)
+			s.traceFault(f, id)
+		}
+	}
+}
+
+func (s *Sim) traceFault(f faults.Event, id node.ID) {
+	if !s.tracing {
+		return
+	}
+	kind := trace.Partition
+	switch f.Kind {
+	case faults.Crash:
+		kind = trace.Crash
+	case faults.Pause:
+		kind = trace.Pause
+	case faults.Resume:
+		kind = trace.Resume
+	case faults.SetClock:
+		kind = trace.Clock
+	}
+	f.At = faults.Duration(s.now)
+	s.rec = trace.Record{T: s.now, Kind: kind, Node: id, Text: f.String(), Data: payload(f)}
+	s.emit()
+}

@@ -1,0 +1,676 @@
+package sim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	mrand "math/rand/v2"
+	"reflect"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/labs/node"
+)
+
+// Config describes one run.
+type Config struct {
+	// Nodes is the cluster size; nodes are n1..nNodes.
+	Nodes int
+	// Seed determines every random choice of the run.
+	Seed uint64
+	// Factory builds each node, at the start and at every restart.
+	Factory node.Factory
+	// Faults is the network and clock model in force all run.
+	Faults faults.Model
+	// Schedule lists fault events to play at their times.
+	Schedule faults.Schedule
+	// Trace, if not nil, receives the header and every event.
+	Trace trace.Sink
+	// Lab, Test, Impl and Scenario are written into the trace header.
+	Lab, Test, Impl, Scenario string
+	// MaxEvents stops the run (panicking with *LimitError) after this many
+	// dispatched events; 0 means 50 million.
+	MaxEvents int
+	// MaxPending stops the run when more events than this wait in the queue
+	// at once; 0 means 1 million.
+	MaxPending int
+	// Watch keeps the last few dispatched events where another goroutine can
+	// read them (LastEvents), for a watchdog that reports a hung handler.
+	Watch bool
+}
+
+// EventKind says what a dispatched event was.
+type EventKind uint8
+
+// Event kinds.
+const (
+	EventStart   EventKind = iota + 1 // a node booted at the start of the run
+	EventDeliver                      // a message was delivered
+	EventTimer                        // a timer fired
+	EventFault                        // a scheduled fault was applied
+	EventFunc                         // a function scheduled with At ran
+	EventCall                         // the test called into a node (Call)
+	EventDrop                         // a message reached a node that was down or cut off
+)
+
+var eventKindNames = [...]string{"", "start", "deliver", "timer", "fault", "func", "call", "drop"}
+
+func (k EventKind) String() string { return eventKindNames[k] }
+
+// Event describes a dispatched event to Step's caller and OnEvent hooks.
+type Event struct {
+	Time  time.Duration
+	Kind  EventKind
+	Node  node.ID      // the node that handled it (0 for cluster-wide faults and functions)
+	From  node.ID      // the sender of a delivered or dropped message
+	Msg   node.Message // a delivered or dropped message
+	MsgID uint64
+	Timer any           // a fired timer's value
+	Fault *faults.Event // an applied fault
+}
+
+// Sim is a deterministic simulation of a cluster. It is not safe for
+// concurrent use, except for Dispatched and LastEvents.
+type Sim struct {
+	cfg   Config
+	now   int64
+	seq   uint64
+	q     queue
+	nodes []*nodeState // index 0 unused
+	n     int
+
+	net     *netState
+	timers  timerTable
+	funcs   []func()
+	freeFns []int
+	types   map[reflect.Type]*typeStats
+	stats   counters
+	links   []linkCounters // (from-1)*n + (to-1)
+	msgSeq  uint64
+	misuses []string
+
+	tracing bool
+	rec     trace.Record
+	logs    func(node.ID, string)
+	observe func(node.ID, node.Node) any
+	hooks   []func(*Event)
+	ev      Event
+
+	dispatched atomic.Int64
+	watchMu    sync.Mutex
+	ring       [16]string
+	ringN      int
+}
+
+type nodeState struct {
+	id       node.ID
+	inst     node.Node
+	env      *env
+	peers    []node.ID
+	rng      *mrand.Rand
+	store    *storage
+	clock    clock
+	epoch    uint32
+	up       bool
+	paused   bool
+	deferred []event
+	state    []byte // last observed state, as JSON
+}
+
+type counters struct {
+	events, sent, bytes, delivered, dropped, duplicated int64
+}
+
+type linkCounters struct{ messages, bytes int64 }
+
+type typeStats struct {
+	plan     *plan
+	messages int64
+	bytes    int64
+}
+
+// New validates cfg and returns a simulator with every node about to start at
+// virtual time zero.
+func New(cfg Config) (*Sim, error) {
+	if cfg.Nodes < 1 {
+		return nil, fmt.Errorf("sim: Nodes is %d; a cluster needs at least one node", cfg.Nodes)
+	}
+	if cfg.Factory == nil {
+		return nil, fmt.Errorf("sim: Factory is nil")
+	}
+	if err := cfg.Faults.Validate(cfg.Nodes); err != nil {
+		return nil, err
+	}
+	if err := cfg.Schedule.Validate(cfg.Nodes); err != nil {
+		return nil, err
+	}
+	if cfg.MaxEvents == 0 {
+		cfg.MaxEvents = 50_000_000
+	}
+	if cfg.MaxPending == 0 {
+		cfg.MaxPending = 1_000_000
+	}
+	n := cfg.Nodes
+	s := &Sim{
+		cfg:   cfg,
+		n:     n,
+		nodes: make([]*nodeState, n+1),
+		types: map[reflect.Type]*typeStats{},
+		links: make([]linkCounters, n*n),
+		q:     make(queue, 0, 64),
+	}
+	s.net = newNet(&cfg.Faults, n, stream(cfg.Seed, "network"))
+	ids := make([]node.ID, n)
+	for i := range ids {
+		ids[i] = node.ID(i + 1)
+	}
+	for i := 1; i <= n; i++ {
+		id := node.ID(i)
+		ns := &nodeState{id: id, rng: stream(cfg.Seed, fmt.Sprintf("node/%d", i)), store: newStorage(), clock: newClock(0, 0)}
+		for _, p := range ids {
+			if p != id {
+				ns.peers = append(ns.peers, p)
+			}
+		}
+		s.nodes[i] = ns
+	}
+	for _, c := range cfg.Faults.Clocks {
+		s.nodes[c.Node].clock = newClock(c.Skew.D(), c.Drift)
+	}
+	if cfg.Trace != nil {
+		s.tracing = true
+		cfg.Trace.Header(trace.Header{Lab: cfg.Lab, Test: cfg.Test, Impl: cfg.Impl, Scenario: cfg.Scenario,
+			Seed: cfg.Seed, Nodes: ids, Faults: cfg.Faults, Schedule: cfg.Schedule})
+	}
+	for i := 1; i <= n; i++ {
+		s.push(event{kind: evStart, to: node.ID(i)})
+	}
+	for i, f := range cfg.Schedule {
+		s.push(event{at: int64(f.At), kind: evFault, id: uint64(i)})
+	}
+	return s, nil
+}
+
+// N returns the number of nodes.
+func (s *Sim) N() int { return s.n }
+
+// IDs returns n1..nN.
+func (s *Sim) IDs() []node.ID {
+	ids := make([]node.ID, s.n)
+	for i := range ids {
+		ids[i] = node.ID(i + 1)
+	}
+	return ids
+}
+
+// Now returns the true virtual time.
+func (s *Sim) Now() time.Duration { return time.Duration(s.now) }
+
+// Seed returns the run's seed.
+func (s *Sim) Seed() uint64 { return s.cfg.Seed }
+
+// Node returns node id's current incarnation, or nil while it is down.
+func (s *Sim) Node(id node.ID) node.Node {
+	if ns := s.node(id); ns != nil && ns.up {
+		return ns.inst
+	}
+	return nil
+}
+
+// Up reports whether node id is running (it may be paused).
+func (s *Sim) Up(id node.ID) bool { ns := s.node(id); return ns != nil && ns.up }
+
+// Paused reports whether node id is paused.
+func (s *Sim) Paused(id node.ID) bool { ns := s.node(id); return ns != nil && ns.paused }
+
+// Storage returns node id's storage as it is now, unsynced writes included.
+// A test may read it; writing to it is the node's business.
+func (s *Sim) Storage(id node.ID) node.Storage { return s.mustNode(id).store }
+
+// DurableSize returns the bytes of node id's storage that would survive a crash.
+func (s *Sim) DurableSize(id node.ID) int { return s.mustNode(id).store.syncedSize() }
+
+// Rand returns a random source for the test's own purpose (a workload, a
+// fault plan), independent of the network's and the nodes'.
+func (s *Sim) Rand(purpose string) *mrand.Rand { return stream(s.cfg.Seed, "test/"+purpose) }
+
+// Reachable reports whether a message sent now from one node to another
+// would pass the current partitions.
+func (s *Sim) Reachable(from, to node.ID) bool { return !s.net.blocked(from, to) }
+
+// Pending returns how many events wait in the queue.
+func (s *Sim) Pending() int { return len(s.q) }
+
+// Misuses returns the descriptions of every Env misuse so far.
+func (s *Sim) Misuses() []string { return s.misuses }
+
+// OnEvent registers fn to run after every dispatched event and every Call;
+// invariant checks go here. fn may stop the run by panicking.
+func (s *Sim) OnEvent(fn func(*Event)) { s.hooks = append(s.hooks, fn) }
+
+// ObserveState registers fn to describe a node's state (for Raft: role and
+// term). When tracing, after each event a node handles, its state is
+// observed and recorded if it changed. fn must not change the node.
+func (s *Sim) ObserveState(fn func(id node.ID, n node.Node) any) { s.observe = fn }
+
+// OnLog registers fn to receive every node's log lines as they are written.
+func (s *Sim) OnLog(fn func(id node.ID, line string)) { s.logs = fn }
+
+func (s *Sim) node(id node.ID) *nodeState {
+	if id < 1 || int(id) > s.n {
+		return nil
+	}
+	return s.nodes[id]
+}
+
+func (s *Sim) mustNode(id node.ID) *nodeState {
+	ns := s.node(id)
+	if ns == nil {
+		panic(fmt.Sprintf("sim: no node %v in a cluster of %d", id, s.n))
+	}
+	return ns
+}
+
+func (s *Sim) push(e event) {
+	s.seq++
+	e.seq = s.seq
+	s.q.push(e)
+	if len(s.q) > s.cfg.MaxPending {
+		panic(&LimitError{What: "pending events", Limit: s.cfg.MaxPending, Time: time.Duration(s.now), Top: s.busiest()})
+	}
+}
+
+// At schedules fn to run at virtual time t (or now, if t has passed). The
+// test uses it to drive a workload; fn may call into nodes with Call.
+func (s *Sim) At(t time.Duration, fn func()) {
+	var id int
+	if n := len(s.freeFns); n > 0 {
+		id = s.freeFns[n-1]
+		s.freeFns = s.freeFns[:n-1]
+		s.funcs[id] = fn
+	} else {
+		s.funcs = append(s.funcs, fn)
+		id = len(s.funcs) - 1
+	}
+	s.push(event{at: max(int64(t), s.now), kind: evFunc, id: uint64(id)})
+}
+
+// After schedules fn to run d from now.
+func (s *Sim) After(d time.Duration, fn func()) { s.At(s.Now()+d, fn) }
+
+// Step dispatches the next event and returns it; it returns false when no
+// event is left. Timers that were cancelled are skipped silently.
+func (s *Sim) Step() (Event, bool) {
+	for len(s.q) > 0 {
+		e := s.q.pop()
+		if e.at > s.now {
+			s.now = e.at
+		}
+		if s.dispatch(&e) {
+			return s.ev, true
+		}
+	}
+	return Event{}, false
+}
+
+// NextTime returns the time of the next queued event, and false if none.
+func (s *Sim) NextTime() (time.Duration, bool) {
+	if len(s.q) == 0 {
+		return 0, false
+	}
+	return time.Duration(s.q[0].at), true
+}
+
+// RunUntil dispatches every event up to and including virtual time t, then
+// sets the clock to t.
+func (s *Sim) RunUntil(t time.Duration) {
+	for len(s.q) > 0 && s.q[0].at <= int64(t) {
+		s.Step()
+	}
+	if int64(t) > s.now {
+		s.now = int64(t)
+	}
+}
+
+// RunFor runs for d of virtual time.
+func (s *Sim) RunFor(d time.Duration) { s.RunUntil(s.Now() + d) }
+
+// RunUntilTrue runs until cond returns true (checked before the first event
+// and after each) or virtual time passes limit. It reports whether cond held.
+func (s *Sim) RunUntilTrue(limit time.Duration, cond func() bool) bool {
+	for {
+		if cond() {
+			return true
+		}
+		if len(s.q) == 0 || s.q[0].at > int64(limit) {
+			s.RunUntil(limit)
+			return cond()
+		}
+		s.Step()
+	}
+}
+
+// RunToQuiescence runs until no event is left or virtual time passes limit;
+// it reports whether the queue emptied.
+func (s *Sim) RunToQuiescence(limit time.Duration) bool {
+	s.RunUntil(limit)
+	return len(s.q) == 0
+}
+
+// dispatch handles one popped event; it reports false for a skipped one.
+func (s *Sim) dispatch(e *event) bool {
+	switch e.kind {
+	case evTimer:
+		id := node.TimerID(e.id)
+		sl := s.timers.slot(id)
+		if sl == nil {
+			return false // cancelled
+		}
+		ns := s.nodes[sl.owner]
+		if !ns.up || sl.epoch != ns.epoch {
+			s.timers.release(id) // set by an incarnation that crashed
+			return false
+		}
+		if ns.paused {
+			ns.deferred = append(ns.deferred, *e)
+			return false
+		}
+		value := sl.value
+		s.timers.release(id)
+		s.begin(Event{Kind: EventTimer, Node: ns.id, Timer: value})
+		if s.tracing {
+			s.rec = trace.Record{T: s.now, Kind: trace.TimerFire, Node: ns.id, Timer: e.id, Type: typeName(typeOf(value))}
+			s.emit()
+		}
+		s.handle(ns, "timer "+typeName(typeOf(value)), func() { ns.inst.HandleTimer(value) })
+	case evDeliver:
+		ns := s.nodes[e.to]
+		reason := ""
+		switch {
+		case !ns.up:
+			reason = "node down"
+		case s.net.blocked(e.from, e.to):
+			reason = "partition"
+		case ns.paused:
+			ns.deferred = append(ns.deferred, *e)
+			return false
+		}
+		if reason != "" {
+			s.stats.dropped++
+			s.begin(Event{Kind: EventDrop, Node: e.to, From: e.from, Msg: e.msg, MsgID: e.id})
+			if s.tracing {
+				s.rec = trace.Record{T: s.now, Kind: trace.Drop, Node: e.to, Peer: e.from, Msg: e.id,
+					Type: s.typeOf(e.msg).plan.name, Text: reason}
+				s.emit()
+			}
+			s.after()
+			return true
+		}
+		s.stats.delivered++
+		s.begin(Event{Kind: EventDeliver, Node: e.to, From: e.from, Msg: e.msg, MsgID: e.id})
+		if s.tracing {
+			ts := s.typeOf(e.msg)
+			s.rec = trace.Record{T: s.now, Kind: trace.Deliver, Node: e.to, Peer: e.from, Msg: e.id, Type: ts.plan.name}
+			s.emit()
+		}
+		msg, from := e.msg, e.from
+		s.handle(ns, "", func() { ns.inst.HandleMessage(from, msg) })
+	case evStart:
+		ns := s.nodes[e.to]
+		s.begin(Event{Kind: EventStart, Node: ns.id})
+		s.boot(ns, trace.Start)
+	case evFault:
+		f := &s.cfg.Schedule[e.id]
+		s.begin(Event{Kind: EventFault, Fault: f})
+		s.apply(*f)
+		s.after()
+	case evFunc:
+		fn := s.funcs[e.id]
+		s.funcs[e.id] = nil
+		s.freeFns = append(s.freeFns, int(e.id))
+		s.begin(Event{Kind: EventFunc})
+		fn()
+		s.after()
+	}
+	return true
+}
+
+// begin records the start of a dispatched event.
+func (s *Sim) begin(ev Event) {
+	ev.Time = time.Duration(s.now)
+	s.ev = ev
+	s.stats.events++
+	if s.stats.events > int64(s.cfg.MaxEvents) {
+		panic(&LimitError{What: "events", Limit: s.cfg.MaxEvents, Time: ev.Time, Top: s.busiest()})
+	}
+	s.dispatched.Add(1)
+	if s.cfg.Watch {
+		s.remember(ev)
+	}
+}
+
+// handle runs a node's handler, turning a panic into *PanicError, then runs
+// the hooks.
+func (s *Sim) handle(ns *nodeState, what string, fn func()) {
+	s.protect(ns, what, fn)
+	if s.observe != nil && s.tracing {
+		s.observeState(ns)
+	}
+	s.after()
+}
+
+func (s *Sim) protect(ns *nodeState, what string, fn func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			if what == "" {
+				what = s.describe(&s.ev)
+			}
+			pe := &PanicError{Node: ns.id, Time: time.Duration(s.now), Event: what, Value: v, Stack: string(debug.Stack())}
+			if s.tracing {
+				s.rec = trace.Record{T: s.now, Kind: trace.Panic, Node: ns.id, Text: fmt.Sprint(v)}
+				s.emit()
+			}
+			panic(pe)
+		}
+	}()
+	fn()
+}
+
+func (s *Sim) after() {
+	for _, h := range s.hooks {
+		h(&s.ev)
+	}
+}
+
+func (s *Sim) observeState(ns *nodeState) {
+	var b []byte
+	if ns.up {
+		var err error
+		b, err = json.Marshal(s.observe(ns.id, ns.inst))
+		if err != nil {
+			return
+		}
+	} else {
+		b = []byte(`{"role":"down"}`)
+	}
+	if bytes.Equal(b, ns.state) {
+		return
+	}
+	ns.state = b
+	s.rec = trace.Record{T: s.now, Kind: trace.State, Node: ns.id, Data: b}
+	s.emit()
+}
+
+// boot starts a fresh incarnation of ns.
+func (s *Sim) boot(ns *nodeState, kind trace.Kind) {
+	ns.epoch++
+	ns.up, ns.paused = true, false
+	ns.deferred = ns.deferred[:0]
+	ns.env = &env{s: s, n: ns}
+	if s.tracing {
+		s.rec = trace.Record{T: s.now, Kind: kind, Node: ns.id}
+		s.emit()
+	}
+	var inst node.Node
+	s.protect(ns, string(kind), func() { inst = s.cfg.Factory(ns.id) })
+	if inst == nil {
+		panic(&PanicError{Node: ns.id, Time: time.Duration(s.now), Event: string(kind), Value: "the Factory returned a nil Node"})
+	}
+	ns.inst = inst
+	s.handle(ns, string(kind), func() { inst.Start(ns.env) })
+}
+
+// Call runs fn against node id's current incarnation, as the test's call into
+// the node (for Raft: Start(command)). what and fn's result are recorded as
+// the call and its return. It returns ErrDown or ErrPaused if the node cannot
+// take calls now.
+func (s *Sim) Call(id node.ID, what string, fn func(n node.Node) string) error {
+	ns := s.mustNode(id)
+	if !ns.up {
+		return ErrDown
+	}
+	if ns.paused {
+		return ErrPaused
+	}
+	s.begin(Event{Kind: EventCall, Node: id})
+	if s.tracing {
+		s.rec = trace.Record{T: s.now, Kind: trace.Call, Node: id, Text: what}
+		s.emit()
+	}
+	var result string
+	s.protect(ns, "call "+what, func() { result = fn(ns.inst) })
+	if s.tracing {
+		s.rec = trace.Record{T: s.now, Kind: trace.Return, Node: id, Text: result}
+		s.emit()
+		if s.observe != nil {
+			s.observeState(ns)
+		}
+	}
+	s.after()
+	return nil
+}
+
+// Notef writes a note from the test into the trace.
+func (s *Sim) Notef(format string, args ...any) {
+	if s.tracing {
+		s.rec = trace.Record{T: s.now, Kind: trace.Note, Text: fmt.Sprintf(format, args...)}
+		s.emit()
+	}
+}
+
+// Check records a check's verdict in the trace: pass when err is nil.
+func (s *Sim) Check(name string, err error) {
+	if !s.tracing {
+		return
+	}
+	s.rec = trace.Record{T: s.now, Kind: trace.Check, Text: name, Verdict: "pass"}
+	if err != nil {
+		s.rec.Verdict = "fail"
+		s.rec.Data = payload(err.Error())
+	}
+	s.emit()
+}
+
+func (s *Sim) emit() { s.cfg.Trace.Record(&s.rec) }
+
+func (s *Sim) misuse(id node.ID, what string) {
+	s.misuses = append(s.misuses, fmt.Sprintf("%v at %v: %s", id, time.Duration(s.now), what))
+	if s.tracing {
+		s.rec = trace.Record{T: s.now, Kind: trace.Misuse, Node: id, Text: what}
+		s.emit()
+	}
+}
+
+func typeOf(v any) reflect.Type { return reflect.TypeOf(v) }
+
+func (s *Sim) typeOf(m any) *typeStats {
+	t := reflect.TypeOf(m)
+	ts := s.types[t]
+	if ts == nil {
+		ts = &typeStats{plan: planFor(t)}
+		s.types[t] = ts
+	}
+	return ts
+}
+
+// payload renders v as JSON for a trace, falling back to its printed form.
+func payload(v any) json.RawMessage {
+	if v == nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil || bytes.Equal(b, []byte("{}")) && reflect.TypeOf(v).Kind() != reflect.Map {
+		b, _ = json.Marshal(fmt.Sprintf("%+v", v))
+	}
+	return b
+}
+
+func (s *Sim) describe(e *Event) string {
+	switch e.Kind {
+	case EventDeliver:
+		return fmt.Sprintf("deliver %s from %v", s.typeOf(e.Msg).plan.name, e.From)
+	case EventTimer:
+		return "timer " + typeName(typeOf(e.Timer))
+	case EventFault:
+		return "fault " + e.Fault.String()
+	default:
+		return e.Kind.String()
+	}
+}
+
+// Dispatched returns how many events have been dispatched. Safe to call from
+// any goroutine.
+func (s *Sim) Dispatched() int64 { return s.dispatched.Load() }
+
+func (s *Sim) remember(ev Event) {
+	line := fmt.Sprintf("%v %s %v", ev.Time, ev.Kind, ev.Node)
+	if ev.Kind == EventDeliver {
+		line = fmt.Sprintf("%v deliver %s %v->%v", ev.Time, s.typeOf(ev.Msg).plan.name, ev.From, ev.Node)
+	} else if ev.Kind == EventTimer {
+		line = fmt.Sprintf("%v timer %s at %v", ev.Time, typeName(typeOf(ev.Timer)), ev.Node)
+	}
+	s.watchMu.Lock()
+	s.ring[s.ringN%len(s.ring)] = line
+	s.ringN++
+	s.watchMu.Unlock()
+}
+
+// LastEvents returns up to 16 of the most recently dispatched events, oldest
+// first, when Config.Watch is set. Safe to call from any goroutine.
+func (s *Sim) LastEvents() []string {
+	s.watchMu.Lock()
+	defer s.watchMu.Unlock()
+	var out []string
+	for i := max(0, s.ringN-len(s.ring)); i < s.ringN; i++ {
+		out = append(out, s.ring[i%len(s.ring)])
+	}
+	return out
+}
+
+func (s *Sim) busiest() string {
+	type kv struct {
+		name string
+		n    int64
+	}
+	var all []kv
+	for _, ts := range s.types {
+		all = append(all, kv{ts.plan.name, ts.messages})
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].n != all[j].n {
+			return all[i].n > all[j].n
+		}
+		return all[i].name < all[j].name
+	})
+	var parts []string
+	for i := 0; i < len(all) && i < 3; i++ {
+		parts = append(parts, fmt.Sprintf("%s×%d", all[i].name, all[i].n))
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,40 @@
+// Package node is the API a student's code programs against.
+//
+// A node is an event-driven state machine. The simulator calls it for three
+// kinds of events, one at a time, never concurrently:
+//
+//   - Start: the node boots, or reboots after a crash. Everything the node held
+//     in memory before the crash is gone; only what it saved to Storage and then
+//     Synced survives.
+//   - HandleMessage: a message sent by another node has been delivered.
+//   - HandleTimer: a timer the node set has fired.
+//
+// A lab adds its own calls (for example Raft's Start(command)), which the
+// lab's tests make between events.
+//
+// The node acts on the world only through the Env it is given at Start: it sends
+// messages, sets and cancels timers, reads its (virtual, possibly skewed) clock,
+// draws random numbers from a seeded source, and saves durable state. Lab code
+// must not start goroutines, use channels or locks, read the wall clock, use the
+// global random source, or touch files and sockets: that is what makes every run
+// replayable from its seed.
+//
+// A minimal node that answers every Ping with a Pong:
+//
+//	type Ping struct{ Seq int }
+//	type Pong struct{ Seq int }
+//
+//	type echo struct{ env node.Env }
+//
+//	func (e *echo) Start(env node.Env)  { e.env = env }
+//	func (e *echo) HandleTimer(any)     {}
+//	func (e *echo) HandleMessage(from node.ID, m node.Message) {
+//		if p, ok := m.(Ping); ok {
+//			e.env.Send(from, Pong{Seq: p.Seq})
+//		}
+//	}
+//
+// Messages are values on a wire: the simulator copies a message when it is sent,
+// so changing a slice or map after Send never changes what the receiver gets.
+// Prefer plain structs of values; exported fields are shown in traces.
+package node
