@@ -468,6 +468,9 @@ func (s *Sim) handle(ns *nodeState, what string, fn func()) {
 func (s *Sim) protect(ns *nodeState, what string, fn func()) {
 	defer func() {
 		if v := recover(); v != nil {
+			if _, ok := v.(Stopper); ok {
+				panic(v) // the test stopping the run, not the node failing
+			}
 			if what == "" {
 				what = s.describe(&s.ev)
 			}
@@ -525,6 +528,10 @@ func (s *Sim) boot(ns *nodeState, kind trace.Kind) {
 	ns.inst = inst
 	s.handle(ns, string(kind), func() { inst.Start(ns.env) })
 }
+
+// Stopper is implemented by values a test panics with to stop a run from
+// inside a Call; the simulator lets them through instead of blaming the node.
+type Stopper interface{ StopRun() }
 
 // Call runs fn against node id's current incarnation, as the test's call into
 // the node (for Raft: Start(command)). what and fn's result are recorded as

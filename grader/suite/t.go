@@ -1,0 +1,284 @@
+package suite
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/sim"
+	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/labs/node"
+)
+
+// Item is one removable piece of a run, for shrinking: a scheduled fault
+// ("fault", i) or a workload step ("op", i) asked about with T.Keep.
+type Item struct {
+	Kind  string `json:"kind"`
+	Index int    `json:"index"`
+}
+
+func (it Item) String() string { return fmt.Sprintf("%s#%d", it.Kind, it.Index) }
+
+// Options configure one run of one test.
+type Options struct {
+	Lab      *Lab
+	Test     *Test
+	Seed     uint64
+	Impl     any
+	ImplName string
+	// Trace, if not nil, receives the run's trace.
+	Trace trace.Sink
+	// Watch makes the simulator keep its last events for a watchdog.
+	Watch bool
+	// MaxEvents bounds the run (a storm guard); 0 means 5 million.
+	MaxEvents int
+	// Drop lists items the shrinker removed.
+	Drop map[Item]bool
+}
+
+// Failure says why a run failed.
+type Failure struct {
+	Check string        // the check or invariant that failed, if any
+	Msg   string        // what was wrong
+	Time  time.Duration // virtual time of the failure
+	Nodes []node.ID     // the nodes involved, if known
+	Event string        // the event after which it was detected, if any
+}
+
+func (f *Failure) Error() string {
+	var b strings.Builder
+	if f.Check != "" {
+		b.WriteString(f.Check)
+		b.WriteString(": ")
+	}
+	b.WriteString(f.Msg)
+	fmt.Fprintf(&b, " (at %v", f.Time)
+	if f.Event != "" {
+		b.WriteString(", after ")
+		b.WriteString(f.Event)
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// T is one run of one test with one seed.
+type T struct {
+	opts    Options
+	sim     atomic.Pointer[sim.Sim]
+	failure *Failure
+	items   []Item
+	counts  map[string]int
+	logs    []string
+}
+
+// NewT prepares a run.
+func NewT(o Options) *T { return &T{opts: o, counts: map[string]int{}} }
+
+// Seed returns the run's seed.
+func (t *T) Seed() uint64 { return t.opts.Seed }
+
+// Impl returns the implementation under test; the lab's test asserts the
+// type it expects.
+func (t *T) Impl() any { return t.opts.Impl }
+
+// ImplName returns the implementation's name, such as "solution".
+func (t *T) ImplName() string { return t.opts.ImplName }
+
+// Name returns "lab/test".
+func (t *T) Name() string { return t.opts.Lab.Name + "/" + t.opts.Test.Name }
+
+// NewSim builds the run's simulator from cfg, filling in the seed, the trace,
+// the names, the event bound and the lab's state observer, passing the
+// schedule through Schedule, and enforcing the test's virtual time limit.
+func (t *T) NewSim(cfg sim.Config) *sim.Sim {
+	cfg.Seed = t.opts.Seed
+	cfg.Trace = t.opts.Trace
+	cfg.Lab, cfg.Test, cfg.Impl = t.opts.Lab.Name, t.opts.Test.Name, t.opts.ImplName
+	cfg.Watch = t.opts.Watch
+	if cfg.MaxEvents == 0 {
+		cfg.MaxEvents = t.opts.MaxEvents
+	}
+	if cfg.MaxEvents == 0 {
+		cfg.MaxEvents = 5_000_000
+	}
+	cfg.Schedule = t.Schedule(cfg.Schedule)
+	s, err := sim.New(cfg)
+	if err != nil {
+		panic(fmt.Errorf("test %s builds an invalid simulator: %w", t.Name(), err))
+	}
+	if obs := t.opts.Lab.Observe; obs != nil {
+		s.ObserveState(func(_ node.ID, n node.Node) any { return obs(n) })
+	}
+	limit := t.opts.Test.Limit
+	if limit == 0 {
+		limit = time.Minute
+	}
+	s.OnEvent(func(ev *sim.Event) {
+		if ev.Time > limit {
+			t.Fail(Failure{Check: "time limit", Msg: fmt.Sprintf("the test ran past its virtual time limit of %v without finishing", limit)})
+		}
+	})
+	t.sim.Store(s)
+	return s
+}
+
+// Sim returns the simulator built by NewSim, or nil. Safe from any goroutine.
+func (t *T) Sim() *sim.Sim { return t.sim.Load() }
+
+// Schedule returns s without the events the shrinker removed, and notes
+// every event as a removable item.
+func (t *T) Schedule(s faults.Schedule) faults.Schedule {
+	var out faults.Schedule
+	for _, e := range s {
+		it := Item{Kind: "fault", Index: t.counts["fault"]}
+		t.counts["fault"]++
+		t.items = append(t.items, it)
+		if !t.opts.Drop[it] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Keep reports whether the next workload step of kind should run. A test
+// asks before each step it could do without (a client request, a crash of
+// its own); the shrinker answers false to remove steps.
+func (t *T) Keep(kind string) bool {
+	it := Item{Kind: kind, Index: t.counts[kind]}
+	t.counts[kind]++
+	t.items = append(t.items, it)
+	return !t.opts.Drop[it]
+}
+
+// Invariant registers check to run after every event of the simulator
+// (call it after NewSim). A non-nil error fails the run at that event.
+func (t *T) Invariant(name string, check func() error) {
+	s := t.Sim()
+	if s == nil {
+		panic("suite: Invariant before NewSim")
+	}
+	s.OnEvent(func(ev *sim.Event) {
+		if err := check(); err != nil {
+			f := Failure{Check: name, Msg: err.Error(), Event: describe(ev)}
+			var v *Violation
+			if errors.As(err, &v) {
+				f.Nodes = v.Nodes
+			} else if ev.Node != 0 {
+				f.Nodes = []node.ID{ev.Node}
+			}
+			t.Fail(f)
+		}
+	})
+}
+
+// Violation is an error an invariant may return to name the nodes involved.
+type Violation struct {
+	Nodes []node.ID
+	Msg   string
+}
+
+func (v *Violation) Error() string { return v.Msg }
+
+func describe(ev *sim.Event) string {
+	switch ev.Kind {
+	case sim.EventDeliver:
+		return fmt.Sprintf("deliver %T %v->%v", ev.Msg, ev.From, ev.Node)
+	case sim.EventTimer:
+		return fmt.Sprintf("timer %T on %v", ev.Timer, ev.Node)
+	case sim.EventFault:
+		return "fault " + ev.Fault.String()
+	case sim.EventCall:
+		return fmt.Sprintf("call into %v", ev.Node)
+	case sim.EventStart:
+		return fmt.Sprintf("start %v", ev.Node)
+	default:
+		return ev.Kind.String()
+	}
+}
+
+// failed is what Fail panics with to stop the test body.
+type failed struct{}
+
+// StopRun marks failed as the test's own stop, not a node's panic.
+func (failed) StopRun() {}
+
+// Fail records f (time filled in) and stops the run.
+func (t *T) Fail(f Failure) {
+	if s := t.Sim(); s != nil {
+		f.Time = s.Now()
+		s.Check(f.Check, errors.New(f.Msg))
+	}
+	if t.failure == nil {
+		t.failure = &f
+	}
+	panic(failed{})
+}
+
+// Fatalf fails the run with a message and stops it.
+func (t *T) Fatalf(format string, args ...any) {
+	t.Fail(Failure{Msg: fmt.Sprintf(format, args...)})
+}
+
+// Check records a named check's verdict in the trace and fails the run if
+// err is not nil.
+func (t *T) Check(name string, err error) {
+	if err != nil {
+		t.Fail(Failure{Check: name, Msg: err.Error()})
+	}
+	if s := t.Sim(); s != nil {
+		s.Check(name, nil)
+	}
+}
+
+// Logf adds a line to the test's log (shown with a failure) and the trace.
+func (t *T) Logf(format string, args ...any) {
+	line := fmt.Sprintf(format, args...)
+	t.logs = append(t.logs, line)
+	if s := t.Sim(); s != nil {
+		s.Notef("%s", line)
+	}
+}
+
+// Outcome is the result of one run.
+type Outcome struct {
+	Failure *Failure        // the test failed a check
+	Panic   *sim.PanicError // the implementation panicked
+	Limit   *sim.LimitError // the run exceeded an event bound
+	Err     error           // the test itself is broken
+	Items   []Item          // the removable items the run went through
+	Logs    []string
+	Virtual time.Duration
+	Events  int64
+}
+
+// Passed reports whether the run passed.
+func (o *Outcome) Passed() bool { return o.Failure == nil && o.Panic == nil && o.Limit == nil && o.Err == nil }
+
+// Run runs the test body once and reports how it ended. It never panics.
+func (t *T) Run() (out Outcome) {
+	defer func() {
+		v := recover()
+		switch v := v.(type) {
+		case nil:
+		case failed:
+			out.Failure = t.failure
+		case *sim.PanicError:
+			out.Panic = v
+		case *sim.LimitError:
+			out.Limit = v
+		case error:
+			out.Err = v
+		default:
+			out.Err = fmt.Errorf("test panicked: %v", v)
+		}
+		out.Items, out.Logs = t.items, t.logs
+		if s := t.Sim(); s != nil {
+			out.Virtual, out.Events = s.Now(), s.Dispatched()
+		}
+	}()
+	t.opts.Test.Run(t)
+	return out
+}
