@@ -51,9 +51,7 @@ func NewReader(r io.Reader, file string) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&rd.Head); err != nil {
+	if err := decodeStrict(line, &rd.Head); err != nil {
 		return nil, rd.errorf("bad header: %v", jsonProblem(err))
 	}
 	if rd.Head.Format != Format {
@@ -101,9 +99,7 @@ func (rd *Reader) Next() (Record, error) {
 	if err != nil {
 		return r, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&r); err != nil {
+	if err := decodeStrict(line, &r); err != nil {
 		return r, rd.errorf("bad record: %v", jsonProblem(err))
 	}
 	switch {
@@ -124,6 +120,17 @@ func (rd *Reader) Next() (Record, error) {
 	}
 	rd.lastT = r.T
 	return r, nil
+}
+
+// decodeStrict decodes one JSON line into v, rejecting unknown fields.
+func decodeStrict(line []byte, v any) error {
+	if !json.Valid(line) {
+		var any any
+		return json.Unmarshal(line, &any) // a *json.SyntaxError with the offset
+	}
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
 }
 
 func jsonProblem(err error) string {
