@@ -255,7 +255,9 @@ type Outcome struct {
 }
 
 // Passed reports whether the run passed.
-func (o *Outcome) Passed() bool { return o.Failure == nil && o.Panic == nil && o.Limit == nil && o.Err == nil }
+func (o *Outcome) Passed() bool {
+	return o.Failure == nil && o.Panic == nil && o.Limit == nil && o.Err == nil
+}
 
 // Run runs the test body once and reports how it ended. It never panics.
 func (t *T) Run() (out Outcome) {
