@@ -1,0 +1,149 @@
+package content
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// DiagramInfo is the info string of a fenced block that asks for a diagram
+// of a real simulated run.
+const DiagramInfo = "faultline-diagram"
+
+// Diagram is a parsed diagram block: which demo scenario to run with which
+// seed, and how much of it to draw.
+type Diagram struct {
+	Scenario  string   `yaml:"scenario"`
+	Seed      uint64   `yaml:"seed"`
+	Caption   string   `yaml:"caption"`
+	MaxEvents int      `yaml:"max_events"`
+	Nodes     []string `yaml:"nodes"`
+	Line      int      `yaml:"-"` // file line of the opening fence
+}
+
+// DefaultMaxEvents is how many events a diagram shows when its block does not say.
+const DefaultMaxEvents = 80
+
+// block is a fenced code block found in a body.
+type block struct {
+	info       string
+	body       string
+	start, end int // body lines of the opening and closing fences (0-based)
+}
+
+var fence = regexp.MustCompile("^ {0,3}(`{3,}|~{3,})\\s*([^`\\s]*)")
+
+// blocks finds the fenced code blocks of a Markdown body.
+func blocks(body string) []block {
+	lines := strings.Split(body, "\n")
+	var out []block
+	for i := 0; i < len(lines); i++ {
+		m := fence.FindStringSubmatch(lines[i])
+		if m == nil {
+			continue
+		}
+		marker := m[1]
+		b := block{info: m[2], start: i, end: len(lines) - 1}
+		var content []string
+		for j := i + 1; j < len(lines); j++ {
+			t := strings.TrimSpace(lines[j])
+			if strings.HasPrefix(t, marker[:3]) && strings.Trim(t, string(marker[0])) == "" && len(t) >= len(marker) {
+				b.end = j
+				break
+			}
+			content = append(content, lines[j])
+		}
+		b.body = strings.Join(content, "\n")
+		out = append(out, b)
+		i = b.end
+	}
+	return out
+}
+
+// Diagrams parses the lesson's diagram blocks. Errors carry file:line.
+func (l *Lesson) Diagrams() ([]Diagram, error) {
+	var out []Diagram
+	for _, b := range blocks(l.Body) {
+		if b.info != DiagramInfo {
+			continue
+		}
+		line := l.BodyLine + b.start
+		d, err := ParseDiagram(b.body)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %v", l.Path, line, err)
+		}
+		d.Line = line
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// ParseDiagram parses the YAML body of a diagram block.
+func ParseDiagram(body string) (Diagram, error) {
+	var d Diagram
+	dec := yaml.NewDecoder(bytes.NewReader([]byte(body)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&d); err != nil {
+		return d, fmt.Errorf("bad diagram block: %s (keys: scenario, seed, caption, max_events, nodes)", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	switch {
+	case d.Scenario == "":
+		return d, fmt.Errorf("diagram block has no scenario (run `faultline demo` to list them)")
+	case d.Seed == 0:
+		return d, fmt.Errorf("diagram block has no seed (a positive integer)")
+	case strings.TrimSpace(d.Caption) == "":
+		return d, fmt.Errorf("diagram block has no caption")
+	case d.MaxEvents < 0:
+		return d, fmt.Errorf("diagram block's max_events is negative")
+	}
+	if d.MaxEvents == 0 {
+		d.MaxEvents = DefaultMaxEvents
+	}
+	return d, nil
+}
+
+var (
+	detailsOpen  = regexp.MustCompile(`(?i)^\s*<details>\s*(<summary>(.*?)</summary>)?\s*$`)
+	detailsClose = regexp.MustCompile(`(?i)^\s*</details>\s*$`)
+)
+
+// TerminalMarkdown rewrites a lesson body for a terminal renderer: diagram
+// blocks become a note naming the demo to step through, and folded answers
+// (<details>) become a plain labelled paragraph, since a terminal cannot fold.
+func TerminalMarkdown(body string) string {
+	lines := strings.Split(body, "\n")
+	diagrams := map[int]block{}
+	for _, b := range blocks(body) {
+		if b.info == DiagramInfo {
+			diagrams[b.start] = b
+		}
+	}
+	var out []string
+	for i := 0; i < len(lines); i++ {
+		if b, ok := diagrams[i]; ok {
+			if d, err := ParseDiagram(b.body); err == nil {
+				out = append(out, fmt.Sprintf("> **Diagram:** %s", strings.TrimSpace(d.Caption)),
+					">", fmt.Sprintf("> Step through this run yourself: `faultline demo %s --seed %d`", d.Scenario, d.Seed))
+			}
+			i = b.end
+			continue
+		}
+		if m := detailsOpen.FindStringSubmatch(lines[i]); m != nil {
+			label := "Answer"
+			if strings.TrimSpace(m[2]) != "" {
+				label = strings.TrimSpace(m[2])
+			}
+			indent := lines[i][:len(lines[i])-len(strings.TrimLeft(lines[i], " "))]
+			out = append(out, indent+"*"+label+":*")
+			continue
+		}
+		if detailsClose.MatchString(lines[i]) {
+			continue
+		}
+		out = append(out, lines[i])
+	}
+	return strings.Join(out, "\n")
+}
