@@ -1,0 +1,117 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"strings"
+
+	"github.com/faultline-dev/faultline/content"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// diagramNode replaces a ```faultline-diagram block: the figure of a real run.
+type diagramNode struct {
+	ast.BaseBlock
+	spec content.Diagram
+	svg  []byte
+}
+
+var kindDiagram = ast.NewNodeKind("FaultlineDiagram")
+
+func (n *diagramNode) Kind() ast.NodeKind { return kindDiagram }
+
+func (n *diagramNode) Dump(src []byte, level int) {
+	ast.DumpHelper(n, src, level, map[string]string{"Scenario": n.spec.Scenario}, nil)
+}
+
+// diagrams is the goldmark extension for diagram blocks: an AST transformer
+// that runs each block's scenario and a renderer for the resulting node. It
+// caches runs by (scenario, seed) for the whole build.
+type diagrams struct {
+	demo  func(name string) (suite.Demo, error)
+	cache map[string]*trace.Buffer
+}
+
+func newDiagrams(demo func(string) (suite.Demo, error)) *diagrams {
+	return &diagrams{demo: demo, cache: map[string]*trace.Buffer{}}
+}
+
+// Transform replaces every diagram block of doc by a diagramNode.
+func (d *diagrams) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	ref, _ := pc.Get(fileKey).(fileRef)
+	var blocks []*ast.FencedCodeBlock
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if fb, ok := n.(*ast.FencedCodeBlock); ok && entering && string(fb.Language(reader.Source())) == content.DiagramInfo {
+			blocks = append(blocks, fb)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, fb := range blocks {
+		src := reader.Source()
+		var body strings.Builder
+		for i := range fb.Lines().Len() {
+			seg := fb.Lines().At(i)
+			body.Write(seg.Value(src))
+		}
+		line := ref.line
+		if fb.Lines().Len() > 0 {
+			line += bytes.Count(src[:fb.Lines().At(0).Start], []byte("\n")) - 1
+		}
+		fail := func(err error) { pc.Set(errKey, fmt.Errorf("%s:%d: %v", ref.file, line, err)) }
+		spec, err := content.ParseDiagram(body.String())
+		if err != nil {
+			fail(err)
+			return
+		}
+		buf, err := d.run(spec)
+		if err != nil {
+			fail(err)
+			return
+		}
+		svg, err := DrawSVG(buf, SVGOptions{MaxEvents: spec.MaxEvents, Nodes: spec.Nodes, Title: spec.Caption})
+		if err != nil {
+			fail(err)
+			return
+		}
+		n := &diagramNode{spec: spec, svg: svg}
+		fb.Parent().ReplaceChild(fb.Parent(), fb, n)
+	}
+}
+
+func (d *diagrams) run(spec content.Diagram) (*trace.Buffer, error) {
+	key := fmt.Sprintf("%s/%d", spec.Scenario, spec.Seed)
+	if buf, ok := d.cache[key]; ok {
+		return buf, nil
+	}
+	demo, err := d.demo(spec.Scenario)
+	if err != nil {
+		return nil, err
+	}
+	buf := &trace.Buffer{}
+	if err := demo.Run(spec.Seed, buf); err != nil {
+		return nil, fmt.Errorf("demo %s with seed %d failed: %v", spec.Scenario, spec.Seed, err)
+	}
+	d.cache[key] = buf
+	return buf, nil
+}
+
+// RegisterFuncs registers the renderer of diagram nodes.
+func (d *diagrams) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(kindDiagram, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		dn := n.(*diagramNode)
+		fmt.Fprintf(w, "<figure class=\"diagram\">\n<div class=\"diagram-scroll\">%s</div>\n", dn.svg)
+		fmt.Fprintf(w, "<figcaption>%s <span class=\"replay\">Step through it: <code>faultline demo %s --seed %d</code></span></figcaption>\n</figure>\n",
+			html.EscapeString(strings.TrimSpace(dn.spec.Caption)), html.EscapeString(dn.spec.Scenario), dn.spec.Seed)
+		return ast.WalkSkipChildren, nil
+	})
+}

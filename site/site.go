@@ -1,0 +1,353 @@
+package site
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/faultline-dev/faultline/content"
+	"github.com/faultline-dev/faultline/grader/suite"
+)
+
+//go:embed assets templates
+var files embed.FS
+
+// Options say what to build and where.
+type Options struct {
+	// Out is the output directory; it is created, and files the build
+	// writes are replaced (other files in it are left alone).
+	Out    string
+	Course *content.Course
+	// Labs are the registered labs; lab pages are generated from them.
+	Labs []*suite.Lab
+	// Demo looks up a demo scenario by name (suite.LookupDemo).
+	Demo func(name string) (suite.Demo, error)
+}
+
+// Stats describe a finished build.
+type Stats struct {
+	Pages    int
+	Diagrams int
+	Bytes    int64
+}
+
+// page is what the layout template gets.
+type page struct {
+	Site     siteInfo
+	Title    string
+	File     string // this page's file name
+	Summary  string
+	Lesson   *content.Lesson
+	Lab      *labView
+	LabLink  *navLink // the lesson's paired lab, when registered
+	Body     template.HTML
+	TOC      []heading
+	Prev     *navLink
+	Next     *navLink
+	Sidebar  []navSection
+	IsHome   bool
+	HomeBody template.HTML
+}
+
+type siteInfo struct {
+	Title, Subtitle string
+}
+
+type navLink struct {
+	Title, File string
+	Current     bool
+	Note        string
+}
+
+type navSection struct {
+	Title string
+	Links []navLink
+}
+
+type labView struct {
+	Lab    *suite.Lab
+	Parts  []partView
+	Max    int
+	Lesson *navLink
+}
+
+type partView struct {
+	suite.Part
+	Tests  []suite.Test
+	Points int
+	Lesson *navLink
+}
+
+// searchEntry is one page in the search index.
+type searchEntry struct {
+	Title    string   `json:"t"`
+	URL      string   `json:"u"`
+	Summary  string   `json:"s"`
+	Headings []string `json:"h"`
+	Body     string   `json:"b"`
+}
+
+func lessonFile(slug string) string { return slug + ".html" }
+func labFile(name string) string    { return "lab-" + name + ".html" }
+
+// Build renders the whole site into o.Out.
+func Build(o Options) (Stats, error) {
+	var st Stats
+	if o.Course == nil {
+		return st, errors.New("site: no course")
+	}
+	tmpl, err := template.New("").Funcs(template.FuncMap{
+		"inc": func(i int) int { return i + 1 },
+	}).ParseFS(files, "templates/*.html")
+	if err != nil {
+		return st, fmt.Errorf("site: templates: %w", err)
+	}
+	d := newDiagrams(o.Demo)
+	md := newMarkdown(d)
+	c := o.Course
+	labs := map[string]*suite.Lab{}
+	for _, l := range o.Labs {
+		labs[l.Name] = l
+	}
+	lessonPages := map[string]string{}
+	for _, l := range c.Lessons {
+		lessonPages[l.Slug] = lessonFile(l.Slug)
+	}
+	var problems []error
+	failed := map[string]bool{} // pages that did not render: links to them are not checked
+	for _, l := range c.Lessons {
+		if l.Lab != "" && labs[l.Lab] == nil && !comingLab(l.Body) {
+			problems = append(problems, fmt.Errorf("%s:1: lab %q is not registered (run `faultline labs`), and the lesson does not say the lab is coming", l.Path, l.Lab))
+		}
+	}
+	info := siteInfo{Title: c.Title, Subtitle: c.Subtitle}
+	sidebar := func(current string) []navSection {
+		var out []navSection
+		for _, s := range c.Sections {
+			ns := navSection{Title: s.Title}
+			for _, l := range s.Lessons {
+				f := lessonFile(l.Slug)
+				ns.Links = append(ns.Links, navLink{Title: l.Title, File: f, Current: f == current})
+			}
+			out = append(out, ns)
+		}
+		if len(o.Labs) > 0 {
+			ns := navSection{Title: "Labs"}
+			for _, l := range o.Labs {
+				f := labFile(l.Name)
+				ns.Links = append(ns.Links, navLink{Title: l.Title, File: f, Current: f == current})
+			}
+			out = append(out, ns)
+		}
+		return out
+	}
+
+	pages := map[string]*page{}
+	anchors := map[string]map[string]bool{}
+	var links []link
+	var index []searchEntry
+	var order []string
+
+	for _, l := range c.Lessons {
+		r, err := render(md, []byte(l.Body), l.Path, l.BodyLine, lessonPages)
+		if err != nil {
+			problems = append(problems, err)
+			failed[lessonFile(l.Slug)] = true
+			continue
+		}
+		f := lessonFile(l.Slug)
+		p := &page{Site: info, Title: l.Title, File: f, Summary: l.Summary, Lesson: l, Body: template.HTML(r.html), Sidebar: sidebar(f)}
+		for _, h := range r.headings {
+			if h.Level == 2 || h.Level == 3 {
+				p.TOC = append(p.TOC, h)
+			}
+		}
+		if lab := labs[l.Lab]; lab != nil {
+			p.LabLink = &navLink{Title: lab.Title, File: labFile(lab.Name), Note: l.Part}
+		}
+		if prev := c.Prev(l); prev != nil {
+			p.Prev = &navLink{Title: prev.Title, File: lessonFile(prev.Slug)}
+		}
+		if next := c.Next(l); next != nil {
+			p.Next = &navLink{Title: next.Title, File: lessonFile(next.Slug)}
+		}
+		pages[f], anchors[f] = p, r.anchors
+		links = append(links, r.links...)
+		order = append(order, f)
+		var hs []string
+		for _, h := range r.headings {
+			hs = append(hs, h.Text)
+		}
+		index = append(index, searchEntry{Title: l.Title, URL: f, Summary: l.Summary, Headings: hs, Body: r.text})
+	}
+
+	for _, lab := range o.Labs {
+		f := labFile(lab.Name)
+		lv := &labView{Lab: lab, Max: lab.MaxScore()}
+		if les, err := c.Lesson(lab.Lesson); err == nil {
+			lv.Lesson = &navLink{Title: les.Title, File: lessonFile(les.Slug)}
+		}
+		for _, part := range lab.Parts {
+			pv := partView{Part: part}
+			if les, err := c.Lesson(part.Lesson); err == nil {
+				pv.Lesson = &navLink{Title: les.Title, File: lessonFile(les.Slug)}
+			}
+			for _, t := range lab.Tests {
+				if t.Part == part.ID {
+					pv.Tests = append(pv.Tests, t)
+					pv.Points += t.Points
+				}
+			}
+			lv.Parts = append(lv.Parts, pv)
+		}
+		if len(lab.Parts) == 0 {
+			lv.Parts = []partView{{Part: suite.Part{Title: "Tests"}, Tests: lab.Tests, Points: lv.Max}}
+		}
+		p := &page{Site: info, Title: lab.Title, File: f, Summary: lab.Summary, Lab: lv, Sidebar: sidebar(f)}
+		src := fmt.Sprintf("lab %s (Task)", lab.Name)
+		r, err := render(md, []byte(lab.Task), src, 1, lessonPages)
+		if err != nil {
+			problems = append(problems, err)
+		} else {
+			p.Body = template.HTML(r.html)
+			links = append(links, r.links...)
+			anchors[f] = r.anchors
+		}
+		pages[f] = p
+		order = append(order, f)
+		index = append(index, searchEntry{Title: "Lab: " + lab.Title, URL: f, Summary: lab.Summary, Body: labText(lab)})
+	}
+
+	home := &page{Site: info, Title: c.Title, File: "index.html", IsHome: true, Sidebar: sidebar("index.html")}
+	if len(c.Lessons) > 0 {
+		home.Next = &navLink{Title: c.Lessons[0].Title, File: lessonFile(c.Lessons[0].Slug)}
+	}
+	pages["index.html"], anchors["index.html"] = home, map[string]bool{}
+	order = append(order, "index.html")
+
+	// Every internal link must land on a page and, if it names one, an anchor.
+	for _, l := range links {
+		target := l.page
+		if target == "" || failed[target] {
+			continue // same-page links are checked below; failed pages are already reported
+		}
+		as, ok := anchors[target]
+		if !ok {
+			problems = append(problems, fmt.Errorf("%s:%d: link %q points to %s, which the site does not have", l.file, l.line, l.dest, target))
+			continue
+		}
+		if l.frag != "" && !as[l.frag] {
+			problems = append(problems, fmt.Errorf("%s:%d: link %q: %s has no heading with anchor #%s (anchors: %s)", l.file, l.line, l.dest, target, l.frag, anchorList(as)))
+		}
+	}
+	for f, p := range pages {
+		if p.Lesson == nil {
+			continue
+		}
+		for _, l := range links {
+			if l.page == "" && l.file == p.Lesson.Path && l.frag != "" && !anchors[f][l.frag] {
+				problems = append(problems, fmt.Errorf("%s:%d: link %q: this lesson has no heading with anchor #%s", l.file, l.line, l.dest, l.frag))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return st, fmt.Errorf("site: %w", errors.Join(problems...))
+	}
+
+	if err := os.MkdirAll(filepath.Join(o.Out, "assets"), 0o755); err != nil {
+		return st, fmt.Errorf("site: %w", err)
+	}
+	write := func(name string, data []byte) error {
+		st.Bytes += int64(len(data))
+		if err := os.WriteFile(filepath.Join(o.Out, name), data, 0o644); err != nil {
+			return fmt.Errorf("site: %w", err)
+		}
+		return nil
+	}
+	sort.Strings(order)
+	for _, f := range order {
+		var buf bytes.Buffer
+		if err := tmpl.ExecuteTemplate(&buf, "layout.html", pages[f]); err != nil {
+			return st, fmt.Errorf("site: render %s: %w", f, err)
+		}
+		if err := write(f, buf.Bytes()); err != nil {
+			return st, err
+		}
+		st.Pages++
+	}
+	idx, err := json.Marshal(index)
+	if err != nil {
+		return st, fmt.Errorf("site: search index: %w", err)
+	}
+	// A script, not a JSON file, so that search works from file:// too.
+	if err := write("assets/search-index.js", append(append([]byte("window.FAULTLINE_INDEX="), idx...), ';', '\n')); err != nil {
+		return st, err
+	}
+	if err := write("assets/highlight.css", highlightCSS()); err != nil {
+		return st, err
+	}
+	err = fs.WalkDir(files, "assets", func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		data, err := files.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return write(p, data)
+	})
+	if err != nil {
+		return st, err
+	}
+	st.Diagrams = len(d.cache)
+	return st, nil
+}
+
+// comingLab reports whether a lesson says its lab is still to come.
+func comingLab(body string) bool {
+	b := strings.ToLower(body)
+	return strings.Contains(b, "coming")
+}
+
+func anchorList(as map[string]bool) string {
+	var names []string
+	for a := range as {
+		names = append(names, "#"+a)
+	}
+	sort.Strings(names)
+	if len(names) > 12 {
+		names = append(names[:12], "...")
+	}
+	return strings.Join(names, " ")
+}
+
+func labText(l *suite.Lab) string {
+	var b strings.Builder
+	b.WriteString(l.Summary)
+	for _, t := range l.Tests {
+		b.WriteString(" " + t.Name + " " + t.Description)
+	}
+	return b.String()
+}
+
+// highlightCSS returns chroma's classes for the light theme, and for the
+// dark theme scoped under [data-theme="dark"].
+func highlightCSS() []byte {
+	f := html.New(html.WithClasses(true))
+	var light, dark bytes.Buffer
+	_ = f.WriteCSS(&light, styles.Get("github"))
+	_ = f.WriteCSS(&dark, styles.Get("github-dark"))
+	scoped := strings.ReplaceAll(dark.String(), ".chroma", `[data-theme="dark"] .chroma`)
+	scoped = strings.ReplaceAll(scoped, ".bg {", `[data-theme="dark"] .bg {`)
+	return []byte(light.String() + "\n" + scoped)
+}
