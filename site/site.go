@@ -347,7 +347,10 @@ func highlightCSS() []byte {
 	var light, dark bytes.Buffer
 	_ = f.WriteCSS(&light, styles.Get("github"))
 	_ = f.WriteCSS(&dark, styles.Get("github-dark"))
-	scoped := strings.ReplaceAll(dark.String(), ".chroma", `[data-theme="dark"] .chroma`)
-	scoped = strings.ReplaceAll(scoped, ".bg {", `[data-theme="dark"] .bg {`)
-	return []byte(light.String() + "\n" + scoped)
+	scope := func(css, theme string) string {
+		css = strings.ReplaceAll(css, ".chroma", `[data-theme="`+theme+`"] .chroma`)
+		return strings.ReplaceAll(css, ".bg {", `[data-theme="`+theme+`"] .bg {`)
+	}
+	// Each theme's rules apply only under it, so no token keeps the other's colour.
+	return []byte(scope(light.String(), "light") + "\n" + scope(dark.String(), "dark"))
 }
