@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sort"
 	"strings"
 
@@ -64,7 +65,11 @@ func usageError(cmd, format string, args ...any) error {
 
 func main() {
 	env := &cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, isTerminal: stdoutIsTerminal()}
-	os.Exit(Run(context.Background(), env, os.Args[1:]))
+	// Ctrl-C cancels the context: a grade stops its workers, a server closes.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := Run(ctx, env, os.Args[1:])
+	stop()
+	os.Exit(code)
 }
 
 // Run runs faultline with args and returns the exit code.
