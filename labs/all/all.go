@@ -4,4 +4,5 @@ package all
 
 import (
 // Each lab adds its blank import here, one per line, sorted.
+	_ "github.com/faultline-dev/faultline/labs/raft/raftlab"
 )

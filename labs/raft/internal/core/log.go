@@ -1,0 +1,63 @@
+package core
+
+// raftLog is the log after the snapshot. entries[0] is a sentinel standing
+// for the last entry the snapshot covers (index base, term of that entry),
+// so that term lookups at base need no special case.
+type raftLog struct {
+	base    int
+	entries []Entry
+}
+
+func newLog(base, baseTerm int) raftLog {
+	return raftLog{base: base, entries: []Entry{{Term: baseTerm}}}
+}
+
+func (l *raftLog) lastIndex() int { return l.base + len(l.entries) - 1 }
+func (l *raftLog) lastTerm() int  { return l.entries[len(l.entries)-1].Term }
+
+// term returns the term of the entry at index i; ok is false if the log
+// does not hold i (before the snapshot or past the end).
+func (l *raftLog) term(i int) (t int, ok bool) {
+	if i < l.base || i > l.lastIndex() {
+		return 0, false
+	}
+	return l.entries[i-l.base].Term, true
+}
+
+func (l *raftLog) at(i int) Entry { return l.entries[i-l.base] }
+
+// from returns up to max entries starting at index i (i > base).
+func (l *raftLog) from(i, max int) []Entry {
+	end := min(len(l.entries), i-l.base+max)
+	return l.entries[i-l.base : end]
+}
+
+func (l *raftLog) append(es ...Entry) { l.entries = append(l.entries, es...) }
+
+// truncate drops the entries from index i on.
+func (l *raftLog) truncate(i int) { l.entries = l.entries[:i-l.base] }
+
+// firstIndexOf returns the first index at or after base+1 whose entry has
+// term t, scanning back from i.
+func (l *raftLog) firstIndexOf(t, i int) int {
+	for i > l.base+1 {
+		if pt, _ := l.term(i - 1); pt != t {
+			break
+		}
+		i--
+	}
+	return i
+}
+
+// compact discards everything up to index i, which becomes the new base.
+func (l *raftLog) compact(i, term int) {
+	if i <= l.lastIndex() {
+		if t, ok := l.term(i); ok && t == term {
+			rest := l.entries[i-l.base+1:]
+			l.entries = append([]Entry{{Term: term}}, rest...)
+			l.base = i
+			return
+		}
+	}
+	*l = newLog(i, term)
+}

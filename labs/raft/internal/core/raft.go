@@ -1,0 +1,529 @@
+// Package core is the reference Raft, parameterized by Bugs so that each
+// mutant of the lab is the same code with one mistake switched on. The
+// zero Bugs is the reference solution (labs/raft/solution).
+//
+// The structure follows etcd's raft: a synchronous state machine whose
+// role-specific behaviour lives in step functions (stepFollower,
+// stepCandidate, stepLeader) swapped by becomeFollower, becomeCandidate and
+// becomeLeader, so that no handler is a thicket of "if role ==".
+package core
+
+import (
+	"bytes"
+	"time"
+
+	"github.com/faultline-dev/faultline/labs/node"
+	"github.com/faultline-dev/faultline/labs/raft"
+)
+
+// Timing says how often a leader sends heartbeats and how long a follower
+// waits for one before it starts an election.
+type Timing struct {
+	Heartbeat   time.Duration
+	ElectionMin time.Duration
+	ElectionMax time.Duration
+}
+
+// DefaultTiming sends heartbeats 10 times a second, the lab's limit; the
+// election timeout is several heartbeat intervals so that one lost
+// heartbeat does not start an election, and randomized so that split votes
+// resolve (§5.2).
+var DefaultTiming = Timing{Heartbeat: 100 * time.Millisecond, ElectionMin: 300 * time.Millisecond, ElectionMax: 600 * time.Millisecond}
+
+// MaxBatch caps the entries of one AppendEntries, so that a follower far
+// behind catches up in messages of bounded size.
+const MaxBatch = 64
+
+type role int
+
+const (
+	follower role = iota
+	candidate
+	leader
+)
+
+func (r role) String() string { return [...]string{"follower", "candidate", "leader"}[r] }
+
+// Raft is one peer.
+type Raft struct {
+	id     node.ID
+	env    node.Env
+	apply  func(raft.ApplyMsg)
+	bugs   Bugs
+	timing Timing
+
+	// Persistent state on all servers (Figure 2), plus the snapshot (§7).
+	term     int
+	votedFor node.ID
+	log      raftLog
+	snapshot []byte
+	dirty    bool // Bugs.ReplyBeforePersist: state changed but not written
+
+	// Volatile state on all servers.
+	role        role
+	step        func(from node.ID, m node.Message)
+	leader      node.ID
+	commitIndex int
+	lastApplied int
+
+	// Candidates: who voted for us this term.
+	votes map[node.ID]bool
+	// Leaders (Figure 2, reinitialized after election), indexed by node ID.
+	next, match []int
+
+	electionTimer  node.TimerID
+	heartbeatTimer node.TimerID
+	epoch          int // bumped whenever timers are reset, to ignore stale fires
+}
+
+var _ raft.Node = (*Raft)(nil)
+var _ raft.Roler = (*Raft)(nil)
+
+// New returns a peer with the given bugs switched on.
+func New(id node.ID, apply func(raft.ApplyMsg), bugs Bugs) *Raft {
+	return &Raft{id: id, apply: apply, bugs: bugs, timing: DefaultTiming}
+}
+
+// NewTimed returns a reference peer with its own timing (for demos).
+func NewTimed(id node.ID, apply func(raft.ApplyMsg), t Timing) *Raft {
+	return &Raft{id: id, apply: apply, timing: t}
+}
+
+// Start boots the node from its durable state (Figure 2: "updated on
+// stable storage before responding to RPCs").
+func (r *Raft) Start(env node.Env) {
+	r.env = env
+	r.log = newLog(0, 0)
+	if err := r.restore(env.Storage()); err != nil {
+		panic(err)
+	}
+	// Everything in the snapshot is committed and applied (§7).
+	r.commitIndex, r.lastApplied = r.log.base, r.log.base
+	if r.log.base > 0 && r.snapshot != nil {
+		r.apply(raft.ApplyMsg{SnapshotValid: true, Snapshot: r.snapshot,
+			SnapshotIndex: r.log.base, SnapshotTerm: r.log.entries[0].Term})
+	}
+	r.match = make([]int, len(env.Peers())+2)
+	r.next = make([]int, len(env.Peers())+2)
+	r.becomeFollower(r.term, 0)
+}
+
+// State reports the current term and whether this node is the leader.
+func (r *Raft) State() (int, bool) { return r.term, r.role == leader }
+
+// Role reports "leader", "candidate" or "follower".
+func (r *Raft) Role() string { return r.role.String() }
+
+// Propose appends command to the log if this node is the leader, and starts
+// replicating it at once (Figure 2, Rules for Servers, Leaders).
+func (r *Raft) Propose(command []byte) (int, int, bool) {
+	if r.role != leader {
+		return 0, r.term, false
+	}
+	r.log.append(Entry{Term: r.term, Command: bytes.Clone(command)})
+	r.persist()
+	r.match[r.id] = r.log.lastIndex()
+	r.broadcastAppend()
+	r.maybeCommit() // a cluster of one commits alone
+	return r.log.lastIndex(), r.term, true
+}
+
+// Snapshot discards the log up to index, which the service's snapshot
+// covers (§7).
+func (r *Raft) Snapshot(index int, snapshot []byte) {
+	if index <= r.log.base || index > r.lastApplied {
+		return // older than what we have, or not yet applied: ignore
+	}
+	t, _ := r.log.term(index)
+	r.log.compact(index, t)
+	r.snapshot = bytes.Clone(snapshot)
+	r.persistSnapshot()
+}
+
+// HandleTimer handles the election and heartbeat timers.
+func (r *Raft) HandleTimer(timer any) {
+	if r.dirty {
+		r.writeState() // Bugs.ReplyBeforePersist: the late write
+	}
+	switch t := timer.(type) {
+	case electionTimeout:
+		if t.Epoch == r.epoch && r.role != leader {
+			r.becomeCandidate()
+		}
+	case heartbeat:
+		if t.Epoch == r.epoch && r.role == leader {
+			r.broadcastAppend()
+			r.heartbeatTimer = r.env.SetTimer(r.timing.Heartbeat, heartbeat{r.epoch})
+		}
+	}
+}
+
+// HandleMessage applies the rules for all servers, then hands the message
+// to the current role's step function.
+func (r *Raft) HandleMessage(from node.ID, m node.Message) {
+	term, isReply := termOf(m)
+	switch {
+	case term > r.term:
+		// Figure 2, all servers: "If RPC request or response contains term
+		// T > currentTerm: set currentTerm = T, convert to follower" (§5.1).
+		if r.bugs.NoStepDown && r.role == leader && isReply {
+			return
+		}
+		r.stepDown(term)
+		r.persist()
+	case term < r.term:
+		// A stale request gets our term so its sender steps down; a stale
+		// reply answers a question we no longer ask.
+		if !isReply {
+			r.rejectStale(from, m)
+			return
+		}
+		if !r.bugs.AcceptStaleReplies {
+			return
+		}
+	}
+	r.step(from, m)
+}
+
+func termOf(m node.Message) (term int, reply bool) {
+	switch m := m.(type) {
+	case RequestVote:
+		return m.Term, false
+	case AppendEntries:
+		return m.Term, false
+	case InstallSnapshot:
+		return m.Term, false
+	case RequestVoteReply:
+		return m.Term, true
+	case AppendEntriesReply:
+		return m.Term, true
+	case InstallSnapshotReply:
+		return m.Term, true
+	}
+	return 0, true // unknown: ignored by every step function
+}
+
+func (r *Raft) rejectStale(from node.ID, m node.Message) {
+	switch m.(type) {
+	case RequestVote:
+		r.env.Send(from, RequestVoteReply{Term: r.term})
+	case AppendEntries:
+		r.env.Send(from, AppendEntriesReply{Term: r.term})
+	case InstallSnapshot:
+		r.env.Send(from, InstallSnapshotReply{Term: r.term})
+	}
+}
+
+// becomeFollower moves to term (forgetting the vote if the term is new)
+// and waits for a leader. The caller persists.
+func (r *Raft) becomeFollower(term int, lead node.ID) {
+	if term > r.term {
+		r.term, r.votedFor = term, 0
+	}
+	r.role, r.step, r.leader = follower, r.stepFollower, lead
+	r.resetElectionTimer()
+}
+
+// stepDown adopts a newer term as a follower. It does not reset a running
+// election timer: hearing of a newer term is neither a heartbeat from its
+// leader nor a granted vote (Figure 2, Followers), and a node that reset
+// its timer on every RequestVote could be kept from ever standing.
+func (r *Raft) stepDown(term int) {
+	r.term, r.votedFor = term, 0
+	wasLeader := r.role == leader
+	r.role, r.step, r.leader = follower, r.stepFollower, 0
+	if wasLeader {
+		r.resetElectionTimer()
+	}
+}
+
+// becomeCandidate starts an election (§5.2): a new term, a vote for itself,
+// and RequestVote to every peer.
+func (r *Raft) becomeCandidate() {
+	r.term++
+	r.votedFor = r.id
+	r.role, r.step, r.leader = candidate, r.stepCandidate, 0
+	r.votes = map[node.ID]bool{r.id: true}
+	r.persist()
+	r.resetElectionTimer()
+	r.env.Logf("election for term %d", r.term)
+	req := RequestVote{Term: r.term, Candidate: r.id, LastLogIndex: r.log.lastIndex(), LastLogTerm: r.log.lastTerm()}
+	for _, p := range r.env.Peers() {
+		r.env.Send(p, req)
+	}
+	if r.hasQuorum(len(r.votes)) {
+		r.becomeLeader()
+	}
+}
+
+// becomeLeader takes over (§5.2, §5.3): nextIndex starts just past the
+// leader's log, matchIndex at zero, and a heartbeat goes out at once to
+// assert leadership.
+func (r *Raft) becomeLeader() {
+	r.role, r.step, r.leader = leader, r.stepLeader, r.id
+	r.env.Logf("leader for term %d", r.term)
+	for i := range r.next {
+		r.next[i], r.match[i] = r.log.lastIndex()+1, 0
+	}
+	r.match[r.id] = r.log.lastIndex()
+	r.epoch++
+	r.env.CancelTimer(r.electionTimer)
+	r.broadcastAppend()
+	r.heartbeatTimer = r.env.SetTimer(r.timing.Heartbeat, heartbeat{r.epoch})
+}
+
+func (r *Raft) resetElectionTimer() {
+	r.epoch++
+	r.env.CancelTimer(r.electionTimer)
+	r.env.CancelTimer(r.heartbeatTimer)
+	d := r.timing.ElectionMin
+	if !r.bugs.FixedElectionTimeout {
+		d += time.Duration(r.env.Rand().Int64N(int64(r.timing.ElectionMax - r.timing.ElectionMin)))
+	}
+	r.electionTimer = r.env.SetTimer(d, electionTimeout{r.epoch})
+}
+
+func (r *Raft) hasQuorum(n int) bool { return 2*n > len(r.env.Peers())+1 }
+
+// stepFollower: respond to candidates and leaders (Figure 2, Followers).
+func (r *Raft) stepFollower(from node.ID, m node.Message) {
+	switch m := m.(type) {
+	case RequestVote:
+		r.handleRequestVote(from, m)
+	case AppendEntries:
+		r.leader = from
+		r.resetElectionTimer()
+		r.handleAppendEntries(from, m)
+	case InstallSnapshot:
+		r.leader = from
+		r.resetElectionTimer()
+		r.handleInstallSnapshot(from, m)
+	}
+}
+
+// stepCandidate counts votes; an AppendEntries of its own term means another
+// node won the election (§5.2).
+func (r *Raft) stepCandidate(from node.ID, m node.Message) {
+	switch m := m.(type) {
+	case RequestVote:
+		r.handleRequestVote(from, m)
+	case AppendEntries, InstallSnapshot:
+		r.becomeFollower(r.term, from)
+		r.stepFollower(from, m)
+	case RequestVoteReply:
+		if m.Granted {
+			r.votes[from] = true
+			if r.hasQuorum(len(r.votes)) {
+				r.becomeLeader()
+			}
+		}
+	}
+}
+
+// stepLeader handles the followers' answers.
+func (r *Raft) stepLeader(from node.ID, m node.Message) {
+	switch m := m.(type) {
+	case RequestVote:
+		r.handleRequestVote(from, m)
+	case AppendEntriesReply:
+		r.handleAppendEntriesReply(from, m)
+	case InstallSnapshotReply:
+		r.match[from] = max(r.match[from], m.LastIncludedIndex)
+		r.next[from] = max(r.next[from], r.match[from]+1)
+		r.maybeCommit()
+	}
+}
+
+// handleRequestVote grants a vote at most once per term (§5.2), and only to
+// a candidate whose log is at least as up-to-date as ours (§5.4.1).
+func (r *Raft) handleRequestVote(from node.ID, m RequestVote) {
+	upToDate := m.LastLogTerm > r.log.lastTerm() ||
+		m.LastLogTerm == r.log.lastTerm() && m.LastLogIndex >= r.log.lastIndex()
+	if r.bugs.NoUpToDateCheck {
+		upToDate = true
+	}
+	free := r.votedFor == 0 || r.votedFor == m.Candidate
+	if r.bugs.VoteTwice && r.role == follower {
+		free = true
+	}
+	granted := free && upToDate && m.Term == r.term
+	if granted {
+		r.votedFor = m.Candidate
+		r.persist()
+		// Figure 2, Followers: granting a vote resets the election timer, so
+		// that we do not start a competing election right away.
+		if !r.bugs.NoResetOnVote {
+			r.resetElectionTimer()
+		}
+	}
+	r.env.Send(from, RequestVoteReply{Term: r.term, Granted: granted})
+}
+
+// handleAppendEntries is the receiver implementation of Figure 2.
+func (r *Raft) handleAppendEntries(from node.ID, m AppendEntries) {
+	prev, entries := m.PrevLogIndex, m.Entries
+	if prev < r.log.base {
+		// The prefix up to our snapshot is committed, so it matches: skip
+		// the entries it already covers.
+		skip := r.log.base - prev
+		if skip >= len(entries) {
+			r.env.Send(from, AppendEntriesReply{Term: r.term, Success: true, Match: prev + len(entries)})
+			return
+		}
+		prev, entries = r.log.base, entries[skip:]
+	} else if t, ok := r.log.term(prev); !ok || t != m.PrevLogTerm {
+		// Step 2: reply false if the log has no entry at prevLogIndex
+		// whose term matches, with the §5.3 hint.
+		reply := AppendEntriesReply{Term: r.term, ConflictIndex: r.log.lastIndex() + 1}
+		if ok {
+			reply.ConflictTerm = t
+			reply.ConflictIndex = r.log.firstIndexOf(t, prev)
+		}
+		r.env.Send(from, reply)
+		return
+	}
+	// Steps 3 and 4: delete a conflicting entry and all that follow it,
+	// then append the new entries. An entry that matches is kept: this
+	// AppendEntries may be older than one already applied, and truncating
+	// would drop entries we have acknowledged.
+	changed := false
+	for i, e := range entries {
+		idx := prev + 1 + i
+		if t, ok := r.log.term(idx); ok {
+			if t == e.Term && !r.bugs.TruncateOnMatch {
+				continue
+			}
+			r.log.truncate(idx)
+		}
+		r.log.append(entries[i:]...)
+		changed = true
+		break
+	}
+	if changed {
+		r.persist()
+	}
+	// Step 5: commitIndex = min(leaderCommit, index of last new entry).
+	lastNew := prev + len(entries)
+	if r.bugs.CommitBeyondNew {
+		lastNew = r.log.lastIndex()
+	}
+	if c := min(m.LeaderCommit, lastNew); c > r.commitIndex {
+		r.commitIndex = c
+		r.applyCommitted()
+	}
+	r.env.Send(from, AppendEntriesReply{Term: r.term, Success: true, Match: prev + len(entries)})
+}
+
+// handleAppendEntriesReply advances matchIndex or backs nextIndex up.
+func (r *Raft) handleAppendEntriesReply(from node.ID, m AppendEntriesReply) {
+	if m.Success {
+		r.match[from] = max(r.match[from], m.Match)
+		r.next[from] = max(r.next[from], r.match[from]+1)
+		r.maybeCommit()
+		if r.next[from] <= r.log.lastIndex() {
+			r.sendAppend(from) // more to send: keep going
+		}
+		return
+	}
+	// §5.3 fast backup: skip the follower's whole conflicting term, or
+	// past the end of its short log.
+	next := m.ConflictIndex
+	if m.ConflictTerm != 0 {
+		// If we have entries of that term, our last one is where our logs
+		// can agree; resend from just after it.
+		for i := r.log.lastIndex(); i > r.log.base; i-- {
+			if t, _ := r.log.term(i); t == m.ConflictTerm {
+				next = i + 1
+				break
+			} else if t < m.ConflictTerm {
+				break
+			}
+		}
+	}
+	r.next[from] = max(r.match[from]+1, min(next, r.log.lastIndex()+1))
+	r.sendAppend(from)
+}
+
+// maybeCommit advances commitIndex to the highest index replicated on a
+// majority, but only for an entry of the current term (§5.4.2, Figure 8):
+// an earlier term's entry is committed indirectly, by the Log Matching
+// property, once an entry of this term above it is.
+func (r *Raft) maybeCommit() {
+	for n := r.log.lastIndex(); n > r.commitIndex; n-- {
+		t, _ := r.log.term(n)
+		if t != r.term && !r.bugs.CommitOldTerm {
+			break
+		}
+		count := 0
+		for id := 1; id < len(r.match); id++ {
+			if r.match[id] >= n {
+				count++
+			}
+		}
+		if r.hasQuorum(count) {
+			r.commitIndex = n
+			r.applyCommitted()
+			return
+		}
+	}
+}
+
+// broadcastAppend sends every peer what it lacks (or a heartbeat).
+func (r *Raft) broadcastAppend() {
+	for _, p := range r.env.Peers() {
+		r.sendAppend(p)
+	}
+}
+
+// sendAppend sends one peer the entries from its nextIndex, or our snapshot
+// if we have discarded them (§7).
+func (r *Raft) sendAppend(to node.ID) {
+	next := r.next[to]
+	if next <= r.log.base {
+		r.env.Send(to, InstallSnapshot{Term: r.term, Leader: r.id, LastIncludedIndex: r.log.base,
+			LastIncludedTerm: r.log.entries[0].Term, Data: r.snapshot})
+		return
+	}
+	prevTerm, _ := r.log.term(next - 1)
+	entries := r.log.from(next, MaxBatch)
+	r.env.Send(to, AppendEntries{Term: r.term, Leader: r.id, PrevLogIndex: next - 1, PrevLogTerm: prevTerm,
+		Entries: entries, LeaderCommit: r.commitIndex})
+	// Pipeline: assume the entries arrive, and send only newer ones next
+	// time. A failure reply moves nextIndex back (as etcd's "replicate"
+	// state does), so a lost message costs one round trip.
+	r.next[to] = next + len(entries)
+}
+
+// handleInstallSnapshot replaces the log with the leader's snapshot (§7),
+// unless we already have everything it covers.
+func (r *Raft) handleInstallSnapshot(from node.ID, m InstallSnapshot) {
+	reply := InstallSnapshotReply{Term: r.term, LastIncludedIndex: m.LastIncludedIndex}
+	if m.LastIncludedIndex <= r.commitIndex && !r.bugs.InstallStaleSnapshot {
+		r.env.Send(from, reply)
+		return
+	}
+	// Keep the entries after the snapshot if our log agrees with it there;
+	// otherwise discard the whole log (§7).
+	r.log.compact(m.LastIncludedIndex, m.LastIncludedTerm)
+	r.snapshot = bytes.Clone(m.Data)
+	r.persistSnapshot()
+	r.commitIndex, r.lastApplied = m.LastIncludedIndex, m.LastIncludedIndex
+	r.apply(raft.ApplyMsg{SnapshotValid: true, Snapshot: r.snapshot,
+		SnapshotIndex: m.LastIncludedIndex, SnapshotTerm: m.LastIncludedTerm})
+	r.env.Send(from, reply)
+}
+
+// applyCommitted hands the newly committed entries to the service, in order
+// (Figure 2: "If commitIndex > lastApplied: increment lastApplied, apply
+// log[lastApplied] to state machine").
+func (r *Raft) applyCommitted() {
+	if r.bugs.ApplyTwice && r.lastApplied > r.log.base && r.lastApplied < r.commitIndex {
+		r.lastApplied--
+	}
+	for r.lastApplied < r.commitIndex {
+		r.lastApplied++
+		e := r.log.at(r.lastApplied)
+		r.apply(raft.ApplyMsg{CommandValid: true, Command: e.Command,
+			CommandIndex: r.lastApplied, CommandTerm: e.Term})
+	}
+}

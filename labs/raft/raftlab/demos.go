@@ -1,0 +1,110 @@
+package raftlab
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/sim"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/labs/node"
+	"github.com/faultline-dev/faultline/labs/raft"
+	"github.com/faultline-dev/faultline/labs/raft/internal/core"
+)
+
+// demoTiming is faster than the lab's so that a demo fits a screen:
+// heartbeats every 50 ms, election timeouts of 150–300 ms.
+var demoTiming = core.Timing{Heartbeat: 50 * time.Millisecond, ElectionMin: 150 * time.Millisecond, ElectionMax: 300 * time.Millisecond}
+
+func demoFactory(id node.ID) node.Node {
+	return core.NewTimed(id, func(raft.ApplyMsg) {}, demoTiming)
+}
+
+func registerDemos() {
+	suite.RegisterDemo(suite.Demo{
+		Name:  "raft-election",
+		Title: "Raft: leader election and a partitioned leader",
+		Description: "Five nodes elect a leader. At 1 s the leader is partitioned away; the other four " +
+			"time out, elect a new leader in a higher term, and carry on. At 2.5 s the partition heals: " +
+			"the old leader hears the higher term in the first message it gets and steps down.",
+		Lab: "raft", Seed: 1, Run: demoElection,
+	})
+	suite.RegisterDemo(suite.Demo{
+		Name:  "raft-replication",
+		Title: "Raft: replication and a follower catching up",
+		Description: "Three nodes; a client proposes a command to the leader every 100 ms. At 1 s a " +
+			"follower crashes; the other two keep committing. At 2 s it restarts from its disk and the " +
+			"leader backs up its nextIndex until the logs match, then sends what it missed.",
+		Lab: "raft", Seed: 1, Run: demoReplication,
+	})
+}
+
+func demoElection(seed uint64, sink trace.Sink) error {
+	s, err := sim.New(sim.Config{Nodes: 5, Seed: seed, Factory: demoFactory, Faults: faults.Reliable(),
+		Trace: sink, Lab: "raft", Scenario: "raft-election"})
+	if err != nil {
+		return err
+	}
+	s.ObserveState(func(_ node.ID, n node.Node) any { return observe(n) })
+	s.RunUntil(time.Second)
+	leader := node.ID(0)
+	for _, id := range s.IDs() {
+		if _, lead := s.Node(id).(raft.Node).State(); lead {
+			leader = id
+		}
+	}
+	if leader == 0 {
+		return fmt.Errorf("raft-election demo: no leader after 1s with seed %d", seed)
+	}
+	s.Notef("partition the leader %v away", leader)
+	s.Isolate(leader)
+	s.RunUntil(2500 * time.Millisecond)
+	s.Notef("heal the partition")
+	s.Heal()
+	s.RunUntil(3500 * time.Millisecond)
+	return nil
+}
+
+func demoReplication(seed uint64, sink trace.Sink) error {
+	s, err := sim.New(sim.Config{Nodes: 3, Seed: seed, Factory: demoFactory, Faults: faults.Reliable(),
+		Trace: sink, Lab: "raft", Scenario: "raft-replication"})
+	if err != nil {
+		return err
+	}
+	s.ObserveState(func(_ node.ID, n node.Node) any { return observe(n) })
+	seq := 0
+	var client func()
+	client = func() {
+		for _, id := range s.IDs() {
+			if n := s.Node(id); n != nil {
+				if _, lead := n.(raft.Node).State(); lead {
+					seq++
+					cmd := fmt.Sprintf("x%d", seq)
+					_ = s.Call(id, "Propose("+cmd+")", func(n node.Node) string {
+						i, t, ok := n.(raft.Node).Propose([]byte(cmd))
+						return fmt.Sprintf("index=%d term=%d isLeader=%v", i, t, ok)
+					})
+					break
+				}
+			}
+		}
+		s.After(100*time.Millisecond, client)
+	}
+	s.At(400*time.Millisecond, client)
+	s.RunUntil(time.Second)
+	var victim node.ID
+	for _, id := range s.IDs() {
+		if _, lead := s.Node(id).(raft.Node).State(); !lead {
+			victim = id
+			break
+		}
+	}
+	s.Notef("crash follower %v", victim)
+	s.Crash(victim)
+	s.RunUntil(2 * time.Second)
+	s.Notef("restart %v: it catches up", victim)
+	s.Restart(victim)
+	s.RunUntil(3 * time.Second)
+	return nil
+}

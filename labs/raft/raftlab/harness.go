@@ -1,0 +1,551 @@
+package raftlab
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/sim"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/node"
+	"github.com/faultline-dev/faultline/labs/raft"
+)
+
+// cluster is a test's view of a Raft cluster: the simulator, one service
+// per node that records what Raft applies, and the global facts the
+// invariants compare against. It reads nothing inside the student's nodes
+// but what State, Propose and the apply callback say.
+type cluster struct {
+	t       *suite.T
+	s       *sim.Sim
+	n       int
+	factory raft.Factory
+	svc     []*service // the current incarnation's service, by node ID
+
+	// committed[i] is what the first node to apply index i applied there.
+	committed  []committedEntry
+	maxApplied int                 // highest index any node applied
+	leaders    map[int]node.ID     // term -> the node that led it
+	terms      []int               // highest term each node has reported
+	proposed   map[string]proposal // command -> where its leader put it
+	lastEvent  node.ID             // the node that handled the last event
+	violation  error               // the first violation seen inside apply
+	snapEvery  int                 // services snapshot every snapEvery applies; 0: never
+	seq        int                 // for unique commands
+	connected  []bool              // by node ID, as the test's partitions left it
+	lastLeader node.ID
+	maxTerm    int // highest term any node has reported
+}
+
+type committedEntry struct {
+	ok   bool
+	term int
+	cmd  string
+	hash uint64 // of every command up to and including this one
+	by   node.ID
+	// maxTerm is the highest term any node had reached when the entry was
+	// first applied: whoever committed it led a term no higher, so every
+	// leader of a later term must hold it (leader completeness, §5.4).
+	maxTerm int
+}
+
+type proposal struct {
+	leader node.ID
+	term   int
+	index  int
+	times  int
+}
+
+// service is one node's state machine: it folds every applied command into
+// a running hash, so a snapshot is just (index, hash).
+type service struct {
+	c       *cluster
+	id      node.ID
+	applied int
+	hash    uint64
+}
+
+// config describes a test's cluster.
+type config struct {
+	nodes     int
+	faults    faults.Model
+	schedule  faults.Schedule
+	snapEvery int
+}
+
+func newCluster(t *suite.T, cfg config) *cluster {
+	f, ok := t.Impl().(raft.Factory)
+	if !ok {
+		panic(fmt.Errorf("raft lab: implementation is %T, want raft.Factory", t.Impl()))
+	}
+	c := &cluster{t: t, n: cfg.nodes, factory: f, svc: make([]*service, cfg.nodes+1),
+		committed: make([]committedEntry, 1, 256), leaders: map[int]node.ID{}, terms: make([]int, cfg.nodes+1),
+		proposed: map[string]proposal{}, snapEvery: cfg.snapEvery, connected: make([]bool, cfg.nodes+1)}
+	for i := range c.connected {
+		c.connected[i] = true
+	}
+	if cfg.faults.Latency.Kind == "" && cfg.faults.Latency.Min == 0 {
+		cfg.faults = faults.Reliable()
+	}
+	c.s = t.NewSim(sim.Config{Nodes: cfg.nodes, Factory: c.newNode, Faults: cfg.faults, Schedule: cfg.schedule})
+	c.s.OnEvent(func(ev *sim.Event) { c.lastEvent = ev.Node })
+	t.Invariant("raft safety", c.check)
+	return c
+}
+
+func (c *cluster) newNode(id node.ID) node.Node {
+	sv := &service{c: c, id: id, hash: fnv64()}
+	c.svc[id] = sv
+	return c.factory(id, sv.apply)
+}
+
+func fnv64() uint64 { return fnv.New64a().Sum64() }
+
+func mix(h uint64, cmd []byte) uint64 {
+	f := fnv.New64a()
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], h)
+	f.Write(b[:])
+	f.Write(cmd)
+	return f.Sum64()
+}
+
+// violate records the first violation; the invariant reports it after the
+// event that caused it.
+func (c *cluster) violate(nodes []node.ID, format string, args ...any) {
+	if c.violation == nil {
+		c.violation = &suite.Violation{Nodes: nodes, Msg: fmt.Sprintf(format, args...)}
+	}
+}
+
+// apply is the service's end of the apply callback.
+func (sv *service) apply(m raft.ApplyMsg) {
+	c := sv.c
+	if c.svc[sv.id] != sv {
+		c.violate([]node.ID{sv.id}, "%v applied through the callback of an incarnation that crashed", sv.id)
+		return
+	}
+	switch {
+	case m.CommandValid && m.SnapshotValid:
+		c.violate([]node.ID{sv.id}, "%v sent an ApplyMsg with both CommandValid and SnapshotValid", sv.id)
+	case m.CommandValid:
+		sv.applyCommand(m)
+	case m.SnapshotValid:
+		sv.applySnapshot(m)
+	default:
+		c.violate([]node.ID{sv.id}, "%v sent an ApplyMsg with neither CommandValid nor SnapshotValid", sv.id)
+	}
+}
+
+func (sv *service) applyCommand(m raft.ApplyMsg) {
+	c, id, i := sv.c, sv.id, m.CommandIndex
+	cmd := string(m.Command)
+	if i != sv.applied+1 {
+		what := "skipped"
+		if i <= sv.applied {
+			what = "went back or repeated"
+		}
+		c.violate([]node.ID{id}, "applied order: %v applied index %d right after index %d (%s): entries must reach the service in order, each exactly once", id, i, sv.applied, what)
+		return
+	}
+	p, ok := c.proposed[cmd]
+	if !ok {
+		c.violate([]node.ID{id}, "validity: %v applied %s at index %d, which no client proposed", id, short(cmd), i)
+		return
+	}
+	if p.times == 1 && (p.term != m.CommandTerm || p.index != i) {
+		c.violate([]node.ID{id, p.leader}, "log matching: %v applied %s at index %d term %d, but leader %v put it at index %d in term %d", id, short(cmd), i, m.CommandTerm, p.leader, p.index, p.term)
+		return
+	}
+	sv.hash = mix(sv.hash, m.Command)
+	sv.applied = i
+	for len(c.committed) <= i {
+		c.committed = append(c.committed, committedEntry{})
+	}
+	e := &c.committed[i]
+	if e.ok {
+		if e.cmd != cmd || e.term != m.CommandTerm {
+			c.violate([]node.ID{e.by, id}, "state machine safety: at index %d %v applied %s (term %d) but %v applied %s (term %d)", i, e.by, short(e.cmd), e.term, id, short(cmd), m.CommandTerm)
+			return
+		}
+		if e.hash != sv.hash {
+			c.violate([]node.ID{e.by, id}, "state machine safety: %v and %v applied the same entry at index %d after different histories", e.by, id, i)
+		}
+	} else {
+		mt := c.maxTerm
+		if rn := c.node(id); rn != nil {
+			t, _ := rn.State()
+			mt = max(mt, t)
+		}
+		*e = committedEntry{ok: true, term: m.CommandTerm, cmd: cmd, hash: sv.hash, by: id, maxTerm: mt}
+		// Terms along a log never go down (a consequence of Log Matching).
+		if prev := c.committed[i-1]; prev.ok && prev.term > m.CommandTerm {
+			c.violate([]node.ID{prev.by, id}, "log matching: index %d was applied with term %d but index %d with term %d; terms in a log never decrease", i-1, prev.term, i, m.CommandTerm)
+		}
+		if i+1 < len(c.committed) {
+			if next := c.committed[i+1]; next.ok && next.term < m.CommandTerm {
+				c.violate([]node.ID{next.by, id}, "log matching: index %d was applied with term %d but index %d with term %d", i, m.CommandTerm, i+1, next.term)
+			}
+		}
+	}
+	c.maxApplied = max(c.maxApplied, i)
+	if c.snapEvery > 0 && i%c.snapEvery == 0 {
+		c.takeSnapshot(sv, i, encodeSnapshot(i, sv.hash))
+	}
+}
+
+// takeSnapshot makes the service's Snapshot call as its own event, right
+// after the one in which the entry was applied: Raft is never re-entered
+// from inside apply.
+func (c *cluster) takeSnapshot(sv *service, index int, data []byte) {
+	c.s.After(0, func() {
+		if c.svc[sv.id] != sv || !c.s.Up(sv.id) {
+			return
+		}
+		_ = c.s.Call(sv.id, fmt.Sprintf("Snapshot(%d)", index), func(n node.Node) string {
+			n.(raft.Node).Snapshot(index, data)
+			return ""
+		})
+	})
+}
+
+func encodeSnapshot(index int, hash uint64) []byte {
+	b := binary.AppendUvarint(nil, uint64(index))
+	return binary.LittleEndian.AppendUint64(b, hash)
+}
+
+func decodeSnapshot(b []byte) (int, uint64, bool) {
+	i, n := binary.Uvarint(b)
+	if n <= 0 || len(b) != n+8 {
+		return 0, 0, false
+	}
+	return int(i), binary.LittleEndian.Uint64(b[n:]), true
+}
+
+func (sv *service) applySnapshot(m raft.ApplyMsg) {
+	c, id := sv.c, sv.id
+	if m.SnapshotIndex <= sv.applied {
+		c.violate([]node.ID{id}, "stale snapshot: %v installed a snapshot up to index %d after applying up to index %d; the service went back in time", id, m.SnapshotIndex, sv.applied)
+		return
+	}
+	idx, h, ok := decodeSnapshot(m.Snapshot)
+	if !ok || idx != m.SnapshotIndex {
+		c.violate([]node.ID{id}, "snapshot: %v handed its service a snapshot for index %d holding a different snapshot (for index %d, ok=%v): SnapshotIndex must match the snapshot the service took", id, m.SnapshotIndex, idx, ok)
+		return
+	}
+	if idx >= len(c.committed) || !c.committed[idx].ok || c.committed[idx].hash != h {
+		c.violate([]node.ID{id}, "snapshot: %v installed a snapshot up to index %d that no service's state matches", id, idx)
+		return
+	}
+	sv.applied, sv.hash = idx, h
+}
+
+// check is the per-event invariant: it looks at the node that handled the
+// event (every node after a fault), which keeps it cheap.
+func (c *cluster) check() error {
+	if c.violation != nil {
+		return c.violation
+	}
+	if c.lastEvent != 0 {
+		return c.checkNode(c.lastEvent)
+	}
+	for id := 1; id <= c.n; id++ {
+		if err := c.checkNode(node.ID(id)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *cluster) checkNode(id node.ID) error {
+	rn := c.node(id)
+	if rn == nil {
+		return nil
+	}
+	term, lead := rn.State()
+	if term < c.terms[id] {
+		return &suite.Violation{Nodes: []node.ID{id}, Msg: fmt.Sprintf("terms never go back: %v was at term %d and now reports term %d (currentTerm must survive a crash: save it and Sync before replying)", id, c.terms[id], term)}
+	}
+	c.terms[id] = term
+	c.maxTerm = max(c.maxTerm, term)
+	if lead {
+		if other, ok := c.leaders[term]; ok && other != id {
+			return &suite.Violation{Nodes: []node.ID{other, id}, Msg: fmt.Sprintf("election safety: %v and %v are both leaders of term %d (§5.2: at most one leader per term)", other, id, term)}
+		}
+		c.leaders[term] = id
+	}
+	return nil
+}
+
+func (c *cluster) node(id node.ID) raft.Node {
+	n := c.s.Node(id)
+	if n == nil {
+		return nil
+	}
+	rn, _ := n.(raft.Node)
+	return rn
+}
+
+func short(cmd string) string {
+	if len(cmd) > 16 {
+		return fmt.Sprintf("%q…(%d bytes)", cmd[:12], len(cmd))
+	}
+	return fmt.Sprintf("%q", cmd)
+}
+
+// --- workload ------------------------------------------------------------
+
+// newCommand returns a fresh, unique command of at least size bytes.
+func (c *cluster) newCommand(size int) string {
+	c.seq++
+	cmd := fmt.Sprintf("c%d", c.seq)
+	if len(cmd) < size {
+		cmd += strings.Repeat(".", size-len(cmd))
+	}
+	return cmd
+}
+
+// propose calls Propose on node id and records where a leader put the
+// command. A leader's new index must lie past every committed index:
+// otherwise its log lacks a committed entry (leader completeness, §5.4).
+func (c *cluster) propose(id node.ID, cmd string) (index, term int, ok bool) {
+	err := c.s.Call(id, "Propose("+short(cmd)+")", func(n node.Node) string {
+		index, term, ok = n.(raft.Node).Propose([]byte(cmd))
+		return fmt.Sprintf("index=%d term=%d isLeader=%v", index, term, ok)
+	})
+	if err != nil || !ok {
+		return 0, 0, false
+	}
+	p := c.proposed[cmd]
+	c.proposed[cmd] = proposal{leader: id, term: term, index: index, times: p.times + 1}
+	if k := c.committedBefore(term); index <= k {
+		c.t.Fail(suite.Failure{Check: "leader completeness", Nodes: []node.ID{id},
+			Msg: fmt.Sprintf("%v, leader of term %d, put a new command at index %d, but index %d was committed in an earlier term (and applied by %v): a leader's log must hold every entry committed before its term (§5.4)", id, term, index, k, c.committed[k].by)})
+	}
+	c.lastLeader = id
+	return index, term, true
+}
+
+// committedBefore returns the highest index known to have been committed
+// in a term below term. maxTerm grows with the index (a node applies in
+// order), so a binary search finds it.
+func (c *cluster) committedBefore(term int) int {
+	lo, hi := 0, c.maxApplied // invariant: answer in [lo, hi]
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if e := c.committed[mid]; e.ok && e.maxTerm < term {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
+}
+
+// state returns a node's State, and false if it is down.
+func (c *cluster) state(id node.ID) (term int, lead bool, up bool) {
+	rn := c.node(id)
+	if rn == nil {
+		return 0, false, false
+	}
+	term, lead = rn.State()
+	return term, lead, true
+}
+
+// nApplied counts the running nodes whose services have applied index i.
+func (c *cluster) nApplied(i int) int {
+	n := 0
+	for id := 1; id <= c.n; id++ {
+		if c.s.Up(node.ID(id)) && c.svc[id].applied >= i {
+			n++
+		}
+	}
+	return n
+}
+
+func (c *cluster) committedAt(i int) (string, bool) {
+	if i < len(c.committed) && c.committed[i].ok {
+		return c.committed[i].cmd, true
+	}
+	return "", false
+}
+
+// one submits a fresh command to whichever node is leader and waits until
+// at least expected nodes have applied it; it retries with other leaders
+// for up to 10 s when retry is set. It returns the command's index.
+func (c *cluster) one(expected int, retry bool) int { return c.oneSized(0, expected, retry) }
+
+func (c *cluster) oneSized(size, expected int, retry bool) int {
+	cmd := c.newCommand(size)
+	deadline := c.s.Now() + 10*time.Second
+	start := int(c.lastLeader)
+	for c.s.Now() < deadline {
+		index := 0
+		for k := 0; k < c.n; k++ {
+			id := node.ID((start+k-1+c.n)%c.n + 1)
+			if !c.connected[id] {
+				continue
+			}
+			if i, _, ok := c.propose(id, cmd); ok {
+				index = i
+				break
+			}
+		}
+		if index > 0 {
+			until := c.s.Now() + 2*time.Second
+			if c.s.RunUntilTrue(until, func() bool {
+				got, ok := c.committedAt(index)
+				return ok && got == cmd && c.nApplied(index) >= expected
+			}) {
+				return index
+			}
+			if !retry {
+				c.t.Fatalf("command %s, proposed at index %d, was not applied by %d nodes within 2s (%d did): does the leader replicate new entries and advance commitIndex once a majority has them?", short(cmd), index, expected, c.nApplied(index))
+			}
+		} else {
+			c.s.RunFor(50 * time.Millisecond)
+		}
+	}
+	c.t.Fatalf("command %s was not applied by %d nodes within 10s: %s", short(cmd), expected, c.describe())
+	return 0
+}
+
+// describe sums up the cluster for a failure message.
+func (c *cluster) describe() string {
+	var parts []string
+	for id := 1; id <= c.n; id++ {
+		term, lead, up := c.state(node.ID(id))
+		switch {
+		case !up:
+			parts = append(parts, fmt.Sprintf("%v down", node.ID(id)))
+		default:
+			role := "follower"
+			if lead {
+				role = "leader"
+			}
+			parts = append(parts, fmt.Sprintf("%v %s term %d applied %d", node.ID(id), role, term, c.svc[id].applied))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// --- leaders ---------------------------------------------------------------
+
+// leaderAmong returns the leader of the highest term among the given
+// running nodes, if one of them claims to lead that term.
+func (c *cluster) leaderAmong(ids []node.ID) (node.ID, int) {
+	best, bestTerm := node.ID(0), -1
+	for _, id := range ids {
+		term, lead, up := c.state(id)
+		if !up {
+			continue
+		}
+		if term > bestTerm {
+			best, bestTerm = 0, term
+		}
+		if lead && term == bestTerm {
+			best = id
+		}
+	}
+	return best, bestTerm
+}
+
+// waitLeader waits up to within for a leader among ids (the connected
+// nodes, by default) and fails with a hint if none is elected.
+func (c *cluster) waitLeader(within time.Duration, ids ...node.ID) node.ID {
+	among := ids
+	var lead node.ID
+	if !c.s.RunUntilTrue(c.s.Now()+within, func() bool {
+		if len(ids) == 0 {
+			among = c.connectedIDs()
+		}
+		lead, _ = c.leaderAmong(among)
+		return lead != 0
+	}) {
+		ids = among
+		c.t.Fatalf("no leader elected within %v among %s: does your node start an election when its election timer fires, count votes, and report isLeader from State? (%s)", within, idList(ids), c.describe())
+	}
+	c.lastLeader = lead
+	return lead
+}
+
+// checkNoLeader fails if any of ids believes it leads.
+func (c *cluster) checkNoLeader(ids []node.ID, why string) {
+	for _, id := range ids {
+		if term, lead, _ := c.state(id); lead {
+			c.t.Fatalf("%v is leader of term %d, but %s", id, term, why)
+		}
+	}
+}
+
+func (c *cluster) connectedIDs() []node.ID {
+	var ids []node.ID
+	for id := 1; id <= c.n; id++ {
+		if c.connected[id] && c.s.Up(node.ID(id)) {
+			ids = append(ids, node.ID(id))
+		}
+	}
+	return ids
+}
+
+func (c *cluster) all() []node.ID { return c.s.IDs() }
+
+// disconnect cuts nodes off from everyone; connect heals them. The sim's
+// Heal removes every cut, so connect re-isolates the nodes still cut off.
+func (c *cluster) disconnect(ids ...node.ID) {
+	c.s.Isolate(ids...)
+	for _, id := range ids {
+		c.connected[id] = false
+	}
+}
+
+func (c *cluster) connect(ids ...node.ID) {
+	for _, id := range ids {
+		c.connected[id] = true
+	}
+	c.s.Heal()
+	var still []node.ID
+	for id := 1; id <= c.n; id++ {
+		if !c.connected[id] {
+			still = append(still, node.ID(id))
+		}
+	}
+	if len(still) > 0 {
+		c.s.Isolate(still...)
+	}
+}
+
+func (c *cluster) crash(ids ...node.ID) { c.s.Crash(ids...) }
+
+func (c *cluster) restart(ids ...node.ID) { c.s.Restart(ids...) }
+
+func idList(ids []node.ID) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = id.String()
+	}
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
+// others returns every node but id.
+func (c *cluster) others(id node.ID) []node.ID {
+	var out []node.ID
+	for i := 1; i <= c.n; i++ {
+		if node.ID(i) != id {
+			out = append(out, node.ID(i))
+		}
+	}
+	return out
+}
+
+// suiteRand is a random source for choices made before the simulator
+// exists (a fault schedule), derived from the run's seed and purpose.
+func suiteRand(t *suite.T, purpose string) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(purpose))
+	return rand.New(rand.NewPCG(t.Seed(), h.Sum64()))
+}

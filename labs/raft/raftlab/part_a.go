@@ -1,0 +1,183 @@
+package raftlab
+
+import (
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/node"
+)
+
+// Part A: leader election (§5.2).
+
+func testInitialElection(t *suite.T) {
+	c := newCluster(t, config{nodes: 3})
+	c.waitLeader(5 * time.Second)
+	// Give the other nodes time to hear of the leader, then every node
+	// must agree on the term.
+	c.s.RunFor(500 * time.Millisecond)
+	term1 := c.agreedTerm()
+	if term1 < 1 {
+		t.Fatalf("the leader's term is %d; the first election is for term 1 or later", term1)
+	}
+	// With no failure, the term must not change (§5.2: a leader keeps
+	// its followers from timing out with heartbeats).
+	c.s.RunFor(2 * time.Second)
+	if term2 := c.agreedTerm(); term2 != term1 {
+		t.Fatalf("the term changed from %d to %d although nothing failed: does the leader send heartbeats more often than the election timeout, and do followers reset their timer on them?", term1, term2)
+	}
+	c.waitLeader(time.Second)
+}
+
+// agreedTerm fails unless every running, connected node reports the same term.
+func (c *cluster) agreedTerm() int {
+	term := -1
+	for _, id := range c.connectedIDs() {
+		t, _, _ := c.state(id)
+		if term == -1 {
+			term = t
+		} else if t != term {
+			c.t.Fatalf("servers disagree on the term: %s", c.describe())
+		}
+	}
+	return term
+}
+
+func testReElection(t *suite.T) {
+	c := newCluster(t, config{nodes: 3})
+	l1 := c.waitLeader(5 * time.Second)
+	// The leader disconnects: the other two elect a new one.
+	c.disconnect(l1)
+	c.waitLeader(5 * time.Second)
+	// The old leader rejoins: that must not disturb the new leader.
+	c.connect(l1)
+	c.s.RunFor(time.Second)
+	l2 := c.waitLeader(5 * time.Second)
+	// With no quorum there is no new leader.
+	c.disconnect(l2, node.ID(int(l2)%3+1))
+	c.s.RunFor(2 * time.Second)
+	c.checkNoLeader(c.connectedIDs(), "it is cut off from the majority and cannot have won an election (§5.2)")
+	// A quorum returns: a leader is elected.
+	c.connect(node.ID(int(l2)%3 + 1))
+	c.waitLeader(5 * time.Second)
+	c.connect(l2)
+	c.waitLeader(5 * time.Second)
+}
+
+func testNoQuorumNoLeader(t *suite.T) {
+	c := newCluster(t, config{nodes: 5})
+	l := c.waitLeader(5 * time.Second)
+	// Cut off the leader and two more: the two left cannot elect anyone.
+	cut := []node.ID{l}
+	for _, id := range c.others(l) {
+		if len(cut) < 3 {
+			cut = append(cut, id)
+		}
+	}
+	c.disconnect(cut...)
+	c.s.RunFor(3 * time.Second)
+	c.checkNoLeader(c.connectedIDs(), "only two of five nodes can reach each other: no quorum, no leader (§5.2)")
+	c.connect(cut...)
+	c.waitLeader(5 * time.Second)
+}
+
+func testOldLeaderStepsDown(t *suite.T) {
+	c := newCluster(t, config{nodes: 5})
+	l1 := c.waitLeader(5 * time.Second)
+	oldTerm, _, _ := c.state(l1)
+	c.disconnect(l1)
+	l2 := c.waitLeader(5 * time.Second)
+	newTerm, _, _ := c.state(l2)
+	if newTerm <= oldTerm {
+		t.Fatalf("the new leader %v is in term %d, not past the old leader's term %d", l2, newTerm, oldTerm)
+	}
+	c.connect(l1)
+	// The old leader hears the new term from the first message it gets
+	// and steps down (§5.1: "if a leader discovers that its term is out of
+	// date, it immediately reverts to follower").
+	if !c.s.RunUntilTrue(c.s.Now()+time.Second, func() bool {
+		term, lead, _ := c.state(l1)
+		return !lead && term >= newTerm
+	}) {
+		term, _, _ := c.state(l1)
+		t.Fatalf("the old leader %v still believes it leads term %d a second after rejoining a cluster in term %d: a node that sees a higher term in any message must adopt it and become a follower", l1, term, newTerm)
+	}
+	c.waitLeader(5 * time.Second)
+}
+
+func testManyElections7(t *suite.T) {
+	c := newCluster(t, config{nodes: 7})
+	c.waitLeader(5 * time.Second)
+	r := c.s.Rand("many-elections")
+	for iter := 0; iter < 10; iter++ {
+		// Disconnect three nodes: the other four must still elect (or
+		// keep) a leader.
+		perm := r.Perm(7)
+		cut := []node.ID{node.ID(perm[0] + 1), node.ID(perm[1] + 1), node.ID(perm[2] + 1)}
+		if t.Keep("partition") {
+			c.disconnect(cut...)
+		}
+		c.waitLeader(5 * time.Second)
+		c.s.RunFor(300 * time.Millisecond)
+		c.connect(cut...)
+	}
+	c.waitLeader(5 * time.Second)
+}
+
+func testStableTerm(t *suite.T) {
+	c := newCluster(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(time.Millisecond, 20*time.Millisecond)}})
+	l := c.waitLeader(5 * time.Second)
+	c.s.RunFor(time.Second)
+	term := c.agreedTerm()
+	c.s.RunFor(5 * time.Second)
+	if now := c.agreedTerm(); now != term {
+		t.Fatalf("the term changed from %d to %d in 5s with no failure: followers must reset their election timer on every heartbeat from the current leader, and the timeout must be well above the heartbeat interval", term, now)
+	}
+	if nl, _ := c.leaderAmong(c.all()); nl != l {
+		t.Fatalf("the leader changed from %v to %v with no failure", l, nl)
+	}
+}
+
+func testHeartbeatRate(t *suite.T) {
+	c := newCluster(t, config{nodes: 3})
+	l := c.waitLeader(5 * time.Second)
+	c.s.RunFor(time.Second)
+	before := c.s.SentBy(l)
+	const secs = 3
+	c.s.RunFor(secs * time.Second)
+	sent := c.s.SentBy(l) - before
+	// At most 10 heartbeat rounds a second to each of n-1 followers, with
+	// one round of slack for where the window falls.
+	if limit := int64((c.n - 1) * (10*secs + 1)); sent > limit {
+		t.Fatalf("the idle leader %v sent %d messages in %ds, more than %d: send at most 10 heartbeats a second to each follower", l, sent, secs, limit)
+	}
+	if sent == 0 {
+		t.Fatalf("the leader %v sent nothing in %ds: it must send heartbeats so followers do not time out", l, secs)
+	}
+}
+
+func testElectionWithin5s(t *suite.T) {
+	// A slow network: messages take 80–120 ms, so a vote and the new
+	// leader's first heartbeat are far apart. A follower that does not
+	// reset its election timer when it grants a vote (Figure 2) times out
+	// in between and disrupts the leader it just elected.
+	c := newCluster(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(80*time.Millisecond, 120*time.Millisecond)}})
+	c.waitLeader(5 * time.Second)
+	for iter := 0; iter < 6; iter++ {
+		l, _ := c.leaderAmong(c.connectedIDs())
+		if l == 0 {
+			l = c.waitLeader(5 * time.Second)
+		}
+		c.disconnect(l)
+		lost := c.s.Now()
+		nl := c.waitLeader(5 * time.Second)
+		term, _, _ := c.state(nl)
+		// The new leader must hold on: no new election for 1 s.
+		c.s.RunFor(time.Second)
+		if l2, t2 := c.leaderAmong(c.connectedIDs()); l2 != nl || t2 != term {
+			t.Fatalf("round %d: %v was elected in term %d at %v after the leader was lost at %v, but a second later the cluster is at term %d (%s): a follower that grants a vote must reset its election timer", iter, nl, term, c.s.Now()-time.Second, lost, t2, c.describe())
+		}
+		c.connect(l)
+		c.s.RunFor(500 * time.Millisecond)
+	}
+}
