@@ -3,6 +3,6 @@
 package all
 
 import (
-// Each lab adds its blank import here, one per line, sorted.
+	// Each lab adds its blank import here, one per line, sorted.
 	_ "github.com/faultline-dev/faultline/labs/raft/raftlab"
 )

@@ -87,10 +87,12 @@ var tests = []suite.Test{
 		Description: "seven nodes keep electing leaders while three at a time are cut off", Lesson: "raft-election#elections"},
 	{Name: "StableTerm", Part: "A", Points: 2, Seeds: 4, Limit: 20 * sec, Run: testStableTerm,
 		Description: "the term does not change when nothing fails", Lesson: "raft-election#heartbeats"},
-	{Name: "HeartbeatRate", Part: "A", Points: 2, Seeds: 2, Limit: 20 * sec, Run: testHeartbeatRate,
+	{Name: "HeartbeatRate", Part: "A", Points: 1, Seeds: 2, Limit: 20 * sec, Run: testHeartbeatRate,
 		Description: "an idle leader sends at most 10 heartbeat rounds a second", Lesson: "raft-election#heartbeats"},
-	{Name: "ElectionWithin5s", Part: "A", Points: 3, Seeds: 6, Limit: 60 * sec, Run: testElectionWithin5s,
+	{Name: "ElectionWithin5s", Part: "A", Points: 2, Seeds: 6, Limit: 60 * sec, Run: testElectionWithin5s,
 		Description: "on a slow network, a stable new leader within 5 s of losing the old one", Lesson: "raft-election#timeouts"},
+	{Name: "LateVotes", Part: "A", Points: 2, Seeds: 4, Limit: 20 * sec, Run: testLateVotes,
+		Description: "votes that arrive after their election are not counted in a later one", Lesson: "raft-election#voting"},
 
 	// Part B: 35 points.
 	{Name: "BasicAgree", Part: "B", Points: 4, Seeds: 4, Limit: 20 * sec, Run: testBasicAgree,

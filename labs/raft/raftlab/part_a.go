@@ -91,22 +91,29 @@ func testOldLeaderStepsDown(t *suite.T) {
 	if newTerm <= oldTerm {
 		t.Fatalf("the new leader %v is in term %d, not past the old leader's term %d", l2, newTerm, oldTerm)
 	}
+	// The old leader rejoins, but still cannot hear the new leader: it
+	// learns of the new term only from its followers' replies, and must
+	// step down on them (§5.1: "if a leader discovers that its term is out
+	// of date, it immediately reverts to follower").
 	c.connect(l1)
-	// The old leader hears the new term from the first message it gets
-	// and steps down (§5.1: "if a leader discovers that its term is out of
-	// date, it immediately reverts to follower").
+	c.s.Block(l2, l1)
 	if !c.s.RunUntilTrue(c.s.Now()+time.Second, func() bool {
 		term, lead, _ := c.state(l1)
 		return !lead && term >= newTerm
 	}) {
 		term, _, _ := c.state(l1)
-		t.Fatalf("the old leader %v still believes it leads term %d a second after rejoining a cluster in term %d: a node that sees a higher term in any message must adopt it and become a follower", l1, term, newTerm)
+		t.Fatalf("the old leader %v still believes it leads term %d a second after rejoining a cluster in term %d: a node that sees a higher term in any message, replies included, must adopt it and become a follower", l1, term, newTerm)
 	}
+	c.connect(l1)
 	c.waitLeader(5 * time.Second)
 }
 
 func testManyElections7(t *suite.T) {
-	c := newCluster(t, config{nodes: 7})
+	// Messages usually take 1–20 ms, but one in twenty takes up to 900 ms:
+	// votes from an earlier election arrive during a later one.
+	ms := func(v int) faults.Duration { return faults.Duration(time.Duration(v) * time.Millisecond) }
+	c := newCluster(t, config{nodes: 7, faults: faults.Model{Latency: faults.Dist{Kind: faults.LongTail,
+		Min: ms(1), Max: ms(20), TailProb: 0.05, TailMin: ms(100), TailMax: ms(900)}}})
 	c.waitLeader(5 * time.Second)
 	r := c.s.Rand("many-elections")
 	for iter := 0; iter < 10; iter++ {
@@ -179,5 +186,19 @@ func testElectionWithin5s(t *suite.T) {
 		}
 		c.connect(l)
 		c.s.RunFor(500 * time.Millisecond)
+	}
+}
+
+func testLateVotes(t *suite.T) {
+	// Everything sent to n1 takes 400–800 ms, longer than its election
+	// timeout: the votes it gathers arrive after it has moved on to a
+	// later term. Counting them there would elect it with votes cast in
+	// another election (Figure 2: a reply's term must be checked).
+	slow := faults.Between(400*time.Millisecond, 800*time.Millisecond)
+	c := newCluster(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(time.Millisecond, 10*time.Millisecond),
+		Links: []faults.LinkRule{{To: 1, Latency: &slow}}}})
+	c.s.RunFor(10 * time.Second)
+	if len(c.leaders) == 0 {
+		t.Fatalf("no node became leader in 10s although four of five nodes talk quickly: %s", c.describe())
 	}
 }

@@ -214,7 +214,11 @@ func testRejoin(t *suite.T) {
 
 func testBackup(t *suite.T) {
 	c := newCluster(t, config{nodes: 5})
-	c.one(5, true)
+	// A committed prefix longer than one AppendEntries batch: a follower
+	// that backs up into it must still discard its stale suffix.
+	for i := 0; i < 20; i++ {
+		c.one(5, true)
+	}
 	l1 := c.waitLeader(5 * time.Second)
 	o := c.others(l1)
 	// The leader and one follower are cut off with 50 proposals that

@@ -83,6 +83,9 @@ func figure8(t *suite.T, unreliable bool) {
 			TailProb: 0.1, TailMin: ms(200), TailMax: ms(2200)}}
 	}
 	c := newCluster(t, cfg)
+	if !unreliable {
+		figure8Script(c)
+	}
 	r := c.s.Rand("figure8")
 	c.one(1, true)
 	up := c.n
@@ -206,3 +209,59 @@ func churn(t *suite.T, unreliable bool) {
 
 func testChurn(t *suite.T)           { churn(t, false) }
 func testUnreliableChurn(t *suite.T) { churn(t, true) }
+
+// figure8Script plays Figure 8 of the paper step by step with partitions:
+// (a) S1 leads and replicates an entry to S2 only; (b) S5 is elected by
+// S3, S4, S5 and takes an entry of its own; (c) S1 (or S2) is elected
+// again and copies its old entry to a majority; it must not commit it by
+// counting (§5.4.2); (d) S5 is elected again and overwrites it.
+func figure8Script(c *cluster) {
+	t := c.t
+	c.one(5, true)
+	s1 := c.waitLeader(5 * time.Second)
+	o := c.others(s1)
+	s2, s3, s4 := o[0], o[1], o[2]
+	// (a)
+	c.disconnect(s3, s4, o[3])
+	c.s.Block(s1, s3) // belt and braces: isolation already cuts these
+	c.connect()
+	c.disconnect(s1, s2)
+	c.s.Heal()
+	c.s.Partition([]node.ID{s1, s2})
+	c.connected[s1], c.connected[s2] = false, false
+	c.propose(s1, c.newCommand(0))
+	c.s.RunFor(200 * time.Millisecond)
+	// (b) the majority side elects a leader; cut it off before it can
+	// replicate its own new entry.
+	s5 := c.waitLeader(5*time.Second, s3, s4, o[3])
+	c.s.Isolate(s5)
+	c.connected[s5] = false
+	c.propose(s5, c.newCommand(0))
+	c.s.RunFor(100 * time.Millisecond)
+	// (c) everyone but S5 together: S1 or S2 (whose logs end in the
+	// higher term) wins and copies the term-a entry to a majority.
+	for _, id := range c.all() {
+		c.connected[id] = id != s5
+	}
+	c.s.Heal()
+	c.s.Isolate(s5)
+	c.waitLeader(5 * time.Second)
+	c.s.RunFor(time.Second)
+	// (d) S5 returns with the nodes whose logs it beats; S1 and S2 are cut
+	// off. S5 wins and commits its own entry at that index.
+	var cut []node.ID
+	for _, id := range c.all() {
+		if id != s5 && id != s3 && id != s4 && id != o[3] {
+			cut = append(cut, id)
+		}
+	}
+	c.s.Heal()
+	for _, id := range c.all() {
+		c.connected[id] = true
+	}
+	c.disconnect(cut...)
+	c.one(3, true)
+	c.connect(cut...)
+	c.one(5, true)
+	_ = t
+}

@@ -32,7 +32,7 @@ var DefaultTiming = Timing{Heartbeat: 100 * time.Millisecond, ElectionMin: 300 *
 
 // MaxBatch caps the entries of one AppendEntries, so that a follower far
 // behind catches up in messages of bounded size.
-const MaxBatch = 64
+const MaxBatch = 16
 
 type role int
 
@@ -425,21 +425,11 @@ func (r *Raft) handleAppendEntriesReply(from node.ID, m AppendEntriesReply) {
 		}
 		return
 	}
-	// §5.3 fast backup: skip the follower's whole conflicting term, or
-	// past the end of its short log.
+	// §5.3 fast backup: "the follower can include the term of the
+	// conflicting entry and the first index it stores for that term. With
+	// this information, the leader can decrement nextIndex to bypass all of
+	// the conflicting entries in that term."
 	next := m.ConflictIndex
-	if m.ConflictTerm != 0 {
-		// If we have entries of that term, our last one is where our logs
-		// can agree; resend from just after it.
-		for i := r.log.lastIndex(); i > r.log.base; i-- {
-			if t, _ := r.log.term(i); t == m.ConflictTerm {
-				next = i + 1
-				break
-			} else if t < m.ConflictTerm {
-				break
-			}
-		}
-	}
 	r.next[from] = max(r.match[from]+1, min(next, r.log.lastIndex()+1))
 	r.sendAppend(from)
 }
