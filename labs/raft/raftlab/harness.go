@@ -383,6 +383,7 @@ func (c *cluster) oneSized(size, expected int, retry bool) int {
 	cmd := c.newCommand(size)
 	deadline := c.s.Now() + 10*time.Second
 	start := int(c.lastLeader)
+	accepted := false
 	for c.s.Now() < deadline {
 		index := 0
 		for k := 0; k < c.n; k++ {
@@ -391,7 +392,7 @@ func (c *cluster) oneSized(size, expected int, retry bool) int {
 				continue
 			}
 			if i, _, ok := c.propose(id, cmd); ok {
-				index = i
+				index, accepted = i, true
 				break
 			}
 		}
@@ -409,6 +410,9 @@ func (c *cluster) oneSized(size, expected int, retry bool) int {
 		} else {
 			c.s.RunFor(50 * time.Millisecond)
 		}
+	}
+	if !accepted {
+		c.t.Fatalf("no leader elected within 10s: no node took Propose(%s) as leader. Does your node start an election when its election timer fires, and does Propose return isLeader=true on the leader? (%s)", short(cmd), c.describe())
 	}
 	c.t.Fatalf("command %s was not applied by %d nodes within 10s: %s", short(cmd), expected, c.describe())
 	return 0

@@ -199,6 +199,6 @@ func testLateVotes(t *suite.T) {
 		Links: []faults.LinkRule{{To: 1, Latency: &slow}}}})
 	c.s.RunFor(10 * time.Second)
 	if len(c.leaders) == 0 {
-		t.Fatalf("no node became leader in 10s although four of five nodes talk quickly: %s", c.describe())
+		t.Fatalf("no leader elected within 10s, although four of five nodes talk quickly: %s", c.describe())
 	}
 }

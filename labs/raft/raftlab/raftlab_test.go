@@ -1,10 +1,15 @@
 package raftlab
 
 import (
+	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/labs/raft/solution"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -86,5 +91,91 @@ func TestSolutionManySeeds(t *testing.T) {
 				require.True(t, o.Passed(), "seed %d: %s", seed, describe(o))
 			}
 		})
+	}
+}
+
+// TestStarterFails checks that the starter compiles into a Raft that fails
+// every test, with a message that says what to look at.
+func TestStarterFails(t *testing.T) {
+	for i := range Lab.Tests {
+		test := &Lab.Tests[i]
+		t.Run(test.Name, func(t *testing.T) {
+			o := run(test, 1, Lab.Starter, "starter")
+			require.False(t, o.Passed(), "the starter passes %s", test.Name)
+			require.NotNil(t, o.Failure, "the starter should fail a check, not crash: %s", describe(o))
+			assert.Contains(t, o.Failure.Msg, "no leader elected within", "the first thing a student sees should point at elections")
+			t.Log(describe(o))
+		})
+	}
+}
+
+// TestDeterminism: the same seed gives the same trace, event for event;
+// different seeds give different traces.
+func TestDeterminism(t *testing.T) {
+	for _, name := range []string{"InitialElection", "Figure8Unreliable", "UnreliableChurn", "SnapshotInstallUnreliable"} {
+		test, ok := Lab.Test(name)
+		require.True(t, ok)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			hash := func(seed uint64) string {
+				var buf trace.Buffer
+				o := suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: seed, Impl: solution.Factory, ImplName: "solution", Trace: &buf}).Run()
+				require.True(t, o.Passed(), describe(o))
+				return buf.Hash()
+			}
+			a, b, c := hash(7), hash(7), hash(8)
+			assert.Equal(t, a, b, "two runs with seed 7 gave different traces")
+			assert.NotEqual(t, a, c, "seeds 7 and 8 gave the same trace")
+		})
+	}
+}
+
+// TestDemos runs both demos, keeps their traces small, and checks that
+// each shows what its description promises.
+func TestDemos(t *testing.T) {
+	for _, name := range []string{"raft-election", "raft-replication"} {
+		d, err := suite.LookupDemo(name)
+		require.NoError(t, err)
+		var buf trace.Buffer
+		require.NoError(t, d.Run(d.Seed, &buf))
+		assert.Less(t, len(buf.Records), 3000, "%s: the trace is too long to read", name)
+		var a, b trace.Buffer
+		require.NoError(t, d.Run(d.Seed, &a))
+		require.NoError(t, d.Run(d.Seed, &b))
+		assert.Equal(t, a.Hash(), b.Hash(), "%s is not deterministic", name)
+		leaders := map[string]bool{}
+		steppedDown := false
+		roles := map[node.ID]string{}
+		for _, r := range buf.Records {
+			if r.Kind != trace.State {
+				continue
+			}
+			var st struct {
+				Role string `json:"role"`
+				Term int    `json:"term"`
+			}
+			require.NoError(t, json.Unmarshal(r.Data, &st))
+			if st.Role == "leader" {
+				leaders[fmt.Sprintf("%v@%d", r.Node, st.Term)] = true
+			}
+			if roles[r.Node] == "leader" && st.Role == "follower" {
+				steppedDown = true
+			}
+			roles[r.Node] = st.Role
+		}
+		switch name {
+		case "raft-election":
+			assert.GreaterOrEqual(t, len(leaders), 2, "the election demo should show a second leader: %v", leaders)
+			assert.True(t, steppedDown, "the old leader should step down after the heal")
+		case "raft-replication":
+			assert.NotEmpty(t, leaders)
+			calls := 0
+			for _, r := range buf.Records {
+				if r.Kind == trace.Call {
+					calls++
+				}
+			}
+			assert.Greater(t, calls, 15, "the client should propose every 100 ms")
+		}
 	}
 }
