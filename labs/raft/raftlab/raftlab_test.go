@@ -2,8 +2,13 @@ package raftlab
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
+	"runtime"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
@@ -70,7 +75,7 @@ func TestMutantsCaught(t *testing.T) {
 			if test == "" {
 				t.Fatalf("mutant %s (%s) passes every test with the default seeds: strengthen the suite", m.Name, m.Description)
 			}
-			t.Logf("caught by %s seed %d: %s", test, seed, why)
+			t.Logf("%s caught by %s seed %d: %s", m.Name, test, seed, why)
 		})
 	}
 }
@@ -178,4 +183,98 @@ func TestDemos(t *testing.T) {
 			assert.Greater(t, calls, 15, "the client should propose every 100 ms")
 		}
 	}
+}
+
+var (
+	sweepSeeds = flag.Int("raft.sweep", 0, "TestSweep: run the reference over this many seeds of each test named by -raft.tests")
+	sweepTests = flag.String("raft.tests", "InitialElection,Figure8", "TestSweep: comma-separated tests to sweep")
+	sweepImpl  = flag.String("raft.impl", "solution", "TestSweep: the implementation (solution, starter, mutant:<name>)")
+)
+
+// TestSweep runs the reference over many seeds of a few tests, in
+// parallel, and reports the wall time: go test -run TestSweep
+// -raft.sweep=1000. It is skipped unless -raft.sweep is set.
+func TestSweep(t *testing.T) {
+	if *sweepSeeds == 0 {
+		t.Skip("set -raft.sweep=N to sweep N seeds")
+	}
+	for _, name := range strings.Split(*sweepTests, ",") {
+		test, ok := Lab.Test(name)
+		require.True(t, ok, "no test %s", name)
+		impl, err := Lab.Impl(*sweepImpl)
+		require.NoError(t, err)
+		start := time.Now()
+		var mu sync.Mutex
+		var failed []string
+		var events int64
+		var virtual time.Duration
+		var wg sync.WaitGroup
+		next := uint64(0)
+		for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					mu.Lock()
+					next++
+					seed := next
+					mu.Unlock()
+					if seed > uint64(*sweepSeeds) {
+						return
+					}
+					o := run(test, seed, impl, *sweepImpl)
+					mu.Lock()
+					events += o.Events
+					virtual += o.Virtual
+					if !o.Passed() {
+						failed = append(failed, fmt.Sprintf("seed %d: %s", seed, describe(o)))
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		t.Logf("%s: %d seeds in %v wall (%v virtual, %d events), %d failed", name, *sweepSeeds, time.Since(start).Round(time.Millisecond), virtual.Round(time.Second), events, len(failed))
+		for _, f := range failed {
+			t.Error(f)
+		}
+	}
+}
+
+// BenchmarkSuite runs every test over its default seeds, two runs at a
+// time (one per core on the reference machine): one iteration is one full
+// grading of the reference solution.
+func BenchmarkSuite(b *testing.B) {
+	type job struct {
+		test *suite.Test
+		seed uint64
+	}
+	var jobs []job
+	for i := range Lab.Tests {
+		for seed := uint64(1); seed <= uint64(max(Lab.Tests[i].Seeds, 1)); seed++ {
+			jobs = append(jobs, job{&Lab.Tests[i], seed})
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ch := make(chan job, len(jobs))
+		for _, j := range jobs {
+			ch <- j
+		}
+		close(ch)
+		var wg sync.WaitGroup
+		for w := 0; w < 2; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range ch {
+					if o := run(j.test, j.seed, solution.Factory, "solution"); !o.Passed() {
+						b.Errorf("%s seed %d: %s", j.test.Name, j.seed, describe(o))
+					}
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	b.ReportMetric(float64(len(jobs)), "runs/op")
 }
