@@ -278,3 +278,16 @@ func BenchmarkSuite(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(jobs)), "runs/op")
 }
+
+func TestPoints(t *testing.T) {
+	want := map[string]int{"A": 20, "B": 35, "C": 25, "D": 20}
+	got := map[string]int{}
+	for _, test := range Lab.Tests {
+		got[test.Part] += test.Points
+		assert.NotEmpty(t, test.Description, test.Name)
+		assert.NotEmpty(t, test.Lesson, test.Name)
+	}
+	assert.Equal(t, want, got)
+	assert.Equal(t, 100, Lab.MaxScore())
+	assert.GreaterOrEqual(t, len(Lab.Mutants), 10)
+}
