@@ -144,6 +144,7 @@ func TestDemos(t *testing.T) {
 		var buf trace.Buffer
 		require.NoError(t, d.Run(d.Seed, &buf))
 		assert.Less(t, len(buf.Records), 3000, "%s: the trace is too long to read", name)
+		t.Logf("%s: %d trace records", name, len(buf.Records))
 		var a, b trace.Buffer
 		require.NoError(t, d.Run(d.Seed, &a))
 		require.NoError(t, d.Run(d.Seed, &b))
