@@ -1,6 +1,8 @@
 package raftlab
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/faults"
@@ -170,6 +172,9 @@ func testElectionWithin5s(t *suite.T) {
 	// in between and disrupts the leader it just elected.
 	c := newCluster(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(40*time.Millisecond, 60*time.Millisecond)}})
 	c.waitLeader(5 * time.Second)
+	// One disrupted election in six is forgiven (a split vote can end
+	// that way in a correct Raft); two are not.
+	var disrupted []string
 	for iter := 0; iter < 6; iter++ {
 		l, _ := c.leaderAmong(c.connectedIDs())
 		if l == 0 {
@@ -179,10 +184,14 @@ func testElectionWithin5s(t *suite.T) {
 		lost := c.s.Now()
 		nl := c.waitLeader(5 * time.Second)
 		term, _, _ := c.state(nl)
+		elected := c.s.Now()
 		// The new leader must hold on: no new election for 1 s.
 		c.s.RunFor(time.Second)
 		if l2, t2 := c.leaderAmong(c.connectedIDs()); l2 != nl || t2 != term {
-			t.Fatalf("round %d: %v was elected in term %d at %v after the leader was lost at %v, but a second later the cluster is at term %d (%s): a follower that grants a vote must reset its election timer", iter, nl, term, c.s.Now()-time.Second, lost, t2, c.describe())
+			disrupted = append(disrupted, fmt.Sprintf("round %d: %v was elected in term %d at %v (the leader was lost at %v), but a second later the cluster is at term %d", iter, nl, term, elected, lost, t2))
+			if len(disrupted) == 2 {
+				t.Fatalf("new leaders were deposed right after their election, with no failure: %s; a follower that grants a vote must reset its election timer (Figure 2)", strings.Join(disrupted, "; "))
+			}
 		}
 		c.connect(l)
 		c.s.RunFor(500 * time.Millisecond)
