@@ -55,7 +55,7 @@ func testFollowerFailure(t *suite.T) {
 	// One follower fails: the other two still agree.
 	c.disconnect(f[0])
 	c.one(2, false)
-	c.s.RunFor(core3Timeouts)
+	c.s.RunFor(settle)
 	c.one(2, false)
 	// The other follower fails too: a lone leader cannot commit.
 	l2 := c.waitLeader(5*time.Second, c.connectedIDs()...)
@@ -70,7 +70,9 @@ func testFollowerFailure(t *suite.T) {
 	}
 }
 
-const core3Timeouts = 1800 * time.Millisecond
+// settle is how long a test waits for a cluster to notice a change: three
+// of the longest election timeouts a reasonable Raft uses (600 ms).
+const settle = 1800 * time.Millisecond
 
 func (c *cluster) othersConnected(id node.ID) []node.ID {
 	var out []node.ID
@@ -89,7 +91,7 @@ func testLeaderFailure(t *suite.T) {
 	c.disconnect(l1)
 	// The remaining two elect a leader and agree.
 	c.one(2, true)
-	c.s.RunFor(core3Timeouts)
+	c.s.RunFor(settle)
 	c.one(2, true)
 	l2 := c.waitLeader(5 * time.Second)
 	c.disconnect(l2)
@@ -118,12 +120,12 @@ func testFailAgree(t *suite.T) {
 	for i := 0; i < 4; i++ {
 		c.one(2, false)
 	}
-	c.s.RunFor(core3Timeouts)
+	c.s.RunFor(settle)
 	c.one(2, true)
 	// The follower rejoins and must catch up with everything.
 	c.connect(f)
 	c.one(3, true)
-	c.s.RunFor(core3Timeouts)
+	c.s.RunFor(settle)
 	idx := c.one(3, true)
 	if c.svc[f].applied < idx {
 		t.Fatalf("%v rejoined but applied only up to %d of %d", f, c.svc[f].applied, idx)

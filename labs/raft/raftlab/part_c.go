@@ -48,7 +48,7 @@ func testPersist2(t *suite.T) {
 		c.one(3, true)
 		c.crash(l1, o[2], o[3])
 		c.restart(o[0], o[1], o[2])
-		c.s.RunFor(core3Timeouts)
+		c.s.RunFor(settle)
 		c.restart(o[3])
 		c.one(4, true)
 		c.restart(l1)
