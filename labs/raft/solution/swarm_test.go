@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,24 +31,49 @@ func TestSwarmPrefixes(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("RAFT_SWARM_SEEDS")); err == nil {
 		seeds = v // for a longer hunt: RAFT_SWARM_SEEDS=5000 go test -run Swarm
 	}
-	for seed := uint64(1); seed <= uint64(seeds); seed++ {
-		swarmRun(t, seed)
+	for _, snapEvery := range []int{0, 7} {
+		t.Run(fmt.Sprintf("snapshot-every-%d", snapEvery), func(t *testing.T) {
+			for seed := uint64(1); seed <= uint64(seeds); seed++ {
+				swarmRun(t, seed, snapEvery)
+			}
+		})
 	}
 }
 
-func swarmRun(t *testing.T, seed uint64) {
+// swarmRun runs one seed. With snapEvery > 0 each service snapshots its
+// whole applied sequence every snapEvery entries, so lagging nodes catch up
+// by InstallSnapshot, and an installed snapshot must be a prefix too.
+func swarmRun(t *testing.T, seed uint64, snapEvery int) {
 	const n, horizon = 5, 6 * time.Second
 	model, sched := faults.Swarm(rand.New(rand.NewPCG(seed, 99)), n, horizon, nil)
 	var seqs [][]string         // every incarnation's applied commands, from index 1
 	current := make([]int, n+1) // node -> its incarnation's index in seqs
+	var s *sim.Sim
 	factory := func(id node.ID) node.Node {
 		seqs = append(seqs, nil)
 		k := len(seqs) - 1
 		current[id] = k
 		return solution.New(id, func(m raft.ApplyMsg) {
-			require.True(t, m.CommandValid, "seed %d: no snapshots were asked for", seed)
+			if m.SnapshotValid {
+				require.Positive(t, snapEvery, "seed %d: no snapshots were asked for", seed)
+				require.Greater(t, m.SnapshotIndex, len(seqs[k]), "seed %d: %v installed a stale snapshot", seed, id)
+				seqs[k] = strings.Split(string(m.Snapshot), ",")
+				require.Len(t, seqs[k], m.SnapshotIndex, "seed %d: %v: the snapshot does not cover SnapshotIndex", seed, id)
+				return
+			}
 			require.Equal(t, len(seqs[k])+1, m.CommandIndex, "seed %d: %v applied out of order", seed, id)
 			seqs[k] = append(seqs[k], string(m.Command))
+			if i := m.CommandIndex; snapEvery > 0 && i%snapEvery == 0 {
+				data := []byte(strings.Join(seqs[k], ","))
+				s.After(0, func() {
+					if current[id] == k && s.Up(id) {
+						_ = s.Call(id, "Snapshot", func(nd node.Node) string {
+							nd.(raft.Node).Snapshot(i, data)
+							return ""
+						})
+					}
+				})
+			}
 		})
 	}
 	s, err := sim.New(sim.Config{Nodes: n, Seed: seed, Factory: factory, Faults: model, Schedule: sched})
