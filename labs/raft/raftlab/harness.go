@@ -78,9 +78,9 @@ type config struct {
 }
 
 func newCluster(t *suite.T, cfg config) *cluster {
-	f, ok := t.Impl().(raft.Factory)
-	if !ok {
-		panic(fmt.Errorf("raft lab: implementation is %T, want raft.Factory", t.Impl()))
+	f, err := factoryOf(t.Impl())
+	if err != nil {
+		panic(err)
 	}
 	c := &cluster{t: t, n: cfg.nodes, factory: f, svc: make([]*service, cfg.nodes+1),
 		committed: make([]committedEntry, 1, 256), leaders: map[int]node.ID{}, terms: make([]int, cfg.nodes+1),
@@ -95,6 +95,18 @@ func newCluster(t *suite.T, cfg config) *cluster {
 	c.s.OnEvent(func(ev *sim.Event) { c.lastEvent = ev.Node })
 	t.Invariant("raft safety", c.check)
 	return c
+}
+
+// factoryOf accepts a raft.Factory or a plain function of its type (such
+// as a student's New).
+func factoryOf(impl any) (raft.Factory, error) {
+	switch f := impl.(type) {
+	case raft.Factory:
+		return f, nil
+	case func(node.ID, func(raft.ApplyMsg)) raft.Node:
+		return f, nil
+	}
+	return nil, fmt.Errorf("raft lab: the implementation is a %T; want a raft.Factory, func(id node.ID, apply func(raft.ApplyMsg)) raft.Node", impl)
 }
 
 func (c *cluster) newNode(id node.ID) node.Node {

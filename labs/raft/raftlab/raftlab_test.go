@@ -292,3 +292,12 @@ func TestPoints(t *testing.T) {
 	assert.Equal(t, 100, Lab.MaxScore())
 	assert.GreaterOrEqual(t, len(Lab.Mutants), 10)
 }
+
+func TestPlainFuncImpl(t *testing.T) {
+	test, _ := Lab.Test("BasicAgree")
+	o := run(test, 1, solution.New, "solution.New")
+	assert.True(t, o.Passed(), describe(o))
+	o = run(test, 1, 42, "nonsense")
+	require.NotNil(t, o.Err)
+	assert.Contains(t, o.Err.Error(), "want a raft.Factory")
+}
