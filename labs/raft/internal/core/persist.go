@@ -56,25 +56,31 @@ func (r *Raft) restore(st node.Storage) error {
 	if !ok {
 		return nil
 	}
+	bad := false
 	next := func() int {
 		v, n := binary.Uvarint(b)
 		if n <= 0 {
-			panic(errCorrupt)
+			bad = true
+			return 0
 		}
 		b = b[n:]
 		return int(v)
 	}
-	r.term = next()
-	r.votedFor = node.ID(next())
-	base := next()
-	n := next()
+	term, votedFor, base, n := next(), node.ID(next()), next(), next()
+	if bad || n < 1 {
+		return errCorrupt
+	}
 	entries := make([]Entry, n)
 	for i := range entries {
 		entries[i].Term = next()
 		l := next()
+		if bad || l > len(b) {
+			return errCorrupt
+		}
 		entries[i].Command = append([]byte(nil), b[:l]...)
 		b = b[l:]
 	}
+	r.term, r.votedFor = term, votedFor
 	r.log = raftLog{base: base, entries: entries}
 	if snap, ok := st.Load(keySnapshot); ok {
 		r.snapshot = snap
