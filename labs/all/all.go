@@ -4,5 +4,6 @@ package all
 
 import (
 	// Each lab adds its blank import here, one per line, sorted.
+	_ "github.com/faultline-dev/faultline/labs/pingpong/pingponglab"
 	_ "github.com/faultline-dev/faultline/labs/raft/raftlab"
 )

@@ -1,0 +1,50 @@
+// Package pingponglab registers the pingpong lab and its demo with the
+// grader: the suite, the reference, the starter and the mutants.
+package pingponglab
+
+import (
+	_ "embed"
+
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/pingpong/mutants"
+	"github.com/faultline-dev/faultline/labs/pingpong/solution"
+	"github.com/faultline-dev/faultline/labs/pingpong/starter"
+)
+
+//go:embed task.md
+var task string
+
+// Lab is the pingpong lab as registered with grader/suite.
+var Lab = &suite.Lab{
+	Name:    "pingpong",
+	Title:   "Exactly once over a lossy network",
+	Summary: "Retransmit until acknowledged, deduplicate at the server: every request runs exactly once.",
+	Order:   10,
+	Lesson:  "unreliable-networks",
+	Task:    task,
+	Parts: []suite.Part{
+		{ID: "A", Title: "A perfect network", Lesson: "unreliable-networks"},
+		{ID: "B", Title: "Loss", Lesson: "unreliable-networks"},
+		{ID: "C", Title: "Duplication and reordering", Lesson: "unreliable-networks"},
+		{ID: "D", Title: "Many clients, everything at once", Lesson: "unreliable-networks"},
+	},
+	Tests:      tests,
+	Solution:   solution.Impl,
+	Starter:    starter.Impl,
+	Mutants:    mutantList(),
+	Imports:    []string{"errors", "fmt", "maps", "slices", "sort", "strconv", "strings", "time"},
+	StudentDir: "labs/pingpong/starter",
+}
+
+func init() {
+	suite.Register(Lab)
+	registerDemo()
+}
+
+func mutantList() []suite.Mutant {
+	out := make([]suite.Mutant, len(mutants.All))
+	for i, m := range mutants.All {
+		out[i] = suite.Mutant{Name: m.Name, Description: m.Description, Impl: m.Impl}
+	}
+	return out
+}
