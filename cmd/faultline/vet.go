@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/grader/vet"
+)
+
+func init() {
+	register(&command{
+		name:    "vet",
+		args:    "<lab> [DIR]",
+		summary: "check lab code for goroutines, channels, locks, wall-clock time, global randomness and disallowed imports",
+		help: `Checks the Go packages in DIR (default: the lab's starter directory) against
+the simulator's rules. Every problem is printed as file:line:col with what to
+do instead. The grader runs the same check before grading.
+
+Exit status: 0 when the code is clean, 1 when there are problems, 2 when the
+code does not build or the lab is unknown.`,
+		run: runVet,
+	})
+}
+
+func runVet(_ context.Context, env *cliEnv, args []string) error {
+	fs := newFlags("vet")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 1 || len(pos) > 2 {
+		return usageError("vet", "want a lab name and an optional directory")
+	}
+	lab, err := suite.Lookup(pos[0])
+	if err != nil {
+		return err
+	}
+	dir := lab.StudentDir
+	if len(pos) == 2 {
+		dir = pos[1]
+	}
+	if dir == "" {
+		return usageError("vet", "lab %s names no student directory; give one", lab.Name)
+	}
+	findings, err := vet.Check(dir, lab.Imports)
+	if err != nil {
+		return err
+	}
+	for _, f := range findings {
+		fmt.Fprintln(env.stdout, f)
+	}
+	if len(findings) > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("%d problem(s) in %s: lab code must follow the simulator's rules (see `faultline vet --help`)", len(findings), dir)}
+	}
+	fmt.Fprintf(env.stdout, "%s: no problems found\n", dir)
+	return nil
+}
