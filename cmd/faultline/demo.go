@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/tui/viewer"
+)
+
+func init() {
+	register(&command{
+		name:    "demo",
+		args:    "[scenario] [--seed S] [--trace FILE]",
+		summary: "run a built-in scenario with a reference solution and step through it",
+		help: `With no scenario, lists the scenarios. With one, runs it in the simulator
+and opens the space-time viewer on the run: every message, drop, timer,
+crash and partition, one row per event. Press ? in the viewer for its keys.
+
+--seed S     run with seed S instead of the scenario's default
+--trace FILE write the run's trace to FILE instead of opening the viewer`,
+		run: runDemo,
+	})
+}
+
+func runDemo(_ context.Context, env *cliEnv, args []string) error {
+	fs := newFlags("demo")
+	seedFlag := fs.String("seed", "", "seed")
+	out := fs.String("trace", "", "write the trace to FILE")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		fmt.Fprintln(env.stdout, "Demo scenarios (run one with 'faultline demo NAME'):")
+		for _, d := range suite.Demos() {
+			fmt.Fprintf(env.stdout, "\n  %s — %s\n", d.Name, d.Title)
+			for _, l := range wrapText(d.Description, 72) {
+				fmt.Fprintf(env.stdout, "      %s\n", l)
+			}
+		}
+		return nil
+	}
+	if len(pos) > 1 {
+		return usageError("demo", "one scenario at a time")
+	}
+	d, err := suite.LookupDemo(pos[0])
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	seed := d.Seed
+	if *seedFlag != "" {
+		seed, err = strconv.ParseUint(*seedFlag, 10, 64)
+		if err != nil || seed == 0 {
+			return usageError("demo", "--seed wants a positive integer, not %q", *seedFlag)
+		}
+	}
+	var buf trace.Buffer
+	if err := d.Run(seed, &buf); err != nil {
+		return err
+	}
+	if *out != "" {
+		if err := trace.WriteFile(*out, &buf); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.stdout, "wrote %d records to %s (hash %s); open it with: faultline trace view %s\n", len(buf.Records), *out, buf.Hash(), *out)
+		return nil
+	}
+	return view(env, &buf, viewer.Title(buf.Head))
+}
+
+func wrapText(s string, w int) []string {
+	var lines []string
+	line := ""
+	for _, word := range splitWords(s) {
+		if line != "" && len(line)+1+len(word) > w {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+func splitWords(s string) []string {
+	var out []string
+	word := ""
+	for _, r := range s {
+		if r == ' ' || r == '\n' {
+			if word != "" {
+				out = append(out, word)
+			}
+			word = ""
+			continue
+		}
+		word += string(r)
+	}
+	if word != "" {
+		out = append(out, word)
+	}
+	return out
+}

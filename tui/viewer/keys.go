@@ -1,0 +1,54 @@
+package viewer
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is the viewer's keys.
+type KeyMap struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	NextNode, PrevNode, NextKind, PrevKind  key.Binding
+	NextFault                               key.Binding
+	FilterNode, FilterType, Logs, Time      key.Binding
+	Side, Help, Back, Quit                  key.Binding
+}
+
+// DefaultKeyMap returns the viewer's default keys.
+func DefaultKeyMap() KeyMap {
+	b := func(help string, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		Up:         b("↑/k", "previous event", "up", "k"),
+		Down:       b("↓/j", "next event", "down", "j"),
+		PageUp:     b("pgup", "page up", "pgup", "ctrl+u"),
+		PageDown:   b("pgdn", "page down", "pgdown", "ctrl+d", " "),
+		Top:        b("g", "first event", "g", "home"),
+		Bottom:     b("G", "last event", "G", "end"),
+		NextNode:   b("n/N", "next/prev event of this node", "n"),
+		PrevNode:   b("N", "previous event of this node", "N"),
+		NextKind:   b("]/[", "next/prev event of this kind", "]"),
+		PrevKind:   b("[", "previous event of this kind", "["),
+		NextFault:  b("x", "next drop, crash or partition", "x"),
+		FilterNode: b("f", "show one node's events (cycle)", "f"),
+		FilterType: b("m", "show one message type (cycle)", "m"),
+		Logs:       b("l", "show log lines", "l"),
+		Time:       b("t", "jump to a time", "t"),
+		Side:       b("tab", "details pane", "tab"),
+		Help:       b("?", "more keys", "?"),
+		Back:       b("esc", "back", "esc"),
+		Quit:       b("q", "quit", "q", "ctrl+c"),
+	}
+}
+
+// ShortHelp is the footer.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Down, k.NextNode, k.NextKind, k.NextFault, k.FilterNode, k.Time, k.Side, k.Help, k.Quit}
+}
+
+// FullHelp is the ? screen.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.NextNode, k.PrevNode, k.NextKind, k.PrevKind, k.NextFault, k.Time},
+		{k.FilterNode, k.FilterType, k.Logs, k.Side, k.Help, k.Back, k.Quit},
+	}
+}

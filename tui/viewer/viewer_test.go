@@ -1,0 +1,256 @@
+package viewer
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/labs/node"
+	"github.com/muesli/termenv"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii) // goldens hold text, not colours
+	os.Exit(m.Run())
+}
+
+const ms = int64(1_000_000)
+
+// fixture is a small hand-written trace with one of every mark.
+func fixture() *trace.Buffer {
+	b := &trace.Buffer{}
+	b.Header(trace.Header{Scenario: "fixture", Seed: 7, Nodes: []node.ID{1, 2, 3}, Faults: faults.Reliable()})
+	recs := []trace.Record{
+		{T: 0, Kind: trace.Start, Node: 1},
+		{T: 0, Kind: trace.Start, Node: 2},
+		{T: 0, Kind: trace.Start, Node: 3},
+		{T: 0, Kind: trace.State, Node: 1, Data: []byte(`{"role":"follower","term":0}`)},
+		{T: 10 * ms, Kind: trace.TimerSet, Node: 1, Timer: 1, Type: "electionTimeout", Text: "150ms"},
+		{T: 150 * ms, Kind: trace.TimerFire, Node: 1, Timer: 1, Type: "electionTimeout"},
+		{T: 150 * ms, Kind: trace.State, Node: 1, Data: []byte(`{"role":"candidate","term":1}`)},
+		{T: 150 * ms, Kind: trace.Send, Node: 1, Peer: 2, Msg: 1, Type: "RequestVote", Size: 24, Data: []byte(`{"Term":1}`)},
+		{T: 150 * ms, Kind: trace.Send, Node: 1, Peer: 3, Msg: 2, Type: "RequestVote", Size: 24, Data: []byte(`{"Term":1}`)},
+		{T: 151 * ms, Kind: trace.Deliver, Node: 2, Peer: 1, Msg: 1, Type: "RequestVote"},
+		{T: 151 * ms, Kind: trace.Log, Node: 2, Text: "voting for n1 in term 1"},
+		{T: 151 * ms, Kind: trace.Send, Node: 2, Peer: 1, Msg: 3, Type: "Vote", Size: 9},
+		{T: 152 * ms, Kind: trace.Drop, Node: 3, Peer: 1, Msg: 2, Type: "RequestVote", Text: "loss"},
+		{T: 153 * ms, Kind: trace.Deliver, Node: 1, Peer: 2, Msg: 3, Type: "Vote"},
+		{T: 153 * ms, Kind: trace.State, Node: 1, Data: []byte(`{"role":"leader","term":1}`)},
+		{T: 200 * ms, Kind: trace.Partition, Text: "isolate {n1}"},
+		{T: 300 * ms, Kind: trace.Crash, Node: 3},
+		{T: 400 * ms, Kind: trace.Restart, Node: 3},
+		{T: 500 * ms, Kind: trace.Check, Text: "election safety", Verdict: "fail", Data: []byte(`"two leaders in term 1"`)},
+	}
+	for i := range recs {
+		b.Record(&recs[i])
+	}
+	return b
+}
+
+func keys(m Model, ks ...string) Model {
+	for _, k := range ks {
+		var msg tea.KeyMsg
+		switch k {
+		case "down", "up", "tab", "esc", "enter", "pgdown", "end", "home":
+			msg = tea.KeyMsg{Type: map[string]tea.KeyType{"down": tea.KeyDown, "up": tea.KeyUp, "tab": tea.KeyTab,
+				"esc": tea.KeyEsc, "enter": tea.KeyEnter, "pgdown": tea.KeyPgDown, "end": tea.KeyEnd, "home": tea.KeyHome}[k]}
+		default:
+			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		}
+		m, _ = m.Update(msg)
+	}
+	return m
+}
+
+func kindAt(m Model) trace.Kind { return m.ix.buf.Records[m.Cursor()].Kind }
+
+func TestNavigation(t *testing.T) {
+	m := New(fixture(), "fixture", true)
+	m.SetSize(100, 30)
+	for _, tc := range []struct {
+		name string
+		keys []string
+		want trace.Kind
+		node node.ID
+	}{
+		{"first row is a start", nil, trace.Start, 1},
+		{"down", []string{"down"}, trace.Start, 2},
+		{"timer set rows are hidden", []string{"down", "down", "down", "down"}, trace.TimerFire, 1},
+		{"next fault is the drop", []string{"x"}, trace.Drop, 3},
+		{"then the partition", []string{"x", "x"}, trace.Partition, 0},
+		{"then the crash", []string{"x", "x", "x"}, trace.Crash, 3},
+		{"next of the same node", []string{"n"}, trace.State, 1},
+		{"next of the same node from n3", []string{"down", "down", "n"}, trace.Drop, 3},
+		{"next of the same kind", []string{"down", "]"}, trace.Start, 3},
+		{"end", []string{"G"}, trace.Check, 0},
+		{"jump to a time", []string{"t", "3", "0", "0", "m", "s", "enter"}, trace.Crash, 3},
+		{"jump to a bare number of ms", []string{"t", "1", "5", "2", "enter"}, trace.Drop, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := keys(m, tc.keys...)
+			assert.Equal(t, tc.want, kindAt(got))
+			assert.Equal(t, tc.node, got.ix.buf.Records[got.Cursor()].Node)
+		})
+	}
+}
+
+func TestFilters(t *testing.T) {
+	m := New(fixture(), "fixture", true)
+	m.SetSize(100, 30)
+	all := len(m.rows)
+	m = keys(m, "f") // n1 only
+	for _, r := range m.rows {
+		rec := m.ix.buf.Records[r]
+		assert.True(t, rec.Node == 1 || rec.Peer == 1 || rec.Node == 0, "row %+v does not involve n1", rec)
+	}
+	assert.Less(t, len(m.rows), all)
+	m = keys(m, "f", "f", "f") // back to all
+	assert.Len(t, m.rows, all)
+	m = keys(m, "m") // first message type: RequestVote
+	for _, r := range m.rows {
+		rec := m.ix.buf.Records[r]
+		if rec.Kind.IsMessage() {
+			assert.Equal(t, "RequestVote", rec.Type)
+		}
+	}
+	m = keys(m, "m", "m")
+	assert.Len(t, m.rows, all)
+	m = keys(m, "l")
+	assert.Len(t, m.rows, all+1, "l shows the log line")
+}
+
+func TestStateAndLiveness(t *testing.T) {
+	ix := newIndex(fixture())
+	st := ix.stateAt(14)
+	assert.Equal(t, "leader t1", st[0].String())
+	assert.Equal(t, "", st[1].String())
+	assert.True(t, ix.isDown(16, 2), "n3 is down after its crash")
+	assert.False(t, ix.isDown(17, 2), "n3 is up after its restart")
+}
+
+func TestBadTimeKeepsPosition(t *testing.T) {
+	m := New(fixture(), "fixture", true)
+	m = keys(m, "down", "t", "s", "o", "o", "n", "enter")
+	assert.Equal(t, 1, m.cursor)
+	assert.Contains(t, m.status, `"soon" is not a time`)
+}
+
+func TestEscQuitsStandaloneAndGoesBackEmbedded(t *testing.T) {
+	m := New(fixture(), "fixture", true)
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	require.NotNil(t, cmd)
+	assert.Equal(t, tea.Quit(), cmd())
+	m = New(fixture(), "fixture", false)
+	_, cmd = m.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	require.NotNil(t, cmd)
+	assert.Equal(t, BackMsg{}, cmd())
+}
+
+func TestGoldenViews(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		w, h int
+		keys []string
+	}{
+		{"start-80x24", 80, 24, nil},
+		{"drop-80x24", 80, 24, []string{"x"}},
+		{"leader-120x40", 120, 40, []string{"x", "down", "down"}},
+		{"help-120x40", 120, 40, []string{"?"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := New(fixture(), "fixture", true)
+			m.SetSize(tc.w, tc.h)
+			m = keys(m, tc.keys...)
+			view := m.View()
+			for i, line := range strings.Split(view, "\n") {
+				assert.LessOrEqual(t, lipgloss.Width(line), tc.w, "line %d is wider than the screen: %q", i, line)
+			}
+			golden(t, tc.name, view)
+		})
+	}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./tui/viewer -update")
+	assert.Equal(t, string(want), got)
+}
+
+// bigTrace is a generated run of n events across 5 nodes.
+func bigTrace(n int) *trace.Buffer {
+	b := &trace.Buffer{}
+	b.Header(trace.Header{Scenario: "big", Seed: 1, Nodes: []node.ID{1, 2, 3, 4, 5}, Faults: faults.Reliable()})
+	var msg uint64
+	for i := 0; len(b.Records) < n; i++ {
+		from, to := node.ID(i%5+1), node.ID((i+1)%5+1)
+		msg++
+		t := int64(i) * ms
+		b.Record(&trace.Record{T: t, Kind: trace.Send, Node: from, Peer: to, Msg: msg, Type: "AppendEntries", Data: []byte(`{"Term":3}`)})
+		if i%50 == 0 {
+			b.Record(&trace.Record{T: t, Kind: trace.Drop, Node: to, Peer: from, Msg: msg, Type: "AppendEntries", Text: "loss"})
+		} else {
+			b.Record(&trace.Record{T: t + ms/2, Kind: trace.Deliver, Node: to, Peer: from, Msg: msg, Type: "AppendEntries"})
+		}
+		if i%100 == 0 {
+			b.Record(&trace.Record{T: t + ms/2, Kind: trace.State, Node: from, Data: []byte(fmt.Sprintf(`{"role":"leader","term":%d}`, i/100))})
+		}
+	}
+	return b
+}
+
+func BenchmarkOpen100k(b *testing.B) {
+	buf := bigTrace(100_000)
+	b.ReportAllocs()
+	for range b.N {
+		m := New(buf, "big", true)
+		m.SetSize(120, 40)
+	}
+}
+
+func BenchmarkRenderScreen100k(b *testing.B) {
+	m := New(bigTrace(100_000), "big", true)
+	m.SetSize(120, 40)
+	m = keys(m, "G")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i%2 == 0 {
+			m, _ = m.Update(tea.KeyMsg{Type: tea.KeyUp})
+		} else {
+			m, _ = m.Update(tea.KeyMsg{Type: tea.KeyDown})
+		}
+		_ = m.View()
+	}
+}
+
+func BenchmarkReadAndOpen100k(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "big.jsonl")
+	require.NoError(b, trace.WriteFile(path, bigTrace(100_000)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		buf, err := trace.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := New(buf, "big", true)
+		m.SetSize(120, 40)
+	}
+}
