@@ -17,4 +17,6 @@ var (
 var termColours = []lipgloss.Color{"39", "208", "170", "76", "220", "45", "203", "141"}
 
 // Term returns the colour of term t.
-func Term(t int) lipgloss.Color { return termColours[((t%len(termColours))+len(termColours))%len(termColours)] }
+func Term(t int) lipgloss.Color {
+	return termColours[((t%len(termColours))+len(termColours))%len(termColours)]
+}
