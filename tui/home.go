@@ -1,0 +1,178 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/faultline-dev/faultline/content"
+	"github.com/faultline-dev/faultline/grader/suite"
+)
+
+// entry is one line of the course map: a section heading, a lesson, a lab
+// or the demos.
+type entry struct {
+	heading string
+	lesson  *content.Lesson
+	lab     *suite.Lab
+	demos   bool
+	label   string
+	note    string
+}
+
+func (e entry) selectable() bool { return e.heading == "" }
+
+// home is the course map.
+type home struct {
+	entries  []entry
+	shown    []int // entries shown under the search
+	cursor   int   // index into shown
+	top      int
+	search   textinput.Model
+	typing   bool
+	loadErr  error
+	w, h     int
+	progress map[string]string // lab name -> "12/30" from the last run here
+}
+
+func newHome(c *content.Course, loadErr error, labs []*suite.Lab) home {
+	ti := textinput.New()
+	ti.Prompt = "/"
+	ti.Placeholder = "search lessons and labs"
+	hm := home{search: ti, loadErr: loadErr, progress: map[string]string{}}
+	if c != nil {
+		for _, s := range c.Sections {
+			hm.entries = append(hm.entries, entry{heading: s.Title})
+			for _, l := range s.Lessons {
+				note := fmt.Sprintf("%d min", l.Minutes)
+				if l.Lab != "" {
+					note += " · lab " + l.Lab
+					if l.Part != "" {
+						note += " part " + l.Part
+					}
+				}
+				hm.entries = append(hm.entries, entry{lesson: l, label: fmt.Sprintf("%2d. %s", l.Index+1, l.Title), note: note})
+			}
+		}
+	}
+	hm.entries = append(hm.entries, entry{heading: "Labs"})
+	for _, l := range labs {
+		hm.entries = append(hm.entries, entry{lab: l, label: l.Title, note: fmt.Sprintf("%s · %d parts · %d points", l.Name, len(l.Parts), l.MaxScore())})
+	}
+	hm.entries = append(hm.entries, entry{heading: "Watch a run"}, entry{demos: true, label: "Demo scenarios", note: "step through real simulated runs"})
+	hm.filter()
+	return hm
+}
+
+func (hm *home) filter() {
+	q := strings.ToLower(strings.TrimSpace(hm.search.Value()))
+	hm.shown = hm.shown[:0]
+	for i, e := range hm.entries {
+		if q == "" || (e.selectable() && strings.Contains(strings.ToLower(e.label+" "+e.note), q)) {
+			hm.shown = append(hm.shown, i)
+		}
+	}
+	hm.cursor = 0
+	hm.skip(1)
+}
+
+// skip moves the cursor off headings in direction dir.
+func (hm *home) skip(dir int) {
+	for hm.cursor >= 0 && hm.cursor < len(hm.shown) && !hm.entries[hm.shown[hm.cursor]].selectable() {
+		hm.cursor += dir
+	}
+	if hm.cursor < 0 || hm.cursor >= len(hm.shown) {
+		hm.cursor = max(0, min(hm.cursor, len(hm.shown)-1))
+		if dir > 0 {
+			hm.skip(-1)
+		}
+	}
+}
+
+func (hm home) selected() (entry, bool) {
+	if len(hm.shown) == 0 {
+		return entry{}, false
+	}
+	e := hm.entries[hm.shown[hm.cursor]]
+	return e, e.selectable()
+}
+
+func (hm home) update(msg tea.KeyMsg, k KeyMap) (home, tea.Cmd, bool) {
+	if hm.typing {
+		switch msg.Type {
+		case tea.KeyEnter:
+			hm.typing = false
+			hm.search.Blur()
+			return hm, nil, true
+		case tea.KeyEsc:
+			hm.typing = false
+			hm.search.Blur()
+			hm.search.SetValue("")
+			hm.filter()
+			return hm, nil, true
+		}
+		var cmd tea.Cmd
+		hm.search, cmd = hm.search.Update(msg)
+		hm.filter()
+		return hm, cmd, true
+	}
+	switch {
+	case key.Matches(msg, k.Search):
+		hm.typing = true
+		return hm, hm.search.Focus(), true
+	case key.Matches(msg, k.Down):
+		hm.cursor++
+		hm.skip(1)
+	case key.Matches(msg, k.Up):
+		hm.cursor--
+		hm.skip(-1)
+	default:
+		return hm, nil, false
+	}
+	return hm, nil, true
+}
+
+func (hm home) view(st Styles) string {
+	var b strings.Builder
+	b.WriteString(st.Title.Render("faultline") + st.Muted.Render("  distributed systems you can replay") + "\n")
+	if hm.loadErr != nil {
+		b.WriteString(st.Error.Render("The lessons could not be loaded:\n"+hm.loadErr.Error()) + "\n")
+	}
+	if hm.typing || hm.search.Value() != "" {
+		b.WriteString(hm.search.View() + "\n")
+	}
+	var lines []string
+	cursorLine := 0
+	for i, idx := range hm.shown {
+		e := hm.entries[idx]
+		switch {
+		case e.heading != "":
+			lines = append(lines, "", st.Section.UnsetMarginTop().Render(e.heading))
+		case i == hm.cursor:
+			cursorLine = len(lines)
+			lines = append(lines, st.Selected.Render(e.label)+"  "+st.Muted.Render(e.note+hm.progressOf(e)))
+		default:
+			lines = append(lines, st.Item.Render(e.label)+"  "+st.Muted.Render(e.note+hm.progressOf(e)))
+		}
+	}
+	if len(hm.shown) == 0 {
+		lines = append(lines, st.Muted.Render("  nothing matches; esc clears the search"))
+	}
+	room := max(3, hm.h-strings.Count(b.String(), "\n")-2)
+	top := 0
+	if cursorLine >= room {
+		top = cursorLine - room + 1
+	}
+	end := min(len(lines), top+room)
+	b.WriteString(strings.Join(lines[top:end], "\n"))
+	return b.String()
+}
+
+func (hm home) progressOf(e entry) string {
+	if e.lab != nil && hm.progress[e.lab.Name] != "" {
+		return " · last run " + hm.progress[e.lab.Name]
+	}
+	return ""
+}

@@ -1,0 +1,260 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/grader/trace"
+)
+
+// TestResult is what the lab screen shows for a test.
+type TestResult struct {
+	Passed  bool
+	Seed    uint64 // the failing seed, or the last seed run
+	Seeds   int
+	Message string
+}
+
+// Runner runs one test of a lab against an implementation over its default
+// seeds, and replays one seed with a trace. The app uses the grading
+// engine's; tests substitute their own.
+type Runner struct {
+	Run    func(lab *suite.Lab, test *suite.Test, impl string) TestResult
+	Replay func(lab *suite.Lab, test *suite.Test, impl string, seed uint64) (*trace.Buffer, error)
+}
+
+// SuiteRunner runs tests directly through grader/suite, seeds 1..Seeds.
+func SuiteRunner() Runner {
+	return Runner{
+		Run: func(lab *suite.Lab, test *suite.Test, impl string) TestResult {
+			im, err := lab.Impl(impl)
+			if err != nil {
+				return TestResult{Message: err.Error()}
+			}
+			n := max(test.Seeds, 1)
+			for seed := uint64(1); seed <= uint64(n); seed++ {
+				o := suite.NewT(suite.Options{Lab: lab, Test: test, Seed: seed, Impl: im, ImplName: impl}).Run()
+				if !o.Passed() {
+					return TestResult{Seed: seed, Seeds: int(seed), Message: OutcomeMessage(o)}
+				}
+			}
+			return TestResult{Passed: true, Seed: uint64(n), Seeds: n}
+		},
+		Replay: func(lab *suite.Lab, test *suite.Test, impl string, seed uint64) (*trace.Buffer, error) {
+			im, err := lab.Impl(impl)
+			if err != nil {
+				return nil, err
+			}
+			buf := &trace.Buffer{}
+			suite.NewT(suite.Options{Lab: lab, Test: test, Seed: seed, Impl: im, ImplName: impl, Trace: buf}).Run()
+			return buf, nil
+		},
+	}
+}
+
+// OutcomeMessage describes how a run failed, in one line.
+func OutcomeMessage(o suite.Outcome) string {
+	switch {
+	case o.Failure != nil:
+		return o.Failure.Error()
+	case o.Panic != nil:
+		return o.Panic.Error()
+	case o.Limit != nil:
+		return o.Limit.Error()
+	case o.Err != nil:
+		return o.Err.Error()
+	}
+	return "passed"
+}
+
+type testDoneMsg struct {
+	lab    string
+	index  int
+	result TestResult
+	gen    int
+}
+
+type traceReadyMsg struct {
+	buf   *trace.Buffer
+	title string
+	err   error
+}
+
+// labScreen lists a lab's tests and runs them.
+type labScreen struct {
+	lab     *suite.Lab
+	runner  Runner
+	impls   []string
+	impl    int
+	cursor  int
+	results map[int]TestResult
+	running map[int]bool
+	queue   []int
+	gen     int // bumped when the implementation changes, to ignore stale results
+	w, h    int
+}
+
+func newLabScreen(lab *suite.Lab, runner Runner) labScreen {
+	impls := []string{"solution"}
+	if lab.Starter != nil {
+		impls = append(impls, "starter")
+	}
+	for _, m := range lab.Mutants {
+		impls = append(impls, "mutant:"+m.Name)
+	}
+	return labScreen{lab: lab, runner: runner, impls: impls, results: map[int]TestResult{}, running: map[int]bool{}}
+}
+
+func (s labScreen) runCmd(i int) tea.Cmd {
+	lab, test, impl, gen := s.lab, &s.lab.Tests[i], s.impls[s.impl], s.gen
+	return func() tea.Msg {
+		return testDoneMsg{lab: lab.Name, index: i, result: s.runner.Run(lab, test, impl), gen: gen}
+	}
+}
+
+// start queues tests and starts the first; tests run one after another so
+// that results appear as they finish.
+func (s labScreen) start(idx ...int) (labScreen, tea.Cmd) {
+	if len(s.queue) > 0 {
+		return s, nil // a run is in progress
+	}
+	s.queue = idx
+	for _, i := range idx {
+		delete(s.results, i)
+		s.running[i] = true
+	}
+	if len(idx) == 0 {
+		return s, nil
+	}
+	return s, s.runCmd(idx[0])
+}
+
+func (s labScreen) done(msg testDoneMsg) (labScreen, tea.Cmd) {
+	if msg.gen != s.gen {
+		return s, nil
+	}
+	s.results[msg.index] = msg.result
+	delete(s.running, msg.index)
+	if len(s.queue) > 0 && s.queue[0] == msg.index {
+		s.queue = s.queue[1:]
+	}
+	if len(s.queue) > 0 {
+		return s, s.runCmd(s.queue[0])
+	}
+	return s, nil
+}
+
+func (s labScreen) update(msg tea.KeyMsg, k KeyMap) (labScreen, tea.Cmd) {
+	switch {
+	case key.Matches(msg, k.Down):
+		s.cursor = min(s.cursor+1, len(s.lab.Tests)-1)
+	case key.Matches(msg, k.Up):
+		s.cursor = max(s.cursor-1, 0)
+	case key.Matches(msg, k.Impl):
+		if len(s.queue) == 0 {
+			s.impl = (s.impl + 1) % len(s.impls)
+			s.results = map[int]TestResult{}
+			s.gen++
+		}
+	case key.Matches(msg, k.RunAll):
+		all := make([]int, len(s.lab.Tests))
+		for i := range all {
+			all[i] = i
+		}
+		return s.start(all...)
+	case key.Matches(msg, k.Open):
+		if r, ok := s.results[s.cursor]; ok && !r.Passed && r.Seed > 0 {
+			return s, s.replayCmd(s.cursor, r.Seed)
+		}
+		return s.start(s.cursor)
+	case key.Matches(msg, k.Run):
+		return s.start(s.cursor)
+	}
+	return s, nil
+}
+
+func (s labScreen) replayCmd(i int, seed uint64) tea.Cmd {
+	lab, test, impl := s.lab, &s.lab.Tests[i], s.impls[s.impl]
+	return func() tea.Msg {
+		buf, err := s.runner.Replay(lab, test, impl, seed)
+		return traceReadyMsg{buf: buf, err: err, title: fmt.Sprintf("%s/%s · %s · seed %d", lab.Name, test.Name, impl, seed)}
+	}
+}
+
+func (s labScreen) score() (got, of int) {
+	for i, t := range s.lab.Tests {
+		of += t.Points
+		if r, ok := s.results[i]; ok && r.Passed {
+			got += t.Points
+		}
+	}
+	return got, of
+}
+
+func (s labScreen) view(st Styles) string {
+	var b strings.Builder
+	got, of := s.score()
+	fmt.Fprintf(&b, "%s  %s\n", st.Title.Render("Lab: "+s.lab.Title), st.Muted.Render(fmt.Sprintf("implementation %s (i to change) · %d/%d points in this session", s.impls[s.impl], got, of)))
+	var lines []string
+	cursorLine := 0
+	part := ""
+	for i, t := range s.lab.Tests {
+		if t.Part != part {
+			part = t.Part
+			title := part
+			for _, p := range s.lab.Parts {
+				if p.ID == part {
+					title = "Part " + p.ID + ": " + p.Title
+				}
+			}
+			lines = append(lines, st.Section.UnsetMarginTop().Render(title))
+		}
+		mark := st.Muted.Render("·")
+		if s.running[i] {
+			mark = st.Badge.Render("…")
+		}
+		var detail string
+		if r, ok := s.results[i]; ok {
+			if r.Passed {
+				mark = st.Pass.Render("✓")
+				detail = st.Muted.Render(fmt.Sprintf("  %d seeds", r.Seeds))
+			} else {
+				mark = st.Fail.Render("✗")
+				detail = "\n      " + st.Error.Render(truncate(fmt.Sprintf("seed %d: %s", r.Seed, r.Message), max(20, s.w-8))) +
+					"\n      " + st.Muted.Render("enter: open this run's trace")
+			}
+		}
+		line := fmt.Sprintf("%s %-22s %2d pts  %s", mark, t.Name, t.Points, st.Muted.Render(truncate(t.Description, max(10, s.w-40))))
+		if i == s.cursor {
+			cursorLine = len(lines)
+			line = st.Selected.Render("") + line
+		} else {
+			line = "  " + line
+		}
+		lines = append(lines, line+detail)
+	}
+	room := max(3, s.h-4)
+	flat := strings.Split(strings.Join(lines, "\n"), "\n")
+	// Keep the cursor's line in view; details make lines multi-row.
+	row := 0
+	for i := 0; i < cursorLine; i++ {
+		row += strings.Count(lines[i], "\n") + 1
+	}
+	top := 0
+	if row >= room {
+		top = row - room + 2
+	}
+	b.WriteString(strings.Join(flat[top:min(len(flat), top+room)], "\n"))
+	return b.String()
+}
+
+func truncate(s string, w int) string {
+	r := []rune(s)
+	if len(r) <= w {
+		return s
+	}
+	return string(r[:max(0, w-1)]) + "…"
+}
