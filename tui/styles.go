@@ -29,13 +29,15 @@ func DefaultStyles() Styles {
 
 // KeyMap holds the keys shared by the app's screens.
 type KeyMap struct {
-	Up, Down, Open, Back, Quit, Help, Search key.Binding
-	Next, Prev, Lab, Demos, Run, RunAll, Impl  key.Binding
+	Up, Down, Open, Back, Quit, Help, Search  key.Binding
+	Next, Prev, Lab, Demos, Run, RunAll, Impl key.Binding
 }
 
 // DefaultKeyMap returns the app's keys.
 func DefaultKeyMap() KeyMap {
-	b := func(h, d string, ks ...string) key.Binding { return key.NewBinding(key.WithKeys(ks...), key.WithHelp(h, d)) }
+	b := func(h, d string, ks ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(ks...), key.WithHelp(h, d))
+	}
 	return KeyMap{
 		Up:     b("↑/k", "up", "up", "k"),
 		Down:   b("↓/j", "down", "down", "j"),
