@@ -1,0 +1,275 @@
+// Package report renders the one result model (package result) for each
+// audience: colored text for a terminal, JSON for programs, JUnit XML for
+// CI dashboards, and GitHub Actions annotations with a step summary.
+package report
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/faultline-dev/faultline/grader/result"
+)
+
+// palette colors text when a terminal wants it.
+type palette struct{ on bool }
+
+func (p palette) wrap(code, s string) string {
+	if !p.on {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+func (p palette) green(s string) string  { return p.wrap("32", s) }
+func (p palette) red(s string) string    { return p.wrap("31;1", s) }
+func (p palette) dim(s string) string    { return p.wrap("2", s) }
+func (p palette) bold(s string) string   { return p.wrap("1", s) }
+func (p palette) yellow(s string) string { return p.wrap("33", s) }
+
+// Text writes the result for a person. color adds ANSI colors.
+func Text(w io.Writer, r *result.Result, color bool) error {
+	p := palette{color}
+	fmt.Fprintf(w, "%s  %s  (%s)\n", p.bold("faultline grade "+r.Lab), r.Impl, statusWord(p, r.Status))
+	if r.Shard != "" {
+		fmt.Fprintf(w, "shard %s: only this shard's runs are counted\n", r.Shard)
+	}
+	parts := map[string]result.PartScore{}
+	for _, ps := range r.Parts() {
+		parts[ps.Part] = ps
+	}
+	part := "\x00"
+	for _, t := range r.Tests {
+		if t.Part != part {
+			part = t.Part
+			ps := parts[part]
+			name := "Part " + part
+			if part == "" {
+				name = "Tests"
+			}
+			fmt.Fprintf(w, "\n%s  %d/%d\n", p.bold(name), ps.Score, ps.MaxScore)
+		}
+		mark := p.green("✓")
+		switch t.Status {
+		case result.Fail:
+			mark = p.red("✗")
+		case result.Error:
+			mark = p.yellow("!")
+		}
+		seeds := fmt.Sprintf("%d seeds", t.Seeds)
+		if t.Seeds == 1 {
+			seeds = fmt.Sprintf("seed %d", t.Seed)
+		}
+		fmt.Fprintf(w, "  %s %-26s %2d/%-2d  %s\n", mark, t.Name, t.Score, t.Points, p.dim(seeds))
+		if t.Status == result.Pass {
+			continue
+		}
+		for _, line := range strings.Split(t.Message, "\n") {
+			fmt.Fprintf(w, "      %s\n", line)
+		}
+		if t.Replay != "" {
+			fmt.Fprintf(w, "      %s %s\n", p.dim("replay:"), t.Replay)
+		}
+		if t.Trace != "" {
+			fmt.Fprintf(w, "      %s faultline trace view %s\n", p.dim("trace: "), t.Trace)
+		}
+		if s := t.Shrink; s != nil {
+			fmt.Fprintf(w, "      %s %d of %d scheduled faults and workload steps still fail the same way (%d → %d events, %d runs)\n",
+				p.dim("shrunk:"), s.ShrunkItems, s.OriginalItems, s.OriginalEvents, s.ShrunkEvents, s.Runs)
+			if s.Trace != "" {
+				fmt.Fprintf(w, "      %s faultline trace view %s\n", p.dim("        "), s.Trace)
+			}
+		}
+	}
+	fmt.Fprintf(w, "\n%s %d/%d points", p.bold("Score"), r.Score, r.MaxScore)
+	passed := 0
+	for _, t := range r.Tests {
+		if t.Status == result.Pass {
+			passed++
+		}
+	}
+	fmt.Fprintf(w, "  ·  %d of %d tests passed\n", passed, len(r.Tests))
+	return nil
+}
+
+func statusWord(p palette, s string) string {
+	switch s {
+	case result.Pass:
+		return p.green("pass")
+	case result.Fail:
+		return p.red("fail")
+	}
+	return p.yellow(s)
+}
+
+// JSON writes the result as indented JSON (schema in docs/grading.md).
+func JSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// JUnit types, as read by CI dashboards.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Time     string      `xml:"time,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name       string          `xml:"name,attr"`
+	Classname  string          `xml:"classname,attr"`
+	Time       string          `xml:"time,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Failure    *junitFailure   `xml:"failure,omitempty"`
+	Error      *junitFailure   `xml:"error,omitempty"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+func secs(ms int64) string { return fmt.Sprintf("%.3f", float64(ms)/1000) }
+
+// JUnit writes the result as JUnit XML, one testsuite per part.
+func JUnit(w io.Writer, r *result.Result) error {
+	top := junitSuites{Name: "faultline " + r.Lab + " (" + r.Impl + ")", Time: secs(r.WallMS)}
+	idx := map[string]int{}
+	for _, t := range r.Tests {
+		i, ok := idx[t.Part]
+		if !ok {
+			i = len(top.Suites)
+			idx[t.Part] = i
+			top.Suites = append(top.Suites, junitSuite{Name: r.Lab + " part " + t.Part})
+		}
+		s := &top.Suites[i]
+		c := junitCase{Name: t.Name, Classname: r.Lab + "." + t.Part, Time: secs(t.WallMS), Properties: []junitProperty{
+			{"seed", fmt.Sprint(t.Seed)}, {"seeds", fmt.Sprint(t.Seeds)}, {"points", fmt.Sprint(t.Points)}, {"trace_hash", t.TraceHash},
+		}}
+		if t.Trace != "" {
+			c.Properties = append(c.Properties, junitProperty{"trace", t.Trace})
+		}
+		body := t.Message
+		if t.Replay != "" {
+			body += "\nreplay: " + t.Replay
+		}
+		first, _, _ := strings.Cut(t.Message, "\n")
+		switch t.Status {
+		case result.Fail:
+			c.Failure = &junitFailure{Message: first, Type: "failure", Text: body}
+			s.Failures++
+			top.Failures++
+		case result.Error:
+			c.Error = &junitFailure{Message: first, Type: "error", Text: body}
+			s.Errors++
+			top.Errors++
+		}
+		s.Tests++
+		top.Tests++
+		s.Cases = append(s.Cases, c)
+	}
+	for i := range top.Suites {
+		var ms int64
+		for _, t := range r.Tests {
+			if r.Lab+" part "+t.Part == top.Suites[i].Name {
+				ms += t.WallMS
+			}
+		}
+		top.Suites[i].Time = secs(ms)
+	}
+	io.WriteString(w, xml.Header)
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(top); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// MaxAnnotations is how many ::error lines GitHub is given; it shows only
+// the first few anyway, and the step summary lists the rest.
+const MaxAnnotations = 10
+
+// GitHub writes GitHub Actions workflow commands: one ::error per failing
+// test (at most MaxAnnotations), and, when summary is not nil, a Markdown
+// table of every test for $GITHUB_STEP_SUMMARY.
+func GitHub(w io.Writer, summary io.Writer, r *result.Result) error {
+	n := 0
+	for _, t := range r.Tests {
+		if t.Status == result.Pass {
+			continue
+		}
+		n++
+		if n > MaxAnnotations {
+			continue
+		}
+		msg := t.Message
+		if t.Replay != "" {
+			msg += "\nreplay: " + t.Replay
+		}
+		fmt.Fprintf(w, "::error title=%s::%s\n", escapeProperty(fmt.Sprintf("%s/%s (seed %d)", r.Lab, t.Name, t.Seed)), escapeData(msg))
+	}
+	if n > MaxAnnotations {
+		fmt.Fprintf(w, "::notice title=faultline::%d more failing tests; see the job summary\n", n-MaxAnnotations)
+	}
+	fmt.Fprintf(w, "faultline %s (%s): %s, %d/%d points\n", r.Lab, r.Impl, r.Status, r.Score, r.MaxScore)
+	if summary == nil {
+		return nil
+	}
+	fmt.Fprintf(summary, "## faultline %s (%s): %d/%d points\n\n| | test | part | points | seed | message |\n|---|---|---|---|---|---|\n", r.Lab, r.Impl, r.Score, r.MaxScore)
+	for _, t := range r.Tests {
+		mark := "✅"
+		if t.Status != result.Pass {
+			mark = "❌"
+		}
+		first, _, _ := strings.Cut(t.Message, "\n")
+		fmt.Fprintf(summary, "| %s | `%s` | %s | %d/%d | %d | %s |\n", mark, t.Name, t.Part, t.Score, t.Points, t.Seed, strings.ReplaceAll(first, "|", "\\|"))
+	}
+	return nil
+}
+
+// GitHub's workflow-command escaping.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// Mutation writes a mutation run for a person.
+func Mutation(w io.Writer, m *result.Mutation, color bool) error {
+	p := palette{color}
+	fmt.Fprintf(w, "%s  mutation score %d/%d\n\n", p.bold("faultline grade "+m.Lab+" --mutants"), m.Caught, m.Total)
+	for _, mu := range m.Mutants {
+		if mu.Caught {
+			fmt.Fprintf(w, "  %s %-26s caught by %s (seed %d)\n", p.green("✓"), mu.Name, mu.CaughtBy, mu.Seed)
+			fmt.Fprintf(w, "      %s\n", p.dim(mu.Message))
+		} else {
+			fmt.Fprintf(w, "  %s %-26s SURVIVED: %s\n", p.red("✗"), mu.Name, mu.Description)
+		}
+	}
+	return nil
+}

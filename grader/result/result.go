@@ -1,0 +1,113 @@
+// Package result is the one result model of a graded run (DESIGN decision 6).
+// Terminal text, the TUI, JSON, JUnit XML and GitHub annotations are all
+// renderings of a Result (package report). The JSON field names are part of
+// the documented schema in docs/grading.md: change them only with a version
+// bump.
+package result
+
+// Status of a test or a whole run.
+const (
+	Pass  = "pass"
+	Fail  = "fail"
+	Error = "error" // the grader could not judge: nondeterminism, a broken test, a bad build
+)
+
+// Version is the schema version written into every JSON result.
+const Version = 1
+
+// Result is one grading of one implementation of one lab.
+type Result struct {
+	Version  int    `json:"version"`
+	Lab      string `json:"lab"`
+	Impl     string `json:"impl"`
+	Status   string `json:"status"`
+	Score    int    `json:"score"`
+	MaxScore int    `json:"max_score"`
+	// Shard is "i/n" when only part of the work ran.
+	Shard string `json:"shard,omitempty"`
+	Tests []Test `json:"tests"`
+	// WallMS is the wall time of the whole grading.
+	WallMS int64 `json:"wall_ms"`
+}
+
+// Test is the outcome of one test over its seeds.
+type Test struct {
+	Name   string `json:"name"`
+	Part   string `json:"part"`
+	Points int    `json:"points"`
+	Score  int    `json:"score"`
+	Status string `json:"status"`
+	// Seed is the first failing seed, or the last seed run when all passed.
+	Seed uint64 `json:"seed"`
+	// Seeds is how many seeds ran.
+	Seeds int `json:"seeds"`
+	// Message explains a failure: which check, when, where, and a hint.
+	Message string `json:"message"`
+	// Trace is the path of the failing run's trace file, if one was written.
+	Trace string `json:"trace"`
+	// TraceHash identifies the run reported (the failing seed's, else the
+	// last seed's): the same seed always gives the same hash.
+	TraceHash string `json:"trace_hash"`
+	VirtualMS int64  `json:"virtual_ms"`
+	WallMS    int64  `json:"wall_ms"`
+	// Replay is a command that reruns exactly the reported run.
+	Replay string  `json:"replay,omitempty"`
+	Shrink *Shrink `json:"shrink,omitempty"`
+	// Description is the test's one-line description.
+	Description string `json:"description,omitempty"`
+}
+
+// Shrink reports how a failing run was reduced.
+type Shrink struct {
+	OriginalItems  int      `json:"original_items"`
+	ShrunkItems    int      `json:"shrunk_items"`
+	OriginalEvents int64    `json:"original_events"`
+	ShrunkEvents   int64    `json:"shrunk_events"`
+	Removed        []string `json:"removed"`
+	Runs           int      `json:"runs"`
+	// Trace is the shrunk run's trace, when written.
+	Trace string `json:"trace,omitempty"`
+}
+
+// Mutation reports a run of the suite against every mutant.
+type Mutation struct {
+	Version int              `json:"version"`
+	Lab     string           `json:"lab"`
+	Caught  int              `json:"caught"`
+	Total   int              `json:"total"`
+	Mutants []MutationResult `json:"mutants"`
+	WallMS  int64            `json:"wall_ms"`
+}
+
+// MutationResult is one mutant's fate.
+type MutationResult struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Caught      bool   `json:"caught"`
+	CaughtBy    string `json:"caught_by,omitempty"`
+	Seed        uint64 `json:"seed,omitempty"`
+	Message     string `json:"message,omitempty"`
+}
+
+// PartScore sums a part's points.
+type PartScore struct {
+	Part            string
+	Score, MaxScore int
+}
+
+// Parts returns per-part subtotals in the order parts first appear.
+func (r *Result) Parts() []PartScore {
+	var out []PartScore
+	idx := map[string]int{}
+	for _, t := range r.Tests {
+		i, ok := idx[t.Part]
+		if !ok {
+			i = len(out)
+			idx[t.Part] = i
+			out = append(out, PartScore{Part: t.Part})
+		}
+		out[i].Score += t.Score
+		out[i].MaxScore += t.Points
+	}
+	return out
+}

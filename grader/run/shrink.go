@@ -1,0 +1,114 @@
+package run
+
+import (
+	"github.com/faultline-dev/faultline/grader/result"
+	"github.com/faultline-dev/faultline/grader/suite"
+)
+
+// shrink reduces a failing run by delta debugging (Zeller and Hildebrandt,
+// "Simplifying and Isolating Failure-Inducing Input", TSE 2002) over its
+// removable items: it keeps removing chunks of scheduled faults and
+// workload steps while the run still fails the same way.
+func (o *Options) shrink(t *suite.Test, seed uint64, orig *outcome) *result.Shrink {
+	want := orig.signature()
+	all := orig.out.Items
+	runs := 0
+	var best *outcome
+	fails := func(keep []suite.Item) bool {
+		if runs >= o.MaxShrinkRuns {
+			return false
+		}
+		runs++
+		kept := map[suite.Item]bool{}
+		for _, it := range keep {
+			kept[it] = true
+		}
+		drop := map[suite.Item]bool{}
+		for _, it := range all {
+			if !kept[it] {
+				drop[it] = true
+			}
+		}
+		out := o.runOne(t, seed, drop, nil)
+		if out.signature() == want {
+			best = &out
+			return true
+		}
+		return false
+	}
+	keep := all
+	n := 2
+	for len(keep) >= 2 && runs < o.MaxShrinkRuns {
+		chunks := split(keep, n)
+		reduced := false
+		for i := range chunks {
+			complement := without(chunks, i)
+			if fails(complement) {
+				keep = complement
+				n = max(n-1, 2)
+				reduced = true
+				break
+			}
+		}
+		if !reduced {
+			if n >= len(keep) {
+				break
+			}
+			n = min(2*n, len(keep))
+		}
+	}
+	if len(keep) == 1 && fails(nil) {
+		keep = nil
+	}
+	s := &result.Shrink{OriginalItems: len(all), ShrunkItems: len(keep), OriginalEvents: orig.out.Events, ShrunkEvents: orig.out.Events, Runs: runs}
+	if best != nil {
+		s.ShrunkEvents = best.out.Events
+	}
+	kept := map[suite.Item]bool{}
+	for _, it := range keep {
+		kept[it] = true
+	}
+	drop := map[suite.Item]bool{}
+	for _, it := range all {
+		if !kept[it] {
+			drop[it] = true
+			s.Removed = append(s.Removed, it.String())
+		}
+	}
+	if len(drop) > 0 && !o.NoTraces {
+		if path, err := o.writeTrace(t, seed, drop, "-shrunk"); err == nil {
+			s.Trace = path
+		}
+	}
+	return s
+}
+
+// split cuts items into n nearly equal chunks.
+func split(items []suite.Item, n int) [][]suite.Item {
+	var out [][]suite.Item
+	size := len(items) / n
+	rest := len(items) % n
+	at := 0
+	for i := range n {
+		k := size
+		if i < rest {
+			k++
+		}
+		if k == 0 {
+			continue
+		}
+		out = append(out, items[at:at+k])
+		at += k
+	}
+	return out
+}
+
+func without(chunks [][]suite.Item, skip int) []suite.Item {
+	var out []suite.Item
+	for i, c := range chunks {
+		if i != skip {
+			out = append(out, c...)
+		}
+	}
+	return out
+}
