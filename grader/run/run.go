@@ -42,6 +42,8 @@ type Options struct {
 	MaxShrinkRuns int
 	// Watchdog is the wall time one run may take; 0 means 10 s.
 	Watchdog time.Duration
+	// MaxEvents bounds one run's events (a storm guard); 0 means the suite's default.
+	MaxEvents int
 	// Progress, if set, is told as runs finish.
 	Progress func(done, total int)
 }
@@ -114,7 +116,7 @@ func (o *Options) defaults() error {
 // handler never returns is abandoned: its goroutine leaks, the grader goes on.
 func (o *Options) runOne(test *suite.Test, seed uint64, drop map[suite.Item]bool, sink trace.Sink) outcome {
 	impl, _ := o.Lab.Impl(o.Impl)
-	t := suite.NewT(suite.Options{Lab: o.Lab, Test: test, Seed: seed, Impl: impl, ImplName: o.Impl, Trace: sink, Watch: true, Drop: drop})
+	t := suite.NewT(suite.Options{Lab: o.Lab, Test: test, Seed: seed, Impl: impl, ImplName: o.Impl, Trace: sink, Watch: true, Drop: drop, MaxEvents: o.MaxEvents})
 	start := time.Now()
 	done := make(chan suite.Outcome, 1)
 	go func() { done <- t.Run() }()
@@ -124,13 +126,28 @@ func (o *Options) runOne(test *suite.Test, seed uint64, drop map[suite.Item]bool
 	select {
 	case res.out = <-done:
 	case <-timer.C:
+		// Is a handler stuck, or is the run busy? Look twice.
 		s := t.Sim()
 		var last []string
+		var before, after int64
 		if s != nil {
+			before = s.Dispatched()
+			select {
+			case res.out = <-done:
+				res.wall = time.Since(start)
+				return res
+			case <-time.After(50 * time.Millisecond):
+			}
+			after = s.Dispatched()
 			last = s.LastEvents()
 		}
-		res.hung = fmt.Sprintf("a handler did not return within %v of wall time (an infinite loop, or a blocking call?); the last events were:\n    %s",
-			o.Watchdog, strings.Join(last, "\n    "))
+		if after > before {
+			res.hung = fmt.Sprintf("the run did not finish within %v of wall time although events kept coming (%d dispatched so far): "+
+				"a message or timer storm? the last events were:\n    %s", o.Watchdog, after, strings.Join(last, "\n    "))
+		} else {
+			res.hung = fmt.Sprintf("a handler did not return within %v of wall time (an infinite loop, or a blocking call?); the last events were:\n    %s",
+				o.Watchdog, strings.Join(last, "\n    "))
+		}
 	}
 	res.wall = time.Since(start)
 	if s := t.Sim(); s != nil && res.hung == "" {

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestGradeCommand(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		code     int
+		out, err string
+	}{
+		{"reference passes", []string{"grade", "pingpong", "--run", "^Reliable", "--trace-dir", dir}, 0, "Score 5/5 points", ""},
+		{"mutant fails", []string{"grade", "pingpong", "--impl", "mutant:no-dedup", "--run", "^Duplication$", "--trace-dir", dir}, 1, "executed 2 times", ""},
+		{"unknown lab", []string{"grade", "paxos"}, 2, "", `unknown lab "paxos" (labs: pingpong, raft`},
+		{"unknown mutant", []string{"grade", "pingpong", "--impl", "mutant:nope"}, 2, "", `no mutant "nope" (it has: no-retransmit`},
+		{"bad regexp", []string{"grade", "pingpong", "--run", "("}, 2, "", "is not a regular expression"},
+		{"bad shard", []string{"grade", "pingpong", "--shard", "3/2"}, 2, "", "--shard wants i/n"},
+		{"bad format", []string{"grade", "pingpong", "--format", "yaml"}, 2, "", "--format wants text, json, junit or github"},
+		{"seed and seeds", []string{"grade", "pingpong", "--seed", "3", "--seeds", "4"}, 2, "", "not both"},
+		{"mutation score", []string{"grade", "pingpong", "--mutants"}, 0, "mutation score 4/4", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLI(tc.args...)
+			assert.Equal(t, tc.code, code, "stdout: %s\nstderr: %s", out, errOut)
+			assert.Contains(t, out, tc.out)
+			assert.Contains(t, errOut, tc.err)
+		})
+	}
+}
+
+// TestGradeReplaysExactly runs a failing seed twice as JSON and requires the
+// same trace hash: the one-line replay command is a promise.
+func TestGradeReplaysExactly(t *testing.T) {
+	args := []string{"grade", "raft", "--impl", "mutant:votes-twice", "--run", "^InitialElection$", "--format", "json", "--no-shrink", "--trace-dir", t.TempDir()}
+	code, out, _ := runCLI(args...)
+	require.Equal(t, 1, code)
+	var first struct {
+		Status string
+		Tests  []struct {
+			Seed      uint64 `json:"seed"`
+			TraceHash string `json:"trace_hash"`
+			Status    string `json:"status"`
+		} `json:"tests"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &first))
+	require.Equal(t, "fail", first.Tests[0].Status)
+	seed := first.Tests[0].Seed
+	code, out, _ = runCLI("grade", "raft", "--impl", "mutant:votes-twice", "--run", "^InitialElection$", "--seed", itoa(seed), "--format", "json", "--no-shrink", "--trace-dir", t.TempDir())
+	require.Equal(t, 1, code)
+	var again struct {
+		Tests []struct {
+			TraceHash string `json:"trace_hash"`
+		} `json:"tests"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &again))
+	assert.Equal(t, first.Tests[0].TraceHash, again.Tests[0].TraceHash)
+}
+
+func itoa(v uint64) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestLabsCommand(t *testing.T) {
+	code, out, _ := runCLI("labs", "--json")
+	require.Equal(t, 0, code)
+	var labs []struct {
+		Name     string   `json:"name"`
+		MaxScore int      `json:"max_score"`
+		Mutants  []string `json:"mutants"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &labs))
+	names := map[string]int{}
+	for _, l := range labs {
+		names[l.Name] = l.MaxScore
+	}
+	assert.Equal(t, 100, names["raft"])
+	assert.Equal(t, 30, names["pingpong"])
+	code, out, _ = runCLI("labs")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "Part A: Leader election")
+}

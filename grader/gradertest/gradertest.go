@@ -1,0 +1,40 @@
+// Package gradertest runs a lab's graded suite under `go test`, one subtest
+// per test, so that an implementation can be checked with the usual tools:
+//
+//	func TestMyRaft(t *testing.T) { gradertest.Run(t, "raft", "solution") }
+package gradertest
+
+import (
+	"context"
+	"regexp"
+	"testing"
+
+	"github.com/faultline-dev/faultline/grader/result"
+	"github.com/faultline-dev/faultline/grader/run"
+	"github.com/faultline-dev/faultline/grader/suite"
+)
+
+// Run grades impl of lab with each test's default seeds, each test a subtest.
+// Failing runs' traces go to a temporary directory named in the message.
+func Run(t *testing.T, lab, impl string) {
+	t.Helper()
+	l, err := suite.Lookup(lab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, test := range l.Tests {
+		t.Run(test.Name, func(t *testing.T) {
+			t.Parallel()
+			res, err := run.Grade(context.Background(), run.Options{Lab: l, Impl: impl, Parallel: 1,
+				Run: regexp.MustCompile("^" + regexp.QuoteMeta(test.Name) + "$"), TraceDir: t.TempDir(), NoShrink: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tr := range res.Tests {
+				if tr.Status != result.Pass {
+					t.Errorf("%s: %s\nreplay: %s", tr.Status, tr.Message, tr.Replay)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,151 @@
+package run
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/result"
+	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/labs/node"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func grade(t *testing.T, impl node.Factory, o Options) *result.Result {
+	t.Helper()
+	o.Lab = fakeLab(impl)
+	if o.TraceDir == "" {
+		o.TraceDir = t.TempDir()
+	}
+	res, err := Grade(context.Background(), o)
+	require.NoError(t, err)
+	return res
+}
+
+func test(r *result.Result, name string) result.Test {
+	for _, t := range r.Tests {
+		if t.Name == name {
+			return t
+		}
+	}
+	return result.Test{}
+}
+
+func TestSeedsAreStable(t *testing.T) {
+	assert.Equal(t, SeedFor("raft", "Figure8", 0), SeedFor("raft", "Figure8", 0))
+	assert.NotEqual(t, SeedFor("raft", "Figure8", 0), SeedFor("raft", "Figure8", 1))
+	assert.NotEqual(t, SeedFor("raft", "Figure8", 0), SeedFor("raft", "Backup", 0))
+	// Pinned: a change here changes every student's seeds.
+	assert.Equal(t, uint64(0x33a7688c2760f63), SeedFor("fake", "Pongs", 0), "seed derivation changed")
+}
+
+func TestGradesCorrectAndBuggyImplementations(t *testing.T) {
+	good := grade(t, goodImpl(), Options{Run: regexp.MustCompile("Pongs")})
+	assert.Equal(t, result.Pass, good.Status)
+	assert.Equal(t, 3, good.Score)
+	assert.Equal(t, 4, test(good, "Pongs").Seeds)
+	assert.Len(t, test(good, "Pongs").TraceHash, 16)
+
+	bad := grade(t, muteImpl(), Options{Run: regexp.MustCompile("Pongs")})
+	assert.Equal(t, result.Fail, bad.Status)
+	assert.Equal(t, 0, bad.Score)
+	tr := test(bad, "Pongs")
+	assert.Contains(t, tr.Message, "pongs: n1 received only a few pongs")
+	assert.Contains(t, tr.Message, "[nodes n1, n2]")
+	assert.Contains(t, tr.Replay, "faultline grade fake --impl solution --run '^Pongs$' --seed ")
+	require.FileExists(t, tr.Trace)
+	buf, err := trace.ReadFile(tr.Trace)
+	require.NoError(t, err)
+	assert.Equal(t, tr.TraceHash, buf.Hash(), "the written trace is the reported run")
+}
+
+func TestReplayOneSeedGivesSameHash(t *testing.T) {
+	a := grade(t, goodImpl(), Options{Run: regexp.MustCompile("Pongs"), Seed: 99})
+	b := grade(t, goodImpl(), Options{Run: regexp.MustCompile("Pongs"), Seed: 99})
+	assert.Equal(t, 1, test(a, "Pongs").Seeds)
+	assert.Equal(t, uint64(99), test(a, "Pongs").Seed)
+	assert.Equal(t, test(a, "Pongs").TraceHash, test(b, "Pongs").TraceHash)
+}
+
+func TestShardsPartitionTheWork(t *testing.T) {
+	total := 0
+	for i := 1; i <= 3; i++ {
+		r := grade(t, goodImpl(), Options{ShardIndex: i, ShardCount: 3, Seeds: 5})
+		assert.Equal(t, "/3", r.Shard[1:])
+		for _, tr := range r.Tests {
+			total += tr.Seeds
+		}
+	}
+	assert.Equal(t, 10, total, "two tests × five seeds, each run by exactly one shard")
+}
+
+func TestMisbehavingImplementationsAreCaughtAndExplained(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		impl   node.Factory
+		status string
+		want   []string
+	}{
+		{"panic", nodeOf(func() node.Node { return &panicker{} }), result.Fail,
+			[]string{"n2 panicked at", "while handling deliver Ping from n1", "assignment to entry in nil map", "HandleMessage"}},
+		{"hang", nodeOf(func() node.Node { return &hanger{} }), result.Fail,
+			[]string{"did not return within 2s of wall time", "deliver Ping n1->n2"}},
+		{"storm", nodeOf(func() node.Node { return &stormer{} }), result.Fail,
+			[]string{"message storm", "Ping×", "look for a handler that sends"}},
+		{"nondeterminism", nodeOf(func() node.Node { return &flaky{} }), result.Error,
+			[]string{"nondeterministic", "global math/rand", "map"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := grade(t, tc.impl, Options{Run: regexp.MustCompile("^Pongs$"), Seeds: 1, Watchdog: 2 * time.Second, MaxEvents: 100_000, NoShrink: true})
+			tr := test(r, "Pongs")
+			assert.Equal(t, tc.status, tr.Status, tr.Message)
+			assert.Contains(t, tr.Message, "seed ")
+			for _, w := range tc.want {
+				assert.Contains(t, tr.Message, w)
+			}
+		})
+	}
+}
+
+func TestShrinkFindsTheOneFaultThatMatters(t *testing.T) {
+	r := grade(t, goodImpl(), Options{Run: regexp.MustCompile("Shrinkable")})
+	tr := test(r, "Shrinkable")
+	require.Equal(t, result.Fail, tr.Status)
+	require.NotNil(t, tr.Shrink)
+	assert.Equal(t, 29, tr.Shrink.OriginalItems, "19 faults and 10 workload steps")
+	assert.Equal(t, 1, tr.Shrink.ShrunkItems)
+	assert.NotContains(t, tr.Shrink.Removed, "fault#14", "the crash of n2 is the one that matters")
+	assert.Contains(t, tr.Shrink.Removed, "fault#0")
+	assert.Contains(t, tr.Shrink.Removed, "op#9")
+	assert.Less(t, tr.Shrink.ShrunkEvents, tr.Shrink.OriginalEvents)
+	require.FileExists(t, tr.Shrink.Trace)
+}
+
+func TestMutationMode(t *testing.T) {
+	m, err := Mutants(context.Background(), Options{Lab: fakeLab(goodImpl()), Run: regexp.MustCompile("Pongs")})
+	require.NoError(t, err)
+	assert.Equal(t, 1, m.Caught)
+	assert.Equal(t, "Pongs", m.Mutants[0].CaughtBy)
+}
+
+func TestBadOptions(t *testing.T) {
+	_, err := Grade(context.Background(), Options{Lab: fakeLab(goodImpl()), Impl: "mutant:nope"})
+	assert.ErrorContains(t, err, `no mutant "nope" (it has: mute)`)
+	_, err = Grade(context.Background(), Options{Lab: fakeLab(goodImpl()), Run: regexp.MustCompile("Nothing")})
+	assert.ErrorContains(t, err, "no test of lab fake matches")
+	_, err = Grade(context.Background(), Options{Lab: fakeLab(goodImpl()), ShardIndex: 4, ShardCount: 3})
+	assert.ErrorContains(t, err, "shard 4/3")
+}
+
+func TestTraceDirIsCreated(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "b")
+	r := grade(t, muteImpl(), Options{Run: regexp.MustCompile("Pongs"), TraceDir: dir, NoShrink: true})
+	assert.True(t, strings.HasPrefix(test(r, "Pongs").Trace, dir))
+	_, err := os.Stat(dir)
+	assert.NoError(t, err)
+}
