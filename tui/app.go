@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/faultline-dev/faultline/content"
 	"github.com/faultline-dev/faultline/grader/suite"
@@ -271,7 +272,7 @@ func (a App) footer() helpKeys {
 	case screenReader:
 		return helpKeys{k.Down, k.Next, k.Prev, k.Lab, k.Back, k.Help, k.Quit}
 	case screenLab:
-		return helpKeys{k.Down, k.Open, k.RunAll, k.Impl, k.Back, k.Help, k.Quit}
+		return helpKeys{k.Down, k.Open, k.RunAll, k.RunPart, k.Impl, k.Back, k.Help, k.Quit}
 	case screenDemos:
 		return helpKeys{k.Down, k.Open, k.Back, k.Help, k.Quit}
 	default:
@@ -307,7 +308,8 @@ func (a App) View() string {
 	if gap := a.h - used; gap > 0 {
 		pad = repeat("\n", gap)
 	}
-	return body + "\n" + pad + foot
+	// Every line fits the terminal: long ones are cut, not wrapped.
+	return lipgloss.NewStyle().MaxWidth(a.w).Render(body + "\n" + pad + foot)
 }
 
 func (a App) fullHelp() string {
@@ -320,7 +322,7 @@ func (a App) fullHelp() string {
 		st.Section.UnsetMarginTop().Render("Lesson") + "\n" +
 		"  ↑/↓ pgup/pgdn scroll · n next lesson · p previous · l the paired lab\n\n" +
 		st.Section.UnsetMarginTop().Render("Lab") + "\n" +
-		"  enter or r run the test · a run all · i change implementation (solution, starter, mutants)\n" +
+		"  enter or r run the test · P run its part · a run all · i change implementation (solution, starter, mutants)\n" +
 		"  enter on a failed test opens its run in the trace viewer\n\n" +
 		st.Section.UnsetMarginTop().Render("Trace viewer") + "\n" +
 		"  ↑/↓ step · n/N same node · ]/[ same kind · x next drop, crash or partition · t jump to a time\n" +

@@ -165,6 +165,14 @@ func (s labScreen) update(msg tea.KeyMsg, k KeyMap) (labScreen, tea.Cmd) {
 			all[i] = i
 		}
 		return s.start(all...)
+	case key.Matches(msg, k.RunPart):
+		var part []int
+		for i, t := range s.lab.Tests {
+			if t.Part == s.lab.Tests[s.cursor].Part {
+				part = append(part, i)
+			}
+		}
+		return s.start(part...)
 	case key.Matches(msg, k.Open):
 		if r, ok := s.results[s.cursor]; ok && !r.Passed && r.Seed > 0 {
 			return s, s.replayCmd(s.cursor, r.Seed)

@@ -31,6 +31,7 @@ func DefaultStyles() Styles {
 type KeyMap struct {
 	Up, Down, Open, Back, Quit, Help, Search  key.Binding
 	Next, Prev, Lab, Demos, Run, RunAll, Impl key.Binding
+	RunPart                                   key.Binding
 }
 
 // DefaultKeyMap returns the app's keys.
@@ -39,20 +40,21 @@ func DefaultKeyMap() KeyMap {
 		return key.NewBinding(key.WithKeys(ks...), key.WithHelp(h, d))
 	}
 	return KeyMap{
-		Up:     b("↑/k", "up", "up", "k"),
-		Down:   b("↓/j", "down", "down", "j"),
-		Open:   b("enter", "open", "enter"),
-		Back:   b("esc", "back", "esc"),
-		Quit:   b("q", "quit", "q", "ctrl+c"),
-		Help:   b("?", "help", "?"),
-		Search: b("/", "search", "/"),
-		Next:   b("n", "next lesson", "n"),
-		Prev:   b("p", "previous lesson", "p"),
-		Lab:    b("l", "paired lab", "l"),
-		Demos:  b("d", "demos", "d"),
-		Run:    b("enter/r", "run test", "r"),
-		RunAll: b("a", "run all", "a"),
-		Impl:   b("i", "implementation", "i"),
+		Up:      b("↑/k", "up", "up", "k"),
+		Down:    b("↓/j", "down", "down", "j"),
+		Open:    b("enter", "open", "enter"),
+		Back:    b("esc", "back", "esc"),
+		Quit:    b("q", "quit", "q", "ctrl+c"),
+		Help:    b("?", "help", "?"),
+		Search:  b("/", "search", "/"),
+		Next:    b("n", "next lesson", "n"),
+		Prev:    b("p", "previous lesson", "p"),
+		Lab:     b("l", "paired lab", "l"),
+		Demos:   b("d", "demos", "d"),
+		Run:     b("enter/r", "run test", "r"),
+		RunAll:  b("a", "run all", "a"),
+		RunPart: b("P", "run this part", "P"),
+		Impl:    b("i", "implementation", "i"),
 	}
 }
 

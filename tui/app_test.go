@@ -1,0 +1,294 @@
+package tui
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/faultline-dev/faultline/content"
+	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/sim"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/labs/node"
+	"github.com/faultline-dev/faultline/tui/viewer"
+	"github.com/muesli/termenv"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	suite.Register(fakeLab)
+	os.Exit(m.Run())
+}
+
+var fakeLab = &suite.Lab{
+	Name: "tuifake", Title: "Fake lab", Summary: "for TUI tests", Lesson: "alpha",
+	Parts: []suite.Part{{ID: "A", Title: "Basics"}},
+	Tests: []suite.Test{
+		{Name: "Works", Part: "A", Points: 2, Description: "always passes", Run: func(*suite.T) {}},
+		{Name: "Broken", Part: "A", Points: 3, Description: "always fails", Run: func(*suite.T) {}},
+	},
+	Solution: "impl",
+	Mutants:  []suite.Mutant{{Name: "bug", Impl: "bug"}},
+}
+
+// fakeRunner passes Works and fails Broken; its replay is a real tiny run.
+func fakeRunner() Runner {
+	return Runner{
+		Run: func(_ *suite.Lab, t *suite.Test, impl string) TestResult {
+			if t.Name == "Works" {
+				return TestResult{Passed: true, Seed: 3, Seeds: 3}
+			}
+			return TestResult{Seed: 7, Seeds: 1, Message: "check failed: n2 never answered (at 1s)"}
+		},
+		Replay: func(_ *suite.Lab, _ *suite.Test, _ string, seed uint64) (*trace.Buffer, error) {
+			buf := &trace.Buffer{}
+			s, err := sim.New(sim.Config{Nodes: 2, Seed: seed, Trace: buf, Faults: faults.Reliable(),
+				Factory: func(node.ID) node.Node { return &echo{} }})
+			if err != nil {
+				return nil, err
+			}
+			s.RunFor(time.Second)
+			return buf, nil
+		},
+	}
+}
+
+type echo struct{ env node.Env }
+
+func (e *echo) Start(env node.Env) {
+	e.env = env
+	if env.ID() == 1 {
+		env.Send(2, "hello")
+	}
+}
+func (e *echo) HandleMessage(from node.ID, m node.Message) {}
+func (e *echo) HandleTimer(any)                            {}
+
+func course(t *testing.T) *content.Course {
+	lesson := func(slug, title, extra string) []byte {
+		return []byte("---\ntitle: " + title + "\nslug: " + slug + "\nsummary: About " + slug + ".\nminutes: 10\n" + extra + "---\n## Start\n\nSome text about " + slug + ".\n")
+	}
+	c, err := content.LoadFS(fstest.MapFS{
+		"course.yaml":         {Data: []byte("title: t\nsections:\n  - title: Basics\n    lessons: [alpha, beta]\n")},
+		"lessons/01-alpha.md": {Data: lesson("alpha", "Alpha lesson", "lab: tuifake\n")},
+		"lessons/02-beta.md":  {Data: lesson("beta", "Beta lesson", "")},
+	})
+	require.NoError(t, err)
+	return c
+}
+
+func newApp(t *testing.T, w, h int) App {
+	a := New(Options{Course: course(t), Labs: []*suite.Lab{fakeLab}, Runner: fakeRunner(), Style: "ascii",
+		Demos: []suite.Demo{{Name: "tiny", Title: "A tiny demo", Description: "Two nodes say hello.", Seed: 1,
+			Run: func(seed uint64, sink trace.Sink) error { return replayInto(seed, sink) }}}})
+	m, _ := a.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	return m.(App)
+}
+
+// send delivers a message and then the messages of the commands it returns,
+// the way Bubble Tea would (but synchronously). Commands that only blink a
+// cursor are not run.
+func send(t *testing.T, a App, msgs ...tea.Msg) App {
+	t.Helper()
+	for _, msg := range msgs {
+		m, cmd := a.Update(msg)
+		a = m.(App)
+		for cmd != nil {
+			next := runCmd(cmd)
+			if next == nil {
+				break
+			}
+			m, cmd = a.Update(next)
+			a = m.(App)
+		}
+	}
+	return a
+}
+
+func runCmd(cmd tea.Cmd) tea.Msg {
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	select {
+	case msg := <-ch:
+		switch msg.(type) {
+		case renderedMsg, testDoneMsg, traceReadyMsg, viewer.BackMsg:
+			return msg
+		}
+	case <-time.After(2 * time.Second): // a blink or tick: not part of the flow
+	}
+	return nil
+}
+
+func press(s string) tea.KeyMsg {
+	switch s {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func keys(ks ...string) []tea.Msg {
+	var out []tea.Msg
+	for _, k := range ks {
+		out = append(out, press(k))
+	}
+	return out
+}
+
+func TestCourseMapNavigation(t *testing.T) {
+	a := newApp(t, 80, 24)
+	e, ok := a.home.selected()
+	require.True(t, ok)
+	assert.Equal(t, "alpha", e.lesson.Slug, "the cursor starts on the first lesson, not a heading")
+	a = send(t, a, keys("down", "down")...)
+	e, _ = a.home.selected()
+	require.NotNil(t, e.lab, "headings are skipped")
+	assert.Equal(t, "tuifake", e.lab.Name)
+	a = send(t, a, keys("enter")...)
+	assert.Equal(t, screenLab, a.screen)
+	a = send(t, a, keys("esc")...)
+	assert.Equal(t, screenHome, a.screen)
+}
+
+func TestSearchFilters(t *testing.T) {
+	a := newApp(t, 80, 24)
+	m, _ := a.Update(press("/")) // focus the search (its blink command is not run)
+	a = m.(App)
+	for _, r := range "beta" {
+		m, _ = a.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		a = m.(App)
+	}
+	e, ok := a.home.selected()
+	require.True(t, ok)
+	assert.Equal(t, "beta", e.lesson.Slug)
+	assert.Contains(t, a.View(), "/beta")
+	a = send(t, a, keys("esc")...)
+	assert.Equal(t, "", a.home.search.Value())
+}
+
+func TestLessonReader(t *testing.T) {
+	a := newApp(t, 80, 24)
+	a = send(t, a, keys("enter")...)
+	require.Equal(t, screenReader, a.screen)
+	assert.Contains(t, a.reader.rendered, "Some text about alpha")
+	a = send(t, a, keys("n")...)
+	assert.Equal(t, "beta", a.reader.lesson.Slug)
+	a = send(t, a, keys("l")...)
+	assert.Contains(t, a.err, "this lesson has no lab")
+	a = send(t, a, keys("p", "l")...)
+	assert.Equal(t, screenLab, a.screen, "l opens alpha's paired lab")
+	a = send(t, a, keys("esc", "esc")...)
+	assert.Equal(t, screenHome, a.screen)
+}
+
+func TestReaderReRendersOnResize(t *testing.T) {
+	a := newApp(t, 80, 24)
+	a = send(t, a, keys("enter")...)
+	before := a.reader.rendered
+	a = send(t, a, tea.WindowSizeMsg{Width: 50, Height: 20})
+	assert.NotEqual(t, before, a.reader.rendered)
+	assert.Equal(t, 50, a.reader.width)
+}
+
+func TestLabRunnerAndTrace(t *testing.T) {
+	a := newApp(t, 100, 30)
+	a = send(t, a, keys("down", "down", "enter", "a")...)
+	require.Equal(t, screenLab, a.screen)
+	assert.True(t, a.lab.results[0].Passed)
+	assert.False(t, a.lab.results[1].Passed)
+	got, of := a.lab.score()
+	assert.Equal(t, []int{2, 5}, []int{got, of})
+	view := a.View()
+	assert.Contains(t, view, "✓ Works")
+	assert.Contains(t, view, "seed 7: check failed: n2 never answered")
+	a = send(t, a, keys("down", "enter")...)
+	require.Equal(t, screenViewer, a.screen, "enter on a failed test opens its run")
+	assert.Contains(t, a.View(), "tuifake/Broken · solution · seed 7")
+	a = send(t, a, keys("esc")...)
+	assert.Equal(t, screenLab, a.screen)
+	a = send(t, a, keys("esc")...)
+	assert.Contains(t, a.home.progress["tuifake"], "2/5 (solution)", "the course map shows the last run")
+	a = send(t, a, keys("enter")...)
+	assert.True(t, a.lab.results[0].Passed, "results survive leaving the lab")
+	a = send(t, a, keys("i")...)
+	assert.Equal(t, "mutant:bug", a.lab.impls[a.lab.impl], "i cycles implementations")
+	assert.Empty(t, a.lab.results)
+}
+
+func TestDemosOpenTheViewer(t *testing.T) {
+	a := newApp(t, 100, 30)
+	a = send(t, a, keys("d")...)
+	require.Equal(t, screenDemos, a.screen)
+	assert.Contains(t, a.View(), "Two nodes say hello.")
+	a = send(t, a, keys("enter")...)
+	require.Equal(t, screenViewer, a.screen)
+	assert.Contains(t, a.View(), "demo tiny · seed 1")
+	assert.Contains(t, a.View(), "string")
+}
+
+func TestHelpAndQuit(t *testing.T) {
+	a := newApp(t, 80, 24)
+	a = send(t, a, keys("?")...)
+	assert.Contains(t, a.View(), "Trace viewer")
+	a = send(t, a, keys("esc")...)
+	assert.False(t, a.showHelp)
+	_, cmd := a.Update(press("q"))
+	require.NotNil(t, cmd)
+	assert.Equal(t, tea.Quit(), cmd())
+}
+
+func TestGoldenViews(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		w, h int
+		keys []string
+	}{
+		{"home-80x24", 80, 24, nil},
+		{"home-120x40", 120, 40, nil},
+		{"lab-80x24", 80, 24, []string{"down", "down", "enter", "a"}},
+		{"lab-120x40", 120, 40, []string{"down", "down", "enter", "a"}},
+		{"reader-80x24", 80, 24, []string{"enter"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := send(t, newApp(t, tc.w, tc.h), keys(tc.keys...)...)
+			view := a.View()
+			for i, l := range strings.Split(view, "\n") {
+				assert.LessOrEqual(t, lipgloss.Width(l), tc.w, "line %d too wide: %q", i, l)
+			}
+			path := filepath.Join("testdata", tc.name+".golden")
+			if *update {
+				require.NoError(t, os.WriteFile(path, []byte(view), 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err, "run go test ./tui -update")
+			assert.Equal(t, string(want), view)
+		})
+	}
+}
+
+func replayInto(seed uint64, sink trace.Sink) error {
+	buf, err := fakeRunner().Replay(nil, nil, "", seed)
+	if err != nil {
+		return err
+	}
+	sink.Header(buf.Head)
+	for i := range buf.Records {
+		sink.Record(&buf.Records[i])
+	}
+	return nil
+}
