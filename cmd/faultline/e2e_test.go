@@ -111,9 +111,20 @@ func TestEndToEndDemoInTmux(t *testing.T) {
 	s.send("?")
 	s.waitFor("the full help", contains("jump to a time"))
 	s.send("q")
-	s.waitFor("the program exiting", func(p string) bool {
-		return !strings.Contains(p, "jump to a time") || strings.Contains(p, "$")
-	})
+	s.waitExit()
+}
+
+// waitExit waits until the program has quit: its session, and with it the
+// tmux server, goes away.
+func (s *tmuxSession) waitExit() {
+	s.t.Helper()
+	for range 100 {
+		if exec.Command("tmux", "-S", s.socket, "has-session", "-t", s.name).Run() != nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.t.Fatalf("the program did not quit on q; last pane:\n%s", s.capture())
 }
 
 func TestEndToEndCourseMapInTmux(t *testing.T) {
@@ -126,4 +137,5 @@ func TestEndToEndCourseMapInTmux(t *testing.T) {
 	s.send("?")
 	s.waitFor("the full help", contains("esc"))
 	s.send("q")
+	s.waitExit()
 }
