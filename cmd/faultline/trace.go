@@ -48,7 +48,7 @@ func runTrace(_ context.Context, env *cliEnv, args []string) error {
 // not one (a pipe, CI).
 func view(env *cliEnv, buf *trace.Buffer, title string) error {
 	if !env.isTerminal {
-		fmt.Fprintf(env.stdout, "%s: %d records. Not a terminal, so not opening the viewer; run this in a terminal, or use 'faultline trace check'.\n", title, len(buf.Records))
+		fmt.Fprintf(env.stdout, "%s: %d records. Not a terminal, so the viewer did not open: run this in a terminal, or write the trace with --trace FILE (for a file: faultline trace check FILE).\n", title, len(buf.Records))
 		return nil
 	}
 	_, err := viewer.Program(buf, title).Run()

@@ -161,6 +161,9 @@ func (f Finding) String() string { return fmt.Sprintf("%s:%d:%d: %s", f.File, f.
 // A package that does not compile is an error listing the compiler's
 // messages.
 func Check(dir string, extra []string) ([]Finding, error) {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("vet: %s is not a directory here: run from the faultline checkout, or name the directory with your code", dir)
+	}
 	cfg := &packages.Config{Mode: packages.LoadAllSyntax, Dir: dir}
 	pkgs, err := packages.Load(cfg, "./...")
 	if err != nil {
