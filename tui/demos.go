@@ -45,7 +45,7 @@ func (s demoScreen) view(st Styles) string {
 	for i, d := range s.demos {
 		if i == s.cursor {
 			b.WriteString(st.Selected.Render(d.Name) + "  " + d.Title + "\n")
-			for _, l := range wrapWords(d.Description, max(20, min(90, s.w-6))) {
+			for _, l := range WrapWords(d.Description, max(20, min(90, s.w-6))) {
 				b.WriteString("    " + st.Muted.Render(l) + "\n")
 			}
 		} else {
@@ -58,7 +58,8 @@ func (s demoScreen) view(st Styles) string {
 	return b.String()
 }
 
-func wrapWords(s string, w int) []string {
+// WrapWords breaks s into lines of at most w runes, at spaces.
+func WrapWords(s string, w int) []string {
 	var out []string
 	line := ""
 	for _, word := range strings.Fields(s) {

@@ -38,7 +38,7 @@ func SuiteRunner() Runner {
 			for seed := uint64(1); seed <= uint64(n); seed++ {
 				o := suite.NewT(suite.Options{Lab: lab, Test: test, Seed: seed, Impl: im, ImplName: impl}).Run()
 				if !o.Passed() {
-					return TestResult{Seed: seed, Seeds: int(seed), Message: OutcomeMessage(o)}
+					return TestResult{Seed: seed, Seeds: int(seed), Message: o.Describe()}
 				}
 			}
 			return TestResult{Passed: true, Seed: uint64(n), Seeds: n}
@@ -53,21 +53,6 @@ func SuiteRunner() Runner {
 			return buf, nil
 		},
 	}
-}
-
-// OutcomeMessage describes how a run failed, in one line.
-func OutcomeMessage(o suite.Outcome) string {
-	switch {
-	case o.Failure != nil:
-		return o.Failure.Error()
-	case o.Panic != nil:
-		return o.Panic.Error()
-	case o.Limit != nil:
-		return o.Limit.Error()
-	case o.Err != nil:
-		return o.Err.Error()
-	}
-	return "passed"
 }
 
 type testDoneMsg struct {

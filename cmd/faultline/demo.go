@@ -7,6 +7,7 @@ import (
 
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/tui"
 	"github.com/faultline-dev/faultline/tui/viewer"
 )
 
@@ -37,7 +38,7 @@ func runDemo(_ context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintln(env.stdout, "Demo scenarios (run one with 'faultline demo NAME'):")
 		for _, d := range suite.Demos() {
 			fmt.Fprintf(env.stdout, "\n  %s — %s\n", d.Name, d.Title)
-			for _, l := range wrapText(d.Description, 72) {
+			for _, l := range tui.WrapWords(d.Description, 72) {
 				fmt.Fprintf(env.stdout, "      %s\n", l)
 			}
 		}
@@ -69,42 +70,4 @@ func runDemo(_ context.Context, env *cliEnv, args []string) error {
 		return nil
 	}
 	return view(env, &buf, viewer.Title(buf.Head))
-}
-
-func wrapText(s string, w int) []string {
-	var lines []string
-	line := ""
-	for _, word := range splitWords(s) {
-		if line != "" && len(line)+1+len(word) > w {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += word
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return lines
-}
-
-func splitWords(s string) []string {
-	var out []string
-	word := ""
-	for _, r := range s {
-		if r == ' ' || r == '\n' {
-			if word != "" {
-				out = append(out, word)
-			}
-			word = ""
-			continue
-		}
-		word += string(r)
-	}
-	if word != "" {
-		out = append(out, word)
-	}
-	return out
 }

@@ -19,17 +19,7 @@ func (o *Options) shrink(t *suite.Test, seed uint64, orig *outcome) *result.Shri
 			return false
 		}
 		runs++
-		kept := map[suite.Item]bool{}
-		for _, it := range keep {
-			kept[it] = true
-		}
-		drop := map[suite.Item]bool{}
-		for _, it := range all {
-			if !kept[it] {
-				drop[it] = true
-			}
-		}
-		out := o.runOne(t, seed, drop, nil)
+		out := o.runOne(t, seed, dropOf(all, keep), nil)
 		if out.signature() == want {
 			best = &out
 			return true
@@ -64,14 +54,9 @@ func (o *Options) shrink(t *suite.Test, seed uint64, orig *outcome) *result.Shri
 	if best != nil {
 		s.ShrunkEvents = best.out.Events
 	}
-	kept := map[suite.Item]bool{}
-	for _, it := range keep {
-		kept[it] = true
-	}
-	drop := map[suite.Item]bool{}
+	drop := dropOf(all, keep)
 	for _, it := range all {
-		if !kept[it] {
-			drop[it] = true
+		if drop[it] {
 			s.Removed = append(s.Removed, it.String())
 		}
 	}
@@ -81,6 +66,21 @@ func (o *Options) shrink(t *suite.Test, seed uint64, orig *outcome) *result.Shri
 		}
 	}
 	return s
+}
+
+// dropOf returns the items of all that are not in keep.
+func dropOf(all, keep []suite.Item) map[suite.Item]bool {
+	kept := make(map[suite.Item]bool, len(keep))
+	for _, it := range keep {
+		kept[it] = true
+	}
+	drop := map[suite.Item]bool{}
+	for _, it := range all {
+		if !kept[it] {
+			drop[it] = true
+		}
+	}
+	return drop
 }
 
 // split cuts items into n nearly equal chunks.

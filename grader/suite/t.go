@@ -259,6 +259,22 @@ func (o *Outcome) Passed() bool {
 	return o.Failure == nil && o.Panic == nil && o.Limit == nil && o.Err == nil
 }
 
+// Describe says in one line how the run ended: the failed check, the panic,
+// the exceeded bound, the broken test, or "passed".
+func (o *Outcome) Describe() string {
+	switch {
+	case o.Failure != nil:
+		return o.Failure.Error()
+	case o.Panic != nil:
+		return o.Panic.Error()
+	case o.Limit != nil:
+		return o.Limit.Error()
+	case o.Err != nil:
+		return o.Err.Error()
+	}
+	return "passed"
+}
+
 // Run runs the test body once and reports how it ended. It never panics.
 func (t *T) Run() (out Outcome) {
 	defer func() {

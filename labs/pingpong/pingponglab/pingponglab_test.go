@@ -14,20 +14,6 @@ func runOne(test *suite.Test, impl any, name string, seed uint64, sink trace.Sin
 	return suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: seed, Impl: impl, ImplName: name, Trace: sink}).Run()
 }
 
-func describe(o suite.Outcome) string {
-	switch {
-	case o.Failure != nil:
-		return o.Failure.Error()
-	case o.Panic != nil:
-		return o.Panic.Error()
-	case o.Limit != nil:
-		return o.Limit.Error()
-	case o.Err != nil:
-		return o.Err.Error()
-	}
-	return "passed"
-}
-
 // TestReferencePasses runs the reference over twice the default seeds, from
 // two different starting points.
 func TestReferencePasses(t *testing.T) {
@@ -39,7 +25,7 @@ func TestReferencePasses(t *testing.T) {
 			for _, base := range []uint64{0, 10_000} {
 				for seed := base + 1; seed <= base+uint64(seeds); seed++ {
 					o := runOne(test, Lab.Solution, "solution", seed, nil)
-					require.True(t, o.Passed(), "seed %d: %s", seed, describe(o))
+					require.True(t, o.Passed(), "seed %d: %s", seed, o.Describe())
 				}
 			}
 		})
@@ -63,8 +49,8 @@ func TestEveryMutantIsCaught(t *testing.T) {
 				for seed := uint64(1); seed <= uint64(max(test.Seeds, 1)); seed++ {
 					o := runOne(test, m.Impl, "mutant:"+m.Name, seed, nil)
 					if !o.Passed() {
-						t.Logf("caught by %s seed %d: %s", test.Name, seed, describe(o))
-						assert.Contains(t, describe(o), want[m.Name])
+						t.Logf("caught by %s seed %d: %s", test.Name, seed, o.Describe())
+						assert.Contains(t, o.Describe(), want[m.Name])
 						return
 					}
 				}
@@ -77,7 +63,7 @@ func TestEveryMutantIsCaught(t *testing.T) {
 func TestStarterFailsHelpfully(t *testing.T) {
 	o := runOne(&Lab.Tests[0], Lab.Starter, "starter", 1, nil)
 	require.False(t, o.Passed())
-	assert.Contains(t, describe(o), "does your client retransmit")
+	assert.Contains(t, o.Describe(), "does your client retransmit")
 }
 
 func TestDeterministic(t *testing.T) {
@@ -113,7 +99,7 @@ func BenchmarkSuite(b *testing.B) {
 			test := &Lab.Tests[i]
 			for seed := uint64(1); seed <= uint64(max(test.Seeds, 1)); seed++ {
 				if o := runOne(test, Lab.Solution, "solution", seed, nil); !o.Passed() {
-					b.Fatal(describe(o))
+					b.Fatal(o.Describe())
 				}
 			}
 		}

@@ -23,20 +23,6 @@ func run(test *suite.Test, seed uint64, impl any, name string) suite.Outcome {
 	return suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: seed, Impl: impl, ImplName: name}).Run()
 }
 
-func describe(o suite.Outcome) string {
-	switch {
-	case o.Failure != nil:
-		return o.Failure.Error()
-	case o.Panic != nil:
-		return o.Panic.Error()
-	case o.Limit != nil:
-		return o.Limit.Error()
-	case o.Err != nil:
-		return o.Err.Error()
-	}
-	return "passed"
-}
-
 // TestSolution runs the reference over every test's default seeds (1..Seeds).
 func TestSolution(t *testing.T) {
 	for i := range Lab.Tests {
@@ -45,7 +31,7 @@ func TestSolution(t *testing.T) {
 			t.Parallel()
 			for seed := uint64(1); seed <= uint64(max(test.Seeds, 1)); seed++ {
 				o := run(test, seed, solution.Factory, "solution")
-				require.True(t, o.Passed(), "seed %d: %s", seed, describe(o))
+				require.True(t, o.Passed(), "seed %d: %s", seed, o.Describe())
 			}
 		})
 	}
@@ -58,7 +44,7 @@ func caughtBy(impl any, name string) (string, uint64, string) {
 		test := &Lab.Tests[i]
 		for seed := uint64(1); seed <= uint64(max(test.Seeds, 1)); seed++ {
 			if o := run(test, seed, impl, name); !o.Passed() {
-				return test.Name, seed, describe(o)
+				return test.Name, seed, o.Describe()
 			}
 		}
 	}
@@ -93,7 +79,7 @@ func TestSolutionManySeeds(t *testing.T) {
 			from := uint64(max(test.Seeds, 1)) + 1
 			for seed := from; seed < from+20; seed++ {
 				o := run(test, seed, solution.Factory, "solution")
-				require.True(t, o.Passed(), "seed %d: %s", seed, describe(o))
+				require.True(t, o.Passed(), "seed %d: %s", seed, o.Describe())
 			}
 		})
 	}
@@ -107,9 +93,9 @@ func TestStarterFails(t *testing.T) {
 		t.Run(test.Name, func(t *testing.T) {
 			o := run(test, 1, Lab.Starter, "starter")
 			require.False(t, o.Passed(), "the starter passes %s", test.Name)
-			require.NotNil(t, o.Failure, "the starter should fail a check, not crash: %s", describe(o))
+			require.NotNil(t, o.Failure, "the starter should fail a check, not crash: %s", o.Describe())
 			assert.Contains(t, o.Failure.Msg, "no leader elected within", "the first thing a student sees should point at elections")
-			t.Log(describe(o))
+			t.Log(o.Describe())
 		})
 	}
 }
@@ -125,7 +111,7 @@ func TestDeterminism(t *testing.T) {
 			hash := func(seed uint64) string {
 				var buf trace.Buffer
 				o := suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: seed, Impl: solution.Factory, ImplName: "solution", Trace: &buf}).Run()
-				require.True(t, o.Passed(), describe(o))
+				require.True(t, o.Passed(), o.Describe())
 				return buf.Hash()
 			}
 			a, b, c := hash(7), hash(7), hash(8)
@@ -228,7 +214,7 @@ func TestSweep(t *testing.T) {
 					events += o.Events
 					virtual += o.Virtual
 					if !o.Passed() {
-						failed = append(failed, fmt.Sprintf("seed %d: %s", seed, describe(o)))
+						failed = append(failed, fmt.Sprintf("seed %d: %s", seed, o.Describe()))
 					}
 					mu.Unlock()
 				}
@@ -270,7 +256,7 @@ func BenchmarkSuite(b *testing.B) {
 				defer wg.Done()
 				for j := range ch {
 					if o := run(j.test, j.seed, solution.Factory, "solution"); !o.Passed() {
-						b.Errorf("%s seed %d: %s", j.test.Name, j.seed, describe(o))
+						b.Errorf("%s seed %d: %s", j.test.Name, j.seed, o.Describe())
 					}
 				}
 			}()
@@ -296,7 +282,7 @@ func TestPoints(t *testing.T) {
 func TestPlainFuncImpl(t *testing.T) {
 	test, _ := Lab.Test("BasicAgree")
 	o := run(test, 1, solution.New, "solution.New")
-	assert.True(t, o.Passed(), describe(o))
+	assert.True(t, o.Passed(), o.Describe())
 	o = run(test, 1, 42, "nonsense")
 	require.NotNil(t, o.Err)
 	assert.Contains(t, o.Err.Error(), "want a raft.Factory")

@@ -31,7 +31,7 @@ func TestOtherTimingsPass(t *testing.T) {
 				test := &Lab.Tests[i]
 				for seed := uint64(1); seed <= uint64(test.Seeds); seed++ {
 					o := run(test, seed, f, "timing")
-					if !assert.True(t, o.Passed(), "%s seed %d: %s", test.Name, seed, describe(o)) {
+					if !assert.True(t, o.Passed(), "%s seed %d: %s", test.Name, seed, o.Describe()) {
 						break
 					}
 				}
