@@ -60,3 +60,21 @@ type Factory func(id node.ID, apply func(ApplyMsg)) Node
 type Roler interface {
 	Role() string
 }
+
+// LogReader is an optional interface: a node that implements it lets the
+// suite read its log between events, so leader completeness (§5.4: a
+// leader holds every entry committed before its term) is checked the
+// moment a node reports that it leads, and after each of its events while
+// it leads, instead of only when the service calls Propose. The reference
+// solution implements it; a student's Raft gains the earlier, sharper
+// failures by implementing it too. Both methods must not change the node.
+type LogReader interface {
+	// LastIndex returns the index of the last entry in the log, or of the
+	// last entry the snapshot covers when no entry follows it; 0 when the
+	// log is empty.
+	LastIndex() int
+
+	// TermAt returns the term of the entry at index. ok is false when the
+	// log does not hold index: past its end, or discarded into a snapshot.
+	TermAt(index int) (term int, ok bool)
+}

@@ -5,8 +5,9 @@
 //
 // Every test builds a cluster (harness.go): the simulator, plus one
 // service per node that receives the node's ApplyMsgs. The harness never
-// reads a node's internals, only what State, Propose and apply say, and
-// checks after every event (one invariant, "raft safety"):
+// reads a node's internals, only what State, Propose and apply say (and,
+// when the node implements the optional raft.LogReader, its log's terms),
+// and checks after every event (one invariant, "raft safety"):
 //
 //   - election safety: at most one node reports isLeader for a term;
 //   - terms never go back, across restarts too (persistence);
@@ -16,8 +17,11 @@
 //     commands (or terms) at an index, terms along the applied log never
 //     decrease, and a command applies where its leader put it;
 //   - validity: only proposed commands are applied;
-//   - leader completeness: a leader never puts a new command at or below an
-//     index committed before its term (checked at each Propose);
+//   - leader completeness (§5.4): a leader holds every entry committed
+//     before its term. With raft.LogReader it is checked when a node first
+//     reports that it leads (each committed index, its term) and after each
+//     of its events (its log reaches the last such index); for every node,
+//     also at each Propose (the new index lies past them);
 //   - snapshots: an installed snapshot matches the state some service had
 //     at that index.
 //

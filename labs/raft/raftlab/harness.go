@@ -285,10 +285,38 @@ func (c *cluster) checkNode(id node.ID) error {
 	c.terms[id] = term
 	c.maxTerm = max(c.maxTerm, term)
 	if lead {
-		if other, ok := c.leaders[term]; ok && other != id {
+		other, ok := c.leaders[term]
+		if ok && other != id {
 			return &suite.Violation{Nodes: []node.ID{other, id}, Msg: fmt.Sprintf("election safety: %v and %v are both leaders of term %d (§5.2: at most one leader per term)", other, id, term)}
 		}
 		c.leaders[term] = id
+		if lr, can := rn.(raft.LogReader); can {
+			return c.checkLeaderLog(id, term, lr, !ok)
+		}
+	}
+	return nil
+}
+
+// checkLeaderLog checks leader completeness (§5.4) on a leader that
+// implements raft.LogReader: its log must reach past every index committed
+// before its term, checked after each of its events, and when it has just
+// been elected, hold each such entry with the term it was committed in.
+func (c *cluster) checkLeaderLog(id node.ID, term int, lr raft.LogReader, elected bool) error {
+	k := c.committedBefore(term)
+	if k == 0 {
+		return nil
+	}
+	if last := lr.LastIndex(); last < k {
+		return &suite.Violation{Nodes: []node.ID{id}, Msg: fmt.Sprintf("leader completeness: %v leads term %d with a log ending at index %d, but index %d was committed in an earlier term (applied by %v): a leader's log must hold every entry committed before its term (§5.4)", id, term, last, k, c.committed[k].by)}
+	}
+	if !elected {
+		return nil
+	}
+	for i := 1; i <= k; i++ {
+		e := c.committed[i]
+		if t, ok := lr.TermAt(i); ok && e.ok && t != e.term {
+			return &suite.Violation{Nodes: []node.ID{id, e.by}, Msg: fmt.Sprintf("leader completeness: %v was elected leader of term %d holding an entry of term %d at index %d, but %v applied the entry of term %d committed there (§5.4: a leader holds every committed entry)", id, term, t, i, e.by, e.term)}
+		}
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
+	"github.com/faultline-dev/faultline/labs/raft"
 	"github.com/faultline-dev/faultline/labs/raft/solution"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -286,4 +287,32 @@ func TestPlainFuncImpl(t *testing.T) {
 	o = run(test, 1, 42, "nonsense")
 	require.NotNil(t, o.Err)
 	assert.Contains(t, o.Err.Error(), "want a raft.Factory")
+}
+
+// hidden wraps a Raft so that only the raft.Node methods show: no Roler,
+// no LogReader.
+type hidden struct{ raft.Node }
+
+// TestLeaderCompletenessAtElection shows what the optional raft.LogReader
+// buys: with it, a Raft that grants votes without the up-to-date check
+// fails the moment a stale node is elected; without it, only when the
+// service's next Propose lands on an index that was already committed.
+func TestLeaderCompletenessAtElection(t *testing.T) {
+	impl, err := Lab.Impl("mutant:no-up-to-date-check")
+	require.NoError(t, err)
+	f := impl.(raft.Factory)
+	test, _ := Lab.Test("FailAgree")
+
+	withLog := run(test, 1, f, "mutant")
+	require.False(t, withLog.Passed())
+	assert.Contains(t, withLog.Describe(), "leader completeness")
+	assert.Contains(t, withLog.Describe(), "leads term")
+	assert.Contains(t, withLog.Describe(), "RequestVoteReply", "caught on the vote that elected it")
+
+	var hide raft.Factory = func(id node.ID, apply func(raft.ApplyMsg)) raft.Node { return hidden{f(id, apply)} }
+	without := run(test, 1, hide, "mutant")
+	require.False(t, without.Passed())
+	assert.Contains(t, without.Describe(), "leader completeness")
+	assert.Contains(t, without.Describe(), "put a new command at index")
+	assert.Less(t, withLog.Failure.Time, without.Failure.Time, "the LogReader check fires earlier")
 }

@@ -97,6 +97,12 @@ func (r *Raft) State() (term int, isLeader bool) {
 	return r.term, false
 }
 
+// Optional: add Role() string ("leader", "candidate" or "follower") and the
+// trace viewer shows each node's role; add LastIndex() int and
+// TermAt(index int) (term int, ok bool) (raft.LogReader) once your log
+// exists, and the suite checks leader completeness the moment a leader is
+// elected. Both must only read the node.
+
 // Propose appends command to the log if this node is the leader.
 func (r *Raft) Propose(command []byte) (index, term int, isLeader bool) {
 	// TODO(part B, lesson raft-replication#propose): if leader, append

@@ -76,8 +76,11 @@ type Raft struct {
 	epoch          int // bumped whenever timers are reset, to ignore stale fires
 }
 
-var _ raft.Node = (*Raft)(nil)
-var _ raft.Roler = (*Raft)(nil)
+var (
+	_ raft.Node      = (*Raft)(nil)
+	_ raft.Roler     = (*Raft)(nil)
+	_ raft.LogReader = (*Raft)(nil)
+)
 
 // New returns a peer with the given bugs switched on.
 func New(id node.ID, apply func(raft.ApplyMsg), bugs Bugs) *Raft {
@@ -113,6 +116,12 @@ func (r *Raft) State() (int, bool) { return r.term, r.role == leader }
 
 // Role reports "leader", "candidate" or "follower".
 func (r *Raft) Role() string { return r.role.String() }
+
+// LastIndex implements raft.LogReader, for the suite's checks.
+func (r *Raft) LastIndex() int { return r.log.lastIndex() }
+
+// TermAt implements raft.LogReader.
+func (r *Raft) TermAt(index int) (int, bool) { return r.log.term(index) }
 
 // Propose appends command to the log if this node is the leader, and starts
 // replicating it at once (Figure 2, Rules for Servers, Leaders).
