@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"os"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -123,7 +124,7 @@ func (a App) openLesson(l *content.Lesson) (App, tea.Cmd) {
 func (a App) openLab(name string) (App, tea.Cmd) {
 	lab, err := suite.Lookup(name)
 	if err != nil {
-		a.err = err.Error() + " (the lab is coming in a later release)"
+		a.err = fmt.Sprintf("the %s lab is not built yet: this lesson describes it, and it will appear under Labs once it exists", name)
 		return a, nil
 	}
 	if s, ok := a.labs[name]; ok {
@@ -138,6 +139,9 @@ func (a App) openLab(name string) (App, tea.Cmd) {
 
 // Update routes a message.
 func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok && viewer.IsBurst(k) {
+		return viewer.SplitBurst(a, k)
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.w, a.h = msg.Width, msg.Height

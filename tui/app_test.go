@@ -82,7 +82,7 @@ func course(t *testing.T) *content.Course {
 	c, err := content.LoadFS(fstest.MapFS{
 		"course.yaml":         {Data: []byte("title: t\nsections:\n  - title: Basics\n    lessons: [alpha, beta]\n")},
 		"lessons/01-alpha.md": {Data: lesson("alpha", "Alpha lesson", "lab: tuifake\n")},
-		"lessons/02-beta.md":  {Data: lesson("beta", "Beta lesson", "")},
+		"lessons/02-beta.md":  {Data: lesson("beta", "Beta lesson", "lab: notyet\n")},
 	})
 	require.NoError(t, err)
 	return c
@@ -165,6 +165,21 @@ func TestCourseMapNavigation(t *testing.T) {
 	assert.Equal(t, screenHome, a.screen)
 }
 
+// A terminal read can carry several typed keys at once ("kk" from a held
+// key); each must act as if typed alone.
+func TestKeyBurstsAreSplit(t *testing.T) {
+	a := newApp(t, 80, 24)
+	a = send(t, a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj")})
+	e, _ := a.home.selected()
+	require.NotNil(t, e.lab, "two downs, headings skipped")
+	a = send(t, a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("kk")})
+	e, _ = a.home.selected()
+	assert.Equal(t, "alpha", e.lesson.Slug)
+	a = send(t, a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj"), Paste: true})
+	e, _ = a.home.selected()
+	assert.Equal(t, "alpha", e.lesson.Slug, "a paste is text, not keys")
+}
+
 func TestSearchFilters(t *testing.T) {
 	a := newApp(t, 80, 24)
 	m, _ := a.Update(press("/")) // focus the search (its blink command is not run)
@@ -189,7 +204,7 @@ func TestLessonReader(t *testing.T) {
 	a = send(t, a, keys("n")...)
 	assert.Equal(t, "beta", a.reader.lesson.Slug)
 	a = send(t, a, keys("l")...)
-	assert.Contains(t, a.err, "this lesson has no lab")
+	assert.Contains(t, a.err, "the notyet lab is not built yet")
 	a = send(t, a, keys("p", "l")...)
 	assert.Equal(t, screenLab, a.screen, "l opens alpha's paired lab")
 	a = send(t, a, keys("esc", "esc")...)

@@ -42,6 +42,10 @@ func newHome(c *content.Course, loadErr error, labs []*suite.Lab) home {
 	ti.Prompt = "/"
 	ti.Placeholder = "search lessons and labs"
 	hm := home{search: ti, loadErr: loadErr, progress: map[string]string{}}
+	registered := map[string]bool{}
+	for _, l := range labs {
+		registered[l.Name] = true
+	}
 	if c != nil {
 		for _, s := range c.Sections {
 			hm.entries = append(hm.entries, entry{heading: s.Title})
@@ -52,6 +56,9 @@ func newHome(c *content.Course, loadErr error, labs []*suite.Lab) home {
 					if l.Part != "" {
 						note += " part " + l.Part
 					}
+					if !registered[l.Lab] {
+						note += " (coming)"
+					}
 				}
 				hm.entries = append(hm.entries, entry{lesson: l, label: fmt.Sprintf("%2d. %s", l.Index+1, l.Title), note: note})
 			}
@@ -59,7 +66,7 @@ func newHome(c *content.Course, loadErr error, labs []*suite.Lab) home {
 	}
 	hm.entries = append(hm.entries, entry{heading: "Labs"})
 	for _, l := range labs {
-		hm.entries = append(hm.entries, entry{lab: l, label: l.Title, note: fmt.Sprintf("%s · %d parts · %d points", l.Name, len(l.Parts), l.MaxScore())})
+		hm.entries = append(hm.entries, entry{lab: l, label: l.Title, note: fmt.Sprintf("%s · %s · %d points", l.Name, plural(len(l.Parts), "part"), l.MaxScore())})
 	}
 	hm.entries = append(hm.entries, entry{heading: "Watch a run"}, entry{demos: true, label: "Demo scenarios", note: "step through real simulated runs"})
 	hm.filter()
@@ -175,4 +182,12 @@ func (hm home) progressOf(e entry) string {
 		return " · last run " + hm.progress[e.lab.Name]
 	}
 	return ""
+}
+
+// plural returns "1 part", "4 parts".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

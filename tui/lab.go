@@ -190,7 +190,8 @@ func (s labScreen) score() (got, of int) {
 func (s labScreen) view(st Styles) string {
 	var b strings.Builder
 	got, of := s.score()
-	fmt.Fprintf(&b, "%s  %s\n", st.Title.Render("Lab: "+s.lab.Title), st.Muted.Render(fmt.Sprintf("implementation %s (i to change) · %d/%d points in this session", s.impls[s.impl], got, of)))
+	b.WriteString(st.Title.Render(truncate("Lab: "+s.lab.Title, max(10, s.w))) + "\n")
+	b.WriteString(st.Muted.Render(truncate(fmt.Sprintf("implementation %s (i changes it) · %d/%d points this session", s.impls[s.impl], got, of), max(10, s.w))) + "\n")
 	var lines []string
 	cursorLine := 0
 	part := ""
@@ -216,20 +217,35 @@ func (s labScreen) view(st Styles) string {
 				detail = st.Muted.Render(fmt.Sprintf("  %d seeds", r.Seeds))
 			} else {
 				mark = st.Fail.Render("✗")
-				detail = "\n      " + st.Error.Render(truncate(fmt.Sprintf("seed %d: %s", r.Seed, r.Message), max(20, s.w-8))) +
-					"\n      " + st.Muted.Render("enter: open this run's trace")
+				msg := fmt.Sprintf("seed %d: %s", r.Seed, strings.TrimPrefix(r.Message, fmt.Sprintf("seed %d: ", r.Seed)))
+				width := max(20, s.w-8)
+				wrapped := []string{truncate(msg, width)}
+				if i == s.cursor { // the selected failure is shown whole, up to 6 lines
+					wrapped = WrapWords(msg, width)
+					if len(wrapped) > 6 {
+						wrapped = append(wrapped[:5], truncate(strings.Join(wrapped[5:], " "), width))
+					}
+				}
+				for _, l := range wrapped {
+					detail += "\n      " + st.Error.Render(l)
+				}
+				detail += "\n      " + st.Muted.Render("enter: open this run's trace")
 			}
 		}
-		line := fmt.Sprintf("%s %-22s %2d pts  %s", mark, t.Name, t.Points, st.Muted.Render(truncate(t.Description, max(10, s.w-40))))
+		pts := "pts"
+		if t.Points == 1 {
+			pts = "pt "
+		}
+		line := fmt.Sprintf("%s %-22s %2d %s  %s", mark, t.Name, t.Points, pts, st.Muted.Render(truncate(t.Description, max(10, s.w-40))))
 		if i == s.cursor {
 			cursorLine = len(lines)
 			line = st.Selected.Render("") + line
 		} else {
-			line = "  " + line
+			line = "   " + line
 		}
 		lines = append(lines, line+detail)
 	}
-	room := max(3, s.h-4)
+	room := max(3, s.h-5)
 	flat := strings.Split(strings.Join(lines, "\n"), "\n")
 	// Keep the cursor's line in view; details make lines multi-row.
 	row := 0

@@ -17,7 +17,7 @@ func DefaultStyles() Styles {
 	return Styles{
 		Title:    s().Bold(true).Foreground(theme.Accent),
 		Section:  s().Bold(true).Foreground(theme.Muted).MarginTop(1),
-		Item:     s().PaddingLeft(2),
+		Item:     s().PaddingLeft(3), // lines up with Selected's " ▸ "
 		Selected: s().PaddingLeft(1).Bold(true).Foreground(theme.Accent).SetString("▸"),
 		Muted:    s().Foreground(theme.Muted),
 		Pass:     s().Foreground(theme.Good),

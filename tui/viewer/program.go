@@ -1,6 +1,8 @@
 package viewer
 
 import (
+	"strconv"
+
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/faultline-dev/faultline/grader/trace"
 )
@@ -12,9 +14,31 @@ type standalone struct{ m Model }
 func (s standalone) Init() tea.Cmd { return s.m.Init() }
 func (s standalone) View() string  { return s.m.View() }
 func (s standalone) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok && IsBurst(k) {
+		return SplitBurst(s, k)
+	}
 	var cmd tea.Cmd
 	s.m, cmd = s.m.Update(msg)
 	return s, cmd
+}
+
+// IsBurst reports whether k holds several typed runes at once. Bubble Tea
+// delivers the runes of one terminal read as a single KeyMsg, so a held
+// key or fast typing ("jjj") would match no binding.
+func IsBurst(k tea.KeyMsg) bool {
+	return k.Type == tea.KeyRunes && len(k.Runes) > 1 && !k.Paste
+}
+
+// SplitBurst hands m one KeyMsg per rune of a burst, as if each had been
+// typed alone.
+func SplitBurst(m tea.Model, k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	cmds := make([]tea.Cmd, 0, len(k.Runes))
+	for _, r := range k.Runes {
+		var cmd tea.Cmd
+		m, cmd = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: k.Alt})
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
 }
 
 // Program returns a full-screen program that views buf and quits on q or Esc.
@@ -34,16 +58,4 @@ func Title(h trace.Header) string {
 	}
 }
 
-func itoa(v uint64) string {
-	if v == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for v > 0 {
-		i--
-		b[i] = byte('0' + v%10)
-		v /= 10
-	}
-	return string(b[i:])
-}
+func itoa(v uint64) string { return strconv.FormatUint(v, 10) }

@@ -353,6 +353,20 @@ func (m Model) sidePane(cur, height int) string {
 	if len(data) == 0 && rec.Msg != 0 {
 		data = m.payloadOf(rec.Msg, cur)
 	}
+	var text string
+	if len(data) > 0 && data[0] == '"' && json.Unmarshal(data, &text) == nil {
+		// A string payload (a check's verdict, a log line) reads best
+		// unquoted and wrapped.
+		b.WriteString(m.styles.SideTitle.Render("payload") + "\n")
+		for i, l := range wrap(text, w) {
+			if i >= 12 {
+				line("…")
+				break
+			}
+			line("%s", l)
+		}
+		data = nil
+	}
 	if len(data) > 0 {
 		var pretty bytes.Buffer
 		if json.Indent(&pretty, data, "", "  ") != nil {
