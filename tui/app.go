@@ -3,6 +3,8 @@ package tui
 import (
 	"fmt"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -10,6 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/faultline-dev/faultline/content"
 	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/internal/progress"
 	"github.com/faultline-dev/faultline/tui/viewer"
 )
 
@@ -33,6 +36,11 @@ type Options struct {
 	// Style is the glamour style for lessons ("dark", "light"); empty means
 	// $GLAMOUR_STYLE, else dark.
 	Style string
+	// ProgressPath is the progress file (internal/progress) to load at
+	// start and update as the student works; empty keeps progress in
+	// memory only.
+	ProgressPath string
+	ProgressErr  error // why there is no progress file (shown on the course map)
 }
 
 // App is the root model: it owns the screens and routes messages to the
@@ -50,6 +58,8 @@ type App struct {
 	help     help.Model
 	showHelp bool
 	err      string
+	prog     *progress.Store // the student's progress, as last loaded and changed here
+	progPath string          // where changes are saved; empty when not saving
 	keys     KeyMap
 	styles   Styles
 	w, h     int
@@ -66,12 +76,54 @@ func New(o Options) App {
 	if o.Runner.Run == nil {
 		o.Runner = SuiteRunner()
 	}
-	return App{opts: o, home: newHome(o.Course, o.LoadErr, o.Labs), labs: map[string]labScreen{},
+	prog := progress.New()
+	app := App{opts: o, home: newHome(o.Course, o.LoadErr, o.Labs, prog), labs: map[string]labScreen{}, prog: prog,
 		demos: demoScreen{demos: o.Demos}, help: help.New(), keys: DefaultKeyMap(), styles: DefaultStyles(), w: 80, h: 24}
+	if o.ProgressErr != nil {
+		app.home.progErr = o.ProgressErr.Error()
+	}
+	return app
 }
 
-// Init does nothing until the first message.
-func (a App) Init() tea.Cmd { return nil }
+// Init loads the student's progress, if there is a file to load.
+func (a App) Init() tea.Cmd {
+	if a.opts.ProgressPath == "" {
+		return nil
+	}
+	path := a.opts.ProgressPath
+	return func() tea.Msg {
+		s, err := progress.Load(path)
+		return progressLoadedMsg{store: s, err: err}
+	}
+}
+
+type progressLoadedMsg struct {
+	store *progress.Store
+	err   error
+}
+
+type progressSavedMsg struct{ err error }
+
+// record applies change to the progress shown here and returns the
+// command that writes it to the progress file (nil when not saving).
+func (a *App) record(change func(*progress.Store)) tea.Cmd {
+	change(a.prog)
+	if a.progPath == "" {
+		return nil
+	}
+	path := a.progPath
+	return func() tea.Msg { return progressSavedMsg{err: progress.Update(path, change)} }
+}
+
+// noteLesson records where the student stands in the open lesson.
+func (a *App) noteLesson() tea.Cmd {
+	if a.screen != screenReader || a.reader.lesson == nil || a.reader.rendered == "" {
+		return nil
+	}
+	slug, pos, read := a.reader.lesson.Slug, a.reader.position(), a.reader.vp.ScrollPercent()
+	now := time.Now()
+	return a.record(func(s *progress.Store) { s.SetLesson(slug, pos, read, now) })
+}
 
 func (a *App) goTo(s screen) {
 	a.back = append(a.back, a.screen)
@@ -85,10 +137,6 @@ func (a *App) goBack() bool {
 	}
 	if a.screen == screenLab {
 		a.labs[a.lab.lab.Name] = a.lab
-		got, of := a.lab.score()
-		if len(a.lab.results) > 0 {
-			a.home.progress[a.lab.lab.Name] = itoa(got) + "/" + itoa(of) + " (" + a.lab.impls[a.lab.impl] + ")"
-		}
 	}
 	a.screen = a.back[len(a.back)-1]
 	a.back = a.back[:len(a.back)-1]
@@ -96,29 +144,14 @@ func (a *App) goBack() bool {
 	return true
 }
 
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b []byte
-	for n > 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	if neg {
-		b = append([]byte{'-'}, b...)
-	}
-	return string(b)
-}
-
 func (a App) openLesson(l *content.Lesson) (App, tea.Cmd) {
+	save := a.noteLesson()
 	var cmd tea.Cmd
 	a.reader, cmd = newReader(l, a.opts.Style, a.w, a.h)
-	return a, cmd
+	if p := a.prog.Lessons[l.Slug]; p != nil {
+		a.reader.resume = p.Position
+	}
+	return a, tea.Batch(save, cmd)
 }
 
 func (a App) openLab(name string) (App, tea.Cmd) {
@@ -127,14 +160,15 @@ func (a App) openLab(name string) (App, tea.Cmd) {
 		a.err = fmt.Sprintf("the %s lab is not built yet: this lesson describes it, and it will appear under Labs once it exists", name)
 		return a, nil
 	}
+	save := a.noteLesson()
 	if s, ok := a.labs[name]; ok {
 		a.lab = s
 	} else {
-		a.lab = newLabScreen(lab, a.opts.Runner)
+		a.lab = newLabScreen(lab, a.opts.Runner, a.prog)
 	}
 	a.lab.w, a.lab.h = a.w, a.h
 	a.goTo(screenLab)
-	return a, nil
+	return a, save
 }
 
 // Update routes a message.
@@ -161,10 +195,33 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, nil
 	case testDoneMsg:
-		if msg.lab == a.lab.lab.Name {
-			var cmd tea.Cmd
-			a.lab, cmd = a.lab.done(msg)
-			return a, cmd
+		if msg.lab != a.lab.lab.Name || msg.gen != a.lab.gen {
+			return a, nil
+		}
+		var cmd tea.Cmd
+		a.lab, cmd = a.lab.done(msg)
+		lab, impl, test, r := a.lab.lab.Name, a.lab.impls[a.lab.impl], a.lab.lab.Tests[msg.index], msg.result
+		points := 0
+		if r.Passed {
+			points = test.Points
+		}
+		now := time.Now()
+		save := a.record(func(s *progress.Store) {
+			s.SetTest(lab, impl, test.Name, progress.Test{Passed: r.Passed, Points: points, Seed: r.Seed, Seeds: r.Seeds, Message: r.Message, At: now})
+		})
+		return a, tea.Batch(cmd, save)
+	case progressLoadedMsg:
+		if msg.err != nil {
+			a.home.progErr = msg.err.Error()
+			return a, nil
+		}
+		a.prog, a.progPath = msg.store, a.opts.ProgressPath
+		a.home.prog = a.prog
+		a.home.resume(a.prog.LastLesson)
+		return a, nil
+	case progressSavedMsg:
+		if msg.err != nil {
+			a.err = "progress not saved: " + msg.err.Error()
 		}
 		return a, nil
 	case traceReadyMsg:
@@ -204,18 +261,25 @@ func (a App) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
-		return a, tea.Quit
+		save := a.noteLesson()
+		return a, func() tea.Msg {
+			if save != nil {
+				save() // a failure cannot be shown any more; the file is left as it was
+			}
+			return tea.Quit()
+		}
 	case key.Matches(msg, k.Help):
 		a.showHelp = !a.showHelp
 		return a, nil
 	case key.Matches(msg, k.Back):
+		var save tea.Cmd
 		if a.showHelp {
 			a.showHelp = false
-		} else if !a.goBack() && a.screen == screenHome && a.home.search.Value() != "" {
+		} else if save = a.noteLesson(); !a.goBack() && a.screen == screenHome && a.home.search.Value() != "" {
 			a.home.search.SetValue("")
 			a.home.filter()
 		}
-		return a, nil
+		return a, save
 	}
 	switch a.screen {
 	case screenHome:
@@ -310,7 +374,7 @@ func (a App) View() string {
 	used := lineCount(body) + lineCount(foot)
 	pad := ""
 	if gap := a.h - used; gap > 0 {
-		pad = repeat("\n", gap)
+		pad = strings.Repeat("\n", gap)
 	}
 	// Every line fits the terminal: long ones are cut, not wrapped.
 	return lipgloss.NewStyle().MaxWidth(a.w).Render(body + "\n" + pad + foot)
@@ -333,20 +397,4 @@ func (a App) fullHelp() string {
 		"  f one node · m one message type · l log lines · tab details · ? all keys\n"
 }
 
-func lineCount(s string) int {
-	n := 1
-	for _, r := range s {
-		if r == '\n' {
-			n++
-		}
-	}
-	return n
-}
-
-func repeat(s string, n int) string {
-	out := ""
-	for range n {
-		out += s
-	}
-	return out
-}
+func lineCount(s string) int { return strings.Count(s, "\n") + 1 }

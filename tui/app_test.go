@@ -16,6 +16,7 @@ import (
 	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/internal/progress"
 	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/tui/viewer"
 	"github.com/muesli/termenv"
@@ -104,13 +105,23 @@ func send(t *testing.T, a App, msgs ...tea.Msg) App {
 	for _, msg := range msgs {
 		m, cmd := a.Update(msg)
 		a = m.(App)
-		for cmd != nil {
+		queue := []tea.Cmd{cmd}
+		for len(queue) > 0 {
+			cmd, queue = queue[0], queue[1:]
+			if cmd == nil {
+				continue
+			}
 			next := runCmd(cmd)
+			if batch, ok := next.(tea.BatchMsg); ok {
+				queue = append(queue, batch...)
+				continue
+			}
 			if next == nil {
-				break
+				continue
 			}
 			m, cmd = a.Update(next)
 			a = m.(App)
+			queue = append(queue, cmd)
 		}
 	}
 	return a
@@ -122,7 +133,8 @@ func runCmd(cmd tea.Cmd) tea.Msg {
 	select {
 	case msg := <-ch:
 		switch msg.(type) {
-		case renderedMsg, testDoneMsg, traceReadyMsg, viewer.BackMsg:
+		case renderedMsg, testDoneMsg, traceReadyMsg, viewer.BackMsg, tea.BatchMsg,
+			progressLoadedMsg, progressSavedMsg, tea.QuitMsg:
 			return msg
 		}
 	case <-time.After(2 * time.Second): // a blink or tick: not part of the flow
@@ -138,6 +150,8 @@ func press(s string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyEsc}
 	case "down":
 		return tea.KeyMsg{Type: tea.KeyDown}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
 }
@@ -237,7 +251,7 @@ func TestLabRunnerAndTrace(t *testing.T) {
 	a = send(t, a, keys("esc")...)
 	assert.Equal(t, screenLab, a.screen)
 	a = send(t, a, keys("esc")...)
-	assert.Contains(t, a.home.progress["tuifake"], "2/5 (solution)", "the course map shows the last run")
+	assert.Contains(t, a.View(), "last graded 2/5 (solution)", "the course map shows the last run")
 	a = send(t, a, keys("enter")...)
 	assert.True(t, a.lab.results[0].Passed, "results survive leaving the lab")
 	a = send(t, a, keys("i")...)
@@ -306,4 +320,60 @@ func replayInto(seed uint64, sink trace.Sink) error {
 		sink.Record(&buf.Records[i])
 	}
 	return nil
+}
+
+// newAppAt is newApp with progress kept in the file at path, loaded the
+// way Bubble Tea would run Init.
+func newAppAt(t *testing.T, path string) App {
+	a := New(Options{Course: course(t), Labs: []*suite.Lab{fakeLab}, Runner: fakeRunner(), Style: "ascii", ProgressPath: path})
+	m, _ := a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	return send(t, m.(App), runCmd(a.Init()))
+}
+
+// Progress survives the program: grades and reading position are in the
+// file when the app is reopened.
+func TestProgressIsKeptAcrossSessions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "progress.json")
+	a := newAppAt(t, path)
+	a = send(t, a, keys("down", "down", "enter", "a")...)
+	require.True(t, a.lab.results[0].Passed)
+	a = send(t, a, keys("esc", "up", "enter")...)
+	require.NotNil(t, a.reader.lesson)
+	require.Equal(t, "beta", a.reader.lesson.Slug)
+	a = send(t, a, keys("q")...)
+
+	saved, err := progress.Load(path)
+	require.NoError(t, err)
+	assert.True(t, saved.Tests("tuifake", "solution")["Works"].Passed)
+	assert.False(t, saved.Tests("tuifake", "solution")["Broken"].Passed)
+	assert.Equal(t, uint64(7), saved.Tests("tuifake", "solution")["Broken"].Seed)
+	assert.Equal(t, "beta", saved.LastLesson)
+	require.NotNil(t, saved.Lessons["beta"])
+
+	b := newAppAt(t, path)
+	e, _ := b.home.selected()
+	require.NotNil(t, e.lesson)
+	assert.Equal(t, "beta", e.lesson.Slug, "the cursor starts on the lesson read last")
+	assert.Contains(t, b.View(), "last graded 2/5 (solution)")
+	assert.Contains(t, b.View(), "read ✓", "a short lesson seen whole counts as read")
+	b = send(t, b, keys("down", "enter")...)
+	require.Equal(t, screenLab, b.screen)
+	assert.True(t, b.lab.results[0].Passed, "last session's grades are shown")
+	assert.Contains(t, b.View(), "seed 7: check failed")
+}
+
+// A progress file that does not parse is reported, left as it was, and
+// never overwritten by the session.
+func TestCorruptProgressIsReportedAndKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "progress.json")
+	bad := "{\n  \"version\": 1,\n  \"labs\": [\n"
+	require.NoError(t, os.WriteFile(path, []byte(bad), 0o644))
+	a := newAppAt(t, path)
+	assert.Contains(t, a.View(), "progress.json:4:1")
+	assert.Contains(t, a.View(), "left untouched")
+	a = send(t, a, keys("down", "down", "enter", "a")...)
+	assert.True(t, a.lab.results[0].Passed, "the session still works")
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, bad, string(data))
 }

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/faultline-dev/faultline/content"
 	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/internal/progress"
 )
 
 // entry is one line of the course map: a section heading, a lesson, a lab
@@ -26,22 +27,23 @@ func (e entry) selectable() bool { return e.heading == "" }
 
 // home is the course map.
 type home struct {
-	entries  []entry
-	shown    []int // entries shown under the search
-	cursor   int   // index into shown
-	top      int
-	search   textinput.Model
-	typing   bool
-	loadErr  error
-	w, h     int
-	progress map[string]string // lab name -> "12/30" from the last run here
+	entries []entry
+	shown   []int // entries shown under the search
+	cursor  int   // index into shown
+	top     int
+	search  textinput.Model
+	typing  bool
+	loadErr error
+	w, h    int
+	prog    *progress.Store // what the student has read and graded
+	progErr string          // why the progress file could not be read
 }
 
-func newHome(c *content.Course, loadErr error, labs []*suite.Lab) home {
+func newHome(c *content.Course, loadErr error, labs []*suite.Lab, prog *progress.Store) home {
 	ti := textinput.New()
 	ti.Prompt = "/"
 	ti.Placeholder = "search lessons and labs"
-	hm := home{search: ti, loadErr: loadErr, progress: map[string]string{}}
+	hm := home{search: ti, loadErr: loadErr, prog: prog}
 	registered := map[string]bool{}
 	for _, l := range labs {
 		registered[l.Name] = true
@@ -144,6 +146,11 @@ func (hm home) update(msg tea.KeyMsg, k KeyMap) (home, tea.Cmd, bool) {
 func (hm home) view(st Styles) string {
 	var b strings.Builder
 	b.WriteString(st.Title.Render("faultline") + st.Muted.Render("  distributed systems you can replay") + "\n")
+	if hm.progErr != "" {
+		for _, l := range WrapWords(hm.progErr, max(20, hm.w-2)) {
+			b.WriteString(st.Error.Render(l) + "\n")
+		}
+	}
 	if hm.loadErr != nil {
 		b.WriteString(st.Error.Render("The lessons could not be loaded:\n"+hm.loadErr.Error()) + "\n")
 	}
@@ -177,11 +184,55 @@ func (hm home) view(st Styles) string {
 	return b.String()
 }
 
+// progressOf is what the student has done with an entry: how far a lesson
+// was read, and the score of a lab's last graded implementation.
 func (hm home) progressOf(e entry) string {
-	if e.lab != nil && hm.progress[e.lab.Name] != "" {
-		return " · last run " + hm.progress[e.lab.Name]
+	switch {
+	case e.lesson != nil:
+		p := hm.prog.Lessons[e.lesson.Slug]
+		switch {
+		case p == nil || p.Read <= 0:
+		case p.Read >= 0.98:
+			return " · read ✓"
+		default:
+			return fmt.Sprintf(" · %.0f%% read", p.Read*100)
+		}
+	case e.lab != nil:
+		l := hm.prog.Labs[e.lab.Name]
+		if l == nil {
+			return ""
+		}
+		got, _, ran := labScore(e.lab, hm.prog.Tests(e.lab.Name, l.LastImpl))
+		if ran > 0 {
+			return fmt.Sprintf(" · last graded %d/%d (%s)", got, e.lab.MaxScore(), l.LastImpl)
+		}
 	}
 	return ""
+}
+
+// labScore sums the points of the lab's tests that passed in results, and
+// counts the tests the results cover.
+func labScore(lab *suite.Lab, results map[string]progress.Test) (got, of, ran int) {
+	for _, t := range lab.Tests {
+		of += t.Points
+		if r, ok := results[t.Name]; ok {
+			ran++
+			if r.Passed {
+				got += t.Points
+			}
+		}
+	}
+	return got, of, ran
+}
+
+// resume puts the cursor on the lesson the student read last.
+func (hm *home) resume(slug string) {
+	for i, idx := range hm.shown {
+		if l := hm.entries[idx].lesson; l != nil && l.Slug == slug {
+			hm.cursor = i
+			return
+		}
+	}
 }
 
 // plural returns "1 part", "4 parts".

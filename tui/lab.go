@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/internal/progress"
 )
 
 // TestResult is what the lab screen shows for a test.
@@ -78,11 +79,12 @@ type labScreen struct {
 	results map[int]TestResult
 	running map[int]bool
 	queue   []int
-	gen     int // bumped when the implementation changes, to ignore stale results
+	gen     int             // bumped when the implementation changes, to ignore stale results
+	prog    *progress.Store // earlier grades, shown until a test runs again
 	w, h    int
 }
 
-func newLabScreen(lab *suite.Lab, runner Runner) labScreen {
+func newLabScreen(lab *suite.Lab, runner Runner, prog *progress.Store) labScreen {
 	impls := []string{"solution"}
 	if lab.Starter != nil {
 		impls = append(impls, "starter")
@@ -90,7 +92,28 @@ func newLabScreen(lab *suite.Lab, runner Runner) labScreen {
 	for _, m := range lab.Mutants {
 		impls = append(impls, "mutant:"+m.Name)
 	}
-	return labScreen{lab: lab, runner: runner, impls: impls, results: map[int]TestResult{}, running: map[int]bool{}}
+	s := labScreen{lab: lab, runner: runner, impls: impls, prog: prog, results: map[int]TestResult{}, running: map[int]bool{}}
+	if l := prog.Labs[lab.Name]; l != nil {
+		for i, name := range impls {
+			if name == l.LastImpl {
+				s.impl = i
+			}
+		}
+	}
+	s.loadResults()
+	return s
+}
+
+// loadResults shows the last recorded grade of each test for the chosen
+// implementation, from this session or an earlier one.
+func (s *labScreen) loadResults() {
+	s.results = map[int]TestResult{}
+	saved := s.prog.Tests(s.lab.Name, s.impls[s.impl])
+	for i, t := range s.lab.Tests {
+		if r, ok := saved[t.Name]; ok {
+			s.results[i] = TestResult{Passed: r.Passed, Seed: r.Seed, Seeds: r.Seeds, Message: r.Message}
+		}
+	}
 }
 
 func (s labScreen) runCmd(i int) tea.Cmd {
@@ -141,7 +164,7 @@ func (s labScreen) update(msg tea.KeyMsg, k KeyMap) (labScreen, tea.Cmd) {
 	case key.Matches(msg, k.Impl):
 		if len(s.queue) == 0 {
 			s.impl = (s.impl + 1) % len(s.impls)
-			s.results = map[int]TestResult{}
+			s.loadResults()
 			s.gen++
 		}
 	case key.Matches(msg, k.RunAll):

@@ -17,6 +17,7 @@ type reader struct {
 	rendered string
 	width    int // the width rendered is for
 	err      error
+	resume   float64 // where to stand once the first render arrives (fraction of lines)
 }
 
 // renderedMsg carries a lesson rendered off the UI path.
@@ -70,10 +71,23 @@ func (r reader) received(msg renderedMsg) reader {
 	r.rendered = msg.text
 	if msg.err != nil {
 		r.vp.SetContent(msg.err.Error())
-	} else {
-		r.vp.SetContent(msg.text)
+		return r
+	}
+	r.vp.SetContent(msg.text)
+	if r.resume > 0 {
+		r.vp.SetYOffset(int(r.resume * float64(r.vp.TotalLineCount())))
+		r.resume = 0
 	}
 	return r
+}
+
+// position is where the reader stands, as a fraction of the lesson's lines
+// (which does not change with the width, unlike a line number).
+func (r reader) position() float64 {
+	if n := r.vp.TotalLineCount(); n > 0 {
+		return float64(r.vp.YOffset) / float64(n)
+	}
+	return 0
 }
 
 func (r reader) view(st Styles) string {

@@ -17,6 +17,7 @@ type tmuxSession struct {
 	t      *testing.T
 	socket string
 	name   string
+	home   string // FAULTLINE_HOME: progress goes here, not into the tester's config
 }
 
 func startTmux(t *testing.T, command ...string) *tmuxSession {
@@ -27,7 +28,7 @@ func startTmux(t *testing.T, command ...string) *tmuxSession {
 		}
 		t.Skip("tmux not found; install it to run the end-to-end TUI test: apt-get install tmux")
 	}
-	s := &tmuxSession{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock"), name: "e2e"}
+	s := &tmuxSession{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock"), name: "e2e", home: t.TempDir()}
 	args := append([]string{"new-session", "-d", "-s", s.name, "-x", "100", "-y", "30"}, command...)
 	s.run(args...)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-S", s.socket, "kill-server").Run() })
@@ -37,7 +38,7 @@ func startTmux(t *testing.T, command ...string) *tmuxSession {
 func (s *tmuxSession) run(args ...string) string {
 	s.t.Helper()
 	cmd := exec.Command("tmux", append([]string{"-S", s.socket}, args...)...)
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "FAULTLINE_HOME="+s.home)
 	out, err := cmd.CombinedOutput()
 	require.NoError(s.t, err, "tmux %v: %s", args, out)
 	return string(out)

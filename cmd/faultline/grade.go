@@ -16,6 +16,7 @@ import (
 	"github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/vet"
+	"github.com/faultline-dev/faultline/internal/progress"
 )
 
 func init() {
@@ -151,6 +152,9 @@ func runGrade(ctx context.Context, env *cliEnv, args []string) error {
 	if err := render(w, env, *format, res, color); err != nil {
 		return err
 	}
+	if env.isTerminal && o.Seed == 0 && res.Status != result.Error {
+		recordProgress(env, res)
+	}
 	switch res.Status {
 	case result.Error:
 		return &exitError{code: 2}
@@ -261,4 +265,28 @@ func runLabs(_ context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "\n  mutants: %s\n  grade with: faultline grade %s\n\n", strings.Join(l.Mutants, ", "), l.Name)
 	}
 	return nil
+}
+
+// recordProgress keeps a terminal grade as the student's progress, for the
+// course map and the lab screen of the TUI. A replay (--seed) is one run,
+// not a grade, and CI jobs (no terminal) leave no trace in a home
+// directory. A progress file that cannot be written is a warning, never a
+// failed grade.
+func recordProgress(env *cliEnv, res *result.Result) {
+	path, err := progress.DefaultPath(env.getenv)
+	if err == nil {
+		now := time.Now()
+		err = progress.Update(path, func(s *progress.Store) {
+			for _, t := range res.Tests {
+				if t.Status != result.Pass && t.Status != result.Fail {
+					continue // an error says nothing about the student's code
+				}
+				s.SetTest(res.Lab, res.Impl, t.Name, progress.Test{Passed: t.Status == result.Pass, Points: t.Score,
+					Seed: t.Seed, Seeds: t.Seeds, Message: t.Message, At: now})
+			}
+		})
+	}
+	if err != nil {
+		fmt.Fprintf(env.stderr, "faultline: grade not recorded as progress: %v\n", err)
+	}
 }

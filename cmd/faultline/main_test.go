@@ -3,10 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/faultline-dev/faultline/internal/progress"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func runCLI(args ...string) (code int, stdout, stderr string) {
@@ -40,4 +44,37 @@ func TestHelpAndUnknownCommands(t *testing.T) {
 			assert.Contains(t, errOut, tc.err)
 		})
 	}
+}
+
+// A grade on a terminal is kept as progress for the TUI; a replay of one
+// seed and a grade without a terminal (CI) are not.
+func TestGradeRecordsProgressOnATerminal(t *testing.T) {
+	home := t.TempDir()
+	grade := func(terminal bool, args ...string) int {
+		env := &cliEnv{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, isTerminal: terminal,
+			getenv: func(k string) string { return map[string]string{"FAULTLINE_HOME": home, "NO_COLOR": "1"}[k] }}
+		return Run(context.Background(), env, append([]string{"grade"}, args...))
+	}
+	path := filepath.Join(home, "progress.json")
+
+	require.Equal(t, 1, grade(false, "pingpong", "--impl", "mutant:no-retransmit"))
+	require.NoFileExists(t, path, "no terminal: nothing recorded")
+	require.Equal(t, 1, grade(true, "pingpong", "--impl", "mutant:no-retransmit", "--seed", "3"))
+	require.NoFileExists(t, path, "a replay is not a grade")
+
+	require.Equal(t, 1, grade(true, "pingpong", "--impl", "mutant:no-retransmit"))
+	s, err := progress.Load(path)
+	require.NoError(t, err)
+	tests := s.Tests("pingpong", "mutant:no-retransmit")
+	require.NotEmpty(t, tests)
+	failed := 0
+	for _, r := range tests {
+		if !r.Passed {
+			failed++
+			assert.NotZero(t, r.Seed)
+			assert.NotEmpty(t, r.Message)
+		}
+	}
+	assert.Positive(t, failed)
+	assert.Equal(t, "mutant:no-retransmit", s.Labs["pingpong"].LastImpl)
 }

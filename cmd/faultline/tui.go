@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/faultline-dev/faultline/content"
 	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/internal/progress"
 	"github.com/faultline-dev/faultline/tui"
 )
 
@@ -21,7 +22,12 @@ d opens the demo scenarios, ? shows every key, q quits, Esc goes back.
 
 When standard output is not a terminal, prints the course outline and the
 commands to use instead. GLAMOUR_STYLE (dark, light, notty) chooses how
-lessons are drawn.`,
+lessons are drawn.
+
+Progress (each test's last grade per implementation, how far each lesson
+was read) is kept in $FAULTLINE_HOME/progress.json, or in your config
+directory (~/.config/faultline/progress.json on Linux) when FAULTLINE_HOME
+is unset. See docs/tui.md.`,
 		run: runTUI,
 	})
 }
@@ -34,7 +40,9 @@ func runTUI(_ context.Context, env *cliEnv, args []string) error {
 	if !env.isTerminal {
 		return printOutline(env.stdout, c, loadErr)
 	}
-	app := tui.New(tui.Options{Course: c, LoadErr: loadErr, Labs: suite.Labs(), Demos: suite.Demos(), Runner: labRunner(), Style: env.getenv("GLAMOUR_STYLE")})
+	progressPath, progressErr := progress.DefaultPath(env.getenv)
+	app := tui.New(tui.Options{Course: c, LoadErr: loadErr, Labs: suite.Labs(), Demos: suite.Demos(), Runner: labRunner(),
+		Style: env.getenv("GLAMOUR_STYLE"), ProgressPath: progressPath, ProgressErr: progressErr})
 	_, err := tea.NewProgram(app, tea.WithAltScreen()).Run()
 	return err
 }
