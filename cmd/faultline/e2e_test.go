@@ -108,6 +108,21 @@ func TestEndToEndDemoInTmux(t *testing.T) {
 	if !dropped {
 		pane = s.waitFor("a dropped message ✗", contains("✗"))
 	}
+	// Later a follower crashes: jump past the partition (t), then x finds it.
+	s.send("t")
+	s.send("2900ms", "Enter")
+	s.waitFor("the jump", contains("t=2.9"))
+	var crashed bool
+	for range 10 {
+		s.send("x")
+		if strings.Contains(s.capture(), "X crash") {
+			crashed = true
+			break
+		}
+	}
+	if !crashed {
+		s.waitFor("a crashed node", contains("X crash"))
+	}
 
 	s.send("?")
 	s.waitFor("the full help", contains("jump to a time"))

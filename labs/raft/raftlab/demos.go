@@ -27,7 +27,8 @@ func registerDemos() {
 		Title: "Raft: leader election and a partitioned leader",
 		Description: "Five nodes elect a leader. At 1 s the leader is partitioned away; the other four " +
 			"time out, elect a new leader in a higher term, and carry on. At 2.5 s the partition heals: " +
-			"the old leader hears the higher term in the first message it gets and steps down.",
+			"the old leader hears the higher term in the first message it gets and steps down. At 3 s a " +
+			"follower crashes; at 3.3 s it restarts from what it synced and rejoins in the current term.",
 		Lab: "raft", Seed: 1, Run: demoElection,
 	})
 	suite.RegisterDemo(suite.Demo{
@@ -62,7 +63,20 @@ func demoElection(seed uint64, sink trace.Sink) error {
 	s.RunUntil(2500 * time.Millisecond)
 	s.Notef("heal the partition")
 	s.Heal()
-	s.RunUntil(3500 * time.Millisecond)
+	s.RunUntil(3 * time.Second)
+	victim := node.ID(0)
+	for _, id := range s.IDs() {
+		if _, lead := s.Node(id).(raft.Node).State(); !lead && id != leader {
+			victim = id
+			break
+		}
+	}
+	s.Notef("crash follower %v", victim)
+	s.Crash(victim)
+	s.RunUntil(3300 * time.Millisecond)
+	s.Notef("restart %v from its disk", victim)
+	s.Restart(victim)
+	s.RunUntil(4 * time.Second)
 	return nil
 }
 

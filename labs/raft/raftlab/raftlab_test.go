@@ -160,6 +160,13 @@ func TestDemos(t *testing.T) {
 		case "raft-election":
 			assert.GreaterOrEqual(t, len(leaders), 2, "the election demo should show a second leader: %v", leaders)
 			assert.True(t, steppedDown, "the old leader should step down after the heal")
+			kinds := map[trace.Kind]int{}
+			for _, r := range buf.Records {
+				kinds[r.Kind]++
+			}
+			assert.Positive(t, kinds[trace.Drop], "messages to and from the partitioned leader are dropped")
+			assert.Equal(t, 1, kinds[trace.Crash], "a follower crashes")
+			assert.Equal(t, 1, kinds[trace.Restart], "and restarts")
 		case "raft-replication":
 			assert.NotEmpty(t, leaders)
 			calls := 0
