@@ -97,37 +97,29 @@ func TestEndToEndDemoInTmux(t *testing.T) {
 	require.Regexp(t, `─+▶|◀─+`, pane, "a message arrow")
 
 	// x jumps to the next fault; keep pressing until a dropped message shows.
-	var dropped bool
-	for range 30 {
-		s.send("x")
-		if strings.Contains(s.capture(), "✗") {
-			dropped = true
-			break
-		}
-	}
-	if !dropped {
-		pane = s.waitFor("a dropped message ✗", contains("✗"))
-	}
+	s.pressUntil("x", 30, "a dropped message", "✗")
 	// Later a follower crashes: jump past the partition (t), then x finds it.
 	s.send("t")
 	s.send("2900ms", "Enter")
 	s.waitFor("the jump", contains("t=2.9"))
-	var crashed bool
-	for range 10 {
-		s.send("x")
-		if strings.Contains(s.capture(), "X crash") {
-			crashed = true
-			break
-		}
-	}
-	if !crashed {
-		s.waitFor("a crashed node", contains("X crash"))
-	}
+	s.pressUntil("x", 10, "a crashed node", "X crash")
 
 	s.send("?")
 	s.waitFor("the full help", contains("jump to a time"))
 	s.send("q")
 	s.waitExit()
+}
+
+// pressUntil presses key up to tries times, until the pane shows want.
+func (s *tmuxSession) pressUntil(key string, tries int, what, want string) {
+	s.t.Helper()
+	for range tries {
+		s.send(key)
+		if strings.Contains(s.capture(), want) {
+			return
+		}
+	}
+	s.waitFor(what, contains(want))
 }
 
 // waitExit waits until the program has quit: its session, and with it the

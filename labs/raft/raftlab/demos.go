@@ -64,19 +64,7 @@ func demoElection(seed uint64, sink trace.Sink) error {
 	s.Notef("heal the partition")
 	s.Heal()
 	s.RunUntil(3 * time.Second)
-	victim := node.ID(0)
-	for _, id := range s.IDs() {
-		if _, lead := s.Node(id).(raft.Node).State(); !lead && id != leader {
-			victim = id
-			break
-		}
-	}
-	s.Notef("crash follower %v", victim)
-	s.Crash(victim)
-	s.RunUntil(3300 * time.Millisecond)
-	s.Notef("restart %v from its disk", victim)
-	s.Restart(victim)
-	s.RunUntil(4 * time.Second)
+	crashAndRestart(s, follower(s, leader), 3300*time.Millisecond, 4*time.Second)
 	return nil
 }
 
@@ -107,18 +95,30 @@ func demoReplication(seed uint64, sink trace.Sink) error {
 	}
 	s.At(400*time.Millisecond, client)
 	s.RunUntil(time.Second)
-	var victim node.ID
+	crashAndRestart(s, follower(s, 0), 2*time.Second, 3*time.Second)
+	return nil
+}
+
+// follower returns the first running node, other than except, that does not
+// believe it leads.
+func follower(s *sim.Sim, except node.ID) node.ID {
 	for _, id := range s.IDs() {
-		if _, lead := s.Node(id).(raft.Node).State(); !lead {
-			victim = id
-			break
+		if n := s.Node(id); n != nil && id != except {
+			if _, lead := n.(raft.Node).State(); !lead {
+				return id
+			}
 		}
 	}
-	s.Notef("crash follower %v", victim)
-	s.Crash(victim)
-	s.RunUntil(2 * time.Second)
-	s.Notef("restart %v: it catches up", victim)
-	s.Restart(victim)
-	s.RunUntil(3 * time.Second)
-	return nil
+	return 0
+}
+
+// crashAndRestart crashes follower id now, restarts it from its disk at
+// restart, and runs on until end.
+func crashAndRestart(s *sim.Sim, id node.ID, restart, end time.Duration) {
+	s.Notef("crash follower %v", id)
+	s.Crash(id)
+	s.RunUntil(restart)
+	s.Notef("restart %v from its disk: it catches up", id)
+	s.Restart(id)
+	s.RunUntil(end)
 }
