@@ -114,14 +114,16 @@ func Run(ctx context.Context, env *cliEnv, args []string) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(env.stderr, "faultline %s: %v\n", name, ee.err)
+			fmt.Fprintf(env.stderr, "faultline %s: %s\n", name, strings.TrimPrefix(ee.err.Error(), name+": "))
 		}
 		return ee.code
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	fmt.Fprintf(env.stderr, "faultline %s: %v\n", name, err)
+	// Packages named like the command ("trace: ...", "site: ...") would
+	// otherwise say it twice.
+	fmt.Fprintf(env.stderr, "faultline %s: %s\n", name, strings.TrimPrefix(err.Error(), name+": "))
 	return 2
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -77,4 +78,14 @@ func TestGradeRecordsProgressOnATerminal(t *testing.T) {
 	}
 	assert.Positive(t, failed)
 	assert.Equal(t, "mutant:no-retransmit", s.Labs["pingpong"].LastImpl)
+}
+
+// An error from a package named like the command is not prefixed twice.
+func TestErrorsNameTheCommandOnce(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.jsonl")
+	require.NoError(t, os.WriteFile(bad, []byte("not json\n"), 0o644))
+	code, _, stderr := runCLI("trace", "check", bad)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "faultline trace: "+bad+":1:")
+	assert.NotContains(t, stderr, "trace: trace:")
 }
