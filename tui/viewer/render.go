@@ -125,11 +125,13 @@ func (m Model) View() string {
 	cur := m.Cursor()
 
 	var lines []string
-	head := fmt.Sprintf("%s   event %d/%d", m.title, m.cursor+min(1, len(m.rows)), len(m.rows))
+	// Where the cursor is comes first: a long title is what gets cut.
+	head := fmt.Sprintf("event %d/%d", m.cursor+min(1, len(m.rows)), len(m.rows))
 	if cur >= 0 {
-		head += "   t=" + fmtTime(m.ix.buf.Records[cur].T)
+		head += "  t=" + fmtTime(m.ix.buf.Records[cur].T)
 	}
-	lines = append(lines, m.styles.Title.Render(truncate(head, m.width)))
+	head += "   " + m.title
+	lines = append(lines, m.styles.Title.Render(truncate(head, diagramW)))
 
 	// Column headers with each node's state at the cursor.
 	states := m.ix.stateAt(cur)
