@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/faultline-dev/faultline/grader/trace"
@@ -240,6 +241,12 @@ func (m Model) drawRow(r int, rec *trace.Record, width, colW int, center func(in
 		}
 		x := center(col)
 		cv.set(x, r, s)
+		// A label that would run off the right edge (the last column) goes
+		// on the left of its mark when there is room there.
+		if n := utf8.RuneCountInString(label); x+2+n > len(cv.cells) && x-1-n >= gutterW {
+			cv.text(x-1-n, label, s, x-1)
+			return
+		}
 		cv.text(x+2, label, s, x+colW+colW/2)
 	}
 	switch rec.Kind {
