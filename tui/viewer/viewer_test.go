@@ -254,3 +254,15 @@ func BenchmarkReadAndOpen100k(b *testing.B) {
 		m.SetSize(120, 40)
 	}
 }
+
+// A label on the last column that would run off the edge is drawn whole,
+// on the left of its mark.
+func TestLastColumnLabelFits(t *testing.T) {
+	b := &trace.Buffer{}
+	b.Header(trace.Header{Scenario: "edge", Seed: 1, Nodes: []node.ID{1, 2, 3}, Faults: faults.Reliable()})
+	r := trace.Record{T: ms, Kind: trace.TimerFire, Node: 3, Timer: 1, Type: "aVeryLongElectionTimeout"}
+	b.Record(&r)
+	m := New(b, "edge", true)
+	m.SetSize(80, 24)
+	assert.Contains(t, m.View(), "timer aVeryLongElectionTimeout ◆")
+}
