@@ -42,19 +42,12 @@ func registerDemos() {
 }
 
 func demoElection(seed uint64, sink trace.Sink) error {
-	s, err := sim.New(sim.Config{Nodes: 5, Seed: seed, Factory: demoFactory, Faults: faults.Reliable(),
-		Trace: sink, Lab: "raft", Scenario: "raft-election"})
+	s, err := newDemoSim(5, seed, sink, "raft-election")
 	if err != nil {
 		return err
 	}
-	s.ObserveState(func(_ node.ID, n node.Node) any { return observe(n) })
 	s.RunUntil(time.Second)
-	leader := node.ID(0)
-	for _, id := range s.IDs() {
-		if _, lead := s.Node(id).(raft.Node).State(); lead {
-			leader = id
-		}
-	}
+	leader := leaderOf(s)
 	if leader == 0 {
 		return fmt.Errorf("raft-election demo: no leader after 1s with seed %d", seed)
 	}
@@ -69,27 +62,20 @@ func demoElection(seed uint64, sink trace.Sink) error {
 }
 
 func demoReplication(seed uint64, sink trace.Sink) error {
-	s, err := sim.New(sim.Config{Nodes: 3, Seed: seed, Factory: demoFactory, Faults: faults.Reliable(),
-		Trace: sink, Lab: "raft", Scenario: "raft-replication"})
+	s, err := newDemoSim(3, seed, sink, "raft-replication")
 	if err != nil {
 		return err
 	}
-	s.ObserveState(func(_ node.ID, n node.Node) any { return observe(n) })
 	seq := 0
 	var client func()
 	client = func() {
-		for _, id := range s.IDs() {
-			if n := s.Node(id); n != nil {
-				if _, lead := n.(raft.Node).State(); lead {
-					seq++
-					cmd := fmt.Sprintf("x%d", seq)
-					_ = s.Call(id, "Propose("+cmd+")", func(n node.Node) string {
-						i, t, ok := n.(raft.Node).Propose([]byte(cmd))
-						return fmt.Sprintf("index=%d term=%d isLeader=%v", i, t, ok)
-					})
-					break
-				}
-			}
+		if id := leaderOf(s); id != 0 {
+			seq++
+			cmd := fmt.Sprintf("x%d", seq)
+			_ = s.Call(id, "Propose("+cmd+")", func(n node.Node) string {
+				i, t, ok := n.(raft.Node).Propose([]byte(cmd))
+				return fmt.Sprintf("index=%d term=%d isLeader=%v", i, t, ok)
+			})
 		}
 		s.After(100*time.Millisecond, client)
 	}
@@ -121,4 +107,28 @@ func crashAndRestart(s *sim.Sim, id node.ID, restart, end time.Duration) {
 	s.Notef("restart %v from its disk: it catches up", id)
 	s.Restart(id)
 	s.RunUntil(end)
+}
+
+// newDemoSim builds a reliable cluster of reference nodes whose roles and
+// terms show in the trace.
+func newDemoSim(nodes int, seed uint64, sink trace.Sink, scenario string) (*sim.Sim, error) {
+	s, err := sim.New(sim.Config{Nodes: nodes, Seed: seed, Factory: demoFactory, Faults: faults.Reliable(),
+		Trace: sink, Lab: "raft", Scenario: scenario})
+	if err != nil {
+		return nil, err
+	}
+	s.ObserveState(func(_ node.ID, n node.Node) any { return observe(n) })
+	return s, nil
+}
+
+// leaderOf returns the first running node that believes it leads, or 0.
+func leaderOf(s *sim.Sim) node.ID {
+	for _, id := range s.IDs() {
+		if n := s.Node(id); n != nil {
+			if _, lead := n.(raft.Node).State(); lead {
+				return id
+			}
+		}
+	}
+	return 0
 }
