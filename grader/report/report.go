@@ -150,11 +150,11 @@ type junitFailure struct {
 	Text    string `xml:",chardata"`
 }
 
-func secs(ms int64) string { return fmt.Sprintf("%.3f", float64(ms)/1000) }
+func secs(ms float64) string { return fmt.Sprintf("%.3f", ms/1000) }
 
 // JUnit writes the result as JUnit XML, one testsuite per part.
 func JUnit(w io.Writer, r *result.Result) error {
-	top := junitSuites{Name: "faultline " + r.Lab + " (" + r.Impl + ")", Time: secs(r.WallMS)}
+	top := junitSuites{Name: "faultline " + r.Lab + " (" + r.Impl + ")", Time: secs(float64(r.WallMS))}
 	idx := map[string]int{}
 	for _, t := range r.Tests {
 		i, ok := idx[t.Part]
@@ -190,7 +190,7 @@ func JUnit(w io.Writer, r *result.Result) error {
 		s.Cases = append(s.Cases, c)
 	}
 	for i := range top.Suites {
-		var ms int64
+		var ms float64
 		for _, t := range r.Tests {
 			if r.Lab+" part "+t.Part == top.Suites[i].Name {
 				ms += t.WallMS

@@ -10,10 +10,16 @@ const (
 	Pass  = "pass"
 	Fail  = "fail"
 	Error = "error" // the grader could not judge: nondeterminism, a broken test, a bad build
+	// Skipped marks a test that did not run because grading was interrupted.
+	Skipped = "skipped"
 )
 
 // Version is the schema version written into every JSON result.
-const Version = 1
+//
+// Version 2: seeds are strings (JSON numbers above 2^53 lose precision in
+// common tools), wall times are fractional milliseconds, and a test may
+// carry the implementation's output, a hint and its lesson.
+const Version = 2
 
 // Result is one grading of one implementation of one lab.
 type Result struct {
@@ -28,6 +34,9 @@ type Result struct {
 	Tests []Test `json:"tests"`
 	// WallMS is the wall time of the whole grading.
 	WallMS int64 `json:"wall_ms"`
+	// Interrupted is set when grading stopped early (Ctrl-C): the tests
+	// not run are "skipped" and the score is partial.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // Test is the outcome of one test over its seeds.
@@ -38,7 +47,7 @@ type Test struct {
 	Score  int    `json:"score"`
 	Status string `json:"status"`
 	// Seed is the first failing seed, or the last seed run when all passed.
-	Seed uint64 `json:"seed"`
+	Seed uint64 `json:"seed,string"`
 	// Seeds is how many seeds ran.
 	Seeds int `json:"seeds"`
 	// Message explains a failure: which check, when, where, and a hint.
@@ -49,12 +58,20 @@ type Test struct {
 	// last seed's): the same seed always gives the same hash.
 	TraceHash string `json:"trace_hash"`
 	VirtualMS int64  `json:"virtual_ms"`
-	WallMS    int64  `json:"wall_ms"`
+	// WallMS sums the wall time of the test's runs.
+	WallMS float64 `json:"wall_ms"`
 	// Replay is a command that reruns exactly the reported run.
 	Replay string  `json:"replay,omitempty"`
 	Shrink *Shrink `json:"shrink,omitempty"`
 	// Description is the test's one-line description.
 	Description string `json:"description,omitempty"`
+	// Lesson is the lesson section the test checks ("raft-election#voting").
+	Lesson string `json:"lesson,omitempty"`
+	// Hint says where to look, for a failure.
+	Hint string `json:"hint,omitempty"`
+	// Output is what the implementation printed during the reported run:
+	// shown as the student's output, never parsed.
+	Output string `json:"output,omitempty"`
 }
 
 // Shrink reports how a failing run was reduced.
@@ -85,7 +102,7 @@ type MutationResult struct {
 	Description string `json:"description"`
 	Caught      bool   `json:"caught"`
 	CaughtBy    string `json:"caught_by,omitempty"`
-	Seed        uint64 `json:"seed,omitempty"`
+	Seed        uint64 `json:"seed,omitempty,string"`
 	Message     string `json:"message,omitempty"`
 }
 

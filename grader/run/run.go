@@ -4,24 +4,35 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/result"
 	"github.com/faultline-dev/faultline/grader/suite"
-	"github.com/faultline-dev/faultline/grader/trace"
 )
 
 // Options say what to grade and how.
 type Options struct {
-	Lab  *suite.Lab
-	Impl string // "solution", "starter" or "mutant:<name>"
+	Lab *suite.Lab
+	// Impl names the implementation: "solution", "starter",
+	// "mutant:<name>", or "student" for the one a Runner was built with
+	// (or that Student holds).
+	Impl string
+	// Runner, when set, runs every run in runner processes built with the
+	// implementation under test; nil runs them in this process.
+	Runner *Runner
+	// Student is the "student" implementation when grading in-process
+	// (go test in a workspace).
+	Student any
+	// ReplayImpl is the --impl flag that Replay commands name; "" means
+	// Impl.
+	ReplayImpl string
 	// Run selects tests by name; nil means all.
 	Run *regexp.Regexp
 	// Seed, when not zero, runs exactly this seed for each selected test.
@@ -40,7 +51,9 @@ type Options struct {
 	NoShrink bool
 	// MaxShrinkRuns bounds shrinking; 0 means 150.
 	MaxShrinkRuns int
-	// Watchdog is the wall time one run may take; 0 means 10 s.
+	// Watchdog is how long a run may go without dispatching a single event
+	// before its handler counts as hung; 0 means 5 s. It never judges a run
+	// that makes progress, however slowly.
 	Watchdog time.Duration
 	// MaxEvents bounds one run's events (a storm guard); 0 means the suite's default.
 	MaxEvents int
@@ -54,32 +67,9 @@ type item struct {
 	index int // position among the test's seeds
 }
 
-type outcome struct {
-	out  suite.Outcome
-	hung string // set when the watchdog fired
-	wall time.Duration
-	sim  struct{ misuses []string }
-}
-
-func (o *outcome) passed() bool { return o.hung == "" && o.out.Passed() }
-
-// signature names how a run failed, for shrinking: a candidate must fail the
-// same way.
-func (o *outcome) signature() string {
-	switch {
-	case o.hung != "":
-		return "hang"
-	case o.out.Failure != nil:
-		return "check:" + o.out.Failure.Check
-	case o.out.Panic != nil:
-		return "panic"
-	case o.out.Limit != nil:
-		return "limit:" + o.out.Limit.What
-	case o.out.Err != nil:
-		return "error"
-	}
-	return "pass"
-}
+// ErrInterrupted is returned with a partial result when the context ends
+// before grading does.
+var ErrInterrupted = errors.New("run: grading interrupted")
 
 func (o *Options) defaults() error {
 	if o.Lab == nil {
@@ -88,10 +78,22 @@ func (o *Options) defaults() error {
 	if o.Impl == "" {
 		o.Impl = "solution"
 	}
-	if _, err := o.Lab.Impl(o.Impl); err != nil {
+	if o.Impl == "student" {
+		if o.Runner == nil && o.Student == nil {
+			return errors.New("run: grading a student's code needs a runner built from it")
+		}
+	} else if _, err := o.Lab.Impl(o.Impl); err != nil {
 		return err
 	}
-	if o.Parallel <= 0 {
+	switch {
+	case o.Parallel < 0:
+		return fmt.Errorf("run: parallel is %d; want a positive number of runs at once", o.Parallel)
+	case o.Seeds < 0:
+		return fmt.Errorf("run: seeds is %d; want a positive number of seeds per test", o.Seeds)
+	case o.Watchdog < 0:
+		return fmt.Errorf("run: watchdog is %v; want a positive duration", o.Watchdog)
+	}
+	if o.Parallel == 0 {
 		o.Parallel = runtime.GOMAXPROCS(0)
 	}
 	if o.TraceDir == "" {
@@ -101,7 +103,10 @@ func (o *Options) defaults() error {
 		o.MaxShrinkRuns = 150
 	}
 	if o.Watchdog == 0 {
-		o.Watchdog = 10 * time.Second
+		o.Watchdog = 5 * time.Second
+	}
+	if o.ReplayImpl == "" {
+		o.ReplayImpl = o.Impl
 	}
 	if o.ShardCount == 0 {
 		o.ShardIndex, o.ShardCount = 1, 1
@@ -112,52 +117,69 @@ func (o *Options) defaults() error {
 	return nil
 }
 
-// runOne runs one seed of one test with a wall-clock watchdog. A run whose
-// handler never returns is abandoned: its goroutine leaks, the grader goes on.
-func (o *Options) runOne(test *suite.Test, seed uint64, drop map[suite.Item]bool, sink trace.Sink) outcome {
-	impl, _ := o.Lab.Impl(o.Impl)
-	t := suite.NewT(suite.Options{Lab: o.Lab, Test: test, Seed: seed, Impl: impl, ImplName: o.Impl, Trace: sink, Watch: true, Drop: drop, MaxEvents: o.MaxEvents})
-	start := time.Now()
-	done := make(chan suite.Outcome, 1)
-	go func() { done <- t.Run() }()
-	timer := time.NewTimer(o.Watchdog)
-	defer timer.Stop()
-	var res outcome
-	select {
-	case res.out = <-done:
-	case <-timer.C:
-		// Is a handler stuck, or is the run busy? Look twice.
-		s := t.Sim()
-		var last []string
-		var before, after int64
-		if s != nil {
-			before = s.Dispatched()
-			select {
-			case res.out = <-done:
-				res.wall = time.Since(start)
-				return res
-			case <-time.After(50 * time.Millisecond):
-			}
-			after = s.Dispatched()
-			last = s.LastEvents()
-		}
-		if after > before {
-			res.hung = fmt.Sprintf("the run did not finish within %v of wall time although events kept coming (%d dispatched so far): "+
-				"a message or timer storm? the last events were:\n    %s", o.Watchdog, after, strings.Join(last, "\n    "))
-		} else {
-			res.hung = fmt.Sprintf("a handler did not return within %v of wall time (an infinite loop, or a blocking call?); the last events were:\n    %s",
-				o.Watchdog, strings.Join(last, "\n    "))
-		}
+func (o *Options) newExecutor() executor {
+	if o.Runner != nil {
+		return newProcess(o.Runner, o.Lab.Name)
 	}
-	res.wall = time.Since(start)
-	if s := t.Sim(); s != nil && res.hung == "" {
-		res.sim.misuses = s.Misuses()
+	return inProcess{r: &runner{lab: o.Lab, student: o.Student}}
+}
+
+func (o *Options) request(test *suite.Test, seed uint64) request {
+	return request{Test: test.Name, Seed: seed, Impl: o.Impl, Watchdog: o.Watchdog, MaxEvents: o.MaxEvents}
+}
+
+// pool is Parallel executors shared by the phases of a grading.
+type pool struct {
+	free chan executor
+	all  []executor
+}
+
+func (o *Options) newPool() *pool {
+	p := &pool{free: make(chan executor, o.Parallel)}
+	for range o.Parallel {
+		e := o.newExecutor()
+		p.all = append(p.all, e)
+		p.free <- e
 	}
-	return res
+	return p
+}
+
+// each calls fn(ex, i) for i in [0, n) on the pool's executors until ctx
+// ends; it reports which i ran.
+func (p *pool) each(ctx context.Context, n int, fn func(ex executor, i int)) []bool {
+	ran := make([]bool, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		var ex executor
+		select {
+		case ex = <-p.free:
+		case <-ctx.Done():
+		}
+		if ex == nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(ex, i)
+			p.free <- ex
+		}()
+		ran[i] = true
+	}
+	wg.Wait()
+	return ran
+}
+
+func (p *pool) close() {
+	for _, e := range p.all {
+		e.close()
+	}
 }
 
 // Grade runs the lab's selected tests and returns the result. The error is
-// for problems with the options; test failures are in the result.
+// for problems with the options; test failures are in the result. When ctx
+// ends first, Grade returns what it graded so far, marked Interrupted,
+// with ErrInterrupted.
 func Grade(ctx context.Context, o Options) (*result.Result, error) {
 	if err := o.defaults(); err != nil {
 		return nil, err
@@ -173,104 +195,108 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 	if len(tests) == 0 {
 		return nil, fmt.Errorf("no test of lab %s matches %q (run 'faultline labs' to list them)", lab.Name, o.Run)
 	}
-	// The work: every (test, seed), in order; this shard keeps every n-th.
-	var items []item
-	g := 0
-	for _, ti := range tests {
-		t := &lab.Tests[ti]
-		n := max(t.Seeds, 1)
-		if o.Seeds > 0 {
-			n = o.Seeds
-		}
-		for i := range n {
-			seed := SeedFor(lab.Name, t.Name, i)
-			if o.Seed != 0 {
-				if i > 0 {
-					break
-				}
-				seed = o.Seed
-			}
-			if g%o.ShardCount == o.ShardIndex-1 {
-				items = append(items, item{test: ti, seed: seed, index: i})
-			}
-			g++
-		}
-	}
+	items := o.plan(tests)
+	p := o.newPool()
+	defer p.close()
+
+	// Phase 1: every run. A test whose run hung or crashed its runner runs
+	// no more seeds: each would cost the watchdog again.
 	outs := make([]outcome, len(items))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	done := 0
-	for range min(o.Parallel, max(1, len(items))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				it := items[i]
-				outs[i] = o.runOne(&lab.Tests[it.test], it.seed, nil, nil)
-				if o.Progress != nil {
-					mu.Lock()
-					done++
-					o.Progress(done, len(items))
-					mu.Unlock()
-				}
+	stopped := make([]atomic.Bool, len(lab.Tests))
+	var done atomic.Int64
+	ran := p.each(ctx, len(items), func(ex executor, i int) {
+		it := items[i]
+		if stopped[it.test].Load() {
+			outs[i] = outcome{Status: "skipped"}
+		} else {
+			outs[i] = ex.exec(ctx, o.request(&lab.Tests[it.test], it.seed))
+			if outs[i].Status == runHung || outs[i].Status == runCrash {
+				stopped[it.test].Store(true)
 			}
-		}()
-	}
-feed:
-	for i := range items {
-		select {
-		case work <- i:
-		case <-ctx.Done():
-			break feed
 		}
-	}
-	close(work)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("grading interrupted: %w", err)
-	}
+		if o.Progress != nil {
+			o.Progress(int(done.Add(1)), len(items))
+		}
+	})
+	interrupted := ctx.Err() != nil
 
 	res := &result.Result{Version: result.Version, Lab: lab.Name, Impl: o.Impl}
 	if o.ShardCount > 1 {
 		res.Shard = fmt.Sprintf("%d/%d", o.ShardIndex, o.ShardCount)
 	}
+	type reported struct {
+		t   *suite.Test
+		it  item
+		out outcome
+		tr  *result.Test
+	}
+	var judged []reported
 	for _, ti := range tests {
 		t := &lab.Tests[ti]
-		tr := result.Test{Name: t.Name, Part: t.Part, Points: t.Points, Description: t.Description, Status: result.Pass}
-		first := -1
-		last := -1
+		tr := result.Test{Name: t.Name, Part: t.Part, Points: t.Points, Description: t.Description, Lesson: t.Lesson, Status: result.Pass}
+		first, last := -1, -1
 		for i, it := range items {
-			if it.test != ti {
+			if it.test != ti || !ran[i] || outs[i].Status == "skipped" || outs[i].Kind == "interrupted" {
 				continue
 			}
 			tr.Seeds++
-			tr.WallMS += outs[i].wall.Milliseconds()
+			tr.WallMS += float64(outs[i].Wall.Microseconds()) / 1000
 			last = i
 			if first < 0 && !outs[i].passed() {
 				first = i
 			}
 		}
-		res.MaxScore += t.Points
 		if last < 0 {
-			tr.Status = result.Pass // another shard runs this test
+			// Another shard runs this test, or grading stopped before it.
+			if !interrupted {
+				continue
+			}
+			tr.Status = result.Skipped
+			tr.Message = "not run: grading was interrupted"
+			res.MaxScore += t.Points
 			res.Tests = append(res.Tests, tr)
 			continue
 		}
+		res.MaxScore += t.Points
 		report := last
 		if first >= 0 {
 			report = first
 		}
-		it, out := items[report], outs[report]
+		it := items[report]
 		tr.Seed = it.seed
-		tr.VirtualMS = out.out.Virtual.Milliseconds()
-		tr.Replay = fmt.Sprintf("faultline grade %s --impl %s --run '^%s$' --seed %d", lab.Name, o.Impl, t.Name, it.seed)
-		o.judge(t, it.seed, &out, &tr)
-		if tr.Status == result.Pass {
-			tr.Score = t.Points
+		tr.VirtualMS = outs[report].Virtual.Milliseconds()
+		tr.Replay = fmt.Sprintf("faultline grade %s --impl %s --run '^%s$' --seed %d", lab.Name, o.ReplayImpl, t.Name, it.seed)
+		if o.ReplayImpl == "student" {
+			tr.Replay = fmt.Sprintf("faultline grade %s --run '^%s$' --seed %d", lab.Name, t.Name, it.seed)
 		}
-		res.Score += tr.Score
 		res.Tests = append(res.Tests, tr)
+		judged = append(judged, reported{t: t, it: it, out: outs[report]})
+	}
+	// Phase 2: judge each test's reported run, in parallel.
+	k := 0
+	for i := range res.Tests {
+		if res.Tests[i].Status == result.Skipped {
+			continue
+		}
+		judged[k].tr = &res.Tests[i]
+		k++
+	}
+	if !interrupted {
+		p.each(ctx, len(judged), func(ex executor, i int) {
+			j := judged[i]
+			o.judge(ctx, ex, j.t, j.it.seed, &j.out, j.tr)
+		})
+		interrupted = ctx.Err() != nil
+	} else {
+		for _, j := range judged {
+			o.verdict(j.t, j.it.seed, &j.out, j.tr)
+		}
+	}
+	for i := range res.Tests {
+		if res.Tests[i].Status == result.Pass {
+			res.Tests[i].Score = res.Tests[i].Points
+		}
+		res.Score += res.Tests[i].Score
 	}
 	res.Status = result.Pass
 	for _, t := range res.Tests {
@@ -283,107 +309,144 @@ feed:
 		}
 	}
 	res.WallMS = time.Since(start).Milliseconds()
+	if interrupted {
+		res.Interrupted = true
+		res.Status = result.Error
+		return res, ErrInterrupted
+	}
 	return res, nil
+}
+
+// plan lists every (test, seed) in order; this shard keeps every n-th.
+func (o *Options) plan(tests []int) []item {
+	var items []item
+	g := 0
+	for _, ti := range tests {
+		t := &o.Lab.Tests[ti]
+		n := max(t.Seeds, 1)
+		if o.Seeds > 0 {
+			n = o.Seeds
+		}
+		for i := range n {
+			seed := SeedFor(o.Lab.Name, t.Name, i)
+			if o.Seed != 0 {
+				if i > 0 {
+					break
+				}
+				seed = o.Seed
+			}
+			if g%o.ShardCount == o.ShardIndex-1 {
+				items = append(items, item{test: ti, seed: seed, index: i})
+			}
+			g++
+		}
+	}
+	return items
+}
+
+// verdict fills in a test's status and message from its reported run
+// alone.
+func (o *Options) verdict(t *suite.Test, seed uint64, out *outcome, tr *result.Test) {
+	tr.Output = out.Output
+	if out.passed() {
+		tr.Status = result.Pass
+		return
+	}
+	tr.Status = result.Fail
+	if out.Status == runError {
+		tr.Status = result.Error
+	}
+	tr.Message = fmt.Sprintf("seed %d: %s", seed, out.Message)
+	if n := len(out.Misuses); n > 0 {
+		tr.Message += fmt.Sprintf(" (the implementation also misused its Env %d times; first: %s)", n, out.Misuses[0])
+	}
+	tr.Hint = hint(o.Lab, t, out)
 }
 
 // judge fills in a test's status, message, trace and shrink from its
 // reported run, re-running it to check determinism.
-func (o *Options) judge(t *suite.Test, seed uint64, out *outcome, tr *result.Test) {
-	if out.hung != "" {
-		tr.Status = result.Fail
-		tr.Message = fmt.Sprintf("seed %d: %s", seed, out.hung)
-		return // re-running a hung handler would only hang again
+func (o *Options) judge(ctx context.Context, ex executor, t *suite.Test, seed uint64, out *outcome, tr *result.Test) {
+	o.verdict(t, seed, out, tr)
+	if out.Status == runHung || out.Status == runCrash {
+		return // re-running it would only hang or crash again
 	}
-	// Determinism: the same seed twice must give the same trace.
-	w1, w2 := trace.NewWriter(io.Discard), trace.NewWriter(io.Discard)
-	r1 := o.runOne(t, seed, nil, w1)
-	r2 := o.runOne(t, seed, nil, w2)
-	tr.TraceHash = w1.Hash()
-	if w1.Hash() != w2.Hash() || r1.passed() != out.passed() || r2.passed() != out.passed() {
+	// Determinism: the same seed twice, in one process, must give the same
+	// events, and the same ending as the run being reported (which may have
+	// run in another process: state kept in package variables shows here).
+	req := o.request(t, seed)
+	req.Twice = true
+	again := ex.exec(ctx, req)
+	tr.TraceHash = again.Hash
+	differs := again.Differs
+	if differs == "" && again.Status != runHung && again.Status != runCrash && again.signature() != out.signature() {
+		differs = fmt.Sprintf("graded alone it ended %q, but in a process that had run other tests it ended %q", again.Status, out.Status)
+	}
+	if differs != "" {
 		tr.Status = result.Error
-		tr.Message = fmt.Sprintf("seed %d gave different runs when repeated (trace hashes %s and %s): the implementation is nondeterministic. "+
+		tr.Message = fmt.Sprintf("seed %d gave different runs when repeated: %s. The implementation is nondeterministic. "+
 			"Look for iteration over a map deciding what to send, the global math/rand source instead of env.Rand(), "+
-			"the wall clock instead of env.Now(), goroutines, or state shared between nodes through package variables.", seed, w1.Hash(), w2.Hash())
+			"the wall clock instead of env.Now(), goroutines, or state shared between nodes through package variables.", seed, differs)
+		tr.Hint = ""
 		return
 	}
-	if out.passed() {
+	if out.passed() || o.NoTraces {
 		return
 	}
-	tr.Status = result.Fail
-	if out.out.Err != nil {
-		tr.Status = result.Error
-	}
-	tr.Message = fmt.Sprintf("seed %d: %s", seed, describe(out))
-	if o.NoTraces {
-		return
-	}
-	path, err := o.writeTrace(t, seed, nil, "")
+	path, err := o.writeTrace(ctx, ex, t, seed, nil, "")
 	if err != nil {
 		tr.Message += fmt.Sprintf(" (could not write the trace: %v)", err)
 	} else {
 		tr.Trace = path
 	}
-	if !o.NoShrink && len(out.out.Items) > 0 {
-		tr.Shrink = o.shrink(t, seed, out)
+	if !o.NoShrink && len(out.Items) > 0 {
+		tr.Shrink = o.shrink(ctx, ex, t, seed, out)
 	}
 }
 
-func (o *Options) writeTrace(t *suite.Test, seed uint64, drop map[suite.Item]bool, suffix string) (string, error) {
+func (o *Options) writeTrace(ctx context.Context, ex executor, t *suite.Test, seed uint64, drop []suite.Item, suffix string) (string, error) {
 	if err := os.MkdirAll(o.TraceDir, 0o755); err != nil {
 		return "", err
 	}
-	path := filepath.Join(o.TraceDir, fmt.Sprintf("%s-%s-%d%s.jsonl", o.Lab.Name, t.Name, seed, suffix))
-	f, err := os.Create(path)
+	path, err := filepath.Abs(filepath.Join(o.TraceDir, fmt.Sprintf("%s-%s-%d%s.jsonl", o.Lab.Name, t.Name, seed, suffix)))
 	if err != nil {
 		return "", err
 	}
-	w := trace.NewWriter(f)
-	o.runOne(t, seed, drop, w)
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return "", err
+	req := o.request(t, seed)
+	req.Drop, req.Trace = drop, path
+	out := ex.exec(ctx, req)
+	if out.TraceErr != "" {
+		return "", errors.New(out.TraceErr)
 	}
-	return path, f.Close()
+	if rel, err := filepath.Rel(".", path); err == nil && !strings.HasPrefix(rel, "..") {
+		path = rel
+	}
+	return path, nil
 }
 
-// describe explains a failed run in words a student can act on.
-func describe(o *outcome) string {
-	var msg string
-	switch {
-	case o.out.Failure != nil:
-		f := o.out.Failure
-		msg = f.Error()
-		if len(f.Nodes) > 0 {
-			var ns []string
-			for _, n := range f.Nodes {
-				ns = append(ns, n.String())
-			}
-			msg += " [nodes " + strings.Join(ns, ", ") + "]"
+// hint names the lesson section that explains a failure.
+func hint(lab *suite.Lab, t *suite.Test, out *outcome) string {
+	switch out.Status {
+	case runHung:
+		return "A handler must return quickly: do work in steps with env.SetTimer. Read: faultline read " + lab.Lesson
+	case runCrash:
+		switch out.Kind {
+		case "concurrent map":
+			return "Keep every node's state in its own struct; the rules are in docs/student.md (what vet forbids and why)."
+		case "memory":
+			return "Bound what you keep: trim logs (snapshots), cap queues, forget old requests."
 		}
-	case o.out.Panic != nil:
-		p := o.out.Panic
-		msg = p.Error() + "\n" + stackTop(p.Stack, 10)
-	case o.out.Limit != nil:
-		msg = "message storm: " + o.out.Limit.Error()
-	case o.out.Err != nil:
-		msg = "the test itself failed (a bug in the lab, not your code; please report it): " + o.out.Err.Error()
+		return "Your code ended the runner process; the grader cannot see past that. See docs/student.md."
+	case runLimit:
+		return "A storm: something sends or sets timers in a loop. Read: faultline read retries-and-backoff"
+	case runPanic:
+		return "Your handler panicked; the frames above are your code."
 	}
-	if n := len(o.sim.misuses); n > 0 {
-		msg += fmt.Sprintf(" (the implementation also misused its Env %d times; first: %s)", n, o.sim.misuses[0])
-	}
-	return msg
-}
-
-// stackTop keeps the frames that matter: those after the panic itself.
-func stackTop(stack string, n int) string {
-	lines := strings.Split(stack, "\n")
-	start := 0
-	for i, l := range lines {
-		if strings.HasPrefix(l, "panic(") {
-			start = i
-			break
+	if t.Lesson != "" {
+		slug, section, _ := strings.Cut(t.Lesson, "#")
+		if section != "" {
+			return fmt.Sprintf("Read: faultline read %s (section %q)", slug, section)
 		}
+		return "Read: faultline read " + slug
 	}
-	end := min(len(lines), start+2*n)
-	return "    " + strings.Join(lines[start:end], "\n    ")
+	return ""
 }

@@ -1,6 +1,8 @@
 package run
 
 import (
+	"context"
+
 	"github.com/faultline-dev/faultline/grader/result"
 	"github.com/faultline-dev/faultline/grader/suite"
 )
@@ -8,19 +10,23 @@ import (
 // shrink reduces a failing run by delta debugging (Zeller and Hildebrandt,
 // "Simplifying and Isolating Failure-Inducing Input", TSE 2002) over its
 // removable items: it keeps removing chunks of scheduled faults and
-// workload steps while the run still fails the same way.
-func (o *Options) shrink(t *suite.Test, seed uint64, orig *outcome) *result.Shrink {
+// workload steps while the run still fails the same way (the same status
+// and failure kind) in no more events than the smallest failing run so
+// far: a shrunk run is never longer than the original.
+func (o *Options) shrink(ctx context.Context, ex executor, t *suite.Test, seed uint64, orig *outcome) *result.Shrink {
 	want := orig.signature()
-	all := orig.out.Items
+	all := orig.Items
 	runs := 0
-	var best *outcome
+	best := orig
 	fails := func(keep []suite.Item) bool {
-		if runs >= o.MaxShrinkRuns {
+		if runs >= o.MaxShrinkRuns || ctx.Err() != nil {
 			return false
 		}
 		runs++
-		out := o.runOne(t, seed, dropOf(all, keep), nil)
-		if out.signature() == want {
+		req := o.request(t, seed)
+		req.Drop = dropOf(all, keep)
+		out := ex.exec(ctx, req)
+		if out.signature() == want && out.Events <= best.Events {
 			best = &out
 			return true
 		}
@@ -50,34 +56,29 @@ func (o *Options) shrink(t *suite.Test, seed uint64, orig *outcome) *result.Shri
 	if len(keep) == 1 && fails(nil) {
 		keep = nil
 	}
-	s := &result.Shrink{OriginalItems: len(all), ShrunkItems: len(keep), OriginalEvents: orig.out.Events, ShrunkEvents: orig.out.Events, Runs: runs}
-	if best != nil {
-		s.ShrunkEvents = best.out.Events
-	}
+	s := &result.Shrink{OriginalItems: len(all), ShrunkItems: len(keep), OriginalEvents: orig.Events, ShrunkEvents: best.Events, Runs: runs}
 	drop := dropOf(all, keep)
-	for _, it := range all {
-		if drop[it] {
-			s.Removed = append(s.Removed, it.String())
-		}
+	for _, it := range drop {
+		s.Removed = append(s.Removed, it.String())
 	}
 	if len(drop) > 0 && !o.NoTraces {
-		if path, err := o.writeTrace(t, seed, drop, "-shrunk"); err == nil {
+		if path, err := o.writeTrace(ctx, ex, t, seed, drop, "-shrunk"); err == nil {
 			s.Trace = path
 		}
 	}
 	return s
 }
 
-// dropOf returns the items of all that are not in keep.
-func dropOf(all, keep []suite.Item) map[suite.Item]bool {
+// dropOf returns the items of all that are not in keep, in order.
+func dropOf(all, keep []suite.Item) []suite.Item {
 	kept := make(map[suite.Item]bool, len(keep))
 	for _, it := range keep {
 		kept[it] = true
 	}
-	drop := map[suite.Item]bool{}
+	var drop []suite.Item
 	for _, it := range all {
 		if !kept[it] {
-			drop[it] = true
+			drop = append(drop, it)
 		}
 	}
 	return drop

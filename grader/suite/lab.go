@@ -35,12 +35,34 @@ type Lab struct {
 	// Observe describes a node's state for traces (for Raft: role and term);
 	// nil means states are not recorded. It must not change the node.
 	Observe func(n node.Node) any
-	// Imports lists the import paths student code may use, beyond the lab's
-	// own packages and labs/node; faultline vet enforces it.
+	// Imports lists the standard-library import paths student code may use
+	// besides vet.DefaultImports; of the platform, student code may import
+	// only labs/node and the packages in Student.Bind's imports.
 	Imports []string
 	// StudentDir is the lab's starter directory relative to the module root
-	// ("labs/raft/starter"); faultline vet checks it by default.
+	// ("labs/raft/starter"): what `faultline init` copies into a workspace.
+	// Its package clause is Student.Package.
 	StudentDir string
+	// Student says what a student's package for this lab is called and
+	// exports: the contract between a workspace and the grader.
+	Student Student
+}
+
+// Student is the contract of a lab with the package a student writes in a
+// workspace. The grader builds a runner program that imports the student's
+// package as `student` and evaluates Bind to get the implementation under
+// test, of the same type as Lab.Solution.
+type Student struct {
+	// Package is the student's package name and its directory in a
+	// workspace ("raft" for DIR/raft).
+	Package string
+	// Bind is a Go expression of the implementation's type built from the
+	// student's exported constructors, such as "raft.Factory(student.New)".
+	Bind string
+	// BindImports are the import paths Bind uses besides the student's
+	// package ("github.com/faultline-dev/faultline/labs/raft"). Student code
+	// may import these and labs/node, and nothing else of the platform.
+	BindImports []string
 }
 
 // Part is a graded part of a lab, such as Raft's "A: election".

@@ -72,7 +72,13 @@ type T struct {
 	items   []Item
 	counts  map[string]int
 	logs    []string
+	onSim   []func(*sim.Sim)
 }
+
+// OnSim arranges for fn to be called with the run's simulator as soon as
+// NewSim builds it, before the test adds its own hooks: how the grader
+// attaches observers (the determinism check's fingerprints) to a run.
+func (t *T) OnSim(fn func(*sim.Sim)) { t.onSim = append(t.onSim, fn) }
 
 // NewT prepares a run.
 func NewT(o Options) *T { return &T{opts: o, counts: map[string]int{}} }
@@ -122,6 +128,9 @@ func (t *T) NewSim(cfg sim.Config) *sim.Sim {
 		}
 	})
 	t.sim.Store(s)
+	for _, fn := range t.onSim {
+		fn(s)
+	}
 	return s
 }
 

@@ -6,9 +6,10 @@ import (
 	_ "embed"
 
 	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/pingpong"
 	"github.com/faultline-dev/faultline/labs/pingpong/mutants"
 	"github.com/faultline-dev/faultline/labs/pingpong/solution"
-	"github.com/faultline-dev/faultline/labs/pingpong/starter"
+	starter "github.com/faultline-dev/faultline/labs/pingpong/starter"
 )
 
 //go:embed task.md
@@ -30,10 +31,15 @@ var Lab = &suite.Lab{
 	},
 	Tests:      tests,
 	Solution:   solution.Impl,
-	Starter:    starter.Impl,
+	Starter:    pingpong.Impl{NewClient: starter.NewClient, NewServer: starter.NewServer},
 	Mutants:    mutantList(),
 	Imports:    []string{"errors", "fmt", "maps", "slices", "sort", "strconv", "strings", "time"},
 	StudentDir: "labs/pingpong/starter",
+	Student: suite.Student{
+		Package:     "pingpong",
+		Bind:        "pingpong.Impl{NewClient: student.NewClient, NewServer: student.NewServer}",
+		BindImports: []string{"github.com/faultline-dev/faultline/labs/pingpong"},
+	},
 }
 
 func init() {

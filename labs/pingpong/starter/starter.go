@@ -1,14 +1,11 @@
-// Package starter is where you implement the pingpong lab. Read the lesson
+// Package pingpong is where you implement the pingpong lab. Read the lesson
 // "The network is not reliable" (faultline read unreliable-networks) first.
-package starter
+package pingpong
 
 import (
 	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/labs/pingpong"
 )
-
-// Impl is your implementation; the grader builds your nodes through it.
-var Impl = pingpong.Impl{NewClient: NewClient, NewServer: NewServer}
 
 // TODO: define your message types, for example a request carrying the
 // sequence number and the op, and an acknowledgement.

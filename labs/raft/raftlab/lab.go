@@ -9,7 +9,7 @@ import (
 	"github.com/faultline-dev/faultline/labs/raft"
 	"github.com/faultline-dev/faultline/labs/raft/mutants"
 	"github.com/faultline-dev/faultline/labs/raft/solution"
-	"github.com/faultline-dev/faultline/labs/raft/starter"
+	starter "github.com/faultline-dev/faultline/labs/raft/starter"
 )
 
 //go:embed task.md
@@ -36,6 +36,11 @@ var Lab = &suite.Lab{
 	Observe:    observe,
 	Imports:    []string{"bytes", "cmp", "encoding/binary", "encoding/gob", "encoding/json", "errors", "fmt", "maps", "math", "slices", "sort", "strconv", "strings", "time"},
 	StudentDir: "labs/raft/starter",
+	Student: suite.Student{
+		Package:     "raft",
+		Bind:        "raft.Factory(student.New)",
+		BindImports: []string{"github.com/faultline-dev/faultline/labs/raft"},
+	},
 }
 
 func init() {

@@ -1,6 +1,6 @@
-// Package starter is where you write your Raft. Edit this file (and add
-// others in this package if you like); the grader runs the suite of
-// labs/raft against New.
+// Package raft is where you write your Raft. Edit this file (and add
+// others in this package if you like); `faultline grade raft` in your
+// workspace runs the Raft suite against New, in a separate process.
 //
 // Work through the lessons in order:
 //
@@ -15,7 +15,7 @@
 //
 // Rules: no goroutines, channels, locks, wall clock or global randomness.
 // Use only the Env you get in Start.
-package starter
+package raft
 
 import (
 	"time"

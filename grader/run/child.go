@@ -1,0 +1,235 @@
+package run
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/sim"
+	"github.com/faultline-dev/faultline/grader/suite"
+)
+
+// The runner protocol (DESIGN.md decision 10). The grader starts a runner
+// process and writes requests to its standard input, one JSON line each.
+// The runner answers on file descriptor 3, a pipe that student code cannot
+// reach (vet forbids os, syscall, unsafe and cgo): a heartbeat line every
+// second while a run goes on, then the run's outcome. What student code
+// prints goes to standard output, which the runner points at a file of its
+// own and hands back with the outcome; it is shown, never parsed.
+const (
+	resultFD     = 3
+	envMemory    = "FAULTLINE_MEMORY_LIMIT" // bytes
+	heartbeat    = time.Second
+	outputLimit  = 16 << 10
+	exitHung     = 3
+	exitMemory   = 4
+	exitProtocol = 5
+)
+
+// reply is one line from a runner: a heartbeat or an outcome.
+type reply struct {
+	Beat    int64    `json:"beat,omitempty"` // events so far in the run in progress
+	Outcome *outcome `json:"outcome,omitempty"`
+}
+
+// ServeChild is the main function of a runner process: it serves requests
+// for the named lab until its input ends. student is the implementation
+// named "student" (nil in the platform's own runner). It never returns.
+func ServeChild(lab string, student any) {
+	l, err := suite.Lookup(lab)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "faultline runner:", err)
+		os.Exit(exitProtocol)
+	}
+	out := os.NewFile(resultFD, "results")
+	if out == nil {
+		fmt.Fprintln(os.Stderr, "faultline runner: started without its result pipe; the grader starts runners, not people")
+		os.Exit(exitProtocol)
+	}
+	c := &child{r: &runner{lab: l, student: student}, out: out}
+	c.limitMemory()
+	c.captureOutput()
+	go c.watch()
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 64<<20)
+	for in.Scan() {
+		var req request
+		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
+			fmt.Fprintln(os.Stderr, "faultline runner: bad request:", err)
+			os.Exit(exitProtocol)
+		}
+		c.serve(req)
+	}
+	os.Exit(0)
+}
+
+type child struct {
+	r   *runner
+	out *os.File
+
+	mu       sync.Mutex
+	req      request
+	t        *suite.T
+	busy     bool
+	lastBeat time.Time
+	lastN    int64
+	stalled  time.Time
+	stdout   *os.File
+	memLimit int64
+}
+
+func (c *child) serve(req request) {
+	c.mu.Lock()
+	c.req, c.t, c.busy = req, nil, true
+	c.lastN, c.stalled, c.lastBeat = -1, time.Now(), time.Now()
+	c.mu.Unlock()
+	o := c.r.exec(req, func(t *suite.T) {
+		c.mu.Lock()
+		c.t = t
+		c.mu.Unlock()
+	})
+	o.Output = c.takeOutput()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.busy = false
+	c.send(reply{Outcome: &o})
+}
+
+// send writes one reply line; the caller holds c.mu.
+func (c *child) send(r reply) {
+	b, err := json.Marshal(r)
+	if err != nil {
+		b, _ = json.Marshal(reply{Outcome: &outcome{ID: c.req.ID, Status: runError, Message: "the runner could not encode an outcome: " + err.Error()}})
+	}
+	b = append(b, '\n')
+	if _, err := c.out.Write(b); err != nil {
+		os.Exit(exitProtocol) // the grader is gone
+	}
+}
+
+// watch beats while a run goes on, and ends the process when a run has
+// dispatched no event for the request's watchdog time: a handler that
+// never returns. It also ends the process when the heap passes the memory
+// limit. Each ending first sends the run's outcome.
+func (c *child) watch() {
+	tick := time.NewTicker(50 * time.Millisecond)
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	for now := range tick.C {
+		c.mu.Lock()
+		if !c.busy {
+			c.mu.Unlock()
+			continue
+		}
+		var s *sim.Sim
+		if c.t != nil {
+			s = c.t.Sim()
+		}
+		var n int64
+		if s != nil {
+			n = s.Dispatched()
+		}
+		if n != c.lastN {
+			c.lastN, c.stalled = n, now
+		}
+		if c.memLimit > 0 {
+			metrics.Read(sample)
+			if used := int64(sample[0].Value.Uint64()); used > c.memLimit {
+				c.die(exitMemory, outcome{ID: c.req.ID, Status: runCrash, Kind: "memory",
+					Message: fmt.Sprintf("out of memory: the run's heap grew to %s, past the limit of %s per runner (--memory). Look for a log, map or queue that grows without bound, or a huge allocation.",
+						bytesText(used), bytesText(c.memLimit))}, s)
+			}
+		}
+		if wd := c.req.Watchdog; wd > 0 && now.Sub(c.stalled) > wd {
+			msg := fmt.Sprintf("a handler made no progress for %v of wall time (no event was dispatched): an infinite loop, or a call that never returns?", wd)
+			if s != nil {
+				if last := s.LastEvents(); len(last) > 0 {
+					msg += " The last events were:\n    " + strings.Join(last, "\n    ")
+				}
+			}
+			c.die(exitHung, outcome{ID: c.req.ID, Status: runHung, Kind: "hung", Message: msg}, s)
+		}
+		if now.Sub(c.lastBeat) >= heartbeat {
+			c.lastBeat = now
+			c.send(reply{Beat: max(n, 1)})
+		}
+		c.mu.Unlock()
+	}
+}
+
+// die reports o for the run in progress and ends the process, with the run
+// still on its stack; the caller holds c.mu.
+func (c *child) die(code int, o outcome, s *sim.Sim) {
+	if s != nil {
+		o.Events, o.Virtual = s.Dispatched(), s.Now()
+	}
+	o.Output = c.takeOutput()
+	c.send(reply{Outcome: &o})
+	os.Exit(code)
+}
+
+func (c *child) limitMemory() {
+	limit, _ := strconv.ParseInt(os.Getenv(envMemory), 10, 64)
+	if limit <= 0 {
+		return
+	}
+	c.memLimit = limit
+	debug.SetMemoryLimit(limit)
+	// A hard ceiling on address space catches a single huge allocation
+	// before the watcher could see it; the runtime needs room beyond the
+	// heap for stacks and its own structures.
+	ceiling := uint64(limit) + 2<<30
+	_ = syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: ceiling, Max: ceiling})
+}
+
+// captureOutput points os.Stdout at a file of the runner's, so that what a
+// run prints is kept with that run.
+func (c *child) captureOutput() {
+	f, err := os.CreateTemp("", "faultline-output-*")
+	if err != nil {
+		return
+	}
+	os.Remove(f.Name())
+	c.stdout = f
+	os.Stdout = f
+}
+
+// takeOutput returns what was printed since the last call, at most
+// outputLimit bytes of it.
+func (c *child) takeOutput() string {
+	f := c.stdout
+	if f == nil {
+		return ""
+	}
+	size, err := f.Seek(0, io.SeekCurrent)
+	if err != nil || size == 0 {
+		return ""
+	}
+	buf := make([]byte, min(size, outputLimit))
+	n, _ := f.ReadAt(buf, 0)
+	f.Truncate(0)
+	f.Seek(0, io.SeekStart)
+	s := string(buf[:n])
+	if size > outputLimit {
+		s += fmt.Sprintf("\n… (%d more bytes not shown)", size-outputLimit)
+	}
+	return s
+}
+
+func bytesText(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

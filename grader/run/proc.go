@@ -1,0 +1,370 @@
+package run
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/suite"
+)
+
+// executor runs one request at a time and reports its outcome. Grade owns
+// Parallel of them.
+type executor interface {
+	exec(ctx context.Context, req request) outcome
+	close()
+}
+
+// inProcess runs requests in the grader's own process: for the platform's
+// own tests and for `go test` in a workspace, never for `faultline grade`
+// of a student's code. A handler that never returns is abandoned (its
+// goroutine leaks); a fatal error ends the process.
+type inProcess struct{ r *runner }
+
+func (e inProcess) exec(ctx context.Context, req request) outcome {
+	done := make(chan outcome, 1)
+	var mu sync.Mutex
+	var cur *suite.T
+	go func() {
+		done <- e.r.exec(req, func(t *suite.T) { mu.Lock(); cur = t; mu.Unlock() })
+	}()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	var last int64 = -1
+	stalled := time.Now()
+	for {
+		select {
+		case o := <-done:
+			return o
+		case <-ctx.Done():
+			return outcome{ID: req.ID, Status: runCrash, Kind: "interrupted", Message: "interrupted"}
+		case now := <-tick.C:
+			mu.Lock()
+			t := cur
+			mu.Unlock()
+			var n int64
+			if t != nil && t.Sim() != nil {
+				n = t.Sim().Dispatched()
+			}
+			if n != last {
+				last, stalled = n, now
+			}
+			if req.Watchdog > 0 && now.Sub(stalled) > req.Watchdog {
+				msg := fmt.Sprintf("a handler made no progress for %v of wall time (no event was dispatched): an infinite loop, or a call that never returns?", req.Watchdog)
+				if t != nil && t.Sim() != nil {
+					if ev := t.Sim().LastEvents(); len(ev) > 0 {
+						msg += " The last events were:\n    " + strings.Join(ev, "\n    ")
+					}
+				}
+				return outcome{ID: req.ID, Status: runHung, Kind: "hung", Message: msg, Events: n}
+			}
+		}
+	}
+}
+
+func (inProcess) close() {}
+
+// Runner describes a built runner program: a pristine build of the suites
+// with the implementation under test compiled in (see grader/workspace).
+type Runner struct {
+	// Path is the runner executable.
+	Path string
+	// MemoryLimit bounds each runner process's heap, in bytes; 0 means
+	// 2 GiB.
+	MemoryLimit int64
+	// Frames rewrites a stack frame's file path from the build tree to
+	// where the student can open it; nil leaves paths as they are.
+	Frames func(line string) string
+}
+
+// process runs requests in a runner process, starting a fresh one when the
+// last died. It never runs student code in the grader's process.
+type process struct {
+	rn  *Runner
+	lab string
+
+	cmd     *exec.Cmd
+	stdin   io.WriteCloser
+	replies chan reply
+	stderr  *tailBuffer
+	exited  chan struct{}
+	nextID  int64
+}
+
+func newProcess(rn *Runner, lab string) *process { return &process{rn: rn, lab: lab} }
+
+func (p *process) start() error {
+	cmd := exec.Command(p.rn.Path)
+	cmd.Env = append(os.Environ(), envMemory+"="+strconv.FormatInt(p.memory(), 10), "GOTRACEBACK=single")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	cmd.ExtraFiles = []*os.File{w} // fd 3
+	p.stderr = &tailBuffer{max: 64 << 10}
+	cmd.Stderr = p.stderr
+	cmd.Stdout = p.stderr // written only by code that bypasses os.Stdout
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		r.Close()
+		w.Close()
+		return fmt.Errorf("start runner %s: %w", p.rn.Path, err)
+	}
+	w.Close()
+	p.cmd, p.stdin = cmd, stdin
+	p.replies = make(chan reply, 4)
+	p.exited = make(chan struct{})
+	go func() {
+		defer close(p.replies)
+		defer r.Close()
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 1<<20), 256<<20)
+		for sc.Scan() {
+			var rep reply
+			if json.Unmarshal(sc.Bytes(), &rep) == nil {
+				p.replies <- rep
+			}
+		}
+	}()
+	go func() {
+		cmd.Wait()
+		close(p.exited)
+	}()
+	return nil
+}
+
+func (p *process) memory() int64 {
+	if p.rn.MemoryLimit > 0 {
+		return p.rn.MemoryLimit
+	}
+	return 2 << 30
+}
+
+func (p *process) exec(ctx context.Context, req request) outcome {
+	if p.cmd == nil {
+		if err := p.start(); err != nil {
+			return outcome{ID: req.ID, Status: runError, Kind: "runner", Message: err.Error()}
+		}
+	}
+	p.nextID++
+	req.ID = p.nextID
+	line, _ := json.Marshal(req)
+	p.stderr.reset()
+	if _, err := p.stdin.Write(append(line, '\n')); err != nil {
+		return p.crashed(req, "the runner process was gone before the run began")
+	}
+	// The runner beats every second while a run goes on; silence for this
+	// long means the process is wedged beyond its own watchdog.
+	silence := 2*max(req.Watchdog, 5*time.Second) + 10*time.Second
+	timer := time.NewTimer(silence)
+	defer timer.Stop()
+	var beat int64
+	for {
+		select {
+		case rep, ok := <-p.replies:
+			if !ok {
+				return p.crashed(req, "")
+			}
+			if rep.Outcome != nil && rep.Outcome.ID == req.ID {
+				o := *rep.Outcome
+				if o.Status == runHung || o.Status == runCrash {
+					p.kill() // the runner ends itself after these; make sure
+				}
+				return o
+			}
+			beat = rep.Beat
+			timer.Reset(silence)
+		case <-timer.C:
+			p.kill()
+			return outcome{ID: req.ID, Status: runHung, Kind: "hung", Events: beat,
+				Message: fmt.Sprintf("the runner stopped answering for %v (after %d events) and was killed: a handler that never returns?", silence, beat)}
+		case <-ctx.Done():
+			p.kill()
+			return outcome{ID: req.ID, Status: runCrash, Kind: "interrupted", Message: "interrupted"}
+		}
+	}
+}
+
+// crashed explains a runner that died during req, from its exit status and
+// what the Go runtime printed, and forgets the process.
+func (p *process) crashed(req request, why string) outcome {
+	select {
+	case <-p.exited:
+	case <-time.After(5 * time.Second):
+		p.kill()
+		<-p.exited
+	}
+	state := p.cmd.ProcessState
+	p.cmd = nil
+	text := p.stderr.String()
+	kind, msg := classifyCrash(state, text)
+	if why != "" {
+		msg = why + ": " + msg
+	}
+	if frames := p.studentFrames(text); frames != "" {
+		msg += "\n" + frames
+	}
+	return outcome{ID: req.ID, Status: runCrash, Kind: kind, Message: msg}
+}
+
+func (p *process) kill() {
+	if p.cmd == nil || p.cmd.Process == nil {
+		return
+	}
+	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	<-p.exited
+	p.cmd = nil
+}
+
+func (p *process) close() {
+	if p.cmd == nil {
+		return
+	}
+	p.stdin.Close() // the runner exits when its input ends
+	select {
+	case <-p.exited:
+	case <-time.After(2 * time.Second):
+		p.kill()
+	}
+	p.cmd = nil
+}
+
+// classifyCrash names why a runner died, from its exit status and the
+// runtime's last words.
+func classifyCrash(state *os.ProcessState, stderr string) (kind, msg string) {
+	fatal := ""
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(l, "fatal error: ") || strings.HasPrefix(l, "runtime: ") && fatal == "" {
+			fatal = strings.TrimSpace(l)
+			if strings.HasPrefix(l, "fatal error: ") {
+				break
+			}
+		}
+	}
+	switch {
+	case strings.Contains(stderr, "stack overflow") || strings.Contains(stderr, "goroutine stack exceeds"):
+		return "stack overflow", "the runner crashed with a stack overflow: a handler recursed without end (look for a function that calls itself, or two that call each other)"
+	case strings.Contains(stderr, "concurrent map"):
+		return "concurrent map", "the runner crashed: " + fatal + ". Nodes must not share a map: keep all state inside your node values, never in package-level variables"
+	case strings.Contains(stderr, "out of memory") || strings.Contains(stderr, "cannot allocate memory"):
+		return "memory", "the runner ran out of memory (" + fatal + "): look for a huge allocation, or state that grows without bound"
+	case fatal != "":
+		return "fatal", "the runner crashed: " + fatal
+	}
+	if state == nil {
+		return "exit", "the runner ended for an unknown reason"
+	}
+	if ws, ok := state.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		if ws.Signal() == syscall.SIGKILL {
+			return "killed", "the runner was killed (SIGKILL): most likely the system ran out of memory"
+		}
+		return "signal", "the runner was killed by signal " + ws.Signal().String()
+	}
+	return "exit", fmt.Sprintf("the runner exited with status %d in the middle of a run: your code ended the process (os.Exit, or a panic in a goroutine of its own?)", state.ExitCode())
+}
+
+var frameRE = regexp.MustCompile(`^\s+(\S+\.go):(\d+)`)
+
+// studentFrames picks the stack frames in the student's files out of a
+// crash's output, at most ten, with their function names.
+func (p *process) studentFrames(stderr string) string {
+	if p.rn.Frames == nil {
+		return ""
+	}
+	lines := strings.Split(stderr, "\n")
+	var out []string
+	for i, l := range lines {
+		m := frameRE.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		mapped := p.rn.Frames(m[1])
+		if mapped == m[1] {
+			continue // not the student's file
+		}
+		fn := ""
+		if i > 0 {
+			fn = strings.TrimSpace(lines[i-1])
+			if j := strings.LastIndex(fn, "("); j > 0 {
+				fn = fn[:j]
+			}
+			if j := strings.LastIndex(fn, "/"); j >= 0 {
+				fn = fn[j+1:]
+			}
+		}
+		out = append(out, fmt.Sprintf("    %s:%s %s", mapped, m[2], fn))
+		if len(out) == 10 {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "  your code on the stack:\n" + strings.Join(dedupe(out), "\n")
+}
+
+func dedupe(lines []string) []string {
+	var out []string
+	for i, l := range lines {
+		if i > 0 && l == lines[i-1] {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// tailBuffer keeps the first and the last bytes written to it: a runtime
+// crash prints the fatal error first and the goroutine stacks after.
+type tailBuffer struct {
+	mu   sync.Mutex
+	max  int
+	n    int
+	head bytes.Buffer
+	tail []byte
+}
+
+func (b *tailBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if room := b.max/2 - b.head.Len(); room > 0 {
+		b.head.Write(p[:min(room, len(p))])
+	}
+	b.n += len(p)
+	b.tail = append(b.tail, p...)
+	if len(b.tail) > b.max/2 {
+		b.tail = b.tail[len(b.tail)-b.max/2:]
+	}
+	return len(p), nil
+}
+
+func (b *tailBuffer) reset() {
+	b.mu.Lock()
+	b.head.Reset()
+	b.tail, b.n = b.tail[:0], 0
+	b.mu.Unlock()
+}
+
+func (b *tailBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.n <= b.max/2 {
+		return b.head.String()
+	}
+	return b.head.String() + "\n…\n" + string(b.tail)
+}
