@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -9,13 +11,14 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/report"
 	"github.com/faultline-dev/faultline/grader/result"
 	"github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
-	"github.com/faultline-dev/faultline/grader/vet"
+	"github.com/faultline-dev/faultline/grader/workspace"
 	"github.com/faultline-dev/faultline/internal/progress"
 )
 
@@ -24,15 +27,21 @@ func init() {
 		name:    "grade",
 		args:    "<lab> [flags]",
 		summary: "grade an implementation of a lab in the simulator",
-		help: `Runs the lab's tests, each over its seeds, under simulated faults, and prints
-the score. Every failure names the check that failed, the virtual time and
+		help: `Grades your code: inside a workspace made by 'faultline init', the lab's
+package (for raft, DIR/raft). It checks the lab's rules (faultline vet),
+builds your package into a pristine copy of the suites, and runs the tests
+in separate runner processes, each over its seeds, under simulated faults,
+then prints the score. A crash, an endless loop or a runaway allocation
+fails only the run it happened in. Every failure names the check that failed, the virtual time and
 nodes, the seed, and a command that replays that exact run; its trace is
 written to the trace directory, and the run is shrunk to the fewest faults
 and workload steps that still fail the same way.
 
 Flags:
-  --impl NAME        solution (default), starter, or mutant:<name> (see 'faultline labs').
-                     Grading a student workspace arrives with the workspace release.
+  --impl NAME        grade the platform's own code instead of yours: solution,
+                     starter, or mutant:<name> (see 'faultline labs')
+  --workspace DIR    the workspace to grade (default: the one you are in)
+  --watch            re-grade every time you save a file of the lab's package
   --run REGEX        only the tests whose names match
   --seed S           run exactly seed S of each selected test (replay)
   --seeds N          run N seeds per test instead of each test's default
@@ -43,11 +52,17 @@ Flags:
   --trace-dir DIR    where failing runs' traces go (default traces/)
   --no-shrink        do not shrink failing runs
   --mutants          grade every mutant and print the mutation score
-  --watchdog D       wall time one run may take before it counts as hung (default 10s)
+  --watchdog D       wall time a run may go without dispatching any event before
+                     its handler counts as hung (default 5s); slow progress is never judged
+  --memory SIZE      memory limit of each runner process (default 2GiB)
+  --json FILE        also write the JSON report to FILE
+  --junit FILE       also write the JUnit report to FILE
+  --isolate          run the platform's own implementations in runner processes too
 
 Exit status: 0 when every test passed, 1 when a test failed (or a mutant
 survived), 2 on an error (bad arguments, unknown lab, nondeterminism,
-code that breaks the lab's rules).`,
+code that does not build or breaks the lab's rules), 130 when interrupted
+(the partial report is printed first).`,
 		run: runGrade,
 	})
 	register(&command{
@@ -58,9 +73,26 @@ code that breaks the lab's rules).`,
 	})
 }
 
-func runGrade(ctx context.Context, env *cliEnv, args []string) error {
+// gradeFlags are grade's options once parsed.
+type gradeFlags struct {
+	lab       *suite.Lab
+	opts      run.Options
+	impl      string // as given; "" means the student's code
+	workspace string
+	format    string
+	out       string
+	jsonOut   string
+	junitOut  string
+	mutants   bool
+	watch     bool
+	isolate   bool
+	memory    int64
+}
+
+func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
 	fs := newFlags("grade")
-	impl := fs.String("impl", "solution", "")
+	impl := fs.String("impl", "", "")
+	wsDir := fs.String("workspace", "", "")
 	runRe := fs.String("run", "", "")
 	seed := fs.String("seed", "", "")
 	seeds := fs.Int("seeds", 0, "")
@@ -68,91 +100,174 @@ func runGrade(ctx context.Context, env *cliEnv, args []string) error {
 	shard := fs.String("shard", "", "")
 	format := fs.String("format", "text", "")
 	out := fs.String("out", "", "")
+	jsonOut := fs.String("json", "", "")
+	junitOut := fs.String("junit", "", "")
 	traceDir := fs.String("trace-dir", "traces", "")
 	noShrink := fs.Bool("no-shrink", false, "")
 	mutants := fs.Bool("mutants", false, "")
-	watchdog := fs.Duration("watchdog", 10*time.Second, "")
+	watchdog := fs.Duration("watchdog", 5*time.Second, "")
+	watch := fs.Bool("watch", false, "")
+	isolate := fs.Bool("isolate", false, "")
+	memory := fs.String("memory", "2GiB", "")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(pos) != 1 {
-		return usageError("grade", "want one lab name ('faultline labs' lists them)")
+		return nil, usageError("grade", "want one lab name ('faultline labs' lists them)")
 	}
 	lab, err := suite.Lookup(pos[0])
 	if err != nil {
-		return &exitError{code: 2, err: err}
+		return nil, &exitError{code: 2, err: err}
 	}
-	o := run.Options{Lab: lab, Impl: *impl, Seeds: *seeds, Parallel: *parallel, TraceDir: *traceDir, NoShrink: *noShrink, Watchdog: *watchdog}
-	if _, err := lab.Impl(*impl); err != nil {
-		return &exitError{code: 2, err: err}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case set["seeds"] && *seeds <= 0:
+		return nil, usageError("grade", "--seeds wants a positive number of seeds per test, not %d", *seeds)
+	case *parallel <= 0:
+		return nil, usageError("grade", "--parallel wants a positive number of runs at once, not %d", *parallel)
+	case *watchdog <= 0:
+		return nil, usageError("grade", "--watchdog wants a positive duration such as 5s, not %v", *watchdog)
+	}
+	g := &gradeFlags{lab: lab, impl: *impl, workspace: *wsDir, format: *format, out: *out, jsonOut: *jsonOut, junitOut: *junitOut,
+		mutants: *mutants, watch: *watch, isolate: *isolate}
+	if g.memory, err = parseBytes(*memory); err != nil {
+		return nil, usageError("grade", "--memory: %v", err)
+	}
+	g.opts = run.Options{Lab: lab, Impl: *impl, Seeds: *seeds, Parallel: *parallel, TraceDir: *traceDir, NoShrink: *noShrink, Watchdog: *watchdog}
+	if *impl != "" {
+		if _, err := lab.Impl(*impl); err != nil {
+			return nil, &exitError{code: 2, err: err}
+		}
 	}
 	if *runRe != "" {
-		if o.Run, err = regexp.Compile(*runRe); err != nil {
-			return usageError("grade", "--run %q is not a regular expression: %v", *runRe, err)
+		if g.opts.Run, err = regexp.Compile(*runRe); err != nil {
+			return nil, usageError("grade", "--run %q is not a regular expression: %v", *runRe, err)
 		}
 	}
 	if *seed != "" {
-		if o.Seed, err = strconv.ParseUint(*seed, 10, 64); err != nil || o.Seed == 0 {
-			return usageError("grade", "--seed wants a positive integer, not %q", *seed)
+		if g.opts.Seed, err = strconv.ParseUint(*seed, 10, 64); err != nil || g.opts.Seed == 0 {
+			return nil, usageError("grade", "--seed wants a positive integer, not %q", *seed)
 		}
-		if *seeds != 0 {
-			return usageError("grade", "give --seed or --seeds, not both")
+		if set["seeds"] {
+			return nil, usageError("grade", "give --seed or --seeds, not both")
 		}
 	}
 	if *shard != "" {
 		i, n, ok := strings.Cut(*shard, "/")
-		o.ShardIndex, _ = strconv.Atoi(i)
-		o.ShardCount, _ = strconv.Atoi(n)
-		if !ok || o.ShardCount < 1 || o.ShardIndex < 1 || o.ShardIndex > o.ShardCount {
-			return usageError("grade", "--shard wants i/n with 1 <= i <= n, such as 2/4, not %q", *shard)
+		g.opts.ShardIndex, _ = strconv.Atoi(i)
+		g.opts.ShardCount, _ = strconv.Atoi(n)
+		if !ok || g.opts.ShardCount < 1 || g.opts.ShardIndex < 1 || g.opts.ShardIndex > g.opts.ShardCount {
+			return nil, usageError("grade", "--shard wants i/n with 1 <= i <= n, such as 2/4, not %q", *shard)
 		}
 	}
 	switch *format {
 	case "text", "json", "junit", "github":
 	default:
-		return usageError("grade", "--format wants text, json, junit or github, not %q", *format)
+		return nil, usageError("grade", "--format wants text, json, junit or github, not %q", *format)
 	}
-	if *impl == "starter" && lab.StudentDir != "" {
-		if err := vetBeforeGrading(env, lab); err != nil {
-			return err
+	if g.watch && (g.mutants || g.impl != "") {
+		return nil, usageError("grade", "--watch grades your own code as you save it; it does not go with --impl or --mutants")
+	}
+	return g, nil
+}
+
+// parseBytes reads a size such as 2GiB, 512MiB, 1G or a number of bytes.
+func parseBytes(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}}
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(s, u.suffix); ok {
+			n, err := strconv.ParseFloat(num, 64)
+			if err != nil || n <= 0 {
+				break
+			}
+			return int64(n * float64(u.mult)), nil
 		}
 	}
-	w, color := env.stdout, env.isTerminal && env.getenv("NO_COLOR") == "" && *out == ""
-	if *out != "" {
-		f, err := os.Create(*out)
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("want a size such as 2GiB or 512MiB, not %q", s)
+	}
+	return n, nil
+}
+
+// prepare settles what is graded: the student's package of the workspace
+// (the default inside one), built into a runner after vet; or one of the
+// platform's implementations, in this process unless --isolate.
+func (g *gradeFlags) prepare(ctx context.Context, env *cliEnv) error {
+	if g.impl == "" || g.impl == "student" {
+		ws, err := findWorkspace(env, g.workspace)
+		if err != nil {
+			return &exitError{code: 2, err: fmt.Errorf("%w\nTo grade the platform's own code instead, say --impl solution (or starter, or mutant:NAME).", err)}
+		}
+		if g.lab.Student.Package == "" {
+			return &exitError{code: 2, err: fmt.Errorf("lab %s has no student package yet", g.lab.Name)}
+		}
+		if env.isTerminal {
+			fmt.Fprintf(env.stderr, "building %s from %s …", g.lab.Name, ws.LabDir(g.lab))
+		}
+		b, err := workspace.BuildStudent(ctx, ws, g.lab)
+		if env.isTerminal {
+			fmt.Fprint(env.stderr, "\r\033[K")
+		}
 		if err != nil {
 			return &exitError{code: 2, err: err}
 		}
-		defer f.Close()
-		w = f
-	}
-	if *mutants {
-		m, err := run.Mutants(ctx, o)
-		if err != nil {
-			return &exitError{code: 2, err: err}
-		}
-		if *format == "json" {
-			err = report.JSON(w, m)
-		} else {
-			err = report.Mutation(w, m, color)
-		}
-		if err != nil {
-			return err
-		}
-		if m.Caught < m.Total {
-			return &exitError{code: 1, err: fmt.Errorf("%d of %d mutants survived: the suite does not catch them", m.Total-m.Caught, m.Total)}
-		}
+		b.Runner.MemoryLimit = g.memory
+		g.opts.Impl, g.opts.ReplayImpl, g.opts.Runner = "student", "student", b.Runner
 		return nil
 	}
-	res, err := run.Grade(ctx, o)
-	if err != nil {
-		return &exitError{code: 2, err: err}
+	g.opts.Impl = g.impl
+	if g.isolate {
+		b, err := workspace.BuildPlatform(ctx, g.lab)
+		if err != nil {
+			return &exitError{code: 2, err: err}
+		}
+		b.Runner.MemoryLimit = g.memory
+		g.opts.Runner = b.Runner
 	}
-	if err := render(w, env, *format, res, color); err != nil {
+	return nil
+}
+
+func findWorkspace(env *cliEnv, dir string) (*workspace.Workspace, error) {
+	if dir != "" {
+		return workspace.Open(dir)
+	}
+	if d := env.getenv("FAULTLINE_WORKSPACE"); d != "" {
+		return workspace.Open(d)
+	}
+	return workspace.Find(".")
+}
+
+func runGrade(ctx context.Context, env *cliEnv, args []string) error {
+	g, err := parseGradeFlags(env, args)
+	if err != nil {
 		return err
 	}
-	if env.isTerminal && o.Seed == 0 && res.Status != result.Error {
+	if g.watch {
+		return watchGrade(ctx, env, g)
+	}
+	if g.mutants {
+		return gradeMutants(ctx, env, g)
+	}
+	if err := g.prepare(ctx, env); err != nil {
+		return err
+	}
+	res, err := gradeOnce(ctx, env, g)
+	if err != nil && !errors.Is(err, run.ErrInterrupted) {
+		return &exitError{code: 2, err: err}
+	}
+	if err := g.report(env, res); err != nil {
+		return err
+	}
+	if res.Interrupted {
+		return &exitError{code: 130, err: fmt.Errorf("interrupted: the report above is partial (%d of %d points graded so far)", res.Score, res.MaxScore)}
+	}
+	if env.isTerminal && g.opts.Seed == 0 && res.Status != result.Error {
 		recordProgress(env, res)
 	}
 	switch res.Status {
@@ -160,6 +275,87 @@ func runGrade(ctx context.Context, env *cliEnv, args []string) error {
 		return &exitError{code: 2}
 	case result.Fail:
 		return &exitError{code: 1}
+	}
+	return nil
+}
+
+// gradeOnce grades with a progress line on a terminal.
+func gradeOnce(ctx context.Context, env *cliEnv, g *gradeFlags) (*result.Result, error) {
+	o := g.opts
+	if env.isTerminal {
+		var mu sync.Mutex
+		last := time.Time{}
+		o.Progress = func(done, total int) {
+			mu.Lock()
+			defer mu.Unlock()
+			if now := time.Now(); now.Sub(last) > 100*time.Millisecond || done == total {
+				last = now
+				fmt.Fprintf(env.stderr, "\r\033[Kgrading %s: %d/%d runs", g.lab.Name, done, total)
+			}
+		}
+		defer fmt.Fprint(env.stderr, "\r\033[K")
+	}
+	return run.Grade(ctx, o)
+}
+
+// report writes the result in the chosen format, and the extra JSON and
+// JUnit files.
+func (g *gradeFlags) report(env *cliEnv, res *result.Result) error {
+	w, color := env.stdout, env.isTerminal && env.getenv("NO_COLOR") == "" && g.out == ""
+	if g.out != "" {
+		f, err := os.Create(g.out)
+		if err != nil {
+			return &exitError{code: 2, err: err}
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := render(w, env, g.format, res, color); err != nil {
+		return err
+	}
+	for _, extra := range []struct{ path, format string }{{g.jsonOut, "json"}, {g.junitOut, "junit"}} {
+		if extra.path == "" {
+			continue
+		}
+		f, err := os.Create(extra.path)
+		if err != nil {
+			return &exitError{code: 2, err: err}
+		}
+		err = render(f, env, extra.format, res, false)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return &exitError{code: 2, err: err}
+		}
+	}
+	return nil
+}
+
+func gradeMutants(ctx context.Context, env *cliEnv, g *gradeFlags) error {
+	w, color := env.stdout, env.isTerminal && env.getenv("NO_COLOR") == "" && g.out == ""
+	if g.out != "" {
+		f, err := os.Create(g.out)
+		if err != nil {
+			return &exitError{code: 2, err: err}
+		}
+		defer f.Close()
+		w = f
+	}
+	m, err := run.Mutants(ctx, g.opts)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	if g.format == "json" {
+		err = report.JSON(w, m)
+	} else {
+		err = report.Mutation(w, m, color)
+	}
+	if err != nil {
+		return err
+	}
+	if m.Caught < m.Total {
+		return &exitError{code: 1, err: fmt.Errorf("%d of %d mutants survived: the suite does not catch them", m.Total-m.Caught, m.Total)}
 	}
 	return nil
 }
@@ -183,25 +379,6 @@ func render(w io.Writer, env *cliEnv, format string, res *result.Result, color b
 		return report.GitHub(w, summary, res)
 	}
 	return report.Text(w, res, color)
-}
-
-// vetBeforeGrading checks the student's code for rule breaking first: a
-// run that uses goroutines or the wall clock would not replay.
-func vetBeforeGrading(env *cliEnv, lab *suite.Lab) error {
-	if _, err := os.Stat(lab.StudentDir); err != nil {
-		return nil // not in a checkout: nothing to check
-	}
-	findings, err := vet.Check(lab.StudentDir, lab.Imports)
-	if err != nil {
-		return &exitError{code: 2, err: err}
-	}
-	if len(findings) == 0 {
-		return nil
-	}
-	for _, f := range findings {
-		fmt.Fprintln(env.stderr, f)
-	}
-	return &exitError{code: 2, err: fmt.Errorf("%s breaks the lab's rules (above); fix these first: a run that breaks them would not replay from its seed", lab.StudentDir)}
 }
 
 func runLabs(_ context.Context, env *cliEnv, args []string) error {
@@ -262,7 +439,7 @@ func runLabs(_ context.Context, env *cliEnv, args []string) error {
 				}
 			}
 		}
-		fmt.Fprintf(env.stdout, "\n  mutants: %s\n  grade with: faultline grade %s\n\n", strings.Join(l.Mutants, ", "), l.Name)
+		fmt.Fprintf(env.stdout, "\n  mutants: %s\n  grade your code: faultline grade %s   (inside a workspace: faultline init DIR)\n\n", strings.Join(l.Mutants, ", "), l.Name)
 	}
 	return nil
 }

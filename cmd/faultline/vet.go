@@ -13,7 +13,8 @@ func init() {
 		name:    "vet",
 		args:    "<lab> [DIR]",
 		summary: "check lab code for goroutines, channels, locks, wall-clock time, global randomness and disallowed imports",
-		help: `Checks the Go packages in DIR (default: the lab's starter directory) against
+		help: `Checks the Go packages in DIR (default: the lab's package of the workspace
+you are in, else the platform's starter) against
 the simulator's rules. Every problem is printed as file:line:col with what to
 do instead. The grader runs the same check before grading.
 
@@ -37,13 +38,16 @@ func runVet(_ context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	dir := lab.StudentDir
+	if ws, err := findWorkspace(env, ""); err == nil {
+		dir = ws.LabDir(lab)
+	}
 	if len(pos) == 2 {
 		dir = pos[1]
 	}
 	if dir == "" {
 		return usageError("vet", "lab %s names no student directory; give one", lab.Name)
 	}
-	findings, err := vet.Check(dir, lab.Imports)
+	findings, err := vet.Check(dir, vet.Rules{Std: lab.Imports, Platform: lab.Student.BindImports})
 	if err != nil {
 		return err
 	}

@@ -38,3 +38,29 @@ func Run(t *testing.T, lab, impl string) {
 		})
 	}
 }
+
+// RunStudent grades impl, a student's implementation of lab, in this
+// process, one subtest per test: what `go test` runs in a workspace.
+// `faultline grade` grades the same code in runner processes.
+func RunStudent(t *testing.T, lab string, impl any) {
+	t.Helper()
+	l, err := suite.Lookup(lab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, test := range l.Tests {
+		t.Run(test.Name, func(t *testing.T) {
+			t.Parallel()
+			res, err := run.Grade(context.Background(), run.Options{Lab: l, Impl: "student", Student: impl, Parallel: 1,
+				Run: regexp.MustCompile("^" + regexp.QuoteMeta(test.Name) + "$"), TraceDir: t.TempDir(), NoShrink: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tr := range res.Tests {
+				if tr.Status != result.Pass {
+					t.Errorf("%s: %s\nreplay: %s", tr.Status, tr.Message, tr.Replay)
+				}
+			}
+		})
+	}
+}

@@ -56,6 +56,8 @@ func Text(w io.Writer, r *result.Result, color bool) error {
 			mark = p.red("✗")
 		case result.Error:
 			mark = p.yellow("!")
+		case result.Skipped:
+			mark = p.dim("-")
 		}
 		seeds := fmt.Sprintf("%d seeds", t.Seeds)
 		if t.Seeds == 1 {
@@ -67,6 +69,12 @@ func Text(w io.Writer, r *result.Result, color bool) error {
 		}
 		for _, line := range strings.Split(t.Message, "\n") {
 			fmt.Fprintf(w, "      %s\n", line)
+		}
+		if t.Output != "" {
+			fmt.Fprintf(w, "      %s\n", p.dim("your code printed (in the reported run):"))
+			for _, line := range strings.Split(strings.TrimRight(t.Output, "\n"), "\n") {
+				fmt.Fprintf(w, "      %s %s\n", p.dim("|"), line)
+			}
 		}
 		if t.Replay != "" {
 			fmt.Fprintf(w, "      %s %s\n", p.dim("replay:"), t.Replay)
@@ -81,6 +89,9 @@ func Text(w io.Writer, r *result.Result, color bool) error {
 				fmt.Fprintf(w, "      %s faultline trace view %s\n", p.dim("        "), s.Trace)
 			}
 		}
+		if t.Hint != "" {
+			fmt.Fprintf(w, "      %s %s\n", p.dim("hint:  "), t.Hint)
+		}
 	}
 	fmt.Fprintf(w, "\n%s %d/%d points", p.bold("Score"), r.Score, r.MaxScore)
 	passed := 0
@@ -90,6 +101,9 @@ func Text(w io.Writer, r *result.Result, color bool) error {
 		}
 	}
 	fmt.Fprintf(w, "  ·  %d of %d tests passed\n", passed, len(r.Tests))
+	if r.Interrupted {
+		fmt.Fprintf(w, "%s\n", p.yellow("Interrupted: tests marked - did not run; the score is partial."))
+	}
 	return nil
 }
 

@@ -57,6 +57,9 @@ func ServeChild(lab string, student any) {
 	}
 	c := &child{r: &runner{lab: l, student: student}, out: out}
 	c.limitMemory()
+	// A handler needs little stack; a small ceiling turns endless recursion
+	// into a stack overflow in milliseconds instead of seconds.
+	debug.SetMaxStack(64 << 20)
 	c.captureOutput()
 	go c.watch()
 	in := bufio.NewScanner(os.Stdin)

@@ -49,14 +49,14 @@ type outcome struct {
 	Status string `json:"status"`
 	// Kind and Subject name the failure for shrinking: a shrunk run must
 	// fail with the same kind (STYLE.md: failures are typed values).
-	Kind    string       `json:"kind,omitempty"`
-	Message string       `json:"message,omitempty"`
-	Nodes   []node.ID    `json:"nodes,omitempty"`
-	Items   []suite.Item `json:"items,omitempty"`
-	Events  int64        `json:"events"`
+	Kind    string        `json:"kind,omitempty"`
+	Message string        `json:"message,omitempty"`
+	Nodes   []node.ID     `json:"nodes,omitempty"`
+	Items   []suite.Item  `json:"items,omitempty"`
+	Events  int64         `json:"events"`
 	Virtual time.Duration `json:"virtual"`
 	Wall    time.Duration `json:"wall"`
-	Misuses []string     `json:"misuses,omitempty"`
+	Misuses []string      `json:"misuses,omitempty"`
 	// Hash fingerprints the run's events (set by a Twice request).
 	Hash string `json:"hash,omitempty"`
 	// Differs, for a Twice request, names the first event where the two

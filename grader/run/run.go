@@ -417,8 +417,10 @@ func (o *Options) writeTrace(ctx context.Context, ex executor, t *suite.Test, se
 	if out.TraceErr != "" {
 		return "", errors.New(out.TraceErr)
 	}
-	if rel, err := filepath.Rel(".", path); err == nil && !strings.HasPrefix(rel, "..") {
-		path = rel
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+			path = rel
+		}
 	}
 	return path, nil
 }

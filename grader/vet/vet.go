@@ -54,28 +54,59 @@ var wallClock = map[string]string{
 // randConstructors build a private source, which is deterministic.
 var randConstructors = []string{"New", "NewPCG", "NewChaCha8", "NewSource", "NewZipf"}
 
-// NewAnalyzer returns the analyzer for a lab whose code may import extra
-// (beyond DefaultImports, labs/node and the lab's own API packages).
-func NewAnalyzer(extra []string) *analysis.Analyzer {
+// Rules say what a lab's code may import.
+type Rules struct {
+	// Std lists standard packages allowed beyond DefaultImports.
+	Std []string
+	// Platform lists the platform packages allowed besides labs/node: the
+	// lab's interface packages. Nil allows any labs/ API package (the
+	// platform's own code).
+	Platform []string
+}
+
+// NewAnalyzer returns the analyzer enforcing rules.
+func NewAnalyzer(rules Rules) *analysis.Analyzer {
 	allowed := map[string]bool{}
-	for _, p := range append(slices.Clone(DefaultImports), extra...) {
+	for _, p := range append(slices.Clone(DefaultImports), rules.Std...) {
 		allowed[p] = true
+	}
+	var platform map[string]bool
+	if rules.Platform != nil {
+		platform = map[string]bool{Module + "/labs/node": true}
+		for _, p := range rules.Platform {
+			platform[p] = true
+		}
 	}
 	return &analysis.Analyzer{
 		Name: "faultlinevet",
-		Doc:  "reports code that breaks the simulator's rules: goroutines, channels, locks, wall-clock time, global randomness, disallowed imports",
-		Run:  func(pass *analysis.Pass) (any, error) { return nil, run(pass, allowed) },
+		Doc:  "reports code that breaks the simulator's rules: goroutines, channels, locks, wall-clock time, global randomness, shared state, disallowed imports",
+		Run:  func(pass *analysis.Pass) (any, error) { return nil, run(pass, allowed, platform) },
 	}
 }
 
-func run(pass *analysis.Pass, allowed map[string]bool) error {
+func run(pass *analysis.Pass, allowed, platform map[string]bool) error {
 	for _, f := range pass.Files {
 		for _, imp := range f.Imports {
 			path, _ := strconv.Unquote(imp.Path.Value)
-			if msg := checkImport(path, allowed); msg != "" {
+			if imp.Name != nil && imp.Name.Name == "." {
+				pass.Reportf(imp.Pos(), "dot-import of %q: name what you use (a dot-import hides which package a call comes from, so these checks could not see it)", path)
+			}
+			if path == "C" {
+				pass.Reportf(imp.Pos(), "cgo (import \"C\") is not allowed: C code runs outside the simulator's control")
+				continue
+			}
+			if msg := checkImport(path, allowed, platform); msg != "" {
 				pass.Reportf(imp.Pos(), "%s", msg)
 			}
 		}
+		for _, cg := range f.Comments {
+			for _, c := range cg.List {
+				if strings.HasPrefix(c.Text, "//go:linkname") || strings.HasPrefix(c.Text, "//go:embed") {
+					pass.Reportf(c.Pos(), "%s is not allowed in lab code: it reaches outside the package", strings.Fields(c.Text)[0])
+				}
+			}
+		}
+		checkDecls(pass, f)
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.GoStmt:
@@ -100,9 +131,20 @@ func run(pass *analysis.Pass, allowed map[string]bool) error {
 	return nil
 }
 
-func checkImport(path string, allowed map[string]bool) string {
+func checkImport(path string, allowed, platform map[string]bool) string {
 	if why, bad := forbidden[path]; bad {
 		return fmt.Sprintf("import %q is not allowed in lab code: %s", path, why)
+	}
+	if platform != nil && strings.HasPrefix(path, Module+"/") {
+		if platform[path] {
+			return ""
+		}
+		var list []string
+		for p := range platform {
+			list = append(list, p)
+		}
+		sort.Strings(list)
+		return fmt.Sprintf("import %q is not allowed: of the platform, this lab's code may import only %s", path, strings.Join(list, " and "))
 	}
 	if strings.HasPrefix(path, Module+"/") {
 		rest := strings.TrimPrefix(path, Module+"/")
@@ -160,7 +202,7 @@ func (f Finding) String() string { return fmt.Sprintf("%s:%d:%d: %s", f.File, f.
 // position. Files are named relative to the current directory when possible.
 // A package that does not compile is an error listing the compiler's
 // messages.
-func Check(dir string, extra []string) ([]Finding, error) {
+func Check(dir string, rules Rules) ([]Finding, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("vet: %s is not a directory here: run from the faultline checkout, or name the directory with your code", dir)
 	}
@@ -181,7 +223,7 @@ func Check(dir string, extra []string) ([]Finding, error) {
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("vet: %s does not build:\n  %s", dir, strings.Join(problems, "\n  "))
 	}
-	graph, err := checker.Analyze([]*analysis.Analyzer{NewAnalyzer(extra)}, pkgs, nil)
+	graph, err := checker.Analyze([]*analysis.Analyzer{NewAnalyzer(rules)}, pkgs, nil)
 	if err != nil {
 		return nil, fmt.Errorf("vet: %w", err)
 	}

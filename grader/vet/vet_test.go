@@ -9,7 +9,7 @@ import (
 )
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), NewAnalyzer(nil), "bad")
+	analysistest.Run(t, analysistest.TestData(), NewAnalyzer(Rules{}), "bad", "shared")
 }
 
 func TestImportRules(t *testing.T) {
@@ -26,7 +26,7 @@ func TestImportRules(t *testing.T) {
 		{"encoding/xml", "not in this lab's allowlist (allowed: fmt)"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			got := checkImport(tc.path, allowed)
+			got := checkImport(tc.path, allowed, nil)
 			if tc.want == "" {
 				assert.Empty(t, got)
 			} else {
@@ -39,9 +39,15 @@ func TestImportRules(t *testing.T) {
 // TestLabCodeIsClean runs the real checker over the labs' reference and
 // starter code, which must follow their own rules.
 func TestLabCodeIsClean(t *testing.T) {
-	for _, dir := range []string{"../../labs/pingpong/starter", "../../labs/pingpong/internal/ref", "../../labs/raft/starter", "../../labs/raft/internal/core"} {
+	for _, tc := range []struct{ dir, api string }{
+		{"../../labs/pingpong/starter", "pingpong"},
+		{"../../labs/pingpong/internal/ref", "pingpong"},
+		{"../../labs/raft/starter", "raft"},
+		{"../../labs/raft/internal/core", "raft"},
+	} {
+		dir := tc.dir
 		t.Run(dir, func(t *testing.T) {
-			fs, err := Check(dir, nil)
+			fs, err := Check(dir, Rules{Platform: []string{Module + "/labs/" + tc.api}})
 			require.NoError(t, err)
 			assert.Empty(t, fs)
 		})
@@ -49,7 +55,7 @@ func TestLabCodeIsClean(t *testing.T) {
 }
 
 func TestCheckFindsProblems(t *testing.T) {
-	fs, err := Check("testdata/src/bad", nil)
+	fs, err := Check("testdata/src/bad", Rules{})
 	require.NoError(t, err)
 	require.NotEmpty(t, fs)
 	assert.Equal(t, "testdata/src/bad/bad.go", fs[0].File)
@@ -58,6 +64,29 @@ func TestCheckFindsProblems(t *testing.T) {
 }
 
 func TestCheckBuildFailure(t *testing.T) {
-	_, err := Check(t.TempDir(), nil)
+	_, err := Check(t.TempDir(), Rules{})
 	require.Error(t, err)
+}
+
+// TestStudentImportRules: of the platform, a student's package may import
+// labs/node and its lab's interface, nothing else.
+func TestStudentImportRules(t *testing.T) {
+	platform := map[string]bool{Module + "/labs/node": true, Module + "/labs/raft": true}
+	for _, tc := range []struct{ path, want string }{
+		{Module + "/labs/node", ""},
+		{Module + "/labs/raft", ""},
+		{Module + "/labs/pingpong", "may import only"},
+		{Module + "/labs/raft/solution", "may import only"},
+		{Module + "/grader/run", "may import only"},
+		{"workspace/raft/helper", "not in this lab's allowlist"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			got := checkImport(tc.path, map[string]bool{"fmt": true}, platform)
+			if tc.want == "" {
+				assert.Empty(t, got)
+			} else {
+				assert.Contains(t, got, tc.want)
+			}
+		})
+	}
 }

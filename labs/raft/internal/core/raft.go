@@ -28,7 +28,9 @@ type Timing struct {
 // election timeout is several heartbeat intervals so that one lost
 // heartbeat does not start an election, and randomized so that split votes
 // resolve (§5.2).
-var DefaultTiming = Timing{Heartbeat: 100 * time.Millisecond, ElectionMin: 300 * time.Millisecond, ElectionMax: 600 * time.Millisecond}
+func DefaultTiming() Timing {
+	return Timing{Heartbeat: 100 * time.Millisecond, ElectionMin: 300 * time.Millisecond, ElectionMax: 600 * time.Millisecond}
+}
 
 // MaxBatch caps the entries of one AppendEntries, so that a follower far
 // behind catches up in messages of bounded size.
@@ -84,7 +86,7 @@ var (
 
 // New returns a peer with the given bugs switched on.
 func New(id node.ID, apply func(raft.ApplyMsg), bugs Bugs) *Raft {
-	return &Raft{id: id, apply: apply, bugs: bugs, timing: DefaultTiming}
+	return &Raft{id: id, apply: apply, bugs: bugs, timing: DefaultTiming()}
 }
 
 // NewTimed returns a reference peer with its own timing (for demos).

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-var mu sync.Mutex
+var mu sync.Mutex // want `package-level variable mu is not allowed`
 
 func handler(r *rand.Rand) {
 	go func() {}()                  // want `go statement: lab code must not start goroutines`

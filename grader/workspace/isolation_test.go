@@ -1,0 +1,202 @@
+package workspace
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/faultline-dev/faultline/grader/result"
+	"github.com/faultline-dev/faultline/grader/run"
+	"github.com/faultline-dev/faultline/grader/suite"
+	_ "github.com/faultline-dev/faultline/labs/all"
+)
+
+// newWorkspace makes a workspace in a temporary directory whose pingpong
+// package is testdata/base plus the files of testdata/<extra>, and points
+// the build cache at another temporary directory.
+func newWorkspace(t *testing.T, extra string) (*Workspace, *suite.Lab) {
+	t.Helper()
+	t.Setenv("FAULTLINE_CACHE", t.TempDir())
+	lab, err := suite.Lookup("pingpong")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	_, err = Init(dir, suite.Labs())
+	require.NoError(t, err)
+	pkg := filepath.Join(dir, "pingpong")
+	require.NoError(t, os.Remove(filepath.Join(pkg, "starter.go")))
+	copyDir(t, "testdata/base", pkg)
+	if extra != "" {
+		copyDir(t, filepath.Join("testdata", extra), pkg)
+	}
+	w, err := Open(dir)
+	require.NoError(t, err)
+	return w, lab
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	entries, err := os.ReadDir(from)
+	require.NoError(t, err)
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(from, e.Name()))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(to, e.Name()), b, 0o644))
+	}
+}
+
+func grade(t *testing.T, rn *run.Runner, lab *suite.Lab) *result.Result {
+	t.Helper()
+	rn.MemoryLimit = 512 << 20
+	res, err := run.Grade(context.Background(), run.Options{Lab: lab, Impl: "student", Runner: rn, Seeds: 4,
+		Parallel: 2, Watchdog: time.Second, TraceDir: t.TempDir(), NoShrink: true})
+	require.NoError(t, err)
+	return res
+}
+
+// TestCrashesCostOnlyTheirRun: each misbehaving submission fails the Chaos
+// test (the only one whose server is n4) with the cause named, and every
+// other test is graded and passes: the runner process died, not the
+// grader.
+func TestCrashesCostOnlyTheirRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a runner per case")
+	}
+	for _, tc := range []struct {
+		name  string
+		vet   bool   // the case passes vet; the others are built unvetted
+		want  string // in Chaos's message
+		frame string // a frame of the student's code named in the message
+	}{
+		{"recursion", true, "stack overflow", "misbehave.go"},
+		{"hugealloc", true, "out of memory", ""},
+		{"growing", true, "out of memory", ""},
+		{"endless", true, "made no progress for 1s", ""},
+		{"osexit", false, "exited with status 0", ""},
+		{"concurrentmap", false, "concurrent map", "misbehave.go"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w, lab := newWorkspace(t, "cases/"+tc.name)
+			files, err := w.Files(lab)
+			require.NoError(t, err)
+			var src []source
+			for _, f := range files {
+				b, err := os.ReadFile(f)
+				require.NoError(t, err)
+				src = append(src, source{name: filepath.Base(f), data: b})
+			}
+			b, err := build(context.Background(), lab, src, w.LabDir(lab), tc.vet)
+			require.NoError(t, err)
+			res := grade(t, b.Runner, lab)
+			for _, tr := range res.Tests {
+				if tr.Name != "Chaos" {
+					assert.Equal(t, result.Pass, tr.Status, "%s: %s", tr.Name, tr.Message)
+					continue
+				}
+				assert.Equal(t, result.Fail, tr.Status)
+				assert.Contains(t, tr.Message, tc.want)
+				assert.LessOrEqual(t, tr.Seeds, 2, "a test whose run crashed or hung starts no more seeds (two ran at once)")
+				if tc.frame != "" {
+					assert.Contains(t, tr.Message, filepath.Join(w.LabDir(lab), tc.frame), "the student's own frames, at their paths")
+				}
+			}
+			assert.Equal(t, 25, res.Score)
+		})
+	}
+}
+
+// TestOutputIsShownNeverParsed: what the student prints is kept with the
+// run it came from, and changes nothing in the verdict.
+func TestOutputIsShownNeverParsed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a runner")
+	}
+	w, lab := newWorkspace(t, "cases/prints")
+	b, err := BuildStudent(context.Background(), w, lab)
+	require.NoError(t, err)
+	rn := b.Runner
+	res, err := run.Grade(context.Background(), run.Options{Lab: lab, Impl: "student", Runner: rn, Seeds: 2,
+		Run: regexp.MustCompile("^(Chaos|Loss)$"), TraceDir: t.TempDir(), NoShrink: true})
+	require.NoError(t, err)
+	assert.Equal(t, 9, res.Score)
+	for _, tr := range res.Tests {
+		assert.Equal(t, result.Pass, tr.Status)
+	}
+
+	// A cached build is found by content hash.
+	again, err := BuildStudent(context.Background(), w, lab)
+	require.NoError(t, err)
+	assert.True(t, again.Cached)
+	assert.Equal(t, rn.Path, again.Runner.Path)
+}
+
+// TestCheatsAreRefused: a submission that breaks the rules is not graded;
+// the error names the student's file and line and says why.
+func TestCheatsAreRefused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type-checks each case")
+	}
+	for _, tc := range []struct{ name, want string }{
+		{"os-exit-in-handler", `import "os" is not allowed`},
+		{"os-exit-in-init", "func init is not allowed"},
+		{"global-map", "package-level variable shared is not allowed"},
+		{"read-environment", `import "os" is not allowed`},
+		{"unsafe", `import "unsafe" is not allowed`},
+		{"goroutine", "go statement"},
+		{"dot-import", `dot-import of "time"`},
+		{"linkname", "//go:linkname is not allowed"},
+		{"grader-import", "may import only"},
+		{"cgo", "cgo"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w, lab := newWorkspace(t, "cases/good")
+			copyDir(t, "testdata/cheats/"+tc.name, w.LabDir(lab))
+			_, err := BuildStudent(context.Background(), w, lab)
+			var be *BuildError
+			require.ErrorAs(t, err, &be)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Contains(t, err.Error(), filepath.Join(w.LabDir(lab), "cheat.go")+":", "names the student's file")
+		})
+	}
+}
+
+// TestWorkspaceEditsOutsideThePackageChangeNothing: a replace directive to
+// an edited copy of the suite, or an edited platform copy, is not what
+// grading builds: the starter still scores zero.
+func TestWorkspaceEditsOutsideThePackageChangeNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a runner")
+	}
+	t.Setenv("FAULTLINE_CACHE", t.TempDir())
+	lab, err := suite.Lookup("pingpong")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	_, err = Init(dir, suite.Labs())
+	require.NoError(t, err)
+	// Every test of the workspace's platform copy now passes at once...
+	tests := filepath.Join(dir, platformDir, "labs/pingpong/pingponglab/harness.go")
+	require.NoError(t, makeWritable(filepath.Join(dir, platformDir)))
+	b, err := os.ReadFile(tests)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(tests, []byte(strings.Replace(string(b), "func (c *cluster) fail(", "func (c *cluster) failNever(", 1)+
+		"\nfunc (c *cluster) fail(nodes []node.ID, format string, args ...any) {}\n"), 0o644))
+	// ...and go.mod points elsewhere.
+	gomod := filepath.Join(dir, "go.mod")
+	b, err = os.ReadFile(gomod)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(gomod, append(b, []byte("\nreplace github.com/faultline-dev/faultline => /nonexistent\n")...), 0o644))
+
+	w, err := Open(dir)
+	require.NoError(t, err)
+	bl, err := BuildStudent(context.Background(), w, lab)
+	require.NoError(t, err)
+	res, err := run.Grade(context.Background(), run.Options{Lab: lab, Impl: "student", Runner: bl.Runner, Seeds: 1, TraceDir: t.TempDir(), NoShrink: true})
+	require.NoError(t, err)
+	assert.Equal(t, 0, res.Score)
+}

@@ -1,0 +1,8 @@
+package pingpong
+
+// misbehave never returns.
+func misbehave(s *server) {
+	for {
+		s.n++
+	}
+}

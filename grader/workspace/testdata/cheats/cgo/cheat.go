@@ -1,0 +1,5 @@
+package pingpong
+
+import "C"
+
+func cgo() {}

@@ -1,0 +1,9 @@
+package pingpong
+
+func background(f func()) {
+	go func() {
+		for {
+			f()
+		}
+	}()
+}

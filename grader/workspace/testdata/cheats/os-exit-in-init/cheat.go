@@ -1,0 +1,5 @@
+package pingpong
+
+func init() { done() }
+
+func done() {}

@@ -1,0 +1,5 @@
+package pingpong
+
+import "os"
+
+func seed() string { return os.Getenv("FAULTLINE_SEED") }
