@@ -16,15 +16,21 @@ func TestGradeCommand(t *testing.T) {
 		code     int
 		out, err string
 	}{
-		{"reference passes", []string{"grade", "pingpong", "--run", "^Reliable", "--trace-dir", dir}, 0, "Score 5/5 points", ""},
+		{"reference passes", []string{"grade", "pingpong", "--impl", "solution", "--run", "^Reliable", "--trace-dir", dir}, 0, "Score 5/5 points", ""},
 		{"mutant fails", []string{"grade", "pingpong", "--impl", "mutant:no-dedup", "--run", "^Duplication$", "--trace-dir", dir}, 1, "executed 2 times", ""},
 		{"unknown lab", []string{"grade", "paxos"}, 2, "", `unknown lab "paxos" (labs: pingpong, raft`},
 		{"unknown mutant", []string{"grade", "pingpong", "--impl", "mutant:nope"}, 2, "", `no mutant "nope" (it has: no-retransmit`},
-		{"bad regexp", []string{"grade", "pingpong", "--run", "("}, 2, "", "is not a regular expression"},
-		{"bad shard", []string{"grade", "pingpong", "--shard", "3/2"}, 2, "", "--shard wants i/n"},
-		{"bad format", []string{"grade", "pingpong", "--format", "yaml"}, 2, "", "--format wants text, json, junit or github"},
-		{"seed and seeds", []string{"grade", "pingpong", "--seed", "3", "--seeds", "4"}, 2, "", "not both"},
+		{"bad regexp", []string{"grade", "pingpong", "--impl", "solution", "--run", "("}, 2, "", "is not a regular expression"},
+		{"bad shard", []string{"grade", "pingpong", "--impl", "solution", "--shard", "3/2"}, 2, "", "--shard wants i/n"},
+		{"bad format", []string{"grade", "pingpong", "--impl", "solution", "--format", "yaml"}, 2, "", "--format wants text, json, junit or github"},
+		{"seed and seeds", []string{"grade", "pingpong", "--impl", "solution", "--seed", "3", "--seeds", "4"}, 2, "", "not both"},
 		{"mutation score", []string{"grade", "pingpong", "--mutants"}, 0, "mutation score 4/4", ""},
+		{"zero seeds", []string{"grade", "pingpong", "--impl", "solution", "--seeds", "0"}, 2, "", "--seeds wants a positive number"},
+		{"negative seeds", []string{"grade", "pingpong", "--impl", "solution", "--seeds", "-5"}, 2, "", "--seeds wants a positive number"},
+		{"negative parallel", []string{"grade", "pingpong", "--impl", "solution", "--parallel", "-1"}, 2, "", "--parallel wants a positive number"},
+		{"negative watchdog", []string{"grade", "pingpong", "--impl", "solution", "--watchdog", "-1s"}, 2, "", "--watchdog wants a positive duration"},
+		{"bad memory", []string{"grade", "pingpong", "--impl", "solution", "--memory", "lots"}, 2, "", "--memory: want a size"},
+		{"outside a workspace", []string{"grade", "pingpong", "--workspace", dir}, 2, "", "not in a faultline workspace"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := runCLI(tc.args...)
@@ -44,7 +50,7 @@ func TestGradeReplaysExactly(t *testing.T) {
 	var first struct {
 		Status string
 		Tests  []struct {
-			Seed      uint64 `json:"seed"`
+			Seed      uint64 `json:"seed,string"`
 			TraceHash string `json:"trace_hash"`
 			Status    string `json:"status"`
 		} `json:"tests"`

@@ -67,7 +67,7 @@ func TestJSONSchema(t *testing.T) {
 	assert.Contains(t, []any{"pass", "fail", "error"}, doc["status"])
 	tests := doc["tests"].([]any)
 	require.Len(t, tests, 3)
-	per := map[string]string{"name": "string", "part": "string", "points": "number", "score": "number", "status": "string", "seed": "number",
+	per := map[string]string{"name": "string", "part": "string", "points": "number", "score": "number", "status": "string", "seed": "string",
 		"seeds": "number", "message": "string", "trace": "string", "trace_hash": "string", "virtual_ms": "number", "wall_ms": "number"}
 	for i, tt := range tests {
 		m := tt.(map[string]any)
