@@ -15,5 +15,6 @@
 //
 //	c, err := content.LoadDir("content") // an author's working copy
 //	l, lerr := c.Lesson("raft-election")  // lerr is this lesson's problem, if any
+//
 // AUTHORING.md describes the format for writers.
 package content
