@@ -1,6 +1,8 @@
 package content
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -61,7 +63,7 @@ func TestLoadFSErrors(t *testing.T) {
 		{"unknown field", "---\ntitle: x\nslug: alpha\nsummary: s\ncolour: red\n---\n", "lessons/01-alpha.md:5: bad front matter: field colour not found"},
 		{"wrong type", "---\ntitle: x\nslug: alpha\nsummary: s\nminutes: soon\n---\n", "lessons/01-alpha.md:5: bad front matter"},
 		{"no summary", "---\ntitle: x\nslug: alpha\n---\n", "lessons/01-alpha.md:1: front matter has no summary"},
-		{"slug mismatch", lesson("alfa", "", ""), `lessons/01-alpha.md:2: slug "alfa" does not match the file name`},
+		{"slug mismatch", lesson("alfa", "", ""), `lessons/01-alpha.md:3: slug "alfa" does not match the file name`},
 		{"part without lab", lesson("alpha", "part: A\n", ""), `lessons/01-alpha.md:5: part "A" is set but lab is not`},
 		{"diagram without seed", lesson("alpha", "", "text\n```faultline-diagram\nscenario: x\ncaption: c\n```\n"), "lessons/01-alpha.md:7: diagram block has no seed"},
 		{"diagram unknown key", lesson("alpha", "", "```faultline-diagram\nscenario: x\nseed: 1\ncaption: c\ncolour: red\n```\n"), "lessons/01-alpha.md:6: bad diagram block"},
@@ -78,6 +80,65 @@ func TestLoadFSErrors(t *testing.T) {
 	}
 }
 
+// TestFrontMatterLines pins the file:line of each kind of problem in a
+// lesson (testdata/frontmatter/NAME.md, loaded as lessons/01-alpha.md), and
+// checks that the bad lesson costs only itself: the problem is reported
+// once, the good lesson still loads, and asking for the bad one gives its
+// own problem.
+func TestFrontMatterLines(t *testing.T) {
+	for _, tc := range []struct {
+		file string
+		want string
+	}{
+		{"tab-in-list.md", "lessons/01-alpha.md:7: bad front matter: found a tab character that violates indentation"},
+		{"tab-before-field.md", "lessons/01-alpha.md:8: bad front matter: found a tab character that violates indentation"},
+		{"unclosed-bracket.md", "lessons/01-alpha.md:3: bad front matter: did not find expected ',' or ']'"},
+		{"colon-in-summary.md", "lessons/01-alpha.md:4: bad front matter: mapping values are not allowed in this context"},
+		{"unknown-field.md", "lessons/01-alpha.md:6: bad front matter: field colour not found in type content.frontMatter"},
+		{"wrong-type.md", "lessons/01-alpha.md:5: bad front matter: cannot unmarshal !!str `half an...` into int"},
+		{"slug-mismatch.md", `lessons/01-alpha.md:4: slug "alfa" does not match the file name (want slug: alpha)`},
+		{"part-without-lab.md", `lessons/01-alpha.md:6: part "A" is set but lab is not`},
+		{"diagram-without-seed.md", "lessons/01-alpha.md:10: diagram block has no seed (a positive integer)"},
+		{"no-front-matter.md", "lessons/01-alpha.md:1: missing front matter"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", "frontmatter", tc.file))
+			require.NoError(t, err)
+			c, err := LoadFS(fstest.MapFS{
+				"course.yaml":         {Data: []byte(manifestYAML)},
+				"lessons/01-alpha.md": {Data: data},
+				"lessons/02-beta.md":  {Data: []byte(lesson("beta", "", "Body.\n"))},
+			})
+			var le *LoadError
+			require.ErrorAs(t, err, &le)
+			require.Len(t, le.Problems, 1, "one bad lesson is one problem: %v", err)
+			assert.True(t, strings.HasPrefix(le.Problems[0].Error(), tc.want), "got  %s\nwant %s", le.Problems[0], tc.want)
+
+			require.NotNil(t, c, "the good lessons load despite the bad one")
+			require.Len(t, c.Lessons, 1)
+			_, err = c.Lesson("beta")
+			assert.NoError(t, err)
+			_, err = c.Lesson("alpha")
+			assert.ErrorContains(t, err, tc.want, "the bad lesson reports its own problem")
+		})
+	}
+}
+
+func TestLoadDir(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "lessons"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "course.yaml"), []byte(manifestYAML), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "lessons", "01-alpha.md"), []byte(lesson("alpha", "", "A.\n")), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "lessons", "02-beta.md"), []byte("---\ntitle: B\nslug: beta\n---\n"), 0o644))
+	c, err := LoadDir(dir)
+	require.NotNil(t, c)
+	assert.Len(t, c.Lessons, 1)
+	assert.EqualError(t, err, "content: "+filepath.Join(dir, "lessons", "02-beta.md")+":1: front matter has no summary (one sentence for lists and search)")
+
+	_, err = LoadDir(t.TempDir())
+	assert.ErrorContains(t, err, "has no course.yaml")
+}
+
 func TestManifestProblems(t *testing.T) {
 	_, err := LoadFS(fstest.MapFS{
 		"course.yaml":          {Data: []byte("title: t\nsections:\n  - title: S\n    lessons: [alpha, alpha, ghost]\n")},
@@ -91,7 +152,7 @@ func TestManifestProblems(t *testing.T) {
 		`course.yaml: lesson "alpha" is listed twice`,
 		`course.yaml: lesson "ghost" has no file`,
 		`lessons/02-orphan.md: lesson "orphan" is not listed in course.yaml`,
-		`lessons/03-alpha.md:2: duplicate slug "alpha" (also in lessons/01-alpha.md)`,
+		`lessons/03-alpha.md:3: duplicate slug "alpha" (also in lessons/01-alpha.md)`,
 		`lessons/Bad Name.md: file name must be NN-slug.md`,
 	} {
 		assert.Contains(t, err.Error(), want)

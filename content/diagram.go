@@ -73,7 +73,7 @@ func (l *Lesson) Diagrams() ([]Diagram, error) {
 		line := l.BodyLine + b.start
 		d, err := ParseDiagram(b.body)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %v", l.Path, line, err)
+			return nil, &Problem{File: l.Path, Line: line, Msg: err.Error()}
 		}
 		d.Line = line
 		out = append(out, d)

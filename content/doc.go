@@ -9,6 +9,12 @@
 // Load checks everything it can without the rest of the engine: front
 // matter fields and types, slugs against the manifest and file names,
 // duplicates, and the syntax of diagram blocks. Every problem is reported
-// with file:line and what to fix; all problems are reported at once.
+// with file:line and what to fix; all problems are reported at once. A
+// lesson with a problem is left out and the rest still load, so a caller
+// can show the good lessons and, for the bad one, its own problem:
+//
+//	c, err := content.LoadDir("content") // an author's working copy
+//	l, lerr := c.Lesson("raft-election")  // lerr is this lesson's problem, if any
+//
 // AUTHORING.md describes the format for writers.
 package content

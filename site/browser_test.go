@@ -42,24 +42,7 @@ func TestBrowser(t *testing.T) {
 	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
 	defer srv.Close()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	// A guard against a wedged browser, not a performance assertion.
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	defer cancelT()
+	ctx := browser(t, exe)
 
 	do := func(name string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -77,10 +60,7 @@ func TestBrowser(t *testing.T) {
 		require.NoError(t, err, js)
 		return v
 	}
-	clear := chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-		_, err := chromedp.Evaluate[bool](`document.getElementById("search").value = ""; true`)(ctx, tg)
-		return chromedp.Void{}, err
-	})
+	clear := run(`document.getElementById("search").value = ""; true`)
 	theme := func() string {
 		t.Helper()
 		v, err := chromedp.Run(ctx, chromedp.AttributeValue("html", "data-theme"))
@@ -113,6 +93,17 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(`#search-results a`), chromedp.SendKeys(`#search`, kb.Enter), chromedp.WaitVisible(`a[rel=prev]`))
 	assert.Equal(t, "Second", text("h1"))
 
+	// A quoted phrase matches only as a phrase; the result links to the
+	// section that matched, marks the words, and so does the page it opens.
+	do("phrase search", clear, chromedp.SendKeys(`#search`, `"footnote text"`), chromedp.WaitVisible(`#search-results a`))
+	assert.Equal(t, "footnote text", strings.ToLower(text("#search-results a mark")))
+	do("phrase that is not there", clear, chromedp.SendKeys(`#search`, `"text footnote"`), chromedp.WaitVisible(`#search-results .none`))
+	do("section link", clear, chromedp.SendKeys(`#search`, "table"), chromedp.WaitVisible(`#search-results a`))
+	assert.Equal(t, "first.html?q=table#a-table", eval(`document.querySelector("#search-results a").getAttribute("href")`))
+	do("open the section", chromedp.SendKeys(`#search`, kb.Enter), chromedp.WaitVisible(`.prose mark.hit`))
+	assert.Equal(t, "#a-table", eval(`location.hash`))
+	assert.Equal(t, "table", strings.ToLower(text(".prose mark.hit")))
+
 	bgLight := eval(`getComputedStyle(document.body).backgroundColor`)
 	do("dark mode", chromedp.Click(`#theme`, chromedp.NodeVisible))
 	assert.Equal(t, "dark", theme())
@@ -123,10 +114,118 @@ func TestBrowser(t *testing.T) {
 	do("heading anchors", chromedp.Navigate(srv.URL+"/first.html"), chromedp.WaitVisible(`h1`))
 	assert.Equal(t, "2", eval(`String(document.querySelectorAll(".prose h2 a.anchor").length)`))
 
+	// From 1200 px the table of contents sits beside the text, and marks
+	// the section being read.
+	box := func(sel string) map[string]float64 {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](`(function () {
+			var r = document.querySelector(`+"`"+sel+"`"+`).getBoundingClientRect();
+			return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+		})()`))
+		require.NoError(t, err, "box of %s", sel)
+		return v
+	}
+	toc, prose := box("#toc"), box(".prose")
+	assert.GreaterOrEqual(t, toc["left"], prose["right"], "at 1280 px the table of contents is to the right of the text")
+	assert.Less(t, toc["top"], prose["bottom"], "and beside it, not below")
+	do("scroll to the last section", run(`document.getElementById("review-questions").scrollIntoView(); true`),
+		chromedp.WaitVisible(`#toc a.active[href="#review-questions"]`))
+	assert.Equal(t, "1", eval(`String(document.querySelectorAll("#toc a.active").length)`), "one section is current")
+	do("scroll to the top", run(`window.scrollTo(0, 0); true`),
+		chromedp.WaitNotPresent(`#toc a.active[href="#review-questions"]`))
+
 	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
 	if dir := os.Getenv("FAULTLINE_SCREENSHOTS"); dir != "" {
 		require.NoError(t, os.WriteFile(dir+"/first-dark.png", buf, 0o644))
 	}
 	assert.True(t, strings.HasPrefix(string(buf), "\x89PNG"), "screenshot is a PNG")
+}
+
+// TestBrowserPhone opens the site at a phone's width (390 px): the lesson
+// comes before the navigation, which a menu button opens and closes, and
+// the table of contents is in the flow of the text.
+func TestBrowserPhone(t *testing.T) {
+	exe := chromium(t)
+	out := t.TempDir()
+	_, err := Build(Options{Out: out, Course: loadFixture(t, nil), Demo: fakeDemo})
+	require.NoError(t, err)
+	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	defer srv.Close()
+
+	ctx := browser(t, exe)
+	do := func(name string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		require.NoError(t, chromedp.Do(ctx, steps...), name)
+	}
+	eval := func(js string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		require.NoError(t, err, js)
+		return v
+	}
+
+	do("open a lesson on a phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(srv.URL+"/first.html"), chromedp.WaitVisible("h1"))
+	assert.Equal(t, "true", eval(`String(!!(document.querySelector("main").compareDocumentPosition(document.getElementById("sidebar")) & Node.DOCUMENT_POSITION_FOLLOWING))`),
+		"the navigation comes after the content")
+	assert.Equal(t, "true", eval(`String(document.querySelector("h1").getBoundingClientRect().bottom < window.innerHeight)`), "the title is on the first screen")
+	assert.Equal(t, "none", eval(`getComputedStyle(document.getElementById("sidebar")).display`), "the menu starts closed")
+	assert.Equal(t, "false", eval(`document.getElementById("menu").getAttribute("aria-expanded")`))
+
+	do("open the menu", chromedp.Click("#menu", chromedp.NodeVisible), chromedp.WaitVisible(`#sidebar a.current`))
+	assert.Equal(t, "true", eval(`document.getElementById("menu").getAttribute("aria-expanded")`))
+	assert.Equal(t, "true", eval(`(function () {
+		var r = document.getElementById("sidebar").getBoundingClientRect();
+		return String(r.top < window.innerHeight / 10 && r.bottom >= window.innerHeight - 1);
+	})()`), "the open menu covers the screen below the header")
+	if dir := os.Getenv("FAULTLINE_SCREENSHOTS"); dir != "" {
+		buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(dir+"/phone-menu.png", buf, 0o644))
+	}
+	do("close the menu", chromedp.Click("#menu", chromedp.NodeVisible), chromedp.WaitNotVisible("#sidebar"))
+	assert.Equal(t, "false", eval(`document.getElementById("menu").getAttribute("aria-expanded")`))
+	do("escape closes it too", chromedp.Click("#menu", chromedp.NodeVisible), chromedp.WaitVisible(`#sidebar a.current`),
+		chromedp.KeyEvent(kb.Escape), chromedp.WaitNotVisible("#sidebar"))
+	do("a link in the menu", chromedp.Click("#menu", chromedp.NodeVisible), chromedp.Click(`#sidebar a[href="second.html"]`, chromedp.NodeVisible),
+		chromedp.WaitVisible(`a[rel=prev]`))
+	assert.Equal(t, "none", eval(`getComputedStyle(document.getElementById("sidebar")).display`), "a new page starts with the menu closed")
+
+	do("back to the first lesson", chromedp.Navigate(srv.URL+"/first.html"), chromedp.WaitVisible("#toc"))
+	assert.Equal(t, "true", eval(`String(document.getElementById("toc").getBoundingClientRect().bottom <= document.querySelector(".prose").getBoundingClientRect().top)`),
+		"on a phone the table of contents is above the text, not beside it")
+	assert.Equal(t, "0", eval(`String(document.documentElement.scrollWidth - window.innerWidth)`), "nothing is wider than the screen")
+}
+
+// browser starts headless Chromium for a test and returns its context,
+// closed when the test ends.
+func browser(t *testing.T, exe string) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelA)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	// A guard against a wedged browser, not a performance assertion.
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancelT)
+	return ctx
+}
+
+// run is a step that evaluates a script (ending in a boolean) for its effect.
+func run(js string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Evaluate[bool](js)(ctx, tg)
+		return chromedp.Void{}, err
+	}
 }

@@ -13,6 +13,10 @@
 // dark themes. A fenced block with the info string faultline-diagram runs the
 // named demo scenario with its seed and embeds the run's diagram (diagram.go).
 //
+// A lab page shows the task, the command that grades a student's workspace,
+// the tests by part, and the Go declarations the student programs against,
+// copied from labs/ into api/ (api.go) and kept current by a test.
+//
 // Build refuses bad input rather than publishing it: an unknown scenario, a
 // link to a lesson or anchor that does not exist, or a lab that is not
 // registered stops the build with file:line and what to fix.

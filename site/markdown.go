@@ -63,7 +63,15 @@ type rendered struct {
 	headings []heading
 	anchors  map[string]bool
 	links    []link
-	text     string // plain text, for the search index
+	sections []searchSection // plain text by section, for the search index
+}
+
+// searchSection is the plain text of one part of a page: the part before the
+// first heading (ID ""), or a heading and what follows it up to the next.
+type searchSection struct {
+	ID    string `json:"i"`
+	Title string `json:"h"`
+	Body  string `json:"b"`
 }
 
 // render converts a Markdown body. file and firstLine locate it for errors;
@@ -76,7 +84,11 @@ func render(md goldmark.Markdown, body []byte, file string, firstLine int, lesso
 		return nil, err
 	}
 	out := &rendered{anchors: map[string]bool{}}
-	var plain strings.Builder
+	// Search results link to the section that matched (site.js), so the
+	// text is kept per heading.
+	texts := []*strings.Builder{{}}
+	out.sections = []searchSection{{}}
+	plain := func() *strings.Builder { return texts[len(texts)-1] }
 	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -86,7 +98,11 @@ func render(md goldmark.Markdown, body []byte, file string, firstLine int, lesso
 			id, _ := n.AttributeString("id")
 			idStr := string(asBytes(id))
 			out.anchors[idStr] = true
-			out.headings = append(out.headings, heading{Level: n.Level, Text: nodeText(n, body), ID: idStr})
+			h := heading{Level: n.Level, Text: nodeText(n, body), ID: idStr}
+			out.headings = append(out.headings, h)
+			out.sections = append(out.sections, searchSection{ID: h.ID, Title: h.Text})
+			texts = append(texts, &strings.Builder{})
+			return ast.WalkSkipChildren, nil // its text is the section's title
 		case *ast.Link:
 			l, err := classifyLink(string(n.Destination), file, firstLine+lineOf(n, body), lessonPages)
 			if err != nil {
@@ -97,22 +113,22 @@ func render(md goldmark.Markdown, body []byte, file string, firstLine int, lesso
 				n.Destination = []byte(rewrite(*l))
 			}
 		case *ast.Text:
-			plain.Write(n.Segment.Value(body))
+			plain().Write(n.Segment.Value(body))
 			if n.SoftLineBreak() || n.HardLineBreak() {
-				plain.WriteByte(' ')
+				plain().WriteByte(' ')
 			}
 		case *ast.CodeSpan, *ast.FencedCodeBlock, *ast.CodeBlock:
 			if b, ok := n.(interface{ Lines() *text.Segments }); ok && n.Kind() != ast.KindCodeSpan {
 				lines := b.Lines()
 				for i := range lines.Len() {
 					seg := lines.At(i)
-					plain.Write(seg.Value(body))
+					plain().Write(seg.Value(body))
 				}
 				return ast.WalkSkipChildren, nil
 			}
 		}
 		if n.Type() == ast.TypeBlock {
-			plain.WriteByte(' ')
+			plain().WriteByte(' ')
 		}
 		return ast.WalkContinue, nil
 	})
@@ -124,7 +140,12 @@ func render(md goldmark.Markdown, body []byte, file string, firstLine int, lesso
 		return nil, fmt.Errorf("%s: render: %w", file, err)
 	}
 	out.html = buf.Bytes()
-	out.text = strings.Join(strings.Fields(plain.String()), " ")
+	for i, t := range texts {
+		out.sections[i].Body = strings.Join(strings.Fields(t.String()), " ")
+	}
+	if out.sections[0].Body == "" && len(out.sections) > 1 {
+		out.sections = out.sections[1:]
+	}
 	return out, nil
 }
 

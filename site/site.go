@@ -19,7 +19,7 @@ import (
 	"github.com/faultline-dev/faultline/grader/suite"
 )
 
-//go:embed assets templates
+//go:embed assets templates api
 var files embed.FS
 
 // Options say what to build and where.
@@ -43,20 +43,34 @@ type Stats struct {
 
 // page is what the layout template gets.
 type page struct {
-	Site     siteInfo
-	Title    string
-	File     string // this page's file name
-	Summary  string
-	Lesson   *content.Lesson
-	Lab      *labView
-	LabLink  *navLink // the lesson's paired lab, when registered
-	Body     template.HTML
-	TOC      []heading
-	Prev     *navLink
-	Next     *navLink
-	Sidebar  []navSection
-	IsHome   bool
-	HomeBody template.HTML
+	Site    siteInfo
+	Title   string
+	File    string // this page's file name
+	Summary string
+	Lesson  *content.Lesson
+	Lab     *labView
+	LabLink *navLink // the lesson's paired lab, when registered
+	Body    template.HTML
+	TOC     []heading
+	Prev    *navLink
+	Next    *navLink
+	Sidebar []navSection
+	IsHome  bool
+	Cards   []cardSection // the home page's lessons
+}
+
+// cardSection is a section of lessons on the home page.
+type cardSection struct {
+	Title string
+	Cards []card
+}
+
+// card is one lesson on the home page: what it is about, how long it takes,
+// and the lab that goes with it.
+type card struct {
+	Title, File, Summary string
+	Minutes              int
+	Lab                  *navLink // nil when the lesson has no lab
 }
 
 type siteInfo struct {
@@ -79,6 +93,11 @@ type labView struct {
 	Parts  []partView
 	Max    int
 	Lesson *navLink
+	// NodeAPI and LabAPI are the Go declarations a student programs
+	// against (api/*.go.txt, copied from labs/ and kept current by a
+	// test), rendered; empty when there is no copy for the lab.
+	NodeAPI, LabAPI template.HTML
+	Package         string // "labs/raft", where the lab's interface lives
 }
 
 type partView struct {
@@ -88,13 +107,13 @@ type partView struct {
 	Lesson *navLink
 }
 
-// searchEntry is one page in the search index.
+// searchEntry is one page in the search index; a result links to the
+// section that matched best.
 type searchEntry struct {
-	Title    string   `json:"t"`
-	URL      string   `json:"u"`
-	Summary  string   `json:"s"`
-	Headings []string `json:"h"`
-	Body     string   `json:"b"`
+	Title    string          `json:"t"`
+	URL      string          `json:"u"`
+	Summary  string          `json:"s"`
+	Sections []searchSection `json:"x"`
 }
 
 func lessonFile(slug string) string { return slug + ".html" }
@@ -180,20 +199,25 @@ func Build(o Options) (Stats, error) {
 		}
 		if next := c.Next(l); next != nil {
 			p.Next = &navLink{Title: next.Title, File: lessonFile(next.Slug)}
+		} else if len(o.Labs) > 0 {
+			p.Next = &navLink{Title: "Lab: " + o.Labs[0].Title, File: labFile(o.Labs[0].Name)}
 		}
 		pages[f], anchors[f] = p, r.anchors
 		links = append(links, r.links...)
 		order = append(order, f)
-		var hs []string
-		for _, h := range r.headings {
-			hs = append(hs, h.Text)
-		}
-		index = append(index, searchEntry{Title: l.Title, URL: f, Summary: l.Summary, Headings: hs, Body: r.text})
+		index = append(index, searchEntry{Title: l.Title, URL: f, Summary: l.Summary, Sections: r.sections})
 	}
 
-	for _, lab := range o.Labs {
+	nodeAPI, err := renderAPI(md, "node")
+	if err != nil {
+		problems = append(problems, err)
+	}
+	for i, lab := range o.Labs {
 		f := labFile(lab.Name)
-		lv := &labView{Lab: lab, Max: lab.MaxScore()}
+		lv := &labView{Lab: lab, Max: lab.MaxScore(), NodeAPI: nodeAPI, Package: "labs/" + lab.Name}
+		if lv.LabAPI, err = renderAPI(md, lab.Name); err != nil {
+			problems = append(problems, err)
+		}
 		if les, err := c.Lesson(lab.Lesson); err == nil {
 			lv.Lesson = &navLink{Title: les.Title, File: lessonFile(les.Slug)}
 		}
@@ -214,21 +238,57 @@ func Build(o Options) (Stats, error) {
 			lv.Parts = []partView{{Part: suite.Part{Title: "Tests"}, Tests: lab.Tests, Points: lv.Max}}
 		}
 		p := &page{Site: info, Title: lab.Title, File: f, Summary: lab.Summary, Lab: lv, Sidebar: sidebar(f)}
+		if i > 0 {
+			p.Prev = &navLink{Title: "Lab: " + o.Labs[i-1].Title, File: labFile(o.Labs[i-1].Name)}
+		} else if n := len(c.Lessons); n > 0 {
+			p.Prev = &navLink{Title: c.Lessons[n-1].Title, File: lessonFile(c.Lessons[n-1].Slug)}
+		}
+		if i+1 < len(o.Labs) {
+			p.Next = &navLink{Title: "Lab: " + o.Labs[i+1].Title, File: labFile(o.Labs[i+1].Name)}
+		}
 		src := fmt.Sprintf("lab %s (Task)", lab.Name)
-		r, err := render(md, []byte(lab.Task), src, 1, lessonPages)
+		task, first := dropTitle(lab.Task)
+		r, err := render(md, []byte(task), src, first, lessonPages)
 		if err != nil {
 			problems = append(problems, err)
 		} else {
 			p.Body = template.HTML(r.html)
 			links = append(links, r.links...)
 			anchors[f] = r.anchors
+			for _, h := range r.headings {
+				if h.Level == 2 || h.Level == 3 {
+					p.TOC = append(p.TOC, h)
+				}
+			}
+		}
+		// The lab's own sections (the template's) follow the task's.
+		p.TOC = append(p.TOC, heading{Level: 2, Text: "Grade your code", ID: "grade-your-code"}, heading{Level: 2, Text: "Your API", ID: "your-api"})
+		for _, pv := range lv.Parts {
+			text := pv.Title
+			if pv.ID != "" {
+				text = "Part " + pv.ID + ": " + pv.Title
+			}
+			p.TOC = append(p.TOC, heading{Level: 2, Text: text, ID: "part-" + pv.ID})
 		}
 		pages[f] = p
 		order = append(order, f)
-		index = append(index, searchEntry{Title: "Lab: " + lab.Title, URL: f, Summary: lab.Summary, Body: labText(lab)})
+		index = append(index, searchEntry{Title: "Lab: " + lab.Title, URL: f, Summary: lab.Summary, Sections: labSections(lab, r)})
 	}
 
 	home := &page{Site: info, Title: c.Title, File: "index.html", IsHome: true, Sidebar: sidebar("index.html")}
+	for _, s := range c.Sections {
+		cs := cardSection{Title: s.Title}
+		for _, l := range s.Lessons {
+			cd := card{Title: l.Title, File: lessonFile(l.Slug), Summary: l.Summary, Minutes: l.Minutes}
+			if lab := labs[l.Lab]; lab != nil {
+				cd.Lab = &navLink{Title: lab.Title, File: labFile(lab.Name), Note: l.Part}
+			} else if l.Lab != "" {
+				cd.Lab = &navLink{Title: l.Lab + " (coming)", Note: l.Part}
+			}
+			cs.Cards = append(cs.Cards, cd)
+		}
+		home.Cards = append(home.Cards, cs)
+	}
 	if len(c.Lessons) > 0 {
 		home.Next = &navLink{Title: c.Lessons[0].Title, File: lessonFile(c.Lessons[0].Slug)}
 	}
@@ -331,13 +391,51 @@ func anchorList(as map[string]bool) string {
 	return strings.Join(names, " ")
 }
 
-func labText(l *suite.Lab) string {
-	var b strings.Builder
-	b.WriteString(l.Summary)
-	for _, t := range l.Tests {
-		b.WriteString(" " + t.Name + " " + t.Description)
+// labSections is a lab page's search text: its task (r, nil when it did not
+// render) and a section per part listing the tests.
+func labSections(l *suite.Lab, r *rendered) []searchSection {
+	var out []searchSection
+	if r != nil {
+		out = append(out, r.sections...)
 	}
-	return b.String()
+	parts := l.Parts
+	if len(parts) == 0 {
+		parts = []suite.Part{{}}
+	}
+	for _, p := range parts {
+		s := searchSection{ID: "part-" + p.ID, Title: "Part " + p.ID + ": " + p.Title}
+		if p.ID == "" {
+			s = searchSection{ID: "part-", Title: "Tests"}
+		}
+		var b strings.Builder
+		for _, t := range l.Tests {
+			if t.Part == p.ID {
+				b.WriteString(t.Name + " " + t.Description + " ")
+			}
+		}
+		s.Body = strings.TrimSpace(b.String())
+		out = append(out, s)
+	}
+	return out
+}
+
+// dropTitle removes a leading "# Title" line from a lab's task: the page
+// prints the lab's title as its one H1. It returns the Markdown and the
+// line of the task on which it now starts.
+func dropTitle(task string) (string, int) {
+	line := 1
+	rest := task
+	for strings.HasPrefix(rest, "\n") {
+		rest, line = rest[1:], line+1
+	}
+	if !strings.HasPrefix(rest, "# ") {
+		return task, 1
+	}
+	i := strings.IndexByte(rest, '\n')
+	if i < 0 {
+		return "", line + 1
+	}
+	return rest[i+1:], line + 1
 }
 
 // highlightCSS returns chroma's classes for the light theme, and for the

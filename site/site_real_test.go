@@ -30,6 +30,25 @@ func TestRealSite(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, string(page), "<h1>"+strings.ReplaceAll(l.Title, "'", "&#39;")+"</h1>", l.Slug)
 	}
+	for _, lab := range suite.Labs() {
+		t.Run("lab "+lab.Name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(out, "lab-"+lab.Name+".html"))
+			require.NoError(t, err)
+			page := string(data)
+			assert.Equal(t, 1, strings.Count(page, "<h1"), "one title")
+			assert.Contains(t, page, `rel="prev"`)
+			for _, want := range []string{"faultline init DIR", "faultline grade " + lab.Name + " ", `id="your-api"`, "Env", "Storage", "SetTimer"} {
+				assert.Contains(t, page, want)
+			}
+		})
+	}
+	home, err := os.ReadFile(filepath.Join(out, "index.html"))
+	require.NoError(t, err)
+	for _, l := range c.Lessons {
+		assert.Contains(t, string(home), strings.ReplaceAll(l.Summary, "'", "&#39;"), "the home page card of %s shows its summary", l.Slug)
+	}
+	assert.Contains(t, string(home), "min</span>")
+	assert.Contains(t, string(home), `Lab: <a href="lab-raft.html">`)
 }
 
 // BenchmarkBuild measures a whole build of the real course, diagrams

@@ -11,25 +11,37 @@ import (
 func init() {
 	register(&command{
 		name:    "read",
-		args:    "<lesson> [--width N]",
+		args:    "<lesson> [--width N] [--content DIR]",
 		summary: "print a lesson, rendered for the terminal (plain Markdown when piped)",
 		help: `Prints the lesson with the given slug ('faultline lessons' lists them).
 On a terminal it is rendered with glamour (GLAMOUR_STYLE: dark, light);
 piped, it is printed as plain Markdown with diagrams replaced by the demo
-command that shows them.`,
+command that shows them.
+
+--content DIR  read the lessons from DIR (a copy of content/, holding
+               course.yaml and lessons/) instead of the built-in course,
+               to try a lesson you are writing without rebuilding. A problem
+               in another lesson does not stop this one from printing.`,
 		run: runRead,
 	})
 	register(&command{
 		name:    "lessons",
-		args:    "[--json]",
+		args:    "[--json] [--content DIR]",
 		summary: "list the lessons in course order",
-		run:     runLessons,
+		help: `Lists every lesson: slug, title and paired lab.
+
+--content DIR  list the lessons in DIR (holding course.yaml and lessons/)
+               instead of the built-in course. Lessons with problems are
+               left out of the list and their problems are printed, with
+               file:line, after it; the exit status is then 1.`,
+		run: runLessons,
 	})
 }
 
 func runRead(_ context.Context, env *cliEnv, args []string) error {
 	fs := newFlags("read")
 	width := fs.Int("width", 100, "wrap width on a terminal")
+	dir := contentFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -37,10 +49,12 @@ func runRead(_ context.Context, env *cliEnv, args []string) error {
 	if len(pos) != 1 {
 		return usageError("read", "want one lesson slug ('faultline lessons' lists them)")
 	}
-	c, err := content.Load()
-	if err != nil {
-		return err
+	c, loadErr := loadCourse(*dir)
+	if c == nil {
+		return loadErr
 	}
+	// Another lesson's problem is not this one's: only the lesson asked
+	// for has to load (a broken one returns its own problems here).
 	l, err := c.Lesson(pos[0])
 	if err != nil {
 		return &exitError{code: 2, err: err}
@@ -64,12 +78,13 @@ func runRead(_ context.Context, env *cliEnv, args []string) error {
 func runLessons(_ context.Context, env *cliEnv, args []string) error {
 	fs := newFlags("lessons")
 	asJSON := fs.Bool("json", false, "print JSON")
+	dir := contentFlag(fs)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	c, err := content.Load()
-	if err != nil {
-		return err
+	c, loadErr := loadCourse(*dir)
+	if c == nil {
+		return loadErr
 	}
 	type row struct {
 		Slug    string `json:"slug"`
@@ -84,14 +99,21 @@ func runLessons(_ context.Context, env *cliEnv, args []string) error {
 		rows = append(rows, row{l.Slug, l.Title, l.Section, l.Lab, l.Part, l.Minutes})
 	}
 	if *asJSON {
-		return writeJSON(env.stdout, rows)
-	}
-	for _, r := range rows {
-		lab := ""
-		if r.Lab != "" {
-			lab = "lab " + r.Lab + " " + r.Part
+		if err := writeJSON(env.stdout, rows); err != nil {
+			return err
 		}
-		fmt.Fprintf(env.stdout, "%-28s %-46s %s\n", r.Slug, r.Title, lab)
+	} else {
+		for _, r := range rows {
+			lab := ""
+			if r.Lab != "" {
+				lab = "lab " + r.Lab + " " + r.Part
+			}
+			fmt.Fprintf(env.stdout, "%-28s %-46s %s\n", r.Slug, r.Title, lab)
+		}
+	}
+	if loadErr != nil {
+		// The good lessons are listed; the bad ones are the error.
+		return &exitError{code: 1, err: loadErr}
 	}
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"path/filepath"
 
-	"github.com/faultline-dev/faultline/content"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/site"
 )
@@ -16,13 +15,18 @@ import (
 func init() {
 	register(&command{
 		name:    "site",
-		args:    "build [-o DIR] | serve [-o DIR] [--addr HOST:PORT]",
+		args:    "build [-o DIR] [--content DIR] | serve [-o DIR] [--addr HOST:PORT] [--content DIR]",
 		summary: "build the course web site, or build and preview it",
 		help: `build   renders every lesson and lab page, the search index and the
         diagrams of real runs into DIR (default dist/). Open DIR/index.html
         directly or upload DIR to any static host.
 serve   builds into DIR and serves it at http://127.0.0.1:8080 until
         interrupted.
+
+--content DIR  build from the lessons in DIR (a copy of content/, holding
+               course.yaml and lessons/) instead of the built-in course:
+               an author sees a lesson on the site without rebuilding
+               faultline.
 
 A problem in the lessons (bad front matter, a broken link or anchor, an
 unknown demo scenario in a diagram block) stops the build with file:line.`,
@@ -34,6 +38,7 @@ func runSite(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags("site")
 	out := fs.String("o", "dist", "output directory")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to serve on (serve)")
+	dir := contentFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -41,7 +46,9 @@ func runSite(ctx context.Context, env *cliEnv, args []string) error {
 	if len(pos) != 1 || (pos[0] != "build" && pos[0] != "serve") {
 		return usageError("site", "want 'build' or 'serve'")
 	}
-	c, err := content.Load()
+	// A site with a lesson missing would publish broken links to it, so
+	// every problem stops the build.
+	c, err := loadCourse(*dir)
 	if err != nil {
 		return err
 	}

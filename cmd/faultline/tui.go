@@ -51,8 +51,10 @@ func runTUI(_ context.Context, env *cliEnv, args []string) error {
 func printOutline(w io.Writer, c *content.Course, loadErr error) error {
 	fmt.Fprintln(w, "faultline: distributed systems you can replay")
 	if loadErr != nil {
-		fmt.Fprintf(w, "\nThe lessons could not be loaded:\n%v\n", loadErr)
-	} else {
+		// Lessons with problems are left out; the rest are listed below.
+		fmt.Fprintf(w, "\nSome lessons could not be loaded:\n%v\n", loadErr)
+	}
+	if c != nil {
 		for _, s := range c.Sections {
 			fmt.Fprintf(w, "\n%s\n", s.Title)
 			for _, l := range s.Lessons {

@@ -53,6 +53,8 @@ type RequestVoteReply struct {
 // its reply. TODO(part D, lesson raft-snapshots#installsnapshot):
 // InstallSnapshot and its reply.
 
+// electionTimeout is the election timer's value. TODO(part A, lesson
+// raft-election#timers): add an epoch so that a stale timer is recognised.
 type electionTimeout struct{}
 
 // New returns a new peer. The grader calls it at boot and after every crash.
