@@ -25,6 +25,10 @@ type TestResult struct {
 type Runner struct {
 	Run    func(lab *suite.Lab, test *suite.Test, impl string) TestResult
 	Replay func(lab *suite.Lab, test *suite.Test, impl string, seed uint64) (*trace.Buffer, error)
+	// Impls lists the implementations the lab screen offers, first the
+	// default: the student's code ("student") inside a workspace, then the
+	// reference and the starter. Nil offers solution and starter.
+	Impls func(lab *suite.Lab) []string
 }
 
 // SuiteRunner runs tests directly through grader/suite, seeds 1..Seeds.
@@ -89,8 +93,8 @@ func newLabScreen(lab *suite.Lab, runner Runner, prog *progress.Store) labScreen
 	if lab.Starter != nil {
 		impls = append(impls, "starter")
 	}
-	for _, m := range lab.Mutants {
-		impls = append(impls, "mutant:"+m.Name)
+	if runner.Impls != nil {
+		impls = runner.Impls(lab)
 	}
 	s := labScreen{lab: lab, runner: runner, impls: impls, prog: prog, results: map[int]TestResult{}, running: map[int]bool{}}
 	if l := prog.Labs[lab.Name]; l != nil {

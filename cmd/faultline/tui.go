@@ -41,7 +41,8 @@ func runTUI(_ context.Context, env *cliEnv, args []string) error {
 		return printOutline(env.stdout, c, loadErr)
 	}
 	progressPath, progressErr := progress.DefaultPath(env.getenv)
-	app := tui.New(tui.Options{Course: c, LoadErr: loadErr, Labs: suite.Labs(), Demos: suite.Demos(), Runner: labRunner(),
+	ws, _ := findWorkspace(env, "") // outside a workspace, the platform's implementations
+	app := tui.New(tui.Options{Course: c, LoadErr: loadErr, Labs: suite.Labs(), Demos: suite.Demos(), Runner: labRunner(ws),
 		Style: env.getenv("GLAMOUR_STYLE"), ProgressPath: progressPath, ProgressErr: progressErr})
 	_, err := tea.NewProgram(app, tea.WithAltScreen()).Run()
 	return err

@@ -452,3 +452,27 @@ func hint(lab *suite.Lab, t *suite.Test, out *outcome) string {
 	}
 	return ""
 }
+
+// TraceRun runs one seed of the named test as o describes and writes its
+// trace to path: the TUI's replay, through the same executors as Grade.
+func TraceRun(ctx context.Context, o Options, test string, seed uint64, path string) error {
+	if err := o.defaults(); err != nil {
+		return err
+	}
+	t, ok := o.Lab.Test(test)
+	if !ok {
+		return fmt.Errorf("lab %s has no test %q", o.Lab.Name, test)
+	}
+	ex := o.newExecutor()
+	defer ex.close()
+	req := o.request(t, seed)
+	req.Trace = path
+	out := ex.exec(ctx, req)
+	if out.TraceErr != "" {
+		return errors.New(out.TraceErr)
+	}
+	if out.Status == runCrash || out.Status == runHung {
+		return fmt.Errorf("the run did not finish: %s", out.Message)
+	}
+	return nil
+}
