@@ -74,7 +74,7 @@ func New(o Options) App {
 		o.Style = "dark"
 	}
 	if o.Runner.Run == nil {
-		o.Runner = SuiteRunner()
+		o.Runner = EngineRunner(nil)
 	}
 	prog := progress.New()
 	app := App{opts: o, home: newHome(o.Course, o.LoadErr, o.Labs, prog), labs: map[string]labScreen{}, prog: prog,

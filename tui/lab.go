@@ -31,35 +31,6 @@ type Runner struct {
 	Impls func(lab *suite.Lab) []string
 }
 
-// SuiteRunner runs tests directly through grader/suite, seeds 1..Seeds.
-func SuiteRunner() Runner {
-	return Runner{
-		Run: func(lab *suite.Lab, test *suite.Test, impl string) TestResult {
-			im, err := lab.Impl(impl)
-			if err != nil {
-				return TestResult{Message: err.Error()}
-			}
-			n := max(test.Seeds, 1)
-			for seed := uint64(1); seed <= uint64(n); seed++ {
-				o := suite.NewT(suite.Options{Lab: lab, Test: test, Seed: seed, Impl: im, ImplName: impl}).Run()
-				if !o.Passed() {
-					return TestResult{Seed: seed, Seeds: int(seed), Message: o.Describe()}
-				}
-			}
-			return TestResult{Passed: true, Seed: uint64(n), Seeds: n}
-		},
-		Replay: func(lab *suite.Lab, test *suite.Test, impl string, seed uint64) (*trace.Buffer, error) {
-			im, err := lab.Impl(impl)
-			if err != nil {
-				return nil, err
-			}
-			buf := &trace.Buffer{}
-			suite.NewT(suite.Options{Lab: lab, Test: test, Seed: seed, Impl: im, ImplName: impl, Trace: buf}).Run()
-			return buf, nil
-		},
-	}
-}
-
 type testDoneMsg struct {
 	lab    string
 	index  int

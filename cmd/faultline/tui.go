@@ -42,7 +42,7 @@ func runTUI(_ context.Context, env *cliEnv, args []string) error {
 	}
 	progressPath, progressErr := progress.DefaultPath(env.getenv)
 	ws, _ := findWorkspace(env, "") // outside a workspace, the platform's implementations
-	app := tui.New(tui.Options{Course: c, LoadErr: loadErr, Labs: suite.Labs(), Demos: suite.Demos(), Runner: labRunner(ws),
+	app := tui.New(tui.Options{Course: c, LoadErr: loadErr, Labs: suite.Labs(), Demos: suite.Demos(), Runner: tui.EngineRunner(ws),
 		Style: env.getenv("GLAMOUR_STYLE"), ProgressPath: progressPath, ProgressErr: progressErr})
 	_, err := tea.NewProgram(app, tea.WithAltScreen()).Run()
 	return err

@@ -1,4 +1,4 @@
-package main
+package tui
 
 import (
 	"context"
@@ -11,15 +11,14 @@ import (
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/grader/workspace"
-	"github.com/faultline-dev/faultline/tui"
 )
 
-// labRunner runs the TUI's tests through the grading engine, so that the
+// EngineRunner runs the TUI's tests through the grading engine, so that the
 // seeds, messages and replays match `faultline grade` exactly. Inside a
 // workspace the student's code is the default, rebuilt (or found in the
 // cache by its content hash) before every run, so the TUI never grades
 // stale code.
-func labRunner(ws *workspace.Workspace) tui.Runner {
+func EngineRunner(ws *workspace.Workspace) Runner {
 	options := func(lab *suite.Lab, impl string) (run.Options, error) {
 		o := run.Options{Lab: lab, Impl: impl}
 		if impl != "student" {
@@ -32,24 +31,24 @@ func labRunner(ws *workspace.Workspace) tui.Runner {
 		o.Runner = b.Runner
 		return o, nil
 	}
-	return tui.Runner{
-		Run: func(lab *suite.Lab, test *suite.Test, impl string) tui.TestResult {
+	return Runner{
+		Run: func(lab *suite.Lab, test *suite.Test, impl string) TestResult {
 			o, err := options(lab, impl)
 			if err != nil {
-				return tui.TestResult{Message: err.Error()}
+				return TestResult{Message: err.Error()}
 			}
 			o.NoTraces, o.NoShrink = true, true
 			o.Run = regexp.MustCompile("^" + regexp.QuoteMeta(test.Name) + "$")
 			res, err := run.Grade(context.Background(), o)
 			if err != nil {
-				return tui.TestResult{Message: err.Error()}
+				return TestResult{Message: err.Error()}
 			}
 			t := res.Tests[0]
 			msg := t.Message
 			if t.Hint != "" {
 				msg += "\n" + t.Hint
 			}
-			return tui.TestResult{Passed: t.Status == result.Pass, Seed: t.Seed, Seeds: t.Seeds, Message: msg}
+			return TestResult{Passed: t.Status == result.Pass, Seed: t.Seed, Seeds: t.Seeds, Message: msg}
 		},
 		Replay: func(lab *suite.Lab, test *suite.Test, impl string, seed uint64) (*trace.Buffer, error) {
 			o, err := options(lab, impl)
