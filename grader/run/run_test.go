@@ -149,3 +149,40 @@ func TestTraceDirIsCreated(t *testing.T) {
 	_, err := os.Stat(dir)
 	assert.NoError(t, err)
 }
+
+// TestInterruptGivesAPartialReport: when the context ends mid-grading, the
+// runs already done are judged, the rest are marked skipped, and the
+// result says it is partial.
+func TestInterruptGivesAPartialReport(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	o := Options{Lab: fakeLab(goodImpl()), TraceDir: t.TempDir(), Parallel: 1, Seeds: 3,
+		Progress: func(done, total int) {
+			if done == 2 {
+				cancel()
+			}
+		}}
+	res, err := Grade(ctx, o)
+	require.ErrorIs(t, err, ErrInterrupted)
+	require.NotNil(t, res)
+	assert.True(t, res.Interrupted)
+	assert.Equal(t, result.Error, res.Status)
+	assert.Equal(t, 2, test(res, "Pongs").Seeds, "the two runs done are counted")
+	var skipped int
+	for _, tr := range res.Tests {
+		if tr.Status == result.Skipped {
+			skipped++
+			assert.Zero(t, tr.Score)
+		}
+	}
+	assert.Positive(t, skipped)
+}
+
+// TestRejectsNonsenseOptions: non-positive counts are errors, not defaults.
+func TestRejectsNonsenseOptions(t *testing.T) {
+	for _, o := range []Options{{Seeds: -5}, {Parallel: -1}, {Watchdog: -time.Second}, {ShardIndex: 3, ShardCount: 2}} {
+		o.Lab = fakeLab(goodImpl())
+		_, err := Grade(context.Background(), o)
+		assert.Error(t, err, "%+v", o)
+	}
+}
