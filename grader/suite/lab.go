@@ -41,6 +41,11 @@ type Lab struct {
 	// StudentDir is the lab's starter directory relative to the module root
 	// ("labs/raft/starter"); faultline vet checks it by default.
 	StudentDir string
+	// Label gives a message its short label in diagrams ("AE t3 [5..7] c4"),
+	// from the trace record's type name and JSON payload alone, since
+	// traces are read back from files. "" (or a nil Label) means the type
+	// name is shown.
+	Label LabelFunc
 }
 
 // Part is a graded part of a lab, such as Raft's "A: election".
@@ -130,6 +135,9 @@ type Demo struct {
 	Seed        uint64 // the default seed
 	// Run runs the scenario with seed, sending the trace to sink.
 	Run func(seed uint64, sink trace.Sink) error
+	// Label labels the demo's messages, for a demo that belongs to no lab
+	// (see Lab.Label); nil means the lab's Label, if any.
+	Label LabelFunc
 }
 
 var registry struct {

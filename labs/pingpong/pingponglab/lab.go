@@ -34,6 +34,7 @@ var Lab = &suite.Lab{
 	Mutants:    mutantList(),
 	Imports:    []string{"errors", "fmt", "maps", "slices", "sort", "strconv", "strings", "time"},
 	StudentDir: "labs/pingpong/starter",
+	Label:      Label,
 }
 
 func init() {

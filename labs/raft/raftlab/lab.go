@@ -36,6 +36,7 @@ var Lab = &suite.Lab{
 	Observe:    observe,
 	Imports:    []string{"bytes", "cmp", "encoding/binary", "encoding/gob", "encoding/json", "errors", "fmt", "maps", "math", "slices", "sort", "strconv", "strings", "time"},
 	StudentDir: "labs/raft/starter",
+	Label:      Label,
 }
 
 func init() {
