@@ -109,6 +109,9 @@ func TestTerminalMarkdown(t *testing.T) {
 	in := "Text.\n\n```faultline-diagram\nscenario: raft-election\nseed: 2\ncaption: Votes fly.\n```\n\n1. Q?\n\n   <details><summary>Answer</summary>\n\n   Because.\n\n   </details>\n\n```go\nx := 1\n```\n"
 	want := "Text.\n\n> **Diagram:** Votes fly.\n>\n> Step through this run yourself: `faultline demo raft-election --seed 2`\n\n1. Q?\n\n   *Answer:*\n\n   Because.\n\n\n```go\nx := 1\n```\n"
 	assert.Equal(t, want, TerminalMarkdown(in))
+
+	windowed := strings.Replace(in, "caption: Votes fly.", "caption: Votes fly.\nfrom: 1.5s", 1)
+	assert.Contains(t, TerminalMarkdown(windowed), "`faultline demo raft-election --seed 2` (press `t` and jump to `1.5s`)")
 }
 
 // TestEmbeddedCourse checks the real course: every lesson loads, is listed,

@@ -29,7 +29,9 @@ type Diagram struct {
 	// Around centres the window on the run's first event of a kind (one of
 	// Arounds), with a few events of context before it.
 	Around string `yaml:"around"`
-	Line   int    `yaml:"-"` // file line of the opening fence
+	// Logs draws the nodes' log lines.
+	Logs bool `yaml:"logs"`
+	Line int  `yaml:"-"` // file line of the opening fence
 }
 
 // DefaultMaxEvents is how many events a diagram shows when its block does not say.
@@ -99,7 +101,7 @@ func ParseDiagram(body string) (Diagram, error) {
 	dec := yaml.NewDecoder(bytes.NewReader([]byte(body)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&d); err != nil {
-		return d, fmt.Errorf("bad diagram block: %s (keys: scenario, seed, caption, max_events, nodes, from, to, around)", strings.TrimPrefix(err.Error(), "yaml: "))
+		return d, fmt.Errorf("bad diagram block: %s (keys: scenario, seed, caption, max_events, nodes, from, to, around, logs)", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	switch {
 	case d.Scenario == "":

@@ -89,7 +89,7 @@ func (d *diagrams) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 // labels of the lab or demo that made the run.
 func diagramOptions(spec content.Diagram, head trace.Header) SVGOptions {
 	return SVGOptions{MaxEvents: spec.MaxEvents, Nodes: spec.Nodes, Title: spec.Caption,
-		From: spec.From, To: spec.To, Around: spec.Around, Label: suite.Labeler(head)}
+		From: spec.From, To: spec.To, Around: spec.Around, Logs: spec.Logs, Label: suite.Labeler(head)}
 }
 
 func (d *diagrams) run(spec content.Diagram) (*trace.Buffer, error) {

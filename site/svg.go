@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"html"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/trace"
@@ -29,6 +31,8 @@ type SVGOptions struct {
 	// MaxHeight bounds the diagram's height; 0 means DefaultMaxHeight.
 	// Events that do not fit are left out, as if MaxEvents were smaller.
 	MaxHeight int
+	// Logs draws the nodes' log lines (Env.Logf) as rows of text.
+	Logs bool
 }
 
 // DefaultMaxHeight is the tallest a diagram is drawn, in pixels: about a
@@ -40,6 +44,7 @@ const (
 	gutterW   = 78
 	colW      = 130
 	minWidth  = 460
+	logsWidth = 700 // the least width of a diagram that shows log lines
 	padR      = 16
 	headH     = 44
 	bodyTop   = headH + 10
@@ -80,7 +85,11 @@ func DrawSVG(buf *trace.Buffer, o SVGOptions) ([]byte, error) {
 		return nil, fmt.Errorf("diagram shows no nodes: nodes %v are not in the run (it has %v)", o.Nodes, buf.Head.Nodes)
 	}
 	shown := func(id node.ID) bool { _, ok := cols[id]; return ok }
-	cw := max(colW, (minWidth-gutterW-padR)/len(ids))
+	least := minWidth
+	if o.Logs {
+		least = logsWidth
+	}
+	cw := max(colW, (least-gutterW-padR)/len(ids))
 	width := gutterW + len(ids)*cw + padR
 	x := func(id node.ID) float64 { return float64(gutterW + cols[id]*cw + cw/2) }
 
@@ -104,14 +113,27 @@ func DrawSVG(buf *trace.Buffer, o SVGOptions) ([]byte, error) {
 
 	// Rows, then the legend under them; the legend is sized for every
 	// event of the window, so it never grows once rows are cut to fit.
-	legendFor := func(rows []timeRow) []legendItem { return legendItems(rows, msgLabel) }
-	all := layoutRows(recs, bodyTop, 1<<30)
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("diagram window has no events (from %v to %v, around %q)", o.From, o.To, o.Around)
+	}
+	down := downBefore(buf, recs[0])
+	anyDown := false
+	for _, id := range ids {
+		anyDown = anyDown || down[id]
+	}
+	legendFor := func(rows []timeRow) []legendItem { return legendItems(rows, msgLabel, anyDown) }
+	bandW := float64(width - gutterW - padR)
+	lines := func(r *trace.Record) int { return len(wrapText(bandText(r), bandW, labelSize)) }
+	all := layoutRows(recs, bodyTop, 1<<30, lines)
 	legendH := legendHeight(legendFor(all), width)
-	rows := layoutRows(recs, bodyTop, o.MaxHeight-padB-legendH-rowMin-8)
+	rows := layoutRows(recs, bodyTop, o.MaxHeight-padB-legendH-rowMin-8-lineH*2, lines)
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("diagram window has no events (from %v to %v, around %q)", o.From, o.To, o.Around)
 	}
 	bottom := rows[len(rows)-1].y + rowMin
+	if last := rows[len(rows)-1].recs[0]; fullWidth(last) {
+		bottom += (lines(last) - 1) * lineH
+	}
 	legendTop := bottom + 8
 	items := legendFor(rows)
 	height := legendTop + legendHeight(items, width) + padB
@@ -136,10 +158,13 @@ func DrawSVG(buf *trace.Buffer, o SVGOptions) ([]byte, error) {
 	}
 
 	// Column headers and lifelines; a crashed node's line is dashed until
-	// it restarts.
+	// it restarts, from the top if it crashed before the window.
 	for _, id := range ids {
 		text.fixed("dg-node", id.String(), x(id), 20, nodeSize, "middle")
 		segStart, downFrom := headH-8, -1
+		if down[id] {
+			downFrom = headH - 8
+		}
 		for _, r := range rows {
 			for _, rec := range r.recs {
 				if rec.Node != id {
@@ -171,7 +196,9 @@ func DrawSVG(buf *trace.Buffer, o SVGOptions) ([]byte, error) {
 				4, num(top), width-8, num(bot-top), fmtTime(r.gap))
 			text.fixed("dg-skip", "⋯ "+fmtGap(r.gap), gutterW-10, (top+bot)/2+4, timeSize, "end")
 		}
-		text.fixed("dg-time", fmtTime(r.t), gutterW-10, float64(r.y+4), timeSize, "end")
+		if i == 0 || r.t != rows[i-1].t {
+			text.fixed("dg-time", fmtTime(r.t), gutterW-10, float64(r.y+4), timeSize, "end")
+		}
 	}
 
 	// Marks first, so that labels of arrows go around the marks' labels.
@@ -235,24 +262,35 @@ func DrawSVG(buf *trace.Buffer, o SVGOptions) ([]byte, error) {
 				fmt.Fprintf(&b, `<rect class="dg-pause" x="%s" y="%s" width="8" height="8"/>`, num(xn-4), num(y-4))
 				text.place(label{class: "dg-event", text: string(rec.Kind), size: labelSize, spots: besideMark(xn, y)})
 			case trace.Clock:
-				text.place(label{class: "dg-event", text: "clock " + rec.Text, size: labelSize, spots: besideMark(x(rec.Node), y)})
+				what := rec.Text
+				if !strings.HasPrefix(what, "clock") {
+					what = "clock " + what
+				}
+				text.place(label{class: "dg-event", text: what, size: labelSize, spots: besideMark(x(rec.Node), y)})
 			case trace.State:
 				text.place(label{class: "dg-state", text: stateLabel(rec.Data), size: labelSize, spots: besideMark(x(rec.Node), y)})
-			case trace.Partition, trace.Note, trace.Check:
-				class, what := "dg-note", rec.Text
+			case trace.Partition, trace.Note, trace.Check, trace.Log:
+				class, base := "dg-note", y-4
 				switch rec.Kind {
 				case trace.Partition:
 					class = "dg-event dg-bad"
 					fmt.Fprintf(&b, `<line class="dg-partition" x1="%d" y1="%s" x2="%d" y2="%s"/>`, gutterW, num(y), width-padR/2, num(y))
 				case trace.Check:
-					class, what = "dg-event dg-bad", "check failed: "+rec.Text
+					class = "dg-event dg-bad"
 					fmt.Fprintf(&b, `<line class="dg-check" x1="%d" y1="%s" x2="%d" y2="%s"/>`, gutterW, num(y), width-padR/2, num(y))
+				case trace.Log:
+					class, base = "dg-log", y+4
+					fmt.Fprintf(&b, `<circle class="dg-logdot" cx="%s" cy="%s" r="2"/>`, num(x(rec.Node)), num(y))
 				}
-				var spots []spot
-				for dx := 4.0; dx < float64(width-gutterW); dx += 40 {
-					spots = append(spots, spot{gutterW + dx, y - 4, "start"}, spot{gutterW + dx, y + 12, "start"})
+				for i, line := range wrapText(bandText(rec), bandW, labelSize) {
+					ly := base + float64(i*lineH)
+					var spots []spot
+					for dx := 4.0; dx < float64(width-gutterW); dx += 40 {
+						spots = append(spots, spot{gutterW + dx, ly, "start"})
+					}
+					spots = append(spots, spot{gutterW + 4, ly + 16, "start"})
+					text.place(label{class: class, text: line, size: labelSize, spots: spots})
 				}
-				text.place(label{class: class, text: what, size: labelSize, title: rec.Text, spots: spots})
 			}
 		}
 	}
@@ -263,6 +301,25 @@ func DrawSVG(buf *trace.Buffer, o SVGOptions) ([]byte, error) {
 	b.Write(text.out.Bytes())
 	b.WriteString(`</svg>`)
 	return b.Bytes(), nil
+}
+
+// downBefore reports which nodes are down (crashed and not restarted) when
+// record first happens.
+func downBefore(buf *trace.Buffer, first *trace.Record) map[node.ID]bool {
+	down := map[node.ID]bool{}
+	for i := range buf.Records {
+		r := &buf.Records[i]
+		if r == first {
+			break
+		}
+		switch r.Kind {
+		case trace.Crash, trace.Panic:
+			down[r.Node] = true
+		case trace.Restart:
+			down[r.Node] = false
+		}
+	}
+	return down
 }
 
 // delivered reports whether message send is delivered or dropped within
@@ -305,13 +362,16 @@ func fmtTime(ns int64) string {
 		return "0"
 	case d < time.Millisecond:
 		return fmt.Sprintf("%dµs", d/time.Microsecond)
-	case d%time.Millisecond == 0:
-		return fmt.Sprintf("%dms", d/time.Millisecond)
-	case d < 10*time.Millisecond:
-		return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
-	default:
-		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
 	}
+	// The fewest decimals that tell neighbouring events apart: 1.25ms,
+	// 9.84ms, 171.5ms, 800ms (not 800.0ms for 800.000001ms).
+	prec := 1
+	if d < 10*time.Millisecond {
+		prec = 2
+	}
+	s := strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', prec, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s + "ms"
 }
 
 // fmtGap formats skipped time to a precision a reader can take in: whole
@@ -321,4 +381,47 @@ func fmtGap(ns int64) string {
 		return fmtTime(int64(d.Round(time.Millisecond)))
 	}
 	return fmtTime(ns)
+}
+
+// bandText is what a band across the diagram says.
+func bandText(r *trace.Record) string {
+	switch r.Kind {
+	case trace.Check:
+		return "check failed: " + r.Text
+	case trace.Log:
+		return r.Node.String() + ": " + r.Text
+	}
+	return r.Text
+}
+
+// wrapText breaks s into lines at most width wide at font size size,
+// between words where it can.
+func wrapText(s string, width, size float64) []string {
+	var out []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		next := w
+		if line != "" {
+			next = line + " " + w
+		}
+		if line != "" && textWidth(next, size) > width {
+			out = append(out, line)
+			next = w
+		}
+		for textWidth(next, size) > width && len([]rune(next)) > 1 {
+			// A word wider than a line is cut where it must be.
+			r := []rune(next)
+			n := len(r) - 1
+			for n > 1 && textWidth(string(r[:n]), size) > width {
+				n--
+			}
+			out = append(out, string(r[:n]))
+			next = string(r[n:])
+		}
+		line = next
+	}
+	if line != "" || len(out) == 0 {
+		out = append(out, line)
+	}
+	return out
 }

@@ -26,8 +26,9 @@ const (
 
 // legendItems lists what rows use, in a fixed order: the marks, then the
 // abbreviations of message labels ("RV: RequestVote, RequestVoteReply").
-func legendItems(rows []timeRow, msgLabel func(*trace.Record) string) []legendItem {
-	has := map[string]bool{}
+// down says a node is down when the window opens.
+func legendItems(rows []timeRow, msgLabel func(*trace.Record) string, down bool) []legendItem {
+	has := map[string]bool{"down": down}
 	var abbrevs []string
 	types := map[string][]string{}
 	granted, failed := map[string]bool{}, map[string]bool{}
@@ -55,6 +56,8 @@ func legendItems(rows []timeRow, msgLabel func(*trace.Record) string) []legendIt
 				has["check"] = true
 			case trace.State:
 				has["state"] = true
+			case trace.Log:
+				has["log"] = true
 			}
 			if rec.Kind != trace.Deliver && rec.Kind != trace.Drop && rec.Kind != trace.Send {
 				continue
@@ -78,12 +81,15 @@ func legendItems(rows []timeRow, msgLabel func(*trace.Record) string) []legendIt
 			}
 		}
 	}
+	if has["crash"] {
+		has["down"] = false
+	}
 	var out []legendItem
 	for _, it := range []legendItem{
 		{"msg", "message"}, {"lost", "lost (✗ why)"}, {"timer", "timer fired"},
-		{"crash", "crash; node down"}, {"restart", "restart"}, {"pause", "pause / resume"},
+		{"crash", "crash; node down"}, {"down", "node down"}, {"restart", "restart"}, {"pause", "pause / resume"},
 		{"partition", "partition changes"}, {"check", "check failed"},
-		{"state", "role and term"}, {"gap", "time skipped"},
+		{"state", "role and term"}, {"log", "log line"}, {"gap", "time skipped"},
 	} {
 		if has[it.glyph] {
 			out = append(out, it)
@@ -173,6 +179,8 @@ func drawLegend(b *bytes.Buffer, text *labels, items []legendItem, top, width in
 		case "crash":
 			c := (g0 + g1) / 2
 			fmt.Fprintf(b, `<path class="dg-crash" d="M%s,%s l8,8 M%s,%s l-8,8"/>`, num(c-4), num(mid-4), num(c+4), num(mid-4))
+		case "down":
+			fmt.Fprintf(b, `<line class="dg-life dg-down" x1="%s" y1="%s" x2="%s" y2="%s"/>`, num((g0+g1)/2), num(mid-6), num((g0+g1)/2), num(mid+6))
 		case "restart":
 			fmt.Fprintf(b, `<rect class="dg-restart" x="%s" y="%s" width="10" height="10"/>`, num((g0+g1)/2-5), num(mid-5))
 		case "pause":
@@ -183,6 +191,8 @@ func drawLegend(b *bytes.Buffer, text *labels, items []legendItem, top, width in
 			fmt.Fprintf(b, `<line class="dg-check" x1="%s" y1="%s" x2="%s" y2="%s"/>`, num(g0), num(mid), num(g1), num(mid))
 		case "state":
 			fmt.Fprintf(b, `<rect class="dg-state-key" x="%s" y="%s" width="%s" height="8"/>`, num(g0), num(mid-4), num(g1-g0))
+		case "log":
+			fmt.Fprintf(b, `<circle class="dg-logdot" cx="%s" cy="%s" r="2"/>`, num((g0+g1)/2), num(mid))
 		case "gap":
 			fmt.Fprintf(b, `<rect class="dg-gap" x="%s" y="%s" width="%s" height="8"/>`, num(g0), num(mid-4), num(g1-g0))
 		}

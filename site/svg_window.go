@@ -22,6 +22,7 @@ const (
 	rowExtra   = 24
 	breakAfter = 8
 	breakH     = 34
+	lineH      = 14 // between the lines of a wrapped band
 )
 
 // timeRow is one instant of the diagram: the events drawn at one height.
@@ -35,9 +36,11 @@ type timeRow struct {
 }
 
 // drawable reports whether r is an event the diagram draws, given which
-// nodes are shown.
-func drawable(r *trace.Record, shown func(node.ID) bool) bool {
+// nodes are shown and whether log lines are.
+func drawable(r *trace.Record, shown func(node.ID) bool, logs bool) bool {
 	switch r.Kind {
+	case trace.Log:
+		return logs && shown(r.Node)
 	case trace.Send, trace.Deliver, trace.Drop:
 		return shown(r.Node) && shown(r.Peer)
 	case trace.TimerFire, trace.Crash, trace.Restart, trace.Pause, trace.Resume, trace.Clock, trace.Panic:
@@ -55,14 +58,15 @@ func drawable(r *trace.Record, shown func(node.ID) bool) bool {
 // fullWidth reports whether r is drawn as a band across the diagram, on a
 // row of its own.
 func fullWidth(r *trace.Record) bool {
-	return r.Kind == trace.Partition || r.Kind == trace.Note || r.Kind == trace.Check
+	return r.Kind == trace.Partition || r.Kind == trace.Note || r.Kind == trace.Check || r.Kind == trace.Log
 }
 
 // marks reports whether r puts a labelled mark on its node's lifeline, so
-// that two of them on one node need two rows.
+// that two of them on one node need two rows. A timer's circle has no
+// label: a burst of timers on one node shares a row.
 func marks(r *trace.Record) bool {
 	switch r.Kind {
-	case trace.Crash, trace.Restart, trace.Pause, trace.Resume, trace.Clock, trace.Panic, trace.State, trace.TimerFire:
+	case trace.Crash, trace.Restart, trace.Pause, trace.Resume, trace.Clock, trace.Panic, trace.State:
 		return true
 	}
 	return false
@@ -91,7 +95,7 @@ func window(buf *trace.Buffer, o SVGOptions, shown func(node.ID) bool) ([]*trace
 	var kept []*trace.Record
 	for i := range buf.Records {
 		r := &buf.Records[i]
-		if !drawable(r, shown) {
+		if !drawable(r, shown, o.Logs) {
 			continue
 		}
 		if r.T < int64(o.From) || (o.To > 0 && r.T > int64(o.To)) {
@@ -115,13 +119,18 @@ func window(buf *trace.Buffer, o SVGOptions, shown func(node.ID) bool) ([]*trace
 // layoutRows groups events into rows, one per instant (an instant that
 // needs two marks on one node, or a band, takes more), and spaces the rows
 // by the time between them: unit is the typical gap, and a gap of more
-// than breakAfter units becomes a break. Rows stop before y would pass
-// maxY; the caller learns how many events fit from the rows' recs.
-func layoutRows(recs []*trace.Record, top, maxY int) []timeRow {
+// than breakAfter units becomes a break. A band of more than one line of
+// text (lines says how many) pushes the next row down. Rows stop before y
+// would pass maxY; the caller learns how many events fit from the rows'
+// recs.
+func layoutRows(recs []*trace.Record, top, maxY int, lines func(*trace.Record) int) []timeRow {
 	unit := typicalGap(recs)
 	var rows []timeRow
 	y := top
 	for _, r := range recs {
+		if n := len(rows); n > 0 && fullWidth(rows[n-1].recs[0]) {
+			y += (lines(rows[n-1].recs[0]) - 1) * lineH
+		}
 		if n := len(rows); n > 0 {
 			last := &rows[n-1]
 			if r.T == last.t && fitsRow(last.recs, r) {
@@ -163,8 +172,10 @@ func fitsRow(recs []*trace.Record, r *trace.Record) bool {
 	return true
 }
 
-// typicalGap is the median of the positive time steps between events, at
-// least a microsecond: the time unit rows are spaced by.
+// typicalGap is the lower quartile of the positive time steps between
+// events, at least a microsecond: the time unit rows are spaced by. Not the
+// median: in a run that is quiet between heartbeats, half the steps may be
+// the quiet stretches that should show as breaks.
 func typicalGap(recs []*trace.Record) int64 {
 	var gaps []int64
 	for i := 1; i < len(recs); i++ {
@@ -176,5 +187,5 @@ func typicalGap(recs []*trace.Record) int64 {
 		return int64(time.Millisecond)
 	}
 	slices.Sort(gaps)
-	return max(int64(time.Microsecond), gaps[len(gaps)/2])
+	return max(int64(time.Microsecond), gaps[len(gaps)/4])
 }
