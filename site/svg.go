@@ -25,8 +25,8 @@ type SVGOptions struct {
 	// of a kind: first-drop, first-crash, first-partition or
 	// first-failed-check (content.Arounds).
 	Around string
-	// Label labels a message from its type name and payload; nil means the
-	// type name (suite.Labeler gives a lab's labels).
+	// Label labels a message from its type name and payload; nil, or "",
+	// means the type name (suite.Labeler gives a lab's labels).
 	Label func(typ string, payload json.RawMessage) string
 	// MaxHeight bounds the diagram's height; 0 means DefaultMaxHeight.
 	// Events that do not fit are left out, as if MaxEvents were smaller.
@@ -70,8 +70,15 @@ func DrawSVG(buf *trace.Buffer, o SVGOptions) ([]byte, error) {
 	if o.MaxHeight <= 0 {
 		o.MaxHeight = DefaultMaxHeight
 	}
-	if o.Label == nil {
+	if label := o.Label; label == nil {
 		o.Label = func(typ string, _ json.RawMessage) string { return typ }
+	} else {
+		o.Label = func(typ string, payload json.RawMessage) string {
+			if s := label(typ, payload); s != "" {
+				return s
+			}
+			return typ
+		}
 	}
 	cols := map[node.ID]int{}
 	var ids []node.ID
