@@ -175,7 +175,7 @@ func TestDrawSVGGolden(t *testing.T) {
 		{"fake-around-crash.svg", SVGOptions{Title: "around the crash", Around: "first-crash", MaxEvents: 12},
 			[]string{`class="dg-crash"`}, []string{`class="dg-restart"`}},
 		{"fake-window-labels.svg", SVGOptions{Title: "window", From: 4 * time.Millisecond, To: 20 * time.Millisecond, Label: short, Logs: true},
-			[]string{`>Q1</text>`, `>string ✗ node down</text>`, `>Q: string</text>`, `>n1: tick 1</text>`, `>node down</text>`}, []string{`>P1<`}},
+			[]string{`>Q1</text>`, `>Q1 ✗ node down</text>`, `>string ✗</text>`, `>Q: string</text>`, `>n1: tick 1</text>`, `>node down</text>`}, []string{`>P1<`}},
 		{"fake-short.svg", SVGOptions{Title: "bounded", MaxHeight: 190},
 			nil, []string{`class="dg-restart"`}},
 	} {

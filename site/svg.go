@@ -199,17 +199,21 @@ func DrawSVG(buf *trace.Buffer, o SVGOptions) ([]byte, error) {
 	for i, r := range rows {
 		if r.gap > 0 {
 			top, bot := float64(rows[i-1].y+8), float64(r.y-8)
+			if prev := rows[i-1].recs[0]; fullWidth(prev) {
+				top += float64((lines(prev) - 1) * lineH)
+			}
 			fmt.Fprintf(&b, `<rect class="dg-gap" x="%d" y="%s" width="%d" height="%s"><title>%s with nothing to show</title></rect>`,
 				4, num(top), width-8, num(bot-top), fmtTime(r.gap))
 			text.fixed("dg-skip", "⋯ "+fmtGap(r.gap), gutterW-10, (top+bot)/2+4, timeSize, "end")
 		}
-		if i == 0 || r.t != rows[i-1].t {
+		if i == 0 || fmtTime(r.t) != fmtTime(rows[i-1].t) {
 			text.fixed("dg-time", fmtTime(r.t), gutterW-10, float64(r.y+4), timeSize, "end")
 		}
 	}
 
 	// Marks first, so that labels of arrows go around the marks' labels.
 	var later []label
+	said := map[string]bool{} // drop reasons already spelled out
 	for _, r := range rows {
 		y := float64(r.y)
 		for _, rec := range r.recs {
@@ -245,7 +249,14 @@ func DrawSVG(buf *trace.Buffer, o SVGOptions) ([]byte, error) {
 				if ym-y0 < rowMin/2 {
 					ym = y0 + rowMin/2
 				}
-				lbl := msgLabel(rec) + " ✗ " + rec.Text
+				// The reason is spelled out on the first drop it causes;
+				// a partition drops every message across it, and the
+				// repeats would crowd the picture. The tooltip keeps it.
+				lbl := msgLabel(rec) + " ✗"
+				if !said[rec.Text] {
+					lbl += " " + rec.Text
+					said[rec.Text] = true
+				}
 				fmt.Fprintf(&b, `<line class="dg-msg dg-lost" x1="%s" y1="%s" x2="%s" y2="%s"><title>%s %s→%s dropped: %s</title></line>`,
 					num(x0), num(y0), num(xm), num(ym), html.EscapeString(msgLabel(rec)), rec.Peer, rec.Node, html.EscapeString(rec.Text))
 				fmt.Fprintf(&b, `<path class="dg-x" d="M%s,%s l8,8 M%s,%s l-8,8"/>`, num(xm-4), num(ym-4), num(xm+4), num(ym-4))
