@@ -154,9 +154,7 @@ func DrawSVG(buf *trace.Buffer, o SVGOptions) ([]byte, error) {
 		}
 	}
 
-	var b bytes.Buffer
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="dg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s">`,
-		width, height, width, height, html.EscapeString(o.Title))
+	var b bytes.Buffer // the body; the svg element is written last, when it is known what fitted
 	fmt.Fprintf(&b, `<title>%s</title>`, html.EscapeString(o.Title))
 	b.WriteString(`<defs><marker id="dg-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="dg-head"/></marker></defs>`)
 	text := &labels{width: float64(width), height: float64(height)}
@@ -202,6 +200,9 @@ func DrawSVG(buf *trace.Buffer, o SVGOptions) ([]byte, error) {
 			if prev := rows[i-1].recs[0]; fullWidth(prev) {
 				top += float64((lines(prev) - 1) * lineH)
 			}
+			if hasDrop(rows[i-1]) {
+				top += dropExtra
+			}
 			fmt.Fprintf(&b, `<rect class="dg-gap" x="%d" y="%s" width="%d" height="%s"><title>%s with nothing to show</title></rect>`,
 				4, num(top), width-8, num(bot-top), fmtTime(r.gap))
 			text.fixed("dg-skip", "⋯ "+fmtGap(r.gap), gutterW-10, (top+bot)/2+4, timeSize, "end")
@@ -227,7 +228,7 @@ func DrawSVG(buf *trace.Buffer, o SVGOptions) ([]byte, error) {
 					lbl := msgLabel(rec)
 					fmt.Fprintf(&b, `<line class="dg-msg dg-cut" x1="%s" y1="%s" x2="%s" y2="%s"><title>%s %s→%s sent at %s, arrives after the window</title></line>`,
 						num(x0), num(y), num(x1), num(y1), html.EscapeString(lbl), rec.Node, rec.Peer, fmtTime(rec.T))
-					later = append(later, label{class: "dg-label", text: lbl, size: labelSize, spots: alongArrow(x0, y, x1, y1), offLines: true})
+					later = append(later, label{class: "dg-label", text: lbl, size: labelSize, spots: append(alongArrow(x0, y, x1, y1), offArrow(x0, y, x1, y1)...), offLines: true})
 				}
 			case trace.Deliver:
 				y0, ok := rowOf[rec.Msg]
@@ -238,7 +239,7 @@ func DrawSVG(buf *trace.Buffer, o SVGOptions) ([]byte, error) {
 				lbl := msgLabel(rec)
 				fmt.Fprintf(&b, `<line class="dg-msg" x1="%s" y1="%s" x2="%s" y2="%s" marker-end="url(#dg-head)"><title>%s %s→%s at %s</title></line>`,
 					num(x0), num(y0), num(x1), num(y), html.EscapeString(lbl+" ("+rec.Type+")"), rec.Peer, rec.Node, fmtTime(rec.T))
-				later = append(later, label{class: "dg-label", text: lbl, size: labelSize, spots: alongArrow(x0, y0, x1, y), offLines: true})
+				later = append(later, label{class: "dg-label", text: lbl, size: labelSize, spots: append(alongArrow(x0, y0, x1, y), offArrow(x0, y0, x1, y)...), offLines: true})
 			case trace.Drop:
 				y0, ok := rowOf[rec.Msg]
 				if !ok {
@@ -262,7 +263,7 @@ func DrawSVG(buf *trace.Buffer, o SVGOptions) ([]byte, error) {
 				fmt.Fprintf(&b, `<path class="dg-x" d="M%s,%s l8,8 M%s,%s l-8,8"/>`, num(xm-4), num(ym-4), num(xm+4), num(ym-4))
 				text.reserve(textBox{xm - 5, ym - 5, xm + 5, ym + 5})
 				later = append(later, label{class: "dg-label dg-lost-label", text: lbl, size: labelSize, offLines: true,
-					spots: append(alongArrow(x0, y0, xm, ym), spot{xm, ym + 16, "middle"}, spot{xm, ym - 8, "middle"})})
+					spots: append(append(alongArrow(x0, y0, xm, ym), spot{xm, ym + 16, "middle"}, spot{xm, ym - 8, "middle"}), offArrow(x0, y0, xm, ym)...)})
 			case trace.TimerFire:
 				fmt.Fprintf(&b, `<circle class="dg-timer" cx="%s" cy="%s" r="4"><title>timer %s fired on %s at %s</title></circle>`,
 					num(x(rec.Node)), num(y), html.EscapeString(rec.Type), rec.Node, fmtTime(rec.T))
@@ -318,7 +319,18 @@ func DrawSVG(buf *trace.Buffer, o SVGOptions) ([]byte, error) {
 	drawLegend(&b, text, items, legendTop, width)
 	b.Write(text.out.Bytes())
 	b.WriteString(`</svg>`)
-	return b.Bytes(), nil
+
+	var out bytes.Buffer
+	fmt.Fprintf(&out, `<svg xmlns="http://www.w3.org/2000/svg" class="dg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s"`,
+		width, height, width, height, html.EscapeString(o.Title))
+	if len(text.unplaced) > 0 {
+		// Labels with no free spot are left to their tooltips; say which,
+		// so that a test can hold a figure to none.
+		fmt.Fprintf(&out, ` data-unplaced="%s"`, html.EscapeString(strings.Join(text.unplaced, "; ")))
+	}
+	out.WriteString(">")
+	out.Write(b.Bytes())
+	return out.Bytes(), nil
 }
 
 // downBefore reports which nodes are down (crashed and not restarted) when

@@ -8,12 +8,14 @@ import (
 )
 
 var (
-	svgSize  = regexp.MustCompile(`^<svg [^>]*width="(\d+)" height="(\d+)"`)
-	svgTexts = regexp.MustCompile(`<text class="([^"]*)" x="([-\d.]+)" y="([-\d.]+)" font-size="([\d.]+)" text-anchor="(\w+)">([^<]*)`)
+	svgSize     = regexp.MustCompile(`^<svg [^>]*width="(\d+)" height="(\d+)"`)
+	svgUnplaced = regexp.MustCompile(`^<svg [^>]*data-unplaced="([^"]*)"`)
+	svgTexts    = regexp.MustCompile(`<text class="([^"]*)" x="([-\d.]+)" y="([-\d.]+)" font-size="([\d.]+)" text-anchor="(\w+)">([^<]*)`)
 )
 
 // svgProblems lists the labels of a diagram that overlap another or cross
-// its edge, and says so if it is taller than DefaultMaxHeight. Boxes are
+// its edge, says how many found no place at all, and says so if it is
+// taller than DefaultMaxHeight. Boxes are
 // estimated as the layout estimates them (boxOf), from the positions and
 // sizes written in the SVG.
 func svgProblems(svg []byte) []string {
@@ -26,6 +28,9 @@ func svgProblems(svg []byte) []string {
 	h, _ := strconv.ParseFloat(string(m[2]), 64)
 	if h > DefaultMaxHeight {
 		out = append(out, fmt.Sprintf("%g px tall, more than %d", h, DefaultMaxHeight))
+	}
+	if m := svgUnplaced.FindSubmatch(svg); m != nil {
+		out = append(out, fmt.Sprintf("labels found no free spot: %s", html.UnescapeString(string(m[1]))))
 	}
 	type text struct {
 		s   string

@@ -74,7 +74,7 @@ type labels struct {
 	lines         []float64 // x of the lifelines
 	taken         []textBox
 	out           bytes.Buffer
-	dropped       int // labels that found no free spot
+	unplaced      []string // labels that found no free spot
 }
 
 // fits reports whether a box is free and inside the canvas, and, with
@@ -120,7 +120,7 @@ func (l *labels) place(lb label) bool {
 			}
 		}
 	}
-	l.dropped++
+	l.unplaced = append(l.unplaced, lb.text)
 	return false
 }
 
@@ -157,9 +157,23 @@ func num(v float64) string {
 // line.
 func alongArrow(x0, y0, x1, y1 float64) []spot {
 	var out []spot
-	for _, f := range []float64{0.5, 0.38, 0.62, 0.28, 0.72, 0.18, 0.82} {
+	for _, f := range []float64{0.5, 0.38, 0.62, 0.28, 0.72, 0.18, 0.82, 0.1, 0.9} {
 		x, y := x0+(x1-x0)*f, y0+(y1-y0)*f
 		out = append(out, spot{x, y - 3, "middle"}, spot{x, y + 11, "middle"})
+	}
+	return out
+}
+
+// offArrow lists spots further off the arrow from (x0, y0) to (x1, y1), for
+// a crowd: a burst of arrows from one point.
+func offArrow(x0, y0, x1, y1 float64) []spot {
+	var out []spot
+	for _, dy := range []float64{-14, 22, -25, 33} {
+		for i := 10; i <= 90; i += 5 {
+			f := float64(i) / 100
+			x, y := x0+(x1-x0)*f, y0+(y1-y0)*f
+			out = append(out, spot{x, y + dy, "middle"})
+		}
 	}
 	return out
 }

@@ -23,6 +23,7 @@ const (
 	breakAfter = 8
 	breakH     = 34
 	lineH      = 14 // between the lines of a wrapped band
+	dropExtra  = 14 // more room above a row with lost messages
 )
 
 // timeRow is one instant of the diagram: the events drawn at one height.
@@ -124,38 +125,50 @@ func window(buf *trace.Buffer, o SVGOptions, shown func(node.ID) bool) ([]*trace
 // would pass maxY; the caller learns how many events fit from the rows'
 // recs.
 func layoutRows(recs []*trace.Record, top, maxY int, lines func(*trace.Record) int) []timeRow {
-	unit := typicalGap(recs)
 	var rows []timeRow
-	y := top
 	for _, r := range recs {
-		if n := len(rows); n > 0 && fullWidth(rows[n-1].recs[0]) {
-			y += (lines(rows[n-1].recs[0]) - 1) * lineH
+		if n := len(rows); n > 0 && r.T == rows[n-1].t && fitsRow(rows[n-1].recs, r) {
+			rows[n-1].recs = append(rows[n-1].recs, r)
+			continue
 		}
-		if n := len(rows); n > 0 {
-			last := &rows[n-1]
-			if r.T == last.t && fitsRow(last.recs, r) {
-				last.recs = append(last.recs, r)
-				continue
+		rows = append(rows, timeRow{t: r.T, recs: []*trace.Record{r}})
+	}
+	unit := typicalGap(recs)
+	y := top
+	for i := range rows {
+		if i > 0 {
+			prev := rows[i-1]
+			if fullWidth(prev.recs[0]) {
+				y += (lines(prev.recs[0]) - 1) * lineH
 			}
-		}
-		row := timeRow{t: r.T, recs: []*trace.Record{r}}
-		if n := len(rows); n > 0 {
-			dt := r.T - rows[n-1].t
+			dt := rows[i].t - prev.t
 			switch {
 			case dt > breakAfter*unit:
 				y += breakH
-				row.gap = dt
+				rows[i].gap = dt
 			default:
 				y += rowMin + int(min(int64(rowExtra), int64(rowExtra)*dt/(breakAfter*unit)))
 			}
+			// Room for lost messages' crosses and labels: a cross is drawn
+			// between its send and its drop, or below both when they
+			// happen at once.
+			if hasDrop(rows[i]) {
+				y += dropExtra
+			}
+			if hasDrop(prev) {
+				y += dropExtra
+			}
 		}
 		if y > maxY {
-			break
+			return rows[:i]
 		}
-		row.y = y
-		rows = append(rows, row)
+		rows[i].y = y
 	}
 	return rows
+}
+
+func hasDrop(r timeRow) bool {
+	return slices.ContainsFunc(r.recs, func(r *trace.Record) bool { return r.Kind == trace.Drop })
 }
 
 // fitsRow reports whether r can share a row with recs: a band needs a row
