@@ -22,6 +22,7 @@ const (
 	rowExtra   = 24
 	breakAfter = 8
 	breakH     = 34
+	breakShare = 10 // a break hides at least 1/breakShare of the window's time
 	lineH      = 14 // between the lines of a wrapped band
 	dropExtra  = 14 // more room above a row with lost messages
 )
@@ -120,7 +121,9 @@ func window(buf *trace.Buffer, o SVGOptions, shown func(node.ID) bool) ([]*trace
 // layoutRows groups events into rows, one per instant (an instant that
 // needs two marks on one node, or a band, takes more), and spaces the rows
 // by the time between them: unit is the typical gap, and a gap of more
-// than breakAfter units becomes a break. A band of more than one line of
+// than breakAfter units that is also a tenth of the window (so that a
+// storm of events a microsecond apart is not cut by breaks of a
+// millisecond) becomes a break. A band of more than one line of
 // text (lines says how many) pushes the next row down. Rows stop before y
 // would pass maxY; the caller learns how many events fit from the rows'
 // recs.
@@ -133,7 +136,11 @@ func layoutRows(recs []*trace.Record, top, maxY int, lines func(*trace.Record) i
 		}
 		rows = append(rows, timeRow{t: r.T, recs: []*trace.Record{r}})
 	}
+	if len(rows) == 0 {
+		return nil
+	}
 	unit := typicalGap(recs)
+	span := rows[len(rows)-1].t - rows[0].t
 	y := top
 	for i := range rows {
 		if i > 0 {
@@ -143,7 +150,7 @@ func layoutRows(recs []*trace.Record, top, maxY int, lines func(*trace.Record) i
 			}
 			dt := rows[i].t - prev.t
 			switch {
-			case dt > breakAfter*unit:
+			case dt > breakAfter*unit && dt*breakShare >= span:
 				y += breakH
 				rows[i].gap = dt
 			default:

@@ -35,6 +35,9 @@ func TestLayoutRows(t *testing.T) {
 			[]int{100, 100 + rowMin + 3, 100 + 2*(rowMin+3), 100 + 3*(rowMin+3), 100 + 3*(rowMin+3) + breakH}, []int64{0, 0, 0, 0, 48}},
 		{"a wrapped band pushes the next row down", []*trace.Record{note(0), send(0, 1)}, 1000, func(*trace.Record) int { return 3 },
 			[]int{100, 100 + rowMin + 2*lineH}, []int64{0, 0}},
+		{"no break for a gap that is a small share of the window", []*trace.Record{send(0, 1), send(1, 1), send(2, 1), send(3, 1), send(12, 1), send(13, 1), send(200, 1)}, 1000, one,
+			[]int{100, 125, 150, 175, 175 + rowMin + rowExtra, 175 + rowMin + rowExtra + 25, 175 + rowMin + rowExtra + 25 + breakH}, []int64{0, 0, 0, 0, 0, 0, 187}},
+		{"no events", nil, 1000, one, nil, nil},
 		{"rows stop at maxY", []*trace.Record{send(0, 1), send(1, 1), send(2, 1)}, 100 + rowMin + 3, one,
 			[]int{100, 100 + rowMin + 3}, []int64{0, 0}},
 	} {
