@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,7 +26,7 @@ func TestLoadFS(t *testing.T) {
 	fsys := fstest.MapFS{
 		"course.yaml":            {Data: []byte(manifestYAML)},
 		"lessons/01-alpha.md":    {Data: []byte(lesson("alpha", "lab: pingpong\nminutes: 20\n", "Intro.\n\n## Part\n"))},
-		"lessons/02-beta.md":     {Data: []byte(lesson("beta", "", "```faultline-diagram\nscenario: raft-election\nseed: 3\ncaption: An election.\n```\n"))},
+		"lessons/02-beta.md":     {Data: []byte(lesson("beta", "", "```faultline-diagram\nscenario: raft-election\nseed: 3\ncaption: An election.\n```\n\n```faultline-diagram\nscenario: raft-election\nseed: 3\ncaption: Later.\nfrom: 150ms\nto: 1.5s\n```\n"))},
 		"lessons/notes.txt":      {Data: []byte("ignored")},
 		"lessons/03-draft.md.sw": {Data: []byte("ignored")},
 	}
@@ -44,8 +45,10 @@ func TestLoadFS(t *testing.T) {
 	b := c.Next(a)
 	ds, err := b.Diagrams()
 	require.NoError(t, err)
-	require.Len(t, ds, 1)
+	require.Len(t, ds, 2)
 	assert.Equal(t, Diagram{Scenario: "raft-election", Seed: 3, Caption: "An election.", MaxEvents: DefaultMaxEvents, Line: 6}, ds[0])
+	assert.Equal(t, Diagram{Scenario: "raft-election", Seed: 3, Caption: "Later.", MaxEvents: DefaultMaxEvents,
+		From: 150 * time.Millisecond, To: 1500 * time.Millisecond, Line: 12}, ds[1])
 	_, err = c.Lesson("gamma")
 	assert.ErrorContains(t, err, `unknown lesson "gamma" (lessons: alpha, beta)`)
 }
@@ -66,6 +69,10 @@ func TestLoadFSErrors(t *testing.T) {
 		{"slug mismatch", lesson("alfa", "", ""), `lessons/01-alpha.md:3: slug "alfa" does not match the file name`},
 		{"part without lab", lesson("alpha", "part: A\n", ""), `lessons/01-alpha.md:5: part "A" is set but lab is not`},
 		{"diagram without seed", lesson("alpha", "", "text\n```faultline-diagram\nscenario: x\ncaption: c\n```\n"), "lessons/01-alpha.md:7: diagram block has no seed"},
+		{"diagram window backwards", lesson("alpha", "", "```faultline-diagram\nscenario: x\nseed: 1\ncaption: c\nfrom: 400ms\nto: 150ms\n```\n"), "lessons/01-alpha.md:6: diagram block's to (150ms) must be after its from (400ms)"},
+		{"diagram window not a duration", lesson("alpha", "", "```faultline-diagram\nscenario: x\nseed: 1\ncaption: c\nfrom: soon\n```\n"), "lessons/01-alpha.md:6: bad diagram block"},
+		{"diagram around unknown", lesson("alpha", "", "```faultline-diagram\nscenario: x\nseed: 1\ncaption: c\naround: first-vote\n```\n"), `lessons/01-alpha.md:6: diagram block's around is "first-vote"; want one of first-drop, first-crash`},
+		{"diagram two windows", lesson("alpha", "", "```faultline-diagram\nscenario: x\nseed: 1\ncaption: c\naround: first-drop\nfrom: 1s\n```\n"), "lessons/01-alpha.md:6: diagram block has both around and from/to"},
 		{"diagram unknown key", lesson("alpha", "", "```faultline-diagram\nscenario: x\nseed: 1\ncaption: c\ncolour: red\n```\n"), "lessons/01-alpha.md:6: bad diagram block"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -163,6 +170,9 @@ func TestTerminalMarkdown(t *testing.T) {
 	in := "Text.\n\n```faultline-diagram\nscenario: raft-election\nseed: 2\ncaption: Votes fly.\n```\n\n1. Q?\n\n   <details><summary>Answer</summary>\n\n   Because.\n\n   </details>\n\n```go\nx := 1\n```\n"
 	want := "Text.\n\n> **Diagram:** Votes fly.\n>\n> Step through this run yourself: `faultline demo raft-election --seed 2`\n\n1. Q?\n\n   *Answer:*\n\n   Because.\n\n\n```go\nx := 1\n```\n"
 	assert.Equal(t, want, TerminalMarkdown(in))
+
+	windowed := strings.Replace(in, "caption: Votes fly.", "caption: Votes fly.\nfrom: 1.5s", 1)
+	assert.Contains(t, TerminalMarkdown(windowed), "`faultline demo raft-election --seed 2` (press `t` and jump to `1.5s`)")
 }
 
 // TestEmbeddedCourse checks the real course: every lesson loads, is listed,

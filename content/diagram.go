@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -14,18 +16,30 @@ import (
 const DiagramInfo = "faultline-diagram"
 
 // Diagram is a parsed diagram block: which demo scenario to run with which
-// seed, and how much of it to draw.
+// seed, and which window of it to draw.
 type Diagram struct {
 	Scenario  string   `yaml:"scenario"`
 	Seed      uint64   `yaml:"seed"`
 	Caption   string   `yaml:"caption"`
 	MaxEvents int      `yaml:"max_events"`
 	Nodes     []string `yaml:"nodes"`
-	Line      int      `yaml:"-"` // file line of the opening fence
+	// From and To bound the window in virtual time (To 0: to the end).
+	From time.Duration `yaml:"from"`
+	To   time.Duration `yaml:"to"`
+	// Around centres the window on the run's first event of a kind (one of
+	// Arounds), with a few events of context before it.
+	Around string `yaml:"around"`
+	// Logs draws the nodes' log lines.
+	Logs bool `yaml:"logs"`
+	Line int  `yaml:"-"` // file line of the opening fence
 }
 
 // DefaultMaxEvents is how many events a diagram shows when its block does not say.
 const DefaultMaxEvents = 80
+
+// Arounds are the values of a diagram's around key: the first event of
+// which kind the window shows.
+var Arounds = []string{"first-drop", "first-crash", "first-partition", "first-failed-check"}
 
 // block is a fenced code block found in a body.
 type block struct {
@@ -87,7 +101,7 @@ func ParseDiagram(body string) (Diagram, error) {
 	dec := yaml.NewDecoder(bytes.NewReader([]byte(body)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&d); err != nil {
-		return d, fmt.Errorf("bad diagram block: %s (keys: scenario, seed, caption, max_events, nodes)", strings.TrimPrefix(err.Error(), "yaml: "))
+		return d, fmt.Errorf("bad diagram block: %s (keys: scenario, seed, caption, max_events, nodes, from, to, around, logs)", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	switch {
 	case d.Scenario == "":
@@ -98,6 +112,14 @@ func ParseDiagram(body string) (Diagram, error) {
 		return d, fmt.Errorf("diagram block has no caption")
 	case d.MaxEvents < 0:
 		return d, fmt.Errorf("diagram block's max_events is negative")
+	case d.From < 0 || d.To < 0:
+		return d, fmt.Errorf("diagram block's from and to must not be negative")
+	case d.To != 0 && d.To <= d.From:
+		return d, fmt.Errorf("diagram block's to (%v) must be after its from (%v)", d.To, d.From)
+	case d.Around != "" && !slices.Contains(Arounds, d.Around):
+		return d, fmt.Errorf("diagram block's around is %q; want one of %s", d.Around, strings.Join(Arounds, ", "))
+	case d.Around != "" && (d.From != 0 || d.To != 0):
+		return d, fmt.Errorf("diagram block has both around and from/to; choose one window")
 	}
 	if d.MaxEvents == 0 {
 		d.MaxEvents = DefaultMaxEvents
@@ -125,8 +147,14 @@ func TerminalMarkdown(body string) string {
 	for i := 0; i < len(lines); i++ {
 		if b, ok := diagrams[i]; ok {
 			if d, err := ParseDiagram(b.body); err == nil {
-				out = append(out, fmt.Sprintf("> **Diagram:** %s", strings.TrimSpace(d.Caption)),
-					">", fmt.Sprintf("> Step through this run yourself: `faultline demo %s --seed %d`", d.Scenario, d.Seed))
+				step := fmt.Sprintf("> Step through this run yourself: `faultline demo %s --seed %d`", d.Scenario, d.Seed)
+				switch {
+				case d.From > 0:
+					step += fmt.Sprintf(" (press `t` and jump to `%v`)", d.From)
+				case d.Around != "":
+					step += " (press `x` to jump to the first drop, crash or partition)"
+				}
+				out = append(out, fmt.Sprintf("> **Diagram:** %s", strings.TrimSpace(d.Caption)), ">", step)
 			}
 			i = b.end
 			continue

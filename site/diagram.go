@@ -75,7 +75,7 @@ func (d *diagrams) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 			fail(err)
 			return
 		}
-		svg, err := DrawSVG(buf, SVGOptions{MaxEvents: spec.MaxEvents, Nodes: spec.Nodes, Title: spec.Caption})
+		svg, err := DrawSVG(buf, diagramOptions(spec, buf.Head))
 		if err != nil {
 			fail(err)
 			return
@@ -83,6 +83,13 @@ func (d *diagrams) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 		n := &diagramNode{spec: spec, svg: svg}
 		fb.Parent().ReplaceChild(fb.Parent(), fb, n)
 	}
+}
+
+// diagramOptions are how a block's diagram is drawn: its window, and the
+// labels of the lab or demo that made the run.
+func diagramOptions(spec content.Diagram, head trace.Header) SVGOptions {
+	return SVGOptions{MaxEvents: spec.MaxEvents, Nodes: spec.Nodes, Title: spec.Caption,
+		From: spec.From, To: spec.To, Around: spec.Around, Logs: spec.Logs, Label: suite.Labeler(head)}
 }
 
 func (d *diagrams) run(spec content.Diagram) (*trace.Buffer, error) {

@@ -12,6 +12,10 @@
 // heading anchors and chroma highlighting with CSS classes for the light and
 // dark themes. A fenced block with the info string faultline-diagram runs the
 // named demo scenario with its seed and embeds the run's diagram (diagram.go).
+// DrawSVG (svg.go) draws a window of the run (svg_window.go): events of one
+// instant on one row, quiet stretches as a break marked with the time
+// skipped, messages labelled by their lab (suite.Labeler), a legend
+// (svg_legend.go), and labels placed where no other label is (svg_labels.go).
 //
 // A lab page shows the task, the command that grades a student's workspace,
 // the tests by part, and the Go declarations the student programs against,

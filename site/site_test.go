@@ -1,10 +1,12 @@
 package site
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -36,7 +38,10 @@ func (p *pinger) Start(env node.Env) {
 	}
 }
 func (p *pinger) HandleMessage(from node.ID, m node.Message) { p.env.Send(from, "pong") }
-func (p *pinger) HandleTimer(any)                            { p.env.Send(3, "late") }
+func (p *pinger) HandleTimer(any) {
+	p.env.Logf("tick %d", 1)
+	p.env.Send(3, "late")
+}
 
 func fakeDemo(name string) (suite.Demo, error) {
 	if name != "fake" {
@@ -153,15 +158,64 @@ func TestDrawSVGGolden(t *testing.T) {
 	d, _ := fakeDemo("fake")
 	var buf trace.Buffer
 	require.NoError(t, d.Run(3, &buf))
-	svg, err := DrawSVG(&buf, SVGOptions{Title: "fake run"})
-	require.NoError(t, err)
-	golden(t, "fake.svg", svg)
-	s := string(svg)
-	assert.Contains(t, s, `class="dg-crash"`)
-	assert.Contains(t, s, `class="dg-restart"`)
-	assert.Contains(t, s, `dg-lost`)
-	assert.Contains(t, s, `dg-down`)
+	// The pinger's messages are strings; a label names them by content.
+	short := func(_ string, payload json.RawMessage) string {
+		var s string
+		_ = json.Unmarshal(payload, &s)
+		return map[string]string{"ping": "P1", "pong": "Q1"}[s]
+	}
+	for _, tc := range []struct {
+		name string
+		o    SVGOptions
+		has  []string
+		not  []string
+	}{
+		{"fake.svg", SVGOptions{Title: "fake run"},
+			[]string{`class="dg-crash"`, `class="dg-restart"`, `dg-lost`, `dg-down`, `>crash; node down</text>`}, nil},
+		{"fake-around-crash.svg", SVGOptions{Title: "around the crash", Around: "first-crash", MaxEvents: 12},
+			[]string{`class="dg-crash"`}, []string{`class="dg-restart"`}},
+		{"fake-window-labels.svg", SVGOptions{Title: "window", From: 4 * time.Millisecond, To: 20 * time.Millisecond, Label: short, Logs: true},
+			[]string{`>Q1</text>`, `>Q1 ✗ node down</text>`, `>string ✗</text>`, `>Q: string</text>`, `>n1: tick 1</text>`, `>node down</text>`}, []string{`>P1<`}},
+		{"fake-short.svg", SVGOptions{Title: "bounded", MaxHeight: 190},
+			nil, []string{`class="dg-restart"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svg, err := DrawSVG(&buf, tc.o)
+			require.NoError(t, err)
+			golden(t, tc.name, svg)
+			assert.Empty(t, svgProblems(svg))
+			if tc.o.MaxHeight > 0 {
+				m := svgSize.FindSubmatch(svg)
+				require.NotNil(t, m)
+				h, _ := strconv.Atoi(string(m[2]))
+				assert.LessOrEqual(t, h, tc.o.MaxHeight)
+			}
+			for _, s := range tc.has {
+				assert.Contains(t, string(svg), s)
+			}
+			for _, s := range tc.not {
+				assert.NotContains(t, string(svg), s)
+			}
+		})
+	}
+}
 
-	_, err = DrawSVG(&buf, SVGOptions{Nodes: []string{"n9"}})
-	assert.ErrorContains(t, err, "not in the run")
+func TestDrawSVGErrors(t *testing.T) {
+	d, _ := fakeDemo("fake")
+	var buf trace.Buffer
+	require.NoError(t, d.Run(3, &buf))
+	for _, tc := range []struct {
+		name string
+		o    SVGOptions
+		want string
+	}{
+		{"unknown nodes", SVGOptions{Nodes: []string{"n9"}}, "not in the run"},
+		{"around an event the run lacks", SVGOptions{Around: "first-partition"}, "the run has no such event"},
+		{"window after the run", SVGOptions{From: time.Second}, "window has no events"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := DrawSVG(&buf, tc.o)
+			assert.ErrorContains(t, err, tc.want)
+		})
+	}
 }

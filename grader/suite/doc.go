@@ -23,6 +23,10 @@
 // T.Invariant, and fails with T.Fatalf. Implementations are opaque to the
 // engine (Impl is `any`): each lab's tests assert the type they expect.
 //
+// A lab's Label (or a demo's, for a demo of no lab) gives each message a
+// short label with its key fields for the viewer and the site's diagrams;
+// Labeler finds the one for a trace from its header.
+//
 // So that the grader can shrink a failing run, a test routes its fault
 // schedule through T.Schedule and asks T.Keep before each workload step;
 // the shrinker replays the run with some of them removed.

@@ -46,6 +46,11 @@ type Lab struct {
 	// Student says what a student's package for this lab is called and
 	// exports: the contract between a workspace and the grader.
 	Student Student
+	// Label gives a message its short label in diagrams ("AE t3 [5..7] c4"),
+	// from the trace record's type name and JSON payload alone, since
+	// traces are read back from files. "" (or a nil Label) means the type
+	// name is shown.
+	Label LabelFunc
 }
 
 // Student is the contract of a lab with the package a student writes in a
@@ -152,6 +157,9 @@ type Demo struct {
 	Seed        uint64 // the default seed
 	// Run runs the scenario with seed, sending the trace to sink.
 	Run func(seed uint64, sink trace.Sink) error
+	// Label labels the demo's messages, for a demo that belongs to no lab
+	// (see Lab.Label); nil means the lab's Label, if any.
+	Label LabelFunc
 }
 
 var registry struct {

@@ -87,6 +87,6 @@ func init() {
 			"stepped back. Each node stamps its messages with its clock and a Lamport clock. Open the log pane: " +
 			"receivers see stamps from the future and clocks going backwards, while every Lamport value " +
 			"stays greater than the one it received.",
-		Seed: 1, Run: runClockSkew,
+		Seed: 1, Run: runClockSkew, Label: stampLabel,
 	})
 }

@@ -168,6 +168,6 @@ func init() {
 			"server slows to 20/s; requests time out after 100 ms and are retried at once, without backoff. " +
 			"Read the server's log every 200 ms: after the slowdown ends it is still full, serving attempts " +
 			"their clients gave up on. Throughput stays high while goodput collapses.",
-		Seed: 1, Run: runRetryStorm,
+		Seed: 1, Run: runRetryStorm, Label: stormLabel,
 	})
 }

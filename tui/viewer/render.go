@@ -263,7 +263,7 @@ func (m Model) drawRow(r int, rec *trace.Record, width, colW int, center func(in
 		for x := lo + 1; x < hi; x++ {
 			cv.set(x, fill, st)
 		}
-		label := rec.Type
+		label := m.label(rec.Type, m.payloadOf(rec.Msg, r))
 		if rec.Kind == trace.Drop {
 			label += " ✗ " + rec.Text
 			if to > from {

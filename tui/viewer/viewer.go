@@ -4,6 +4,7 @@
 package viewer
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
 )
@@ -43,6 +45,10 @@ type Model struct {
 	keys   KeyMap
 	styles Styles
 	help   help.Model
+
+	// label is the short label of a message on its arrow, from the lab or
+	// demo that made the trace (suite.Labeler).
+	label func(typ string, payload json.RawMessage) string
 }
 
 // New returns a viewer of buf. title names the run in the header.
@@ -53,7 +59,8 @@ func New(buf *trace.Buffer, title string, standalone bool) Model {
 	ti.Prompt = "jump to time: "
 	ti.CharLimit = 20
 	m := Model{ix: newIndex(buf), title: title, nodeFilter: -1, timeInput: ti, standalone: standalone,
-		keys: DefaultKeyMap(), styles: DefaultStyles(), help: help.New(), width: 80, height: 24}
+		keys: DefaultKeyMap(), styles: DefaultStyles(), help: help.New(), width: 80, height: 24,
+		label: suite.Labeler(buf.Head)}
 	m.refilter(-1)
 	return m
 }
