@@ -40,7 +40,7 @@ var Lab = &suite.Lab{
 		Bind:        "pingpong.Impl{NewClient: student.NewClient, NewServer: student.NewServer}",
 		BindImports: []string{"github.com/faultline-dev/faultline/labs/pingpong"},
 	},
-	Label:      Label,
+	Label: Label,
 }
 
 func init() {

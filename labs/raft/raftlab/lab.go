@@ -41,7 +41,7 @@ var Lab = &suite.Lab{
 		Bind:        "raft.Factory(student.New)",
 		BindImports: []string{"github.com/faultline-dev/faultline/labs/raft"},
 	},
-	Label:      Label,
+	Label: Label,
 }
 
 func init() {
