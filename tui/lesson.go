@@ -123,10 +123,10 @@ func foldAnswers(body string, o LessonOptions) string {
 		block := []string{indent + "\\", indent + head}
 		if o.Answers {
 			for k, p := range paras {
-				if k > 0 {
-					block = append(block, indent+"\\")
-				}
 				block[len(block)-1] += "\\"
+				if k > 0 {
+					block = append(block, indent+"\\") // an empty line between paragraphs
+				}
 				block = append(block, indent+p)
 			}
 		}
