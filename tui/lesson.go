@@ -53,11 +53,11 @@ func LessonMarkdown(l *content.Lesson, o LessonOptions) string {
 	return b.String()
 }
 
-// foldAnswers rewrites each <details> block. Inside a list item (an
-// indented block) glamour runs the item's paragraphs together
-// ("…distribute it.Answer:2,000 GB"), so there the label and the answer
-// hang off the question with hard line breaks, in the question's own
-// paragraph.
+// foldAnswers rewrites each <details> block. For glamour (o.Unwrap),
+// inside a list item (an indented block), glamour runs the item's
+// paragraphs together ("…distribute it.Answer:2,000 GB"), so there the
+// label and the answer hang off the question with hard line breaks, in
+// the question's own paragraph.
 func foldAnswers(body string, o LessonOptions) string {
 	lines := strings.Split(body, "\n")
 	var out []string
@@ -101,11 +101,13 @@ func foldAnswers(body string, o LessonOptions) string {
 		if o.Answers {
 			head = "▾ **" + label + "**"
 		}
-		if indent == "" {
-			out = append(out, "", head, "")
+		if indent == "" || !o.Unwrap {
+			// Plain Markdown (piped), or a top-level block: paragraphs of
+			// their own, indented to stay in their list item.
+			out = append(out, "", indent+head, "")
 			if o.Answers {
 				for _, p := range paras {
-					out = append(out, p, "")
+					out = append(out, indent+p, "")
 				}
 			}
 			continue

@@ -54,10 +54,12 @@ func TestFoldAnswers(t *testing.T) {
 		o        LessonOptions
 		want     string
 	}{
-		{"folded in a list item, hanging off the question", item, LessonOptions{FoldedHint: "press a"},
+		{"folded in a list item, hanging off the question", item, LessonOptions{FoldedHint: "press a", Unwrap: true},
 			"1. Why?\\\n   \\\n   ▸ Answer (press a)\\\n   \u00a0\n\n\n2. Next?"},
-		{"shown in a list item, one paragraph per line", item, LessonOptions{Answers: true},
+		{"shown in a list item, one paragraph per line", item, LessonOptions{Answers: true, Unwrap: true},
 			"1. Why?\\\n   \\\n   ▾ **Answer**\\\n   Because so.\\\n   \\\n   More.\\\n   \u00a0\n\n\n2. Next?"},
+		{"plain Markdown keeps paragraphs in the item", item, LessonOptions{Answers: true},
+			"1. Why?\n\n\n   ▾ **Answer**\n\n   Because so.\n\n   More.\n\n\n2. Next?"},
 		{"folded at the top level, with its own label", top, LessonOptions{FoldedHint: "press a"},
 			"Why?\n\n\n▸ Hint (press a)\n\n\nAfter."},
 		{"shown at the top level", top, LessonOptions{Answers: true},
