@@ -265,6 +265,11 @@ func (rd *Reader) ReadAll(size int64, progress func(records int, read int64)) (*
 	for {
 		rec, err := rd.Next()
 		if err == io.EOF {
+			if n := len(b.Records); cap(b.Records) > n+n/4 {
+				// The first lines were shorter than the rest, and the
+				// estimate too high: give the spare room back.
+				b.Records = append([]Record(nil), b.Records...)
+			}
 			return b, nil
 		}
 		if err != nil {

@@ -147,6 +147,7 @@ func TestReadAllAndValidateAgree(t *testing.T) {
 			})
 			require.NoError(t, err)
 			assert.Equal(t, want.Records, got.Records)
+			assert.LessOrEqual(t, cap(got.Records), len(got.Records)*5/4, "no more than a quarter spare")
 			assert.Equal(t, 0, calls, "5000 records is under one progress step")
 		})
 	}
