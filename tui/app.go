@@ -6,13 +6,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/faultline-dev/faultline/content"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/internal/progress"
+	"github.com/faultline-dev/faultline/tui/keyhelp"
 	"github.com/faultline-dev/faultline/tui/viewer"
 )
 
@@ -55,8 +55,9 @@ type App struct {
 	labs     map[string]labScreen // kept so results survive leaving a lab
 	demos    demoScreen
 	viewer   viewer.Model
-	help     help.Model
+	keyStyle keyhelp.Styles
 	showHelp bool
+	helpTop  int // first line of the ? page on screen
 	err      string
 	prog     *progress.Store // the student's progress, as last loaded and changed here
 	progPath string          // where changes are saved; empty when not saving
@@ -78,7 +79,7 @@ func New(o Options) App {
 	}
 	prog := progress.New()
 	app := App{opts: o, home: newHome(o.Course, o.LoadErr, o.Labs, prog), labs: map[string]labScreen{}, prog: prog,
-		demos: demoScreen{demos: o.Demos}, help: help.New(), keys: DefaultKeyMap(), styles: DefaultStyles(), w: 80, h: 24}
+		demos: demoScreen{demos: o.Demos}, keyStyle: keyhelp.DefaultStyles(), keys: DefaultKeyMap(), styles: DefaultStyles(), w: 80, h: 24}
 	if o.ProgressErr != nil {
 		app.home.progErr = o.ProgressErr.Error()
 	}
@@ -120,7 +121,10 @@ func (a *App) noteLesson() tea.Cmd {
 	if a.screen != screenReader || a.reader.lesson == nil || a.reader.rendered == "" {
 		return nil
 	}
-	slug, pos, read := a.reader.lesson.Slug, a.reader.position(), a.reader.vp.ScrollPercent()
+	if a.reader.task {
+		return nil // a lab's task is not a lesson
+	}
+	slug, pos, read := a.reader.lesson.Slug, a.reader.position(), a.reader.furthest
 	now := time.Now()
 	return a.record(func(s *progress.Store) { s.SetLesson(slug, pos, read, now) })
 }
@@ -154,6 +158,21 @@ func (a App) openLesson(l *content.Lesson) (App, tea.Cmd) {
 	return a, tea.Batch(save, cmd)
 }
 
+// openTask opens the lab's task, its Markdown handout, in the reader.
+func (a App) openTask() (App, tea.Cmd) {
+	lab := a.lab.lab
+	if strings.TrimSpace(lab.Task) == "" {
+		a.err = "the " + lab.Name + " lab has no task text; its lesson describes what to build"
+		return a, nil
+	}
+	a.goTo(screenReader)
+	var cmd tea.Cmd
+	task := &content.Lesson{Slug: "task:" + lab.Name, Title: "Task: " + lab.Title, Summary: lab.Summary, Body: lab.Task}
+	a.reader, cmd = newReader(task, a.opts.Style, a.w, a.h)
+	a.reader.task = true
+	return a, cmd
+}
+
 func (a App) openLab(name string) (App, tea.Cmd) {
 	lab, err := suite.Lookup(name)
 	if err != nil {
@@ -166,7 +185,7 @@ func (a App) openLab(name string) (App, tea.Cmd) {
 	} else {
 		a.lab = newLabScreen(lab, a.opts.Runner, a.prog)
 	}
-	a.lab.w, a.lab.h = a.w, a.h
+	a.lab.w, a.lab.h = a.w, a.h-1
 	a.goTo(screenLab)
 	return a, save
 }
@@ -179,9 +198,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.w, a.h = msg.Width, msg.Height
-		a.help.Width = msg.Width
-		a.home.w, a.home.h = a.w, a.h-2
-		a.lab.w, a.lab.h = a.w, a.h-2
+		a.home.w, a.home.h = a.w, a.h-1
+		a.lab.w, a.lab.h = a.w, a.h-1
 		a.demos.w = a.w
 		a.viewer.SetSize(a.w, a.h)
 		var cmd tea.Cmd
@@ -237,6 +255,9 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.goBack()
 		return a, nil
 	case tea.KeyMsg:
+		if a.screen != screenViewer && !(a.screen == screenHome && a.home.typing) {
+			a.err = "" // a message answers the key before; the next key clears it
+		}
 		return a.key(msg)
 	}
 	if a.screen == screenHome && a.home.typing {
@@ -270,6 +291,7 @@ func (a App) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	case key.Matches(msg, k.Help):
 		a.showHelp = !a.showHelp
+		a.helpTop = 0
 		return a, nil
 	case key.Matches(msg, k.Back):
 		var save tea.Cmd
@@ -280,6 +302,15 @@ func (a App) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			a.home.filter()
 		}
 		return a, save
+	}
+	if a.showHelp {
+		switch {
+		case key.Matches(msg, k.Down):
+			a.helpTop = min(a.helpTop+1, max(0, len(a.helpLines())-(a.h-1)+1))
+		case key.Matches(msg, k.Up):
+			a.helpTop = max(0, a.helpTop-1)
+		}
+		return a, nil
 	}
 	switch a.screen {
 	case screenHome:
@@ -307,6 +338,10 @@ func (a App) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case screenReader:
 		l := a.reader.lesson
 		switch {
+		case key.Matches(msg, k.Answers):
+			return a, a.reader.toggleAnswers()
+		case a.reader.task:
+			// A lab's task has no neighbours and no paired lab.
 		case key.Matches(msg, k.Next) && a.opts.Course != nil && a.opts.Course.Next(l) != nil:
 			return a.openLesson(a.opts.Course.Next(l))
 		case key.Matches(msg, k.Prev) && a.opts.Course != nil && a.opts.Course.Prev(l) != nil:
@@ -319,9 +354,12 @@ func (a App) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return a.openLab(l.Lab)
 		}
 		var cmd tea.Cmd
-		a.reader.vp, cmd = a.reader.vp.Update(msg)
+		a.reader, cmd = a.reader.update(msg)
 		return a, cmd
 	case screenLab:
+		if key.Matches(msg, k.Task) {
+			return a.openTask()
+		}
 		var cmd tea.Cmd
 		a.lab, cmd = a.lab.update(msg, k)
 		return a, cmd
@@ -333,68 +371,138 @@ func (a App) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return a, nil
 }
 
-// footer is each screen's short help.
-func (a App) footer() helpKeys {
+// footer is each screen's short help: keys that may be dropped to fit,
+// then the ones always shown.
+func (a App) footer() (optional, always []key.Binding) {
 	k := a.keys
+	// The footer's descriptions are short, so that more keys fit at 80
+	// columns; the ? page has the long ones.
+	short := func(b key.Binding, keys, desc string) key.Binding {
+		b.SetHelp(keys, desc)
+		return b
+	}
+	always = []key.Binding{k.Help, k.Back, k.Quit}
 	switch a.screen {
 	case screenReader:
-		return helpKeys{k.Down, k.Next, k.Prev, k.Lab, k.Back, k.Help, k.Quit}
+		if a.reader.task {
+			return []key.Binding{short(k.Down, "↓/↑", "scroll"), short(k.Answers, "a", "answers")}, always
+		}
+		return []key.Binding{short(k.Down, "↓/↑", "scroll"), short(k.Answers, "a", "answers"), short(k.Next, "n/p", "next/prev"), short(k.Lab, "l", "lab")}, always
 	case screenLab:
-		return helpKeys{k.Down, k.Open, k.RunAll, k.RunPart, k.Impl, k.Back, k.Help, k.Quit}
+		return []key.Binding{short(k.Open, "enter", "run"), k.RunAll, short(k.Task, "t", "task"), short(k.RunPart, "P", "part"), short(k.Impl, "i", "impl"), k.Down}, always
 	case screenDemos:
-		return helpKeys{k.Down, k.Open, k.Back, k.Help, k.Quit}
+		return []key.Binding{k.Down, k.Open}, always
 	default:
-		return helpKeys{k.Down, k.Open, k.Search, k.Demos, k.Help, k.Quit}
+		return []key.Binding{k.Down, k.Open, k.Search, k.Demos}, []key.Binding{k.Help, k.Quit}
 	}
 }
 
-// View draws the screen in front, an error line if any, and the footer.
+// View draws the screen in front, an error line if any, and the footer:
+// exactly a.h lines, none wider than a.w.
 func (a App) View() string {
 	if a.screen == screenViewer {
 		return a.viewer.View()
 	}
+	optional, always := a.footer()
+	foot := keyhelp.Footer(a.keyStyle, a.w, optional, always...)
+	if a.err != "" {
+		foot = a.styles.Error.Render(truncate(a.err, a.w)) + "\n" + foot
+	}
+	room := max(1, a.h-lineCount(foot))
 	var body string
-	switch a.screen {
-	case screenReader:
+	switch {
+	case a.showHelp:
+		body = a.fullHelp(room)
+	case a.screen == screenReader:
 		body = a.reader.view(a.styles)
-	case screenLab:
+	case a.screen == screenLab:
 		body = a.lab.view(a.styles)
-	case screenDemos:
+	case a.screen == screenDemos:
 		body = a.demos.view(a.styles)
 	default:
 		body = a.home.view(a.styles)
 	}
-	if a.showHelp {
-		body = a.fullHelp()
+	lines := strings.Split(body, "\n")
+	if len(lines) > room {
+		lines = lines[:room]
 	}
-	foot := a.help.ShortHelpView(a.footer())
-	if a.err != "" {
-		foot = a.styles.Error.Render(truncate(a.err, a.w)) + "\n" + foot
-	}
-	used := lineCount(body) + lineCount(foot)
-	pad := ""
-	if gap := a.h - used; gap > 0 {
-		pad = strings.Repeat("\n", gap)
+	for len(lines) < room {
+		lines = append(lines, "")
 	}
 	// Every line fits the terminal: long ones are cut, not wrapped.
-	return lipgloss.NewStyle().MaxWidth(a.w).Render(body + "\n" + pad + foot)
+	return lipgloss.NewStyle().MaxWidth(a.w).Render(strings.Join(lines, "\n") + "\n" + foot)
 }
 
-func (a App) fullHelp() string {
+// helpSections are the ? page: each screen's keys.
+func (a App) helpSections() []helpSection {
+	k := a.keys
+	vk := viewer.DefaultKeyMap()
+	return []helpSection{
+		{"Everywhere", []key.Binding{k.Help, k.Back, k.Quit}},
+		{"Course map", []key.Binding{k.Down, k.Open, k.Search, k.Demos}},
+		{"Lesson", []key.Binding{k.Scroll, k.Answers, k.Next, k.Prev, k.Lab}},
+		{"Lab", []key.Binding{k.Down, k.Open, k.Run, k.RunPart, k.RunAll, k.Impl, k.Task}},
+		{"Trace viewer", []key.Binding{vk.Down, vk.NextNode, vk.NextKind, vk.NextFault, vk.Time, vk.FilterNode, vk.FilterType, vk.Logs, vk.Side}},
+	}
+}
+
+type helpSection struct {
+	title string
+	keys  []key.Binding
+}
+
+// fullHelp is the ? page, at most height lines: when the page is taller
+// than the screen it scrolls with ↑/↓ and says what is below.
+func (a App) fullHelp(height int) string {
 	st := a.styles
-	return st.Title.Render("Keys") + "\n\n" +
-		st.Section.UnsetMarginTop().Render("Everywhere") + "\n" +
-		"  q quit · esc back · ? this help\n\n" +
-		st.Section.UnsetMarginTop().Render("Course map") + "\n" +
-		"  ↑/↓ or k/j move · enter open · / search (enter keeps it, esc clears) · d demos\n\n" +
-		st.Section.UnsetMarginTop().Render("Lesson") + "\n" +
-		"  ↑/↓ pgup/pgdn scroll · n next lesson · p previous · l the paired lab\n\n" +
-		st.Section.UnsetMarginTop().Render("Lab") + "\n" +
-		"  enter or r run the test · P run its part · a run all · i change implementation (solution, starter, mutants)\n" +
-		"  enter on a failed test opens its run in the trace viewer\n\n" +
-		st.Section.UnsetMarginTop().Render("Trace viewer") + "\n" +
-		"  ↑/↓ step · n/N same node · ]/[ same kind · x next drop, crash or partition · t jump to a time\n" +
-		"  f one node · m one message type · l log lines · tab details · ? all keys\n"
+	lines := a.helpLines()
+	top := min(a.helpTop, max(0, len(lines)-height))
+	end := min(len(lines), top+height)
+	if end < len(lines) {
+		end = max(top+1, end-1)
+		return strings.Join(lines[top:end], "\n") + "\n" + st.Muted.Render(fmt.Sprintf("↓ %d more lines", len(lines)-end))
+	}
+	return strings.Join(lines[top:end], "\n")
+}
+
+// helpLines is the whole ? page: each section's keys flow across the
+// width.
+func (a App) helpLines() []string {
+	st := a.styles
+	lines := []string{st.Title.Render("Keys") + st.Muted.Render("  ? or esc closes this page")}
+	for _, sec := range a.helpSections() {
+		lines = append(lines, "", st.Section.UnsetMarginTop().Render(sec.title))
+		var items []string
+		for _, b := range sec.keys {
+			items = append(items, b.Help().Key+" "+b.Help().Desc)
+		}
+		for _, l := range flow(items, " · ", max(10, a.w-2)) {
+			lines = append(lines, "  "+l)
+		}
+	}
+	return lines
+}
+
+// flow joins items with sep into lines of at most w cells, breaking only
+// between items (an item wider than w gets a line of its own).
+func flow(items []string, sep string, w int) []string {
+	var out []string
+	line := ""
+	for _, it := range items {
+		switch {
+		case line == "":
+			line = it
+		case lipgloss.Width(line+sep+it) <= w:
+			line += sep + it
+		default:
+			out = append(out, line)
+			line = it
+		}
+	}
+	if line != "" {
+		out = append(out, line)
+	}
+	return out
 }
 
 func lineCount(s string) int { return strings.Count(s, "\n") + 1 }

@@ -2,8 +2,10 @@ package tui
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -41,6 +43,7 @@ var fakeLab = &suite.Lab{
 	},
 	Solution: "impl",
 	Mutants:  []suite.Mutant{{Name: "bug", Impl: "bug"}},
+	Task:     "## What to build\n\nImplement the echo node: answer every message with the same message.\n",
 }
 
 // fakeRunner passes Works and fails Broken; its replay is a real tiny run.
@@ -77,15 +80,42 @@ func (e *echo) Start(env node.Env) {
 func (e *echo) HandleMessage(from node.ID, m node.Message) {}
 func (e *echo) HandleTimer(any)                            {}
 
+// lessonFile is a lesson's Markdown: front matter, a paragraph long enough
+// to wrap differently at different widths, and a review question whose
+// answer is folded.
+func lessonFile(slug, title, extra string) []byte {
+	return []byte("---\ntitle: " + title + "\nslug: " + slug + "\nsummary: About " + slug + ".\nminutes: 10\n" +
+		"objectives:\n  - Explain " + slug + " to a friend.\n" + extra + "---\n## Start\n\nSome text about " + slug +
+		". It goes on for long enough that a narrower terminal\nwraps it at another word than a wide one does.\n\n" +
+		"## Review questions\n\n1. Why does " + slug + " matter?\n\n   <details><summary>Answer</summary>\n\n   Because " + slug + " is the secret.\n\n   </details>\n")
+}
+
 func course(t *testing.T) *content.Course {
-	lesson := func(slug, title, extra string) []byte {
-		return []byte("---\ntitle: " + title + "\nslug: " + slug + "\nsummary: About " + slug + ".\nminutes: 10\n" + extra + "---\n## Start\n\nSome text about " + slug + ".\n")
-	}
 	c, err := content.LoadFS(fstest.MapFS{
 		"course.yaml":         {Data: []byte("title: t\nsections:\n  - title: Basics\n    lessons: [alpha, beta]\n")},
-		"lessons/01-alpha.md": {Data: lesson("alpha", "Alpha lesson", "lab: tuifake\n")},
-		"lessons/02-beta.md":  {Data: lesson("beta", "Beta lesson", "lab: notyet\n")},
+		"lessons/01-alpha.md": {Data: lessonFile("alpha", "Alpha lesson", "lab: tuifake\n")},
+		"lessons/02-beta.md":  {Data: lessonFile("beta", "Beta lesson", "lab: notyet\n")},
 	})
+	require.NoError(t, err)
+	return c
+}
+
+// longCourse has n lessons in two sections: more than fit on a screen.
+func longCourse(t *testing.T, n int) *content.Course {
+	fsys := fstest.MapFS{}
+	var first, second []string
+	for i := 1; i <= n; i++ {
+		slug := fmt.Sprintf("lesson%02d", i)
+		fsys[fmt.Sprintf("lessons/%02d-%s.md", i, slug)] = &fstest.MapFile{Data: lessonFile(slug, "Lesson number "+strconv.Itoa(i), "")}
+		if i <= n/2 {
+			first = append(first, slug)
+		} else {
+			second = append(second, slug)
+		}
+	}
+	fsys["course.yaml"] = &fstest.MapFile{Data: []byte("title: t\nsections:\n  - title: First\n    lessons: [" + strings.Join(first, ", ") +
+		"]\n  - title: Second\n    lessons: [" + strings.Join(second, ", ") + "]\n")}
+	c, err := content.LoadFS(fsys)
 	require.NoError(t, err)
 	return c
 }
@@ -220,7 +250,10 @@ func TestLessonReader(t *testing.T) {
 	assert.Equal(t, "beta", a.reader.lesson.Slug)
 	a = send(t, a, keys("l")...)
 	assert.Contains(t, a.err, "the notyet lab is not built yet")
-	a = send(t, a, keys("p", "l")...)
+	a = send(t, a, keys("p")...)
+	assert.Empty(t, a.err, "the message was about beta; it does not follow the reader to alpha")
+	assert.NotContains(t, a.View(), "not built yet")
+	a = send(t, a, keys("l")...)
 	assert.Equal(t, screenLab, a.screen, "l opens alpha's paired lab")
 	a = send(t, a, keys("esc", "esc")...)
 	assert.Equal(t, screenHome, a.screen)
@@ -277,6 +310,17 @@ func TestHelpAndQuit(t *testing.T) {
 	assert.Contains(t, a.View(), "Trace viewer")
 	a = send(t, a, keys("esc")...)
 	assert.False(t, a.showHelp)
+
+	// On a short screen the page scrolls, and says there is more.
+	small := send(t, newApp(t, 80, 12), keys("?")...)
+	assert.Contains(t, small.View(), "more lines")
+	assert.NotContains(t, small.View(), "Trace viewer")
+	for range 20 {
+		small = send(t, small, press("down"))
+	}
+	assert.Contains(t, small.View(), "Trace viewer")
+	assert.Len(t, strings.Split(small.View(), "\n"), 12)
+
 	_, cmd := a.Update(press("q"))
 	require.NotNil(t, cmd)
 	assert.Equal(t, tea.Quit(), cmd())
@@ -284,29 +328,137 @@ func TestHelpAndQuit(t *testing.T) {
 
 func TestGoldenViews(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		w, h int
-		keys []string
+		name   string
+		w, h   int
+		course *content.Course
+		keys   []string
 	}{
-		{"home-80x24", 80, 24, nil},
-		{"home-120x40", 120, 40, nil},
-		{"lab-80x24", 80, 24, []string{"down", "down", "enter", "a"}},
-		{"lab-120x40", 120, 40, []string{"down", "down", "enter", "a"}},
-		{"reader-80x24", 80, 24, []string{"enter"}},
+		{"home-80x24", 80, 24, nil, nil},
+		{"home-120x40", 120, 40, nil, nil},
+		{"home-long-80x24", 80, 24, longCourse(t, 16), nil},
+		{"home-long-scrolled-80x24", 80, 24, longCourse(t, 16), []string{"down", "down", "down", "down", "down", "down", "down", "down", "down", "down"}},
+		{"home-long-120x40", 120, 40, longCourse(t, 40), nil},
+		{"lab-80x24", 80, 24, nil, []string{"down", "down", "enter", "a"}},
+		{"lab-120x40", 120, 40, nil, []string{"down", "down", "enter", "a"}},
+		{"task-80x24", 80, 24, nil, []string{"down", "down", "enter", "t"}},
+		{"reader-80x24", 80, 24, nil, []string{"enter"}},
+		{"reader-120x40", 120, 40, nil, []string{"enter"}},
+		{"reader-answers-80x24", 80, 24, nil, []string{"enter", "a"}},
+		{"help-80x24", 80, 24, nil, []string{"?"}},
+		{"help-120x40", 120, 40, nil, []string{"?"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a := send(t, newApp(t, tc.w, tc.h), keys(tc.keys...)...)
-			view := a.View()
+			a := newApp(t, tc.w, tc.h)
+			if tc.course != nil {
+				a = newAppWith(t, tc.course, tc.w, tc.h)
+			}
+			a = send(t, a, keys(tc.keys...)...)
+			goldenScreen(t, tc.name, a.View(), tc.w, tc.h)
+		})
+	}
+}
+
+// goldenScreen checks that view is exactly h rows, none wider than w, and
+// compares it with testdata/name.golden (rewritten with -update).
+func goldenScreen(t *testing.T, name, view string, w, h int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	assert.Len(t, lines, h, "the view must be exactly %d rows", h)
+	for i, l := range lines {
+		assert.LessOrEqual(t, lipgloss.Width(l), w, "line %d too wide: %q", i, l)
+	}
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(view), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./tui -update")
+	assert.Equal(t, string(want), view)
+}
+
+func newAppWith(t *testing.T, c *content.Course, w, h int) App {
+	a := New(Options{Course: c, Labs: []*suite.Lab{fakeLab}, Runner: fakeRunner(), Style: "ascii"})
+	m, _ := a.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	return m.(App)
+}
+
+// Review answers are folded until a shows them, and a folds them again.
+func TestReaderFoldsAnswers(t *testing.T) {
+	a := send(t, newApp(t, 80, 24), keys("enter")...)
+	require.Equal(t, screenReader, a.screen)
+	for _, tc := range []struct {
+		name    string
+		keys    []string
+		shown   bool
+		foldTip bool
+	}{
+		{"folded at first", nil, false, true},
+		{"a shows them", []string{"a"}, true, false},
+		{"a again folds them", []string{"a", "a"}, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := send(t, a, keys(tc.keys...)...)
+			assert.Equal(t, tc.shown, strings.Contains(b.reader.rendered, "Because alpha is the secret."))
+			assert.Equal(t, tc.foldTip, strings.Contains(b.reader.rendered, "▸ Answer (press a to show)"))
+			assert.Contains(t, b.reader.rendered, "Explain alpha to a friend.", "objectives come first")
+		})
+	}
+}
+
+// Reading progress is the furthest point reached: scrolling back up does
+// not lower it.
+func TestReadingProgressKeepsTheFurthestPoint(t *testing.T) {
+	a := send(t, newApp(t, 80, 8), keys("enter")...)
+	require.Equal(t, screenReader, a.screen)
+	start := a.reader.furthest
+	require.Less(t, start, 1.0, "the lesson must be taller than the screen for this test")
+	for range 30 {
+		a = send(t, a, press("down"))
+	}
+	assert.Equal(t, 1.0, a.reader.furthest)
+	for range 30 {
+		a = send(t, a, press("up"))
+	}
+	assert.Equal(t, 0, a.reader.vp.YOffset)
+	a = send(t, a, keys("esc")...)
+	require.NotNil(t, a.prog.Lessons["alpha"])
+	assert.Equal(t, 1.0, a.prog.Lessons["alpha"].Read)
+	assert.Equal(t, 0.0, a.prog.Lessons["alpha"].Position, "the place is where the reader stood")
+}
+
+// t on the lab screen opens the lab's task in the reader; esc comes back.
+func TestLabTask(t *testing.T) {
+	a := send(t, newApp(t, 80, 24), keys("down", "down", "enter")...)
+	require.Equal(t, screenLab, a.screen)
+	a = send(t, a, keys("t")...)
+	require.Equal(t, screenReader, a.screen)
+	assert.True(t, a.reader.task)
+	assert.Contains(t, a.reader.rendered, "Implement the echo node")
+	a = send(t, a, keys("n", "l")...)
+	assert.True(t, a.reader.task, "a task has no next lesson or lab")
+	a = send(t, a, keys("esc")...)
+	assert.Equal(t, screenLab, a.screen)
+	assert.NotContains(t, a.prog.Lessons, "task:tuifake", "reading a task is not lesson progress")
+}
+
+// Long test names are cut with … so the columns after them stay on screen.
+func TestLabColumnsFit(t *testing.T) {
+	lab := &suite.Lab{Name: "wide", Title: "Wide lab", Parts: []suite.Part{{ID: "A", Title: "Long names"}},
+		Tests: []suite.Test{
+			{Name: "AVeryLongTestNameThatWouldOverflowItsColumn", Part: "A", Points: 12, Description: "a description that is long enough to be cut at eighty columns"},
+			{Name: "Short", Part: "A", Points: 1, Description: "short"},
+		}}
+	for _, w := range []int{80, 120} {
+		t.Run(strconv.Itoa(w), func(t *testing.T) {
+			s := newLabScreen(lab, fakeRunner(), progress.New())
+			s.w, s.h = w, 23
+			s.results[0] = TestResult{Passed: true, Seeds: 20}
+			view := s.view(DefaultStyles())
 			for i, l := range strings.Split(view, "\n") {
-				assert.LessOrEqual(t, lipgloss.Width(l), tc.w, "line %d too wide: %q", i, l)
+				assert.LessOrEqual(t, lipgloss.Width(l), w, "line %d: %q", i, l)
 			}
-			path := filepath.Join("testdata", tc.name+".golden")
-			if *update {
-				require.NoError(t, os.WriteFile(path, []byte(view), 0o644))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "run go test ./tui -update")
-			assert.Equal(t, string(want), view)
+			assert.Contains(t, view, "AVeryLongTestNameThat…")
+			assert.Contains(t, view, "20 seeds", "the result column is whole")
 		})
 	}
 }

@@ -174,14 +174,40 @@ func (hm home) view(st Styles) string {
 	if len(hm.shown) == 0 {
 		lines = append(lines, st.Muted.Render("  nothing matches; esc clears the search"))
 	}
-	room := max(3, hm.h-strings.Count(b.String(), "\n")-2)
-	top := 0
-	if cursorLine >= room {
-		top = cursorLine - room + 1
-	}
-	end := min(len(lines), top+room)
-	b.WriteString(strings.Join(lines[top:end], "\n"))
+	room := max(3, hm.h-strings.Count(b.String(), "\n")-1)
+	b.WriteString(strings.Join(scrollWindow(lines, cursorLine, room, st), "\n"))
 	return b.String()
+}
+
+// scrollWindow returns at most room of lines, keeping line cursor in view.
+// When lines are cut, the first or last line shown says how many more
+// there are above or below, so a section below the fold (the labs, on a
+// short terminal) is not silently missing.
+func scrollWindow(lines []string, cursor, room int, st Styles) []string {
+	if len(lines) <= room || room < 3 {
+		return lines[:min(len(lines), room)]
+	}
+	for top := 0; ; top++ {
+		end := top + room
+		if top > 0 {
+			end-- // the "more above" line
+		}
+		if end < len(lines) {
+			end-- // the "more below" line
+		}
+		if cursor >= end && end < len(lines) {
+			continue
+		}
+		var out []string
+		if top > 0 {
+			out = append(out, st.Muted.Render(fmt.Sprintf("  ↑ %d more above", top)))
+		}
+		out = append(out, lines[top:min(end, len(lines))]...)
+		if end < len(lines) {
+			out = append(out, st.Muted.Render(fmt.Sprintf("  ↓ %d more below", len(lines)-end)))
+		}
+		return out
+	}
 }
 
 // progressOf is what the student has done with an entry: how far a lesson

@@ -205,16 +205,19 @@ func (s labScreen) view(st Styles) string {
 			lines = append(lines, st.Section.UnsetMarginTop().Render(title))
 		}
 		mark := st.Muted.Render("·")
+		result := ""
 		if s.running[i] {
 			mark = st.Badge.Render("…")
+			result = "running"
 		}
 		var detail string
 		if r, ok := s.results[i]; ok {
 			if r.Passed {
 				mark = st.Pass.Render("✓")
-				detail = st.Muted.Render(fmt.Sprintf("  %d seeds", r.Seeds))
+				result = plural(r.Seeds, "seed")
 			} else {
 				mark = st.Fail.Render("✗")
+				result = fmt.Sprintf("seed %d", r.Seed)
 				msg := fmt.Sprintf("seed %d: %s", r.Seed, strings.TrimPrefix(r.Message, fmt.Sprintf("seed %d: ", r.Seed)))
 				width := max(20, s.w-8)
 				wrapped := []string{truncate(msg, width)}
@@ -234,7 +237,15 @@ func (s labScreen) view(st Styles) string {
 		if t.Points == 1 {
 			pts = "pt "
 		}
-		line := fmt.Sprintf("%s %-22s %2d %s  %s", mark, t.Name, t.Points, pts, st.Muted.Render(truncate(t.Description, max(10, s.w-40))))
+		// Columns: cursor (3), mark, name, points, result, description;
+		// a long name is cut with … rather than pushing the rest off screen.
+		nameW := min(22, max(8, s.w-3-2-7-11-12))
+		descW := max(0, s.w-3-2-nameW-1-6-2-resultW-2)
+		line := fmt.Sprintf("%s %-*s %2d %s  %s", mark, nameW, truncate(t.Name, nameW), t.Points, pts,
+			st.Muted.Render(fmt.Sprintf("%-*s", resultW, truncate(result, resultW))))
+		if descW > 0 {
+			line += "  " + st.Muted.Render(truncate(t.Description, descW))
+		}
 		if i == s.cursor {
 			cursorLine = len(lines)
 			line = st.Selected.Render("") + line
@@ -243,20 +254,22 @@ func (s labScreen) view(st Styles) string {
 		}
 		lines = append(lines, line+detail)
 	}
-	room := max(3, s.h-5)
-	flat := strings.Split(strings.Join(lines, "\n"), "\n")
-	// Keep the cursor's line in view; details make lines multi-row.
+	// Keep the cursor's test in view, with its details (which make its
+	// entry several rows tall).
 	row := 0
 	for i := 0; i < cursorLine; i++ {
 		row += strings.Count(lines[i], "\n") + 1
 	}
-	top := 0
-	if row >= room {
-		top = row - room + 2
+	if cursorLine < len(lines) {
+		row += strings.Count(lines[cursorLine], "\n")
 	}
-	b.WriteString(strings.Join(flat[top:min(len(flat), top+room)], "\n"))
+	flat := strings.Split(strings.Join(lines, "\n"), "\n")
+	b.WriteString(strings.Join(scrollWindow(flat, row, max(3, s.h-2), st), "\n"))
 	return b.String()
 }
+
+// resultW is the lab screen's column for a test's result ("12 seeds").
+const resultW = 9
 
 func truncate(s string, w int) string {
 	r := []rune(s)

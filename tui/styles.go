@@ -31,7 +31,7 @@ func DefaultStyles() Styles {
 type KeyMap struct {
 	Up, Down, Open, Back, Quit, Help, Search  key.Binding
 	Next, Prev, Lab, Demos, Run, RunAll, Impl key.Binding
-	RunPart                                   key.Binding
+	RunPart, Answers, Task, Scroll            key.Binding
 }
 
 // DefaultKeyMap returns the app's keys.
@@ -55,6 +55,10 @@ func DefaultKeyMap() KeyMap {
 		RunAll:  b("a", "run all", "a"),
 		RunPart: b("P", "run this part", "P"),
 		Impl:    b("i", "implementation", "i"),
+		Answers: b("a", "show or hide answers", "a"),
+		Task:    b("t", "read the lab's task", "t"),
+		// Scroll is for help only: the reader's viewport has its own keys.
+		Scroll: key.NewBinding(key.WithKeys(), key.WithHelp("↑/↓ pgup/pgdn", "scroll")),
 	}
 }
 

@@ -3,21 +3,31 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"strings"
 
-	"github.com/faultline-dev/faultline/content"
 	"github.com/faultline-dev/faultline/tui"
+	"golang.org/x/term"
 )
 
 func init() {
 	register(&command{
 		name:    "read",
-		args:    "<lesson> [--width N] [--content DIR]",
+		args:    "<lesson> [--answers] [--width N] [--content DIR]",
 		summary: "print a lesson, rendered for the terminal (plain Markdown when piped)",
-		help: `Prints the lesson with the given slug ('faultline lessons' lists them).
-On a terminal it is rendered with glamour (GLAMOUR_STYLE: dark, light);
-piped, it is printed as plain Markdown with diagrams replaced by the demo
-command that shows them.
+		help: `Prints the lesson with the given slug ('faultline lessons' lists them),
+its objectives first.
 
+On a terminal it is rendered with glamour (GLAMOUR_STYLE: dark, light),
+wrapped to the terminal's width (at most 100 columns), and shown through
+$PAGER (else 'less -R') when it is longer than the screen. Piped, it is
+printed as plain Markdown with diagrams replaced by the demo command that
+shows them.
+
+--answers      show the answers to the review questions (hidden by default,
+               so that you can try them first)
+--width N      wrap at N columns instead of the terminal's width
 --content DIR  read the lessons from DIR (a copy of content/, holding
                course.yaml and lessons/) instead of the built-in course,
                to try a lesson you are writing without rebuilding. A problem
@@ -38,9 +48,33 @@ command that shows them.
 	})
 }
 
+// terminalSize returns stdout's size; tests replace it.
+var terminalSize = func() (w, h int, err error) { return term.GetSize(int(os.Stdout.Fd())) }
+
+// page shows text through a pager; tests replace it. pager is a shell
+// command line ($PAGER) or empty for less -R.
+var page = func(env *cliEnv, pager, text string) error {
+	var cmd *exec.Cmd
+	if pager != "" {
+		cmd = exec.Command("sh", "-c", pager)
+	} else {
+		cmd = exec.Command("less", "-R")
+	}
+	cmd.Stdin = strings.NewReader(text)
+	cmd.Stdout, cmd.Stderr = env.stdout, env.stderr
+	if err := cmd.Start(); err != nil {
+		// Without a pager the lesson is still worth printing.
+		fmt.Fprint(env.stdout, text)
+		return nil
+	}
+	_ = cmd.Wait() // quitting a pager early is not an error
+	return nil
+}
+
 func runRead(_ context.Context, env *cliEnv, args []string) error {
 	fs := newFlags("read")
-	width := fs.Int("width", 100, "wrap width on a terminal")
+	width := fs.Int("width", 0, "wrap width on a terminal (default: the terminal's, at most 100)")
+	answers := fs.Bool("answers", false, "show the answers to the review questions")
 	dir := contentFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -48,6 +82,9 @@ func runRead(_ context.Context, env *cliEnv, args []string) error {
 	}
 	if len(pos) != 1 {
 		return usageError("read", "want one lesson slug ('faultline lessons' lists them)")
+	}
+	if *width < 0 {
+		return usageError("read", "--width wants a positive number of columns")
 	}
 	c, loadErr := loadCourse(*dir)
 	if c == nil {
@@ -59,17 +96,28 @@ func runRead(_ context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
+	o := tui.LessonOptions{Answers: *answers, FoldedHint: "faultline read " + l.Slug + " --answers shows it"}
 	if !env.isTerminal {
-		fmt.Fprintf(env.stdout, "# %s\n\n%s\n\n%s", l.Title, l.Summary, content.TerminalMarkdown(l.Body))
+		fmt.Fprint(env.stdout, tui.LessonMarkdown(l, o))
 		return nil
 	}
 	style := env.getenv("GLAMOUR_STYLE")
 	if style == "" {
 		style = "dark"
 	}
-	out, err := tui.RenderLesson(l, style, *width)
+	w, h, err := terminalSize()
+	if err != nil {
+		w, h = tui.MaxLessonWidth, 0 // unknown: wrap wide, never page
+	}
+	if *width > 0 {
+		w = *width
+	}
+	out, err := tui.RenderLesson(l, style, w, o)
 	if err != nil {
 		return err
+	}
+	if h > 0 && strings.Count(out, "\n") >= h {
+		return page(env, env.getenv("PAGER"), out)
 	}
 	fmt.Fprint(env.stdout, out)
 	return nil

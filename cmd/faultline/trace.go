@@ -33,24 +33,39 @@ func runTrace(_ context.Context, env *cliEnv, args []string) error {
 	if len(pos) != 2 || (pos[0] != "view" && pos[0] != "check") {
 		return usageError("trace", "want 'view FILE' or 'check FILE'")
 	}
-	buf, err := trace.ReadFile(pos[1])
+	if pos[0] == "check" || !env.isTerminal {
+		// Streamed: checking keeps no records, so its memory does not
+		// grow with the trace.
+		sum, err := trace.ValidateFile(pos[1])
+		if err != nil {
+			return err
+		}
+		if pos[0] == "view" {
+			notViewed(env, viewer.Title(sum.Head), sum.Records)
+			return nil
+		}
+		fmt.Fprintf(env.stdout, "%s: %d records, nodes %v, seed %d, hash %s\n", pos[1], sum.Records, sum.Head.Nodes, sum.Head.Seed, sum.Hash)
+		return nil
+	}
+	// The viewer reads the file itself, showing how far it has come.
+	m, err := viewer.ProgramFile(pos[1]).Run()
 	if err != nil {
 		return err
 	}
-	if pos[0] == "check" {
-		fmt.Fprintf(env.stdout, "%s: %d records, nodes %v, seed %d, hash %s\n", pos[1], len(buf.Records), buf.Head.Nodes, buf.Head.Seed, buf.Hash())
-		return nil
-	}
-	return view(env, buf, viewer.Title(buf.Head))
+	return viewer.LoadErr(m)
 }
 
 // view opens the viewer on a terminal, or prints a summary when stdout is
 // not one (a pipe, CI).
 func view(env *cliEnv, buf *trace.Buffer, title string) error {
 	if !env.isTerminal {
-		fmt.Fprintf(env.stdout, "%s: %d records. Not a terminal, so the viewer did not open: run this in a terminal, or write the trace with --trace FILE (for a file: faultline trace check FILE).\n", title, len(buf.Records))
+		notViewed(env, title, len(buf.Records))
 		return nil
 	}
 	_, err := viewer.Program(buf, title).Run()
 	return err
+}
+
+func notViewed(env *cliEnv, title string, records int) {
+	fmt.Fprintf(env.stdout, "%s: %d records. Not a terminal, so the viewer did not open: run this in a terminal, or write the trace with --trace FILE (for a file: faultline trace check FILE).\n", title, records)
 }

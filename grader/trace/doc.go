@@ -13,5 +13,9 @@
 //	fmt.Println(buf.Hash()) // the same for every run with the same seed
 //
 // Reader streams a trace back and rejects malformed input with the line number
-// and what was wrong.
+// and what was wrong. ReadFile (or ReadFileProgress, which reports how far it
+// has come) reads a whole file into a Buffer in time and memory linear in its
+// size; ValidateFile checks and hashes a file without keeping its records:
+//
+//	sum, err := trace.ValidateFile("run.jsonl") // sum.Records, sum.Hash
 package trace

@@ -2,6 +2,7 @@ package trace
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -25,13 +26,20 @@ type Writer struct {
 	h   hash.Hash
 	n   int
 	err error
+	// lbuf and enc encode each value into one reused buffer; json.Marshal
+	// allocated a new one per record. Encoder writes what Marshal returns,
+	// then a newline, so the bytes (and the hash) are the same.
+	lbuf bytes.Buffer
+	enc  *json.Encoder
 }
 
 var _ Sink = (*Writer)(nil)
 
 // NewWriter returns a Writer on w. Use io.Discard to compute only the hash.
 func NewWriter(w io.Writer) *Writer {
-	return &Writer{w: bufio.NewWriterSize(w, 64<<10), h: sha256.New()}
+	tw := &Writer{w: bufio.NewWriterSize(w, 64<<10), h: sha256.New()}
+	tw.enc = json.NewEncoder(&tw.lbuf)
+	return tw
 }
 
 // Header writes the header line. Format and Version are filled in.
@@ -47,12 +55,12 @@ func (w *Writer) line(v any) {
 	if w.err != nil {
 		return
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
+	w.lbuf.Reset()
+	if err := w.enc.Encode(v); err != nil {
 		w.err = fmt.Errorf("trace: encode record %d: %w", w.n, err)
 		return
 	}
-	b = append(b, '\n')
+	b := w.lbuf.Bytes()
 	w.h.Write(b)
 	w.n++
 	if _, err := w.w.Write(b); err != nil {

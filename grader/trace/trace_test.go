@@ -87,6 +87,8 @@ func TestReaderRejectsMalformed(t *testing.T) {
 		{"unknown node", header + "\n" + `{"t":1,"k":"log","n":5}`, "x.jsonl:2: node 5 is not in the header"},
 		{"time backwards", header + "\n" + `{"t":5,"k":"log","n":1}` + "\n\n" + `{"t":4,"k":"log","n":1}`, "x.jsonl:4: time goes backwards"},
 		{"message without id", header + "\n" + `{"t":1,"k":"send","n":1,"peer":2}`, `x.jsonl:2: send record has no message id`},
+		{"two records on a line", header + "\n" + `{"t":1,"k":"log","n":1} {"t":2,"k":"log","n":1}`, "x.jsonl:2: bad record: invalid JSON"},
+		{"bad line after good ones", header + "\n" + `{"t":1,"k":"log","n":1}` + "\n" + `{"t":2,"k":"log","n":1,}`, "x.jsonl:3: bad record: invalid JSON at byte 24"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Read(strings.NewReader(tc.input), "x.jsonl")
@@ -114,4 +116,46 @@ func TestReaderStreams(t *testing.T) {
 		n++
 	}
 	assert.Equal(t, 6, n)
+}
+
+// Reading a big trace with a size hint (right, too small, too large) or
+// validating it gives the records and hash of the trace as written.
+func TestReadAllAndValidateAgree(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.jsonl")
+	writeBig(t, path, 5000)
+	want, err := ReadFile(path)
+	require.NoError(t, err)
+	require.Len(t, want.Records, 5000)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name string
+		size int64
+	}{
+		{"no hint", 0},
+		{"exact", int64(len(data))},
+		{"too small", int64(len(data)) / 3},
+		{"too large", int64(len(data)) * 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rd, err := NewReader(bytes.NewReader(data), path)
+			require.NoError(t, err)
+			calls := 0
+			got, err := rd.ReadAll(tc.size, func(n int, read int64) {
+				calls++
+				assert.Equal(t, calls*ProgressEvery, n)
+			})
+			require.NoError(t, err)
+			assert.Equal(t, want.Records, got.Records)
+			assert.LessOrEqual(t, cap(got.Records), len(got.Records)*5/4, "no more than a quarter spare")
+			assert.Equal(t, 0, calls, "5000 records is under one progress step")
+		})
+	}
+	sum, err := ValidateFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, Summary{Head: want.Head, Records: 5000, Hash: want.Hash()}, sum)
+	var out bytes.Buffer
+	_, err = want.WriteTo(&out)
+	require.NoError(t, err)
+	assert.Equal(t, string(data), out.String(), "read back and rewritten, the trace is the same bytes")
 }

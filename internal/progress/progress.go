@@ -58,7 +58,7 @@ type Test struct {
 
 // Lesson is how far a lesson has been read.
 type Lesson struct {
-	Read     float64   `json:"read"`     // the furthest fraction scrolled to, 0..1
+	Read     float64   `json:"read"`     // the furthest fraction of the lesson seen on screen, 0..1; never lowered
 	Position float64   `json:"position"` // where the reader last stood, as a fraction of the lesson's lines
 	At       time.Time `json:"at"`
 }

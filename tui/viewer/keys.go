@@ -33,22 +33,36 @@ func DefaultKeyMap() KeyMap {
 		Logs:       b("l", "show log lines", "l"),
 		Time:       b("t", "jump to a time", "t"),
 		Side:       b("tab", "details pane", "tab"),
-		Help:       b("?", "more keys", "?"),
+		Help:       b("?", "show or hide these keys", "?"),
 		Back:       b("esc", "back", "esc"),
 		Quit:       b("q", "quit", "q", "ctrl+c"),
 	}
 }
 
-// ShortHelp is the footer.
+// ShortHelp is the footer, with short descriptions: the footer drops keys
+// from its end to fit, and short ones let more of them stay.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Down, k.NextNode, k.NextKind, k.NextFault, k.FilterNode, k.Time, k.Side, k.Help, k.Quit}
+	short := func(b key.Binding, desc string) key.Binding {
+		b.SetHelp(b.Help().Key, desc)
+		return b
+	}
+	return []key.Binding{short(k.Down, "step"), short(k.NextNode, "node"), short(k.NextKind, "kind"),
+		short(k.NextFault, "fault"), short(k.Time, "time"), short(k.FilterNode, "filter"), short(k.Side, "details")}
 }
 
-// FullHelp is the ? screen.
+// Essential are the keys the footer always shows.
+func (k KeyMap) Essential() []key.Binding {
+	help := k.Help
+	help.SetHelp("?", "keys")
+	return []key.Binding{help, k.Back, k.Quit}
+}
+
+// FullHelp is the ? screen: every key once (the n/N and ]/[ pairs share a
+// line).
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.NextNode, k.PrevNode, k.NextKind, k.PrevKind, k.NextFault, k.Time},
+		{k.NextNode, k.NextKind, k.NextFault, k.Time},
 		{k.FilterNode, k.FilterType, k.Logs, k.Side, k.Help, k.Back, k.Quit},
 	}
 }

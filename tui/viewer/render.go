@@ -8,8 +8,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/tui/keyhelp"
 	"github.com/faultline-dev/faultline/tui/theme"
 )
 
@@ -196,11 +198,27 @@ func (m Model) View() string {
 	default:
 		status = m.styles.Gutter.Render(m.filters())
 	}
-	var helpLines []string
-	for _, l := range strings.Split(m.help.View(m.keys), "\n") {
-		helpLines = append(helpLines, truncateANSI(l, m.width))
+	if m.showKeys {
+		body = m.keysPage()
 	}
-	return body + "\n" + truncateANSI(status, m.width) + "\n" + strings.Join(helpLines, "\n")
+	foot := keyhelp.Footer(m.keyStyle, m.width, m.keys.ShortHelp(), m.keys.Essential()...)
+	return body + "\n" + truncateANSI(status, m.width) + "\n" + foot
+}
+
+// keysPage is the ? screen, in place of the diagram: every key, in as many
+// columns as fit, exactly as tall as the diagram it replaces.
+func (m Model) keysPage() string {
+	var all []key.Binding
+	for _, col := range m.keys.FullHelp() {
+		all = append(all, col...)
+	}
+	h := m.bodyHeight() + 2
+	lines := []string{m.styles.Title.Render(truncate("Keys of the trace viewer (? or esc to go back)", m.width))}
+	if h > 2 {
+		lines = append(lines, "")
+	}
+	lines = append(lines, keyhelp.Page(m.keyStyle, all, m.width, h-len(lines))...)
+	return strings.Join(lines, "\n")
 }
 
 func (m Model) filters() string {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -17,6 +16,7 @@ import (
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
+	"github.com/faultline-dev/faultline/tui/keyhelp"
 )
 
 // BackMsg is sent when the user leaves the viewer with Esc; a parent screen
@@ -42,9 +42,10 @@ type Model struct {
 	status        string // a one-line message, such as "no later drop"
 	standalone    bool
 
-	keys   KeyMap
-	styles Styles
-	help   help.Model
+	keys     KeyMap
+	styles   Styles
+	keyStyle keyhelp.Styles
+	showKeys bool // the ? page is shown instead of the diagram
 
 	// label is the short label of a message on its arrow, from the lab or
 	// demo that made the trace (suite.Labeler).
@@ -59,7 +60,7 @@ func New(buf *trace.Buffer, title string, standalone bool) Model {
 	ti.Prompt = "jump to time: "
 	ti.CharLimit = 20
 	m := Model{ix: newIndex(buf), title: title, nodeFilter: -1, timeInput: ti, standalone: standalone,
-		keys: DefaultKeyMap(), styles: DefaultStyles(), help: help.New(), width: 80, height: 24,
+		keys: DefaultKeyMap(), styles: DefaultStyles(), keyStyle: keyhelp.DefaultStyles(), width: 80, height: 24,
 		label: suite.Labeler(buf.Head)}
 	m.refilter(-1)
 	return m
@@ -71,7 +72,6 @@ func (m Model) Init() tea.Cmd { return nil }
 // SetSize sets the viewer's size.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.help.Width = w
 	m.scroll()
 }
 
@@ -132,8 +132,9 @@ func (m *Model) refilter(keep int) {
 	m.scroll()
 }
 
-// bodyHeight is the number of diagram rows on screen.
-func (m Model) bodyHeight() int { return max(1, m.height-5) }
+// bodyHeight is the number of diagram rows on screen: all but the title,
+// the column headers, the status line and the footer.
+func (m Model) bodyHeight() int { return max(1, m.height-4) }
 
 func (m *Model) scroll() {
 	h := m.bodyHeight()
@@ -178,8 +179,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		case key.Matches(msg, k.Quit):
 			return m, tea.Quit
 		case key.Matches(msg, k.Back):
-			if m.help.ShowAll {
-				m.help.ShowAll = false
+			if m.showKeys {
+				m.showKeys = false
 				return m, nil
 			}
 			if m.standalone {
@@ -187,7 +188,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			}
 			return m, func() tea.Msg { return BackMsg{} }
 		case key.Matches(msg, k.Help):
-			m.help.ShowAll = !m.help.ShowAll
+			m.showKeys = !m.showKeys
 		case key.Matches(msg, k.Down):
 			m.move(m.cursor + 1)
 		case key.Matches(msg, k.Up):

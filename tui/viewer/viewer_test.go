@@ -167,16 +167,15 @@ func TestGoldenViews(t *testing.T) {
 		{"drop-80x24", 80, 24, []string{"x"}},
 		{"leader-120x40", 120, 40, []string{"x", "down", "down"}},
 		{"help-120x40", 120, 40, []string{"?"}},
+		{"help-80x24", 80, 24, []string{"?"}},
+		{"start-120x40", 120, 40, nil},
+		{"filtered-80x24", 80, 24, []string{"f", "l"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := New(fixture(), "fixture", true)
 			m.SetSize(tc.w, tc.h)
 			m = keys(m, tc.keys...)
-			view := m.View()
-			for i, line := range strings.Split(view, "\n") {
-				assert.LessOrEqual(t, lipgloss.Width(line), tc.w, "line %d is wider than the screen: %q", i, line)
-			}
-			golden(t, tc.name, view)
+			goldenScreen(t, tc.name, m.View(), tc.w, tc.h)
 		})
 	}
 }
@@ -215,43 +214,67 @@ func bigTrace(n int) *trace.Buffer {
 	return b
 }
 
-func BenchmarkOpen100k(b *testing.B) {
-	buf := bigTrace(100_000)
-	b.ReportAllocs()
-	for range b.N {
-		m := New(buf, "big", true)
-		m.SetSize(120, 40)
+// benchSizes are the trace sizes the viewer's benchmarks use: the cost of
+// a keypress must not grow with the trace, and opening must grow no faster
+// than it.
+var benchSizes = []int{100_000, 1_000_000}
+
+func benchName(n int) string { return fmt.Sprintf("%dk", n/1000) }
+
+// BenchmarkOpen builds the viewer's index of a trace already in memory.
+func BenchmarkOpen(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(benchName(n), func(b *testing.B) {
+			buf := bigTrace(n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				m := New(buf, "big", true)
+				m.SetSize(120, 40)
+			}
+		})
 	}
 }
 
-func BenchmarkRenderScreen100k(b *testing.B) {
-	m := New(bigTrace(100_000), "big", true)
-	m.SetSize(120, 40)
-	m = keys(m, "G")
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		if i%2 == 0 {
-			m, _ = m.Update(tea.KeyMsg{Type: tea.KeyUp})
-		} else {
-			m, _ = m.Update(tea.KeyMsg{Type: tea.KeyDown})
+// BenchmarkKey is one keypress and the frame drawn after it, at 120x40,
+// for keys that move (j, k, G, x) and keys that re-filter every record
+// (f, l).
+func BenchmarkKey(b *testing.B) {
+	for _, n := range benchSizes {
+		m := New(bigTrace(n), "big", true)
+		m.SetSize(120, 40)
+		m = keys(m, "G")
+		for _, k := range []string{"j", "k", "G", "x", "f", "l"} {
+			b.Run(benchName(n)+"/"+k, func(b *testing.B) {
+				b.ReportAllocs()
+				for range b.N {
+					m = keys(m, k)
+					_ = m.View()
+				}
+			})
 		}
-		_ = m.View()
 	}
 }
 
-func BenchmarkReadAndOpen100k(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "big.jsonl")
-	require.NoError(b, trace.WriteFile(path, bigTrace(100_000)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for range b.N {
-		buf, err := trace.ReadFile(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		m := New(buf, "big", true)
-		m.SetSize(120, 40)
+// BenchmarkReadAndOpen reads, validates and indexes a trace file, as
+// `faultline trace view FILE` does before its first frame.
+func BenchmarkReadAndOpen(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(benchName(n), func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "big.jsonl")
+			require.NoError(b, trace.WriteFile(path, bigTrace(n)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				buf, err := trace.ReadFile(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				m := New(buf, "big", true)
+				m.SetSize(120, 40)
+				_ = m.View()
+			}
+		})
 	}
 }
 
@@ -265,4 +288,67 @@ func TestLastColumnLabelFits(t *testing.T) {
 	m := New(b, "edge", true)
 	m.SetSize(80, 24)
 	assert.Contains(t, m.View(), "timer aVeryLongElectionTimeout ◆")
+}
+
+// The loading screen counts records as they are read, then becomes the
+// viewer; a file that cannot be read quits with its error.
+func TestLoader(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		w, h int
+		msgs []tea.Msg
+	}{
+		{"loading-start-80x24", 80, 24, nil},
+		{"loading-80x24", 80, 24, []tea.Msg{loadProgressMsg{records: 16384, read: 1_400_000, size: 87_000_000}}},
+		{"loading-120x40", 120, 40, []tea.Msg{loadProgressMsg{records: 655360, read: 57_000_000, size: 87_000_000}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var m tea.Model = newLoader("runs/raft-1M.jsonl")
+			m, _ = m.Update(tea.WindowSizeMsg{Width: tc.w, Height: tc.h})
+			for _, msg := range tc.msgs {
+				var cmd tea.Cmd
+				m, cmd = m.Update(msg)
+				assert.NotNil(t, cmd, "after a report the loader waits for the next")
+			}
+			goldenScreen(t, tc.name, m.View(), tc.w, tc.h)
+		})
+	}
+	t.Run("loaded", func(t *testing.T) {
+		var m tea.Model = newLoader("x.jsonl")
+		m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+		m, _ = m.Update(loadedMsg{buf: fixture()})
+		assert.Contains(t, m.View(), "demo fixture · seed 7")
+		m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("G")})
+		assert.Contains(t, m.View(), "event 17/17")
+		assert.NoError(t, LoadErr(m))
+	})
+	t.Run("error", func(t *testing.T) {
+		var m tea.Model = newLoader("x.jsonl")
+		m, cmd := m.Update(loadedMsg{err: &trace.Error{File: "x.jsonl", Line: 3, Msg: "unknown event kind"}})
+		require.NotNil(t, cmd)
+		assert.Equal(t, tea.Quit(), cmd())
+		assert.ErrorContains(t, LoadErr(m), "x.jsonl:3: unknown event kind")
+	})
+	t.Run("read a file", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "f.jsonl")
+		require.NoError(t, trace.WriteFile(path, fixture()))
+		l := newLoader(path)
+		msg := readCmd(path, l.progress)()
+		require.IsType(t, loadedMsg{}, msg)
+		assert.NoError(t, msg.(loadedMsg).err)
+		assert.Len(t, msg.(loadedMsg).buf.Records, len(fixture().Records))
+		assert.Nil(t, waitProgress(l.progress)(), "the progress channel is closed when reading ends")
+	})
+}
+
+// goldenScreen checks that view fills exactly a w×h screen, then compares
+// it with its golden file.
+func goldenScreen(t *testing.T, name, view string, w, h int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	assert.Len(t, lines, h, "the view must be exactly %d rows", h)
+	for i, line := range lines {
+		assert.LessOrEqual(t, lipgloss.Width(line), w, "line %d is wider than the screen: %q", i, line)
+	}
+	golden(t, name, view)
 }

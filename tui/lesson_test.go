@@ -1,0 +1,81 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/faultline-dev/faultline/content"
+	"github.com/stretchr/testify/assert"
+)
+
+func TestUnwrap(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+	}{
+		{"a paragraph becomes one line", "one\ntwo\nthree\n\nnext", "one two three\n\nnext"},
+		{"a list item and its continuation", "1. first\n   still first\n2. second", "1. first still first\n2. second"},
+		{"a fence is left alone", "text\n```\na\nb\n```\nmore", "text\n```\na\nb\n```\nmore"},
+		{"indented code after a blank line is left alone", "text\n\n    a := 1\n    b := 2", "text\n\n    a := 1\n    b := 2"},
+		{"indented text right after a paragraph continues it", "text\n    more", "text more"},
+		{"a table is left alone", "| a | b |\n|---|---|\n| 1 | 2 |", "| a | b |\n|---|---|\n| 1 | 2 |"},
+		{"a hard break is kept", "one\\\ntwo", "one\\\ntwo"},
+		{"a heading is its own line", "# Title\ntext\nmore", "# Title\ntext more"},
+		{"a quote's lines join inside it", "> one\n> two\n\n> three", "> one two\n\n> three"},
+		{"a rule is not joined", "text\n---\nmore", "text\n---\nmore"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, unwrap(tc.in))
+		})
+	}
+}
+
+func TestLinksAsText(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+	}{
+		{"a relative link", "see [Tail latency](tail-latency.md) now", "see Tail latency now"},
+		{"a link over a line break", "the [next\nlesson](unreliable-networks.md) applies", "the next\nlesson applies"},
+		{"an external link with a title", `[Raft](https://raft.github.io "home")`, "Raft"},
+		{"an image is kept", "![diagram](d.svg)", "![diagram](d.svg)"},
+		{"a code span is kept", "use `[x](y)` literally", "use `[x](y)` literally"},
+		{"a fence is kept", "```\n[x](y)\n```", "```\n[x](y)\n```"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, linksAsText(tc.in))
+		})
+	}
+}
+
+func TestFoldAnswers(t *testing.T) {
+	item := "1. Why?\n\n   <details><summary>Answer</summary>\n\n   Because\n   so.\n\n   More.\n\n   </details>\n\n2. Next?"
+	top := "Why?\n\n<details><summary>Hint</summary>\n\nLook left.\n\n</details>\n\nAfter."
+	for _, tc := range []struct {
+		name, in string
+		o        LessonOptions
+		want     string
+	}{
+		{"folded in a list item, hanging off the question", item, LessonOptions{FoldedHint: "press a", Unwrap: true},
+			"1. Why?\\\n   \\\n   ▸ Answer (press a)\\\n   \u00a0\n\n\n2. Next?"},
+		{"shown in a list item, one paragraph per line", item, LessonOptions{Answers: true, Unwrap: true},
+			"1. Why?\\\n   \\\n   ▾ **Answer**\\\n   Because so.\\\n   \\\n   More.\\\n   \u00a0\n\n\n2. Next?"},
+		{"plain Markdown keeps paragraphs in the item", item, LessonOptions{Answers: true},
+			"1. Why?\n\n\n   ▾ **Answer**\n\n   Because so.\n\n   More.\n\n\n2. Next?"},
+		{"folded at the top level, with its own label", top, LessonOptions{FoldedHint: "press a"},
+			"Why?\n\n\n▸ Hint (press a)\n\n\nAfter."},
+		{"shown at the top level", top, LessonOptions{Answers: true},
+			"Why?\n\n\n▾ **Hint**\n\nLook left.\n\n\nAfter."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := foldAnswers(tc.in, tc.o)
+			assert.Equal(t, tc.want, got)
+			assert.NotContains(t, got, "<details>")
+		})
+	}
+}
+
+func TestLessonMarkdownStartsWithObjectives(t *testing.T) {
+	l := &content.Lesson{Slug: "x", Title: "X", Summary: "About x.", Objectives: []string{"Do one thing.", "Do another."}, Body: "Body."}
+	md := LessonMarkdown(l, LessonOptions{})
+	assert.True(t, strings.HasPrefix(md, "# X\n\n*About x.*\n\n**After this lesson you can:**\n\n- Do one thing.\n- Do another.\n"), md)
+	assert.True(t, strings.HasSuffix(md, "Body."))
+}
