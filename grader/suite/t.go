@@ -3,6 +3,7 @@ package suite
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -85,6 +86,11 @@ func NewT(o Options) *T { return &T{opts: o, counts: map[string]int{}} }
 
 // Seed returns the run's seed.
 func (t *T) Seed() uint64 { return t.opts.Seed }
+
+// Rand returns the run's random source for purpose, for choices a test
+// makes before or outside the simulator (a fault schedule, a workload):
+// the same stream as the simulator's Rand(purpose).
+func (t *T) Rand(purpose string) *rand.Rand { return sim.Stream(t.opts.Seed, "test/"+purpose) }
 
 // Impl returns the implementation under test; the lab's test asserts the
 // type it expects.

@@ -1,7 +1,6 @@
 package pingponglab
 
 import (
-	"math/rand/v2"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/faults"
@@ -93,7 +92,7 @@ func testTwoClients(t *suite.T) {
 // isolation and pauses. The server is never crashed: without persistence
 // (not part of this lab) a crash rightly forgets what it executed.
 func testChaos(t *suite.T) {
-	r := rand.New(rand.NewPCG(t.Seed(), 0x70696e67))
+	r := t.Rand("chaos")
 	model, sched := faults.Swarm(r, 4, 5*sec, []faults.Kind{faults.Partition, faults.OneWay, faults.Isolate, faults.Pause})
 	c := newCluster(t, 3, model, sched)
 	c.submit(10, 50*ms)

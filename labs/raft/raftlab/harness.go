@@ -588,8 +588,4 @@ func (c *cluster) others(id node.ID) []node.ID {
 
 // suiteRand is a random source for choices made before the simulator
 // exists (a fault schedule), derived from the run's seed and purpose.
-func suiteRand(t *suite.T, purpose string) *rand.Rand {
-	h := fnv.New64a()
-	h.Write([]byte(purpose))
-	return rand.New(rand.NewPCG(t.Seed(), h.Sum64()))
-}
+func suiteRand(t *suite.T, purpose string) *rand.Rand { return t.Rand(purpose) }

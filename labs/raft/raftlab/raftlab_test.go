@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	grun "github.com/faultline-dev/faultline/grader/run"
 	"runtime"
 	"strings"
 	"sync"
@@ -24,13 +25,24 @@ func run(test *suite.Test, seed uint64, impl any, name string) suite.Outcome {
 	return suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: seed, Impl: impl, ImplName: name}).Run()
 }
 
-// TestSolution runs the reference over every test's default seeds (1..Seeds).
+// seeds returns the seeds faultline grade runs for test: its first n, from
+// the one derivation the CLI uses, so go test checks the same runs.
+func seeds(test *suite.Test, from, n int) []uint64 {
+	out := make([]uint64, n)
+	for i := range out {
+		out[i] = grun.SeedFor(Lab.Name, test.Name, from+i)
+	}
+	return out
+}
+
+// TestSolution runs the reference over every test's default seeds, the
+// seeds `faultline grade raft` runs.
 func TestSolution(t *testing.T) {
 	for i := range Lab.Tests {
 		test := &Lab.Tests[i]
 		t.Run(test.Name, func(t *testing.T) {
 			t.Parallel()
-			for seed := uint64(1); seed <= uint64(max(test.Seeds, 1)); seed++ {
+			for _, seed := range seeds(test, 0, max(test.Seeds, 1)) {
 				o := run(test, seed, solution.Factory, "solution")
 				require.True(t, o.Passed(), "seed %d: %s", seed, o.Describe())
 			}
@@ -43,7 +55,7 @@ func TestSolution(t *testing.T) {
 func caughtBy(impl any, name string) (string, uint64, string) {
 	for i := range Lab.Tests {
 		test := &Lab.Tests[i]
-		for seed := uint64(1); seed <= uint64(max(test.Seeds, 1)); seed++ {
+		for _, seed := range seeds(test, 0, max(test.Seeds, 1)) {
 			if o := run(test, seed, impl, name); !o.Passed() {
 				return test.Name, seed, o.Describe()
 			}
@@ -67,8 +79,13 @@ func TestMutantsCaught(t *testing.T) {
 	}
 }
 
-// TestSolutionManySeeds runs the reference over 20 more seeds per test
-// than the defaults cover.
+// extraSeeds is how many seeds past the defaults TestSolutionManySeeds
+// runs: `go test ./labs/raft/raftlab -run ManySeeds -raft.extra 300` is the
+// 300-seed check of the reference.
+var extraSeeds = flag.Int("raft.extra", 20, "TestSolutionManySeeds: seeds per test past the defaults")
+
+// TestSolutionManySeeds runs the reference over more seeds per test than
+// the defaults cover.
 func TestSolutionManySeeds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the 20-seed sweep is skipped with -short")
@@ -77,8 +94,7 @@ func TestSolutionManySeeds(t *testing.T) {
 		test := &Lab.Tests[i]
 		t.Run(test.Name, func(t *testing.T) {
 			t.Parallel()
-			from := uint64(max(test.Seeds, 1)) + 1
-			for seed := from; seed < from+20; seed++ {
+			for _, seed := range seeds(test, max(test.Seeds, 1), *extraSeeds) {
 				o := run(test, seed, solution.Factory, "solution")
 				require.True(t, o.Passed(), "seed %d: %s", seed, o.Describe())
 			}
