@@ -1,6 +1,8 @@
 package pingponglab
 
 import (
+	"flag"
+	grun "github.com/faultline-dev/faultline/grader/run"
 	"io"
 	"testing"
 
@@ -14,19 +16,25 @@ func runOne(test *suite.Test, impl any, name string, seed uint64, sink trace.Sin
 	return suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: seed, Impl: impl, ImplName: name, Trace: sink}).Run()
 }
 
-// TestReferencePasses runs the reference over twice the default seeds, from
-// two different starting points.
+// extraSeeds sets how many seeds TestReferencePasses runs per test:
+// `-pingpong.seeds 300` is the 300-seed check of the reference.
+var extraSeeds = flag.Int("pingpong.seeds", 0, "TestReferencePasses: seeds per test (default: twice the test's default)")
+
+// TestReferencePasses runs the reference over the seeds faultline grade
+// runs and as many again.
 func TestReferencePasses(t *testing.T) {
 	for i := range Lab.Tests {
 		test := &Lab.Tests[i]
 		t.Run(test.Name, func(t *testing.T) {
 			t.Parallel()
-			seeds := 2 * max(test.Seeds, 1)
-			for _, base := range []uint64{0, 10_000} {
-				for seed := base + 1; seed <= base+uint64(seeds); seed++ {
-					o := runOne(test, Lab.Solution, "solution", seed, nil)
-					require.True(t, o.Passed(), "seed %d: %s", seed, o.Describe())
-				}
+			n := 2 * max(test.Seeds, 1)
+			if *extraSeeds > 0 {
+				n = *extraSeeds
+			}
+			for i := range n {
+				seed := grun.SeedFor(Lab.Name, test.Name, i)
+				o := runOne(test, Lab.Solution, "solution", seed, nil)
+				require.True(t, o.Passed(), "seed %d: %s", seed, o.Describe())
 			}
 		})
 	}
@@ -46,7 +54,8 @@ func TestEveryMutantIsCaught(t *testing.T) {
 			t.Parallel()
 			for i := range Lab.Tests {
 				test := &Lab.Tests[i]
-				for seed := uint64(1); seed <= uint64(max(test.Seeds, 1)); seed++ {
+				for i := range max(test.Seeds, 1) {
+					seed := grun.SeedFor(Lab.Name, test.Name, i)
 					o := runOne(test, m.Impl, "mutant:"+m.Name, seed, nil)
 					if !o.Passed() {
 						t.Logf("caught by %s seed %d: %s", test.Name, seed, o.Describe())
