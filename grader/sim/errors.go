@@ -31,14 +31,21 @@ func (e *PanicError) Error() string {
 // LimitError is what a run panics with when it exceeds a bound of Config:
 // too many events, or too many events waiting at once (a message storm).
 type LimitError struct {
-	What  string // "events" or "pending events"
+	What  string // "events", "pending events", or "rate" (events per node per virtual second)
 	Limit int
 	Time  time.Duration
 	Top   string // the busiest message types, as "Ping×40000, Pong×39000"
+	// Node and From, for a rate: the node and the virtual second it
+	// exceeded the rate in.
+	Node node.ID
+	From time.Duration
 }
 
 func (e *LimitError) Error() string {
 	msg := fmt.Sprintf("run stopped at %v: more than %d %s", e.Time, e.Limit, e.What)
+	if e.What == "rate" {
+		msg = fmt.Sprintf("%v handled more than %d events (deliveries and timers) in the virtual second from %v, stopped at %v", e.Node, e.Limit, e.From, e.Time)
+	}
 	if e.Top != "" {
 		msg += " (busiest messages: " + e.Top + ")"
 	}

@@ -37,6 +37,11 @@ type Config struct {
 	// MaxEvents stops the run (panicking with *LimitError) after this many
 	// dispatched events; 0 means 50 million.
 	MaxEvents int
+	// MaxRate stops the run (panicking with *LimitError) when one node
+	// handles more than this many events (deliveries and timers) within
+	// one second of virtual time: a storm, judged in virtual terms so that
+	// the verdict never depends on the machine's speed. 0 means no bound.
+	MaxRate int
 	// MaxPending stops the run when more events than this wait in the queue
 	// at once; 0 means 1 million.
 	MaxPending int
@@ -102,6 +107,7 @@ type Sim struct {
 	hooks   []func(*Event)
 	ev      Event
 
+	peakRate   int
 	dispatched atomic.Int64
 	watchMu    sync.Mutex
 	ring       [16]string
@@ -121,6 +127,9 @@ type nodeState struct {
 	paused   bool
 	deferred []event
 	state    []byte // last observed state, as JSON
+	// rateSec and rateN count the events handled in virtual second rateSec.
+	rateSec int64
+	rateN   int
 }
 
 type counters struct {
@@ -450,10 +459,33 @@ func (s *Sim) begin(ev Event) {
 		panic(&LimitError{What: "events", Limit: s.cfg.MaxEvents, Time: ev.Time, Top: s.busiest()})
 	}
 	s.dispatched.Add(1)
+	if ev.Node != 0 && (ev.Kind == EventDeliver || ev.Kind == EventTimer) {
+		s.countRate(s.nodes[ev.Node])
+	}
 	if s.cfg.Watch {
 		s.remember(ev)
 	}
 }
+
+// countRate counts an event handled by ns and stops a storm.
+func (s *Sim) countRate(ns *nodeState) {
+	sec := s.now / int64(time.Second)
+	if sec != ns.rateSec {
+		ns.rateSec, ns.rateN = sec, 0
+	}
+	ns.rateN++
+	if ns.rateN > s.peakRate {
+		s.peakRate = ns.rateN
+	}
+	if s.cfg.MaxRate > 0 && ns.rateN > s.cfg.MaxRate {
+		panic(&LimitError{What: "rate", Limit: s.cfg.MaxRate, Time: time.Duration(s.now), Top: s.busiest(), Node: ns.id,
+			From: time.Duration(sec) * time.Second})
+	}
+}
+
+// PeakRate returns the most events one node handled within one second of
+// virtual time so far.
+func (s *Sim) PeakRate() int { return s.peakRate }
 
 // handle runs a node's handler, turning a panic into *PanicError, then runs
 // the hooks.

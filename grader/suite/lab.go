@@ -43,6 +43,10 @@ type Lab struct {
 	// ("labs/raft/starter"): what `faultline init` copies into a workspace.
 	// Its package clause is Student.Package.
 	StudentDir string
+	// MaxRate is the storm bound of the lab's runs: the most events one node
+	// may handle within one second of virtual time (sim.Config.MaxRate);
+	// 0 means DefaultMaxRate. A test may set its own.
+	MaxRate int
 	// Student says what a student's package for this lab is called and
 	// exports: the contract between a workspace and the grader.
 	Student Student
@@ -93,8 +97,13 @@ type Test struct {
 	Lesson      string        // "raft-election#randomized-timeouts"
 	Seeds       int           // default number of seeds; 0 means 1
 	Limit       time.Duration // virtual time limit for one run; 0 means 1 minute
+	MaxRate     int           // storm bound; 0 means the lab's
 	Run         func(t *T)
 }
+
+// DefaultMaxRate is the storm bound of a lab that sets none: 10,000 events
+// a node handles in one second of virtual time.
+const DefaultMaxRate = 10_000
 
 // MaxScore sums the points of the lab's tests.
 func (l *Lab) MaxScore() int {

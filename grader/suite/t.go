@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -115,6 +116,9 @@ func (t *T) NewSim(cfg sim.Config) *sim.Sim {
 	}
 	if cfg.MaxEvents == 0 {
 		cfg.MaxEvents = 5_000_000
+	}
+	if cfg.MaxRate == 0 {
+		cfg.MaxRate = cmp.Or(t.opts.Test.MaxRate, t.opts.Lab.MaxRate, DefaultMaxRate)
 	}
 	cfg.Schedule = t.Schedule(cfg.Schedule)
 	s, err := sim.New(cfg)

@@ -29,11 +29,15 @@ var Lab = &suite.Lab{
 		{ID: "C", Title: "Persistence", Lesson: "raft-persistence"},
 		{ID: "D", Title: "Snapshots", Lesson: "raft-snapshots"},
 	},
-	Tests:      tests,
-	Solution:   solution.Factory,
-	Starter:    raft.Factory(starter.New),
-	Mutants:    mutantList(),
-	Observe:    observe,
+	Tests:    tests,
+	Solution: solution.Factory,
+	Starter:  raft.Factory(starter.New),
+	Mutants:  mutantList(),
+	Observe:  observe,
+	// The reference handles at most about 270 events a second per node in
+	// any test (Churn, UnreliableChurn); 5,000 leaves a wide margin and
+	// still stops a storm within a virtual second.
+	MaxRate:    5_000,
 	Imports:    []string{"bytes", "cmp", "encoding/binary", "encoding/gob", "encoding/json", "errors", "fmt", "maps", "math", "slices", "sort", "strconv", "strings", "time"},
 	StudentDir: "labs/raft/starter",
 	Student: suite.Student{
