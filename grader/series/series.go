@@ -177,3 +177,43 @@ func PeakInWindow(times []time.Duration, window, from, to time.Duration) (int, t
 	}
 	return best, at
 }
+
+// Gauge keeps the largest value set in each bucket of equal width, such as
+// the longest a queue got in each 100 ms.
+type Gauge struct {
+	width time.Duration
+	max   []float64
+	set   []bool
+}
+
+// NewGauge returns a gauge with buckets of the given width (> 0).
+func NewGauge(width time.Duration) *Gauge {
+	if width <= 0 {
+		panic("series: bucket width must be positive")
+	}
+	return &Gauge{width: width}
+}
+
+// Set records value v at virtual time t.
+func (g *Gauge) Set(t time.Duration, v float64) {
+	i := bucket(t, g.width)
+	for len(g.max) <= i {
+		g.max = append(g.max, 0)
+		g.set = append(g.set, false)
+	}
+	if !g.set[i] || v > g.max[i] {
+		g.max[i], g.set[i] = v, true
+	}
+}
+
+// Series returns the largest value of each bucket that was set, one point
+// at the start of the bucket.
+func (g *Gauge) Series(name, unit string) Series {
+	s := Series{Name: name, Unit: unit}
+	for i, v := range g.max {
+		if g.set[i] {
+			s.Add(time.Duration(i)*g.width, v)
+		}
+	}
+	return s
+}

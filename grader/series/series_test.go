@@ -115,3 +115,12 @@ func TestPeakMatchesBruteForce(t *testing.T) {
 		assert.Equal(t, want, got, "window %v", window)
 	}
 }
+
+func TestGauge(t *testing.T) {
+	g := NewGauge(100 * ms)
+	g.Set(10*ms, 3)
+	g.Set(20*ms, 7)
+	g.Set(30*ms, 1)
+	g.Set(250*ms, 0)
+	assert.Equal(t, []Point{{0, 7}, {200 * ms, 0}}, g.Series("queue", "attempts").Points)
+}

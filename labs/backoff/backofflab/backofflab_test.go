@@ -1,0 +1,134 @@
+package backofflab
+
+import (
+	"flag"
+	"io"
+	"testing"
+
+	grader "github.com/faultline-dev/faultline/grader/run"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var manySeeds = flag.Int("seeds", 0, "run the reference over this many seeds of every test (TestReferenceManySeeds); 300 before a release")
+
+func runOne(test *suite.Test, impl any, name string, seed uint64, sink trace.Sink) suite.Outcome {
+	return suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: seed, Impl: impl, ImplName: name, Trace: sink}).Run()
+}
+
+// seedsOf returns a test's first n seeds, as the grader derives them.
+func seedsOf(test *suite.Test, n int) []uint64 {
+	out := make([]uint64, n)
+	for i := range out {
+		out[i] = grader.SeedFor(Lab.Name, test.Name, i)
+	}
+	return out
+}
+
+func TestReferencePasses(t *testing.T) {
+	for i := range Lab.Tests {
+		test := &Lab.Tests[i]
+		t.Run(test.Name, func(t *testing.T) {
+			for _, seed := range seedsOf(test, max(test.Seeds, 1)) {
+				o := runOne(test, Lab.Solution, "solution", seed, nil)
+				require.True(t, o.Passed(), "seed %d: %s", seed, o.Describe())
+			}
+		})
+	}
+}
+
+// TestReferenceManySeeds is the release check: go test -run ManySeeds -seeds 300.
+func TestReferenceManySeeds(t *testing.T) {
+	if *manySeeds == 0 {
+		t.Skip("run with -seeds N (300 before a release)")
+	}
+	for i := range Lab.Tests {
+		test := &Lab.Tests[i]
+		t.Run(test.Name, func(t *testing.T) {
+			t.Parallel()
+			failed := 0
+			for _, seed := range seedsOf(test, *manySeeds) {
+				if o := runOne(test, Lab.Solution, "solution", seed, nil); !o.Passed() {
+					failed++
+					t.Errorf("seed %d: %s", seed, o.Describe())
+				}
+			}
+			t.Logf("%d of %d seeds passed", *manySeeds-failed, *manySeeds)
+		})
+	}
+}
+
+// TestEveryMutantIsCaught requires each mutant to fail the test meant to
+// catch it, with the default seeds, on the check that names its bug.
+func TestEveryMutantIsCaught(t *testing.T) {
+	tests := []struct {
+		mutant, test, check string
+	}{
+		{"no-jitter", "ThunderingHerd", "retry spike"},
+		{"no-cap", "ManyAttempts", "many attempts"},
+		{"overflow", "ManyAttempts", "panic"},
+		{"no-budget", "ServerFailsEverything", "load on a failing server"},
+		{"retry-after-success", "Healthy", noLateAttempts},
+		{"no-idempotency-key", "LossyNetwork", executedOnce},
+		{"ignores-deadline", "StalledServer", answeredInTime},
+		{"hot-overload-retry", "ThunderingHerd", amplificationChk},
+		{"naive", "Slowdown", amplificationChk},
+	}
+	require.Len(t, tests, len(Lab.Mutants), "every mutant has a row")
+	for _, tt := range tests {
+		t.Run(tt.mutant, func(t *testing.T) {
+			impl, err := Lab.Impl("mutant:" + tt.mutant)
+			require.NoError(t, err)
+			test, ok := Lab.Test(tt.test)
+			require.True(t, ok, tt.test)
+			for _, seed := range seedsOf(test, max(test.Seeds, 1)) {
+				o := runOne(test, impl, "mutant:"+tt.mutant, seed, nil)
+				if !o.Passed() {
+					t.Logf("caught by %s seed %d: %s", test.Name, seed, o.Describe())
+					assert.Contains(t, o.Describe(), tt.check)
+					return
+				}
+			}
+			t.Fatalf("mutant %s passed %s with every default seed", tt.mutant, tt.test)
+		})
+	}
+}
+
+// TestStarterFailsEveryTest: the starter compiles, and no test passes it.
+func TestStarterFailsEveryTest(t *testing.T) {
+	for i := range Lab.Tests {
+		test := &Lab.Tests[i]
+		t.Run(test.Name, func(t *testing.T) {
+			o := runOne(test, Lab.Starter, "starter", seedsOf(test, 1)[0], nil)
+			require.False(t, o.Passed())
+			t.Log(o.Describe())
+		})
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	test, _ := Lab.Test("Slowdown")
+	hash := func(seed uint64) string {
+		w := trace.NewWriter(io.Discard)
+		runOne(test, Lab.Solution, "solution", seed, w)
+		return w.Hash()
+	}
+	assert.Equal(t, hash(5), hash(5))
+	assert.NotEqual(t, hash(5), hash(6))
+}
+
+func BenchmarkSuite(b *testing.B) {
+	b.ReportAllocs()
+	for range b.N {
+		for i := range Lab.Tests {
+			test := &Lab.Tests[i]
+			for _, seed := range seedsOf(test, max(test.Seeds, 1)) {
+				if o := runOne(test, Lab.Solution, "solution", seed, nil); !o.Passed() {
+					b.Fatal(o.Describe())
+				}
+			}
+		}
+	}
+}

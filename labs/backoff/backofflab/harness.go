@@ -1,0 +1,369 @@
+package backofflab
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/series"
+	"github.com/faultline-dev/faultline/grader/sim"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/backoff"
+	"github.com/faultline-dev/faultline/labs/node"
+)
+
+const (
+	ms  = time.Millisecond
+	sec = time.Second
+
+	// bucket is the width of the recorded time series.
+	bucket = 100 * ms
+	// lateSlack is how long after a call's answer one of its attempts may
+	// still reach the server: the network's largest latency plus a margin.
+	// Anything later was sent after the answer.
+	lateSlack = 5 * ms
+)
+
+// network is every test's network: 1–3 ms each way, nothing lost unless a
+// test says so.
+func network(loss float64) faults.Model {
+	return faults.Model{Latency: faults.Between(1*ms, 3*ms), Loss: loss}
+}
+
+type callKey struct {
+	client node.ID
+	id     int
+}
+
+// call is the lab's record of one call.
+type call struct {
+	start, deadline time.Duration
+	answered        bool
+	res             backoff.Result
+	at              time.Duration // when it was answered
+	attempts        int           // attempts that reached the server
+	executions      int
+}
+
+// scenario is what a test sets up: clients n1..nK and the server n(K+1).
+type scenario struct {
+	clients int
+	server  serverConfig
+	net     faults.Model
+}
+
+// run is one test run: the simulator, the lab's server, the workload, and
+// the bookkeeping that checks every call and records the time series.
+type run struct {
+	t        *suite.T
+	s        *sim.Sim
+	cfg      serverConfig
+	serverID node.ID
+	clients  []node.ID
+	srv      *server
+
+	calls      map[callKey]*call
+	order      []callKey
+	nextID     map[node.ID]int
+	lastDue    time.Duration // the latest deadline of any call
+	onAnswer   func(client node.ID, id int)
+	violations map[string]error // the first violation of each invariant
+	// stormGuard stops a run as soon as attempts exceed stormFactor per
+	// call: a retry storm is caught at once instead of being simulated
+	// attempt by attempt to the end. The lab's own tests switch it off to
+	// measure a storm.
+	stormGuard bool
+
+	offered, arrivals, goodput, failed, executions, wasted *series.Counter
+	latency                                                *series.Sampler
+	queue                                                  *series.Gauge
+	arrivalTimes                                           []time.Duration
+}
+
+func newRun(t *suite.T, sc scenario) *run {
+	factory, ok := t.Impl().(backoff.Factory)
+	if !ok {
+		t.Fatalf("implementation is a %T, not a backoff.Factory", t.Impl())
+	}
+	r := &run{t: t, cfg: sc.server, serverID: node.ID(sc.clients + 1),
+		calls: map[callKey]*call{}, nextID: map[node.ID]int{},
+		offered: series.NewCounter(bucket), arrivals: series.NewCounter(bucket), goodput: series.NewCounter(bucket),
+		failed: series.NewCounter(bucket), executions: series.NewCounter(bucket), wasted: series.NewCounter(bucket),
+		latency: series.NewSampler(bucket), queue: series.NewGauge(bucket)}
+	for i := 1; i <= sc.clients; i++ {
+		r.clients = append(r.clients, node.ID(i))
+	}
+	r.srv = newServer(sc.server, r)
+	nodes := sc.clients + 1
+	r.s = t.NewSim(sim.Config{Nodes: nodes, Faults: sc.net, Factory: func(id node.ID) node.Node {
+		if id == r.serverID {
+			return r.srv
+		}
+		return factory(id, r.serverID, func(cid int, res backoff.Result) { r.answer(id, cid, res) })
+	}})
+	r.violations, r.stormGuard = map[string]error{}, true
+	for _, name := range invariants {
+		t.Invariant(name, func() error { return r.violations[name] })
+	}
+	if newRunHook != nil {
+		newRunHook(r)
+	}
+	return r
+}
+
+// newRunHook, if set, sees every run: how the lab's own tests inspect the
+// figures of a run.
+var newRunHook func(*run)
+
+// The invariants checked after every event of every test.
+const (
+	answeredOnce     = "every call answered once"
+	answeredInTime   = "answered by the deadline"
+	honestSuccess    = "OK only when executed"
+	executedOnce     = "executed at most once"
+	noLateAttempts   = "no attempt after the answer"
+	knownCalls       = "attempts for calls made"
+	stormFactor      = 20
+	amplificationChk = "work amplification"
+)
+
+var invariants = []string{answeredOnce, answeredInTime, honestSuccess, executedOnce, noLateAttempts, knownCalls}
+
+// fail records a violation of the invariant check, reported after the
+// event that caused it.
+func (r *run) fail(check string, nodes []node.ID, format string, args ...any) {
+	if r.violations[check] == nil {
+		r.violations[check] = &suite.Violation{Nodes: nodes, Msg: fmt.Sprintf(format, args...)}
+	}
+}
+
+// issue makes client call the next of its calls with the given time to its
+// deadline.
+func (r *run) issue(client node.ID, timeout time.Duration) {
+	if !r.t.Keep("call") {
+		return
+	}
+	r.nextID[client]++
+	id := r.nextID[client]
+	now := r.s.Now()
+	deadline := now + timeout
+	err := r.s.Call(client, fmt.Sprintf("Call(%d, %v)", id, deadline), func(n node.Node) string {
+		k := callKey{client, id}
+		r.calls[k] = &call{start: now, deadline: deadline}
+		r.order = append(r.order, k)
+		r.offered.Add(now, 1)
+		r.lastDue = max(r.lastDue, deadline)
+		n.(backoff.Client).Call(id, deadline)
+		return ""
+	})
+	if err != nil {
+		r.t.Fatalf("cannot call into %v: %v", client, err)
+	}
+}
+
+// answer is every client's Done.
+func (r *run) answer(client node.ID, id int, res backoff.Result) {
+	now := r.s.Now()
+	c := r.calls[callKey{client, id}]
+	switch {
+	case c == nil:
+		r.fail(answeredOnce, []node.ID{client}, "%v answered call %d, which it was never given", client, id)
+		return
+	case c.answered:
+		r.fail(answeredOnce, []node.ID{client}, "%v answered call %d twice: %v at %v, then %v (answer each call exactly once)", client, id, c.res, c.at, res)
+		return
+	case res < backoff.OK || res > backoff.Unavailable:
+		r.fail(answeredOnce, []node.ID{client}, "%v answered call %d with %d, which is not a backoff.Result", client, id, int(res))
+	case now > c.deadline:
+		r.fail(answeredInTime, []node.ID{client}, "%v answered call %d (%v) at %v, after its deadline %v: give up at the deadline", client, id, res, now, c.deadline)
+	case res == backoff.OK && c.executions == 0:
+		r.fail(honestSuccess, []node.ID{client, r.serverID}, "%v answered call %d OK at %v, but the server never executed it", client, id, now)
+	}
+	c.answered, c.res, c.at = true, res, now
+	if res == backoff.OK {
+		r.goodput.Add(now, 1)
+		r.latency.Add(now, float64(now-c.start)/float64(ms))
+	} else {
+		r.failed.Add(now, 1)
+	}
+	if r.onAnswer != nil {
+		r.onAnswer(client, id)
+	}
+}
+
+func (r *run) arrived(from node.ID, req backoff.Request, now time.Duration) {
+	r.arrivals.Add(now, 1)
+	r.arrivalTimes = append(r.arrivalTimes, now)
+	if n := len(r.arrivalTimes); r.stormGuard && n > stormFactor*len(r.order)+100 {
+		r.t.Fail(suite.Failure{Check: amplificationChk, Nodes: []node.ID{r.serverID},
+			Msg: fmt.Sprintf("retry storm: %d attempts reached the server for the %d calls made so far, more than %d a call: back off between attempts, and retry only within a budget",
+				n, len(r.order), stormFactor)})
+	}
+	c := r.calls[callKey{from, req.ID}]
+	if c == nil {
+		r.fail(knownCalls, []node.ID{from, r.serverID}, "an attempt from %v for call %d reached the server, but %v was never given call %d", from, req.ID, from, req.ID)
+		return
+	}
+	c.attempts++
+	if c.answered && now > c.at+lateSlack {
+		r.fail(noLateAttempts, []node.ID{from, r.serverID}, "attempt %d of %v's call %d reached the server at %v, but the call was answered %v at %v: stop sending attempts once a call is answered",
+			req.Attempt, from, req.ID, now, c.res, c.at)
+	}
+}
+
+func (r *run) executed(from node.ID, req backoff.Request, now time.Duration) {
+	r.executions.Add(now, 1)
+	c := r.calls[callKey{from, req.ID}]
+	if c == nil {
+		return // reported by arrived
+	}
+	c.executions++
+	if c.executions > 1 {
+		r.fail(executedOnce, []node.ID{from, r.serverID}, "%v's call %d was executed %d times (this time for attempt %d with key %q): give every attempt of a call the same idempotency key",
+			from, req.ID, c.executions, req.Attempt, req.Key)
+	}
+	if (c.answered && c.res != backoff.OK) || now > c.deadline {
+		r.wasted.Add(now, 1)
+	}
+}
+
+func (r *run) queueLen(now time.Duration, n int) { r.queue.Set(now, float64(n)) }
+
+// openLoop issues calls at random (Poisson) times at rate a second from
+// from until until, each to a client drawn at random, each with timeout to
+// its deadline. Arrivals do not wait for answers: an open system.
+func (r *run) openLoop(rate float64, from, until, timeout time.Duration) {
+	rng := r.s.Rand("open-loop")
+	var next func()
+	next = func() {
+		r.issue(r.clients[rng.IntN(len(r.clients))], timeout)
+		at := r.s.Now() + time.Duration(rng.ExpFloat64()/rate*float64(sec))
+		if at < until {
+			r.s.At(at, next)
+		}
+	}
+	first := from + time.Duration(rng.ExpFloat64()/rate*float64(sec))
+	if first < until {
+		r.s.At(first, next)
+	}
+}
+
+// closedLoop gives every client one call at a time: the next call comes a
+// random think time (exponential, mean think) after the previous answer,
+// until until. A closed system slows down when the server does.
+func (r *run) closedLoop(think, until, timeout time.Duration) {
+	rng := r.s.Rand("closed-loop")
+	pause := func() time.Duration { return time.Duration(rng.ExpFloat64() * float64(think)) }
+	r.onAnswer = func(client node.ID, _ int) {
+		r.s.After(pause(), func() {
+			if r.s.Now() < until {
+				r.issue(client, timeout)
+			}
+		})
+	}
+	for _, c := range r.clients {
+		r.s.At(pause(), func() { r.issue(c, timeout) })
+	}
+}
+
+// burst issues n calls at time at, spread over the clients in turn.
+func (r *run) burst(n int, at, timeout time.Duration) {
+	r.s.At(at, func() {
+		for i := range n {
+			r.issue(r.clients[i%len(r.clients)], timeout)
+		}
+	})
+}
+
+// finish runs until every deadline has passed and checks that every call
+// was answered.
+func (r *run) finish(workloadEnd time.Duration) {
+	r.s.RunUntil(workloadEnd)
+	r.s.RunUntil(r.lastDue + 10*ms)
+	for _, k := range r.order {
+		if c := r.calls[k]; !c.answered {
+			r.t.Fail(suite.Failure{Check: answeredOnce, Nodes: []node.ID{k.client},
+				Msg: fmt.Sprintf("%v never answered call %d (made at %v, deadline %v; %d attempts reached the server): answer every call by its deadline",
+					k.client, k.id, c.start, c.deadline, c.attempts)})
+		}
+	}
+	r.t.Check(answeredOnce, nil)
+}
+
+// figures are what a run is graded on, for the calls made in [from, to).
+type figures struct {
+	calls, ok, failed int
+	attempts          int     // attempts of these calls that reached the server
+	amplification     float64 // attempts per call
+	p50, p99          time.Duration
+}
+
+func (r *run) figures(from, to time.Duration) figures {
+	var f figures
+	var lat []float64
+	for _, k := range r.order {
+		c := r.calls[k]
+		if c.start < from || c.start >= to {
+			continue
+		}
+		f.calls++
+		f.attempts += c.attempts
+		if c.res == backoff.OK {
+			f.ok++
+			lat = append(lat, float64(c.at-c.start))
+		} else {
+			f.failed++
+		}
+	}
+	if f.calls > 0 {
+		f.amplification = float64(f.attempts) / float64(f.calls)
+	}
+	sort.Float64s(lat)
+	if len(lat) > 0 {
+		f.p50 = time.Duration(series.Quantile(lat, 0.5))
+		f.p99 = time.Duration(series.Quantile(lat, 0.99))
+	}
+	return f
+}
+
+// Series returns the run's time series, for charts: offered load, arrivals
+// at the server, goodput, failed calls, executions, wasted executions, the
+// longest queue, and latency percentiles, each per 100 ms of virtual time.
+func (r *run) Series() []series.Series {
+	return []series.Series{
+		r.offered.Rate("offered", "calls/s"),
+		r.arrivals.Rate("server arrivals", "attempts/s"),
+		r.goodput.Rate("goodput", "calls/s"),
+		r.failed.Rate("failed", "calls/s"),
+		r.executions.Rate("executions", "calls/s"),
+		r.wasted.Rate("wasted", "calls/s"),
+		r.queue.Series("queue", "attempts"),
+		r.latency.Percentile("p50 latency", "ms", 0.5),
+		r.latency.Percentile("p99 latency", "ms", 0.99),
+	}
+}
+
+// perSec is n events over d as a rate a second.
+func perSec(n float64, d time.Duration) float64 { return n / d.Seconds() }
+
+func round(x float64) string {
+	if math.Abs(x) >= 10 {
+		return fmt.Sprintf("%.0f", x)
+	}
+	return fmt.Sprintf("%.2g", x)
+}
+
+// recoveryTime returns how long after trigEnd goodput came back: the
+// earliest time b, on the bucket grid, from which goodput over [b, b+1 s)
+// is at least 80% of the calls offered in that second. It returns
+// end-trigEnd when goodput never came back.
+func (r *run) recoveryTime(trigEnd, end time.Duration) time.Duration {
+	for b := trigEnd; b+sec <= end; b += bucket {
+		if r.goodput.Sum(b, b+sec) >= 0.8*r.offered.Sum(b, b+sec) {
+			return b - trigEnd
+		}
+	}
+	return end - trigEnd
+}
