@@ -4,6 +4,7 @@ import (
 	"flag"
 	"io"
 	"testing"
+	"time"
 
 	grader "github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
@@ -130,5 +131,52 @@ func BenchmarkSuite(b *testing.B) {
 				}
 			}
 		}
+	}
+}
+
+// TestHysteresis shows what part D is about: after the same trigger, the
+// naive client (retry at once, no budget) keeps the server down until the
+// end of the run, while the reference recovers within the bound. The storm
+// guard is off so that the naive run is simulated to the end.
+func TestHysteresis(t *testing.T) {
+	naive, err := Lab.Impl("mutant:naive")
+	require.NoError(t, err)
+	tests := []struct {
+		test    string
+		trigEnd time.Duration
+	}{
+		{"Slowdown", slowdownEnd},
+		{"CapacityLoss", capacityLossEnd},
+	}
+	const end = 10 * sec
+	for _, tt := range tests {
+		t.Run(tt.test, func(t *testing.T) {
+			test, _ := Lab.Test(tt.test)
+			for _, seed := range seedsOf(test, 3) {
+				measure := func(impl any, name string) (*run, suite.Outcome) {
+					var got *run
+					newRunHook = func(r *run) { got, r.stormGuard = r, false }
+					defer func() { newRunHook = nil }()
+					o := runOne(test, impl, name, seed, nil)
+					return got, o
+				}
+				ref, o := measure(Lab.Solution, "solution")
+				require.True(t, o.Passed(), o.Describe())
+				bad, o := measure(naive, "mutant:naive")
+				require.False(t, o.Passed())
+
+				from, to := tt.trigEnd+recoverWithin, tt.trigEnd+recoverWithin+goodWindow
+				ratio := func(r *run, from, to time.Duration) float64 { return r.goodput.Sum(from, to) / r.offered.Sum(from, to) }
+				t.Logf("seed %d: reference recovers in %v, goodput %.0f%% of offered from %v, %.0f%% in the last 2 s, amplification %.2f; naive: goodput %.0f%%, %.0f%%, amplification %.2f",
+					seed, ref.recoveryTime(tt.trigEnd, end), 100*ratio(ref, from, to), from, 100*ratio(ref, end-2*sec, end), ref.figures(0, end).amplification,
+					100*ratio(bad, from, to), 100*ratio(bad, end-2*sec, end), bad.figures(0, end).amplification)
+				assert.GreaterOrEqual(t, ratio(ref, from, to), goodRatio)
+				assert.GreaterOrEqual(t, ratio(ref, end-2*sec, end), goodRatio)
+				assert.LessOrEqual(t, ref.recoveryTime(tt.trigEnd, end), recoverWithin)
+				assert.GreaterOrEqual(t, ratio(bad, sec, trigStart), goodRatio, "the naive client should be fine before the trigger")
+				assert.Less(t, ratio(bad, from, to), 0.2, "the naive client should still be down")
+				assert.Less(t, ratio(bad, end-2*sec, end), 0.2, "the naive client should be down until the end")
+			}
+		})
 	}
 }

@@ -357,11 +357,11 @@ func round(x float64) string {
 
 // recoveryTime returns how long after trigEnd goodput came back: the
 // earliest time b, on the bucket grid, from which goodput over [b, b+1 s)
-// is at least 80% of the calls offered in that second. It returns
+// is at least goodRatio of the calls offered in that second. It returns
 // end-trigEnd when goodput never came back.
 func (r *run) recoveryTime(trigEnd, end time.Duration) time.Duration {
 	for b := trigEnd; b+sec <= end; b += bucket {
-		if r.goodput.Sum(b, b+sec) >= 0.8*r.offered.Sum(b, b+sec) {
+		if r.goodput.Sum(b, b+sec) >= goodRatio*r.offered.Sum(b, b+sec) {
 			return b - trigEnd
 		}
 	}
