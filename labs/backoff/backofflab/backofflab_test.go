@@ -180,3 +180,35 @@ func TestHysteresis(t *testing.T) {
 		})
 	}
 }
+
+// TestStormDemo runs the backoff-storm demo and checks that it shows what
+// its description promises, and that its series are there for charts.
+func TestStormDemo(t *testing.T) {
+	d, err := suite.LookupDemo("backoff-storm")
+	require.NoError(t, err)
+	var buf trace.Buffer
+	require.NoError(t, d.Run(d.Seed, &buf))
+	t.Logf("%d trace records", len(buf.Records))
+	assert.Less(t, len(buf.Records), 15000, "the demo's trace should stay small enough to step through")
+
+	sides, err := Storm(d.Seed, nil)
+	require.NoError(t, err)
+	require.Len(t, sides, 2)
+	goodAfter := map[string]float64{}
+	for _, side := range sides {
+		names := map[string]bool{}
+		for _, s := range side.Series {
+			names[s.Name] = true
+			if s.Name == "goodput" {
+				mean, _ := s.Mean(stormUntil+sec, stormEnd)
+				goodAfter[side.Client] = mean
+			}
+		}
+		for _, want := range []string{"offered", "server arrivals", "goodput", "queue", "p99 latency"} {
+			assert.True(t, names[want], "%s has no %q series", side.Client, want)
+		}
+	}
+	t.Logf("goodput from 1 s after the slowdown: naive %.0f/s, reference %.0f/s", goodAfter["naive"], goodAfter["reference"])
+	assert.Less(t, goodAfter["naive"], 10.0)
+	assert.Greater(t, goodAfter["reference"], 0.8*stormRate)
+}

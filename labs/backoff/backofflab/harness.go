@@ -76,10 +76,7 @@ type run struct {
 	// measure a storm.
 	stormGuard bool
 
-	offered, arrivals, goodput, failed, executions, wasted *series.Counter
-	latency                                                *series.Sampler
-	queue                                                  *series.Gauge
-	arrivalTimes                                           []time.Duration
+	*meter
 }
 
 func newRun(t *suite.T, sc scenario) *run {
@@ -88,10 +85,7 @@ func newRun(t *suite.T, sc scenario) *run {
 		t.Fatalf("implementation is a %T, not a backoff.Factory", t.Impl())
 	}
 	r := &run{t: t, cfg: sc.server, serverID: node.ID(sc.clients + 1),
-		calls: map[callKey]*call{}, nextID: map[node.ID]int{},
-		offered: series.NewCounter(bucket), arrivals: series.NewCounter(bucket), goodput: series.NewCounter(bucket),
-		failed: series.NewCounter(bucket), executions: series.NewCounter(bucket), wasted: series.NewCounter(bucket),
-		latency: series.NewSampler(bucket), queue: series.NewGauge(bucket)}
+		calls: map[callKey]*call{}, nextID: map[node.ID]int{}, meter: newMeter()}
 	for i := 1; i <= sc.clients; i++ {
 		r.clients = append(r.clients, node.ID(i))
 	}
@@ -153,7 +147,7 @@ func (r *run) issue(client node.ID, timeout time.Duration) {
 		k := callKey{client, id}
 		r.calls[k] = &call{start: now, deadline: deadline}
 		r.order = append(r.order, k)
-		r.offered.Add(now, 1)
+		r.offer(now)
 		r.lastDue = max(r.lastDue, deadline)
 		n.(backoff.Client).Call(id, deadline)
 		return ""
@@ -182,20 +176,14 @@ func (r *run) answer(client node.ID, id int, res backoff.Result) {
 		r.fail(honestSuccess, []node.ID{client, r.serverID}, "%v answered call %d OK at %v, but the server never executed it", client, id, now)
 	}
 	c.answered, c.res, c.at = true, res, now
-	if res == backoff.OK {
-		r.goodput.Add(now, 1)
-		r.latency.Add(now, float64(now-c.start)/float64(ms))
-	} else {
-		r.failed.Add(now, 1)
-	}
+	r.meter.answer(now, now-c.start, res == backoff.OK)
 	if r.onAnswer != nil {
 		r.onAnswer(client, id)
 	}
 }
 
 func (r *run) arrived(from node.ID, req backoff.Request, now time.Duration) {
-	r.arrivals.Add(now, 1)
-	r.arrivalTimes = append(r.arrivalTimes, now)
+	r.arrive(now)
 	if n := len(r.arrivalTimes); r.stormGuard && n > stormFactor*len(r.order)+100 {
 		r.t.Fail(suite.Failure{Check: amplificationChk, Nodes: []node.ID{r.serverID},
 			Msg: fmt.Sprintf("retry storm: %d attempts reached the server for the %d calls made so far, more than %d a call: back off between attempts, and retry only within a budget",
@@ -214,9 +202,9 @@ func (r *run) arrived(from node.ID, req backoff.Request, now time.Duration) {
 }
 
 func (r *run) executed(from node.ID, req backoff.Request, now time.Duration) {
-	r.executions.Add(now, 1)
 	c := r.calls[callKey{from, req.ID}]
 	if c == nil {
+		r.execute(now, true)
 		return // reported by arrived
 	}
 	c.executions++
@@ -224,12 +212,8 @@ func (r *run) executed(from node.ID, req backoff.Request, now time.Duration) {
 		r.fail(executedOnce, []node.ID{from, r.serverID}, "%v's call %d was executed %d times (this time for attempt %d with key %q): give every attempt of a call the same idempotency key",
 			from, req.ID, c.executions, req.Attempt, req.Key)
 	}
-	if (c.answered && c.res != backoff.OK) || now > c.deadline {
-		r.wasted.Add(now, 1)
-	}
+	r.execute(now, (c.answered && c.res != backoff.OK) || now > c.deadline)
 }
-
-func (r *run) queueLen(now time.Duration, n int) { r.queue.Set(now, float64(n)) }
 
 // openLoop issues calls at random (Poisson) times at rate a second from
 // from until until, each to a client drawn at random, each with timeout to
@@ -328,23 +312,6 @@ func (r *run) figures(from, to time.Duration) figures {
 	return f
 }
 
-// Series returns the run's time series, for charts: offered load, arrivals
-// at the server, goodput, failed calls, executions, wasted executions, the
-// longest queue, and latency percentiles, each per 100 ms of virtual time.
-func (r *run) Series() []series.Series {
-	return []series.Series{
-		r.offered.Rate("offered", "calls/s"),
-		r.arrivals.Rate("server arrivals", "attempts/s"),
-		r.goodput.Rate("goodput", "calls/s"),
-		r.failed.Rate("failed", "calls/s"),
-		r.executions.Rate("executions", "calls/s"),
-		r.wasted.Rate("wasted", "calls/s"),
-		r.queue.Series("queue", "attempts"),
-		r.latency.Percentile("p50 latency", "ms", 0.5),
-		r.latency.Percentile("p99 latency", "ms", 0.99),
-	}
-}
-
 // perSec is n events over d as a rate a second.
 func perSec(n float64, d time.Duration) float64 { return n / d.Seconds() }
 
@@ -353,17 +320,4 @@ func round(x float64) string {
 		return fmt.Sprintf("%.0f", x)
 	}
 	return fmt.Sprintf("%.2g", x)
-}
-
-// recoveryTime returns how long after trigEnd goodput came back: the
-// earliest time b, on the bucket grid, from which goodput over [b, b+1 s)
-// is at least goodRatio of the calls offered in that second. It returns
-// end-trigEnd when goodput never came back.
-func (r *run) recoveryTime(trigEnd, end time.Duration) time.Duration {
-	for b := trigEnd; b+sec <= end; b += bucket {
-		if r.goodput.Sum(b, b+sec) >= goodRatio*r.offered.Sum(b, b+sec) {
-			return b - trigEnd
-		}
-	}
-	return end - trigEnd
 }
