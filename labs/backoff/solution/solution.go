@@ -233,8 +233,7 @@ func (c *client) retry(cl *call, overloaded bool) {
 }
 
 // backoff returns the wait before the retry that follows attempt n (n ≥ 1):
-// full jitter over [0, min(MaxBackoff, BaseBackoff·2^n)]. The exponent is
-// compared before shifting, so no attempt count can overflow it.
+// full jitter, uniform over [0, backoffCeiling(n)].
 func (c *client) backoff(n int) time.Duration {
 	var ceiling time.Duration
 	switch {
@@ -242,15 +241,26 @@ func (c *client) backoff(n int) time.Duration {
 		ceiling = min(BaseBackoff<<n, MaxBackoff) // the bug: shifts first
 	case c.bugs.NoCap:
 		ceiling = BaseBackoff << min(n, 38) // grows to days; no overflow
-	case n >= 30 || BaseBackoff<<n > MaxBackoff:
-		ceiling = MaxBackoff
 	default:
-		ceiling = BaseBackoff << n
+		ceiling = backoffCeiling(n)
 	}
 	if c.bugs.NoJitter {
 		return ceiling
 	}
 	return time.Duration(c.env.Rand().Int64N(int64(ceiling) + 1))
+}
+
+// backoffCeiling returns min(MaxBackoff, BaseBackoff·2^n) for any n. The
+// exponent is compared before shifting, so no attempt count can overflow
+// it: BaseBackoff << n wraps around past n ≈ 38.
+func backoffCeiling(n int) time.Duration {
+	switch {
+	case n <= 0:
+		return min(BaseBackoff, MaxBackoff)
+	case n >= 30 || BaseBackoff<<n > MaxBackoff:
+		return MaxBackoff
+	}
+	return BaseBackoff << n
 }
 
 // finish answers the call and forgets it.
