@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/faultline-dev/faultline/grader/gradertest"
 	grader "github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
@@ -39,6 +40,10 @@ func TestReferencePasses(t *testing.T) {
 		})
 	}
 }
+
+// TestGradedByTheEngine grades the reference as `faultline grade backoff`
+// does: the grader's seeds, its determinism re-runs, its result model.
+func TestGradedByTheEngine(t *testing.T) { gradertest.Run(t, "backoff", "solution") }
 
 // TestReferenceManySeeds is the release check: go test -run ManySeeds -seeds 300.
 func TestReferenceManySeeds(t *testing.T) {
