@@ -80,6 +80,7 @@ func TestEveryMutantIsCaught(t *testing.T) {
 		{"no-idempotency-key", "LossyNetwork", executedOnce},
 		{"ignores-deadline", "StalledServer", answeredInTime},
 		{"hot-overload-retry", "ThunderingHerd", amplificationChk},
+		{"no-throttle", "Slowdown", "after the trigger"},
 		{"naive", "Slowdown", amplificationChk},
 	}
 	require.Len(t, tests, len(Lab.Mutants), "every mutant has a row")

@@ -25,7 +25,7 @@ var tests = []suite.Test{
 	{Name: "ManyAttempts", Part: "B", Points: 3, Seeds: 15, Limit: 90 * sec, Run: testManyAttempts,
 		Description: "one call refused 70 times before it succeeds: backoff stays capped, with no overflow", Lesson: "retries-and-backoff"},
 	{Name: "ServerFailsEverything", Part: "C", Points: 4, Seeds: 30, Limit: 40 * sec, Run: testServerFailsEverything,
-		Description: "the server fails every attempt: it sees at most 1.2× the offered calls", Lesson: "retries-and-backoff"},
+		Description: "the server fails every attempt: it sees at most 1.25× the offered calls", Lesson: "retries-and-backoff"},
 	{Name: "LowFailureRate", Part: "C", Points: 3, Seeds: 30, Limit: 20 * sec, Run: testLowFailureRate,
 		Description: "the server fails 5% of attempts: retries hide it, within the budget", Lesson: "retries-and-backoff"},
 	{Name: "Slowdown", Part: "D", Points: 5, Seeds: 30, Limit: 30 * sec, Run: testSlowdown,
@@ -146,8 +146,10 @@ func testServerFailsEverything(t *suite.T) {
 	r.openLoop(50, 0, 20*sec, 2*sec)
 	r.finish(20 * sec)
 	f := r.figures(0, 20*sec)
-	r.t.Check("load on a failing server", bound(f.amplification <= 1.2,
-		"the server saw %d attempts for %d calls (%.2f×) while failing every one; want at most 1.2×: spend a retry budget (about one retry per ten calls), not the deadline, on retries",
+	// 1.1× for a budget of one retry per ten calls, plus what the clients'
+	// full buckets allow at the start (5 × 10 tokens for 1000 calls).
+	r.t.Check("load on a failing server", bound(f.amplification <= 1.25,
+		"the server saw %d attempts for %d calls (%.2f×) while failing every one; want at most 1.25×: spend a retry budget (about one retry per ten calls), not the deadline, on retries",
 		f.attempts, f.calls, f.amplification))
 }
 

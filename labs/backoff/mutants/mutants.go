@@ -24,5 +24,6 @@ var All = []Mutant{
 	{"no-idempotency-key", "a fresh key for every attempt, so a retried call can run twice", solution.New(solution.Bugs{NoIdempotencyKey: true})},
 	{"ignores-deadline", "keeps retrying past the deadline and answers late", solution.New(solution.Bugs{IgnoreDeadline: true})},
 	{"hot-overload-retry", "retries at once when the server says it is overloaded", solution.New(solution.Bugs{HotOverloadRetry: true})},
+	{"no-throttle", "backoff and a retry budget but no adaptive throttling: after a trigger, the deep queue stays full for seconds", solution.New(solution.Bugs{NoThrottle: true})},
 	{"naive", "retries the moment an attempt times out or is refused: no backoff, no budget, no throttling", NewNaive},
 }
