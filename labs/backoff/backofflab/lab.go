@@ -1,6 +1,3 @@
-// Package backofflab registers the backoff lab with the grader: its server,
-// workloads and graded figures, the reference client, the starter, the
-// mutants, and the backoff-storm demo.
 package backofflab
 
 import (

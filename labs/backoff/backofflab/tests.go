@@ -75,7 +75,8 @@ func testHealthy(t *suite.T) {
 	f := r.figures(0, 4*sec)
 	r.checkSuccess(f, 1, "nothing fails, so every call should succeed")
 	r.checkAmplification(f, 1.05, "a healthy server answers in well under 250 ms; retry only when an attempt times out or is refused")
-	r.t.Check("latency", bound(f.p99 <= 300*ms, "p99 latency of successful calls is %v; want at most 300 ms at half load", f.p99))
+	r.t.Check("latency", bound(f.p50 <= 100*ms && f.p99 <= 300*ms,
+		"latency of successful calls: p50 %v, p99 %v; want p50 at most 100 ms and p99 at most 300 ms at half load", f.p50, f.p99))
 }
 
 func testLossyNetwork(t *suite.T) {
