@@ -59,10 +59,8 @@ type scenario struct {
 type run struct {
 	t        *suite.T
 	s        *sim.Sim
-	cfg      serverConfig
 	serverID node.ID
 	clients  []node.ID
-	srv      *server
 
 	calls      map[callKey]*call
 	order      []callKey
@@ -84,16 +82,15 @@ func newRun(t *suite.T, sc scenario) *run {
 	if !ok {
 		t.Fatalf("implementation is a %T, not a backoff.Factory", t.Impl())
 	}
-	r := &run{t: t, cfg: sc.server, serverID: node.ID(sc.clients + 1),
+	r := &run{t: t, serverID: node.ID(sc.clients + 1),
 		calls: map[callKey]*call{}, nextID: map[node.ID]int{}, meter: newMeter()}
 	for i := 1; i <= sc.clients; i++ {
 		r.clients = append(r.clients, node.ID(i))
 	}
-	r.srv = newServer(sc.server, r)
-	nodes := sc.clients + 1
-	r.s = t.NewSim(sim.Config{Nodes: nodes, Faults: sc.net, Factory: func(id node.ID) node.Node {
+	srv := newServer(sc.server, r)
+	r.s = t.NewSim(sim.Config{Nodes: sc.clients + 1, Faults: sc.net, Factory: func(id node.ID) node.Node {
 		if id == r.serverID {
-			return r.srv
+			return srv
 		}
 		return factory(id, r.serverID, func(cid int, res backoff.Result) { r.answer(id, cid, res) })
 	}})
@@ -107,20 +104,26 @@ func newRun(t *suite.T, sc scenario) *run {
 	return r
 }
 
-// newRunHook, if set, sees every run: how the lab's own tests inspect the
-// figures of a run.
+// newRunHook, if set, sees every run as it is built: how the lab's own
+// tests read a run's figures. Only those tests set it, and never while runs
+// go on in other goroutines; grading leaves it nil.
 var newRunHook func(*run)
 
 // The invariants checked after every event of every test.
 const (
-	answeredOnce     = "every call answered once"
-	answeredInTime   = "answered by the deadline"
-	honestSuccess    = "OK only when executed"
-	executedOnce     = "executed at most once"
-	noLateAttempts   = "no attempt after the answer"
-	knownCalls       = "attempts for calls made"
-	stormFactor      = 20
+	answeredOnce   = "every call answered once"
+	answeredInTime = "answered by the deadline"
+	honestSuccess  = "OK only when executed"
+	executedOnce   = "executed at most once"
+	noLateAttempts = "no attempt after the answer"
+	knownCalls     = "attempts for calls made"
+)
+
+// amplificationChk is the check that bounds attempts per call, and
+// stormFactor the attempts per call that stop a run at once.
+const (
 	amplificationChk = "work amplification"
+	stormFactor      = 20
 )
 
 var invariants = []string{answeredOnce, answeredInTime, honestSuccess, executedOnce, noLateAttempts, knownCalls}
@@ -315,6 +318,8 @@ func (r *run) figures(from, to time.Duration) figures {
 // perSec is n events over d as a rate a second.
 func perSec(n float64, d time.Duration) float64 { return n / d.Seconds() }
 
+// round prints a figure for a message: whole numbers from 10 up, two
+// significant digits below.
 func round(x float64) string {
 	if math.Abs(x) >= 10 {
 		return fmt.Sprintf("%.0f", x)
