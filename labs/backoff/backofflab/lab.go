@@ -25,7 +25,7 @@ var Lab = &suite.Lab{
 		{ID: "A", Title: "Timeouts and safe retries", Lesson: "retries-and-backoff"},
 		{ID: "B", Title: "Exponential backoff with jitter", Lesson: "retries-and-backoff"},
 		{ID: "C", Title: "Retry budgets", Lesson: "retries-and-backoff"},
-		{ID: "D", Title: "Metastability", Lesson: "retries-and-backoff"},
+		{ID: "D", Title: "Metastability", Lesson: "metastable-failures"},
 	},
 	Tests:      tests,
 	Solution:   solution.Factory,

@@ -13,30 +13,30 @@ import (
 
 var tests = []suite.Test{
 	{Name: "Healthy", Part: "A", Points: 3, Seeds: 30, Limit: 20 * sec, Run: testHealthy,
-		Description: "a healthy server at half load: every call succeeds with one attempt", Lesson: "retries-and-backoff"},
+		Description: "a healthy server at half load: every call succeeds with one attempt", Lesson: "retries-and-backoff#timeouts"},
 	{Name: "LossyNetwork", Part: "A", Points: 4, Seeds: 30, Limit: 20 * sec, Run: testLossyNetwork,
-		Description: "5% of messages lost: calls still succeed, and none runs twice", Lesson: "retries-and-backoff"},
+		Description: "5% of messages lost: calls still succeed, and none runs twice", Lesson: "retries-and-backoff#making-retries-safe"},
 	{Name: "StalledServer", Part: "A", Points: 3, Seeds: 30, Limit: 20 * sec, Run: testStalledServer,
-		Description: "a server too slow for any deadline: every call is answered by its deadline, and no attempt after", Lesson: "retries-and-backoff"},
+		Description: "a server too slow for any deadline: every call is answered by its deadline, and no attempt after", Lesson: "retries-and-backoff#timeouts"},
 	{Name: "ClosedLoop", Part: "A", Points: 2, Seeds: 30, Limit: 20 * sec, Run: testClosedLoop,
-		Description: "closed-loop clients with think time: no attempt after a success", Lesson: "retries-and-backoff"},
+		Description: "closed-loop clients with think time: no attempt after a success", Lesson: "retries-and-backoff#making-retries-safe"},
 	{Name: "ThunderingHerd", Part: "B", Points: 4, Seeds: 30, Limit: 20 * sec, Run: testThunderingHerd,
-		Description: "100 clients call at once: jittered retries spread out instead of arriving in waves", Lesson: "retries-and-backoff"},
+		Description: "100 clients call at once: jittered retries spread out instead of arriving in waves", Lesson: "retries-and-backoff#jitter"},
 	{Name: "ManyAttempts", Part: "B", Points: 3, Seeds: 15, Limit: 90 * sec, Run: testManyAttempts,
-		Description: "one call refused 70 times before it succeeds: backoff stays capped, with no overflow", Lesson: "retries-and-backoff"},
+		Description: "one call refused 70 times before it succeeds: backoff stays capped, with no overflow", Lesson: "retries-and-backoff#exponential-backoff"},
 	{Name: "ServerFailsEverything", Part: "C", Points: 4, Seeds: 30, Limit: 40 * sec, Run: testServerFailsEverything,
-		Description: "the server fails every attempt: it sees at most 1.25× the offered calls", Lesson: "retries-and-backoff"},
+		Description: "the server fails every attempt: it sees at most 1.25× the offered calls", Lesson: "retries-and-backoff#budgets-and-circuit-breakers"},
 	{Name: "LowFailureRate", Part: "C", Points: 3, Seeds: 30, Limit: 20 * sec, Run: testLowFailureRate,
-		Description: "the server fails 5% of attempts: retries hide it, within the budget", Lesson: "retries-and-backoff"},
+		Description: "the server fails 5% of attempts: retries hide it, within the budget", Lesson: "retries-and-backoff#budgets-and-circuit-breakers"},
 	{Name: "Slowdown", Part: "D", Points: 5, Seeds: 30, Limit: 30 * sec, Run: testSlowdown,
-		Description: "at 70% load the server slows tenfold for 1 s: goodput recovers within 2 s of the trigger's end", Lesson: "retries-and-backoff"},
+		Description: "at 70% load the server slows tenfold for 1 s: goodput recovers within 2 s of the trigger's end", Lesson: "metastable-failures#breaking-the-loop"},
 	{Name: "CapacityLoss", Part: "D", Points: 4, Seeds: 30, Limit: 30 * sec, Run: testCapacityLoss,
-		Description: "at 80% load the server loses half its workers for 2 s: goodput recovers within 2 s", Lesson: "retries-and-backoff"},
+		Description: "at 80% load the server loses half its workers for 2 s: goodput recovers within 2 s", Lesson: "metastable-failures#breaking-the-loop"},
 }
 
 // defaultServer is the server of most tests: 4 workers, 20–60 ms a call
-// (100 calls/s in all), a queue of 1000 attempts (deep, as servers' default queues are), 5 ms for an attempt whose
-// key already ran or is running.
+// (100 calls/s in all), a queue of 1000 attempts (deep, as servers' default
+// queues are), 5 ms for an attempt whose key already ran or is running.
 func defaultServer() serverConfig {
 	return serverConfig{workers: 4, queue: 1000, serviceMin: 20 * ms, serviceMax: 60 * ms, overhead: 5 * ms}
 }
