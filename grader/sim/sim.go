@@ -40,7 +40,8 @@ type Config struct {
 	// MaxRate stops the run (panicking with *LimitError) when one node
 	// handles more than this many events (deliveries and timers) within
 	// one second of virtual time: a storm, judged in virtual terms so that
-	// the verdict never depends on the machine's speed. 0 means no bound.
+	// the verdict never depends on the machine's speed. 0 or less means no
+	// bound (grader/suite fills in a lab's bound when it is 0).
 	MaxRate int
 	// MaxPending stops the run when more events than this wait in the queue
 	// at once; 0 means 1 million.

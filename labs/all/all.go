@@ -4,6 +4,7 @@ package all
 
 import (
 	// Each lab adds its blank import here, one per line, sorted.
+	_ "github.com/faultline-dev/faultline/labs/backoff/backofflab"
 	_ "github.com/faultline-dev/faultline/labs/demos"
 	_ "github.com/faultline-dev/faultline/labs/pingpong/pingponglab"
 	_ "github.com/faultline-dev/faultline/labs/raft/raftlab"

@@ -1,0 +1,219 @@
+package series
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"time"
+)
+
+// Point is one value at one virtual time.
+type Point struct {
+	T time.Duration `json:"t"`
+	V float64       `json:"v"`
+}
+
+// Series is a named sequence of points in increasing time order.
+type Series struct {
+	Name   string  `json:"name"`
+	Unit   string  `json:"unit"`
+	Points []Point `json:"points"`
+}
+
+// Add appends a point; t must not be before the last point's time.
+func (s *Series) Add(t time.Duration, v float64) { s.Points = append(s.Points, Point{t, v}) }
+
+// Mean returns the mean value of the points with from <= T < to, and false
+// when there are none.
+func (s *Series) Mean(from, to time.Duration) (float64, bool) {
+	sum, n := 0.0, 0
+	for _, p := range s.Points {
+		if p.T >= from && p.T < to {
+			sum += p.V
+			n++
+		}
+	}
+	if n == 0 {
+		return 0, false
+	}
+	return sum / float64(n), true
+}
+
+// Counter counts events into buckets of equal width starting at time zero.
+type Counter struct {
+	width  time.Duration
+	counts []float64
+}
+
+// NewCounter returns a counter with buckets of the given width (> 0).
+func NewCounter(width time.Duration) *Counter {
+	if width <= 0 {
+		panic("series: bucket width must be positive")
+	}
+	return &Counter{width: width}
+}
+
+// Width returns the bucket width.
+func (c *Counter) Width() time.Duration { return c.width }
+
+func bucket(t, width time.Duration) int {
+	if t < 0 {
+		return 0
+	}
+	return int(t / width)
+}
+
+// Add adds n at virtual time t (negative times count in the first bucket).
+func (c *Counter) Add(t time.Duration, n float64) {
+	i := bucket(t, c.width)
+	for len(c.counts) <= i {
+		c.counts = append(c.counts, 0)
+	}
+	c.counts[i] += n
+}
+
+// Sum returns the total counted in the buckets that start in [from, to).
+func (c *Counter) Sum(from, to time.Duration) float64 {
+	total := 0.0
+	for i, n := range c.counts {
+		if t := time.Duration(i) * c.width; t >= from && t < to {
+			total += n
+		}
+	}
+	return total
+}
+
+// Rate returns the counts per second of virtual time, one point at the start
+// of each bucket up to the last one counted into.
+func (c *Counter) Rate(name, unit string) Series {
+	s := Series{Name: name, Unit: unit, Points: make([]Point, len(c.counts))}
+	perSec := float64(time.Second) / float64(c.width)
+	for i, n := range c.counts {
+		s.Points[i] = Point{time.Duration(i) * c.width, n * perSec}
+	}
+	return s
+}
+
+// Sampler keeps the values observed in buckets of equal width, for
+// percentiles per bucket.
+type Sampler struct {
+	width  time.Duration
+	values [][]float64
+}
+
+// NewSampler returns a sampler with buckets of the given width (> 0).
+func NewSampler(width time.Duration) *Sampler {
+	if width <= 0 {
+		panic("series: bucket width must be positive")
+	}
+	return &Sampler{width: width}
+}
+
+// Add records value v observed at virtual time t.
+func (s *Sampler) Add(t time.Duration, v float64) {
+	i := bucket(t, s.width)
+	for len(s.values) <= i {
+		s.values = append(s.values, nil)
+	}
+	s.values[i] = append(s.values[i], v)
+}
+
+// Percentile returns the q-quantile (0 <= q <= 1) of each non-empty bucket,
+// one point at the start of the bucket.
+func (s *Sampler) Percentile(name, unit string, q float64) Series {
+	out := Series{Name: name, Unit: unit}
+	for i, vs := range s.values {
+		if len(vs) == 0 {
+			continue
+		}
+		sorted := slices.Clone(vs)
+		sort.Float64s(sorted)
+		out.Add(time.Duration(i)*s.width, Quantile(sorted, q))
+	}
+	return out
+}
+
+// All returns every value observed in buckets that start in [from, to),
+// sorted.
+func (s *Sampler) All(from, to time.Duration) []float64 {
+	var out []float64
+	for i, vs := range s.values {
+		if t := time.Duration(i) * s.width; t >= from && t < to {
+			out = append(out, vs...)
+		}
+	}
+	sort.Float64s(out)
+	return out
+}
+
+// Quantile returns the q-quantile of sorted values by the nearest-rank
+// method (the smallest value with at least q of the values at or below it),
+// or NaN for no values.
+func Quantile(sorted []float64, q float64) float64 {
+	if len(sorted) == 0 {
+		return math.NaN()
+	}
+	rank := int(math.Ceil(q * float64(len(sorted))))
+	return sorted[min(max(rank, 1), len(sorted))-1]
+}
+
+// PeakInWindow returns the largest number of times (sorted ascending) that
+// fall in any window [s, s+window) with from <= s and s+window <= to, and
+// the start of the first such window. Spikes of synchronized retries show up
+// as a high peak in a short window.
+func PeakInWindow(times []time.Duration, window, from, to time.Duration) (int, time.Duration) {
+	best, at := 0, from
+	lo := sort.Search(len(times), func(i int) bool { return times[i] >= from })
+	// Every maximal window can be slid right until its first element sits on
+	// its left edge, so it suffices to try windows starting at each time.
+	hi := lo
+	for i := lo; i < len(times) && times[i]+window <= to; i++ {
+		for hi < len(times) && times[hi] < times[i]+window {
+			hi++
+		}
+		if n := hi - i; n > best {
+			best, at = n, times[i]
+		}
+	}
+	return best, at
+}
+
+// Gauge keeps the largest value set in each bucket of equal width, such as
+// the longest a queue got in each 100 ms.
+type Gauge struct {
+	width time.Duration
+	max   []float64
+	set   []bool
+}
+
+// NewGauge returns a gauge with buckets of the given width (> 0).
+func NewGauge(width time.Duration) *Gauge {
+	if width <= 0 {
+		panic("series: bucket width must be positive")
+	}
+	return &Gauge{width: width}
+}
+
+// Set records value v at virtual time t.
+func (g *Gauge) Set(t time.Duration, v float64) {
+	i := bucket(t, g.width)
+	for len(g.max) <= i {
+		g.max = append(g.max, 0)
+		g.set = append(g.set, false)
+	}
+	if !g.set[i] || v > g.max[i] {
+		g.max[i], g.set[i] = v, true
+	}
+}
+
+// Series returns the largest value of each bucket that was set, one point
+// at the start of the bucket.
+func (g *Gauge) Series(name, unit string) Series {
+	s := Series{Name: name, Unit: unit}
+	for i, v := range g.max {
+		if g.set[i] {
+			s.Add(time.Duration(i)*g.width, v)
+		}
+	}
+	return s
+}

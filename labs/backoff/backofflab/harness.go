@@ -1,0 +1,337 @@
+package backofflab
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/series"
+	"github.com/faultline-dev/faultline/grader/sim"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/backoff"
+	"github.com/faultline-dev/faultline/labs/node"
+)
+
+const (
+	ms  = time.Millisecond
+	sec = time.Second
+
+	// bucket is the width of the recorded time series.
+	bucket = 100 * ms
+	// lateSlack is how long after a call's answer one of its attempts may
+	// still reach the server: the network's largest latency plus a margin.
+	// Anything later was sent after the answer.
+	lateSlack = 5 * ms
+)
+
+// network is every test's network: 1–3 ms each way, nothing lost unless a
+// test says so.
+func network(loss float64) faults.Model {
+	return faults.Model{Latency: faults.Between(1*ms, 3*ms), Loss: loss}
+}
+
+type callKey struct {
+	client node.ID
+	id     int
+}
+
+// call is the lab's record of one call.
+type call struct {
+	start, deadline time.Duration
+	answered        bool
+	res             backoff.Result
+	at              time.Duration // when it was answered
+	attempts        int           // attempts that reached the server
+	executions      int
+}
+
+// scenario is what a test sets up: clients n1..nK and the server n(K+1).
+type scenario struct {
+	clients int
+	server  serverConfig
+	net     faults.Model
+}
+
+// run is one test run: the simulator, the lab's server, the workload, and
+// the bookkeeping that checks every call and records the time series.
+type run struct {
+	t        *suite.T
+	s        *sim.Sim
+	serverID node.ID
+	clients  []node.ID
+
+	calls      map[callKey]*call
+	order      []callKey
+	nextID     map[node.ID]int
+	lastDue    time.Duration // the latest deadline of any call
+	onAnswer   func(client node.ID, id int)
+	violations map[string]error // the first violation of each invariant
+	// stormGuard stops a run as soon as attempts exceed stormFactor per
+	// call: a retry storm is caught at once instead of being simulated
+	// attempt by attempt to the end. The lab's own tests switch it off to
+	// measure a storm.
+	stormGuard bool
+
+	*meter
+}
+
+func newRun(t *suite.T, sc scenario) *run {
+	factory, ok := t.Impl().(backoff.Factory)
+	if !ok {
+		t.Fatalf("implementation is a %T, not a backoff.Factory", t.Impl())
+	}
+	r := &run{t: t, serverID: node.ID(sc.clients + 1),
+		calls: map[callKey]*call{}, nextID: map[node.ID]int{}, meter: newMeter()}
+	for i := 1; i <= sc.clients; i++ {
+		r.clients = append(r.clients, node.ID(i))
+	}
+	srv := newServer(sc.server, r)
+	maxRate := 0 // the lab's bound
+	if newRunHook != nil && unguarded {
+		maxRate = -1 // a test that watches a storm run its course
+	}
+	r.s = t.NewSim(sim.Config{Nodes: sc.clients + 1, Faults: sc.net, MaxRate: maxRate, Factory: func(id node.ID) node.Node {
+		if id == r.serverID {
+			return srv
+		}
+		return factory(id, r.serverID, func(cid int, res backoff.Result) { r.answer(id, cid, res) })
+	}})
+	r.violations, r.stormGuard = map[string]error{}, true
+	for _, name := range invariants {
+		t.Invariant(name, func() error { return r.violations[name] })
+	}
+	if newRunHook != nil {
+		newRunHook(r)
+	}
+	return r
+}
+
+// newRunHook, if set, sees every run as it is built: how the lab's own
+// tests read a run's figures. Only those tests set it, and never while runs
+// go on in other goroutines; grading leaves it nil.
+var newRunHook func(*run)
+
+// unguarded, set with newRunHook by the lab's own tests, lifts the
+// simulator's storm bound too, so that a naive client's storm can be
+// measured to the end.
+var unguarded bool
+
+// The invariants checked after every event of every test.
+const (
+	answeredOnce   = "every call answered once"
+	answeredInTime = "answered by the deadline"
+	honestSuccess  = "OK only when executed"
+	executedOnce   = "executed at most once"
+	noLateAttempts = "no attempt after the answer"
+	knownCalls     = "attempts for calls made"
+)
+
+// amplificationChk is the check that bounds attempts per call, and
+// stormFactor the attempts per call that stop a run at once.
+const (
+	amplificationChk = "work amplification"
+	stormFactor      = 20
+)
+
+var invariants = []string{answeredOnce, answeredInTime, honestSuccess, executedOnce, noLateAttempts, knownCalls}
+
+// fail records a violation of the invariant check, reported after the
+// event that caused it.
+func (r *run) fail(check string, nodes []node.ID, format string, args ...any) {
+	if r.violations[check] == nil {
+		r.violations[check] = &suite.Violation{Nodes: nodes, Msg: fmt.Sprintf(format, args...)}
+	}
+}
+
+// issue makes client call the next of its calls with the given time to its
+// deadline.
+func (r *run) issue(client node.ID, timeout time.Duration) {
+	if !r.t.Keep("call") {
+		return
+	}
+	r.nextID[client]++
+	id := r.nextID[client]
+	now := r.s.Now()
+	deadline := now + timeout
+	err := r.s.Call(client, fmt.Sprintf("Call(%d, %v)", id, deadline), func(n node.Node) string {
+		k := callKey{client, id}
+		r.calls[k] = &call{start: now, deadline: deadline}
+		r.order = append(r.order, k)
+		r.offer(now)
+		r.lastDue = max(r.lastDue, deadline)
+		n.(backoff.Client).Call(id, deadline)
+		return ""
+	})
+	if err != nil {
+		r.t.Fatalf("cannot call into %v: %v", client, err)
+	}
+}
+
+// answer is every client's Done.
+func (r *run) answer(client node.ID, id int, res backoff.Result) {
+	now := r.s.Now()
+	c := r.calls[callKey{client, id}]
+	switch {
+	case c == nil:
+		r.fail(answeredOnce, []node.ID{client}, "%v answered call %d, which it was never given", client, id)
+		return
+	case c.answered:
+		r.fail(answeredOnce, []node.ID{client}, "%v answered call %d twice: %v at %v, then %v (answer each call exactly once)", client, id, c.res, c.at, res)
+		return
+	case res < backoff.OK || res > backoff.Unavailable:
+		r.fail(answeredOnce, []node.ID{client}, "%v answered call %d with %d, which is not a backoff.Result", client, id, int(res))
+	case now > c.deadline:
+		r.fail(answeredInTime, []node.ID{client}, "%v answered call %d (%v) at %v, after its deadline %v: give up at the deadline", client, id, res, now, c.deadline)
+	case res == backoff.OK && c.executions == 0:
+		r.fail(honestSuccess, []node.ID{client, r.serverID}, "%v answered call %d OK at %v, but the server never executed it", client, id, now)
+	}
+	c.answered, c.res, c.at = true, res, now
+	r.meter.answer(now, now-c.start, res == backoff.OK)
+	if r.onAnswer != nil {
+		r.onAnswer(client, id)
+	}
+}
+
+func (r *run) arrived(from node.ID, req backoff.Request, now time.Duration) {
+	r.arrive(now)
+	if n := len(r.arrivalTimes); r.stormGuard && n > stormFactor*len(r.order)+100 {
+		r.t.Fail(suite.Failure{Check: amplificationChk, Nodes: []node.ID{r.serverID},
+			Msg: fmt.Sprintf("retry storm: %d attempts reached the server for the %d calls made so far, more than %d a call: back off between attempts, and retry only within a budget",
+				n, len(r.order), stormFactor)})
+	}
+	c := r.calls[callKey{from, req.ID}]
+	if c == nil {
+		r.fail(knownCalls, []node.ID{from, r.serverID}, "an attempt from %v for call %d reached the server, but %v was never given call %d", from, req.ID, from, req.ID)
+		return
+	}
+	c.attempts++
+	if c.answered && now > c.at+lateSlack {
+		r.fail(noLateAttempts, []node.ID{from, r.serverID}, "attempt %d of %v's call %d reached the server at %v, but the call was answered %v at %v: stop sending attempts once a call is answered",
+			req.Attempt, from, req.ID, now, c.res, c.at)
+	}
+}
+
+func (r *run) executed(from node.ID, req backoff.Request, now time.Duration) {
+	c := r.calls[callKey{from, req.ID}]
+	if c == nil {
+		r.execute(now, true)
+		return // reported by arrived
+	}
+	c.executions++
+	if c.executions > 1 {
+		r.fail(executedOnce, []node.ID{from, r.serverID}, "%v's call %d was executed %d times (this time for attempt %d with key %q): give every attempt of a call the same idempotency key",
+			from, req.ID, c.executions, req.Attempt, req.Key)
+	}
+	r.execute(now, (c.answered && c.res != backoff.OK) || now > c.deadline)
+}
+
+// openLoop issues calls at random (Poisson) times at rate a second from
+// from until until, each to a client drawn at random, each with timeout to
+// its deadline. Arrivals do not wait for answers: an open system.
+func (r *run) openLoop(rate float64, from, until, timeout time.Duration) {
+	rng := r.s.Rand("open-loop")
+	var next func()
+	next = func() {
+		r.issue(r.clients[rng.IntN(len(r.clients))], timeout)
+		at := r.s.Now() + time.Duration(rng.ExpFloat64()/rate*float64(sec))
+		if at < until {
+			r.s.At(at, next)
+		}
+	}
+	first := from + time.Duration(rng.ExpFloat64()/rate*float64(sec))
+	if first < until {
+		r.s.At(first, next)
+	}
+}
+
+// closedLoop gives every client one call at a time: the next call comes a
+// random think time (exponential, mean think) after the previous answer,
+// until until. A closed system slows down when the server does.
+func (r *run) closedLoop(think, until, timeout time.Duration) {
+	rng := r.s.Rand("closed-loop")
+	pause := func() time.Duration { return time.Duration(rng.ExpFloat64() * float64(think)) }
+	r.onAnswer = func(client node.ID, _ int) {
+		r.s.After(pause(), func() {
+			if r.s.Now() < until {
+				r.issue(client, timeout)
+			}
+		})
+	}
+	for _, c := range r.clients {
+		r.s.At(pause(), func() { r.issue(c, timeout) })
+	}
+}
+
+// burst issues n calls at time at, spread over the clients in turn.
+func (r *run) burst(n int, at, timeout time.Duration) {
+	r.s.At(at, func() {
+		for i := range n {
+			r.issue(r.clients[i%len(r.clients)], timeout)
+		}
+	})
+}
+
+// finish runs until every deadline has passed and checks that every call
+// was answered.
+func (r *run) finish(workloadEnd time.Duration) {
+	r.s.RunUntil(workloadEnd)
+	r.s.RunUntil(r.lastDue + 10*ms)
+	for _, k := range r.order {
+		if c := r.calls[k]; !c.answered {
+			r.t.Fail(suite.Failure{Check: answeredOnce, Nodes: []node.ID{k.client},
+				Msg: fmt.Sprintf("%v never answered call %d (made at %v, deadline %v; %d attempts reached the server): answer every call by its deadline",
+					k.client, k.id, c.start, c.deadline, c.attempts)})
+		}
+	}
+	r.t.Check(answeredOnce, nil)
+}
+
+// figures are what a run is graded on, for the calls made in [from, to).
+type figures struct {
+	calls, ok, failed int
+	attempts          int     // attempts of these calls that reached the server
+	amplification     float64 // attempts per call
+	p50, p99          time.Duration
+}
+
+func (r *run) figures(from, to time.Duration) figures {
+	var f figures
+	var lat []float64
+	for _, k := range r.order {
+		c := r.calls[k]
+		if c.start < from || c.start >= to {
+			continue
+		}
+		f.calls++
+		f.attempts += c.attempts
+		if c.res == backoff.OK {
+			f.ok++
+			lat = append(lat, float64(c.at-c.start))
+		} else {
+			f.failed++
+		}
+	}
+	if f.calls > 0 {
+		f.amplification = float64(f.attempts) / float64(f.calls)
+	}
+	sort.Float64s(lat)
+	if len(lat) > 0 {
+		f.p50 = time.Duration(series.Quantile(lat, 0.5))
+		f.p99 = time.Duration(series.Quantile(lat, 0.99))
+	}
+	return f
+}
+
+// perSec is n events over d as a rate a second.
+func perSec(n float64, d time.Duration) float64 { return n / d.Seconds() }
+
+// round prints a figure for a message: whole numbers from 10 up, two
+// significant digits below.
+func round(x float64) string {
+	if math.Abs(x) >= 10 {
+		return fmt.Sprintf("%.0f", x)
+	}
+	return fmt.Sprintf("%.2g", x)
+}

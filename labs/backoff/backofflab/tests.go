@@ -1,0 +1,234 @@
+package backofflab
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/series"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/backoff"
+	"github.com/faultline-dev/faultline/labs/node"
+)
+
+var tests = []suite.Test{
+	{Name: "Healthy", Part: "A", Points: 3, Seeds: 30, Limit: 20 * sec, Run: testHealthy,
+		Description: "a healthy server at half load: every call succeeds with one attempt", Lesson: "retries-and-backoff#timeouts"},
+	{Name: "LossyNetwork", Part: "A", Points: 4, Seeds: 30, Limit: 20 * sec, Run: testLossyNetwork,
+		Description: "5% of messages lost: calls still succeed, and none runs twice", Lesson: "retries-and-backoff#making-retries-safe"},
+	{Name: "StalledServer", Part: "A", Points: 3, Seeds: 30, Limit: 20 * sec, Run: testStalledServer,
+		Description: "a server too slow for any deadline: every call is answered by its deadline, and no attempt after", Lesson: "retries-and-backoff#timeouts"},
+	{Name: "ClosedLoop", Part: "A", Points: 2, Seeds: 30, Limit: 20 * sec, Run: testClosedLoop,
+		Description: "closed-loop clients with think time: no attempt after a success", Lesson: "retries-and-backoff#making-retries-safe"},
+	{Name: "ThunderingHerd", Part: "B", Points: 4, Seeds: 30, Limit: 20 * sec, Run: testThunderingHerd,
+		Description: "100 clients call at once: jittered retries spread out instead of arriving in waves", Lesson: "retries-and-backoff#jitter"},
+	{Name: "ManyAttempts", Part: "B", Points: 3, Seeds: 15, Limit: 90 * sec, Run: testManyAttempts,
+		Description: "one call refused 70 times before it succeeds: backoff stays capped, with no overflow", Lesson: "retries-and-backoff#exponential-backoff"},
+	{Name: "ServerFailsEverything", Part: "C", Points: 4, Seeds: 30, Limit: 40 * sec, Run: testServerFailsEverything,
+		Description: "the server fails every attempt: it sees at most 1.25× the offered calls", Lesson: "retries-and-backoff#budgets-and-circuit-breakers"},
+	{Name: "LowFailureRate", Part: "C", Points: 3, Seeds: 30, Limit: 20 * sec, Run: testLowFailureRate,
+		Description: "the server fails 5% of attempts: retries hide it, within the budget", Lesson: "retries-and-backoff#budgets-and-circuit-breakers"},
+	{Name: "Slowdown", Part: "D", Points: 5, Seeds: 30, Limit: 30 * sec, Run: testSlowdown,
+		Description: "at 70% load the server slows tenfold for 1 s: goodput recovers within 2 s of the trigger's end", Lesson: "metastable-failures#breaking-the-loop"},
+	{Name: "CapacityLoss", Part: "D", Points: 4, Seeds: 30, Limit: 30 * sec, Run: testCapacityLoss,
+		Description: "at 80% load the server loses half its workers for 2 s: goodput recovers within 2 s", Lesson: "metastable-failures#breaking-the-loop"},
+}
+
+// defaultServer is the server of most tests: 4 workers, 20–60 ms a call
+// (100 calls/s in all), a queue of 1000 attempts (deep, as servers' default
+// queues are), 5 ms for an attempt whose key already ran or is running.
+func defaultServer() serverConfig {
+	return serverConfig{workers: 4, queue: 1000, serviceMin: 20 * ms, serviceMax: 60 * ms, overhead: 5 * ms}
+}
+
+// bound returns nil when ok, else an error with the message.
+func bound(ok bool, format string, args ...any) error {
+	if ok {
+		return nil
+	}
+	return fmt.Errorf(format, args...)
+}
+
+func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
+
+// checkSuccess requires at least want of the calls to end OK.
+func (r *run) checkSuccess(f figures, want float64, why string) {
+	got := 1.0
+	if f.calls > 0 {
+		got = float64(f.ok) / float64(f.calls)
+	}
+	r.t.Check("success rate", bound(got >= want, "%d of %d calls succeeded (%s); want at least %s: %s",
+		f.ok, f.calls, pct(got), pct(want), why))
+}
+
+// checkAmplification bounds attempts per call.
+func (r *run) checkAmplification(f figures, want float64, why string) {
+	r.t.Check(amplificationChk, bound(f.amplification <= want,
+		"%d attempts reached the server for %d calls: %.2f per call; want at most %.2f: %s",
+		f.attempts, f.calls, f.amplification, want, why))
+}
+
+func testHealthy(t *suite.T) {
+	r := newRun(t, scenario{clients: 4, server: defaultServer(), net: network(0)})
+	r.openLoop(50, 0, 4*sec, 1*sec)
+	r.finish(4 * sec)
+	f := r.figures(0, 4*sec)
+	r.checkSuccess(f, 1, "nothing fails, so every call should succeed")
+	r.checkAmplification(f, 1.05, "a healthy server answers in well under 250 ms; retry only when an attempt times out or is refused")
+	r.t.Check("latency", bound(f.p50 <= 100*ms && f.p99 <= 300*ms,
+		"latency of successful calls: p50 %v, p99 %v; want p50 at most 100 ms and p99 at most 300 ms at half load", f.p50, f.p99))
+}
+
+func testLossyNetwork(t *suite.T) {
+	r := newRun(t, scenario{clients: 4, server: defaultServer(), net: network(0.05)})
+	r.openLoop(40, 0, 4*sec, 2*sec)
+	r.finish(4 * sec)
+	f := r.figures(0, 4*sec)
+	r.checkSuccess(f, 0.97, "a lost request or reply costs one attempt timeout; retry with the same key")
+	r.checkAmplification(f, 1.5, "about 10% of attempts are lost")
+}
+
+func testStalledServer(t *suite.T) {
+	cfg := defaultServer()
+	cfg.trigger = func(time.Duration) (float64, int) { return 40, cfg.workers } // 0.8–2.4 s a call
+	r := newRun(t, scenario{clients: 4, server: cfg, net: network(0)})
+	r.openLoop(10, 0, 3*sec, 500*ms)
+	r.finish(3 * sec)
+	f := r.figures(0, 3*sec)
+	r.t.Check("calls fail", bound(f.failed >= f.calls*9/10, "only %d of %d calls failed, on a server that takes at least 800 ms a call with 500 ms deadlines", f.failed, f.calls))
+}
+
+func testClosedLoop(t *suite.T) {
+	r := newRun(t, scenario{clients: 8, server: defaultServer(), net: network(0)})
+	r.closedLoop(100*ms, 5*sec, 1*sec)
+	r.finish(5 * sec)
+	f := r.figures(0, 5*sec)
+	r.checkSuccess(f, 1, "nothing fails, so every call should succeed")
+	r.checkAmplification(f, 1.05, "one attempt a call on a healthy server")
+}
+
+func testThunderingHerd(t *suite.T) {
+	cfg := defaultServer()
+	cfg.queue = 20
+	r := newRun(t, scenario{clients: 100, server: cfg, net: network(0)})
+	start := 100 * ms
+	r.burst(100, start, 4*sec)
+	r.finish(start)
+	f := r.figures(0, 10*sec)
+	const window, maxPeak = 10 * ms, 50
+	peak, at := series.PeakInWindow(r.arrivalTimes, window, start+20*ms, start+4*sec)
+	r.t.Check("retry spike", bound(peak <= maxPeak,
+		"%d attempts reached the server in the %v from %v; want at most %d in any %v after the first burst: jitter the backoff so that calls refused together do not retry together",
+		peak, window, at, maxPeak, window))
+	r.checkSuccess(f, 0.95, "the server can do all 100 calls in the first of their 4 s")
+	r.checkAmplification(f, 6, "back off exponentially after each refusal")
+}
+
+func testManyAttempts(t *suite.T) {
+	const refusals = 70
+	cfg := defaultServer()
+	cfg.fail = func(from node.ID, req backoff.Request, _ time.Duration, _ *rand.Rand) bool {
+		return from == 1 && req.ID == 1 && req.Attempt <= refusals
+	}
+	r := newRun(t, scenario{clients: 1, server: cfg, net: network(0)})
+	r.s.At(10*ms, func() { r.issue(1, 60*sec) })
+	r.openLoop(40, 20*ms, 60*sec, 1*sec)
+	r.finish(60 * sec)
+	c := r.calls[callKey{1, 1}]
+	r.t.Check("many attempts", bound(c.res == backoff.OK,
+		"call 1 ended %v at %v after %d attempts; the server refuses its first %d attempts and then accepts it. With backoff capped at about a second, %d attempts fit well in its 60 s deadline: cap the backoff, and make sure base·2^n cannot overflow",
+		c.res, c.at, c.attempts, refusals, refusals+1))
+}
+
+func testServerFailsEverything(t *suite.T) {
+	cfg := defaultServer()
+	cfg.fail = func(node.ID, backoff.Request, time.Duration, *rand.Rand) bool { return true }
+	r := newRun(t, scenario{clients: 5, server: cfg, net: network(0)})
+	r.openLoop(50, 0, 20*sec, 2*sec)
+	r.finish(20 * sec)
+	f := r.figures(0, 20*sec)
+	// 1.1× for a budget of one retry per ten calls, plus what the clients'
+	// full buckets allow at the start (5 × 10 tokens for 1000 calls).
+	r.t.Check("load on a failing server", bound(f.amplification <= 1.25,
+		"the server saw %d attempts for %d calls (%.2f×) while failing every one; want at most 1.25×: spend a retry budget (about one retry per ten calls), not the deadline, on retries",
+		f.attempts, f.calls, f.amplification))
+}
+
+func testLowFailureRate(t *suite.T) {
+	cfg := defaultServer()
+	cfg.fail = func(_ node.ID, _ backoff.Request, _ time.Duration, rng *rand.Rand) bool { return rng.Float64() < 0.05 }
+	r := newRun(t, scenario{clients: 4, server: cfg, net: network(0)})
+	r.openLoop(50, 0, 10*sec, 1*sec)
+	r.finish(10 * sec)
+	f := r.figures(0, 10*sec)
+	r.checkSuccess(f, 0.995, "5% of attempts fail; one retry hides almost all of them")
+	r.checkAmplification(f, 1.1, "about one attempt in twenty needs a retry")
+}
+
+// Part D's bounds, met by the reference with margin (over 300 seeds its
+// worst recovery is 1.4 s, its worst goodput ratio 91%, its worst p99 latency
+// 245 ms).
+const (
+	recoverWithin = 2 * sec // goodput back to 80% of the offered load
+	goodWindow    = 2 * sec // and held for this long, from recoverWithin on
+	goodRatio     = 0.8
+	p99After      = 400 * ms
+)
+
+// testMetastable runs the part D scenario: open-loop load at rate for 10 s,
+// with a trigger that ends at trigEnd, and grades the recovery.
+func testMetastable(t *suite.T, rate float64, trigger func(time.Duration) (float64, int), trigEnd time.Duration) {
+	cfg := defaultServer()
+	cfg.trigger = trigger
+	r := newRun(t, scenario{clients: 10, server: cfg, net: network(0)})
+	const end = 10 * sec
+	r.openLoop(rate, 0, end, 1*sec)
+	r.finish(end)
+	r.checkRecovery(trigEnd, end)
+	f := r.figures(trigEnd+recoverWithin, end)
+	r.t.Check("latency after recovery", bound(f.p99 <= p99After,
+		"p99 latency %v of the calls made from %v (%v after the trigger ended); want at most %v",
+		f.p99, trigEnd+recoverWithin, recoverWithin, p99After))
+	f = r.figures(0, end)
+	r.checkAmplification(f, 1.5, "retries must not multiply the load while the server is slow")
+}
+
+// checkRecovery grades the time goodput took to come back after the trigger
+// ended at trigEnd, and the goodput that follows.
+func (r *run) checkRecovery(trigEnd, end time.Duration) {
+	rec := r.recoveryTime(trigEnd, end)
+	r.t.Check("time to recover", bound(rec <= recoverWithin,
+		"goodput took %v after the trigger ended (at %v) to come back to %.0f%% of the offered load over a second; want at most %v: a client that keeps the server's queue full of retries keeps it down",
+		rec, trigEnd, 100*goodRatio, recoverWithin))
+	from, to := trigEnd+recoverWithin, trigEnd+recoverWithin+goodWindow
+	good, offered := r.goodput.Sum(from, to), r.offered.Sum(from, to)
+	r.t.Check("goodput after the trigger", bound(good >= goodRatio*offered,
+		"goodput %s/s in the %v from %v (%v after the trigger ended); want at least %.0f%% of the offered %s/s: do not let retries keep the server overloaded",
+		round(perSec(good, goodWindow)), goodWindow, from, recoverWithin, 100*goodRatio, round(perSec(offered, goodWindow))))
+}
+
+// The part D triggers: both start at 3 s, under open-loop load near
+// capacity.
+const (
+	trigStart       = 3 * sec
+	slowdownEnd     = 4 * sec // the server is ten times slower for 1 s
+	capacityLossEnd = 5 * sec // the server has 2 of its 4 workers for 2 s
+)
+
+func testSlowdown(t *suite.T) {
+	testMetastable(t, 70, func(now time.Duration) (float64, int) {
+		if now >= trigStart && now < slowdownEnd {
+			return 10, 4
+		}
+		return 1, 4
+	}, slowdownEnd)
+}
+
+func testCapacityLoss(t *suite.T) {
+	testMetastable(t, 80, func(now time.Duration) (float64, int) {
+		if now >= trigStart && now < capacityLossEnd {
+			return 1, 2
+		}
+		return 1, 4
+	}, capacityLossEnd)
+}
