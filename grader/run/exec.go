@@ -12,6 +12,14 @@ import (
 	"github.com/faultline-dev/faultline/labs/node"
 )
 
+// A trace file keeps at most the first traceHead and the last traceTail
+// records of a run (about 40 MB): a storm's trace shows how it began and
+// where it was stopped, and says what was cut between.
+const (
+	traceHead = 200_000
+	traceTail = 100_000
+)
+
 // request asks for one run of one test with one seed. It travels from the
 // grader to a runner process as one JSON line.
 type request struct {
@@ -148,7 +156,9 @@ func (r *runner) exec(req request, set func(*suite.T)) outcome {
 		return out
 	}
 	w := trace.NewWriter(f)
-	out := one(w, nil)
+	bounded := &trace.Bounded{Sink: w, Head: traceHead, Tail: traceTail}
+	out := one(bounded, nil)
+	bounded.Close()
 	if err := w.Flush(); err != nil {
 		out.TraceErr = err.Error()
 	}

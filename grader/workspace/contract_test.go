@@ -1,0 +1,73 @@
+package workspace
+
+import (
+	"context"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/grader/vet"
+)
+
+// TestEveryLabKeepsTheContract: each registered lab's starter declares the
+// package it says, follows the rules students must follow, and builds into
+// a runner through its Bind expression. The starter is tested as shipped,
+// from the platform's own tree: a student's progress never changes this.
+func TestEveryLabKeepsTheContract(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a runner per lab")
+	}
+	t.Setenv("FAULTLINE_CACHE", t.TempDir())
+	for _, lab := range suite.Labs() {
+		t.Run(lab.Name, func(t *testing.T) {
+			require.NotEmpty(t, lab.Student.Package, "a lab names its student package")
+			require.NotEmpty(t, lab.Student.Bind)
+			dir := filepath.Join("..", "..", filepath.FromSlash(lab.StudentDir))
+			pkgs, err := parser.ParseDir(token.NewFileSet(), dir, nil, parser.PackageClauseOnly)
+			require.NoError(t, err)
+			require.Len(t, pkgs, 1)
+			for name := range pkgs {
+				assert.Equal(t, lab.Student.Package, name, "the starter's package clause")
+			}
+			findings, err := vet.Check(dir, vet.Rules{Std: lab.Imports, Platform: lab.Student.BindImports})
+			require.NoError(t, err)
+			assert.Empty(t, findings, "the starter follows the student's rules")
+
+			w, err := initWith(t, lab)
+			require.NoError(t, err)
+			_, err = BuildStudent(context.Background(), w, lab)
+			require.NoError(t, err, "the starter builds into a runner through Bind")
+		})
+	}
+}
+
+func initWith(t *testing.T, lab *suite.Lab) (*Workspace, error) {
+	dir := t.TempDir()
+	if _, err := Init(dir, []*suite.Lab{lab}); err != nil {
+		return nil, err
+	}
+	return Open(dir)
+}
+
+// TestWorkspaceCompiles: a fresh workspace is a Go module that builds and
+// vets with the go command alone (offline: the platform copy is local).
+func TestWorkspaceCompiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	dir := t.TempDir()
+	_, err := Init(dir, suite.Labs())
+	require.NoError(t, err)
+	cmd := exec.Command("go", "vet", "./...")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOWORK=off")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+}
