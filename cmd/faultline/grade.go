@@ -18,6 +18,7 @@ import (
 	"github.com/faultline-dev/faultline/grader/result"
 	"github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/grader/workspace"
 	"github.com/faultline-dev/faultline/internal/progress"
 )
@@ -109,9 +110,19 @@ func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
 	watch := fs.Bool("watch", false, "")
 	isolate := fs.Bool("isolate", false, "")
 	memory := fs.String("memory", "2GiB", "")
+	replay := fs.String("replay", "", "")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return nil, err
+	}
+	var head *trace.Header
+	if *replay != "" {
+		if head, err = readTraceHeader(*replay); err != nil {
+			return nil, &exitError{code: 2, err: err}
+		}
+		if len(pos) == 0 && head.Lab != "" {
+			pos = []string{head.Lab}
+		}
 	}
 	if len(pos) != 1 {
 		return nil, usageError("grade", "want one lab name ('faultline labs' lists them)")
@@ -119,6 +130,18 @@ func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
 	lab, err := suite.Lookup(pos[0])
 	if err != nil {
 		return nil, &exitError{code: 2, err: err}
+	}
+	if head != nil {
+		if head.Lab != lab.Name || head.Test == "" {
+			return nil, usageError("grade", "%s is a trace of %q, not of a test of lab %s", *replay, head.Lab+"/"+head.Test, lab.Name)
+		}
+		args := []string{"--run", "^" + regexp.QuoteMeta(head.Test) + "$", "--seed", strconv.FormatUint(head.Seed, 10)}
+		if head.Impl != "" && head.Impl != "student" && *impl == "" {
+			args = append(args, "--impl", head.Impl)
+		}
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError("grade", "%v", err)
+		}
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -136,6 +159,16 @@ func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
 		return nil, usageError("grade", "--memory: %v", err)
 	}
 	g.opts = run.Options{Lab: lab, Impl: *impl, Seeds: *seeds, Parallel: *parallel, TraceDir: *traceDir, NoShrink: *noShrink, Watchdog: *watchdog}
+	if head != nil {
+		g.impl = *impl
+		for _, name := range head.Drop {
+			it, err := suite.ParseItem(name)
+			if err != nil {
+				return nil, usageError("grade", "%s: header: %v", *replay, err)
+			}
+			g.opts.Drop = append(g.opts.Drop, it)
+		}
+	}
 	if *impl != "" {
 		if _, err := lab.Impl(*impl); err != nil {
 			return nil, &exitError{code: 2, err: err}
@@ -231,6 +264,20 @@ func (g *gradeFlags) prepare(ctx context.Context, env *cliEnv) error {
 		g.opts.Runner = b.Runner
 	}
 	return nil
+}
+
+// readTraceHeader reads the header line of a trace file.
+func readTraceHeader(path string) (*trace.Header, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rd, err := trace.NewReader(f, path)
+	if err != nil {
+		return nil, err
+	}
+	return &rd.Head, nil
 }
 
 func findWorkspace(env *cliEnv, dir string) (*workspace.Workspace, error) {

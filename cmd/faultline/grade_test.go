@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -92,4 +93,42 @@ func TestLabsCommand(t *testing.T) {
 	code, out, _ = runCLI("labs")
 	require.Equal(t, 0, code)
 	assert.Contains(t, out, "Part A: Leader election")
+}
+
+// TestReplayATrace: --replay runs again exactly the run a (shrunk) trace
+// recorded, from its header alone.
+func TestReplayATrace(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := runCLI("grade", "pingpong", "--impl", "mutant:no-dedup", "--run", "^Duplication$", "--format", "json", "--trace-dir", dir)
+	require.Equal(t, 1, code, errOut)
+	var res struct {
+		Tests []struct {
+			Kind   string `json:"kind"`
+			Shrink *struct {
+				Trace  string `json:"trace"`
+				Replay string `json:"replay"`
+			} `json:"shrink"`
+		} `json:"tests"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	require.NotNil(t, res.Tests[0].Shrink)
+	shrunk := res.Tests[0].Shrink.Trace
+	require.NotEmpty(t, shrunk)
+	assert.Equal(t, "faultline grade --replay "+shrunk, res.Tests[0].Shrink.Replay)
+	code, out, errOut = runCLI("grade", "--replay", shrunk, "--format", "json", "--trace-dir", t.TempDir())
+	require.Equal(t, 1, code, errOut)
+	var again struct {
+		Tests []struct {
+			Kind  string `json:"kind"`
+			Seeds int    `json:"seeds"`
+		} `json:"tests"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &again))
+	require.Len(t, again.Tests, 1)
+	assert.Equal(t, 1, again.Tests[0].Seeds)
+	assert.Equal(t, res.Tests[0].Kind, again.Tests[0].Kind, "the replay fails the same way")
+
+	code, _, errOut = runCLI("grade", "--replay", filepath.Join(dir, "missing.jsonl"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "missing.jsonl")
 }

@@ -67,6 +67,10 @@ type Test struct {
 	Description string `json:"description,omitempty"`
 	// Lesson is the lesson section the test checks ("raft-election#voting").
 	Lesson string `json:"lesson,omitempty"`
+	// Kind names how the reported run failed: its status and the failed
+	// check's kind ("fail:raft safety/leader completeness"); a replay or a
+	// shrunk run of the same failure has the same Kind.
+	Kind string `json:"kind,omitempty"`
 	// Hint says where to look, for a failure.
 	Hint string `json:"hint,omitempty"`
 	// Output is what the implementation printed during the reported run:
@@ -82,8 +86,9 @@ type Shrink struct {
 	ShrunkEvents   int64    `json:"shrunk_events"`
 	Removed        []string `json:"removed"`
 	Runs           int      `json:"runs"`
-	// Trace is the shrunk run's trace, when written.
-	Trace string `json:"trace,omitempty"`
+	// Trace is the shrunk run's trace, when written; Replay runs it again.
+	Trace  string `json:"trace,omitempty"`
+	Replay string `json:"replay,omitempty"`
 }
 
 // Mutation reports a run of the suite against every mutant.

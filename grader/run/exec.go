@@ -174,7 +174,7 @@ func fromSuite(o suite.Outcome) outcome {
 	switch {
 	case o.Failure != nil:
 		f := o.Failure
-		out.Status, out.Kind, out.Nodes = runFail, f.Check, f.Nodes
+		out.Status, out.Kind, out.Nodes = runFail, f.Check+"/"+f.Kind, f.Nodes
 		out.Message = f.Error()
 		if len(f.Nodes) > 0 {
 			var ns []string

@@ -37,6 +37,8 @@ type Options struct {
 	Run *regexp.Regexp
 	// Seed, when not zero, runs exactly this seed for each selected test.
 	Seed uint64
+	// Drop, with Seed, replays a shrunk run: these items are left out.
+	Drop []suite.Item
 	// Seeds, when positive, overrides each test's default number of seeds.
 	Seeds int
 	// Parallel is the number of runs at once; 0 means GOMAXPROCS.
@@ -105,6 +107,12 @@ func (o *Options) defaults() error {
 	if o.Watchdog == 0 {
 		o.Watchdog = 5 * time.Second
 	}
+	if len(o.Drop) > 0 && o.Seed == 0 {
+		return errors.New("run: a drop set replays one run: give its seed too")
+	}
+	if len(o.Drop) > 0 {
+		o.NoShrink = true
+	}
 	if o.ReplayImpl == "" {
 		o.ReplayImpl = o.Impl
 	}
@@ -125,7 +133,7 @@ func (o *Options) newExecutor() executor {
 }
 
 func (o *Options) request(test *suite.Test, seed uint64) request {
-	return request{Test: test.Name, Seed: seed, Impl: o.Impl, Watchdog: o.Watchdog, MaxEvents: o.MaxEvents}
+	return request{Test: test.Name, Seed: seed, Impl: o.Impl, Watchdog: o.Watchdog, MaxEvents: o.MaxEvents, Drop: o.Drop}
 }
 
 // pool is Parallel executors shared by the phases of a grading.
@@ -357,6 +365,7 @@ func (o *Options) verdict(t *suite.Test, seed uint64, out *outcome, tr *result.T
 		tr.Status = result.Error
 	}
 	tr.Message = fmt.Sprintf("seed %d: %s", seed, out.Message)
+	tr.Kind = out.signature()
 	if n := len(out.Misuses); n > 0 {
 		tr.Message += fmt.Sprintf(" (the implementation also misused its Env %d times; first: %s)", n, out.Misuses[0])
 	}

@@ -30,6 +30,8 @@ type Config struct {
 	Faults faults.Model
 	// Schedule lists fault events to play at their times.
 	Schedule faults.Schedule
+	// Drop names what a shrinker left out of the run, for the trace header.
+	Drop []string
 	// Trace, if not nil, receives the header and every event.
 	Trace trace.Sink
 	// Lab, Test, Impl and Scenario are written into the trace header.
@@ -196,7 +198,7 @@ func New(cfg Config) (*Sim, error) {
 	if cfg.Trace != nil {
 		s.tracing = true
 		cfg.Trace.Header(trace.Header{Lab: cfg.Lab, Test: cfg.Test, Impl: cfg.Impl, Scenario: cfg.Scenario,
-			Seed: cfg.Seed, Nodes: ids, Faults: cfg.Faults, Schedule: cfg.Schedule})
+			Seed: cfg.Seed, Nodes: ids, Faults: cfg.Faults, Schedule: cfg.Schedule, Drop: cfg.Drop})
 	}
 	for i := 1; i <= n; i++ {
 		s.push(event{kind: evStart, to: node.ID(i)})

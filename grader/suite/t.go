@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -14,15 +15,6 @@ import (
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
 )
-
-// Item is one removable piece of a run, for shrinking: a scheduled fault
-// ("fault", i) or a workload step ("op", i) asked about with T.Keep.
-type Item struct {
-	Kind  string `json:"kind"`
-	Index int    `json:"index"`
-}
-
-func (it Item) String() string { return fmt.Sprintf("%s#%d", it.Kind, it.Index) }
 
 // Options configure one run of one test.
 type Options struct {
@@ -43,7 +35,11 @@ type Options struct {
 
 // Failure says why a run failed.
 type Failure struct {
-	Check string        // the check or invariant that failed, if any
+	Check string // the check or invariant that failed, if any
+	// Kind names the failure within its check ("leader completeness"), so
+	// that a shrunk run can be held to the same failure: a Violation's
+	// Kind, else KindOf the message.
+	Kind  string
 	Msg   string        // what was wrong
 	Time  time.Duration // virtual time of the failure
 	Nodes []node.ID     // the nodes involved, if known
@@ -121,6 +117,10 @@ func (t *T) NewSim(cfg sim.Config) *sim.Sim {
 		cfg.MaxRate = cmp.Or(t.opts.Test.MaxRate, t.opts.Lab.MaxRate, DefaultMaxRate)
 	}
 	cfg.Schedule = t.Schedule(cfg.Schedule)
+	for it := range t.opts.Drop {
+		cfg.Drop = append(cfg.Drop, it.String())
+	}
+	slices.Sort(cfg.Drop)
 	s, err := sim.New(cfg)
 	if err != nil {
 		panic(fmt.Errorf("test %s builds an invalid simulator: %w", t.Name(), err))
@@ -147,27 +147,46 @@ func (t *T) NewSim(cfg sim.Config) *sim.Sim {
 // Sim returns the simulator built by NewSim, or nil. Safe from any goroutine.
 func (t *T) Sim() *sim.Sim { return t.sim.Load() }
 
-// Schedule returns s without the events the shrinker removed, and notes
-// every event as a removable item.
+// Schedule returns s without the faults the shrinker removed, and notes
+// every fault as a removable item. An undo (heal, restart, resume) is kept
+// while any fault it undoes is kept, and removed with the last of them.
 func (t *T) Schedule(s faults.Schedule) faults.Schedule {
+	base := t.counts["fault"]
+	t.counts["fault"] += len(s)
+	undo := UndoOf(s)
+	dropped := func(i int) bool { return t.opts.Drop[Item{Kind: "fault", Index: base + i}] }
 	var out faults.Schedule
-	for _, e := range s {
-		it := Item{Kind: "fault", Index: t.counts["fault"]}
-		t.counts["fault"]++
-		t.items = append(t.items, it)
-		if !t.opts.Drop[it] {
+	for i, e := range s {
+		if undone, ok := undo[i]; ok {
+			keep := len(undone) == 0 // an undo of nothing stays as written
+			for _, j := range undone {
+				keep = keep || !dropped(j)
+			}
+			if keep {
+				out = append(out, e)
+			}
+			continue
+		}
+		t.items = append(t.items, Item{Kind: "fault", Index: base + i})
+		if !dropped(i) {
 			out = append(out, e)
 		}
 	}
 	return out
 }
 
-// Keep reports whether the next workload step of kind should run. A test
-// asks before each step it could do without (a client request, a crash of
-// its own); the shrinker answers false to remove steps.
+// Keep reports whether the workload step of kind the test is about to take
+// should run. A test asks before each step it could do without (a client
+// request, a crash of its own); the shrinker answers false to remove
+// steps. Steps are named by kind and the virtual time of the question.
 func (t *T) Keep(kind string) bool {
-	it := Item{Kind: kind, Index: t.counts[kind]}
-	t.counts[kind]++
+	var at time.Duration
+	if s := t.Sim(); s != nil {
+		at = s.Now()
+	}
+	key := kind + "@" + at.String()
+	it := Item{Kind: kind, At: at, Index: t.counts[key]}
+	t.counts[key]++
 	t.items = append(t.items, it)
 	return !t.opts.Drop[it]
 }
@@ -184,7 +203,7 @@ func (t *T) Invariant(name string, check func() error) {
 			f := Failure{Check: name, Msg: err.Error(), Event: describe(ev)}
 			var v *Violation
 			if errors.As(err, &v) {
-				f.Nodes = v.Nodes
+				f.Nodes, f.Kind = v.Nodes, v.Kind
 			} else if ev.Node != 0 {
 				f.Nodes = []node.ID{ev.Node}
 			}
@@ -197,6 +216,46 @@ func (t *T) Invariant(name string, check func() error) {
 type Violation struct {
 	Nodes []node.ID
 	Msg   string
+	Kind  string // the property violated; "" means KindOf(Msg)
+}
+
+// KindOf names a failure from its message: the words before the first
+// colon (a message reads "kind: details"), or the whole first clause, with
+// identifiers blanked out: numbers in quotes ("c58") and long numbers
+// (seeds, nanoseconds). Small counts stay: "not applied by 1 node" and
+// "by 5 nodes" are different failures.
+func KindOf(msg string) string {
+	head := msg
+	if i := strings.IndexAny(head, ":\n"); i >= 0 {
+		head = head[:i]
+	}
+	if i := strings.Index(head, " (at "); i >= 0 {
+		head = head[:i]
+	}
+	var b strings.Builder
+	quoted := false
+	for i := 0; i < len(head); {
+		c := head[i]
+		if c < '0' || c > '9' {
+			if c == '"' {
+				quoted = !quoted
+			}
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		j := i
+		for j < len(head) && head[j] >= '0' && head[j] <= '9' {
+			j++
+		}
+		if quoted || j-i >= 4 {
+			b.WriteByte('#') // an identifier, not a count
+		} else {
+			b.WriteString(head[i:j])
+		}
+		i = j
+	}
+	return strings.TrimSpace(b.String())
 }
 
 func (v *Violation) Error() string { return v.Msg }
@@ -224,8 +283,11 @@ type failed struct{}
 // StopRun marks failed as the test's own stop, not a node's panic.
 func (failed) StopRun() {}
 
-// Fail records f (time filled in) and stops the run.
+// Fail records f (time and kind filled in) and stops the run.
 func (t *T) Fail(f Failure) {
+	if f.Kind == "" {
+		f.Kind = KindOf(f.Msg)
+	}
 	if s := t.Sim(); s != nil {
 		f.Time = s.Now()
 		s.Check(f.Check, errors.New(f.Msg))

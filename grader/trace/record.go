@@ -28,6 +28,10 @@ type Header struct {
 	Nodes    []node.ID       `json:"nodes"`
 	Faults   faults.Model    `json:"faults"`
 	Schedule faults.Schedule `json:"schedule,omitempty"`
+	// Drop names the scheduled faults and workload steps left out of the
+	// run (a shrunk run), as suite.Item names: "fault#3", "op@1.2s".
+	// `faultline grade --replay` runs exactly this run again.
+	Drop []string `json:"drop,omitempty"`
 }
 
 // Kind is what a record describes.

@@ -73,6 +73,10 @@ type run struct {
 	// attempt by attempt to the end. The lab's own tests switch it off to
 	// measure a storm.
 	stormGuard bool
+	// fixedLoad keeps every call of the workload out of the shrinker's
+	// reach: for a test whose premise is the load itself (the calls that
+	// earn the retry budget), a shrunk run without them tests nothing.
+	fixedLoad bool
 
 	*meter
 }
@@ -148,9 +152,15 @@ func (r *run) fail(check string, nodes []node.ID, format string, args ...any) {
 // issue makes client call the next of its calls with the given time to its
 // deadline.
 func (r *run) issue(client node.ID, timeout time.Duration) {
-	if !r.t.Keep("call") {
+	if !r.fixedLoad && !r.t.Keep("call") {
 		return
 	}
+	r.issueNow(client, timeout)
+}
+
+// issueNow makes a call that the shrinker may not remove: one the test
+// checks by name.
+func (r *run) issueNow(client node.ID, timeout time.Duration) {
 	r.nextID[client]++
 	id := r.nextID[client]
 	now := r.s.Now()
