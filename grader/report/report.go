@@ -87,7 +87,9 @@ func Text(w io.Writer, r *result.Result, color bool) error {
 				p.dim("shrunk:"), s.ShrunkItems, s.OriginalItems, s.OriginalEvents, s.ShrunkEvents, s.Runs)
 			if s.Trace != "" {
 				fmt.Fprintf(w, "      %s faultline trace view %s\n", p.dim("        "), s.Trace)
-				fmt.Fprintf(w, "      %s %s\n", p.dim("        "), s.Replay)
+				if s.Replay != "" {
+					fmt.Fprintf(w, "      %s %s\n", p.dim("        "), s.Replay)
+				}
 			}
 		}
 		if t.Hint != "" {

@@ -117,11 +117,11 @@ func TestShrinkFindsTheOneFaultThatMatters(t *testing.T) {
 	tr := test(r, "Shrinkable")
 	require.Equal(t, result.Fail, tr.Status)
 	require.NotNil(t, tr.Shrink)
-	assert.Equal(t, 29, tr.Shrink.OriginalItems, "19 faults and 10 workload steps")
+	assert.Equal(t, 20, tr.Shrink.OriginalItems, "10 faults (each pause's resume goes with it) and 10 workload steps")
 	assert.Equal(t, 1, tr.Shrink.ShrunkItems)
 	assert.NotContains(t, tr.Shrink.Removed, "fault#14", "the crash of n2 is the one that matters")
 	assert.Contains(t, tr.Shrink.Removed, "fault#0")
-	assert.Contains(t, tr.Shrink.Removed, "op#9")
+	assert.Contains(t, tr.Shrink.Removed, "op@9ms")
 	assert.Less(t, tr.Shrink.ShrunkEvents, tr.Shrink.OriginalEvents)
 	require.FileExists(t, tr.Shrink.Trace)
 }
