@@ -20,6 +20,11 @@ type Model struct {
 	Links []LinkRule `json:"links,omitempty"`
 	// Clocks gives nodes a skewed or drifting clock from the start.
 	Clocks []Clock `json:"clocks,omitempty"`
+	// TornSync lets a crash within a handler (Event.Within) strike during a
+	// Sync of several keys: a part of its writes, drawn from the seed,
+	// becomes durable and the rest is lost, as on a disk without atomic
+	// multi-block writes.
+	TornSync bool `json:"torn_sync,omitempty"`
 }
 
 // LinkRule overrides the model for messages from From to To. A zero From or To

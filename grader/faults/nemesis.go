@@ -24,6 +24,9 @@ type Nemesis struct {
 	// isolates, or puts in the minority side of a partition). Zero means a
 	// minority: (n-1)/2, at least 1.
 	MaxDown int `json:"max_down,omitempty"`
+	// CrashWithin is the fraction of crashes that strike inside a handler
+	// (Event.Within) rather than between handlers.
+	CrashWithin float64 `json:"crash_within,omitempty"`
 }
 
 // Generate draws a schedule for n nodes over [0, horizon).
@@ -63,7 +66,8 @@ func (g Nemesis) Generate(r *rand.Rand, n int, horizon time.Duration) Schedule {
 		case Isolate:
 			s = append(s, Event{At: at, Kind: Isolate, Nodes: victims}, Event{At: until, Kind: Heal})
 		case Crash:
-			s = append(s, Event{At: at, Kind: Crash, Nodes: victims}, Event{At: until, Kind: Restart, Nodes: victims})
+			within := g.CrashWithin > 0 && r.Float64() < g.CrashWithin
+			s = append(s, Event{At: at, Kind: Crash, Nodes: victims, Within: within}, Event{At: until, Kind: Restart, Nodes: victims})
 		case Pause:
 			s = append(s, Event{At: at, Kind: Pause, Nodes: victims}, Event{At: until, Kind: Resume, Nodes: victims})
 		case SetClock:

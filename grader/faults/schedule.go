@@ -42,6 +42,13 @@ type Event struct {
 	Groups [][]node.ID `json:"groups,omitempty"`
 	Skew   Duration    `json:"skew,omitempty"`
 	Drift  float64     `json:"drift,omitempty"`
+	// Within, on a crash, strikes each node inside the next handler it
+	// runs, after any of the Env calls with an effect (Send, SetTimer,
+	// CancelTimer, Save, Delete, Sync): what it does after that point never
+	// happens, so a reply sent before a Sync survives the crash while the
+	// state it promised does not. Where in the handler is drawn from the
+	// seed.
+	Within bool `json:"within,omitempty"`
 }
 
 // String describes e in one line, as traces and reports show it.
@@ -64,6 +71,9 @@ func (e Event) String() string {
 	default:
 		b.WriteString(" ")
 		b.WriteString(idList(e.Nodes))
+		if e.Within {
+			b.WriteString(" within a handler")
+		}
 	}
 	return b.String()
 }

@@ -187,7 +187,11 @@ func (s *Sim) apply(f faults.Event) {
 			if !ns.up {
 				continue
 			}
-			ns.up, ns.paused, ns.inst, ns.env = false, false, nil, nil
+			if f.Within {
+				ns.armed = true // strikes in the node's next handler
+				continue
+			}
+			ns.up, ns.paused, ns.inst, ns.env, ns.armed, ns.struck = false, false, nil, nil, false, false
 			ns.deferred = ns.deferred[:0]
 			ns.store.crash()
 			s.traceFault(f, id)
@@ -197,7 +201,13 @@ func (s *Sim) apply(f faults.Event) {
 		}
 	case faults.Restart:
 		for _, id := range f.Nodes {
-			if ns := s.nodes[id]; !ns.up {
+			ns := s.nodes[id]
+			if ns.up && ns.armed {
+				// The crash never found a handler to strike in: it
+				// happens now, between handlers.
+				s.apply(faults.Event{Kind: faults.Crash, Nodes: []node.ID{id}})
+			}
+			if !ns.up {
 				s.boot(ns, trace.Restart)
 			}
 		}
@@ -249,4 +259,28 @@ func (s *Sim) traceFault(f faults.Event, id node.ID) {
 	f.At = faults.Duration(s.now)
 	s.rec = trace.Record{T: s.now, Kind: kind, Node: id, Text: f.String(), Data: payload(f)}
 	s.emit()
+}
+
+// strike reports whether a crash within a handler has struck ns, deciding
+// at this Env call (one with an effect) whether it strikes now. An Env call
+// made after the crash struck has no effect.
+func (s *Sim) strike(ns *nodeState) bool {
+	if !ns.armed {
+		return false
+	}
+	if !ns.struck && s.crashRng.IntN(2) == 0 {
+		ns.struck = true
+	}
+	return ns.struck
+}
+
+// crashWithin ends the handler a crash struck in (or that ran to its end
+// without being struck): the node is down from here.
+func (s *Sim) crashWithin(ns *nodeState) {
+	ns.armed = false
+	if s.tracing {
+		s.rec = trace.Record{T: s.now, Kind: trace.Note, Node: ns.id, Text: "the crash strikes within this handler: what it did after the point it struck has no effect"}
+		s.emit()
+	}
+	s.apply(faults.Event{Kind: faults.Crash, Nodes: []node.ID{ns.id}})
 }

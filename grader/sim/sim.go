@@ -111,6 +111,7 @@ type Sim struct {
 	ev      Event
 
 	peakRate   int
+	crashRng   *mrand.Rand // where crashes within handlers strike
 	dispatched atomic.Int64
 	watchMu    sync.Mutex
 	ring       [16]string
@@ -130,6 +131,10 @@ type nodeState struct {
 	paused   bool
 	deferred []event
 	state    []byte // last observed state, as JSON
+	// armed is set by a crash within a handler (faults.Event.Within): the
+	// node crashes inside the next handler it runs. struck is set once the
+	// crash has struck: the rest of the handler has no effect.
+	armed, struck bool
 	// rateSec and rateN count the events handled in virtual second rateSec.
 	rateSec int64
 	rateN   int
@@ -178,6 +183,7 @@ func New(cfg Config) (*Sim, error) {
 		q:     make(queue, 0, 64),
 	}
 	s.net = newNet(&cfg.Faults, n, stream(cfg.Seed, "network"))
+	s.crashRng = stream(cfg.Seed, "crash")
 	ids := make([]node.ID, n)
 	for i := range ids {
 		ids[i] = node.ID(i + 1)
@@ -494,6 +500,9 @@ func (s *Sim) PeakRate() int { return s.peakRate }
 // the hooks.
 func (s *Sim) handle(ns *nodeState, what string, fn func()) {
 	s.protect(ns, what, fn)
+	if ns.armed {
+		s.crashWithin(ns)
+	}
 	if s.observe != nil && s.tracing {
 		s.observeState(ns)
 	}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -384,4 +385,66 @@ func TestInvalidConfigNamesField(t *testing.T) {
 			assert.True(t, strings.Contains(err.Error(), tc.want), "got %q, want it to contain %q", err, tc.want)
 		})
 	}
+}
+
+// replier saves "k", answers, then syncs: correct only if no crash can
+// strike between the answer and the Sync.
+type replier struct{ env node.Env }
+
+func (r *replier) Start(env node.Env) { r.env = env }
+func (r *replier) HandleTimer(any)    {}
+func (r *replier) HandleMessage(from node.ID, m node.Message) {
+	st := r.env.Storage()
+	st.Save("a", []byte("1"))
+	st.Save("b", []byte("2"))
+	r.env.Send(from, "ack")
+	st.Sync()
+}
+
+type asker struct {
+	env  node.Env
+	acks *int
+}
+
+func (a *asker) Start(env node.Env) {
+	a.env = env
+	if env.ID() == 1 {
+		env.Send(2, "req")
+	}
+}
+func (a *asker) HandleTimer(any) {}
+func (a *asker) HandleMessage(node.ID, node.Message) {
+	*a.acks++
+}
+
+// TestCrashWithinAHandler: a crash that strikes inside a handler keeps
+// what was done before it and drops what came after; across seeds it
+// strikes at every point, including between the answer and the Sync, and
+// a Sync it tears keeps some writes and loses others.
+func TestCrashWithinAHandler(t *testing.T) {
+	outcomes := map[string]int{}
+	for seed := uint64(1); seed <= 200; seed++ {
+		acks := 0
+		m := faults.Reliable()
+		m.TornSync = true
+		s, err := New(Config{Nodes: 2, Seed: seed, Faults: m,
+			Schedule: faults.Schedule{{At: 0, Kind: faults.Crash, Nodes: []node.ID{2}, Within: true}},
+			Factory: func(id node.ID) node.Node {
+				if id == 2 {
+					return &replier{}
+				}
+				return &asker{acks: &acks}
+			}})
+		require.NoError(t, err)
+		s.RunFor(time.Second)
+		require.False(t, s.Up(2), "the crash struck in the first handler n2 ran")
+		_, a := s.Storage(2).Load("a")
+		_, b := s.Storage(2).Load("b")
+		outcomes[fmt.Sprintf("ack=%d a=%v b=%v", acks, a, b)]++
+	}
+	assert.Contains(t, outcomes, "ack=0 a=false b=false", "struck before the answer")
+	assert.Contains(t, outcomes, "ack=1 a=false b=false", "answered, then crashed before the Sync: the bug this fault exists to show")
+	assert.Contains(t, outcomes, "ack=1 a=true b=true", "struck after the Sync, or never inside the handler")
+	torn := outcomes["ack=1 a=true b=false"] + outcomes["ack=1 a=false b=true"]
+	assert.Positive(t, torn, "a torn Sync keeps some writes: %v", outcomes)
 }

@@ -59,6 +59,23 @@ func (s *storage) Sync() {
 	s.order = s.order[:0]
 }
 
+// syncSome makes durable the pending writes for which keep says yes, in
+// write order, and forgets the rest: a Sync torn by a crash.
+func (s *storage) syncSome(keep func() bool) {
+	for _, k := range s.order {
+		if !keep() {
+			continue
+		}
+		if v := s.pending[k]; v == nil {
+			delete(s.synced, k)
+		} else {
+			s.synced[k] = v
+		}
+	}
+	clear(s.pending)
+	s.order = s.order[:0]
+}
+
 // crash forgets every unsynced write.
 func (s *storage) crash() {
 	clear(s.pending)

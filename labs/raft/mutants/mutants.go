@@ -26,6 +26,7 @@ var All = []Mutant{
 	{"no-up-to-date-check", "grants votes without the §5.4.1 check that the candidate's log is up to date", with(core.Bugs{NoUpToDateCheck: true})},
 	{"commits-old-term", "commits an earlier term's entry by counting replicas (Figure 8, §5.4.2)", with(core.Bugs{CommitOldTerm: true})},
 	{"replies-before-persist", "answers RPCs first and writes currentTerm, votedFor and the log only on the next timer", with(core.Bugs{ReplyBeforePersist: true})},
+	{"syncs-after-replying", "sends its replies, then saves and syncs its state at the end of the same handler", with(core.Bugs{SyncAfterReply: true})},
 	{"truncates-on-match", "truncates the log at the first new entry even when it matches, dropping acknowledged entries", with(core.Bugs{TruncateOnMatch: true})},
 	{"acts-on-stale-replies", "counts votes and matches from replies to an earlier term's requests", with(core.Bugs{AcceptStaleReplies: true})},
 	{"fixed-election-timeout", "the election timeout is not randomized, so split votes repeat forever", with(core.Bugs{FixedElectionTimeout: true})},

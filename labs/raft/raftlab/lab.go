@@ -129,7 +129,7 @@ var tests = []suite.Test{
 		Description: "message budgets for an election, for 10 entries, and for an idle second", Lesson: "raft-replication#appendentries"},
 
 	// Part C: 25 points.
-	{Name: "Persist1", Part: "C", Points: 3, Seeds: 30, Limit: 60 * sec, Run: testPersist1,
+	{Name: "Persist1", Part: "C", Points: 2, Seeds: 30, Limit: 60 * sec, Run: testPersist1,
 		Description: "the log survives crashes of every node, the leader, a follower", Lesson: "raft-persistence#restore"},
 	{Name: "Persist2", Part: "C", Points: 3, Seeds: 30, Limit: 90 * sec, Run: testPersist2,
 		Description: "repeated crashes of majorities and leaders", Lesson: "raft-persistence#restore"},
@@ -141,9 +141,11 @@ var tests = []suite.Test{
 		Description: "Figure 8 on a lossy network with long reordering", Lesson: "raft-persistence#figure-8"},
 	{Name: "UnreliableAgree", Part: "C", Points: 3, Seeds: 30, Limit: 120 * sec, Run: testUnreliableAgree,
 		Description: "agreement with loss, duplication and reordering", Lesson: "raft-persistence#unreliable"},
-	{Name: "Churn", Part: "C", Points: 3, Seeds: 20, Limit: 60 * sec, Run: testChurn,
+	{Name: "CrashInHandlers", Part: "C", Points: 3, Seeds: 30, Limit: 60 * sec, Run: testCrashInHandlers,
+		Description: "crashes strike inside handlers, tearing Syncs, while clients propose", Lesson: "raft-persistence#restore"},
+	{Name: "Churn", Part: "C", Points: 2, Seeds: 20, Limit: 60 * sec, Run: testChurn,
 		Description: "crashes, restarts and partitions while clients propose", Lesson: "raft-persistence#churn"},
-	{Name: "UnreliableChurn", Part: "C", Points: 3, Seeds: 20, Limit: 60 * sec, Run: testUnreliableChurn,
+	{Name: "UnreliableChurn", Part: "C", Points: 2, Seeds: 20, Limit: 60 * sec, Run: testUnreliableChurn,
 		Description: "churn on an unreliable network", Lesson: "raft-persistence#churn"},
 
 	// Part D: 20 points.

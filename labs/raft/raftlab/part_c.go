@@ -207,6 +207,42 @@ func churn(t *suite.T, unreliable bool) {
 	c.one(c.n, true)
 }
 
+// testCrashInHandlers crashes nodes inside their handlers, at any Env call,
+// with Syncs that a crash can tear, while clients propose: a node that
+// answers before its state is durable forgets, after the crash, a vote or
+// an entry it promised (Figure 2: "respond to RPCs ... after updating
+// stable storage"; thesis §3.8).
+func testCrashInHandlers(t *suite.T) {
+	const horizon = 6 * time.Second
+	cfg := config{nodes: 5}
+	cfg.faults = faults.Reliable()
+	cfg.faults.TornSync = true
+	r := suiteRand(t, "crashes")
+	cfg.schedule = faults.Nemesis{Kinds: []faults.Kind{faults.Crash}, CrashWithin: 1, MaxDown: 2,
+		Gap: faults.Between(20*time.Millisecond, 300*time.Millisecond), Length: faults.Between(50*time.Millisecond, 600*time.Millisecond)}.
+		Generate(r, cfg.nodes, horizon)
+	c := newCluster(t, cfg)
+	cr := c.s.Rand("clients")
+	var client func()
+	client = func() {
+		if c.s.Now() >= horizon {
+			return
+		}
+		if t.Keep("op") {
+			cmd := c.newCommand(0)
+			for _, k := range cr.Perm(c.n) {
+				if _, _, ok := c.propose(node.ID(k+1), cmd); ok {
+					break
+				}
+			}
+		}
+		c.s.After(time.Duration(10+cr.IntN(40))*time.Millisecond, client)
+	}
+	c.s.After(0, client)
+	c.s.RunUntil(horizon + 100*time.Millisecond)
+	c.one(c.n, true)
+}
+
 func testChurn(t *suite.T)           { churn(t, false) }
 func testUnreliableChurn(t *suite.T) { churn(t, true) }
 

@@ -16,4 +16,5 @@ type Bugs struct {
 	CommitBeyondNew      bool // follower commits up to leaderCommit even past the last new entry
 	InstallStaleSnapshot bool // installs an InstallSnapshot older than what it has applied
 	NoStepDown           bool // a leader ignores higher terms in AppendEntries replies
+	SyncAfterReply       bool // writes and syncs its state after sending the replies of the same handler
 }

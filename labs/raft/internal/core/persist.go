@@ -17,7 +17,7 @@ const (
 // persist writes the Figure 2 persistent state (currentTerm, votedFor, log)
 // and syncs, so that what the node then says in a reply survives a crash.
 func (r *Raft) persist() {
-	if r.bugs.ReplyBeforePersist {
+	if r.bugs.ReplyBeforePersist || r.bugs.SyncAfterReply {
 		r.dirty = true
 		return
 	}

@@ -128,6 +128,9 @@ func (r *Raft) TermAt(index int) (int, bool) { return r.log.term(index) }
 // Propose appends command to the log if this node is the leader, and starts
 // replicating it at once (Figure 2, Rules for Servers, Leaders).
 func (r *Raft) Propose(command []byte) (int, int, bool) {
+	if r.bugs.SyncAfterReply {
+		defer r.writeLate()
+	}
 	if r.role != leader {
 		return 0, r.term, false
 	}
@@ -151,10 +154,22 @@ func (r *Raft) Snapshot(index int, snapshot []byte) {
 	r.persistSnapshot()
 }
 
+// writeLate is Bugs.SyncAfterReply: the state is written at the end of the
+// handler, after its messages went out; only a crash inside the handler can
+// tell.
+func (r *Raft) writeLate() {
+	if r.dirty {
+		r.writeState()
+	}
+}
+
 // HandleTimer handles the election and heartbeat timers.
 func (r *Raft) HandleTimer(timer any) {
 	if r.dirty {
 		r.writeState() // Bugs.ReplyBeforePersist: the late write
+	}
+	if r.bugs.SyncAfterReply {
+		defer r.writeLate()
 	}
 	switch t := timer.(type) {
 	case electionTimeout:
@@ -172,6 +187,9 @@ func (r *Raft) HandleTimer(timer any) {
 // HandleMessage applies the rules for all servers, then hands the message
 // to the current role's step function.
 func (r *Raft) HandleMessage(from node.ID, m node.Message) {
+	if r.bugs.SyncAfterReply {
+		defer r.writeLate()
+	}
 	term, isReply := termOf(m)
 	switch {
 	case term > r.term:
