@@ -31,6 +31,7 @@ type cluster struct {
 	maxApplied int                 // highest index any node applied
 	leaders    map[int]node.ID     // term -> the node that led it
 	terms      []int               // highest term each node has reported
+	leaderLogs []leaderLog         // per node: its log as leader, for Leader Append-Only
 	proposed   map[string]proposal // command -> where its leader put it
 	lastEvent  node.ID             // the node that handled the last event
 	violation  error               // the first violation seen inside apply
@@ -83,7 +84,7 @@ func newCluster(t *suite.T, cfg config) *cluster {
 		panic(err)
 	}
 	c := &cluster{t: t, n: cfg.nodes, factory: f, svc: make([]*service, cfg.nodes+1),
-		committed: make([]committedEntry, 1, 256), leaders: map[int]node.ID{}, terms: make([]int, cfg.nodes+1),
+		committed: make([]committedEntry, 1, 256), leaders: map[int]node.ID{}, terms: make([]int, cfg.nodes+1), leaderLogs: make([]leaderLog, cfg.nodes+1),
 		proposed: map[string]proposal{}, snapEvery: cfg.snapEvery, connected: make([]bool, cfg.nodes+1)}
 	for i := range c.connected {
 		c.connected[i] = true
@@ -291,7 +292,57 @@ func (c *cluster) checkNode(id node.ID) error {
 		}
 		c.leaders[term] = id
 		if lr, can := rn.(raft.LogReader); can {
+			if err := c.checkAppendOnly(id, term, lr); err != nil {
+				return err
+			}
 			return c.checkLeaderLog(id, term, lr, !ok)
+		}
+	} else {
+		c.leaderLogs[id] = leaderLog{}
+	}
+	return nil
+}
+
+// leaderLog is what a leader's log looked like after its last event: its
+// term, its last index, and the terms of the entries at its end.
+type leaderLog struct {
+	term, last int
+	tail       [appendOnlyTail]int // terms of entries last-appendOnlyTail+1 .. last
+}
+
+// appendOnlyTail is how many of a leader's last entries Leader Append-Only
+// re-reads after each of its events: a leader that overwrites or deletes
+// entries does so at the end of its log, and reading it all after every
+// event would cost a log's length per event.
+const appendOnlyTail = 8
+
+// checkAppendOnly checks Leader Append-Only (Figure 3, §5.3): a leader
+// never overwrites or deletes entries in its log; it only appends.
+func (c *cluster) checkAppendOnly(id node.ID, term int, lr raft.LogReader) error {
+	prev := &c.leaderLogs[id]
+	last := lr.LastIndex()
+	if prev.term == term {
+		if last < prev.last {
+			return &suite.Violation{Nodes: []node.ID{id}, Kind: "leader append-only", Msg: fmt.Sprintf("leader append-only: %v, leader of term %d, had a log ending at index %d and now it ends at %d: a leader never deletes entries from its log (Figure 3, §5.3)", id, term, prev.last, last)}
+		}
+		for k := range appendOnlyTail {
+			i := prev.last - k
+			if i < 1 || prev.tail[k] == 0 {
+				break
+			}
+			if t, ok := lr.TermAt(i); ok && t != prev.tail[k] {
+				return &suite.Violation{Nodes: []node.ID{id}, Kind: "leader append-only", Msg: fmt.Sprintf("leader append-only: %v, leader of term %d, held an entry of term %d at index %d and now holds one of term %d there: a leader never overwrites entries in its log (Figure 3, §5.3)", id, term, prev.tail[k], i, t)}
+			}
+		}
+	}
+	*prev = leaderLog{term: term, last: last}
+	for k := range appendOnlyTail {
+		i := last - k
+		if i < 1 {
+			break
+		}
+		if t, ok := lr.TermAt(i); ok {
+			prev.tail[k] = t
 		}
 	}
 	return nil

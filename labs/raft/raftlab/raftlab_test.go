@@ -339,3 +339,42 @@ func TestLeaderCompletenessAtElection(t *testing.T) {
 	assert.Contains(t, without.Describe(), "put a new command at index")
 	assert.Less(t, withLog.Failure.Time, without.Failure.Time, "the LogReader check fires earlier")
 }
+
+// shrinkingLeader wraps the reference and, once it has led for a while,
+// reports a log one entry shorter: what a leader that deletes entries
+// looks like through raft.LogReader.
+type shrinkingLeader struct {
+	raft.Node
+	lr     raft.LogReader
+	events int
+}
+
+func (s *shrinkingLeader) HandleMessage(from node.ID, m node.Message) {
+	s.events++
+	s.Node.HandleMessage(from, m)
+}
+
+func (s *shrinkingLeader) LastIndex() int {
+	last := s.lr.LastIndex()
+	if _, lead := s.State(); lead && s.events > 6 && last > 1 {
+		return last - 1
+	}
+	return last
+}
+
+func (s *shrinkingLeader) TermAt(i int) (int, bool) { return s.lr.TermAt(i) }
+
+// TestLeaderAppendOnlyIsChecked: a leader whose log loses an entry fails
+// Leader Append-Only (Figure 3), named as such.
+func TestLeaderAppendOnlyIsChecked(t *testing.T) {
+	impl := raft.Factory(func(id node.ID, apply func(raft.ApplyMsg)) raft.Node {
+		n := solution.Factory(id, apply)
+		return &shrinkingLeader{Node: n, lr: n.(raft.LogReader)}
+	})
+	test, ok := Lab.Test("BasicAgree")
+	require.True(t, ok)
+	o := run(test, seeds(test, 0, 1)[0], impl, "shrinking-leader")
+	require.NotNil(t, o.Failure, o.Describe())
+	assert.Equal(t, "leader append-only", o.Failure.Kind)
+	assert.Contains(t, o.Failure.Msg, "a leader never deletes entries")
+}
