@@ -19,7 +19,7 @@ const sampleEvery = 5 * ms
 
 // drainFor is how long a run may go on after the last arrival for every
 // request to be answered and finished.
-const drainFor = 10 * sec
+const drainFor = 30 * sec
 
 type jobState uint8
 

@@ -39,33 +39,33 @@ func maxQueue() int { return int(labConfig().Capacity() * maxBudget.Seconds()) }
 
 var tests = []suite.Test{
 	// Part A: 20 points.
-	{Name: "Underload", Part: "A", Points: 6, Seeds: 20, Limit: 15 * sec, Run: testUnderload,
+	{Name: "Underload", Part: "A", Points: 6, Seeds: 20, Limit: 40 * sec, Run: testUnderload,
 		Description: "at half of capacity every request is answered once and almost all finish in time", Lesson: "queues-and-load-shedding#utilization-and-latency"},
-	{Name: "FastRejection", Part: "A", Points: 8, Seeds: 20, Limit: 15 * sec, Run: testFastRejection,
+	{Name: "FastRejection", Part: "A", Points: 8, Seeds: 20, Limit: 40 * sec, Run: testFastRejection,
 		Description: "at 2× capacity the queue stays bounded and rejected clients hear at once, not at their deadline", Lesson: "queues-and-load-shedding#bounded-queues-and-backpressure"},
-	{Name: "LittlesLaw", Part: "A", Points: 6, Seeds: 20, Limit: 15 * sec, Run: testLittlesLaw,
-		Description: "the queue length the server reports agrees with Little's law, L = λW, on the lab's λ and W", Lesson: "queues-and-load-shedding#little-s-law"},
+	{Name: "LittlesLaw", Part: "A", Points: 6, Seeds: 20, Limit: 40 * sec, Run: testLittlesLaw,
+		Description: "the queue length the server reports agrees with Little's law, L = λW, on the lab's λ and W", Lesson: "queues-and-load-shedding#littles-law"},
 
 	// Part B: 25 points.
-	{Name: "NoWastedWork", Part: "B", Points: 12, Seeds: 20, Limit: 15 * sec, Run: testNoWastedWork,
+	{Name: "NoWastedWork", Part: "B", Points: 12, Seeds: 20, Limit: 40 * sec, Run: testNoWastedWork,
 		Description: "at 2× capacity no work starts after its deadline and almost none finishes after it", Lesson: "queues-and-load-shedding#goodput-not-throughput"},
-	{Name: "Recovery", Part: "B", Points: 13, Seeds: 20, Limit: 15 * sec, Run: testRecovery,
+	{Name: "Recovery", Part: "B", Points: 13, Seeds: 20, Limit: 40 * sec, Run: testRecovery,
 		Description: "after a second at 5× capacity the queue drains at once: no stale backlog is served", Lesson: "queues-and-load-shedding#queues-defer-pain"},
 
 	// Part C: 35 points.
-	{Name: "Goodput1x", Part: "C", Points: 7, Seeds: 20, Limit: 15 * sec, Run: goodputTest("Goodput1x", 1, goodputAt1x),
+	{Name: "Goodput1x", Part: "C", Points: 7, Seeds: 20, Limit: 40 * sec, Run: goodputTest("Goodput1x", 1, goodputAt1x),
 		Description: "at capacity, goodput stays near capacity", Lesson: "queues-and-load-shedding#goodput-not-throughput"},
-	{Name: "Goodput2x", Part: "C", Points: 10, Seeds: 20, Limit: 15 * sec, Run: goodputTest("Goodput2x", 2, goodputOverload),
+	{Name: "Goodput2x", Part: "C", Points: 10, Seeds: 20, Limit: 40 * sec, Run: goodputTest("Goodput2x", 2, goodputOverload),
 		Description: "at 2× capacity, goodput stays near capacity and admitted work is fast", Lesson: "queues-and-load-shedding#load-shedding"},
-	{Name: "Goodput5x", Part: "C", Points: 10, Seeds: 20, Limit: 15 * sec, Run: goodputTest("Goodput5x", 5, goodputOverload),
+	{Name: "Goodput5x", Part: "C", Points: 10, Seeds: 20, Limit: 40 * sec, Run: goodputTest("Goodput5x", 5, goodputOverload),
 		Description: "at 5× capacity, goodput stays near capacity and admitted work is fast", Lesson: "queues-and-load-shedding#load-shedding"},
-	{Name: "ClosedLoop", Part: "C", Points: 8, Seeds: 20, Limit: 15 * sec, Run: testClosedLoop,
+	{Name: "ClosedLoop", Part: "C", Points: 8, Seeds: 20, Limit: 40 * sec, Run: testClosedLoop,
 		Description: "120 clients that each wait for an answer before thinking and asking again: goodput near capacity", Lesson: "queues-and-load-shedding#load-shedding"},
 
 	// Part D: 20 points.
-	{Name: "CriticalFirst", Part: "D", Points: 10, Seeds: 20, Limit: 15 * sec, Run: testCriticalFirst,
+	{Name: "CriticalFirst", Part: "D", Points: 10, Seeds: 20, Limit: 40 * sec, Run: testCriticalFirst,
 		Description: "at 3× capacity critical requests nearly all succeed while best-effort ones are shed", Lesson: "queues-and-load-shedding#load-shedding"},
-	{Name: "FloodingClient", Part: "D", Points: 10, Seeds: 20, Limit: 15 * sec, Run: testFloodingClient,
+	{Name: "FloodingClient", Part: "D", Points: 10, Seeds: 20, Limit: 40 * sec, Run: testFloodingClient,
 		Description: "one client sends 3× capacity on its own: the nine others still get their requests served", Lesson: "queues-and-load-shedding#load-shedding"},
 }
 
