@@ -1,6 +1,3 @@
-// Package queuelab registers the queue lab with the grader: the workload
-// and the books the lab keeps, the graded figures, the reference server,
-// the starter and the mutants.
 package queuelab
 
 import (
@@ -34,7 +31,7 @@ var Lab = &suite.Lab{
 	Solution:   queue.Factory(solution.NewServer),
 	Starter:    queue.Factory(starter.NewServer),
 	Mutants:    mutantList(),
-	Imports:    []string{"container/heap", "container/list", "errors", "fmt", "maps", "math", "slices", "sort", "strconv", "strings", "time"},
+	Imports:    []string{"errors", "fmt", "maps", "math", "slices", "sort", "strconv", "strings", "time"},
 	StudentDir: "labs/queue/starter",
 	Student: suite.Student{
 		Package:     "queue",
