@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	grader "github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
@@ -21,13 +22,24 @@ func runOne(test *suite.Test, seed uint64, impl any, name string) suite.Outcome 
 	return suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: seed, Impl: impl, ImplName: name}).Run()
 }
 
-// TestReference runs the reference over every test's default seeds.
+// seeds returns the first n seeds the grader gives test: what `faultline
+// grade queue --seeds n` runs.
+func seeds(test *suite.Test, n int) []uint64 {
+	out := make([]uint64, n)
+	for i := range out {
+		out[i] = grader.SeedFor(Lab.Name, test.Name, i)
+	}
+	return out
+}
+
+// TestReference runs the reference over every test's default seeds, as
+// the grader draws them.
 func TestReference(t *testing.T) {
 	for i := range Lab.Tests {
 		test := &Lab.Tests[i]
 		t.Run(test.Name, func(t *testing.T) {
 			t.Parallel()
-			for seed := uint64(1); seed <= uint64(max(test.Seeds, 1)); seed++ {
+			for _, seed := range seeds(test, test.Seeds) {
 				o := runOne(test, seed, Lab.Solution, "solution")
 				require.True(t, o.Passed(), "seed %d: %s", seed, o.Describe())
 			}
@@ -56,7 +68,7 @@ func TestMutantsCaught(t *testing.T) {
 			require.NoError(t, err)
 			test, ok := Lab.Test(tc.test)
 			require.True(t, ok, "no test %s", tc.test)
-			for seed := uint64(1); seed <= uint64(test.Seeds); seed++ {
+			for _, seed := range seeds(test, test.Seeds) {
 				o := runOne(test, seed, impl, "mutant:"+tc.mutant)
 				if !o.Passed() {
 					require.NotNil(t, o.Failure, o.Describe())
@@ -135,7 +147,8 @@ var (
 )
 
 // TestSweep runs the reference (or -queue.impl) over many seeds of every
-// test, on every core, and reports the wall time:
+// test, on every core, and reports the wall time. The seeds are the
+// grader's first N for the test and then 1..N:
 //
 //	go test ./labs/queue/queuelab -run TestSweep -queue.sweep=300
 //
@@ -161,19 +174,24 @@ func TestSweep(t *testing.T) {
 		var failed []string
 		var events int64
 		var wg sync.WaitGroup
-		next := uint64(0)
+		all := seeds(test, *sweepSeeds)
+		for seed := uint64(1); seed <= uint64(*sweepSeeds); seed++ {
+			all = append(all, seed)
+		}
+		next := 0
 		for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				for {
 					mu.Lock()
+					i := next
 					next++
-					seed := next
 					mu.Unlock()
-					if seed > uint64(*sweepSeeds) {
+					if i >= len(all) {
 						return
 					}
+					seed := all[i]
 					o := runOne(test, seed, impl, *sweepImpl)
 					mu.Lock()
 					events += o.Events
@@ -185,7 +203,7 @@ func TestSweep(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		t.Logf("%s: %d seeds in %v wall (%d events), %d failed", name, *sweepSeeds, time.Since(start).Round(time.Millisecond), events, len(failed))
+		t.Logf("%s: %d seeds in %v wall (%d events), %d failed", name, len(all), time.Since(start).Round(time.Millisecond), events, len(failed))
 		for _, f := range failed {
 			t.Error(f)
 		}
@@ -226,7 +244,7 @@ func BenchmarkSuite(b *testing.B) {
 	for b.Loop() {
 		for i := range Lab.Tests {
 			test := &Lab.Tests[i]
-			for seed := uint64(1); seed <= uint64(max(test.Seeds, 1)); seed++ {
+			for _, seed := range seeds(test, test.Seeds) {
 				if o := runOne(test, seed, Lab.Solution, "solution"); !o.Passed() {
 					b.Fatalf("%s seed %d: %s", test.Name, seed, o.Describe())
 				}
