@@ -224,13 +224,18 @@ func (h *harness) arrive(client int, p queue.Priority, budget, service time.Dura
 	h.setWait(h.wait + 1)
 	h.rec.arrival(now)
 	req := j.Request
-	err := h.s.Call(serverID, fmt.Sprintf("Arrive(%d)", j.ID), func(n node.Node) string {
+	what := fmt.Sprintf("Arrive(%d): client %d, %v, deadline %v", j.ID, client, p, j.Deadline)
+	err := h.s.Call(serverID, what, func(n node.Node) string {
 		n.(queue.Server).Arrive(req)
 		return ""
 	})
 	if err != nil {
 		h.fail("the server could not take Arrive(%d): %v", j.ID, err)
 	}
+	// The queue is measured once the server has decided: a request it
+	// starts or rejects at once never waited.
+	h.maxWait = max(h.maxWait, h.wait)
+	h.rec.queue(now, h.wait)
 	return j
 }
 
@@ -239,8 +244,6 @@ func (h *harness) setWait(n int) {
 	now := h.s.Now()
 	h.waitArea += float64(h.wait) * (now - h.waitSince).Seconds()
 	h.wait, h.waitSince = n, now
-	h.maxWait = max(h.maxWait, n)
-	h.rec.queue(now, n)
 }
 
 // take checks that id names a waiting job and returns it.
@@ -279,6 +282,7 @@ func (p pool) Start(id int) {
 	j.state, j.answered = running, now
 	h.setWait(h.wait - 1)
 	h.rec.start(now)
+	h.s.Notef("request %d started after waiting %v; %d of %d workers free", id, now-j.Arrived, h.free, h.sc.cfg.Workers)
 	h.s.At(now+j.service, func() { h.finish(j) })
 }
 
@@ -298,6 +302,7 @@ func (p pool) Reject(id int, reason queue.Reason) {
 	h.open--
 	h.setWait(h.wait - 1)
 	h.rec.reject(now)
+	h.s.Notef("request %d rejected (%v) after waiting %v", id, reason, now-j.Arrived)
 	if now <= j.Deadline {
 		h.resolve(j)
 	}
@@ -310,6 +315,11 @@ func (h *harness) finish(j *job) {
 	h.free++
 	h.open--
 	h.rec.finish(now, j)
+	if j.good() {
+		h.s.Notef("request %d finished in time, %v before its deadline", j.ID, j.Deadline-now)
+	} else {
+		h.s.Notef("request %d finished %v after its deadline: wasted work", j.ID, now-j.Deadline)
+	}
 	if j.good() {
 		h.resolve(j)
 	}
@@ -336,6 +346,7 @@ func (h *harness) sample() {
 		h.sampledMax = max(h.sampledMax, n)
 		h.rec.reported(h.s.Now(), n)
 	}
+	h.rec.queue(h.s.Now(), h.wait)
 	if h.s.Now() < h.sc.end() || h.open > 0 {
 		h.s.At(h.s.Now()+sampleEvery, h.sample)
 	}

@@ -252,3 +252,30 @@ func BenchmarkSuite(b *testing.B) {
 		}
 	}
 }
+
+// TestDemo: the demo is short enough to read, deterministic, and shows
+// what its description promises: rejections, and no wasted work.
+func TestDemo(t *testing.T) {
+	d, err := suite.LookupDemo("queue-overload")
+	require.NoError(t, err)
+	var a, b trace.Buffer
+	require.NoError(t, d.Run(d.Seed, &a))
+	require.NoError(t, d.Run(d.Seed, &b))
+	assert.Equal(t, a.Hash(), b.Hash(), "the demo is not deterministic")
+	assert.Less(t, len(a.Records), 3000, "the trace is too long to read")
+	notes := map[string]int{}
+	for _, r := range a.Records {
+		if r.Kind == trace.Note {
+			for _, word := range []string{"started", "rejected (overloaded)", "finished in time", "wasted"} {
+				if strings.Contains(r.Text, word) {
+					notes[word]++
+				}
+			}
+		}
+	}
+	assert.Positive(t, notes["started"])
+	assert.Positive(t, notes["rejected (overloaded)"])
+	assert.Positive(t, notes["finished in time"])
+	assert.Zero(t, notes["wasted"])
+	t.Logf("%d records; notes %v", len(a.Records), notes)
+}
