@@ -14,6 +14,7 @@ import (
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/labs/queue"
+	"github.com/faultline-dev/faultline/labs/queue/solution"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -278,4 +279,26 @@ func TestDemo(t *testing.T) {
 	assert.Positive(t, notes["finished in time"])
 	assert.Zero(t, notes["wasted"])
 	t.Logf("%d records; notes %v", len(a.Records), notes)
+}
+
+// TestOtherDesigns: the suite grades the policy's outcome, not the policy.
+// CoDel's queue-time limit alone (always FIFO), and LIFO with a shorter
+// length limit and no queue-time limit, pass every test on the default
+// seeds, as the reference (adaptive LIFO with CoDel) does.
+func TestOtherDesigns(t *testing.T) {
+	for name, bugs := range map[string]solution.Bugs{
+		"fifo-codel": {FIFOOnly: true},
+		"lifo-only":  {LIFOOnly: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			for i := range Lab.Tests {
+				test := &Lab.Tests[i]
+				for _, seed := range seeds(test, test.Seeds) {
+					o := runOne(test, seed, solution.New(bugs), name)
+					require.True(t, o.Passed(), "%s seed %d: %s", test.Name, seed, o.Describe())
+				}
+			}
+		})
+	}
 }

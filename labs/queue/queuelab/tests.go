@@ -17,7 +17,7 @@ const (
 
 	underloadSuccess = 0.95  // at 0.5× load, of requests offered
 	maxTimeouts      = 0.01  // of requests offered: answered after their deadline
-	rejectP99        = 110.0 // ms, p99 of the time to reject
+	rejectP99        = 150.0 // ms, p99 of the time to reject: half the longest deadline
 	littleTolerance  = 0.10  // relative, plus littleSlack requests
 	littleSlack      = 0.5
 	maxWasted        = 0.02  // of worker time

@@ -47,6 +47,11 @@ type Bugs struct {
 	NoFairness       bool // one queue per class, shared by every client
 	LyingQueueLen    bool // counts a request out of the queue only when it starts, not when it is rejected
 	Naive            bool // an unbounded FIFO that never looks at deadlines: the server without a policy
+
+	// Not mistakes: the other designs the lab accepts, which the suite
+	// must pass too.
+	FIFOOnly bool // CoDel's queue-time limit alone, always FIFO
+	LIFOOnly bool // always LIFO, no queue-time limit: only the length limit and deadlines
 }
 
 // NewServer builds the reference server.
@@ -70,6 +75,12 @@ func New(bugs Bugs) queue.Factory {
 		s.limit = max(1, int(float64(cfg.Workers)*float64(s.interval)/float64(cfg.MeanService)))
 		if bugs.NoQueue {
 			s.limit = 0
+		}
+		if bugs.LIFOOnly {
+			// Without a queue-time limit, the length limit is what bounds
+			// how long the oldest request waits before it is evicted: half
+			// an interval's work.
+			s.limit /= 2
 		}
 		return s
 	}
@@ -183,7 +194,7 @@ func (s *server) standing(f *flow, now time.Duration) bool {
 // its limit: the target if f stands, an interval otherwise. Critical work
 // has no limit but its deadline.
 func (s *server) tooOld(ci int, f *flow, r queue.Request, now time.Duration) bool {
-	if s.bugs.Unbounded || ci == critical {
+	if s.bugs.Unbounded || s.bugs.LIFOOnly || ci == critical {
 		return false
 	}
 	limit := s.interval
@@ -331,7 +342,8 @@ func (s *server) pop(now time.Duration) (int, *flow, queue.Request) {
 				continue
 			}
 			var r queue.Request
-			if s.standing(f, now) && s.checksDeadlines() && !s.bugs.Unbounded {
+			lifo := s.standing(f, now) && s.checksDeadlines() && !s.bugs.Unbounded && !s.bugs.FIFOOnly
+			if lifo || s.bugs.LIFOOnly {
 				r, f.reqs = f.reqs[len(f.reqs)-1], f.reqs[:len(f.reqs)-1]
 			} else {
 				r, f.reqs = f.reqs[0], f.reqs[1:]
