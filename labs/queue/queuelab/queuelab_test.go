@@ -74,6 +74,7 @@ func TestMutantsCaught(t *testing.T) {
 				if !o.Passed() {
 					require.NotNil(t, o.Failure, o.Describe())
 					assert.Contains(t, tc.checks, o.Failure.Check, o.Describe())
+					assert.Contains(t, o.Failure.Msg, "want", "a failure states its bound")
 					t.Logf("caught by %s seed %d: %s", tc.test, seed, o.Describe())
 					return
 				}

@@ -187,7 +187,7 @@ func goodputTest(name string, load, bound float64) func(*suite.T) {
 		f := run(t, scenarios[name]())
 		g := f.goodput(warmUp, runFor)
 		check(t, "goodput", g >= bound*f.capacity,
-			"goodput %.0f/s at %g× load; want ≥ %.0f%% of capacity, %.0f/s: shed what you cannot serve in time and keep the workers on work that will make its deadline",
+			"goodput %.0f/s at %g× load; want ≥ %.0f%% of capacity, %.0f/s: keep every worker busy with work that will finish in time: shed what cannot, but queue what can",
 			g, load, 100*bound, bound*f.capacity)
 		if load > 1 {
 			all := f.tally(all)
