@@ -7,5 +7,6 @@ import (
 	_ "github.com/faultline-dev/faultline/labs/backoff/backofflab"
 	_ "github.com/faultline-dev/faultline/labs/demos"
 	_ "github.com/faultline-dev/faultline/labs/pingpong/pingponglab"
+	_ "github.com/faultline-dev/faultline/labs/queue/queuelab"
 	_ "github.com/faultline-dev/faultline/labs/raft/raftlab"
 )

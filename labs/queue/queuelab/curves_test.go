@@ -1,0 +1,128 @@
+package queuelab
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/faultline-dev/faultline/labs/queue"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func impl(t *testing.T, name string) queue.Factory {
+	t.Helper()
+	f, err := Lab.Impl(name)
+	require.NoError(t, err)
+	return f.(queue.Factory)
+}
+
+// TestGoodputCurve: past capacity the reference keeps goodput near
+// capacity while the naive FIFO (unbounded, no deadlines) collapses. The
+// log is the table of the lab's report.
+func TestGoodputCurve(t *testing.T) {
+	loads := []float64{0.5, 1, 2, 5}
+	ref, err := GoodputCurve(impl(t, "solution"), 1, loads)
+	require.NoError(t, err)
+	naive, err := GoodputCurve(impl(t, "mutant:naive-fifo"), 1, loads)
+	require.NoError(t, err)
+	var b strings.Builder
+	fmt.Fprintf(&b, "load  reference  naive FIFO (goodput, × capacity)\n")
+	for i, load := range loads {
+		fmt.Fprintf(&b, "%4g×  %9.2f  %10.2f\n", load, ref.Point[i].V, naive.Point[i].V)
+		if load >= 2 {
+			assert.GreaterOrEqual(t, ref.Point[i].V, goodputOverload, "reference at %g×", load)
+			assert.Less(t, naive.Point[i].V, 0.3, "naive FIFO at %g×", load)
+		}
+	}
+	assert.InDelta(t, 0.5, ref.Point[0].V, 0.05, "at 0.5× both serve what is offered")
+	assert.InDelta(t, 0.5, naive.Point[0].V, 0.05, "at 0.5× both serve what is offered")
+	t.Log("\n" + b.String())
+}
+
+// TestNumberInSystemMM1 checks the lab against queueing theory: a FIFO
+// server with one worker and exponential service has ρ/(1−ρ) requests in
+// the system on average (M/M/1). The reference bounds its delay, so it
+// holds fewer as ρ nears 1.
+func TestNumberInSystemMM1(t *testing.T) {
+	rhos := []float64{0.2, 0.5, 0.7, 0.8}
+	naive, theory, err := NumberInSystem(impl(t, "mutant:naive-fifo"), 1, rhos, 200*time.Second)
+	require.NoError(t, err)
+	ref, _, err := NumberInSystem(impl(t, "solution"), 1, rhos, 200*time.Second)
+	require.NoError(t, err)
+	var b strings.Builder
+	fmt.Fprintf(&b, "ρ     M/M/1  naive FIFO  reference (mean number in system)\n")
+	for i, rho := range rhos {
+		want, got := theory.Point[i].V, naive.Point[i].V
+		fmt.Fprintf(&b, "%.1f  %5.2f  %10.2f  %9.2f\n", rho, want, got, ref.Point[i].V)
+		assert.InEpsilon(t, want, got, 0.15, "FIFO at ρ = %g: measured %.2f, M/M/1 %.2f", rho, got, want)
+		assert.LessOrEqual(t, ref.Point[i].V, got*1.05, "the reference holds no more than FIFO at ρ = %g", rho)
+	}
+	t.Log("\n" + b.String())
+}
+
+// TestBurstQueue: after the 5× burst the reference's queue is empty within
+// 300 ms; the naive FIFO's is still long a second later.
+func TestBurstQueue(t *testing.T) {
+	at := func(s Series, x float64) float64 {
+		v := 0.0
+		for _, p := range s.Point {
+			if p.X <= x+1e-9 {
+				v = p.V
+			}
+		}
+		return v
+	}
+	ref, err := BurstQueue(impl(t, "solution"), 1)
+	require.NoError(t, err)
+	naive, _ := BurstQueue(impl(t, "mutant:naive-fifo"), 1)
+	assert.Greater(t, at(ref, 0.9), 0.0, "the burst fills the reference's queue")
+	assert.LessOrEqual(t, at(ref, 1.3), float64(workers), "the reference's queue drains at once")
+	assert.Greater(t, at(naive, 2.0), 100.0, "the naive FIFO's backlog outlives the burst")
+}
+
+// TestMeasure: every graded workload can be measured outside the grader,
+// and its series are sane: goodput never above what was admitted, and
+// the server's reported queue length agrees with the lab's.
+func TestMeasure(t *testing.T) {
+	for name := range scenarios {
+		t.Run(name, func(t *testing.T) {
+			series, err := Measure(name, impl(t, "solution"), 2)
+			require.NoError(t, err)
+			byName := map[string]Series{}
+			for _, s := range series {
+				byName[s.Name] = s
+			}
+			for _, want := range []string{"offered", "admitted", "goodput", "wasted", "rejected", "queue length", "queue length reported", "latency p50", "latency p99"} {
+				require.Contains(t, byName, want)
+			}
+			sum := func(s Series) float64 {
+				total := 0.0
+				for _, p := range s.Point {
+					total += p.V
+				}
+				return total
+			}
+			assert.LessOrEqual(t, sum(byName["goodput"]), sum(byName["admitted"])+1e-9)
+			assert.Positive(t, sum(byName["offered"]))
+			assert.False(t, math.IsNaN(sum(byName["latency p99"])))
+		})
+	}
+	_, err := Measure("NoSuchTest", impl(t, "solution"), 1)
+	assert.Error(t, err)
+}
+
+// TestLittleExact: the lab's own books obey Little's law exactly (the
+// time-average of its count of waiting requests is λW), so the tolerance of
+// the LittlesLaw test is only for the server's sampled QueueLen.
+func TestLittleExact(t *testing.T) {
+	for _, name := range []string{"Underload", "LittlesLaw", "FloodingClient", "ClosedLoop"} {
+		h, err := measure(scenarios[name](), impl(t, "solution"), 3)
+		require.NoError(t, err)
+		f := h.figures()
+		assert.InEpsilon(t, f.lambda*f.w, f.trueL, 1e-9, name)
+		assert.InDelta(t, f.trueL, f.reportedL, 0.05*f.trueL+0.2, "%s: the reference's sampled QueueLen", name)
+	}
+}

@@ -1,0 +1,38 @@
+// Package queuelab is the queue lab's suite: eleven tests in four parts (A
+// bounded queue and fast rejection, B deadlines, C overload control, D
+// priorities and fairness; 100 points), the workload and books they share,
+// the mutants they must catch, and the figures of a run. It registers
+// itself with grader/suite from init; labs/all imports it.
+//
+// A run has one node, the student's server (n1). The clients are the
+// lab's (harness.go): open-loop Poisson arrivals drawn up front from the
+// seed, bursts, a closed-loop population, and a flooding client. The lab
+// owns the workers: a request's service time is drawn when the request is
+// made, Workers.Start runs it, and the lab calls Done when it finishes.
+// The books (figures.go) say what became of every request — finished in
+// time, finished late (wasted), rejected, or rejected after its deadline
+// (a timeout) — and every graded figure is computed from them in virtual
+// time and counts: goodput, p99 latency of admitted work, wasted worker
+// time, the most requests waiting at once, and L = λW against the mean of
+// the server's QueueLen samples. Protocol violations (starting with no
+// free worker, answering twice) fail the run at the event ("protocol").
+//
+// Every run records time series (series.go) in 50 ms buckets: offered,
+// admitted, goodput, wasted and rejected requests per second, the queue
+// length by the lab's count and by QueueLen, and p50 and p99 latency.
+// curves.go draws the classic curves: GoodputCurve (goodput against
+// offered load), NumberInSystem (against M/M/1's ρ/(1−ρ)) and BurstQueue
+// (the queue during a burst); Measure returns any graded workload's
+// series. The Series type is the lab's own until a shared series package
+// lands, and is kept small so that it can move there.
+//
+// To run one test by hand:
+//
+//	test, _ := queuelab.Lab.Test("Goodput5x")
+//	o := suite.NewT(suite.Options{Lab: queuelab.Lab, Test: test, Seed: 7,
+//		Impl: queuelab.Lab.Solution, ImplName: "solution"}).Run()
+//
+// To check the reference over many seeds:
+//
+//	go test ./labs/queue/queuelab -run TestSweep -queue.sweep=300
+package queuelab
