@@ -19,7 +19,7 @@ func TestGradeCommand(t *testing.T) {
 	}{
 		{"reference passes", []string{"grade", "pingpong", "--impl", "solution", "--run", "^Reliable", "--trace-dir", dir}, 0, "Score 5/5 points", ""},
 		{"mutant fails", []string{"grade", "pingpong", "--impl", "mutant:no-dedup", "--run", "^Duplication$", "--trace-dir", dir}, 1, "executed 2 times", ""},
-		{"unknown lab", []string{"grade", "paxos"}, 2, "", `unknown lab "paxos" (labs: pingpong, backoff, raft`},
+		{"unknown lab", []string{"grade", "paxos"}, 2, "", `unknown lab "paxos" (labs: pingpong, backoff, queue, raft`},
 		{"unknown mutant", []string{"grade", "pingpong", "--impl", "mutant:nope"}, 2, "", `no mutant "nope" (it has: no-retransmit`},
 		{"bad regexp", []string{"grade", "pingpong", "--impl", "solution", "--run", "("}, 2, "", "is not a regular expression"},
 		{"bad shard", []string{"grade", "pingpong", "--impl", "solution", "--shard", "3/2"}, 2, "", "--shard wants i/n"},
