@@ -1,6 +1,7 @@
 package faults
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -27,6 +28,11 @@ type Nemesis struct {
 	// CrashWithin is the fraction of crashes that strike inside a handler
 	// (Event.Within) rather than between handlers.
 	CrashWithin float64 `json:"crash_within,omitempty"`
+	// Overlap starts each fault a gap after the previous one started, not
+	// after it ended, so several faults are in force at once (a partition
+	// while a node is paused and another crashed), as in TigerBeetle's VOPR.
+	// A heal still ends every cut at once.
+	Overlap bool `json:"overlap,omitempty"`
 }
 
 // Generate draws a schedule for n nodes over [0, horizon).
@@ -76,7 +82,14 @@ func (g Nemesis) Generate(r *rand.Rand, n int, horizon time.Duration) Schedule {
 			s = append(s, Event{At: at, Kind: SetClock, Nodes: victims, Skew: skew, Drift: drift},
 				Event{At: until, Kind: SetClock, Nodes: victims})
 		}
-		t = end + gap.Sample(r)
+		if g.Overlap {
+			t += gap.Sample(r)
+		} else {
+			t = end + gap.Sample(r)
+		}
+	}
+	if g.Overlap {
+		slices.SortStableFunc(s, func(a, b Event) int { return cmp.Compare(a.At, b.At) })
 	}
 	return s
 }

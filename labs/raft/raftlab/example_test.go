@@ -15,5 +15,5 @@ func Example() {
 	o := suite.NewT(suite.Options{Lab: raftlab.Lab, Test: test, Seed: 7,
 		Impl: solution.Factory, ImplName: "solution"}).Run()
 	fmt.Println(test.Part, test.Points, o.Passed())
-	// Output: C 4 true
+	// Output: C 3 true
 }

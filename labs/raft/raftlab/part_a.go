@@ -103,8 +103,11 @@ func testOldLeaderStepsDown(t *suite.T) {
 		term, lead, _ := c.state(l1)
 		return !lead && term >= newTerm
 	}) {
-		term, _, _ := c.state(l1)
-		t.Fatalf("the old leader %v still believes it leads term %d a second after rejoining a cluster in term %d: a node that sees a higher term in any message, replies included, must adopt it and become a follower", l1, term, newTerm)
+		term, lead, _ := c.state(l1)
+		if lead {
+			t.Fatalf("the old leader %v still believes it leads term %d a second after rejoining a cluster in term %d: a node that sees a higher term in any message, replies included, must adopt it and become a follower", l1, term, newTerm)
+		}
+		t.Fatalf("the old leader %v stepped down but reports term %d a second after rejoining a cluster in term %d: on seeing a higher term it must adopt it (§5.1), not only stop leading", l1, term, newTerm)
 	}
 	c.connect(l1)
 	c.waitLeader(5 * time.Second)

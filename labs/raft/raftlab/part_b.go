@@ -312,3 +312,39 @@ func testCountMessages(t *suite.T) {
 		t.Fatalf("an idle second cost %d messages, more than 60: send heartbeats at most 10 times a second and nothing else when idle", idle)
 	}
 }
+
+// testPausedLeader pauses the leader (a long GC pause, a stalled VM) while
+// the others elect a new one and commit; when it wakes it still believes
+// it leads its old term, sends heartbeats and accepts a proposal. Its late
+// messages must change nothing (§5.1: a stale term is rejected), it must
+// step down, and the entries it took while deposed must never commit.
+// Then the new leader is cut off in turn, so that the former leader may be
+// elected again over logs the others changed.
+func testPausedLeader(t *suite.T) {
+	c := newCluster(t, config{nodes: 5})
+	c.one(c.n, false)
+	old := c.waitLeader(5*time.Second, c.all()...)
+	c.s.Pause(old)
+	rest := c.others(old)
+	c.waitLeader(5*time.Second, rest...)
+	for range 3 {
+		c.one(len(rest), true)
+	}
+	c.s.Resume(old)
+	// Awake and stale: it may still accept a proposal for its old term.
+	c.propose(old, c.newCommand(0))
+	c.s.RunFor(500 * time.Millisecond)
+	if _, lead, _ := c.state(old); lead {
+		if term, _, _ := c.state(old); term < c.maxTerm {
+			t.Fatalf("%v woke from a pause still leading term %d although term %d has begun: it must step down when it hears a higher term (§5.1)", old, term, c.maxTerm)
+		}
+	}
+	// Cut off the new leader: the former one may lead again.
+	now, _ := c.leaderAmong(rest)
+	if now != 0 {
+		c.disconnect(now)
+		c.one(c.n-1, true)
+		c.connect(now)
+	}
+	c.one(c.n, true)
+}

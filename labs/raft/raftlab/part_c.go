@@ -243,6 +243,64 @@ func testCrashInHandlers(t *suite.T) {
 	c.one(c.n, true)
 }
 
+// overlapping runs clients against a nemesis whose faults overlap (several
+// in force at once), then heals everything and requires the cluster to
+// commit a new command on every node: safety is checked after every event
+// throughout, liveness once the faults are gone.
+func overlapping(t *suite.T, purpose string, model faults.Model, kinds []faults.Kind) {
+	const horizon = 6 * time.Second
+	r := suiteRand(t, purpose)
+	cfg := config{nodes: 5, faults: model}
+	cfg.schedule = faults.Nemesis{Kinds: kinds, Overlap: true, CrashWithin: 0.5,
+		Gap: faults.Between(100*time.Millisecond, 600*time.Millisecond), Length: faults.Between(200*time.Millisecond, 1500*time.Millisecond)}.
+		Generate(r, cfg.nodes, horizon)
+	c := newCluster(t, cfg)
+	cr := c.s.Rand("clients")
+	var client func()
+	client = func() {
+		if c.s.Now() >= horizon {
+			return
+		}
+		if t.Keep("op") {
+			cmd := c.newCommand(0)
+			for _, k := range cr.Perm(c.n) {
+				if _, _, ok := c.propose(node.ID(k+1), cmd); ok {
+					break
+				}
+			}
+		}
+		c.s.After(time.Duration(30+cr.IntN(120))*time.Millisecond, client)
+	}
+	c.s.After(0, client)
+	c.s.RunUntil(horizon + 100*time.Millisecond)
+	c.one(c.n, true)
+}
+
+// testSwarm draws the network's model and the mix of fault kinds from the
+// seed (swarm testing, Groce et al. 2012) and lets the faults overlap.
+func testSwarm(t *suite.T) {
+	r := suiteRand(t, "swarm-model")
+	model, _ := faults.Swarm(r, 5, time.Second, nil)
+	kinds := []faults.Kind{faults.Partition, faults.OneWay, faults.Isolate, faults.Crash, faults.Pause, faults.SetClock}
+	var on []faults.Kind
+	for _, k := range kinds {
+		if r.IntN(2) == 0 {
+			on = append(on, k)
+		}
+	}
+	if len(on) == 0 {
+		on = kinds
+	}
+	overlapping(t, "swarm", model, on)
+}
+
+// testPausesAndClocks: paused nodes (a GC pause, a stalled VM) that wake
+// up believing they still lead, clocks that are skewed and drift, and
+// one-way cuts, overlapping.
+func testPausesAndClocks(t *suite.T) {
+	overlapping(t, "pauses", faults.Reliable(), []faults.Kind{faults.Pause, faults.SetClock, faults.OneWay})
+}
+
 func testChurn(t *suite.T)           { churn(t, false) }
 func testUnreliableChurn(t *suite.T) { churn(t, true) }
 
