@@ -2,12 +2,15 @@ package gradertest_test
 
 import (
 	"context"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/faultline-dev/faultline/grader/gradertest"
 	"github.com/faultline-dev/faultline/grader/result"
 	"github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/grader/workspace"
 	_ "github.com/faultline-dev/faultline/labs/all"
 )
 
@@ -15,24 +18,99 @@ import (
 func TestPingpongReference(t *testing.T) { gradertest.Run(t, "pingpong", "solution") }
 func TestRaftReference(t *testing.T)     { gradertest.Run(t, "raft", "solution") }
 
-// BenchmarkGradeRaft measures a whole grading of the Raft reference as
-// `faultline grade raft` does it: every test over its default seeds, the
-// determinism re-runs, on all cores.
-func BenchmarkGradeRaft(b *testing.B) { benchGrade(b, "raft") }
+// The benchmarks below measure, per lab, the same default runs three ways:
+// bare (each run called directly, nothing else), graded in-process, and
+// graded in runner processes (the runner built before timing). All use one
+// worker (Parallel: 1) so that wall time tracks CPU time, and each reports
+// CPU milliseconds (this process and its children, from getrusage), runs
+// and events per CPU-second, and nanoseconds of CPU per event:
+//
+//	go test ./grader/gradertest -run '^$' -bench . -benchtime 3x
+//
+// docs/performance.md has the figures.
 
-// BenchmarkGradePingpong does the same for the warm-up lab.
-func BenchmarkGradePingpong(b *testing.B) { benchGrade(b, "pingpong") }
+func BenchmarkBare(b *testing.B)          { eachLab(b, benchBare) }
+func BenchmarkGrade(b *testing.B)         { eachLab(b, benchGrade(false)) }
+func BenchmarkGradeIsolated(b *testing.B) { eachLab(b, benchGrade(true)) }
 
-func benchGrade(b *testing.B, name string) {
-	lab, err := suite.Lookup(name)
-	if err != nil {
-		b.Fatal(err)
+func eachLab(b *testing.B, fn func(b *testing.B, lab *suite.Lab)) {
+	for _, lab := range suite.Labs() {
+		b.Run(lab.Name, func(b *testing.B) { fn(b, lab) })
 	}
+}
+
+// cpu returns the CPU time used so far by this process and its waited-for
+// children.
+func cpu() time.Duration {
+	var self, kids syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)
+	tv := func(t syscall.Timeval) time.Duration { return time.Duration(t.Nano()) }
+	return tv(self.Utime) + tv(self.Stime) + tv(kids.Utime) + tv(kids.Stime)
+}
+
+func report(b *testing.B, used time.Duration, runs, events int64) {
+	per := float64(b.N)
+	b.ReportMetric(float64(used.Milliseconds())/per, "cpu-ms/op")
+	b.ReportMetric(float64(runs)/used.Seconds(), "runs/cpu-s")
+	b.ReportMetric(float64(events)/used.Seconds(), "events/cpu-s")
+	if events > 0 {
+		b.ReportMetric(float64(used.Nanoseconds())/float64(events), "cpu-ns/event")
+	}
+}
+
+func benchBare(b *testing.B, lab *suite.Lab) {
 	b.ReportAllocs()
+	var runs, events int64
+	start := cpu()
 	for range b.N {
-		res, err := run.Grade(context.Background(), run.Options{Lab: lab, TraceDir: b.TempDir()})
-		if err != nil || res.Status != result.Pass {
-			b.Fatalf("%v %v", err, res.Status)
+		for i := range lab.Tests {
+			test := &lab.Tests[i]
+			for k := range max(test.Seeds, 1) {
+				o := suite.NewT(suite.Options{Lab: lab, Test: test, Seed: run.SeedFor(lab.Name, test.Name, k), Impl: lab.Solution, ImplName: "solution"}).Run()
+				if !o.Passed() {
+					b.Fatalf("%s/%s: %s", lab.Name, test.Name, o.Describe())
+				}
+				runs++
+				events += o.Events
+			}
 		}
+	}
+	report(b, cpu()-start, runs, events)
+}
+
+func benchGrade(isolated bool) func(b *testing.B, lab *suite.Lab) {
+	return func(b *testing.B, lab *suite.Lab) {
+		o := run.Options{Lab: lab, Impl: "solution", Parallel: 1, TraceDir: b.TempDir()}
+		if isolated {
+			b.Setenv("FAULTLINE_CACHE", b.TempDir())
+			built, err := workspace.BuildPlatform(context.Background(), lab)
+			if err != nil {
+				b.Fatal(err)
+			}
+			o.Runner = built.Runner
+		}
+		b.ReportAllocs()
+		var runs, events int64
+		start := cpu()
+		for range b.N {
+			res, err := run.Grade(context.Background(), o)
+			if err != nil || res.Status != result.Pass {
+				b.Fatalf("%v %v", err, res.Status)
+			}
+			for _, t := range res.Tests {
+				runs += int64(t.Seeds)
+			}
+		}
+		used := cpu() - start
+		// Events of the graded runs: the bare count, which the grading runs
+		// exactly (the determinism re-runs are the grader's overhead).
+		for i := range lab.Tests {
+			test := &lab.Tests[i]
+			for k := range max(test.Seeds, 1) {
+				events += suite.NewT(suite.Options{Lab: lab, Test: test, Seed: run.SeedFor(lab.Name, test.Name, k), Impl: lab.Solution, ImplName: "solution"}).Run().Events
+			}
+		}
+		report(b, used, runs, events*int64(b.N))
 	}
 }
