@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -216,4 +217,38 @@ func (g *Gauge) Series(name, unit string) Series {
 		}
 	}
 	return s
+}
+
+// Interval is a span of virtual time worth marking on a chart, such as the
+// trigger of an overload: [From, To), named by Label ("slowdown").
+type Interval struct {
+	From, To time.Duration
+	Label    string
+}
+
+// Set is what one run measured for charts: its series and the intervals to
+// mark on them. A series of one side of a comparison is named "side:
+// metric" ("naive: goodput"); Metric and Side split such a name.
+type Set struct {
+	Series []Series
+	Marks  []Interval
+}
+
+// Side returns the part of the series' name before ": ", or "" for a name
+// without one.
+func (s *Series) Side() string {
+	side, _, ok := strings.Cut(s.Name, ": ")
+	if !ok {
+		return ""
+	}
+	return side
+}
+
+// Metric returns the part of the series' name after ": ", or the whole name
+// for a name without one.
+func (s *Series) Metric() string {
+	if _, metric, ok := strings.Cut(s.Name, ": "); ok {
+		return metric
+	}
+	return s.Name
 }

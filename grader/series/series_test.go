@@ -124,3 +124,18 @@ func TestGauge(t *testing.T) {
 	g.Set(250*ms, 0)
 	assert.Equal(t, []Point{{0, 7}, {200 * ms, 0}}, g.Series("queue", "attempts").Points)
 }
+
+func TestSideAndMetric(t *testing.T) {
+	tests := []struct{ name, side, metric string }{
+		{"naive: goodput", "naive", "goodput"},
+		{"goodput", "", "goodput"},
+		{"reference: p99 latency", "reference", "p99 latency"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := Series{Name: tt.name}
+			assert.Equal(t, tt.side, s.Side())
+			assert.Equal(t, tt.metric, s.Metric())
+		})
+	}
+}
