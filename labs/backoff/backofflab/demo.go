@@ -43,7 +43,25 @@ func registerDemo() {
 			_, err := Storm(seed, sink)
 			return err
 		},
+		Series: stormSet,
 	})
+}
+
+// stormSet runs the storm demo untraced and names each side's series
+// "naive: goodput", "reference: goodput" and so on, for charts.
+func stormSet(seed uint64) (series.Set, error) {
+	sides, err := Storm(seed, nil)
+	if err != nil {
+		return series.Set{}, err
+	}
+	set := series.Set{Marks: []series.Interval{{From: stormFrom, To: stormUntil, Label: "slowdown"}}}
+	for _, side := range sides {
+		for _, s := range side.Series {
+			s.Name = side.Client + ": " + s.Name
+			set.Series = append(set.Series, s)
+		}
+	}
+	return set, nil
 }
 
 // StormSeries is the time series of one side of the storm demo.
