@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/gradertest"
-	"github.com/faultline-dev/faultline/grader/series"
 	grader "github.com/faultline-dev/faultline/grader/run"
+	"github.com/faultline-dev/faultline/grader/series"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/stretchr/testify/assert"
