@@ -32,7 +32,8 @@ type Line struct {
 
 // ForMetric returns the chart of one metric of a set: one line for each
 // series whose Metric is metric, labelled by its Side (or its name), with
-// the set's marks. It returns an error naming the metrics there are when
+// the set's marks, over the time axis of the whole set (so that the charts
+// of one run line up). It returns an error naming the metrics there are when
 // the set has none of that name.
 func ForMetric(set series.Set, metric string) (Chart, error) {
 	c := Chart{Title: metric, Marks: set.Marks}
@@ -52,7 +53,33 @@ func ForMetric(set series.Set, metric string) (Chart, error) {
 	if len(c.Lines) == 0 {
 		return c, fmt.Errorf("no series %q (there are: %s)", metric, strings.Join(Metrics(set), ", "))
 	}
+	all := Chart{Marks: set.Marks}
+	for _, s := range set.Series {
+		all.Lines = append(all.Lines, Line{Series: s})
+	}
+	c.From, c.To = all.xRange()
 	return c, nil
+}
+
+// Headline returns the charts of a set's first n headline metrics
+// (Set.Headline, then its other metrics in order).
+func Headline(set series.Set, n int) []Chart {
+	metrics := slices.Clone(set.Headline)
+	for _, m := range Metrics(set) {
+		if !slices.Contains(metrics, m) {
+			metrics = append(metrics, m)
+		}
+	}
+	var out []Chart
+	for _, m := range metrics {
+		if len(out) == n {
+			break
+		}
+		if c, err := ForMetric(set, m); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Metrics lists the metrics of a set once each, in order of first

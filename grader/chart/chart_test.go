@@ -178,6 +178,21 @@ func TestForMetric(t *testing.T) {
 	assert.Contains(t, err.Error(), "goodput, server arrivals")
 }
 
+func TestHeadline(t *testing.T) {
+	set := storm()
+	titles := func(cs []Chart) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Title)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"goodput", "server arrivals"}, titles(Headline(set, 5)))
+	set.Headline = []string{"server arrivals", "no such metric"}
+	assert.Equal(t, []string{"server arrivals"}, titles(Headline(set, 1)))
+	assert.Equal(t, []string{"server arrivals", "goodput"}, titles(Headline(set, 5)))
+}
+
 func TestTicks(t *testing.T) {
 	tests := []struct {
 		name string

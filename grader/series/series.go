@@ -232,6 +232,9 @@ type Interval struct {
 type Set struct {
 	Series []Series
 	Marks  []Interval
+	// Headline names the metrics a viewer charts first ("goodput",
+	// "server arrivals"); empty means the first ones of Series.
+	Headline []string
 }
 
 // Side returns the part of the series' name before ": ", or "" for a name
@@ -251,4 +254,26 @@ func (s *Series) Metric() string {
 		return metric
 	}
 	return s.Name
+}
+
+// Every returns the series resampled into windows of the given width
+// (> 0) from time zero: one point at the start of each window that holds
+// points, the mean of their values. For a rate per narrow bucket this is
+// the rate over the wider window, which reads better on a chart than the
+// noise of 100 ms buckets.
+func (s *Series) Every(width time.Duration) Series {
+	if width <= 0 {
+		panic("series: window width must be positive")
+	}
+	out := Series{Name: s.Name, Unit: s.Unit}
+	for i := 0; i < len(s.Points); {
+		w := bucket(s.Points[i].T, width)
+		sum, n := 0.0, 0
+		for ; i < len(s.Points) && bucket(s.Points[i].T, width) == w; i++ {
+			sum += s.Points[i].V
+			n++
+		}
+		out.Add(time.Duration(w)*width, sum/float64(n))
+	}
+	return out
 }

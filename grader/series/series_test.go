@@ -139,3 +139,25 @@ func TestSideAndMetric(t *testing.T) {
 		})
 	}
 }
+
+func TestEvery(t *testing.T) {
+	s := Series{Name: "goodput", Unit: "calls/s", Points: []Point{{0, 10}, {100 * ms, 20}, {200 * ms, 30}, {300 * ms, 40}, {700 * ms, 5}}}
+	tests := []struct {
+		name  string
+		width time.Duration
+		want  []Point
+	}{
+		{"same width", 100 * ms, s.Points},
+		{"pairs", 200 * ms, []Point{{0, 15}, {200 * ms, 35}, {600 * ms, 5}}},
+		{"all", time.Second, []Point{{0, 21}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := s.Every(tt.width)
+			assert.Equal(t, "goodput", got.Name)
+			assert.Equal(t, "calls/s", got.Unit)
+			assert.Equal(t, tt.want, got.Points)
+		})
+	}
+	assert.Empty(t, (&Series{}).Every(ms).Points)
+}
