@@ -186,6 +186,7 @@ func Storm(seed uint64, sink trace.Sink) ([]StormSeries, error) {
 	s.RunUntil(stormEnd + sec + 10*ms)
 	out := make([]StormSeries, len(groups))
 	for i, g := range groups {
+		g.meter.extend(stormEnd + sec)
 		out[i] = StormSeries{Client: g.name, Series: g.meter.Series()}
 	}
 	return out, nil
