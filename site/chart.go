@@ -130,7 +130,7 @@ func (c *charts) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		for _, svg := range cn.svgs {
 			fmt.Fprintf(w, "<div class=\"chart-panel\">%s</div>\n", bytes.TrimSpace(svg))
 		}
-		fmt.Fprintf(w, "<figcaption>%s <span class=\"replay\">Chart it in the terminal: <code>faultline demo %s --seed %d</code>, then <kbd>c</kbd></span></figcaption>\n</figure>\n",
+		fmt.Fprintf(w, "<figcaption>%s <span class=\"replay\">See it in the terminal: <code>faultline demo %s --seed %d</code> opens on these charts; <kbd>c</kbd> shows every message</span></figcaption>\n</figure>\n",
 			html.EscapeString(strings.TrimSpace(cn.spec.Caption)), html.EscapeString(cn.spec.Scenario), cn.spec.Seed)
 		return ast.WalkSkipChildren, nil
 	})
