@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/faultline-dev/faultline/content"
 	"github.com/faultline-dev/faultline/grader/series"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/stretchr/testify/assert"
@@ -70,5 +71,34 @@ func TestBuildChart(t *testing.T) {
 			}
 			assert.NotContains(t, html, "faultline-chart")
 		})
+	}
+}
+
+// BenchmarkChartBlock is what one chart block of lesson 4 costs the site
+// build: run the backoff-storm demo for its series (untraced) and draw two
+// SVG charts. A build runs each (scenario, seed) once and caches it.
+func BenchmarkChartBlock(b *testing.B) {
+	spec := content.Chart{Scenario: "backoff-storm", Seed: 1, Series: content.Names{"server arrivals", "goodput"}, Caption: "c"}
+	b.ReportAllocs()
+	for range b.N {
+		if _, err := newCharts(suite.LookupDemo).draw(spec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkChartDraw is the drawing alone, from a cached run.
+func BenchmarkChartDraw(b *testing.B) {
+	spec := content.Chart{Scenario: "backoff-storm", Seed: 1, Series: content.Names{"server arrivals", "goodput"}, Caption: "c"}
+	c := newCharts(suite.LookupDemo)
+	if _, err := c.draw(spec); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := c.draw(spec); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
