@@ -97,6 +97,9 @@ func Metrics(set series.Set) []string {
 // xRange returns the chart's time axis.
 func (c Chart) xRange() (time.Duration, time.Duration) {
 	if c.From != 0 || c.To != 0 {
+		if c.To <= c.From {
+			return c.From, c.From + time.Second // an empty axis still draws
+		}
 		return c.From, c.To
 	}
 	var to time.Duration
