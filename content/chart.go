@@ -99,6 +99,6 @@ func terminalChart(c Chart) []string {
 	return []string{
 		fmt.Sprintf("> **Chart** (%s): %s", strings.Join(c.Series, ", "), strings.TrimSpace(c.Caption)),
 		">",
-		fmt.Sprintf("> See the charts of this run: `faultline demo %s --seed %d` (press `c` for the charts)", c.Scenario, c.Seed),
+		fmt.Sprintf("> See the charts of this run: `faultline demo %s --seed %d` (it opens on them; `c` shows every message)", c.Scenario, c.Seed),
 	}
 }

@@ -226,7 +226,7 @@ func TestParseChart(t *testing.T) {
 
 func TestChartBlocks(t *testing.T) {
 	body := "Text.\n\n```faultline-chart\nscenario: backoff-storm\nseed: 1\nseries: goodput\ncaption: It recovers.\n```\n"
-	want := "Text.\n\n> **Chart** (goodput): It recovers.\n>\n> See the charts of this run: `faultline demo backoff-storm --seed 1` (press `c` for the charts)\n"
+	want := "Text.\n\n> **Chart** (goodput): It recovers.\n>\n> See the charts of this run: `faultline demo backoff-storm --seed 1` (it opens on them; `c` shows every message)\n"
 	assert.Equal(t, want, TerminalMarkdown(body))
 
 	_, err := LoadFS(fstest.MapFS{
