@@ -193,3 +193,46 @@ func TestEmbeddedCourse(t *testing.T) {
 		})
 	}
 }
+
+func TestParseChart(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       Chart
+		err        string
+	}{
+		{"comma list", "scenario: backoff-storm\nseed: 1\nseries: goodput, server arrivals\ncaption: A storm.",
+			Chart{Scenario: "backoff-storm", Seed: 1, Series: Names{"goodput", "server arrivals"}, Caption: "A storm."}, ""},
+		{"yaml list", "scenario: backoff-storm\nseed: 2\nseries: [queue]\ncaption: A queue.",
+			Chart{Scenario: "backoff-storm", Seed: 2, Series: Names{"queue"}, Caption: "A queue."}, ""},
+		{"no series", "scenario: backoff-storm\nseed: 1\ncaption: c", Chart{}, "chart block has no series"},
+		{"no seed", "scenario: backoff-storm\nseries: goodput\ncaption: c", Chart{}, "chart block has no seed"},
+		{"no caption", "scenario: backoff-storm\nseed: 1\nseries: goodput", Chart{}, "chart block has no caption"},
+		{"no scenario", "seed: 1\nseries: goodput\ncaption: c", Chart{}, "chart block has no scenario"},
+		{"unknown key", "scenario: x\nseed: 1\nseries: goodput\ncaption: c\nfrom: 1s", Chart{}, "bad chart block"},
+		{"series a map", "scenario: x\nseed: 1\nseries: {a: b}\ncaption: c", Chart{}, "bad chart block"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseChart(tt.body)
+			if tt.err != "" {
+				assert.ErrorContains(t, err, tt.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestChartBlocks(t *testing.T) {
+	body := "Text.\n\n```faultline-chart\nscenario: backoff-storm\nseed: 1\nseries: goodput\ncaption: It recovers.\n```\n"
+	want := "Text.\n\n> **Chart** (goodput): It recovers.\n>\n> See the charts of this run: `faultline demo backoff-storm --seed 1` (it opens on them; `c` shows every message)\n"
+	assert.Equal(t, want, TerminalMarkdown(body))
+
+	_, err := LoadFS(fstest.MapFS{
+		"course.yaml":         {Data: []byte(manifestYAML)},
+		"lessons/01-alpha.md": {Data: []byte(lesson("alpha", "", "text\n```faultline-chart\nscenario: x\nseed: 1\ncaption: c\n```\n"))},
+		"lessons/02-beta.md":  {Data: []byte(lesson("beta", "", "Body.\n"))},
+	})
+	assert.ErrorContains(t, err, "lessons/01-alpha.md:7: chart block has no series")
+}

@@ -197,7 +197,11 @@ func LoadFS(fsys fs.FS) (*Course, error) {
 			bad(&Problem{File: p, Line: l.slugLine, Slug: slug, Msg: fmt.Sprintf("duplicate slug %q (also in %s)", l.Slug, other.Path)})
 			continue
 		}
-		if _, err := l.Diagrams(); err != nil {
+		_, err = l.Diagrams()
+		if err == nil {
+			_, err = l.Charts()
+		}
+		if err != nil {
 			var dp *Problem
 			if errors.As(err, &dp) {
 				dp.Slug = slug

@@ -133,18 +133,28 @@ var (
 )
 
 // TerminalMarkdown rewrites a lesson body for a terminal renderer: diagram
-// blocks become a note naming the demo to step through, and folded answers
+// and chart blocks become a note naming the demo to step through or chart, and folded answers
 // (<details>) become a plain labelled paragraph, since a terminal cannot fold.
 func TerminalMarkdown(body string) string {
 	lines := strings.Split(body, "\n")
-	diagrams := map[int]block{}
+	diagrams, charts := map[int]block{}, map[int]block{}
 	for _, b := range blocks(body) {
-		if b.info == DiagramInfo {
+		switch b.info {
+		case DiagramInfo:
 			diagrams[b.start] = b
+		case ChartInfo:
+			charts[b.start] = b
 		}
 	}
 	var out []string
 	for i := 0; i < len(lines); i++ {
+		if b, ok := charts[i]; ok {
+			if c, err := ParseChart(b.body); err == nil {
+				out = append(out, terminalChart(c)...)
+			}
+			i = b.end
+			continue
+		}
 		if b, ok := diagrams[i]; ok {
 			if d, err := ParseDiagram(b.body); err == nil {
 				step := fmt.Sprintf("> Step through this run yourself: `faultline demo %s --seed %d`", d.Scenario, d.Seed)

@@ -6,12 +6,15 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/faultline-dev/faultline/content"
+	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -227,5 +230,58 @@ func run(js string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 		_, err := chromedp.Evaluate[bool](js)(ctx, tg)
 		return chromedp.Void{}, err
+	}
+}
+
+// TestBrowserCharts opens the real lessons with charts at a desktop's width
+// (1280 px) and a phone's (390 px): each chart block is drawn as SVG charts
+// with both lines and the shaded trigger, each chart fits the screen, and
+// its text stays readable when the phone scales the chart down.
+func TestBrowserCharts(t *testing.T) {
+	exe := chromium(t)
+	c, err := content.Load()
+	require.NoError(t, err)
+	out := t.TempDir()
+	_, err = Build(Options{Out: out, Course: c, Labs: suite.Labs(), Demo: suite.LookupDemo})
+	require.NoError(t, err)
+	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	defer srv.Close()
+
+	ctx := browser(t, exe)
+	eval := func(js string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		require.NoError(t, err, js)
+		return v
+	}
+	for _, tc := range []struct {
+		page  string
+		width int
+	}{{"retries-and-backoff", 1280}, {"retries-and-backoff", 390}, {"metastable-failures", 390}} {
+		width := tc.width
+		t.Run(tc.page+"-"+strconv.Itoa(width), func(t *testing.T) {
+			require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), 900),
+				chromedp.Navigate(srv.URL+"/"+tc.page+".html"), chromedp.WaitVisible(`figure.chart svg.ch`)))
+			assert.Equal(t, "2", eval(`String(document.querySelectorAll("figure.chart svg.ch").length)`), "server arrivals and goodput")
+			assert.Equal(t, "2", eval(`String(document.querySelectorAll("figure.chart svg.ch")[0].querySelectorAll("polyline.ch-line").length)`), "naive and reference")
+			assert.Equal(t, "true", eval(`String(document.querySelector("figure.chart rect.ch-mark").getBoundingClientRect().width > 10)`), "the slowdown is shaded")
+			assert.Equal(t, "true", eval(`String(Array.from(document.querySelectorAll("figure.chart svg.ch")).every(function (s) {
+				var r = s.getBoundingClientRect();
+				return r.width > 300 && r.height > 150 && r.left >= 0 && r.right <= window.innerWidth;
+			}))`), "every chart is drawn, and fits the screen")
+			// Tick labels are 12 units in a 440-unit-wide chart; scaled to a
+			// phone they must stay at least 9 px tall.
+			assert.Equal(t, "true", eval(`String(Array.from(document.querySelectorAll("figure.chart text.ch-tick")).every(function (e) {
+				return e.getBoundingClientRect().height >= 9;
+			}))`), "tick labels are readable")
+			assert.Equal(t, "0", eval(`String(document.documentElement.scrollWidth - window.innerWidth)`), "nothing is wider than the screen: %s",
+				eval(`Array.from(document.querySelectorAll(".prose *")).filter(function (e) { return !e.closest("pre") && e.getBoundingClientRect().right > window.innerWidth + 1; }).slice(0, 3).map(function (e) { return e.tagName + " " + e.textContent.slice(0, 40); }).join(" | ")`))
+			if dir := os.Getenv("FAULTLINE_SCREENSHOTS"); dir != "" {
+				require.NoError(t, chromedp.Do(ctx, chromedp.ScrollIntoView(`figure.chart`)))
+				buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+				require.NoError(t, err)
+				require.NoError(t, os.WriteFile(dir+"/chart-"+tc.page+"-"+strconv.Itoa(width)+".png", buf, 0o644))
+			}
+		})
 	}
 }

@@ -38,6 +38,7 @@ type Options struct {
 type Stats struct {
 	Pages    int
 	Diagrams int
+	Charts   int // runs charted
 	Bytes    int64
 }
 
@@ -131,8 +132,8 @@ func Build(o Options) (Stats, error) {
 	if err != nil {
 		return st, fmt.Errorf("site: templates: %w", err)
 	}
-	d := newDiagrams(o.Demo)
-	md := newMarkdown(d)
+	d, ch := newDiagrams(o.Demo), newCharts(o.Demo)
+	md := newMarkdown(d, ch)
 	c := o.Course
 	labs := map[string]*suite.Lab{}
 	for _, l := range o.Labs {
@@ -370,6 +371,7 @@ func Build(o Options) (Stats, error) {
 		return st, err
 	}
 	st.Diagrams = len(d.cache)
+	st.Charts = len(ch.cache)
 	return st, nil
 }
 

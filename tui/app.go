@@ -248,6 +248,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, nil
 		}
 		a.viewer = viewer.New(msg.buf, msg.title, false)
+		a.viewer.SetCharts(msg.charts, true)
 		a.viewer.SetSize(a.w, a.h)
 		a.goTo(screenViewer)
 		return a, nil

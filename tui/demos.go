@@ -6,11 +6,13 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/faultline-dev/faultline/grader/chart"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 )
 
-// demoScreen lists the demo scenarios; Enter runs one and opens the viewer.
+// demoScreen lists the demo scenarios; Enter runs one and opens the viewer
+// (on the run's charts, for a demo with time series).
 type demoScreen struct {
 	demos  []suite.Demo
 	cursor int
@@ -35,8 +37,26 @@ func runDemoCmd(d suite.Demo) tea.Cmd {
 	return func() tea.Msg {
 		buf := &trace.Buffer{}
 		err := d.Run(d.Seed, buf)
-		return traceReadyMsg{buf: buf, err: err, title: fmt.Sprintf("demo %s · seed %d", d.Name, d.Seed)}
+		var charts []chart.Chart
+		if err == nil {
+			charts, err = DemoCharts(d, d.Seed)
+		}
+		return traceReadyMsg{buf: buf, charts: charts, err: err, title: fmt.Sprintf("demo %s · seed %d", d.Name, d.Seed)}
 	}
+}
+
+// DemoCharts are the charts a demo's viewer opens on: its first two
+// headline metrics (series.Set.Headline), or none for a demo without
+// series (suite.Demo.Series nil).
+func DemoCharts(d suite.Demo, seed uint64) ([]chart.Chart, error) {
+	if d.Series == nil {
+		return nil, nil
+	}
+	set, err := d.Series(seed)
+	if err != nil {
+		return nil, fmt.Errorf("demo %s with seed %d: series: %w", d.Name, seed, err)
+	}
+	return chart.Headline(set, 2), nil
 }
 
 func (s demoScreen) view(st Styles) string {

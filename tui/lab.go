@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/faultline-dev/faultline/grader/chart"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/internal/progress"
@@ -39,9 +40,10 @@ type testDoneMsg struct {
 }
 
 type traceReadyMsg struct {
-	buf   *trace.Buffer
-	title string
-	err   error
+	buf    *trace.Buffer
+	charts []chart.Chart // of a demo with time series; the viewer opens on them
+	title  string
+	err    error
 }
 
 // labScreen lists a lab's tests and runs them.

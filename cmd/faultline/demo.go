@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/faultline-dev/faultline/grader/chart"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/tui"
@@ -18,7 +19,9 @@ func init() {
 		summary: "run a built-in scenario with a reference solution and step through it",
 		help: `With no scenario, lists the scenarios. With one, runs it in the simulator
 and opens the space-time viewer on the run: every message, drop, timer,
-crash and partition, one row per event. Press ? in the viewer for its keys.
+crash and partition, one row per event. A demo that measures time series
+(such as backoff-storm) opens on their charts instead; c toggles between the
+charts and the diagram. Press ? in the viewer for its keys.
 
 --seed S     run with seed S instead of the scenario's default
 --trace FILE write the run's trace to FILE instead of opening the viewer`,
@@ -69,5 +72,23 @@ func runDemo(_ context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "wrote %d records to %s (hash %s); open it with: faultline trace view %s\n", len(buf.Records), *out, buf.Hash(), *out)
 		return nil
 	}
-	return view(env, &buf, viewer.Title(buf.Head))
+	charts, err := tui.DemoCharts(d, seed)
+	if err != nil {
+		return err
+	}
+	if len(charts) == 0 {
+		return view(env, &buf, viewer.Title(buf.Head))
+	}
+	title := viewer.Title(buf.Head)
+	if !env.isTerminal {
+		notViewed(env, title, len(buf.Records))
+		for _, c := range charts {
+			fmt.Fprintf(env.stdout, "\n%s\n", chart.Terminal(c, 80, 12, chart.Styles{}))
+		}
+		return nil
+	}
+	m := viewer.New(&buf, title, true)
+	m.SetCharts(charts, true)
+	_, err = viewer.ProgramOf(m).Run()
+	return err
 }

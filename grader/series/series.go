@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -216,4 +217,63 @@ func (g *Gauge) Series(name, unit string) Series {
 		}
 	}
 	return s
+}
+
+// Interval is a span of virtual time worth marking on a chart, such as the
+// trigger of an overload: [From, To), named by Label ("slowdown").
+type Interval struct {
+	From, To time.Duration
+	Label    string
+}
+
+// Set is what one run measured for charts: its series and the intervals to
+// mark on them. A series of one side of a comparison is named "side:
+// metric" ("naive: goodput"); Metric and Side split such a name.
+type Set struct {
+	Series []Series
+	Marks  []Interval
+	// Headline names the metrics a viewer charts first ("goodput",
+	// "server arrivals"); empty means the first ones of Series.
+	Headline []string
+}
+
+// Side returns the part of the series' name before ": ", or "" for a name
+// without one.
+func (s *Series) Side() string {
+	side, _, ok := strings.Cut(s.Name, ": ")
+	if !ok {
+		return ""
+	}
+	return side
+}
+
+// Metric returns the part of the series' name after ": ", or the whole name
+// for a name without one.
+func (s *Series) Metric() string {
+	if _, metric, ok := strings.Cut(s.Name, ": "); ok {
+		return metric
+	}
+	return s.Name
+}
+
+// Every returns the series resampled into windows of the given width
+// (> 0) from time zero: one point at the start of each window that holds
+// points, the mean of their values. For a rate per narrow bucket this is
+// the rate over the wider window, which reads better on a chart than the
+// noise of 100 ms buckets.
+func (s *Series) Every(width time.Duration) Series {
+	if width <= 0 {
+		panic("series: window width must be positive")
+	}
+	out := Series{Name: s.Name, Unit: s.Unit}
+	for i := 0; i < len(s.Points); {
+		w := bucket(s.Points[i].T, width)
+		sum, n := 0.0, 0
+		for ; i < len(s.Points) && bucket(s.Points[i].T, width) == w; i++ {
+			sum += s.Points[i].V
+			n++
+		}
+		out.Add(time.Duration(w)*width, sum/float64(n))
+	}
+	return out
 }

@@ -124,3 +124,40 @@ func TestGauge(t *testing.T) {
 	g.Set(250*ms, 0)
 	assert.Equal(t, []Point{{0, 7}, {200 * ms, 0}}, g.Series("queue", "attempts").Points)
 }
+
+func TestSideAndMetric(t *testing.T) {
+	tests := []struct{ name, side, metric string }{
+		{"naive: goodput", "naive", "goodput"},
+		{"goodput", "", "goodput"},
+		{"reference: p99 latency", "reference", "p99 latency"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := Series{Name: tt.name}
+			assert.Equal(t, tt.side, s.Side())
+			assert.Equal(t, tt.metric, s.Metric())
+		})
+	}
+}
+
+func TestEvery(t *testing.T) {
+	s := Series{Name: "goodput", Unit: "calls/s", Points: []Point{{0, 10}, {100 * ms, 20}, {200 * ms, 30}, {300 * ms, 40}, {700 * ms, 5}}}
+	tests := []struct {
+		name  string
+		width time.Duration
+		want  []Point
+	}{
+		{"same width", 100 * ms, s.Points},
+		{"pairs", 200 * ms, []Point{{0, 15}, {200 * ms, 35}, {600 * ms, 5}}},
+		{"all", time.Second, []Point{{0, 21}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := s.Every(tt.width)
+			assert.Equal(t, "goodput", got.Name)
+			assert.Equal(t, "calls/s", got.Unit)
+			assert.Equal(t, tt.want, got.Points)
+		})
+	}
+	assert.Empty(t, (&Series{}).Every(ms).Points)
+}

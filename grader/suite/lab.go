@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/faultline-dev/faultline/grader/series"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
 )
@@ -169,6 +170,12 @@ type Demo struct {
 	// Label labels the demo's messages, for a demo that belongs to no lab
 	// (see Lab.Label); nil means the lab's Label, if any.
 	Label LabelFunc
+	// Series runs the scenario with seed, untraced, and returns the time
+	// series it measured and the intervals to mark on their charts (the
+	// trigger), for `faultline demo`'s charts and the site's
+	// faultline-chart blocks. Series of the sides of a comparison are named
+	// "side: metric" ("naive: goodput"). Nil means the demo has no charts.
+	Series func(seed uint64) (series.Set, error)
 }
 
 var registry struct {

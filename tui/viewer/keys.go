@@ -9,6 +9,9 @@ type KeyMap struct {
 	NextFault                               key.Binding
 	FilterNode, FilterType, Logs, Time      key.Binding
 	Side, Help, Back, Quit                  key.Binding
+	// Charts toggles between the diagram and the run's charts; it is
+	// enabled only for a run that has charts (Model.SetCharts).
+	Charts key.Binding
 }
 
 // DefaultKeyMap returns the viewer's default keys.
@@ -36,6 +39,7 @@ func DefaultKeyMap() KeyMap {
 		Help:       b("?", "show or hide these keys", "?"),
 		Back:       b("esc", "back", "esc"),
 		Quit:       b("q", "quit", "q", "ctrl+c"),
+		Charts:     b("c", "charts of the run / space-time diagram", "c"),
 	}
 }
 
@@ -46,7 +50,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 		b.SetHelp(b.Help().Key, desc)
 		return b
 	}
-	return []key.Binding{short(k.Down, "step"), short(k.NextNode, "node"), short(k.NextKind, "kind"),
+	return []key.Binding{short(k.Charts, "charts"), short(k.Down, "step"), short(k.NextNode, "node"), short(k.NextKind, "kind"),
 		short(k.NextFault, "fault"), short(k.Time, "time"), short(k.FilterNode, "filter"), short(k.Side, "details")}
 }
 
@@ -63,6 +67,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.NextNode, k.NextKind, k.NextFault, k.Time},
-		{k.FilterNode, k.FilterType, k.Logs, k.Side, k.Help, k.Back, k.Quit},
+		{k.FilterNode, k.FilterType, k.Logs, k.Side, k.Charts, k.Help, k.Back, k.Quit},
 	}
 }

@@ -43,7 +43,13 @@ func SplitBurst(m tea.Model, k tea.KeyMsg) (tea.Model, tea.Cmd) {
 
 // Program returns a full-screen program that views buf and quits on q or Esc.
 func Program(buf *trace.Buffer, title string, opts ...tea.ProgramOption) *tea.Program {
-	return tea.NewProgram(standalone{New(buf, title, true)}, append([]tea.ProgramOption{tea.WithAltScreen()}, opts...)...)
+	return ProgramOf(New(buf, title, true), opts...)
+}
+
+// ProgramOf returns a full-screen program that runs m, a standalone viewer
+// (New(buf, title, true)) set up by the caller, such as with SetCharts.
+func ProgramOf(m Model, opts ...tea.ProgramOption) *tea.Program {
+	return tea.NewProgram(standalone{m}, append([]tea.ProgramOption{tea.WithAltScreen()}, opts...)...)
 }
 
 // Title names a run for the viewer's header.

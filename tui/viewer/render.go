@@ -10,6 +10,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/faultline-dev/faultline/grader/chart"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/tui/keyhelp"
 	"github.com/faultline-dev/faultline/tui/theme"
@@ -198,8 +199,11 @@ func (m Model) View() string {
 	default:
 		status = m.styles.Gutter.Render(m.filters())
 	}
-	if m.showKeys {
+	switch {
+	case m.showKeys:
 		body = m.keysPage()
+	case m.showCharts:
+		body = m.chartsPage()
 	}
 	foot := keyhelp.Footer(m.keyStyle, m.width, m.keys.ShortHelp(), m.keys.Essential()...)
 	return body + "\n" + truncateANSI(status, m.width) + "\n" + foot
@@ -218,6 +222,23 @@ func (m Model) keysPage() string {
 		lines = append(lines, "")
 	}
 	lines = append(lines, keyhelp.Page(m.keyStyle, all, m.width, h-len(lines))...)
+	return strings.Join(lines, "\n")
+}
+
+// chartsPage is the c screen, in place of the diagram: the run's charts
+// stacked, sharing the diagram's height and the full width.
+func (m Model) chartsPage() string {
+	h := m.bodyHeight() + 2
+	lines := []string{m.styles.Title.Render(truncate("charts · "+m.title+"   (c: the space-time diagram)", m.width))}
+	rest := h - len(lines)
+	st := chart.DefaultStyles()
+	for i, c := range m.charts {
+		ch := rest / (len(m.charts) - i)
+		if ch > 0 {
+			lines = append(lines, chart.Terminal(c, m.width, ch, st))
+		}
+		rest -= ch
+	}
 	return strings.Join(lines, "\n")
 }
 

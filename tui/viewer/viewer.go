@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/faultline-dev/faultline/grader/chart"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
@@ -47,6 +48,9 @@ type Model struct {
 	keyStyle keyhelp.Styles
 	showKeys bool // the ? page is shown instead of the diagram
 
+	charts     []chart.Chart // the run's time series, if it has any
+	showCharts bool          // the charts are shown instead of the diagram
+
 	// label is the short label of a message on its arrow, from the lab or
 	// demo that made the trace (suite.Labeler).
 	label func(typ string, payload json.RawMessage) string
@@ -62,9 +66,22 @@ func New(buf *trace.Buffer, title string, standalone bool) Model {
 	m := Model{ix: newIndex(buf), title: title, nodeFilter: -1, timeInput: ti, standalone: standalone,
 		keys: DefaultKeyMap(), styles: DefaultStyles(), keyStyle: keyhelp.DefaultStyles(), width: 80, height: 24,
 		label: suite.Labeler(buf.Head)}
+	m.keys.Charts.SetEnabled(false)
 	m.refilter(-1)
 	return m
 }
+
+// SetCharts gives the viewer the charts of the run's time series, which
+// the c key toggles with the diagram; open shows them first. No charts
+// disables the key.
+func (m *Model) SetCharts(charts []chart.Chart, open bool) {
+	m.charts = charts
+	m.keys.Charts.SetEnabled(len(charts) > 0)
+	m.showCharts = open && len(charts) > 0
+}
+
+// ShowingCharts reports whether the charts are on screen.
+func (m Model) ShowingCharts() bool { return m.showCharts }
 
 // Init does nothing: the trace is already in memory.
 func (m Model) Init() tea.Cmd { return nil }
@@ -189,6 +206,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			return m, func() tea.Msg { return BackMsg{} }
 		case key.Matches(msg, k.Help):
 			m.showKeys = !m.showKeys
+		case key.Matches(msg, k.Charts):
+			m.showCharts = !m.showCharts
 		case key.Matches(msg, k.Down):
 			m.move(m.cursor + 1)
 		case key.Matches(msg, k.Up):

@@ -8,6 +8,7 @@ import (
 
 	"github.com/faultline-dev/faultline/grader/gradertest"
 	grader "github.com/faultline-dev/faultline/grader/run"
+	"github.com/faultline-dev/faultline/grader/series"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/stretchr/testify/assert"
@@ -217,4 +218,13 @@ func TestStormDemo(t *testing.T) {
 	t.Logf("goodput from 1 s after the slowdown: naive %.0f/s, reference %.0f/s", goodAfter["naive"], goodAfter["reference"])
 	assert.Less(t, goodAfter["naive"], 10.0)
 	assert.Greater(t, goodAfter["reference"], 0.8*stormRate)
+
+	require.NotNil(t, d.Series, "the demo's charts come through the registry")
+	set, err := d.Series(d.Seed)
+	require.NoError(t, err)
+	assert.Equal(t, []series.Interval{{From: stormFrom, To: stormUntil, Label: "slowdown"}}, set.Marks)
+	assert.Len(t, set.Series, 2*len(sides[0].Series))
+	for _, s := range set.Series {
+		assert.Contains(t, []string{"naive", "reference"}, s.Side(), s.Name)
+	}
 }

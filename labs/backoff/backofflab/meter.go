@@ -53,6 +53,15 @@ func (m *meter) recoveryTime(trigEnd, end time.Duration) time.Duration {
 	return end - trigEnd
 }
 
+// extend makes every rate count up to t, so that a chart shows a rate
+// that fell to zero (a goodput that never came back) as zero rather than
+// as a line that stops.
+func (m *meter) extend(t time.Duration) {
+	for _, c := range []*series.Counter{m.offered, m.arrivals, m.goodput, m.failed, m.executions, m.wasted} {
+		c.Add(t, 0)
+	}
+}
+
 // offer records a call made at t.
 func (m *meter) offer(t time.Duration) { m.offered.Add(t, 1) }
 

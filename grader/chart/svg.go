@@ -1,0 +1,179 @@
+package chart
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"math"
+	"strconv"
+	"time"
+)
+
+// Geometry of an SVG chart, in user units. The width is small so that
+// text stays readable when a phone (390 px) scales the chart down.
+const (
+	svgW      = 440
+	svgPlotH  = 150
+	svgTop    = 40 // title, and the marks' labels above the plot
+	svgRight  = 14
+	svgFont   = 12
+	svgCharW  = 7.2 // estimated width of a character at svgFont
+	svgLegend = 18  // height of a legend row
+)
+
+// Palette colours the lines; Dashes tell them apart without colour.
+var (
+	Palette = []string{"#d64545", "#2f74c0", "#2e8b57", "#8e44ad"}
+	Dashes  = []string{"", "7 4", "2 3", "10 3 2 3"}
+)
+
+const markColour = "#e69b22"
+
+// SVG draws c as a standalone SVG element that scales to its container
+// (viewBox, width 100%): the title, a y axis labelled with the unit, time
+// ticks, the marked intervals shaded and named, one polyline per line
+// (broken where a value is missing), and a legend under the plot. Text is
+// drawn in currentColor, so it follows the page's theme. The output
+// depends only on c.
+func SVG(c Chart) []byte {
+	from, to := c.xRange()
+	yt := c.yTicks(5)
+	top := yt[len(yt)-1]
+	labelW := 0
+	for _, v := range yt {
+		labelW = max(labelW, len(fmtValue(v)))
+	}
+	left := 24 + float64(labelW)*svgCharW + 6
+	right := float64(svgW - svgRight)
+	bottom := float64(svgTop + svgPlotH)
+	x := func(t time.Duration) float64 {
+		return left + float64(t-from)/float64(to-from)*(right-left)
+	}
+	y := func(v float64) float64 { return bottom - v/top*svgPlotH }
+
+	// The legend: items laid out in rows that fit the width.
+	type item struct {
+		x, y         float64
+		text         string
+		line, mark   bool
+		colour, dash string
+	}
+	var items []item
+	lx, ly := 8.0, bottom+44
+	add := func(it item) {
+		w := 30 + float64(len([]rune(it.text)))*svgCharW + 16
+		if lx > 8 && lx+w > svgW {
+			lx, ly = 8, ly+svgLegend
+		}
+		it.x, it.y = lx, ly
+		items = append(items, it)
+		lx += w
+	}
+	for i, l := range c.Lines {
+		add(item{text: l.Label, line: true, colour: Palette[i%len(Palette)], dash: Dashes[i%len(Dashes)]})
+	}
+	for _, m := range c.Marks {
+		add(item{text: fmtSpan(m), mark: true})
+	}
+	height := ly + 8
+
+	var b bytes.Buffer
+	title := c.Title
+	if c.Unit != "" {
+		title += " (" + c.Unit + ")"
+	}
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="ch" viewBox="0 0 %d %s" width="100%%" role="img" aria-label="%s" font-family="system-ui, sans-serif" font-size="%d">`+"\n",
+		svgW, num(height), esc(title+" over virtual time"), svgFont)
+	fmt.Fprintf(&b, "<title>%s</title>\n", esc(title+" over virtual time"))
+	fmt.Fprintf(&b, `<text class="ch-title" x="8" y="16" font-weight="700" font-size="13" fill="currentColor">%s</text>`+"\n", esc(title))
+
+	// Marks under everything else.
+	for _, m := range c.Marks {
+		a, z := x(max(m.From, from)), x(min(m.To, to))
+		if z <= a {
+			continue
+		}
+		fmt.Fprintf(&b, `<rect class="ch-mark" x="%s" y="%d" width="%s" height="%d" fill="%s" fill-opacity="0.18"/>`+"\n",
+			num(a), svgTop, num(z-a), svgPlotH, markColour)
+		if m.Label != "" {
+			fmt.Fprintf(&b, `<text class="ch-mark-label" x="%s" y="%d" fill="currentColor" font-style="italic">%s</text>`+"\n",
+				num(a+3), svgTop-4, esc(m.Label))
+		}
+	}
+
+	// Grid and y axis.
+	for _, v := range yt {
+		fmt.Fprintf(&b, `<line class="ch-grid" x1="%s" y1="%s" x2="%s" y2="%s" stroke="currentColor" stroke-opacity="0.18"/>`+"\n",
+			num(left), num(y(v)), num(right), num(y(v)))
+		fmt.Fprintf(&b, `<text class="ch-tick" x="%s" y="%s" text-anchor="end" fill="currentColor">%s</text>`+"\n",
+			num(left-5), num(y(v)+4), fmtValue(v))
+	}
+	fmt.Fprintf(&b, `<text class="ch-unit" transform="translate(14 %s) rotate(-90)" text-anchor="middle" fill="currentColor">%s</text>`+"\n",
+		num(float64(svgTop)+svgPlotH/2), esc(c.Unit))
+
+	// Time axis.
+	fmt.Fprintf(&b, `<line class="ch-axis" x1="%s" y1="%s" x2="%s" y2="%s" stroke="currentColor"/>`+"\n", num(left), num(bottom), num(right), num(bottom))
+	fmt.Fprintf(&b, `<line class="ch-axis" x1="%s" y1="%d" x2="%s" y2="%s" stroke="currentColor"/>`+"\n", num(left), svgTop, num(left), num(bottom))
+	for _, t := range xTicks(from, to, 8) {
+		fmt.Fprintf(&b, `<line class="ch-axis" x1="%s" y1="%s" x2="%s" y2="%s" stroke="currentColor"/>`+"\n", num(x(t)), num(bottom), num(x(t)), num(bottom+4))
+		fmt.Fprintf(&b, `<text class="ch-tick" x="%s" y="%s" text-anchor="middle" fill="currentColor">%s</text>`+"\n", num(x(t)), num(bottom+17), fmtTime(t))
+	}
+	fmt.Fprintf(&b, `<text class="ch-unit" x="%s" y="%s" text-anchor="middle" fill="currentColor">virtual time</text>`+"\n",
+		num((left+right)/2), num(bottom+32))
+
+	// Lines.
+	for i, l := range c.Lines {
+		var pts []string
+		flush := func() {
+			if len(pts) > 0 {
+				dash := ""
+				if d := Dashes[i%len(Dashes)]; d != "" {
+					dash = ` stroke-dasharray="` + d + `"`
+				}
+				fmt.Fprintf(&b, `<polyline class="ch-line ch-line-%d" fill="none" stroke="%s" stroke-width="2" stroke-linejoin="round"%s points="`, i, Palette[i%len(Palette)], dash)
+				for j, p := range pts {
+					if j > 0 {
+						b.WriteByte(' ')
+					}
+					b.WriteString(p)
+				}
+				b.WriteString(`"/>` + "\n")
+			}
+			pts = pts[:0]
+		}
+		for _, p := range l.Series.Points {
+			if p.T < from || p.T > to || math.IsNaN(p.V) || math.IsInf(p.V, 0) {
+				flush()
+				continue
+			}
+			pts = append(pts, num(x(p.T))+","+num(y(p.V)))
+		}
+		flush()
+	}
+
+	// Legend.
+	for _, it := range items {
+		switch {
+		case it.line:
+			dash := ""
+			if it.dash != "" {
+				dash = ` stroke-dasharray="` + it.dash + `"`
+			}
+			fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2.5"%s/>`+"\n",
+				num(it.x), num(it.y-4), num(it.x+24), num(it.y-4), it.colour, dash)
+		case it.mark:
+			fmt.Fprintf(&b, `<rect x="%s" y="%s" width="24" height="12" fill="%s" fill-opacity="0.35"/>`+"\n", num(it.x), num(it.y-10), markColour)
+		}
+		fmt.Fprintf(&b, `<text class="ch-legend" x="%s" y="%s" fill="currentColor">%s</text>`+"\n", num(it.x+30), num(it.y), esc(it.text))
+	}
+	b.WriteString("</svg>\n")
+	return b.Bytes()
+}
+
+// num formats a coordinate with at most one decimal, the same on every
+// machine.
+func num(v float64) string {
+	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)
+}
+
+func esc(s string) string { return html.EscapeString(s) }

@@ -1,0 +1,312 @@
+package chart
+
+import (
+	"math"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
+// Styles colour a terminal chart. A zero Style draws plain text.
+type Styles struct {
+	Title, Axis, Mark lipgloss.Style
+	// Shade is the background of a marked interval.
+	Shade lipgloss.Style
+	// Lines colour the lines by index, cycling.
+	Lines []lipgloss.Style
+}
+
+// DefaultStyles returns the colours the TUI uses: its accent, a warm
+// contrast, and the theme's muted grey for axes.
+func DefaultStyles() Styles {
+	s := lipgloss.NewStyle
+	return Styles{
+		Title: s().Bold(true),
+		Axis:  s().Foreground(lipgloss.AdaptiveColor{Light: "#5c6670", Dark: "#9aa5b1"}),
+		Mark:  s().Foreground(lipgloss.AdaptiveColor{Light: "#b26a00", Dark: "#ffb74d"}),
+		Shade: s().Background(lipgloss.AdaptiveColor{Light: "#fbeedd", Dark: "#3a2e1c"}),
+		Lines: []lipgloss.Style{
+			s().Foreground(lipgloss.AdaptiveColor{Light: "#c62828", Dark: "#ff6b6b"}),
+			s().Foreground(lipgloss.AdaptiveColor{Light: "#0b63c5", Dark: "#6cb2ff"}),
+			s().Foreground(lipgloss.AdaptiveColor{Light: "#2e7d32", Dark: "#6fcf73"}),
+			s().Foreground(lipgloss.AdaptiveColor{Light: "#6a1b9a", Dark: "#ce93d8"}),
+		},
+	}
+}
+
+// Cell styles of the grid.
+const (
+	fgNone = iota
+	fgTitle
+	fgAxis
+	fgMark
+	fgLine // fgLine+i is line i
+)
+
+type cell struct {
+	r     rune
+	fg    int
+	shade bool
+}
+
+type grid [][]cell
+
+func newGrid(w, h int) grid {
+	g := make(grid, h)
+	for y := range g {
+		g[y] = make([]cell, w)
+		for x := range g[y] {
+			g[y][x].r = ' '
+		}
+	}
+	return g
+}
+
+// text writes s from column x of row y, cutting it at the row's end, and
+// returns the column after it.
+func (g grid) text(x, y int, s string, fg int) int {
+	for _, r := range s {
+		if x >= len(g[y]) {
+			break
+		}
+		if x >= 0 {
+			g[y][x] = cell{r: r, fg: fg, shade: g[y][x].shade}
+		}
+		x++
+	}
+	return x
+}
+
+func (g grid) render(st Styles) string {
+	styleOf := func(c cell) lipgloss.Style {
+		var s lipgloss.Style
+		switch {
+		case c.fg == fgTitle:
+			s = st.Title
+		case c.fg == fgAxis:
+			s = st.Axis
+		case c.fg == fgMark:
+			s = st.Mark
+		case c.fg >= fgLine && len(st.Lines) > 0:
+			s = st.Lines[(c.fg-fgLine)%len(st.Lines)]
+		default:
+			s = lipgloss.NewStyle()
+		}
+		if c.shade {
+			s = s.Background(st.Shade.GetBackground())
+		}
+		return s
+	}
+	rows := make([]string, len(g))
+	for y, row := range g {
+		var b strings.Builder
+		for x := 0; x < len(row); {
+			end := x
+			var run strings.Builder
+			for end < len(row) && row[end].fg == row[x].fg && row[end].shade == row[x].shade {
+				run.WriteRune(row[end].r)
+				end++
+			}
+			if row[x].fg == fgNone && !row[x].shade {
+				b.WriteString(run.String())
+			} else {
+				b.WriteString(styleOf(row[x]).Render(run.String()))
+			}
+			x = end
+		}
+		rows[y] = b.String()
+	}
+	return strings.Join(rows, "\n")
+}
+
+// braille bit of the dot in column dx (0-1) and row dy (0-3) of a cell.
+var brailleBit = [2][4]rune{{0x01, 0x02, 0x04, 0x40}, {0x08, 0x10, 0x20, 0x80}}
+
+// Terminal draws c in exactly h rows of exactly w cells each, styled with
+// st: a title with the unit, the plot with a labelled y axis, the time axis
+// with its ticks, and a legend naming the lines and the marked intervals.
+// Lines are braille dots; where two lines share a cell, the later one's
+// colour wins. Below 5 rows or 20 columns it gives the title and legend
+// alone.
+func Terminal(c Chart, w, h int, st Styles) string {
+	if w <= 0 || h <= 0 {
+		return strings.Repeat("\n", max(h-1, 0))
+	}
+	g := newGrid(w, h)
+	title := c.Title
+	if c.Unit != "" {
+		title += " (" + c.Unit + ")"
+	}
+	if h < 5 || w < 20 {
+		g.text(0, 0, title, fgTitle)
+		if h > 1 {
+			legend(g, h-1, c)
+		}
+		return g.render(st)
+	}
+	g.text(0, 0, title, fgTitle)
+	ph := h - 4 // plot rows: title above; axis, ticks and legend below
+	yt := c.yTicks(min(5, max(2, ph/2+1)))
+	labelW := 0
+	for _, v := range yt {
+		labelW = max(labelW, len(fmtValue(v)))
+	}
+	axisX := labelW
+	pw := w - axisX - 1
+	from, to := c.xRange()
+	top := yt[len(yt)-1]
+	dw, dh := pw*2, ph*4
+	dotX := func(t time.Duration) int {
+		return int(math.Round(float64(t-from) / float64(to-from) * float64(dw-1)))
+	}
+	dotY := func(v float64) int {
+		return int(math.Round((1 - v/top) * float64(dh-1)))
+	}
+
+	// Marked intervals: shaded, with dotted edges.
+	marked := make([]bool, pw)
+	for _, m := range c.Marks {
+		a, b := max(dotX(m.From)/2, 0), min(dotX(m.To)/2, pw-1)
+		for x := a; x <= b; x++ {
+			marked[x] = true
+			for y := 1; y <= ph; y++ {
+				g[y][axisX+1+x].shade = true
+			}
+		}
+		for _, x := range []int{a, b} {
+			if x >= 0 && x < pw {
+				for y := 1; y <= ph; y++ {
+					g[y][axisX+1+x] = cell{r: '┊', fg: fgMark, shade: true}
+				}
+			}
+		}
+	}
+
+	// Lines, in braille dots.
+	dots := make([][]rune, ph)
+	for y := range dots {
+		dots[y] = make([]rune, pw)
+	}
+	for i, l := range c.Lines {
+		plot := func(x, y int) {
+			if x < 0 || x >= dw || y < 0 || y >= dh {
+				return
+			}
+			cx, cy := x/2, y/4
+			dots[cy][cx] |= brailleBit[x%2][y%4]
+			g[1+cy][axisX+1+cx] = cell{r: 0x2800 + dots[cy][cx], fg: fgLine + i, shade: g[1+cy][axisX+1+cx].shade}
+		}
+		prevX, prevY, have := 0, 0, false
+		for _, p := range l.Series.Points {
+			if p.T < from || p.T > to || math.IsNaN(p.V) || math.IsInf(p.V, 0) {
+				have = false
+				continue
+			}
+			x, y := dotX(p.T), dotY(p.V)
+			if have {
+				line(prevX, prevY, x, y, plot)
+			} else {
+				plot(x, y)
+			}
+			prevX, prevY, have = x, y, true
+		}
+	}
+
+	// The y axis.
+	labelled := make([]bool, ph)
+	for y := range ph {
+		g[1+y][axisX] = cell{r: '│', fg: fgAxis}
+	}
+	for i := len(yt) - 1; i >= 0; i-- {
+		row := dotY(yt[i]) / 4
+		if labelled[row] {
+			continue
+		}
+		labelled[row] = true
+		s := fmtValue(yt[i])
+		g.text(axisX-len(s), 1+row, s, fgAxis)
+		g[1+row][axisX] = cell{r: '┤', fg: fgAxis}
+	}
+
+	// The time axis and its ticks.
+	ay := 1 + ph
+	g[ay][axisX] = cell{r: '└', fg: fgAxis}
+	for x := range pw {
+		r, fg := '─', fgAxis
+		if marked[x] {
+			r, fg = '━', fgMark
+		}
+		g[ay][axisX+1+x] = cell{r: r, fg: fg}
+	}
+	next := 0
+	for _, t := range xTicks(from, to, max(2, pw/8)) {
+		x := axisX + 1 + dotX(t)/2
+		if g[ay][x].r == '━' {
+			g[ay][x].r = '┯'
+		} else {
+			g[ay][x].r = '┬'
+		}
+		s := fmtTime(t)
+		start := min(max(x-len(s)/2, 0), w-len(s))
+		if start < next {
+			continue
+		}
+		next = g.text(start, ay+1, s, fgAxis) + 1
+	}
+	legend(g, h-1, c)
+	return g.render(st)
+}
+
+// legend writes the lines' and marks' names on row y.
+func legend(g grid, y int, c Chart) {
+	x := 0
+	for i, l := range c.Lines {
+		x = g.text(x, y, "━━ ", fgLine+i)
+		x = g.text(x, y, l.Label, fgNone) + 2
+	}
+	for _, m := range c.Marks {
+		x = g.text(x, y, "┊━┊ ", fgMark)
+		x = g.text(x, y, fmtSpan(m), fgNone) + 2
+	}
+}
+
+// line calls plot for each dot of the segment from (x0, y0) to (x1, y1)
+// (Bresenham's algorithm).
+func line(x0, y0, x1, y1 int, plot func(x, y int)) {
+	dx, dy := abs(x1-x0), -abs(y1-y0)
+	sx, sy := sign(x1-x0), sign(y1-y0)
+	e := dx + dy
+	for {
+		plot(x0, y0)
+		if x0 == x1 && y0 == y1 {
+			return
+		}
+		e2 := 2 * e
+		if e2 >= dy {
+			e += dy
+			x0 += sx
+		}
+		if e2 <= dx {
+			e += dx
+			y0 += sy
+		}
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func sign(x int) int {
+	switch {
+	case x < 0:
+		return -1
+	case x > 0:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,137 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"strings"
+
+	"github.com/faultline-dev/faultline/content"
+	"github.com/faultline-dev/faultline/grader/chart"
+	"github.com/faultline-dev/faultline/grader/series"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// chartNode replaces a ```faultline-chart block: charts of a real run's
+// time series, one SVG for each metric the block names.
+type chartNode struct {
+	ast.BaseBlock
+	spec content.Chart
+	svgs [][]byte
+}
+
+var kindChart = ast.NewNodeKind("FaultlineChart")
+
+func (n *chartNode) Kind() ast.NodeKind { return kindChart }
+
+func (n *chartNode) Dump(src []byte, level int) {
+	ast.DumpHelper(n, src, level, map[string]string{"Scenario": n.spec.Scenario}, nil)
+}
+
+// charts is the goldmark extension for chart blocks: an AST transformer
+// that runs each block's scenario for its series (suite.Demo.Series) and a
+// renderer for the resulting node. It caches runs by (scenario, seed) for
+// the whole build.
+type charts struct {
+	demo  func(name string) (suite.Demo, error)
+	cache map[string]series.Set
+}
+
+func newCharts(demo func(string) (suite.Demo, error)) *charts {
+	return &charts{demo: demo, cache: map[string]series.Set{}}
+}
+
+// Transform replaces every chart block of doc by a chartNode.
+func (c *charts) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	ref, _ := pc.Get(fileKey).(fileRef)
+	var blocks []*ast.FencedCodeBlock
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if fb, ok := n.(*ast.FencedCodeBlock); ok && entering && string(fb.Language(reader.Source())) == content.ChartInfo {
+			blocks = append(blocks, fb)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, fb := range blocks {
+		src := reader.Source()
+		var body strings.Builder
+		for i := range fb.Lines().Len() {
+			seg := fb.Lines().At(i)
+			body.Write(seg.Value(src))
+		}
+		line := ref.line
+		if fb.Lines().Len() > 0 {
+			line += bytes.Count(src[:fb.Lines().At(0).Start], []byte("\n")) - 1
+		}
+		fail := func(err error) { pc.Set(errKey, fmt.Errorf("%s:%d: %v", ref.file, line, err)) }
+		spec, err := content.ParseChart(body.String())
+		if err != nil {
+			fail(err)
+			return
+		}
+		svgs, err := c.draw(spec)
+		if err != nil {
+			fail(err)
+			return
+		}
+		fb.Parent().ReplaceChild(fb.Parent(), fb, &chartNode{spec: spec, svgs: svgs})
+	}
+}
+
+// draw returns the SVG charts a block asks for.
+func (c *charts) draw(spec content.Chart) ([][]byte, error) {
+	set, err := c.run(spec)
+	if err != nil {
+		return nil, err
+	}
+	var out [][]byte
+	for _, metric := range spec.Series {
+		ch, err := chart.ForMetric(set, metric)
+		if err != nil {
+			return nil, fmt.Errorf("demo %s: %v", spec.Scenario, err)
+		}
+		out = append(out, chart.SVG(ch))
+	}
+	return out, nil
+}
+
+func (c *charts) run(spec content.Chart) (series.Set, error) {
+	key := fmt.Sprintf("%s/%d", spec.Scenario, spec.Seed)
+	if set, ok := c.cache[key]; ok {
+		return set, nil
+	}
+	demo, err := c.demo(spec.Scenario)
+	if err != nil {
+		return series.Set{}, err
+	}
+	if demo.Series == nil {
+		return series.Set{}, fmt.Errorf("demo %s has no time series to chart (use a faultline-diagram block, or a demo whose suite.Demo sets Series)", spec.Scenario)
+	}
+	set, err := demo.Series(spec.Seed)
+	if err != nil {
+		return series.Set{}, fmt.Errorf("demo %s with seed %d failed: %v", spec.Scenario, spec.Seed, err)
+	}
+	c.cache[key] = set
+	return set, nil
+}
+
+// RegisterFuncs registers the renderer of chart nodes.
+func (c *charts) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(kindChart, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		cn := n.(*chartNode)
+		fmt.Fprintf(w, "<figure class=\"chart\">\n")
+		for _, svg := range cn.svgs {
+			fmt.Fprintf(w, "<div class=\"chart-panel\">%s</div>\n", bytes.TrimSpace(svg))
+		}
+		fmt.Fprintf(w, "<figcaption>%s <span class=\"replay\">See it in the terminal: <code>faultline demo %s --seed %d</code> opens on these charts; <kbd>c</kbd> shows every message</span></figcaption>\n</figure>\n",
+			html.EscapeString(strings.TrimSpace(cn.spec.Caption)), html.EscapeString(cn.spec.Scenario), cn.spec.Seed)
+		return ast.WalkSkipChildren, nil
+	})
+}
