@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -19,6 +20,29 @@ type plan struct {
 	fixed     bool
 	fixedSize int
 	err       error // the type cannot cross a wire (chan, func, unsafe pointer)
+	// kids caches the plans of the types inside: a struct's fields by
+	// index; the element of a pointer, slice or array at 0; a map's value
+	// at 0 and key at 1. Filled on first use, so that copying a value looks
+	// up no plan in the shared table past its top level.
+	kids []atomic.Pointer[plan]
+}
+
+// field returns the plan of field i of struct type t, p's type.
+func (p *plan) field(i int, t reflect.Type) *plan {
+	if k := p.kids[i].Load(); k != nil {
+		return k
+	}
+	return p.kid(i, t.Field(i).Type)
+}
+
+// kid returns the plan of the i-th type inside p's type, t.
+func (p *plan) kid(i int, t reflect.Type) *plan {
+	if k := p.kids[i].Load(); k != nil {
+		return k
+	}
+	k := planFor(t)
+	p.kids[i].Store(k)
+	return k
 }
 
 var plans sync.Map // reflect.Type -> *plan
@@ -28,6 +52,14 @@ func planFor(t reflect.Type) *plan {
 		return p.(*plan)
 	}
 	p := &plan{name: typeName(t)}
+	switch t.Kind() {
+	case reflect.Struct:
+		p.kids = make([]atomic.Pointer[plan], t.NumField())
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		p.kids = make([]atomic.Pointer[plan], 1)
+	case reflect.Map:
+		p.kids = make([]atomic.Pointer[plan], 2)
+	}
 	p.immutable, p.fixed, p.fixedSize, p.err = classify(t, 0)
 	p.fixed = p.fixed && p.immutable
 	actual, _ := plans.LoadOrStore(t, p)
@@ -108,7 +140,7 @@ func copyMessage(p *plan, m any) (any, int, error) {
 		return m, n, err
 	}
 	dst := reflect.New(src.Type()).Elem()
-	n, err := deepCopy(dst, src, 0)
+	n, err := copyWith(p, dst, src, 0)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -138,11 +170,15 @@ func addressable(v reflect.Value) reflect.Value {
 // deepCopy copies src into dst (settable, same type) and returns the bytes
 // counted for src.
 func deepCopy(dst, src reflect.Value, depth int) (int, error) {
+	return copyWith(planFor(src.Type()), dst, src, depth)
+}
+
+// copyWith is deepCopy with src's plan at hand.
+func copyWith(p *plan, dst, src reflect.Value, depth int) (int, error) {
 	if depth > maxDepth {
 		return 0, errTooDeep
 	}
 	t := src.Type()
-	p := planFor(t)
 	if p.err != nil {
 		return 0, p.err
 	}
@@ -159,7 +195,7 @@ func deepCopy(dst, src reflect.Value, depth int) (int, error) {
 			return 0, nil
 		}
 		c := reflect.New(t.Elem())
-		n, err := deepCopy(c.Elem(), exposed(src.Elem()), depth+1)
+		n, err := copyWith(p.kid(0, t.Elem()), c.Elem(), exposed(src.Elem()), depth+1)
 		dst.Set(c)
 		return n, err
 	case reflect.Interface:
@@ -176,7 +212,7 @@ func deepCopy(dst, src reflect.Value, depth int) (int, error) {
 			return 0, nil
 		}
 		c := reflect.MakeSlice(t, src.Len(), src.Len())
-		ep := planFor(t.Elem())
+		ep := p.kid(0, t.Elem())
 		if ep.fixed {
 			reflect.Copy(c, src)
 			dst.Set(c)
@@ -184,7 +220,7 @@ func deepCopy(dst, src reflect.Value, depth int) (int, error) {
 		}
 		total := 0
 		for i := range src.Len() {
-			n, err := deepCopy(c.Index(i), exposed(src.Index(i)), depth+1)
+			n, err := copyWith(ep, c.Index(i), exposed(src.Index(i)), depth+1)
 			if err != nil {
 				return 0, err
 			}
@@ -203,12 +239,12 @@ func deepCopy(dst, src reflect.Value, depth int) (int, error) {
 			k := addressable(it.Key())
 			v := addressable(it.Value())
 			kc := reflect.New(t.Key()).Elem()
-			n1, err := deepCopy(kc, k, depth+1)
+			n1, err := copyWith(p.kid(1, t.Key()), kc, k, depth+1)
 			if err != nil {
 				return 0, err
 			}
 			vc := reflect.New(t.Elem()).Elem()
-			n2, err := deepCopy(vc, v, depth+1)
+			n2, err := copyWith(p.kid(0, t.Elem()), vc, v, depth+1)
 			if err != nil {
 				return 0, err
 			}
@@ -219,8 +255,9 @@ func deepCopy(dst, src reflect.Value, depth int) (int, error) {
 		return total, nil
 	case reflect.Array:
 		total := 0
+		ep := p.kid(0, t.Elem())
 		for i := range src.Len() {
-			n, err := deepCopy(dst.Index(i), exposed(src.Index(i)), depth+1)
+			n, err := copyWith(ep, dst.Index(i), exposed(src.Index(i)), depth+1)
 			if err != nil {
 				return 0, err
 			}
@@ -233,7 +270,7 @@ func deepCopy(dst, src reflect.Value, depth int) (int, error) {
 		}
 		total := 0
 		for i := range src.NumField() {
-			n, err := deepCopy(exposed(dst.Field(i)), exposed(src.Field(i)), depth+1)
+			n, err := copyWith(p.field(i, t), exposed(dst.Field(i)), exposed(src.Field(i)), depth+1)
 			if err != nil {
 				return 0, err
 			}

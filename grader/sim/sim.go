@@ -114,7 +114,7 @@ type Sim struct {
 	crashRng   *mrand.Rand // where crashes within handlers strike
 	dispatched atomic.Int64
 	watchMu    sync.Mutex
-	ring       [16]string
+	ring       [16]watched
 	ringN      int
 }
 
@@ -679,17 +679,41 @@ func (s *Sim) describe(e *Event) string {
 // any goroutine.
 func (s *Sim) Dispatched() int64 { return s.dispatched.Load() }
 
+// watched is what the watchdog keeps of an event: plain values, formatted
+// only if the watchdog fires (most runs never need them).
+type watched struct {
+	time       time.Duration
+	kind       EventKind
+	node, from node.ID
+	typ        reflect.Type
+}
+
 func (s *Sim) remember(ev Event) {
-	line := fmt.Sprintf("%v %s %v", ev.Time, ev.Kind, ev.Node)
-	if ev.Kind == EventDeliver {
-		line = fmt.Sprintf("%v deliver %s %v->%v", ev.Time, s.typeOf(ev.Msg).plan.name, ev.From, ev.Node)
-	} else if ev.Kind == EventTimer {
-		line = fmt.Sprintf("%v timer %s at %v", ev.Time, typeName(typeOf(ev.Timer)), ev.Node)
+	w := watched{time: ev.Time, kind: ev.Kind, node: ev.Node, from: ev.From}
+	switch ev.Kind {
+	case EventDeliver:
+		w.typ = reflect.TypeOf(ev.Msg)
+	case EventTimer:
+		w.typ = reflect.TypeOf(ev.Timer)
 	}
 	s.watchMu.Lock()
-	s.ring[s.ringN%len(s.ring)] = line
+	s.ring[s.ringN%len(s.ring)] = w
 	s.ringN++
 	s.watchMu.Unlock()
+}
+
+func (w watched) String() string {
+	name := "<nil>"
+	if w.typ != nil {
+		name = typeName(w.typ)
+	}
+	switch w.kind {
+	case EventDeliver:
+		return fmt.Sprintf("%v deliver %s %v->%v", w.time, name, w.from, w.node)
+	case EventTimer:
+		return fmt.Sprintf("%v timer %s at %v", w.time, name, w.node)
+	}
+	return fmt.Sprintf("%v %s %v", w.time, w.kind, w.node)
 }
 
 // LastEvents returns up to 16 of the most recently dispatched events, oldest
@@ -699,7 +723,7 @@ func (s *Sim) LastEvents() []string {
 	defer s.watchMu.Unlock()
 	var out []string
 	for i := max(0, s.ringN-len(s.ring)); i < s.ringN; i++ {
-		out = append(out, s.ring[i%len(s.ring)])
+		out = append(out, s.ring[i%len(s.ring)].String())
 	}
 	return out
 }
