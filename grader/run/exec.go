@@ -133,6 +133,9 @@ func (r *runner) exec(req request, set func(*suite.T)) outcome {
 			out.Misuses = s.Misuses()
 		}
 		out.ID = req.ID
+		if out.passed() {
+			out.Items = nil // only a failing run is shrunk: keep nothing else
+		}
 		return out
 	}
 	if req.Twice {

@@ -71,6 +71,12 @@ type T struct {
 	counts  map[string]int
 	logs    []string
 	onSim   []func(*sim.Sim)
+	steps   map[stepKey]int // workload steps asked about at each instant
+}
+
+type stepKey struct {
+	kind string
+	at   time.Duration
 }
 
 // OnSim arranges for fn to be called with the run's simulator as soon as
@@ -79,7 +85,7 @@ type T struct {
 func (t *T) OnSim(fn func(*sim.Sim)) { t.onSim = append(t.onSim, fn) }
 
 // NewT prepares a run.
-func NewT(o Options) *T { return &T{opts: o, counts: map[string]int{}} }
+func NewT(o Options) *T { return &T{opts: o, counts: map[string]int{}, steps: map[stepKey]int{}} }
 
 // Seed returns the run's seed.
 func (t *T) Seed() uint64 { return t.opts.Seed }
@@ -184,9 +190,9 @@ func (t *T) Keep(kind string) bool {
 	if s := t.Sim(); s != nil {
 		at = s.Now()
 	}
-	key := kind + "@" + at.String()
-	it := Item{Kind: kind, At: at, Index: t.counts[key]}
-	t.counts[key]++
+	key := stepKey{kind, at}
+	it := Item{Kind: kind, At: at, Index: t.steps[key]}
+	t.steps[key]++
 	t.items = append(t.items, it)
 	return !t.opts.Drop[it]
 }
