@@ -650,17 +650,6 @@ func (s *Sim) typeOf(m any) *typeStats {
 	return ts
 }
 
-// payload renders v as JSON for a trace, falling back to its printed form.
-func payload(v any) json.RawMessage {
-	if v == nil {
-		return nil
-	}
-	b, err := json.Marshal(v)
-	if err != nil || bytes.Equal(b, []byte("{}")) && reflect.TypeOf(v).Kind() != reflect.Map {
-		b, _ = json.Marshal(fmt.Sprintf("%+v", v))
-	}
-	return b
-}
 
 func (s *Sim) describe(e *Event) string {
 	switch e.Kind {
