@@ -20,7 +20,7 @@ func payload(v any) json.RawMessage {
 	}
 	b, err := json.Marshal(render(reflect.ValueOf(v), 0))
 	if err != nil {
-		b, _ = json.Marshal(fmt.Sprintf("<%T: %v>", v, err))
+		b, _ = json.Marshal(fmt.Sprintf("(%T: %v)", v, err))
 	}
 	return b
 }
@@ -106,5 +106,5 @@ func render(v reflect.Value, depth int) any {
 		}
 		return out
 	}
-	return "<" + v.Type().String() + ">" // a func or a channel: its type only
+	return "(" + v.Type().String() + ")" // a func or a channel: its type only
 }

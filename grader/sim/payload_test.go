@@ -27,5 +27,5 @@ func TestPayloadRendersWithoutCallingMethodsOrAddresses(t *testing.T) {
 	got := string(payload(v))
 	assert.Equal(t, `{"Data":"aGk=","Next":{"N":7},"Nil":null,"Set":{"1":false,"2":true},"quiet":"q","term":3}`, got)
 	assert.Equal(t, got, string(payload(v)), "the same value renders the same bytes")
-	assert.Equal(t, `"<func()>"`, string(payload(func() {})))
+	assert.Equal(t, `"(func())"`, string(payload(func() {})))
 }
