@@ -17,9 +17,9 @@ type env struct {
 
 var _ node.Env = (*env)(nil)
 
-func (e *env) ID() node.ID      { return e.n.id }
-func (e *env) Peers() []node.ID { return e.n.peers }
-func (e *env) Rand() *rand.Rand { return e.n.rng }
+func (e *env) ID() node.ID           { return e.n.id }
+func (e *env) Peers() []node.ID      { return e.n.peers }
+func (e *env) Rand() *rand.Rand      { return e.n.rng }
 func (e *env) Storage() node.Storage { return disk{e} }
 
 func (e *env) Now() time.Duration { return time.Duration(e.n.clock.read(e.s.now)) }
