@@ -650,7 +650,6 @@ func (s *Sim) typeOf(m any) *typeStats {
 	return ts
 }
 
-
 func (s *Sim) describe(e *Event) string {
 	switch e.Kind {
 	case EventDeliver:
