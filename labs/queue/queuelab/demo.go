@@ -17,7 +17,7 @@ func init() {
 			"for 300 ms. Follow the notes: the reference server starts critical requests first, keeps a short queue " +
 			"per client, and rejects best-effort requests that waited too long or could no longer finish by their " +
 			"deadline, so that every request it starts finishes in time and no worker time is wasted.",
-		Lab: "queue", Seed: 1, Run: demoOverload,
+		Lab: "queue", Seed: 1, Run: demoOverload, Series: overloadSet,
 	})
 }
 
