@@ -22,6 +22,25 @@ type Chart struct {
 	Marks []series.Interval
 	// From and To bound the x axis; both 0 means from 0 to the last point.
 	From, To time.Duration
+	// X and XTitle, for a curve over another quantity than time: see
+	// series.Set.X. "" means the x axis is virtual time.
+	X, XTitle string
+}
+
+// fmtX formats a tick of the x axis.
+func (c Chart) fmtX(t time.Duration) string {
+	if c.X == "" {
+		return fmtTime(t)
+	}
+	return strings.Replace(c.X, "%v", fmtValue(t.Seconds()), 1)
+}
+
+// xTitle names the x axis.
+func (c Chart) xTitle() string {
+	if c.X == "" {
+		return "virtual time"
+	}
+	return c.XTitle
 }
 
 // Line is one series on a chart, labelled in the legend.
@@ -36,7 +55,7 @@ type Line struct {
 // of one run line up). It returns an error naming the metrics there are when
 // the set has none of that name.
 func ForMetric(set series.Set, metric string) (Chart, error) {
-	c := Chart{Title: metric, Marks: set.Marks}
+	c := Chart{Title: metric, Marks: set.Marks, X: set.X, XTitle: set.XTitle}
 	for _, s := range set.Series {
 		if s.Metric() != metric {
 			continue

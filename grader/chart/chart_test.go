@@ -238,3 +238,21 @@ func BenchmarkTerminal(b *testing.B) {
 		Terminal(c, 80, 24, DefaultStyles())
 	}
 }
+
+// TestCurveAxis: a set over another quantity than time (series.Set.X)
+// labels its x ticks with that quantity and names the axis.
+func TestCurveAxis(t *testing.T) {
+	s := series.Series{Name: "fifo: goodput", Unit: "× capacity"}
+	for _, x := range []float64{0.5, 1, 2, 3} {
+		s.Add(series.AtX(x), 1/x)
+	}
+	c, err := ForMetric(series.Set{Series: []series.Series{s}, X: "%v×", XTitle: "offered load"}, "goodput")
+	require.NoError(t, err)
+	svg := string(SVG(c))
+	assert.Contains(t, svg, ">1×</text>")
+	assert.Contains(t, svg, ">offered load</text>")
+	assert.Contains(t, svg, "goodput (× capacity) against offered load")
+	term := Terminal(c, 60, 12, Styles{})
+	assert.Contains(t, term, "2×")
+	assert.NotContains(t, term, "2s")
+}

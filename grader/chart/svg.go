@@ -83,8 +83,8 @@ func SVG(c Chart) []byte {
 		title += " (" + c.Unit + ")"
 	}
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="ch" viewBox="0 0 %d %s" width="100%%" role="img" aria-label="%s" font-family="system-ui, sans-serif" font-size="%d">`+"\n",
-		svgW, num(height), esc(title+" over virtual time"), svgFont)
-	fmt.Fprintf(&b, "<title>%s</title>\n", esc(title+" over virtual time"))
+		svgW, num(height), esc(title+" against "+c.xTitle()), svgFont)
+	fmt.Fprintf(&b, "<title>%s</title>\n", esc(title+" against "+c.xTitle()))
 	fmt.Fprintf(&b, `<text class="ch-title" x="8" y="16" font-weight="700" font-size="13" fill="currentColor">%s</text>`+"\n", esc(title))
 
 	// Marks under everything else.
@@ -116,10 +116,10 @@ func SVG(c Chart) []byte {
 	fmt.Fprintf(&b, `<line class="ch-axis" x1="%s" y1="%d" x2="%s" y2="%s" stroke="currentColor"/>`+"\n", num(left), svgTop, num(left), num(bottom))
 	for _, t := range xTicks(from, to, 8) {
 		fmt.Fprintf(&b, `<line class="ch-axis" x1="%s" y1="%s" x2="%s" y2="%s" stroke="currentColor"/>`+"\n", num(x(t)), num(bottom), num(x(t)), num(bottom+4))
-		fmt.Fprintf(&b, `<text class="ch-tick" x="%s" y="%s" text-anchor="middle" fill="currentColor">%s</text>`+"\n", num(x(t)), num(bottom+17), fmtTime(t))
+		fmt.Fprintf(&b, `<text class="ch-tick" x="%s" y="%s" text-anchor="middle" fill="currentColor">%s</text>`+"\n", num(x(t)), num(bottom+17), esc(c.fmtX(t)))
 	}
-	fmt.Fprintf(&b, `<text class="ch-unit" x="%s" y="%s" text-anchor="middle" fill="currentColor">virtual time</text>`+"\n",
-		num((left+right)/2), num(bottom+32))
+	fmt.Fprintf(&b, `<text class="ch-unit" x="%s" y="%s" text-anchor="middle" fill="currentColor">%s</text>`+"\n",
+		num((left+right)/2), num(bottom+32), esc(c.xTitle()))
 
 	// Lines.
 	for i, l := range c.Lines {

@@ -247,7 +247,7 @@ func Terminal(c Chart, w, h int, st Styles) string {
 		} else {
 			g[ay][x].r = '┬'
 		}
-		s := fmtTime(t)
+		s := c.fmtX(t)
 		start := min(max(x-len(s)/2, 0), w-len(s))
 		if start < next {
 			continue

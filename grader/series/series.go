@@ -235,7 +235,17 @@ type Set struct {
 	// Headline names the metrics a viewer charts first ("goodput",
 	// "server arrivals"); empty means the first ones of Series.
 	Headline []string
+	// X, when set, says the set's points are a curve over another quantity
+	// than virtual time: Point.T holds that quantity in seconds (T = 2s is
+	// x = 2), and X formats a value of it, with %v for the number: "%v×"
+	// (offered load, × capacity) or "ρ=%v". "" means virtual time.
+	X string
+	// XTitle names the x axis of a curve ("offered load").
+	XTitle string
 }
+
+// AtX returns the Point.T that stands for x on a curve (Set.X).
+func AtX(x float64) time.Duration { return time.Duration(x * float64(time.Second)) }
 
 // Side returns the part of the series' name before ": ", or "" for a name
 // without one.

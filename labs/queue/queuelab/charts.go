@@ -2,6 +2,7 @@ package queuelab
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/series"
@@ -30,14 +31,7 @@ func overloadSet(seed uint64) (series.Set, error) {
 		Marks:    []series.Interval{{From: time.Second, To: 2500 * ms, Label: "3× load"}},
 		Headline: []string{"goodput", "queue length"},
 	}
-	sides := []struct {
-		name string
-		f    queue.Factory
-	}{
-		{"reference", solution.NewServer},
-		{"unbounded FIFO", solution.New(solution.Bugs{Naive: true})},
-	}
-	for _, side := range sides {
+	for _, side := range chartSides() {
 		h, err := measure(chartLoad(), side.f, seed)
 		if h == nil {
 			return set, fmt.Errorf("queue-overload charts, %s: %w", side.name, err)
@@ -80,4 +74,74 @@ func lastX(s Series) float64 {
 		return 0
 	}
 	return s.Point[len(s.Point)-1].X
+}
+
+// curveLoads are the offered loads, × capacity, of the goodput curve.
+var curveLoads = []float64{0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4, 5}
+
+// curvesSet draws the classic curves of an overloaded server, one 4 s run
+// per offered load and side: goodput against offered load (a FIFO server
+// collapses past 1×, the reference holds a plateau near capacity) and the
+// p99 latency of finished work.
+func curvesSet(seed uint64) (series.Set, error) {
+	set := series.Set{X: "%v×", XTitle: "offered load (× capacity)", Headline: []string{"goodput", "p99 latency"}}
+	for _, side := range chartSides() {
+		good := series.Series{Name: side.name + ": goodput", Unit: "× capacity"}
+		p99 := series.Series{Name: side.name + ": p99 latency", Unit: "ms"}
+		for _, load := range curveLoads {
+			h, err := measure(steady(load, runFor), side.f, seed)
+			if h == nil {
+				return set, fmt.Errorf("queue curves, %s at %g×: %w", side.name, load, err)
+			}
+			fig := h.figures()
+			good.Add(series.AtX(load), fig.goodput(warmUp, runFor)/fig.capacity)
+			t := fig.tally(arrivedIn(warmUp, runFor))
+			if lat := slices.Sorted(slices.Values(t.latencies)); len(lat) > 0 {
+				p99.Add(series.AtX(load), series.Quantile(lat, 0.99))
+			}
+		}
+		set.Series = append(set.Series, good, p99)
+	}
+	return set, nil
+}
+
+// mm1Set compares the mean number in the system of a FIFO server with one
+// worker against M/M/1's ρ/(1−ρ) (Kleinrock, Queueing Systems, 1975), and
+// the reference's, which sheds load and stays below the curve as ρ nears 1.
+func mm1Set(seed uint64) (series.Set, error) {
+	set := series.Set{X: "ρ=%v", XTitle: "utilization ρ (one worker)", Headline: []string{"number in system"}}
+	rhos := []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9}
+	for _, side := range chartSides() {
+		measured, mm1, err := NumberInSystem(side.f, seed, rhos, 20*time.Second)
+		if err != nil {
+			return set, fmt.Errorf("queue M/M/1 curve, %s: %w", side.name, err)
+		}
+		set.Series = append(set.Series, toCurve(side.name+": number in system", measured))
+		if side.name == "unbounded FIFO" {
+			set.Series = append(set.Series, toCurve("M/M/1 ρ/(1−ρ): number in system", mm1))
+		}
+	}
+	return set, nil
+}
+
+func chartSides() []struct {
+	name string
+	f    queue.Factory
+} {
+	return []struct {
+		name string
+		f    queue.Factory
+	}{
+		{"reference", solution.NewServer},
+		{"unbounded FIFO", solution.New(solution.Bugs{Naive: true})},
+	}
+}
+
+// toCurve turns the lab's own x-y series into a chartable curve.
+func toCurve(name string, s Series) series.Series {
+	out := series.Series{Name: name, Unit: s.Unit}
+	for _, p := range s.Point {
+		out.Add(series.AtX(p.X), p.V)
+	}
+	return out
 }

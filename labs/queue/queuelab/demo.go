@@ -21,6 +21,38 @@ func init() {
 	})
 }
 
+func init() {
+	suite.RegisterDemo(suite.Demo{
+		Name:  "queue-curves",
+		Title: "Goodput against offered load",
+		Description: "The reference server and an unbounded FIFO server at ten offered loads from a quarter of capacity " +
+			"to five times it, four seconds each: goodput (work finished by its deadline) collapses for the FIFO " +
+			"server past 1× and holds a plateau near capacity for the reference. The trace is the FIFO server at 2×.",
+		Lab: "queue", Seed: 1, Run: demoFIFO2x, Series: curvesSet,
+	})
+	suite.RegisterDemo(suite.Demo{
+		Name:  "queue-mm1",
+		Title: "The number in the system against utilization",
+		Description: "One worker, exponential service: the FIFO server's mean number in the system follows M/M/1's " +
+			"ρ/(1−ρ), which grows without bound as ρ nears 1; the reference sheds load and stays below it. " +
+			"The trace is the FIFO server at 2×.",
+		Lab: "queue", Seed: 1, Run: demoFIFO2x, Series: mm1Set,
+	})
+}
+
+// demoFIFO2x traces the unbounded FIFO server at twice its capacity.
+func demoFIFO2x(seed uint64, sink trace.Sink) error {
+	h, err := newHarness(func(cfg sim.Config) (*sim.Sim, error) {
+		cfg.Seed, cfg.Trace, cfg.Lab, cfg.Scenario, cfg.Impl = seed, sink, "queue", "fifo-2x", "naive-fifo"
+		return sim.New(cfg)
+	}, steady(2, 500*ms), solution.New(solution.Bugs{Naive: true}))
+	if err != nil {
+		return err
+	}
+	h.run() // the FIFO server fails the lab's checks: that is what it shows
+	return nil
+}
+
 func demoOverload(seed uint64, sink trace.Sink) error {
 	sc := steady(3, 300*ms)
 	sc.crit = 0.1
