@@ -348,15 +348,11 @@ func gradeOnce(ctx context.Context, env *cliEnv, g *gradeFlags) (*result.Result,
 // report writes the result in the chosen format, and the extra JSON and
 // JUnit files.
 func (g *gradeFlags) report(env *cliEnv, res *result.Result) error {
-	w, color := env.stdout, env.isTerminal && env.getenv("NO_COLOR") == "" && g.out == ""
-	if g.out != "" {
-		f, err := os.Create(g.out)
-		if err != nil {
-			return &exitError{code: 2, err: err}
-		}
-		defer f.Close()
-		w = f
+	w, color, done, err := g.output(env)
+	if err != nil {
+		return err
 	}
+	defer done()
 	if err := render(w, env, g.format, res, color); err != nil {
 		return err
 	}
@@ -379,16 +375,25 @@ func (g *gradeFlags) report(env *cliEnv, res *result.Result) error {
 	return nil
 }
 
-func gradeMutants(ctx context.Context, env *cliEnv, g *gradeFlags) error {
-	w, color := env.stdout, env.isTerminal && env.getenv("NO_COLOR") == "" && g.out == ""
-	if g.out != "" {
-		f, err := os.Create(g.out)
-		if err != nil {
-			return &exitError{code: 2, err: err}
-		}
-		defer f.Close()
-		w = f
+// output opens where the report goes (--out, else standard output) and
+// says whether to color it; done closes it.
+func (g *gradeFlags) output(env *cliEnv) (w io.Writer, color bool, done func(), err error) {
+	if g.out == "" {
+		return env.stdout, env.isTerminal && env.getenv("NO_COLOR") == "", func() {}, nil
 	}
+	f, err := os.Create(g.out)
+	if err != nil {
+		return nil, false, nil, &exitError{code: 2, err: err}
+	}
+	return f, false, func() { f.Close() }, nil
+}
+
+func gradeMutants(ctx context.Context, env *cliEnv, g *gradeFlags) error {
+	w, color, done, err := g.output(env)
+	if err != nil {
+		return err
+	}
+	defer done()
 	m, err := run.Mutants(ctx, g.opts)
 	if err != nil {
 		return &exitError{code: 2, err: err}

@@ -18,31 +18,19 @@ import (
 // Failing runs' traces go to a temporary directory named in the message.
 func Run(t *testing.T, lab, impl string) {
 	t.Helper()
-	l, err := suite.Lookup(lab)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, test := range l.Tests {
-		t.Run(test.Name, func(t *testing.T) {
-			t.Parallel()
-			res, err := run.Grade(context.Background(), run.Options{Lab: l, Impl: impl, Parallel: 1,
-				Run: regexp.MustCompile("^" + regexp.QuoteMeta(test.Name) + "$"), TraceDir: t.TempDir(), NoShrink: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, tr := range res.Tests {
-				if tr.Status != result.Pass {
-					t.Errorf("%s: %s\nreplay: %s", tr.Status, tr.Message, tr.Replay)
-				}
-			}
-		})
-	}
+	each(t, lab, run.Options{Impl: impl})
 }
 
 // RunStudent grades impl, a student's implementation of lab, in this
 // process, one subtest per test: what `go test` runs in a workspace.
 // `faultline grade` grades the same code in runner processes.
 func RunStudent(t *testing.T, lab string, impl any) {
+	t.Helper()
+	each(t, lab, run.Options{Impl: "student", Student: impl})
+}
+
+// each grades every test of lab as o says, one parallel subtest per test.
+func each(t *testing.T, lab string, o run.Options) {
 	t.Helper()
 	l, err := suite.Lookup(lab)
 	if err != nil {
@@ -51,8 +39,10 @@ func RunStudent(t *testing.T, lab string, impl any) {
 	for _, test := range l.Tests {
 		t.Run(test.Name, func(t *testing.T) {
 			t.Parallel()
-			res, err := run.Grade(context.Background(), run.Options{Lab: l, Impl: "student", Student: impl, Parallel: 1,
-				Run: regexp.MustCompile("^" + regexp.QuoteMeta(test.Name) + "$"), TraceDir: t.TempDir(), NoShrink: true})
+			o := o
+			o.Lab, o.Parallel, o.TraceDir, o.NoShrink = l, 1, t.TempDir(), true
+			o.Run = regexp.MustCompile("^" + regexp.QuoteMeta(test.Name) + "$")
+			res, err := run.Grade(context.Background(), o)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -183,26 +183,7 @@ func churn(t *suite.T, unreliable bool) {
 		Gap: faults.Between(50*time.Millisecond, 500*time.Millisecond), Length: faults.Between(100*time.Millisecond, 1500*time.Millisecond)}.
 		Generate(r, cfg.nodes, horizon)
 	c := newCluster(t, cfg)
-	cr := c.s.Rand("clients")
-	var client func()
-	client = func() {
-		if c.s.Now() >= horizon {
-			return
-		}
-		if t.Keep("op") {
-			cmd := c.newCommand(0)
-			for _, k := range cr.Perm(c.n) {
-				if _, _, ok := c.propose(node.ID(k+1), cmd); ok {
-					break
-				}
-			}
-		}
-		c.s.After(time.Duration(20+cr.IntN(80))*time.Millisecond, client)
-	}
-	for i := 0; i < 3; i++ {
-		c.s.After(time.Duration(i)*10*time.Millisecond, client)
-	}
-	c.s.RunUntil(horizon + 100*time.Millisecond)
+	c.proposeUntil(horizon, 3, 20, 80)
 	// The nemesis undid its faults by the horizon; now all must agree.
 	c.one(c.n, true)
 }
@@ -222,24 +203,7 @@ func testCrashInHandlers(t *suite.T) {
 		Gap: faults.Between(20*time.Millisecond, 300*time.Millisecond), Length: faults.Between(50*time.Millisecond, 600*time.Millisecond)}.
 		Generate(r, cfg.nodes, horizon)
 	c := newCluster(t, cfg)
-	cr := c.s.Rand("clients")
-	var client func()
-	client = func() {
-		if c.s.Now() >= horizon {
-			return
-		}
-		if t.Keep("op") {
-			cmd := c.newCommand(0)
-			for _, k := range cr.Perm(c.n) {
-				if _, _, ok := c.propose(node.ID(k+1), cmd); ok {
-					break
-				}
-			}
-		}
-		c.s.After(time.Duration(10+cr.IntN(40))*time.Millisecond, client)
-	}
-	c.s.After(0, client)
-	c.s.RunUntil(horizon + 100*time.Millisecond)
+	c.proposeUntil(horizon, 1, 10, 40)
 	c.one(c.n, true)
 }
 
@@ -255,24 +219,7 @@ func overlapping(t *suite.T, purpose string, model faults.Model, kinds []faults.
 		Gap: faults.Between(100*time.Millisecond, 600*time.Millisecond), Length: faults.Between(200*time.Millisecond, 1500*time.Millisecond)}.
 		Generate(r, cfg.nodes, horizon)
 	c := newCluster(t, cfg)
-	cr := c.s.Rand("clients")
-	var client func()
-	client = func() {
-		if c.s.Now() >= horizon {
-			return
-		}
-		if t.Keep("op") {
-			cmd := c.newCommand(0)
-			for _, k := range cr.Perm(c.n) {
-				if _, _, ok := c.propose(node.ID(k+1), cmd); ok {
-					break
-				}
-			}
-		}
-		c.s.After(time.Duration(30+cr.IntN(120))*time.Millisecond, client)
-	}
-	c.s.After(0, client)
-	c.s.RunUntil(horizon + 100*time.Millisecond)
+	c.proposeUntil(horizon, 1, 30, 120)
 	c.one(c.n, true)
 }
 
@@ -349,4 +296,30 @@ func (c *cluster) partition(group []node.ID) {
 	for _, id := range group {
 		c.connected[id] = false
 	}
+}
+
+// proposeUntil runs clients that each propose a new command every
+// gapMin + [0, gapSpread) ms to whichever node takes it as leader, until
+// horizon, and runs the cluster 100 ms past it. Client i starts at i·10 ms.
+func (c *cluster) proposeUntil(horizon time.Duration, clients, gapMin, gapSpread int) {
+	cr := c.s.Rand("clients")
+	var client func()
+	client = func() {
+		if c.s.Now() >= horizon {
+			return
+		}
+		if c.t.Keep("op") {
+			cmd := c.newCommand(0)
+			for _, k := range cr.Perm(c.n) {
+				if _, _, ok := c.propose(node.ID(k+1), cmd); ok {
+					break
+				}
+			}
+		}
+		c.s.After(time.Duration(gapMin+cr.IntN(gapSpread))*time.Millisecond, client)
+	}
+	for i := range clients {
+		c.s.After(time.Duration(i)*10*time.Millisecond, client)
+	}
+	c.s.RunUntil(horizon + 100*time.Millisecond)
 }
