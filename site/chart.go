@@ -49,26 +49,10 @@ func newCharts(demo func(string) (suite.Demo, error)) *charts {
 // Transform replaces every chart block of doc by a chartNode.
 func (c *charts) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	ref, _ := pc.Get(fileKey).(fileRef)
-	var blocks []*ast.FencedCodeBlock
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if fb, ok := n.(*ast.FencedCodeBlock); ok && entering && string(fb.Language(reader.Source())) == content.ChartInfo {
-			blocks = append(blocks, fb)
-		}
-		return ast.WalkContinue, nil
-	})
-	for _, fb := range blocks {
-		src := reader.Source()
-		var body strings.Builder
-		for i := range fb.Lines().Len() {
-			seg := fb.Lines().At(i)
-			body.Write(seg.Value(src))
-		}
-		line := ref.line
-		if fb.Lines().Len() > 0 {
-			line += bytes.Count(src[:fb.Lines().At(0).Start], []byte("\n")) - 1
-		}
+	for _, fb := range fenced(doc, reader.Source(), content.ChartInfo) {
+		body, line := blockText(fb, reader.Source(), ref)
 		fail := func(err error) { pc.Set(errKey, fmt.Errorf("%s:%d: %v", ref.file, line, err)) }
-		spec, err := content.ParseChart(body.String())
+		spec, err := content.ParseChart(body)
 		if err != nil {
 			fail(err)
 			return

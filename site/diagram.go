@@ -1,7 +1,6 @@
 package site
 
 import (
-	"bytes"
 	"fmt"
 	"html"
 	"strings"
@@ -46,26 +45,10 @@ func newDiagrams(demo func(string) (suite.Demo, error)) *diagrams {
 // Transform replaces every diagram block of doc by a diagramNode.
 func (d *diagrams) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	ref, _ := pc.Get(fileKey).(fileRef)
-	var blocks []*ast.FencedCodeBlock
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if fb, ok := n.(*ast.FencedCodeBlock); ok && entering && string(fb.Language(reader.Source())) == content.DiagramInfo {
-			blocks = append(blocks, fb)
-		}
-		return ast.WalkContinue, nil
-	})
-	for _, fb := range blocks {
-		src := reader.Source()
-		var body strings.Builder
-		for i := range fb.Lines().Len() {
-			seg := fb.Lines().At(i)
-			body.Write(seg.Value(src))
-		}
-		line := ref.line
-		if fb.Lines().Len() > 0 {
-			line += bytes.Count(src[:fb.Lines().At(0).Start], []byte("\n")) - 1
-		}
+	for _, fb := range fenced(doc, reader.Source(), content.DiagramInfo) {
+		body, line := blockText(fb, reader.Source(), ref)
 		fail := func(err error) { pc.Set(errKey, fmt.Errorf("%s:%d: %v", ref.file, line, err)) }
-		spec, err := content.ParseDiagram(body.String())
+		spec, err := content.ParseDiagram(body)
 		if err != nil {
 			fail(err)
 			return
