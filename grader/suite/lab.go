@@ -73,6 +73,11 @@ type Student struct {
 	// package ("github.com/faultline-dev/faultline/labs/raft"). Student code
 	// may import these and labs/node, and nothing else of the platform.
 	BindImports []string
+	// Uses names labs whose student packages this lab builds on (kvraft
+	// uses "raft"): the runner compiles them in too, bound by their own
+	// Student.Bind, and a run finds them with T.Dep. Student code of this
+	// lab does not import them; the harness hands them over.
+	Uses []string
 }
 
 // Part is a graded part of a lab, such as Raft's "A: election".

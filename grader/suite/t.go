@@ -29,6 +29,10 @@ type Options struct {
 	Watch bool
 	// MaxEvents bounds the run (a storm guard); 0 means 5 million.
 	MaxEvents int
+	// Deps holds the implementations of other labs this run uses, by lab
+	// name: for a student's kvraft, their own Raft ("raft"). A lab's
+	// harness asks with T.Dep and falls back to the reference when absent.
+	Deps map[string]any
 	// Drop lists items the shrinker removed.
 	Drop map[Item]bool
 }
@@ -98,6 +102,10 @@ func (t *T) Rand(purpose string) *rand.Rand { return sim.Stream(t.opts.Seed, "te
 // Impl returns the implementation under test; the lab's test asserts the
 // type it expects.
 func (t *T) Impl() any { return t.opts.Impl }
+
+// Dep returns the implementation of lab name this run should build on
+// (Options.Deps), or nil for the lab's reference.
+func (t *T) Dep(name string) any { return t.opts.Deps[name] }
 
 // ImplName returns the implementation's name, such as "solution".
 func (t *T) ImplName() string { return t.opts.ImplName }
