@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -111,6 +112,7 @@ func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
 	isolate := fs.Bool("isolate", false, "")
 	memory := fs.String("memory", "2GiB", "")
 	replay := fs.String("replay", "", "")
+	raftImpl := fs.String("raft", "student", "")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return nil, err
@@ -159,6 +161,14 @@ func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
 		return nil, usageError("grade", "--memory: %v", err)
 	}
 	g.opts = run.Options{Lab: lab, Impl: *impl, Seeds: *seeds, Parallel: *parallel, TraceDir: *traceDir, NoShrink: *noShrink, Watchdog: *watchdog}
+	switch {
+	case *raftImpl == "reference" && slices.Contains(lab.Student.Uses, "raft"):
+		g.opts.Reference = []string{"raft"}
+	case *raftImpl != "student" && *raftImpl != "reference":
+		return nil, usageError("grade", "--raft wants student or reference, not %q", *raftImpl)
+	case set["raft"] && !slices.Contains(lab.Student.Uses, "raft"):
+		return nil, usageError("grade", "--raft chooses the Raft a lab builds on; lab %s does not build on Raft", lab.Name)
+	}
 	if head != nil {
 		g.impl = *impl
 		for _, name := range head.Drop {

@@ -29,6 +29,13 @@ func RunStudent(t *testing.T, lab string, impl any) {
 	each(t, lab, run.Options{Impl: "student", Student: impl})
 }
 
+// RunStudentUsing is RunStudent for a lab that builds on the student's
+// implementations of other labs (suite.Student.Uses), given by lab name.
+func RunStudentUsing(t *testing.T, lab string, impl any, uses map[string]any) {
+	t.Helper()
+	each(t, lab, run.Options{Impl: "student", Student: impl, StudentDeps: uses})
+}
+
 // each grades every test of lab as o says, one parallel subtest per test.
 func each(t *testing.T, lab string, o run.Options) {
 	t.Helper()

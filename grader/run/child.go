@@ -43,8 +43,10 @@ type reply struct {
 
 // ServeChild is the main function of a runner process: it serves requests
 // for the named lab until its input ends. student is the implementation
-// named "student" (nil in the platform's own runner). It never returns.
-func ServeChild(lab string, student any) {
+// named "student" (nil in the platform's own runner), and deps the
+// student's implementations of the labs it builds on (Student.Uses). It
+// never returns.
+func ServeChild(lab string, student any, deps map[string]any) {
 	l, err := suite.Lookup(lab)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "faultline runner:", err)
@@ -55,7 +57,7 @@ func ServeChild(lab string, student any) {
 		fmt.Fprintln(os.Stderr, "faultline runner: started without its result pipe; the grader starts runners, not people")
 		os.Exit(exitProtocol)
 	}
-	c := &child{r: &runner{lab: l, student: student}, out: out}
+	c := &child{r: &runner{lab: l, student: student, deps: deps}, out: out}
 	c.limitMemory()
 	// A handler needs little stack; a small ceiling turns endless recursion
 	// into a stack overflow in milliseconds instead of seconds.

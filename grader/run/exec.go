@@ -3,6 +3,7 @@ package run
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,6 +38,9 @@ type request struct {
 	Watchdog time.Duration `json:"watchdog"`
 	// MaxEvents bounds the run; 0 means the suite's default.
 	MaxEvents int `json:"max_events,omitempty"`
+	// Reference lists the labs this lab builds on (Student.Uses) whose
+	// reference to use instead of the student's own (--raft reference).
+	Reference []string `json:"reference,omitempty"`
 }
 
 // Status of one run, as an outcome reports it.
@@ -85,8 +89,10 @@ func (o *outcome) signature() string { return o.Status + ":" + o.Kind }
 // runner process executes, and what Grade uses when it runs in-process.
 type runner struct {
 	lab *suite.Lab
-	// student is the implementation named "student", if any.
+	// student is the implementation named "student", if any; deps are the
+	// student's implementations of the labs it builds on, by lab name.
 	student any
+	deps    map[string]any
 	// inflight is the simulator of the run in progress, for the watchdog.
 	inflight func() *sim.Sim
 }
@@ -99,6 +105,22 @@ func (r *runner) impl(name string) (any, error) {
 		return r.student, nil
 	}
 	return r.lab.Impl(name)
+}
+
+// depsFor returns the implementations of other labs a run of req builds
+// on: the student's own, for a student's run, unless req asks for the
+// reference. Platform implementations always build on references.
+func (r *runner) depsFor(req request) map[string]any {
+	if req.Impl != "student" || len(r.deps) == 0 {
+		return nil
+	}
+	out := map[string]any{}
+	for name, impl := range r.deps {
+		if !slices.Contains(req.Reference, name) {
+			out[name] = impl
+		}
+	}
+	return out
 }
 
 // exec runs req once (twice for the determinism check) and reports how it
@@ -119,7 +141,7 @@ func (r *runner) exec(req request, set func(*suite.T)) outcome {
 	}
 	one := func(sink trace.Sink, d *digester) outcome {
 		t := suite.NewT(suite.Options{Lab: r.lab, Test: test, Seed: req.Seed, Impl: impl, ImplName: req.Impl,
-			Trace: sink, Watch: req.Watchdog > 0, Drop: drop, MaxEvents: req.MaxEvents})
+			Trace: sink, Watch: req.Watchdog > 0, Drop: drop, MaxEvents: req.MaxEvents, Deps: r.depsFor(req)})
 		if d != nil {
 			t.OnSim(func(s *sim.Sim) { s.OnEvent(d.hook) })
 		}

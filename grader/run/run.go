@@ -28,8 +28,13 @@ type Options struct {
 	// implementation under test; nil runs them in this process.
 	Runner *Runner
 	// Student is the "student" implementation when grading in-process
-	// (go test in a workspace).
-	Student any
+	// (go test in a workspace), and StudentDeps the student's
+	// implementations of the labs it builds on.
+	Student     any
+	StudentDeps map[string]any
+	// Reference names labs this lab builds on whose reference to use
+	// instead of the student's own (--raft reference).
+	Reference []string
 	// ReplayImpl is the --impl flag that Replay commands name; "" means
 	// Impl.
 	ReplayImpl string
@@ -129,11 +134,11 @@ func (o *Options) newExecutor() executor {
 	if o.Runner != nil {
 		return newProcess(o.Runner, o.Lab.Name)
 	}
-	return inProcess{r: &runner{lab: o.Lab, student: o.Student}}
+	return inProcess{r: &runner{lab: o.Lab, student: o.Student, deps: o.StudentDeps}}
 }
 
 func (o *Options) request(test *suite.Test, seed uint64) request {
-	return request{Test: test.Name, Seed: seed, Impl: o.Impl, Watchdog: o.Watchdog, MaxEvents: o.MaxEvents, Drop: o.Drop}
+	return request{Test: test.Name, Seed: seed, Impl: o.Impl, Watchdog: o.Watchdog, MaxEvents: o.MaxEvents, Drop: o.Drop, Reference: o.Reference}
 }
 
 // pool is Parallel executors shared by the phases of a grading.

@@ -60,24 +60,42 @@ func CacheDir() (string, error) {
 	return filepath.Join(d, "faultline"), nil
 }
 
-// BuildStudent vets the student's package for lab and builds a runner with
-// it compiled into a pristine copy of the suites. Only the package's .go
-// files (not its tests) are copied; nothing else of the workspace is read.
-// Runners are cached by the hash of everything that goes into them.
+// BuildStudent vets the student's package for lab (and the packages of the
+// labs it builds on, Student.Uses) and builds a runner with them compiled
+// into a pristine copy of the suites. Only the packages' .go files (not
+// their tests) are copied; nothing else of the workspace is read. Runners
+// are cached by the hash of everything that goes into them.
 func BuildStudent(ctx context.Context, w *Workspace, lab *suite.Lab) (*Build, error) {
-	files, err := w.Files(lab)
-	if err != nil {
-		return nil, err
-	}
-	var sources []source
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("workspace: %w", err)
+	var pkgs []studentPkg
+	for _, l := range append([]*suite.Lab{lab}, usedLabs(lab)...) {
+		if l == nil {
+			return nil, fmt.Errorf("workspace: lab %s builds on a lab that is not registered", lab.Name)
 		}
-		sources = append(sources, source{name: filepath.Base(f), data: b})
+		files, err := w.Files(l)
+		if err != nil {
+			return nil, err
+		}
+		p := studentPkg{lab: l}
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return nil, fmt.Errorf("workspace: %w", err)
+			}
+			p.files = append(p.files, source{name: filepath.Base(f), data: b})
+		}
+		pkgs = append(pkgs, p)
 	}
-	return build(ctx, lab, sources, w.LabDir(lab), true)
+	return build(ctx, lab, pkgs, w.Dir, true)
+}
+
+// usedLabs returns the labs lab builds on (nil for one not registered).
+func usedLabs(lab *suite.Lab) []*suite.Lab {
+	var out []*suite.Lab
+	for _, name := range lab.Student.Uses {
+		l, _ := suite.Lookup(name)
+		out = append(out, l)
+	}
+	return out
 }
 
 // BuildPlatform builds the runner of the platform's own implementations
@@ -91,10 +109,18 @@ type source struct {
 	data []byte
 }
 
-// build builds a runner for lab with the student's sources (none: the
-// platform's runner). Only tests skip vet, to show that the runner
-// survives what vet would have refused.
-func build(ctx context.Context, lab *suite.Lab, student []source, studentDir string, vetIt bool) (*Build, error) {
+// studentPkg is one of the student's packages: the lab's own first, then
+// those of the labs it builds on.
+type studentPkg struct {
+	lab   *suite.Lab
+	files []source
+}
+
+// build builds a runner for lab with the student's packages (none: the
+// platform's runner). wsDir is the workspace, for naming the student's
+// files in errors and stack frames. Only tests skip vet, to show that the
+// runner survives what vet would have refused.
+func build(ctx context.Context, lab *suite.Lab, pkgs []studentPkg, wsDir string, vetIt bool) (*Build, error) {
 	start := time.Now()
 	cache, err := CacheDir()
 	if err != nil {
@@ -102,24 +128,24 @@ func build(ctx context.Context, lab *suite.Lab, student []source, studentDir str
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s/%s\x00%v\x00", faultline.SourceHash(), lab.Name, runtime.Version(), runtime.GOOS, runtime.GOARCH, vetIt)
-	for _, s := range student {
-		fmt.Fprintf(h, "%s\x00%d\x00", s.name, len(s.data))
-		h.Write(s.data)
+	for _, p := range pkgs {
+		fmt.Fprintf(h, "package %s\x00", p.lab.Student.Package)
+		for _, s := range p.files {
+			fmt.Fprintf(h, "%s\x00%d\x00", s.name, len(s.data))
+			h.Write(s.data)
+		}
 	}
 	key := hex.EncodeToString(h.Sum(nil))[:20]
 	exe := filepath.Join(cache, "runners", key, "runner")
 	platform := filepath.Join(cache, "platform", faultline.SourceHash()[:20])
-	pkgDir := path.Join("submission", key, lab.Student.Package)
+	// The submission's own folder in the pristine tree, removed after;
+	// DIR/raft/raft.go of the workspace is <sub>/raft/raft.go there.
+	sub := filepath.Join(platform, "submission", key)
 	frames := func(line string) string {
-		if studentDir == "" {
+		if wsDir == "" {
 			return line
 		}
-		i := strings.Index(line, filepath.Join(platform, pkgDir)+string(filepath.Separator))
-		if i < 0 {
-			return line
-		}
-		rest := line[i+len(filepath.Join(platform, pkgDir))+1:]
-		return filepath.Join(studentDir, rest)
+		return strings.ReplaceAll(line, sub+string(filepath.Separator), wsDir+string(filepath.Separator))
 	}
 	rn := &run.Runner{Path: exe, Frames: frames}
 	if _, err := os.Stat(exe); err == nil {
@@ -128,29 +154,29 @@ func build(ctx context.Context, lab *suite.Lab, student []source, studentDir str
 	if err := ensurePlatform(platform); err != nil {
 		return nil, fmt.Errorf("workspace: copy the platform into the build cache: %w", err)
 	}
-	// The submission's own folder in the pristine tree, removed after.
-	sub := filepath.Join(platform, "submission", key)
 	if err := os.RemoveAll(sub); err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(sub)
 	main := platformMain(lab)
-	if student != nil {
-		dir := filepath.Join(platform, filepath.FromSlash(pkgDir))
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, err
-		}
-		for _, s := range student {
-			if err := os.WriteFile(filepath.Join(dir, s.name), s.data, 0o644); err != nil {
+	if pkgs != nil {
+		for _, p := range pkgs {
+			dir := filepath.Join(sub, p.lab.Student.Package)
+			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return nil, err
 			}
-		}
-		if vetIt {
-			if err := vetStudent(lab, dir, frames, studentDir); err != nil {
-				return nil, err
+			for _, s := range p.files {
+				if err := os.WriteFile(filepath.Join(dir, s.name), s.data, 0o644); err != nil {
+					return nil, err
+				}
+			}
+			if vetIt {
+				if err := vetStudent(p.lab, dir, frames); err != nil {
+					return nil, err
+				}
 			}
 		}
-		main = studentMain(lab, Module+"/"+pkgDir)
+		main = studentMain(lab, usedLabs(lab), Module+"/"+path.Join("submission", key))
 	}
 	mainDir := filepath.Join(sub, "runner")
 	if err := os.MkdirAll(mainDir, 0o755); err != nil {
@@ -178,32 +204,22 @@ func build(ctx context.Context, lab *suite.Lab, student []source, studentDir str
 			if strings.HasPrefix(l, "#") || l == "" {
 				continue
 			}
-			probs = append(probs, l)
+			// go build names files relative to its directory.
+			l = strings.ReplaceAll(l, path.Join("submission", key)+"/", "")
+			if wsDir != "" && !filepath.IsAbs(strings.SplitN(l, ":", 2)[0]) {
+				l = filepath.Join(wsDir, l)
+			}
+			probs = append(probs, frames(l))
 		}
 		if len(probs) == 0 {
 			probs = []string{err.Error()}
 		}
-		return nil, &BuildError{Lab: lab.Name, Problems: rewrite(probs, frames, filepath.Join(platform, filepath.FromSlash(pkgDir)), studentDir)}
+		return nil, &BuildError{Lab: lab.Name, Problems: probs}
 	}
 	if err := os.Rename(tmp, exe); err != nil {
 		return nil, err
 	}
 	return &Build{Runner: rn, Took: time.Since(start)}, nil
-}
-
-// rewrite names the student's files as the student sees them.
-func rewrite(lines []string, frames func(string) string, built, studentDir string) []string {
-	out := make([]string, len(lines))
-	for i, l := range lines {
-		l = strings.TrimSpace(l)
-		if studentDir != "" {
-			l = strings.ReplaceAll(l, built, studentDir)
-			// go build prints paths relative to its directory.
-			l = strings.ReplaceAll(l, "submission"+string(filepath.Separator), "")
-		}
-		out[i] = frames(l)
-	}
-	return out
 }
 
 // ensurePlatform extracts the platform's source into dir once.
@@ -244,14 +260,34 @@ import (
 	_ "github.com/faultline-dev/faultline/labs/all"
 )
 
-func main() { run.ServeChild(%q, nil) }
+func main() { run.ServeChild(%q, nil, nil) }
 `, lab.Name)
 }
 
-func studentMain(lab *suite.Lab, studentPkg string) string {
-	var imps []string
-	for _, p := range lab.Student.BindImports {
-		imps = append(imps, fmt.Sprintf("\t%s %q", path.Base(p), p))
+func studentMain(lab *suite.Lab, uses []*suite.Lab, sub string) string {
+	imps := map[string]bool{}
+	var lines []string
+	imp := func(alias, p string) {
+		if !imps[alias+p] {
+			imps[alias+p] = true
+			lines = append(lines, fmt.Sprintf("\t%s %q", alias, p))
+		}
+	}
+	for _, l := range append([]*suite.Lab{lab}, uses...) {
+		for _, p := range l.Student.BindImports {
+			imp(path.Base(p), p)
+		}
+	}
+	imp("student", sub+"/"+lab.Student.Package)
+	deps := "nil"
+	if len(uses) > 0 {
+		var entries []string
+		for _, l := range uses {
+			alias := "uses_" + l.Student.Package
+			imp(alias, sub+"/"+l.Student.Package)
+			entries = append(entries, fmt.Sprintf("%q: %s", l.Name, strings.ReplaceAll(l.Student.Bind, "student.", alias+".")))
+		}
+		deps = "map[string]any{" + strings.Join(entries, ", ") + "}"
 	}
 	return fmt.Sprintf(`// Code generated by faultline. DO NOT EDIT.
 
@@ -261,26 +297,29 @@ import (
 	"github.com/faultline-dev/faultline/grader/run"
 	_ "github.com/faultline-dev/faultline/labs/all"
 %s
-
-	student %q
 )
 
-func main() { run.ServeChild(%q, %s) }
-`, strings.Join(imps, "\n"), studentPkg, lab.Name, lab.Student.Bind)
+func main() { run.ServeChild(%q, %s, %s) }
+`, strings.Join(lines, "\n"), lab.Name, lab.Student.Bind, deps)
 }
 
-// vetStudent checks the copied package against the lab's rules.
-func vetStudent(lab *suite.Lab, dir string, frames func(string) string, studentDir string) error {
+// vetStudent checks a copied package against its lab's rules; frames names
+// the student's files as they are in the workspace.
+func vetStudent(lab *suite.Lab, dir string, frames func(string) string) error {
 	findings, err := vet.Check(dir, vet.Rules{Std: lab.Imports, Platform: lab.Student.BindImports})
 	if err != nil {
-		return &BuildError{Lab: lab.Name, Problems: rewrite(strings.Split(strings.TrimSpace(err.Error()), "\n"), frames, dir, studentDir)}
+		var probs []string
+		for _, l := range strings.Split(strings.TrimSpace(err.Error()), "\n") {
+			probs = append(probs, frames(strings.TrimSpace(l)))
+		}
+		return &BuildError{Lab: lab.Name, Problems: probs}
 	}
 	if len(findings) == 0 {
 		return nil
 	}
 	var probs []string
 	for _, f := range findings {
-		probs = append(probs, f.String())
+		probs = append(probs, frames(f.String()))
 	}
-	return &BuildError{Lab: lab.Name, Vet: true, Problems: rewrite(probs, frames, dir, studentDir)}
+	return &BuildError{Lab: lab.Name, Vet: true, Problems: probs}
 }

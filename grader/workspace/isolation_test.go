@@ -91,7 +91,7 @@ func TestCrashesCostOnlyTheirRun(t *testing.T) {
 				require.NoError(t, err)
 				src = append(src, source{name: filepath.Base(f), data: b})
 			}
-			b, err := build(context.Background(), lab, src, w.LabDir(lab), tc.vet)
+			b, err := build(context.Background(), lab, []studentPkg{{lab: lab, files: src}}, w.Dir, tc.vet)
 			require.NoError(t, err)
 			res := grade(t, b.Runner, lab)
 			for _, tr := range res.Tests {

@@ -51,9 +51,36 @@ const gitignore = `# faultline: the platform copy is restored by 'faultline init
 
 // gradeTest is the go test entry point of a lab's package in a workspace.
 func gradeTest(mod string, lab *suite.Lab) string {
+	seen := map[string]bool{}
 	var imps []string
-	for _, p := range lab.Student.BindImports {
-		imps = append(imps, fmt.Sprintf("\t%s %q", path.Base(p), p))
+	imp := func(alias, p string) {
+		if !seen[alias+p] {
+			seen[alias+p] = true
+			imps = append(imps, fmt.Sprintf("\t%s %q", alias, p))
+		}
+	}
+	uses := usedLabs(lab)
+	for _, l := range append([]*suite.Lab{lab}, uses...) {
+		if l == nil {
+			continue
+		}
+		for _, p := range l.Student.BindImports {
+			imp(path.Base(p), p)
+		}
+	}
+	imp("student", mod+"/"+lab.Student.Package)
+	call := fmt.Sprintf("gradertest.RunStudent(t, %q, %s)", lab.Name, lab.Student.Bind)
+	if len(uses) > 0 {
+		var entries []string
+		for _, l := range uses {
+			if l == nil {
+				continue
+			}
+			alias := "uses_" + l.Student.Package
+			imp(alias, mod+"/"+l.Student.Package)
+			entries = append(entries, fmt.Sprintf("%q: %s", l.Name, strings.ReplaceAll(l.Student.Bind, "student.", alias+".")))
+		}
+		call = fmt.Sprintf("gradertest.RunStudentUsing(t, %q, %s, map[string]any{%s})", lab.Name, lab.Student.Bind, strings.Join(entries, ", "))
 	}
 	return fmt.Sprintf(`// Written by 'faultline init'. Grading never reads this file (nor any
 // other _test.go file): you may add tests of your own beside it.
@@ -64,20 +91,18 @@ import (
 	"testing"
 
 	"github.com/faultline-dev/faultline/grader/gradertest"
-%[2]s
 	_ "github.com/faultline-dev/faultline/labs/all"
-
-	student %[3]q
+%[2]s
 )
 
-// TestGrade runs the %[4]s lab's graded suite against this package in this
+// TestGrade runs the %[3]s lab's graded suite against this package in this
 // process, one subtest per test: 'go test -run TestGrade/Name -v' and a
-// debugger work as usual. 'faultline grade %[4]s' grades the same code in
+// debugger work as usual. 'faultline grade %[3]s' grades the same code in
 // isolated runner processes and is what counts.
 func TestGrade(t *testing.T) {
-	gradertest.RunStudent(t, %[4]q, %[5]s)
+	%[4]s
 }
-`, lab.Student.Package, strings.Join(imps, "\n"), mod+"/"+lab.Student.Package, lab.Name, lab.Student.Bind)
+`, lab.Student.Package, strings.Join(imps, "\n"), lab.Name, call)
 }
 
 func readme(labs []*suite.Lab) string {
