@@ -34,10 +34,11 @@ package (for raft, DIR/raft). It checks the lab's rules (faultline vet),
 builds your package into a pristine copy of the suites, and runs the tests
 in separate runner processes, each over its seeds, under simulated faults,
 then prints the score. A crash, an endless loop or a runaway allocation
-fails only the run it happened in. Every failure names the check that failed, the virtual time and
-nodes, the seed, and a command that replays that exact run; its trace is
-written to the trace directory, and the run is shrunk to the fewest faults
-and workload steps that still fail the same way.
+fails only the run it happened in. Every failure names the check that
+failed, the virtual time and nodes, the seed, and a command that replays
+that exact run; its trace is written to the trace directory, and the run
+is shrunk to the fewest faults and workload steps that still fail the same
+way (with its own trace and replay command).
 
 Flags:
   --impl NAME        grade the platform's own code instead of yours: solution,
@@ -60,6 +61,11 @@ Flags:
   --json FILE        also write the JSON report to FILE
   --junit FILE       also write the JUnit report to FILE
   --isolate          run the platform's own implementations in runner processes too
+  --replay TRACE     run again exactly the run a trace recorded (its lab, test,
+                     seed, implementation, and the faults and steps a shrunk
+                     run left out); the lab argument may be omitted
+  --raft R           for a lab built on Raft (kvraft): student (default: your
+                     raft package) or reference (the platform's Raft)
 
 Exit status: 0 when every test passed, 1 when a test failed (or a mutant
 survived), 2 on an error (bad arguments, unknown lab, nondeterminism,
