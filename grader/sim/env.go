@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
 )
 
@@ -43,11 +42,7 @@ func (e *env) SetTimer(after time.Duration, value any) node.TimerID {
 	id := s.timers.alloc(e.n.id, e.n.epoch, value)
 	at := s.now + e.n.clock.trueDelay(int64(after))
 	s.push(event{at: at, kind: evTimer, to: e.n.id, id: uint64(id)})
-	if s.tracing {
-		s.rec = trace.Record{T: s.now, Kind: trace.TimerSet, Node: e.n.id, Timer: uint64(id),
-			Type: typeName(typeOf(value)), Text: after.String(), Data: payload(value)}
-		s.emit()
-	}
+	s.tr.timerSet(s.now, e.n.id, id, after, value)
 	return id
 }
 
@@ -59,23 +54,17 @@ func (e *env) CancelTimer(id node.TimerID) {
 	if !s.timers.cancel(id, e.n.id) {
 		return
 	}
-	if s.tracing {
-		s.rec = trace.Record{T: s.now, Kind: trace.TimerCancel, Node: e.n.id, Timer: uint64(id)}
-		s.emit()
-	}
+	s.tr.timerCancel(s.now, e.n.id, id)
 }
 
 func (e *env) Logf(format string, args ...any) {
 	s := e.s
-	if s.tracing || s.logs != nil {
+	if s.tr != nil || s.logs != nil {
 		line := fmt.Sprintf(format, args...)
 		if s.logs != nil {
 			s.logs(e.n.id, line)
 		}
-		if s.tracing {
-			s.rec = trace.Record{T: s.now, Kind: trace.Log, Node: e.n.id, Text: line}
-			s.emit()
-		}
+		s.tr.log(s.now, e.n.id, line)
 	}
 }
 

@@ -60,10 +60,7 @@ func (s *Sim) send(src *nodeState, to node.ID, msg node.Message) {
 	li := int(from-1)*s.n + int(to-1)
 	s.links[li].messages++
 	s.links[li].bytes += int64(size)
-	if s.tracing {
-		s.rec = trace.Record{T: s.now, Kind: trace.Send, Node: from, Peer: to, Msg: id, Type: ts.plan.name, Size: size, Data: payload(m)}
-		s.emit()
-	}
+	s.tr.send(s.now, from, to, id, ts.plan.name, size, m)
 	net := s.net
 	if net.cut[li] {
 		s.drop(from, to, id, ts, "partition")
@@ -78,20 +75,14 @@ func (s *Sim) send(src *nodeState, to node.ID, msg node.Message) {
 	if link.Duplicate > 0 && net.rng.Float64() < link.Duplicate {
 		dup, _, _ := copyMessage(ts.plan, msg) // the receiver may change the first copy
 		s.stats.duplicated++
-		if s.tracing {
-			s.rec = trace.Record{T: s.now, Kind: trace.Dup, Node: from, Peer: to, Msg: id, Type: ts.plan.name}
-			s.emit()
-		}
+		s.tr.dup(s.now, from, to, id, ts.plan.name)
 		s.push(event{at: s.now + int64(link.Latency.Sample(net.rng)), kind: evDeliver, to: to, from: from, id: id, msg: dup})
 	}
 }
 
 func (s *Sim) drop(from, to node.ID, id uint64, ts *typeStats, reason string) {
 	s.stats.dropped++
-	if s.tracing {
-		s.rec = trace.Record{T: s.now, Kind: trace.Drop, Node: to, Peer: from, Msg: id, Type: ts.plan.name, Text: reason}
-		s.emit()
-	}
+	s.tr.drop(s.now, to, from, id, ts.plan.name, reason)
 }
 
 // Apply applies a fault now, as if it were scheduled at the current time.
@@ -195,7 +186,7 @@ func (s *Sim) apply(f faults.Event) {
 			ns.deferred = ns.deferred[:0]
 			ns.store.crash()
 			s.traceFault(f, id)
-			if s.observe != nil && s.tracing {
+			if s.observe != nil && s.tr != nil {
 				s.observeState(ns)
 			}
 		}
@@ -241,25 +232,7 @@ func (s *Sim) apply(f faults.Event) {
 	}
 }
 
-func (s *Sim) traceFault(f faults.Event, id node.ID) {
-	if !s.tracing {
-		return
-	}
-	kind := trace.Partition
-	switch f.Kind {
-	case faults.Crash:
-		kind = trace.Crash
-	case faults.Pause:
-		kind = trace.Pause
-	case faults.Resume:
-		kind = trace.Resume
-	case faults.SetClock:
-		kind = trace.Clock
-	}
-	f.At = faults.Duration(s.now)
-	s.rec = trace.Record{T: s.now, Kind: kind, Node: id, Text: f.String(), Data: payload(f)}
-	s.emit()
-}
+func (s *Sim) traceFault(f faults.Event, id node.ID) { s.tr.fault(s.now, f, id) }
 
 // strike reports whether a crash within a handler has struck ns, deciding
 // at this Env call (one with an effect) whether it strikes now. An Env call
@@ -278,9 +251,6 @@ func (s *Sim) strike(ns *nodeState) bool {
 // without being struck): the node is down from here.
 func (s *Sim) crashWithin(ns *nodeState) {
 	ns.armed = false
-	if s.tracing {
-		s.rec = trace.Record{T: s.now, Kind: trace.Note, Node: ns.id, Text: "the crash strikes within this handler: what it did after the point it struck has no effect"}
-		s.emit()
-	}
+	s.tr.note(s.now, ns.id, "the crash strikes within this handler: what it did after the point it struck has no effect")
 	s.apply(faults.Event{Kind: faults.Crash, Nodes: []node.ID{ns.id}})
 }

@@ -103,8 +103,7 @@ type Sim struct {
 	msgSeq  uint64
 	misuses []string
 
-	tracing bool
-	rec     trace.Record
+	tr      *tracer // nil when the run is not traced
 	logs    func(node.ID, string)
 	observe func(node.ID, node.Node) any
 	hooks   []func(*Event)
@@ -201,9 +200,9 @@ func New(cfg Config) (*Sim, error) {
 	for _, c := range cfg.Faults.Clocks {
 		s.nodes[c.Node].clock = newClock(c.Skew.D(), c.Drift)
 	}
-	if cfg.Trace != nil {
-		s.tracing = true
-		cfg.Trace.Header(trace.Header{Lab: cfg.Lab, Test: cfg.Test, Impl: cfg.Impl, Scenario: cfg.Scenario,
+	s.tr = newTracer(cfg.Trace)
+	if s.tr != nil {
+		s.tr.header(trace.Header{Lab: cfg.Lab, Test: cfg.Test, Impl: cfg.Impl, Scenario: cfg.Scenario,
 			Seed: cfg.Seed, Nodes: ids, Faults: cfg.Faults, Schedule: cfg.Schedule, Drop: cfg.Drop})
 	}
 	for i := 1; i <= n; i++ {
@@ -402,10 +401,7 @@ func (s *Sim) dispatch(e *event) bool {
 		value := sl.value
 		s.timers.release(id)
 		s.begin(Event{Kind: EventTimer, Node: ns.id, Timer: value})
-		if s.tracing {
-			s.rec = trace.Record{T: s.now, Kind: trace.TimerFire, Node: ns.id, Timer: e.id, Type: typeName(typeOf(value))}
-			s.emit()
-		}
+		s.tr.timerFire(s.now, ns.id, e.id, value)
 		s.handle(ns, "timer "+typeName(typeOf(value)), func() { ns.inst.HandleTimer(value) })
 	case evDeliver:
 		ns := s.nodes[e.to]
@@ -422,20 +418,16 @@ func (s *Sim) dispatch(e *event) bool {
 		if reason != "" {
 			s.stats.dropped++
 			s.begin(Event{Kind: EventDrop, Node: e.to, From: e.from, Msg: e.msg, MsgID: e.id})
-			if s.tracing {
-				s.rec = trace.Record{T: s.now, Kind: trace.Drop, Node: e.to, Peer: e.from, Msg: e.id,
-					Type: s.typeOf(e.msg).plan.name, Text: reason}
-				s.emit()
+			if s.tr != nil {
+				s.tr.drop(s.now, e.to, e.from, e.id, s.typeOf(e.msg).plan.name, reason)
 			}
 			s.after()
 			return true
 		}
 		s.stats.delivered++
 		s.begin(Event{Kind: EventDeliver, Node: e.to, From: e.from, Msg: e.msg, MsgID: e.id})
-		if s.tracing {
-			ts := s.typeOf(e.msg)
-			s.rec = trace.Record{T: s.now, Kind: trace.Deliver, Node: e.to, Peer: e.from, Msg: e.id, Type: ts.plan.name}
-			s.emit()
+		if s.tr != nil {
+			s.tr.deliver(s.now, e.to, e.from, e.id, s.typeOf(e.msg).plan.name)
 		}
 		msg, from := e.msg, e.from
 		s.handle(ns, "", func() { ns.inst.HandleMessage(from, msg) })
@@ -503,7 +495,7 @@ func (s *Sim) handle(ns *nodeState, what string, fn func()) {
 	if ns.armed {
 		s.crashWithin(ns)
 	}
-	if s.observe != nil && s.tracing {
+	if s.observe != nil && s.tr != nil {
 		s.observeState(ns)
 	}
 	s.after()
@@ -519,10 +511,7 @@ func (s *Sim) protect(ns *nodeState, what string, fn func()) {
 				what = s.describe(&s.ev)
 			}
 			pe := &PanicError{Node: ns.id, Time: time.Duration(s.now), Event: what, Value: v, Stack: string(debug.Stack())}
-			if s.tracing {
-				s.rec = trace.Record{T: s.now, Kind: trace.Panic, Node: ns.id, Text: fmt.Sprint(v)}
-				s.emit()
-			}
+			s.tr.panicked(s.now, ns.id, v)
 			panic(pe)
 		}
 	}()
@@ -550,8 +539,7 @@ func (s *Sim) observeState(ns *nodeState) {
 		return
 	}
 	ns.state = b
-	s.rec = trace.Record{T: s.now, Kind: trace.State, Node: ns.id, Data: b}
-	s.emit()
+	s.tr.state(s.now, ns.id, b)
 }
 
 // boot starts a fresh incarnation of ns.
@@ -560,10 +548,7 @@ func (s *Sim) boot(ns *nodeState, kind trace.Kind) {
 	ns.up, ns.paused = true, false
 	ns.deferred = ns.deferred[:0]
 	ns.env = &env{s: s, n: ns}
-	if s.tracing {
-		s.rec = trace.Record{T: s.now, Kind: kind, Node: ns.id}
-		s.emit()
-	}
+	s.tr.boot(s.now, ns.id, kind)
 	var inst node.Node
 	s.protect(ns, string(kind), func() { inst = s.cfg.Factory(ns.id) })
 	if inst == nil {
@@ -590,15 +575,11 @@ func (s *Sim) Call(id node.ID, what string, fn func(n node.Node) string) error {
 		return ErrPaused
 	}
 	s.begin(Event{Kind: EventCall, Node: id})
-	if s.tracing {
-		s.rec = trace.Record{T: s.now, Kind: trace.Call, Node: id, Text: what}
-		s.emit()
-	}
+	s.tr.call(s.now, id, what)
 	var result string
 	s.protect(ns, "call "+what, func() { result = fn(ns.inst) })
-	if s.tracing {
-		s.rec = trace.Record{T: s.now, Kind: trace.Return, Node: id, Text: result}
-		s.emit()
+	if s.tr != nil {
+		s.tr.ret(s.now, id, result)
 		if s.observe != nil {
 			s.observeState(ns)
 		}
@@ -609,33 +590,17 @@ func (s *Sim) Call(id node.ID, what string, fn func(n node.Node) string) error {
 
 // Notef writes a note from the test into the trace.
 func (s *Sim) Notef(format string, args ...any) {
-	if s.tracing {
-		s.rec = trace.Record{T: s.now, Kind: trace.Note, Text: fmt.Sprintf(format, args...)}
-		s.emit()
-	}
+	s.tr.note(s.now, 0, format, args...)
 }
 
 // Check records a check's verdict in the trace: pass when err is nil.
 func (s *Sim) Check(name string, err error) {
-	if !s.tracing {
-		return
-	}
-	s.rec = trace.Record{T: s.now, Kind: trace.Check, Text: name, Verdict: "pass"}
-	if err != nil {
-		s.rec.Verdict = "fail"
-		s.rec.Data = payload(err.Error())
-	}
-	s.emit()
+	s.tr.check(s.now, name, err)
 }
-
-func (s *Sim) emit() { s.cfg.Trace.Record(&s.rec) }
 
 func (s *Sim) misuse(id node.ID, what string) {
 	s.misuses = append(s.misuses, fmt.Sprintf("%v at %v: %s", id, time.Duration(s.now), what))
-	if s.tracing {
-		s.rec = trace.Record{T: s.now, Kind: trace.Misuse, Node: id, Text: what}
-		s.emit()
-	}
+	s.tr.misuse(s.now, id, what)
 }
 
 func typeOf(v any) reflect.Type { return reflect.TypeOf(v) }
