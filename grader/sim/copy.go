@@ -25,6 +25,11 @@ type plan struct {
 	// at 0 and key at 1. Filled on first use, so that copying a value looks
 	// up no plan in the shared table past its top level.
 	kids []atomic.Pointer[plan]
+	// For a struct: fixedPart is the size of its fixed-size fields, and
+	// varFields lists the others (strings, references). A struct is copied
+	// whole at once and then only its varFields are visited.
+	fixedPart int
+	varFields []int
 }
 
 // field returns the plan of field i of struct type t, p's type.
@@ -62,6 +67,16 @@ func planFor(t reflect.Type) *plan {
 	}
 	p.immutable, p.fixed, p.fixedSize, p.err = classify(t, 0)
 	p.fixed = p.fixed && p.immutable
+	if t.Kind() == reflect.Struct {
+		for i := range t.NumField() {
+			im, fx, sz, _ := classify(t.Field(i).Type, 0)
+			if im && fx {
+				p.fixedPart += sz
+			} else {
+				p.varFields = append(p.varFields, i)
+			}
+		}
+	}
 	actual, _ := plans.LoadOrStore(t, p)
 	return actual.(*plan)
 }
@@ -268,8 +283,11 @@ func copyWith(p *plan, dst, src reflect.Value, depth int) (int, error) {
 		if !src.CanAddr() {
 			src = addressable(src)
 		}
-		total := 0
-		for i := range src.NumField() {
+		// Copy the whole struct at once, then replace what it references
+		// with copies: fixed-size fields need no visit at all.
+		dst.Set(src)
+		total := p.fixedPart
+		for _, i := range p.varFields {
 			n, err := copyWith(p.field(i, t), exposed(dst.Field(i)), exposed(src.Field(i)), depth+1)
 			if err != nil {
 				return 0, err
