@@ -25,7 +25,8 @@ func (r *Raft) persist() {
 }
 
 func (r *Raft) writeState() {
-	b := make([]byte, 0, 64+len(r.log.entries)*16)
+	// Storage.Save keeps its own copy, so one buffer serves every write.
+	b := r.enc[:0]
 	b = binary.AppendUvarint(b, uint64(r.term))
 	b = binary.AppendUvarint(b, uint64(r.votedFor))
 	b = binary.AppendUvarint(b, uint64(r.log.base))
@@ -35,6 +36,7 @@ func (r *Raft) writeState() {
 		b = binary.AppendUvarint(b, uint64(len(e.Command)))
 		b = append(b, e.Command...)
 	}
+	r.enc = b
 	st := r.env.Storage()
 	st.Save(keyState, b)
 	st.Sync()

@@ -59,7 +59,8 @@ type Raft struct {
 	votedFor node.ID
 	log      raftLog
 	snapshot []byte
-	dirty    bool // Bugs.ReplyBeforePersist: state changed but not written
+	dirty    bool   // Bugs.ReplyBeforePersist: state changed but not written
+	enc      []byte // writeState's buffer, reused
 
 	// Volatile state on all servers.
 	role        role
