@@ -38,29 +38,26 @@ func overloadSet(seed uint64) (series.Set, error) {
 		}
 		// A failed check is expected of the FIFO server: its figures are
 		// the point.
-		byName := map[string]Series{}
-		end := 0.0 // the last instant any series of this side has
+		byName := map[string]series.Series{}
+		var end time.Duration // the last instant any series of this side has
 		for _, s := range h.rec.series() {
 			byName[s.Name] = s
-			if n := len(s.Point); n > 0 {
-				end = max(end, s.Point[n-1].X)
+			if n := len(s.Points); n > 0 {
+				end = max(end, s.Points[n-1].T)
 			}
 		}
-		step := h.rec.width.Seconds()
+		step := h.rec.width
 		for _, metric := range chartMetrics {
 			s, ok := byName[metric]
 			if !ok {
 				return set, fmt.Errorf("queue-overload charts: the recorder has no series %q", metric)
 			}
-			out := series.Series{Name: side.name + ": " + metric, Unit: s.Unit}
-			for _, p := range s.Point {
-				out.Add(time.Duration(p.X*float64(time.Second)), p.V)
-			}
+			out := series.Series{Name: side.name + ": " + metric, Unit: s.Unit, Points: slices.Clone(s.Points)}
 			if s.Unit == "requests/s" {
 				// A rate's buckets stop at its last event: after that it
 				// was zero (the FIFO server's goodput never came back).
-				for x := lastX(s) + step; x <= end+step/2; x += step {
-					out.Add(time.Duration(x*float64(time.Second)), 0)
+				for t := lastT(s) + step; t <= end+step/2; t += step {
+					out.Add(t, 0)
 				}
 			}
 			set.Series = append(set.Series, out.Every(250*time.Millisecond))
@@ -69,11 +66,11 @@ func overloadSet(seed uint64) (series.Set, error) {
 	return set, nil
 }
 
-func lastX(s Series) float64 {
-	if len(s.Point) == 0 {
+func lastT(s series.Series) time.Duration {
+	if len(s.Points) == 0 {
 		return 0
 	}
-	return s.Point[len(s.Point)-1].X
+	return s.Points[len(s.Points)-1].T
 }
 
 // curveLoads are the offered loads, × capacity, of the goodput curve.
@@ -116,9 +113,11 @@ func mm1Set(seed uint64) (series.Set, error) {
 		if err != nil {
 			return set, fmt.Errorf("queue M/M/1 curve, %s: %w", side.name, err)
 		}
-		set.Series = append(set.Series, toCurve(side.name+": number in system", measured))
+		measured.Name = side.name + ": number in system"
+		set.Series = append(set.Series, measured)
 		if side.name == "unbounded FIFO" {
-			set.Series = append(set.Series, toCurve("M/M/1 ρ/(1−ρ): number in system", mm1))
+			mm1.Name = "M/M/1 ρ/(1−ρ): number in system"
+			set.Series = append(set.Series, mm1)
 		}
 	}
 	return set, nil
@@ -135,13 +134,4 @@ func chartSides() []struct {
 		{"reference", solution.NewServer},
 		{"unbounded FIFO", solution.New(solution.Bugs{Naive: true})},
 	}
-}
-
-// toCurve turns the lab's own x-y series into a chartable curve.
-func toCurve(name string, s Series) series.Series {
-	out := series.Series{Name: name, Unit: s.Unit}
-	for _, p := range s.Point {
-		out.Add(series.AtX(p.X), p.V)
-	}
-	return out
 }

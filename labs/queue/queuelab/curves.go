@@ -2,6 +2,7 @@ package queuelab
 
 import (
 	"fmt"
+	"github.com/faultline-dev/faultline/grader/series"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/sim"
@@ -15,7 +16,7 @@ import (
 // QueueLen, the most in each bucket), and the p50 and p99 latency of
 // admitted work by the bucket it finished in. A protocol violation or a
 // request never answered is returned as an error, with the series so far.
-func Measure(test string, f queue.Factory, seed uint64) ([]Series, error) {
+func Measure(test string, f queue.Factory, seed uint64) ([]series.Series, error) {
 	mk, ok := scenarios[test]
 	if !ok {
 		return nil, fmt.Errorf("queue lab has no test %q", test)
@@ -43,15 +44,15 @@ func measure(sc scenario, f queue.Factory, seed uint64) (*harness, error) {
 // finished by its deadline, per second, as a fraction of capacity) against
 // offered load (a multiple of capacity), one run of 4 s per load. A server
 // without a policy collapses toward zero past 1×; a good one stays near 1.
-func GoodputCurve(f queue.Factory, seed uint64, loads []float64) (Series, error) {
-	s := Series{Name: "goodput", Unit: "× capacity", XUnit: "offered load, × capacity"}
+func GoodputCurve(f queue.Factory, seed uint64, loads []float64) (series.Series, error) {
+	s := series.Series{Name: "goodput", Unit: "× capacity"} // over offered load (series.AtX)
 	for _, load := range loads {
 		h, err := measure(steady(load, runFor), f, seed)
 		if err != nil {
 			return s, fmt.Errorf("at %g× load: %w", load, err)
 		}
 		fig := h.figures()
-		s.add(load, fig.goodput(warmUp, runFor)/fig.capacity)
+		s.Add(series.AtX(load), fig.goodput(warmUp, runFor)/fig.capacity)
 	}
 	return s, nil
 }
@@ -63,9 +64,10 @@ func GoodputCurve(f queue.Factory, seed uint64, loads []float64) (Series, error)
 // mean number in the system is ρ/(1−ρ). It returns the measured curve and
 // M/M/1's. A FIFO server follows the theory; a server that sheds load
 // stays below it as ρ nears 1, which is the point.
-func NumberInSystem(f queue.Factory, seed uint64, rhos []float64, d time.Duration) (measured, mm1 Series, err error) {
-	measured = Series{Name: "number in system, measured", Unit: "requests", XUnit: "utilization ρ"}
-	mm1 = Series{Name: "number in system, M/M/1 ρ/(1−ρ)", Unit: "requests", XUnit: "utilization ρ"}
+func NumberInSystem(f queue.Factory, seed uint64, rhos []float64, d time.Duration) (measured, mm1 series.Series, err error) {
+	// Both over utilization ρ (series.AtX).
+	measured = series.Series{Name: "number in system, measured", Unit: "requests"}
+	mm1 = series.Series{Name: "number in system, M/M/1 ρ/(1−ρ)", Unit: "requests"}
 	for _, rho := range rhos {
 		sc := scenario{cfg: configFor(1, mm1Cut), cut: mm1Cut, phases: []phase{{d, rho}}, clients: 1,
 			budget: [2]time.Duration{time.Hour, time.Hour}}
@@ -74,8 +76,8 @@ func NumberInSystem(f queue.Factory, seed uint64, rhos []float64, d time.Duratio
 			return measured, mm1, fmt.Errorf("at ρ = %g: %w", rho, err)
 		}
 		fig := h.figures()
-		measured.add(rho, fig.trueL+fig.busy.Seconds()/h.s.Now().Seconds())
-		mm1.add(rho, rho/(1-rho))
+		measured.Add(series.AtX(rho), fig.trueL+fig.busy.Seconds()/h.s.Now().Seconds())
+		mm1.Add(series.AtX(rho), rho/(1-rho))
 	}
 	return measured, mm1, nil
 }
@@ -88,15 +90,15 @@ const mm1Cut = 20
 // lab's count) over the Recovery test's workload: a second at 5× capacity,
 // then 1.5 s at half of it. A queue that defers pain stays long after the
 // burst; a good one empties at once.
-func BurstQueue(f queue.Factory, seed uint64) (Series, error) {
+func BurstQueue(f queue.Factory, seed uint64) (series.Series, error) {
 	h, err := measure(scenarios["Recovery"](), f, seed)
 	if h == nil {
-		return Series{}, err
+		return series.Series{}, err
 	}
 	for _, s := range h.rec.series() {
 		if s.Name == "queue length" {
 			return s, err
 		}
 	}
-	return Series{}, fmt.Errorf("no queue length series")
+	return series.Series{}, fmt.Errorf("no queue length series")
 }

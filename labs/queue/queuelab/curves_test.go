@@ -2,6 +2,7 @@ package queuelab
 
 import (
 	"fmt"
+	"github.com/faultline-dev/faultline/grader/series"
 	"math"
 	"strings"
 	"testing"
@@ -31,14 +32,14 @@ func TestGoodputCurve(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "load  reference  naive FIFO (goodput, × capacity)\n")
 	for i, load := range loads {
-		fmt.Fprintf(&b, "%4g×  %9.2f  %10.2f\n", load, ref.Point[i].V, naive.Point[i].V)
+		fmt.Fprintf(&b, "%4g×  %9.2f  %10.2f\n", load, ref.Points[i].V, naive.Points[i].V)
 		if load >= 2 {
-			assert.GreaterOrEqual(t, ref.Point[i].V, goodputOverload, "reference at %g×", load)
-			assert.Less(t, naive.Point[i].V, 0.3, "naive FIFO at %g×", load)
+			assert.GreaterOrEqual(t, ref.Points[i].V, goodputOverload, "reference at %g×", load)
+			assert.Less(t, naive.Points[i].V, 0.3, "naive FIFO at %g×", load)
 		}
 	}
-	assert.InDelta(t, 0.5, ref.Point[0].V, 0.05, "at 0.5× both serve what is offered")
-	assert.InDelta(t, 0.5, naive.Point[0].V, 0.05, "at 0.5× both serve what is offered")
+	assert.InDelta(t, 0.5, ref.Points[0].V, 0.05, "at 0.5× both serve what is offered")
+	assert.InDelta(t, 0.5, naive.Points[0].V, 0.05, "at 0.5× both serve what is offered")
 	t.Log("\n" + b.String())
 }
 
@@ -55,10 +56,10 @@ func TestNumberInSystemMM1(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "ρ     M/M/1  naive FIFO  reference (mean number in system)\n")
 	for i, rho := range rhos {
-		want, got := theory.Point[i].V, naive.Point[i].V
-		fmt.Fprintf(&b, "%.1f  %5.2f  %10.2f  %9.2f\n", rho, want, got, ref.Point[i].V)
+		want, got := theory.Points[i].V, naive.Points[i].V
+		fmt.Fprintf(&b, "%.1f  %5.2f  %10.2f  %9.2f\n", rho, want, got, ref.Points[i].V)
 		assert.InEpsilon(t, want, got, 0.15, "FIFO at ρ = %g: measured %.2f, M/M/1 %.2f", rho, got, want)
-		assert.LessOrEqual(t, ref.Point[i].V, got*1.05, "the reference holds no more than FIFO at ρ = %g", rho)
+		assert.LessOrEqual(t, ref.Points[i].V, got*1.05, "the reference holds no more than FIFO at ρ = %g", rho)
 	}
 	t.Log("\n" + b.String())
 }
@@ -66,10 +67,10 @@ func TestNumberInSystemMM1(t *testing.T) {
 // TestBurstQueue: after the 5× burst the reference's queue is empty within
 // 300 ms; the naive FIFO's is still long a second later.
 func TestBurstQueue(t *testing.T) {
-	at := func(s Series, x float64) float64 {
+	at := func(s series.Series, x float64) float64 {
 		v := 0.0
-		for _, p := range s.Point {
-			if p.X <= x+1e-9 {
+		for _, p := range s.Points {
+			if p.T.Seconds() <= x+1e-9 {
 				v = p.V
 			}
 		}
@@ -89,18 +90,18 @@ func TestBurstQueue(t *testing.T) {
 func TestMeasure(t *testing.T) {
 	for name := range scenarios {
 		t.Run(name, func(t *testing.T) {
-			series, err := Measure(name, impl(t, "solution"), 2)
+			all, err := Measure(name, impl(t, "solution"), 2)
 			require.NoError(t, err)
-			byName := map[string]Series{}
-			for _, s := range series {
+			byName := map[string]series.Series{}
+			for _, s := range all {
 				byName[s.Name] = s
 			}
 			for _, want := range []string{"offered", "admitted", "goodput", "wasted", "rejected", "queue length", "queue length reported", "latency p50", "latency p99"} {
 				require.Contains(t, byName, want)
 			}
-			sum := func(s Series) float64 {
+			sum := func(s series.Series) float64 {
 				total := 0.0
-				for _, p := range s.Point {
+				for _, p := range s.Points {
 					total += p.V
 				}
 				return total

@@ -23,8 +23,8 @@
 // curves.go draws the classic curves: GoodputCurve (goodput against
 // offered load), NumberInSystem (against M/M/1's ρ/(1−ρ)) and BurstQueue
 // (the queue during a burst); Measure returns any graded workload's
-// series. The Series type is the lab's own until a shared series package
-// lands, and is kept small so that it can move there.
+// series, in grader/series like every lab's: over virtual time, or over
+// offered load and utilization for the classic curves (series.AtX).
 //
 // To run one test by hand:
 //

@@ -24,7 +24,7 @@ func ExampleGoodputCurve() {
 	ref, _ := queuelab.GoodputCurve(solution.NewServer, 1, loads)
 	fifo, _ := queuelab.GoodputCurve(naive, 1, loads)
 	for i, load := range loads {
-		fmt.Printf("%g× load: reference %.2f, naive FIFO %.2f of capacity\n", load, ref.Point[i].V, fifo.Point[i].V)
+		fmt.Printf("%g× load: reference %.2f, naive FIFO %.2f of capacity\n", load, ref.Points[i].V, fifo.Points[i].V)
 	}
 	// Output:
 	// 0.5× load: reference 0.49, naive FIFO 0.49 of capacity

@@ -1,31 +1,11 @@
 package queuelab
 
 import (
+	"github.com/faultline-dev/faultline/grader/series"
 	"math"
 	"sort"
 	"time"
 )
-
-// Series is a named sequence of points: a quantity over virtual time (X in
-// seconds) or over another quantity (X is offered load or utilization).
-//
-// These types are the queue lab's own for now; they are meant to move to
-// the shared grader/series package once it lands, which is why they are
-// small and carry no behaviour beyond what the lab's figures need.
-type Series struct {
-	Name  string  `json:"name"`
-	Unit  string  `json:"unit"`   // of V
-	XUnit string  `json:"x_unit"` // of X: "s" for virtual time
-	Point []Point `json:"points"`
-}
-
-// Point is one value V at X.
-type Point struct {
-	X float64 `json:"x"`
-	V float64 `json:"v"`
-}
-
-func (s *Series) add(x, v float64) { s.Point = append(s.Point, Point{x, v}) }
 
 // recorder keeps one run's counts in buckets of virtual time.
 type recorder struct {
@@ -82,32 +62,32 @@ func (r *recorder) reported(t time.Duration, n int) {
 }
 
 // series returns the run's time series, one point per bucket.
-func (r *recorder) series() []Series {
+func (r *recorder) series() []series.Series {
 	perSec := float64(sec) / float64(r.width)
-	rate := func(name string, xs []float64) Series {
-		s := Series{Name: name, Unit: "requests/s", XUnit: "s"}
+	rate := func(name string, xs []float64) series.Series {
+		s := series.Series{Name: name, Unit: "requests/s"}
 		for i, n := range xs {
-			s.add((time.Duration(i) * r.width).Seconds(), n*perSec)
+			s.Add(time.Duration(i)*r.width, n*perSec)
 		}
 		return s
 	}
-	level := func(name string, xs []float64) Series {
-		s := Series{Name: name, Unit: "requests", XUnit: "s"}
+	level := func(name string, xs []float64) series.Series {
+		s := series.Series{Name: name, Unit: "requests"}
 		for i, n := range xs {
-			s.add((time.Duration(i) * r.width).Seconds(), n)
+			s.Add(time.Duration(i)*r.width, n)
 		}
 		return s
 	}
-	pct := func(name string, q float64) Series {
-		s := Series{Name: name, Unit: "ms", XUnit: "s"}
+	pct := func(name string, q float64) series.Series {
+		s := series.Series{Name: name, Unit: "ms"}
 		for i, vs := range r.latencies {
 			if len(vs) > 0 {
-				s.add((time.Duration(i) * r.width).Seconds(), quantile(vs, q))
+				s.Add(time.Duration(i)*r.width, quantile(vs, q))
 			}
 		}
 		return s
 	}
-	return []Series{
+	return []series.Series{
 		rate("offered", r.arrivals),
 		rate("admitted", r.starts),
 		rate("goodput", r.good),
