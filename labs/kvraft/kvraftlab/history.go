@@ -1,0 +1,211 @@
+package kvraftlab
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+
+	"github.com/faultline-dev/faultline/labs/kvraft"
+	"github.com/faultline-dev/faultline/labs/node"
+)
+
+// operation is one call of the client-visible history, in virtual time.
+type operation struct {
+	clerk    node.ID
+	req      int
+	op       kvraft.Op
+	call     time.Duration
+	ret      time.Duration
+	out      string // a Get's value
+	returned bool
+}
+
+func (o operation) String() string {
+	s := fmt.Sprintf("%v %s", o.clerk, describeOp(o.op))
+	if o.op.Kind == kvraft.Get {
+		s += fmt.Sprintf(" -> %q", o.out)
+	}
+	return s + fmt.Sprintf(" [%v, %v]", o.call, o.ret)
+}
+
+func describeOp(op kvraft.Op) string {
+	if op.Kind == kvraft.Get {
+		return fmt.Sprintf("Get(%s)", op.Key)
+	}
+	return fmt.Sprintf("%s(%s, %q)", op.Kind, op.Key, op.Value)
+}
+
+// kvInput and kvOutput are what porcupine sees of an operation.
+type kvInput struct {
+	kind       kvraft.Kind
+	key, value string
+}
+
+type kvOutput struct{ value string }
+
+// kvModel is one key's register with Put and Append: the history is
+// partitioned by key, since operations on different keys commute.
+var kvModel = porcupine.Model{
+	Partition: func(history []porcupine.Operation) [][]porcupine.Operation {
+		byKey := map[string][]porcupine.Operation{}
+		var keys []string
+		for _, op := range history {
+			k := op.Input.(kvInput).key
+			if _, ok := byKey[k]; !ok {
+				keys = append(keys, k)
+			}
+			byKey[k] = append(byKey[k], op)
+		}
+		slices.Sort(keys)
+		out := make([][]porcupine.Operation, len(keys))
+		for i, k := range keys {
+			out[i] = byKey[k]
+		}
+		return out
+	},
+	Init: func() any { return "" },
+	Step: func(state, input, output any) (bool, any) {
+		st, in, out := state.(string), input.(kvInput), output.(kvOutput)
+		switch in.kind {
+		case kvraft.Get:
+			return out.value == st, st
+		case kvraft.Put:
+			return true, in.value
+		default:
+			return true, st + in.value
+		}
+	},
+	DescribeOperation: func(input, output any) string {
+		in, out := input.(kvInput), output.(kvOutput)
+		if in.kind == kvraft.Get {
+			return fmt.Sprintf("get(%s) -> %q", in.key, out.value)
+		}
+		return fmt.Sprintf("%s(%s, %q)", strings.ToLower(string(in.kind)), in.key, in.value)
+	},
+}
+
+// checkTimeout bounds porcupine's search. Histories are kept small (a few
+// clerks, tens of operations per key) so that it decides in milliseconds;
+// Unknown is reported as an error, never a pass.
+const checkTimeout = 20 * time.Second
+
+// linearizable checks the history with porcupine, key by key, and notes
+// the operations of a violation in the trace.
+func (c *cluster) linearizable() error {
+	bad, err := checkLinearizable(c.history, checkTimeout)
+	for _, o := range bad {
+		c.t.Logf("not linearizable: %s", o)
+	}
+	return err
+}
+
+// checkLinearizable returns nil if history is linearizable; otherwise an
+// error naming the key and the operations that cannot be placed, which it
+// also returns.
+func checkLinearizable(history []operation, timeout time.Duration) ([]operation, error) {
+	byKey := map[string][]operation{}
+	var keys []string
+	for _, o := range history {
+		if !o.returned {
+			continue // finish waits for every return; a test's own history may leave some out
+		}
+		if _, ok := byKey[o.op.Key]; !ok {
+			keys = append(keys, o.op.Key)
+		}
+		byKey[o.op.Key] = append(byKey[o.op.Key], o)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		ops := byKey[k]
+		pops := make([]porcupine.Operation, len(ops))
+		for i, o := range ops {
+			pops[i] = porcupine.Operation{ClientId: int(o.clerk), Input: kvInput{o.op.Kind, o.op.Key, o.op.Value},
+				Output: kvOutput{o.out}, Call: int64(o.call), Return: int64(o.ret)}
+		}
+		res, info := porcupine.CheckOperationsVerbose(kvModel, pops, timeout)
+		switch res {
+		case porcupine.Ok:
+			continue
+		case porcupine.Unknown:
+			return nil, fmt.Errorf("undecided: porcupine could not decide within %v whether the %d operations on key %s are linearizable; an undecided history fails", timeout, len(ops), k)
+		}
+		bad := unplaceable(ops, info)
+		lines := make([]string, len(bad))
+		for i, o := range bad {
+			lines[i] = "  " + o.String()
+		}
+		return bad, fmt.Errorf("not linearizable: key %s: no order of its %d operations agrees with real time and a single copy; after the longest order found, none of these can come next:\n%s",
+			k, len(ops), strings.Join(lines, "\n"))
+	}
+	return nil, nil
+}
+
+// unplaceable returns the operations outside porcupine's longest partial
+// linearization that could have come next in real time (called before
+// every remaining operation returned): the ones no order can place.
+func unplaceable(ops []operation, info porcupine.LinearizationInfo) []operation {
+	var longest []int
+	for _, part := range info.PartialLinearizations() {
+		for _, lin := range part {
+			// Ties are broken by content: porcupine returns its partial
+			// linearizations from a map, in no fixed order.
+			if len(lin) > len(longest) || (len(lin) == len(longest) && slices.Compare(lin, longest) < 0) {
+				longest = lin
+			}
+		}
+	}
+	placed := map[int]bool{}
+	for _, i := range longest {
+		placed[i] = true
+	}
+	var rest []operation
+	for i, o := range ops {
+		if !placed[i] {
+			rest = append(rest, o)
+		}
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+	firstReturn := rest[0].ret
+	for _, o := range rest {
+		firstReturn = min(firstReturn, o.ret)
+	}
+	var next []operation
+	for _, o := range rest {
+		if o.call <= firstReturn {
+			next = append(next, o)
+		}
+	}
+	slices.SortFunc(next, func(a, b operation) int { return int(a.call - b.call) })
+	if len(next) > 6 {
+		next = next[:6]
+	}
+	return next
+}
+
+// checkExactlyOnce looks for a written value that a Get saw twice: every
+// value the workload writes is unique, so a repeat is an Append applied
+// twice. It names the write.
+func checkExactlyOnce(history []operation) error {
+	writes := map[string]operation{}
+	for _, o := range history {
+		if o.op.Kind != kvraft.Get {
+			writes[o.op.Value] = o
+		}
+	}
+	for _, o := range history {
+		if o.op.Kind != kvraft.Get || !o.returned {
+			continue
+		}
+		for _, v := range strings.SplitAfter(o.out, ";") {
+			if v != "" && strings.Count(o.out, v) > 1 {
+				return fmt.Errorf("applied twice: %s saw the value of %s more than once: a retried request must run exactly once (detect duplicates by clerk and sequence number in the replicated state)", o, writes[v])
+			}
+		}
+	}
+	return nil
+}
