@@ -24,6 +24,9 @@ type config struct {
 	keys         int           // keys the workload touches: k0, k1, ...
 	ops          int           // operations each clerk runs
 	think        time.Duration // the most a clerk waits between operations
+	// readers is how many clerks, the first ones, only Get: a reader cut
+	// off with a deposed leader shows whether reads go through the log.
+	readers int
 }
 
 // cluster is a test's view of the service: servers n1..nS, clerks after
@@ -124,8 +127,9 @@ func (c *cluster) issue(id node.ID) {
 	}
 	key := fmt.Sprintf("k%d", c.r.IntN(c.cfg.keys))
 	var op kvraft.Op
+	reader := contains(c.clerks[:c.cfg.readers], id)
 	switch p := c.r.IntN(10); {
-	case p < 4:
+	case p < 4 || reader:
 		op = kvraft.Op{Kind: kvraft.Get, Key: key}
 	case p < 6:
 		c.seq++

@@ -46,10 +46,10 @@ func TestEveryMutantIsCaught(t *testing.T) {
 		mutant, test, check string
 	}{
 		{"stale-reads", "LeaderPartitions", "linearizability"},
-		{"local-dedup", "Unreliable", "exactly once"},
-		{"install-keeps-dedup", "SnapshotDedup", "exactly once"},
+		{"local-dedup", "Unreliable", "linearizability"},
+		{"install-keeps-dedup", "SnapshotDedup", "linearizability"},
 		{"answers-early", "ManyClerks", "linearizability"},
-		{"snapshot-without-dedup", "SnapshotDedup", "exactly once"},
+		{"snapshot-without-dedup", "SnapshotDedup", "linearizability"},
 		{"no-leader-check", "LeaderPartitions", "linearizability"},
 		{"no-retry-on-timeout", "Unreliable", "liveness"},
 		{"reuses-seq", "OneClerk", "linearizability"},

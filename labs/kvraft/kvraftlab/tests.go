@@ -1,6 +1,7 @@
 package kvraftlab
 
 import (
+	"slices"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/faults"
@@ -53,19 +54,21 @@ func testOneClerk(t *suite.T) {
 }
 
 func testManyClerks(t *suite.T) {
-	c := newCluster(t, config{servers: 5, clerks: 5, keys: 3, ops: 12, think: 30 * ms})
+	// Latency of several milliseconds leaves a window between Propose and
+	// apply that a clerk's next operation can fall into.
+	c := newCluster(t, config{servers: 5, clerks: 5, keys: 3, ops: 12, think: 30 * ms, faults: faults.Model{Latency: faults.Between(2*ms, 15*ms)}})
 	c.start()
 	c.s.RunFor(2 * sec)
 	c.finish(30 * sec)
 }
 
-// leaderPartitions cuts the leader off with one or two of the clerks for
-// most of every period, until horizon.
+// leaderPartitions cuts the leader off with the readers and some of the
+// other clerks for most of every period, until horizon.
 func (c *cluster) leaderPartitions(period, horizon time.Duration) {
 	for at := sec; at < horizon; at += period {
 		c.s.At(at, func() {
-			var with []node.ID
-			for _, id := range c.clerks {
+			with := slices.Clone(c.clerks[:c.cfg.readers])
+			for _, id := range c.clerks[c.cfg.readers:] {
 				if c.r.IntN(2) == 0 {
 					with = append(with, id)
 				}
@@ -77,10 +80,10 @@ func (c *cluster) leaderPartitions(period, horizon time.Duration) {
 }
 
 func testLeaderPartitions(t *suite.T) {
-	c := newCluster(t, config{servers: 5, clerks: 4, keys: 3, ops: 15, think: 150 * ms})
-	c.leaderPartitions(1200*ms, 6*sec)
+	c := newCluster(t, config{servers: 5, clerks: 4, readers: 1, keys: 3, ops: 25, think: 60 * ms})
+	c.leaderPartitions(2*sec, 8*sec)
 	c.start()
-	c.s.RunFor(6 * sec)
+	c.s.RunFor(8 * sec)
 	c.finish(40 * sec)
 }
 
@@ -149,9 +152,9 @@ func testSnapshotSize(t *suite.T) {
 // snapshot, and the clerk's retry arrives. Only a dedup table inside the
 // snapshot answers it without running it again.
 func testSnapshotDedup(t *suite.T) {
-	c := newCluster(t, config{servers: 3, clerks: 3, keys: 2, ops: 12, think: 20 * ms, maxRaftState: 600})
+	c := newCluster(t, config{servers: 3, clerks: 3, keys: 2, ops: 12, think: 100 * ms, maxRaftState: 600})
 	first := c.clerks[0]
-	c.s.At(500*ms, func() {
+	c.s.At(1100*ms, func() {
 		for _, id := range c.clerks[1:] {
 			c.issue(id)
 		}
