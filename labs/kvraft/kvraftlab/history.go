@@ -1,7 +1,9 @@
 package kvraftlab
 
 import (
+	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -29,6 +31,15 @@ func (o operation) String() string {
 		s += fmt.Sprintf(" -> %q", o.out)
 	}
 	return s + fmt.Sprintf(" [%v, %v]", o.call, o.ret)
+}
+
+// describe names the operation without its times.
+func (o operation) describe() string {
+	s := fmt.Sprintf("%v's %s", o.clerk, describeOp(o.op))
+	if o.op.Kind == kvraft.Get {
+		s += fmt.Sprintf(" -> %q", o.out)
+	}
+	return s
 }
 
 func describeOp(op kvraft.Op) string {
@@ -125,66 +136,65 @@ func checkLinearizable(history []operation, timeout time.Duration) ([]operation,
 			pops[i] = porcupine.Operation{ClientId: int(o.clerk), Input: kvInput{o.op.Kind, o.op.Key, o.op.Value},
 				Output: kvOutput{o.out}, Call: int64(o.call), Return: int64(o.ret)}
 		}
-		res, info := porcupine.CheckOperationsVerbose(kvModel, pops, timeout)
+		res := porcupine.CheckOperationsTimeout(kvModel, pops, timeout)
 		switch res {
 		case porcupine.Ok:
 			continue
 		case porcupine.Unknown:
 			return nil, fmt.Errorf("undecided: porcupine could not decide within %v whether the %d operations on key %s are linearizable; an undecided history fails", timeout, len(ops), k)
 		}
-		bad := unplaceable(ops, info)
-		lines := make([]string, len(bad))
-		for i, o := range bad {
-			lines[i] = "  " + o.String()
+		culprit, before := firstViolation(kvModel, ops, timeout)
+		lines := []string{"  cannot be placed: " + culprit.String()}
+		for _, o := range before {
+			lines = append(lines, "  after: "+o.String())
 		}
-		return bad, fmt.Errorf("not linearizable: key %s: no order of its %d operations agrees with real time and a single copy; after the longest order found, none of these can come next:\n%s",
-			k, len(ops), strings.Join(lines, "\n"))
+		return []operation{culprit}, fmt.Errorf("not linearizable: key %s: %s, returned at %v, fits no order of the key's operations that agrees with real time and a single copy:\n%s",
+			k, culprit.describe(), culprit.ret, strings.Join(lines, "\n"))
 	}
 	return nil, nil
 }
 
-// unplaceable returns the operations outside porcupine's longest partial
-// linearization that could have come next in real time (called before
-// every remaining operation returned): the ones no order can place.
-func unplaceable(ops []operation, info porcupine.LinearizationInfo) []operation {
-	var longest []int
-	for _, part := range info.PartialLinearizations() {
-		for _, lin := range part {
-			// Ties are broken by content: porcupine returns its partial
-			// linearizations from a map, in no fixed order.
-			if len(lin) > len(longest) || (len(lin) == len(longest) && slices.Compare(lin, longest) < 0) {
-				longest = lin
+// firstViolation finds the operation whose return first makes the history
+// of one key non-linearizable: the history cut at time T keeps the
+// operations returned by T, and the writes still in flight at T with no
+// return (a read in flight is dropped, since it may read a later write).
+// Every cut of a linearizable history is linearizable, so the earliest
+// failing cut names the culprit. It also returns the last writes that
+// returned before the culprit was called, for context.
+func firstViolation(model porcupine.Model, ops []operation, timeout time.Duration) (operation, []operation) {
+	byRet := slices.Clone(ops)
+	slices.SortStableFunc(byRet, func(a, b operation) int { return cmp.Compare(a.ret, b.ret) })
+	culprit := byRet[len(byRet)-1]
+	for _, cut := range byRet {
+		var pops []porcupine.Operation
+		for _, o := range ops {
+			ret := int64(o.ret)
+			switch {
+			case o.call > cut.ret:
+				continue
+			case o.ret > cut.ret && o.op.Kind == kvraft.Get:
+				continue
+			case o.ret > cut.ret:
+				ret = math.MaxInt64
 			}
+			pops = append(pops, porcupine.Operation{ClientId: int(o.clerk), Input: kvInput{o.op.Kind, o.op.Key, o.op.Value},
+				Output: kvOutput{o.out}, Call: int64(o.call), Return: ret})
+		}
+		if porcupine.CheckOperationsTimeout(model, pops, timeout) == porcupine.Illegal {
+			culprit = cut
+			break
 		}
 	}
-	placed := map[int]bool{}
-	for _, i := range longest {
-		placed[i] = true
-	}
-	var rest []operation
-	for i, o := range ops {
-		if !placed[i] {
-			rest = append(rest, o)
+	var before []operation
+	for _, o := range byRet {
+		if o.op.Kind != kvraft.Get && o.ret < culprit.call {
+			before = append(before, o)
 		}
 	}
-	if len(rest) == 0 {
-		return nil
+	if len(before) > 3 {
+		before = before[len(before)-3:]
 	}
-	firstReturn := rest[0].ret
-	for _, o := range rest {
-		firstReturn = min(firstReturn, o.ret)
-	}
-	var next []operation
-	for _, o := range rest {
-		if o.call <= firstReturn {
-			next = append(next, o)
-		}
-	}
-	slices.SortFunc(next, func(a, b operation) int { return int(a.call - b.call) })
-	if len(next) > 6 {
-		next = next[:6]
-	}
-	return next
+	return culprit, before
 }
 
 // checkExactlyOnce looks for a written value that a Get saw twice: every

@@ -2,6 +2,8 @@ package kvraftlab
 
 import (
 	"flag"
+	"io"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,6 +12,8 @@ import (
 	grun "github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
+	raftmutants "github.com/faultline-dev/faultline/labs/raft/mutants"
+	raftsolution "github.com/faultline-dev/faultline/labs/raft/solution"
 )
 
 func runOne(test *suite.Test, impl any, name string, seed uint64, sink trace.Sink) suite.Outcome {
@@ -85,4 +89,86 @@ func TestStarterFailsEveryTest(t *testing.T) {
 		o := runOne(test, Lab.Starter, "starter", grun.SeedFor(Lab.Name, test.Name, 0), nil)
 		assert.False(t, o.Passed(), test.Name)
 	}
+}
+
+// TestRunsOnTheRaftItIsGiven checks that the harness builds the servers'
+// Raft from T.Dep("raft"): a buggy Raft handed over must show through the
+// service, a reference Raft handed over must pass, and a value of the
+// wrong type is reported.
+func TestRunsOnTheRaftItIsGiven(t *testing.T) {
+	buggy := raftmutants.All[0].Factory
+	for _, m := range raftmutants.All {
+		if m.Name == "votes-twice" {
+			buggy = m.Factory
+		}
+	}
+	cases := []struct {
+		name string
+		raft any
+		pass bool
+		want string
+	}{
+		{"reference by default", nil, true, ""},
+		{"reference handed over", raftsolution.Factory, true, ""},
+		{"a Raft that votes twice", buggy, false, "linearizability"},
+		{"not a Raft", "raft", false, "want a raft.Factory"},
+	}
+	test, _ := Lab.Test("ManyClerks")
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			passed := true
+			var last suite.Outcome
+			for i := range max(test.Seeds, 1) {
+				o := suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: grun.SeedFor(Lab.Name, test.Name, i),
+					Impl: Lab.Solution, ImplName: "solution", Deps: map[string]any{"raft": tc.raft}}).Run()
+				if !o.Passed() {
+					passed, last = false, o
+					break
+				}
+			}
+			require.Equal(t, tc.pass, passed, last.Describe())
+			if tc.want != "" {
+				assert.Contains(t, last.Describe(), tc.want)
+			}
+		})
+	}
+}
+
+func TestStarterFailsHelpfully(t *testing.T) {
+	test, _ := Lab.Test("OneClerk")
+	o := runOne(test, Lab.Starter, "starter", grun.SeedFor(Lab.Name, test.Name, 0), nil)
+	require.NotNil(t, o.Failure, o.Describe())
+	assert.Equal(t, "liveness", o.Failure.Check)
+	assert.Contains(t, o.Describe(), "does the clerk retry")
+}
+
+func TestDeterministic(t *testing.T) {
+	test, _ := Lab.Test("SnapshotChurn")
+	hash := func(seed uint64) string {
+		w := trace.NewWriter(io.Discard)
+		runOne(test, Lab.Solution, "solution", seed, w)
+		return w.Hash()
+	}
+	assert.Equal(t, hash(5), hash(5))
+	assert.NotEqual(t, hash(5), hash(6))
+}
+
+// TestViolationIsNoted checks that a linearizability failure leaves a
+// note on the culprit in the trace and the test's log.
+func TestViolationIsNoted(t *testing.T) {
+	impl, err := Lab.Impl("mutant:reuses-seq")
+	require.NoError(t, err)
+	test, _ := Lab.Test("OneClerk")
+	var buf trace.Buffer
+	o := runOne(test, impl, "mutant:reuses-seq", grun.SeedFor(Lab.Name, test.Name, 0), &buf)
+	require.NotNil(t, o.Failure, o.Describe())
+	require.Equal(t, "linearizability", o.Failure.Check)
+	var notes []string
+	for _, r := range buf.Records {
+		if r.Kind == trace.Note {
+			notes = append(notes, r.Text)
+		}
+	}
+	assert.Contains(t, strings.Join(notes, "\n"), "not linearizable: n4 Get(k0)")
+	assert.Contains(t, strings.Join(o.Logs, "\n"), "not linearizable: n4 Get(k0)")
 }

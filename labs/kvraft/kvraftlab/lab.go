@@ -26,8 +26,8 @@ var Lab = &suite.Lab{
 	Task:    task,
 	Parts: []suite.Part{
 		{ID: "A", Title: "Replicated state machine", Lesson: "linearizability"},
-		{ID: "B", Title: "Clerks and exactly once", Lesson: "linearizability"},
-		{ID: "C", Title: "Snapshots", Lesson: "linearizability"},
+		{ID: "B", Title: "Clerks and exactly once", Lesson: "unreliable-networks"},
+		{ID: "C", Title: "Snapshots", Lesson: "raft-snapshots"},
 	},
 	Tests:      tests,
 	Solution:   solution.Impl,

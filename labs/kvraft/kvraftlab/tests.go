@@ -20,30 +20,30 @@ const snapBound = 1500
 
 var tests = []suite.Test{
 	// Part A: the replicated state machine.
-	{Name: "OneClerk", Part: "A", Points: 3, Seeds: 3, Limit: 60 * sec, Run: testOneClerk,
-		Description: "one clerk's Gets, Puts and Appends on a reliable network", Lesson: "linearizability#replicated-state-machine"},
-	{Name: "ManyClerks", Part: "A", Points: 4, Seeds: 3, Limit: 60 * sec, Run: testManyClerks,
-		Description: "five concurrent clerks; the history must be linearizable", Lesson: "linearizability#replicated-state-machine"},
-	{Name: "LeaderPartitions", Part: "A", Points: 5, Seeds: 5, Limit: 60 * sec, Run: testLeaderPartitions,
-		Description: "the leader is cut off with some clerks again and again: no stale reads, no answers for lost entries", Lesson: "linearizability#lost-leadership"},
+	{Name: "OneClerk", Part: "A", Points: 3, Seeds: 20, Limit: 60 * sec, Run: testOneClerk,
+		Description: "one clerk's Gets, Puts and Appends on a reliable network", Lesson: "linearizability#the-definition"},
+	{Name: "ManyClerks", Part: "A", Points: 4, Seeds: 20, Limit: 60 * sec, Run: testManyClerks,
+		Description: "five concurrent clerks; the history must be linearizable", Lesson: "linearizability#checking-a-history-is-a-search"},
+	{Name: "LeaderPartitions", Part: "A", Points: 5, Seeds: 30, Limit: 60 * sec, Run: testLeaderPartitions,
+		Description: "the leader is cut off with some clerks again and again: no stale reads, no answers for lost entries", Lesson: "linearizability#stale-reads-from-a-deposed-leader"},
 
 	// Part B: clerks, retries and exactly once.
-	{Name: "Unreliable", Part: "B", Points: 4, Seeds: 5, Limit: 60 * sec, Run: testUnreliable,
-		Description: "loss, duplication and reordering: every request runs exactly once", Lesson: "linearizability#duplicate-detection"},
-	{Name: "Crashes", Part: "B", Points: 4, Seeds: 5, Limit: 60 * sec, Run: testCrashes,
-		Description: "servers (often the leader) crash and restart on an unreliable network", Lesson: "linearizability#duplicate-detection"},
-	{Name: "PartitionsUnreliable", Part: "B", Points: 4, Seeds: 5, Limit: 60 * sec, Run: testPartitionsUnreliable,
-		Description: "leader partitions on an unreliable network: retries cross leader changes", Lesson: "linearizability#clerks"},
+	{Name: "Unreliable", Part: "B", Points: 4, Seeds: 30, Limit: 60 * sec, Run: testUnreliable,
+		Description: "loss, duplication and reordering: every request runs exactly once", Lesson: "unreliable-networks#at-least-once-plus-idempotence"},
+	{Name: "Crashes", Part: "B", Points: 4, Seeds: 30, Limit: 60 * sec, Run: testCrashes,
+		Description: "servers (often the leader) crash and restart on an unreliable network", Lesson: "unreliable-networks#at-least-once-plus-idempotence"},
+	{Name: "PartitionsUnreliable", Part: "B", Points: 4, Seeds: 30, Limit: 60 * sec, Run: testPartitionsUnreliable,
+		Description: "leader partitions on an unreliable network: retries cross leader changes", Lesson: "unreliable-networks#choosing-the-retry-timer"},
 
 	// Part C: snapshots.
-	{Name: "SnapshotSize", Part: "C", Points: 3, Seeds: 3, Limit: 60 * sec, Run: testSnapshotSize,
-		Description: "storage stays within a few times MaxRaftState", Lesson: "linearizability#snapshots"},
-	{Name: "SnapshotDedup", Part: "C", Points: 4, Seeds: 3, Limit: 60 * sec, Run: testSnapshotDedup,
-		Description: "a request applied before a snapshot is retried after every server restarts from it: it must not run again", Lesson: "linearizability#snapshots"},
-	{Name: "SnapshotRecover", Part: "C", Points: 3, Seeds: 5, Limit: 60 * sec, Run: testSnapshotRecover,
-		Description: "every server crashes and recovers from its snapshot and log, repeatedly", Lesson: "linearizability#snapshots"},
-	{Name: "SnapshotChurn", Part: "C", Points: 3, Seeds: 5, Limit: 60 * sec, Run: testSnapshotChurn,
-		Description: "crashes, partitions and an unreliable network with snapshots", Lesson: "linearizability#snapshots"},
+	{Name: "SnapshotSize", Part: "C", Points: 3, Seeds: 20, Limit: 60 * sec, Run: testSnapshotSize,
+		Description: "storage stays within a few times MaxRaftState", Lesson: "raft-snapshots#trimming"},
+	{Name: "SnapshotDedup", Part: "C", Points: 4, Seeds: 20, Limit: 60 * sec, Run: testSnapshotDedup,
+		Description: "a request applied before a snapshot is retried after every server restarts from it: it must not run again", Lesson: "raft-snapshots#trimming"},
+	{Name: "SnapshotRecover", Part: "C", Points: 3, Seeds: 30, Limit: 60 * sec, Run: testSnapshotRecover,
+		Description: "every server crashes and recovers from its snapshot and log, repeatedly", Lesson: "raft-snapshots#trimming"},
+	{Name: "SnapshotChurn", Part: "C", Points: 3, Seeds: 30, Limit: 60 * sec, Run: testSnapshotChurn,
+		Description: "crashes, partitions and an unreliable network with snapshots", Lesson: "raft-snapshots#trimming"},
 }
 
 func testOneClerk(t *suite.T) {

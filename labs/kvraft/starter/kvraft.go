@@ -13,7 +13,7 @@ import (
 // TODO: define your message types: a request from a clerk carrying its
 // client ID, sequence number and operation, and a reply carrying the
 // sequence number, an error (OK or ErrWrongLeader) and a Get's value.
-// (Lesson: linearizability#clerks.)
+// (Lesson: unreliable-networks#at-least-once-plus-idempotence.)
 
 // server is one replica: a Raft peer plus the key/value state machine.
 type server struct {
@@ -43,7 +43,7 @@ func (s *server) HandleMessage(from node.ID, m node.Message) {
 	// TODO: when m is your request type, handle it: answer a duplicate
 	// from the duplicate table; otherwise Propose the operation and
 	// remember the request at the returned index (ErrWrongLeader if not
-	// the leader). (Lesson: linearizability#replicated-state-machine.)
+	// the leader). (Lesson: linearizability#stale-reads-from-a-deposed-leader.)
 	s.rf.HandleMessage(from, m)
 	s.settle()
 }
@@ -62,17 +62,17 @@ func (s *server) apply(m raft.ApplyMsg) {
 	// answer the request waiting at its index: OK if it is the same
 	// request, ErrWrongLeader if another entry took its place. Install a
 	// snapshot's data and duplicate table. (Lesson:
-	// linearizability#duplicate-detection.)
+	// unreliable-networks#at-least-once-plus-idempotence.)
 }
 
 // settle runs at the end of every handler.
 func (s *server) settle() {
 	// TODO: if Raft's term changed or it lost leadership, answer
 	// ErrWrongLeader to every waiting request (lesson:
-	// linearizability#lost-leadership). When cfg.MaxRaftState >= 0 and
+	// linearizability#stale-reads-from-a-deposed-leader). When cfg.MaxRaftState >= 0 and
 	// s.env.Storage().Size() reaches it, call s.rf.Snapshot with the last
 	// applied index and your encoded state, duplicate table included
-	// (lesson: linearizability#snapshots).
+	// (lesson: raft-snapshots#trimming).
 }
 
 // clerk is a client: it runs the test's operations one at a time.
@@ -96,7 +96,7 @@ func (c *clerk) Start(env node.Env) { c.env = env }
 func (c *clerk) Submit(req int, op kvraft.Op) {
 	// TODO: number the request, send it to the server you believe leads,
 	// and set a timer to try the next server if no answer comes.
-	// (Lesson: linearizability#clerks.)
+	// (Lesson: unreliable-networks#choosing-the-retry-timer.)
 }
 
 func (c *clerk) HandleMessage(from node.ID, m node.Message) {

@@ -42,7 +42,7 @@ type result struct {
 }
 
 // state is the replicated state machine: the data and the dedup table,
-// both in every snapshot (§ "Duplicate detection" of the lesson).
+// both in every snapshot, so that a restarted server still knows what it ran.
 type state struct {
 	Data map[string]string
 	Last map[node.ID]result
