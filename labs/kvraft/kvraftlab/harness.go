@@ -122,7 +122,13 @@ func (c *cluster) pause() time.Duration {
 
 // issue submits the clerk's next operation, if it has one left.
 func (c *cluster) issue(id node.ID) {
-	if c.stopped || c.issued[id] >= c.cfg.ops || c.inflight[id] >= 0 || !c.t.Keep("op") {
+	if c.stopped || c.issued[id] >= c.cfg.ops || c.inflight[id] >= 0 {
+		return
+	}
+	if !c.t.Keep("op") {
+		// The shrinker removed this operation: the clerk goes on to its next.
+		c.issued[id]++
+		c.s.After(c.pause(), func() { c.issue(id) })
 		return
 	}
 	key := fmt.Sprintf("k%d", c.r.IntN(c.cfg.keys))
