@@ -46,6 +46,13 @@ type Server interface {
 	node.Node
 }
 
+// RaftNode and ApplyMsg are Raft's types (labs/raft), named here so that
+// a server needs no other package of the platform than this one.
+type (
+	RaftNode = raft.Node
+	ApplyMsg = raft.ApplyMsg
+)
+
 // ServerConfig is what the harness hands a server.
 type ServerConfig struct {
 	// Servers lists every server node (the Raft cluster), including this

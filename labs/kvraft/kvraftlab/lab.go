@@ -38,7 +38,7 @@ var Lab = &suite.Lab{
 	Student: suite.Student{
 		Package:     "kvraft",
 		Bind:        "kvraft.Impl{NewServer: student.NewServer, NewClerk: student.NewClerk}",
-		BindImports: []string{"github.com/faultline-dev/faultline/labs/kvraft", "github.com/faultline-dev/faultline/labs/raft"},
+		BindImports: []string{"github.com/faultline-dev/faultline/labs/kvraft"},
 		Uses:        []string{"raft"},
 	},
 }

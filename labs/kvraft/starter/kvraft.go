@@ -7,7 +7,6 @@ package kvraft
 import (
 	"github.com/faultline-dev/faultline/labs/kvraft"
 	"github.com/faultline-dev/faultline/labs/node"
-	"github.com/faultline-dev/faultline/labs/raft"
 )
 
 // TODO: define your message types: a request from a clerk carrying its
@@ -20,7 +19,7 @@ type server struct {
 	id  node.ID
 	cfg kvraft.ServerConfig
 	env node.Env
-	rf  raft.Node
+	rf  kvraft.RaftNode
 	// TODO: the replicated state (the data and the duplicate table), the
 	// index of the last applied entry, and the requests waiting for their
 	// entry to be applied, by log index.
@@ -57,7 +56,7 @@ func (s *server) HandleTimer(t any) {
 }
 
 // apply is called by Raft for every committed entry and installed snapshot.
-func (s *server) apply(m raft.ApplyMsg) {
+func (s *server) apply(m kvraft.ApplyMsg) {
 	// TODO: apply each command once, by (client, sequence number), and
 	// answer the request waiting at its index: OK if it is the same
 	// request, ErrWrongLeader if another entry took its place. Install a
