@@ -3,6 +3,7 @@ package kvraftlab
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -204,13 +205,27 @@ func (c *cluster) finish(limit time.Duration) {
 	}
 	c.waitIdle(limit)
 	c.stopped = false
-	for k := range c.cfg.keys {
-		c.submit(c.clerks[0], kvraft.Op{Kind: kvraft.Get, Key: fmt.Sprintf("k%d", k)})
+	for _, k := range c.keys() {
+		c.submit(c.clerks[0], kvraft.Op{Kind: kvraft.Get, Key: k})
 		c.waitIdle(limit)
 	}
 	c.stopped = true
 	c.t.Check("exactly once", checkExactlyOnce(c.history))
 	c.t.Check("linearizability", c.linearizable())
+}
+
+// keys returns every key the history touched, sorted.
+func (c *cluster) keys() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, o := range c.history {
+		if !seen[o.op.Key] {
+			seen[o.op.Key] = true
+			out = append(out, o.op.Key)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // waitIdle runs until no clerk has a request in flight.

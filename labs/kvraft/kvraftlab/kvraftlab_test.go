@@ -43,24 +43,27 @@ func TestReferencePasses(t *testing.T) {
 	}
 }
 
+// mutantCases names, for each mutant, the test that catches it and the
+// check that fails.
+var mutantCases = []struct {
+	mutant, test, check string
+}{
+	{"stale-reads", "LeaderPartitions", "linearizability"},
+	{"local-dedup", "Unreliable", "linearizability"},
+	{"install-keeps-dedup", "SnapshotDedup", "exactly once"},
+	{"answers-early", "ManyClerks", "linearizability"},
+	{"snapshot-without-dedup", "SnapshotDedup", "exactly once"},
+	{"no-leader-check", "LeaderPartitions", "linearizability"},
+	{"no-retry-on-timeout", "Unreliable", "liveness"},
+	{"reuses-seq", "OneClerk", "linearizability"},
+	{"never-snapshots", "SnapshotSize", "snapshot size"},
+}
+
 // TestEveryMutantIsCaught requires each mutant to fail the test named for
-// it, at a default seed, with the failure kind that names its bug.
+// it, at a default seed, with the check that names its bug.
 func TestEveryMutantIsCaught(t *testing.T) {
-	cases := []struct {
-		mutant, test, check string
-	}{
-		{"stale-reads", "LeaderPartitions", "linearizability"},
-		{"local-dedup", "Unreliable", "linearizability"},
-		{"install-keeps-dedup", "SnapshotDedup", "linearizability"},
-		{"answers-early", "ManyClerks", "linearizability"},
-		{"snapshot-without-dedup", "SnapshotDedup", "linearizability"},
-		{"no-leader-check", "LeaderPartitions", "linearizability"},
-		{"no-retry-on-timeout", "Unreliable", "liveness"},
-		{"reuses-seq", "OneClerk", "linearizability"},
-		{"never-snapshots", "SnapshotSize", "snapshot size"},
-	}
-	require.Len(t, cases, len(Lab.Mutants), "every mutant has a row")
-	for _, tc := range cases {
+	require.Len(t, mutantCases, len(Lab.Mutants), "every mutant has a row")
+	for _, tc := range mutantCases {
 		t.Run(tc.mutant, func(t *testing.T) {
 			impl, err := Lab.Impl("mutant:" + tc.mutant)
 			require.NoError(t, err)
@@ -78,6 +81,29 @@ func TestEveryMutantIsCaught(t *testing.T) {
 			}
 			t.Fatalf("mutant %s passed %s at every default seed", tc.mutant, tc.test)
 		})
+	}
+}
+
+// rates sets how many seeds TestMutantCatchRates runs: `-kvraft.rates
+// 300` reports, for each mutant, the share of seeds of its test that
+// catch it.
+var rates = flag.Int("kvraft.rates", 0, "TestMutantCatchRates: seeds per mutant (0: skip)")
+
+func TestMutantCatchRates(t *testing.T) {
+	if *rates == 0 {
+		t.Skip("set -kvraft.rates N to measure")
+	}
+	for _, tc := range mutantCases {
+		impl, err := Lab.Impl("mutant:" + tc.mutant)
+		require.NoError(t, err)
+		test, _ := Lab.Test(tc.test)
+		caught := 0
+		for i := range *rates {
+			if o := runOne(test, impl, "mutant:"+tc.mutant, grun.SeedFor(Lab.Name, test.Name, i), nil); !o.Passed() {
+				caught++
+			}
+		}
+		t.Logf("%-24s by %-18s %3d/%d seeds", tc.mutant, tc.test, caught, *rates)
 	}
 }
 

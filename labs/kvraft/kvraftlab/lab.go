@@ -1,6 +1,3 @@
-// Package kvraftlab registers the kvraft lab with the grader: a
-// linearizable key/value service on Raft, its suite, reference, starter
-// and mutants. Histories are checked with porcupine.
 package kvraftlab
 
 import (

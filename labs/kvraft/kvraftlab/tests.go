@@ -18,6 +18,9 @@ const (
 // entries of one handler and the snapshot itself, so the tests allow 3×.
 const snapBound = 1500
 
+// A test with faults spreads each clerk's operations over its fault
+// horizon (ops × think / 2 is about the horizon), so that requests are in
+// flight when partitions and crashes strike.
 var tests = []suite.Test{
 	// Part A: the replicated state machine.
 	{Name: "OneClerk", Part: "A", Points: 3, Seeds: 20, Limit: 60 * sec, Run: testOneClerk,
@@ -80,7 +83,7 @@ func (c *cluster) leaderPartitions(period, horizon time.Duration) {
 }
 
 func testLeaderPartitions(t *suite.T) {
-	c := newCluster(t, config{servers: 5, clerks: 4, readers: 1, keys: 3, ops: 25, think: 60 * ms})
+	c := newCluster(t, config{servers: 5, clerks: 4, readers: 1, keys: 3, ops: 30, think: 400 * ms})
 	c.leaderPartitions(2*sec, 8*sec)
 	c.start()
 	c.s.RunFor(8 * sec)
@@ -120,7 +123,7 @@ func (c *cluster) crashes(period, horizon time.Duration, all bool) {
 }
 
 func testCrashes(t *suite.T) {
-	c := newCluster(t, config{servers: 5, clerks: 4, keys: 3, ops: 15, think: 150 * ms, faults: faults.Unreliable()})
+	c := newCluster(t, config{servers: 5, clerks: 4, keys: 3, ops: 15, think: 700 * ms, faults: faults.Unreliable()})
 	c.crashes(1500*ms, 6*sec, false)
 	c.start()
 	c.s.RunFor(6 * sec)
@@ -128,7 +131,7 @@ func testCrashes(t *suite.T) {
 }
 
 func testPartitionsUnreliable(t *suite.T) {
-	c := newCluster(t, config{servers: 5, clerks: 4, keys: 3, ops: 15, think: 150 * ms, faults: faults.Unreliable()})
+	c := newCluster(t, config{servers: 5, clerks: 4, keys: 3, ops: 15, think: 700 * ms, faults: faults.Unreliable()})
 	c.leaderPartitions(1200*ms, 6*sec)
 	c.start()
 	c.s.RunFor(6 * sec)
@@ -152,7 +155,7 @@ func testSnapshotSize(t *suite.T) {
 // snapshot, and the clerk's retry arrives. Only a dedup table inside the
 // snapshot answers it without running it again.
 func testSnapshotDedup(t *suite.T) {
-	c := newCluster(t, config{servers: 3, clerks: 3, keys: 2, ops: 12, think: 100 * ms, maxRaftState: 600})
+	c := newCluster(t, config{servers: 3, clerks: 3, keys: 2, ops: 20, think: 150 * ms, maxRaftState: 500})
 	first := c.clerks[0]
 	c.s.At(1100*ms, func() {
 		for _, id := range c.clerks[1:] {
@@ -164,16 +167,16 @@ func testSnapshotDedup(t *suite.T) {
 			c.s.Block(id, first)
 		}
 		c.seq++
-		c.submit(first, appendOp("k0", first, c.seq))
+		c.submit(first, appendOp("solo", first, c.seq)) // a key no one else writes
 	})
-	c.s.At(2500*ms, func() { c.s.Crash(c.servers...) })
-	c.s.At(2600*ms, func() { c.s.Restart(c.servers...); c.s.Heal() })
-	c.s.RunFor(4 * sec)
+	c.s.At(3*sec, func() { c.s.Crash(c.servers...) })
+	c.s.At(3100*ms, func() { c.s.Restart(c.servers...); c.s.Heal() })
+	c.s.RunFor(5 * sec)
 	c.finish(30 * sec)
 }
 
 func testSnapshotRecover(t *suite.T) {
-	c := newCluster(t, config{servers: 3, clerks: 3, keys: 3, ops: 15, think: 100 * ms, maxRaftState: snapBound, faults: faults.Unreliable()})
+	c := newCluster(t, config{servers: 3, clerks: 3, keys: 3, ops: 20, think: 600 * ms, maxRaftState: snapBound, faults: faults.Unreliable()})
 	c.crashes(1500*ms, 6*sec, true)
 	c.start()
 	c.s.RunFor(6 * sec)
@@ -182,7 +185,7 @@ func testSnapshotRecover(t *suite.T) {
 }
 
 func testSnapshotChurn(t *suite.T) {
-	c := newCluster(t, config{servers: 5, clerks: 4, keys: 3, ops: 15, think: 150 * ms, maxRaftState: snapBound, faults: faults.Unreliable()})
+	c := newCluster(t, config{servers: 5, clerks: 4, keys: 3, ops: 20, think: 700 * ms, maxRaftState: snapBound, faults: faults.Unreliable()})
 	c.crashes(2*sec, 7*sec, false)
 	c.leaderPartitions(1500*ms, 7*sec)
 	c.start()
