@@ -198,3 +198,19 @@ func TestViolationIsNoted(t *testing.T) {
 	assert.Contains(t, strings.Join(notes, "\n"), "not linearizable: n4 Get(k0)")
 	assert.Contains(t, strings.Join(o.Logs, "\n"), "not linearizable: n4 Get(k0)")
 }
+
+// BenchmarkSuite runs every test of the lab once at its default seeds
+// with the reference: go test ./labs/kvraft/kvraftlab -run '^$' -bench .
+func BenchmarkSuite(b *testing.B) {
+	b.ReportAllocs()
+	for range b.N {
+		for i := range Lab.Tests {
+			test := &Lab.Tests[i]
+			for k := range max(test.Seeds, 1) {
+				if o := runOne(test, Lab.Solution, "solution", grun.SeedFor(Lab.Name, test.Name, k), nil); !o.Passed() {
+					b.Fatal(o.Describe())
+				}
+			}
+		}
+	}
+}
