@@ -10,6 +10,7 @@ import (
 
 	"github.com/anishathalye/porcupine"
 
+	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/kvraft"
 	"github.com/faultline-dev/faultline/labs/node"
 )
@@ -103,14 +104,21 @@ var kvModel = porcupine.Model{
 // Unknown is reported as an error, never a pass.
 const checkTimeout = 20 * time.Second
 
-// linearizable checks the history with porcupine, key by key, and notes
-// the operations of a violation in the trace.
-func (c *cluster) linearizable() error {
+// linearizable checks the history with porcupine, key by key; on a
+// violation it notes the culprit in the trace and fails the run, naming
+// the culprit's clerk.
+func (c *cluster) linearizable() {
 	bad, err := checkLinearizable(c.history, checkTimeout)
+	if err == nil {
+		c.t.Check("linearizability", nil)
+		return
+	}
+	var nodes []node.ID
 	for _, o := range bad {
 		c.t.Logf("not linearizable: %s", o)
+		nodes = append(nodes, o.clerk)
 	}
-	return err
+	c.t.Fail(suite.Failure{Check: "linearizability", Msg: err.Error(), Nodes: nodes})
 }
 
 // checkLinearizable returns nil if history is linearizable; otherwise an

@@ -12,6 +12,7 @@ import (
 	grun "github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/labs/node"
 	raftmutants "github.com/faultline-dev/faultline/labs/raft/mutants"
 	raftsolution "github.com/faultline-dev/faultline/labs/raft/solution"
 )
@@ -189,6 +190,8 @@ func TestViolationIsNoted(t *testing.T) {
 	o := runOne(test, impl, "mutant:reuses-seq", grun.SeedFor(Lab.Name, test.Name, 0), &buf)
 	require.NotNil(t, o.Failure, o.Describe())
 	require.Equal(t, "linearizability", o.Failure.Check)
+	assert.Equal(t, "not linearizable", o.Failure.Kind)
+	assert.Equal(t, []node.ID{4}, o.Failure.Nodes, "the culprit's clerk")
 	var notes []string
 	for _, r := range buf.Records {
 		if r.Kind == trace.Note {
