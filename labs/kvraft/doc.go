@@ -7,6 +7,9 @@
 // state machine; NewClerk builds a client node, which the test drives with
 // Submit and which reports each request done exactly once.
 //
+// The package names Raft's types (RaftNode, ApplyMsg), so that a student's
+// package imports no other package of the platform but labs/node.
+//
 // A server routes its events: a message of the service's own types is the
 // service's, any other message is Raft's; a RaftTimer is Raft's timer.
 // Operations go through the log (Propose), take effect when Raft applies
