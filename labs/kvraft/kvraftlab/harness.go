@@ -64,9 +64,9 @@ func newCluster(t *suite.T, cfg config) *cluster {
 	if cfg.faults.Latency.Kind == "" && cfg.faults.Latency.Min == 0 {
 		cfg.faults = faults.Reliable()
 	}
-	max := cfg.maxRaftState
-	if max == 0 {
-		max = -1
+	maxRaftState := cfg.maxRaftState
+	if maxRaftState == 0 {
+		maxRaftState = -1
 	}
 	c := &cluster{t: t, cfg: cfg, impl: impl, rafts: map[node.ID]raft.Node{}, r: t.Rand("workload"),
 		inflight: map[node.ID]int{}, issued: map[node.ID]int{}}
@@ -86,7 +86,7 @@ func newCluster(t *suite.T, cfg config) *cluster {
 				c.rafts[id] = n
 				return n
 			}
-			return impl.NewServer(id, kvraft.ServerConfig{Servers: c.servers, Raft: watch, MaxRaftState: max})
+			return impl.NewServer(id, kvraft.ServerConfig{Servers: c.servers, Raft: watch, MaxRaftState: maxRaftState})
 		}
 		return impl.NewClerk(id, c.servers, func(req int, value string) { c.done(id, req, value) })
 	}
