@@ -6,6 +6,7 @@ import (
 	// Each lab adds its blank import here, one per line, sorted.
 	_ "github.com/faultline-dev/faultline/labs/backoff/backofflab"
 	_ "github.com/faultline-dev/faultline/labs/demos"
+	_ "github.com/faultline-dev/faultline/labs/kvraft/kvraftlab"
 	_ "github.com/faultline-dev/faultline/labs/pingpong/pingponglab"
 	_ "github.com/faultline-dev/faultline/labs/queue/queuelab"
 	_ "github.com/faultline-dev/faultline/labs/raft/raftlab"

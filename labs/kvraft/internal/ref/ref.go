@@ -1,0 +1,16 @@
+package ref
+
+import (
+	"github.com/faultline-dev/faultline/labs/kvraft"
+	"github.com/faultline-dev/faultline/labs/node"
+)
+
+// New returns the implementation with bugs switched on.
+func New(b Bugs) kvraft.Impl {
+	return kvraft.Impl{
+		NewServer: func(id node.ID, cfg kvraft.ServerConfig) kvraft.Server { return NewServer(id, cfg, b) },
+		NewClerk: func(id node.ID, servers []node.ID, done kvraft.Done) kvraft.Clerk {
+			return NewClerk(id, servers, done, b)
+		},
+	}
+}

@@ -1,0 +1,296 @@
+package kvraftlab
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/sim"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/kvraft"
+	"github.com/faultline-dev/faultline/labs/node"
+	"github.com/faultline-dev/faultline/labs/raft"
+	raftsolution "github.com/faultline-dev/faultline/labs/raft/solution"
+)
+
+// config describes a test's service and workload.
+type config struct {
+	servers, clerks int
+	faults          faults.Model
+	// maxRaftState is handed to the servers; 0 means no snapshots (-1).
+	maxRaftState int
+	keys         int           // keys the workload touches: k0, k1, ...
+	ops          int           // operations each clerk runs
+	think        time.Duration // the most a clerk waits between operations
+	// readers is how many clerks, the first ones, only Get: a reader cut
+	// off with a deposed leader shows whether reads go through the log.
+	readers int
+}
+
+// cluster is a test's view of the service: servers n1..nS, clerks after
+// them, and the client-visible history. It sees the servers' Raft peers
+// only through State (to aim its faults at leaders) and their storage
+// through the simulator.
+type cluster struct {
+	t       *suite.T
+	s       *sim.Sim
+	cfg     config
+	impl    kvraft.Impl
+	servers []node.ID
+	clerks  []node.ID
+	rafts   map[node.ID]raft.Node // the current incarnation's Raft peer
+	r       *rand.Rand            // the workload's choices
+
+	history  []operation
+	inflight map[node.ID]int // index in history of the clerk's request in flight, or -1
+	issued   map[node.ID]int
+	stopped  bool // no new operations
+	seq      int  // values written are unique: "n7.3;" is n7's third write
+	problem  error
+}
+
+func newCluster(t *suite.T, cfg config) *cluster {
+	impl, ok := t.Impl().(kvraft.Impl)
+	if !ok {
+		t.Fatalf("implementation is a %T, not a kvraft.Impl", t.Impl())
+	}
+	rf, err := raftFactory(t.Dep("raft"))
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	if cfg.faults.Latency.Kind == "" && cfg.faults.Latency.Min == 0 {
+		cfg.faults = faults.Reliable()
+	}
+	maxRaftState := cfg.maxRaftState
+	if maxRaftState == 0 {
+		maxRaftState = -1
+	}
+	c := &cluster{t: t, cfg: cfg, impl: impl, rafts: map[node.ID]raft.Node{}, r: t.Rand("workload"),
+		inflight: map[node.ID]int{}, issued: map[node.ID]int{}}
+	for i := 1; i <= cfg.servers; i++ {
+		c.servers = append(c.servers, node.ID(i))
+	}
+	for i := 1; i <= cfg.clerks; i++ {
+		id := node.ID(cfg.servers + i)
+		c.clerks = append(c.clerks, id)
+		c.inflight[id] = -1
+	}
+	factory := func(id node.ID) node.Node {
+		if int(id) <= cfg.servers {
+			// The harness keeps each server's Raft peer to find leaders.
+			watch := func(id node.ID, apply func(raft.ApplyMsg)) raft.Node {
+				n := rf(id, apply)
+				c.rafts[id] = n
+				return n
+			}
+			return impl.NewServer(id, kvraft.ServerConfig{Servers: c.servers, Raft: watch, MaxRaftState: maxRaftState})
+		}
+		return impl.NewClerk(id, c.servers, func(req int, value string) { c.done(id, req, value) })
+	}
+	c.s = t.NewSim(sim.Config{Nodes: cfg.servers + cfg.clerks, Factory: factory, Faults: cfg.faults})
+	t.Invariant("clerk replies", func() error { return c.problem })
+	return c
+}
+
+// raftFactory is the Raft the servers run on: the student's own from the
+// Raft lab when the engine hands it over, else the reference.
+func raftFactory(dep any) (raft.Factory, error) {
+	switch f := dep.(type) {
+	case nil:
+		return raftsolution.Factory, nil
+	case raft.Factory:
+		return f, nil
+	case func(node.ID, func(raft.ApplyMsg)) raft.Node:
+		return f, nil
+	}
+	return nil, fmt.Errorf("kvraft lab: the Raft to build on is a %T; want a raft.Factory", dep)
+}
+
+// start has every clerk begin its operations, each after a pause drawn
+// from the workload's stream.
+func (c *cluster) start() {
+	for _, id := range c.clerks {
+		c.s.After(c.pause(), func() { c.issue(id) })
+	}
+}
+
+func (c *cluster) pause() time.Duration {
+	return time.Duration(c.r.Int64N(int64(c.cfg.think) + 1))
+}
+
+// issue submits the clerk's next operation, if it has one left.
+func (c *cluster) issue(id node.ID) {
+	if c.stopped || c.issued[id] >= c.cfg.ops || c.inflight[id] >= 0 {
+		return
+	}
+	if !c.t.Keep("op") {
+		// The shrinker removed this operation: the clerk goes on to its next.
+		c.issued[id]++
+		c.s.After(c.pause(), func() { c.issue(id) })
+		return
+	}
+	key := fmt.Sprintf("k%d", c.r.IntN(c.cfg.keys))
+	var op kvraft.Op
+	reader := contains(c.clerks[:c.cfg.readers], id)
+	switch p := c.r.IntN(10); {
+	case p < 4 || reader:
+		op = kvraft.Op{Kind: kvraft.Get, Key: key}
+	case p < 6:
+		c.seq++
+		op = kvraft.Op{Kind: kvraft.Put, Key: key, Value: fmt.Sprintf("%v.%d;", id, c.seq)}
+	default:
+		c.seq++
+		op = kvraft.Op{Kind: kvraft.Append, Key: key, Value: fmt.Sprintf("%v.%d;", id, c.seq)}
+	}
+	c.submit(id, op)
+}
+
+func (c *cluster) submit(id node.ID, op kvraft.Op) {
+	req := len(c.history)
+	c.history = append(c.history, operation{clerk: id, req: req, op: op, call: c.s.Now()})
+	c.inflight[id] = req
+	c.issued[id]++
+	if err := c.s.Call(id, fmt.Sprintf("Submit(%d, %s)", req, describeOp(op)), func(n node.Node) string {
+		n.(kvraft.Clerk).Submit(req, op)
+		return ""
+	}); err != nil {
+		panic(fmt.Errorf("clerk %v cannot take calls: %w", id, err)) // tests never crash clerks
+	}
+}
+
+// done records a clerk's answer: the return of the client-visible history.
+func (c *cluster) done(id node.ID, req int, value string) {
+	cur := c.inflight[id]
+	if cur < 0 || cur != req {
+		if c.problem == nil {
+			c.problem = &suite.Violation{Nodes: []node.ID{id}, Kind: "unexpected done",
+				Msg: fmt.Sprintf("unexpected done: %v reported request %d done, but its request in flight is %d (-1: none); call done exactly once per request", id, req, cur)}
+		}
+		return
+	}
+	o := &c.history[req]
+	o.ret, o.out, o.returned = c.s.Now(), value, true
+	c.inflight[id] = -1
+	c.s.After(c.pause(), func() { c.issue(id) })
+}
+
+// leader returns a server that believes it leads in the highest term, or 0.
+func (c *cluster) leader() node.ID {
+	best, bestTerm := node.ID(0), -1
+	for _, id := range c.servers {
+		n := c.rafts[id]
+		if n == nil || !c.s.Up(id) {
+			continue
+		}
+		if term, lead := n.State(); lead && term > bestTerm {
+			best, bestTerm = id, term
+		}
+	}
+	return best
+}
+
+// finish stops new operations, heals every fault, waits for every
+// operation in flight to return, reads every key once more (so that a
+// lost or doubled write shows), and checks the history.
+func (c *cluster) finish(limit time.Duration) {
+	c.stopped = true
+	c.s.Heal()
+	for _, id := range c.servers {
+		if !c.s.Up(id) {
+			c.s.Restart(id)
+		}
+	}
+	c.waitIdle(limit)
+	c.stopped = false
+	for _, k := range c.keys() {
+		c.submit(c.clerks[0], kvraft.Op{Kind: kvraft.Get, Key: k})
+		c.waitIdle(limit)
+	}
+	c.stopped = true
+	c.t.Check("exactly once", checkExactlyOnce(c.history))
+	c.linearizable()
+}
+
+// keys returns every key the history touched, sorted.
+func (c *cluster) keys() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, o := range c.history {
+		if !seen[o.op.Key] {
+			seen[o.op.Key] = true
+			out = append(out, o.op.Key)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// waitIdle runs until no clerk has a request in flight.
+func (c *cluster) waitIdle(limit time.Duration) {
+	idle := func() bool {
+		for _, id := range c.clerks {
+			if c.inflight[id] >= 0 {
+				return false
+			}
+		}
+		return true
+	}
+	if c.s.RunUntilTrue(limit, idle) {
+		return
+	}
+	var stuck []string
+	for _, id := range c.clerks {
+		if i := c.inflight[id]; i >= 0 {
+			o := c.history[i]
+			stuck = append(stuck, fmt.Sprintf("%v's %s (called at %v)", id, describeOp(o.op), o.call))
+		}
+	}
+	c.t.Fail(suite.Failure{Check: "liveness", Kind: "request never returned",
+		Msg: fmt.Sprintf("request never returned: with every fault healed, %s did not complete by %v: does the clerk retry another server on a timeout, and does the leader answer once the entry is applied?", strings.Join(stuck, ", "), limit)})
+}
+
+// checkSize fails if a server keeps more than bound bytes on disk.
+func (c *cluster) checkSize(bound int) {
+	for _, id := range c.servers {
+		if sz := c.s.DurableSize(id); sz > bound {
+			c.t.Fail(suite.Failure{Check: "snapshot size", Kind: "storage not trimmed", Nodes: []node.ID{id},
+				Msg: fmt.Sprintf("storage not trimmed: %v keeps %d bytes on disk, more than %d (MaxRaftState is %d): snapshot when Storage().Size() reaches MaxRaftState, and hand Raft the index the snapshot covers", id, sz, bound, c.cfg.maxRaftState)})
+		}
+	}
+	c.t.Check("snapshot size", nil)
+}
+
+// partitionLeader cuts the current leader off with one other server and
+// the given clerks, leaving the majority with the rest.
+func (c *cluster) partitionLeader(clerks []node.ID) {
+	lead := c.leader()
+	if lead == 0 {
+		lead = c.servers[c.r.IntN(len(c.servers))]
+	}
+	group := []node.ID{lead}
+	for len(group) < (len(c.servers)-1)/2 {
+		id := c.servers[c.r.IntN(len(c.servers))]
+		if !contains(group, id) {
+			group = append(group, id)
+		}
+	}
+	group = append(group, clerks...)
+	c.s.Heal()
+	c.s.Partition(group)
+}
+
+func contains(ids []node.ID, id node.ID) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+func appendOp(key string, id node.ID, n int) kvraft.Op {
+	return kvraft.Op{Kind: kvraft.Append, Key: key, Value: fmt.Sprintf("%v.%d;", id, n)}
+}

@@ -1,0 +1,219 @@
+package kvraftlab
+
+import (
+	"flag"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	grun "github.com/faultline-dev/faultline/grader/run"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/labs/node"
+	raftmutants "github.com/faultline-dev/faultline/labs/raft/mutants"
+	raftsolution "github.com/faultline-dev/faultline/labs/raft/solution"
+)
+
+func runOne(test *suite.Test, impl any, name string, seed uint64, sink trace.Sink) suite.Outcome {
+	return suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: seed, Impl: impl, ImplName: name, Trace: sink}).Run()
+}
+
+// seeds sets how many seeds TestReferencePasses runs per test:
+// `-kvraft.seeds 300` is the 300-seed sweep of the reference.
+var seeds = flag.Int("kvraft.seeds", 0, "TestReferencePasses: seeds per test (default: the test's default)")
+
+// TestReferencePasses runs the reference over the seeds faultline grade
+// runs.
+func TestReferencePasses(t *testing.T) {
+	for i := range Lab.Tests {
+		test := &Lab.Tests[i]
+		t.Run(test.Name, func(t *testing.T) {
+			n := max(test.Seeds, 1)
+			if *seeds > 0 {
+				n = *seeds
+			}
+			for i := range n {
+				seed := grun.SeedFor(Lab.Name, test.Name, i)
+				o := runOne(test, Lab.Solution, "solution", seed, nil)
+				require.True(t, o.Passed(), "seed %d: %s", seed, o.Describe())
+			}
+		})
+	}
+}
+
+// mutantCases names, for each mutant, the test that catches it and the
+// check that fails.
+var mutantCases = []struct {
+	mutant, test, check string
+}{
+	{"stale-reads", "LeaderPartitions", "linearizability"},
+	{"local-dedup", "Unreliable", "linearizability"},
+	{"install-keeps-dedup", "SnapshotDedup", "exactly once"},
+	{"answers-early", "ManyClerks", "linearizability"},
+	{"snapshot-without-dedup", "SnapshotDedup", "exactly once"},
+	{"no-leader-check", "LeaderPartitions", "linearizability"},
+	{"no-retry-on-timeout", "Unreliable", "liveness"},
+	{"reuses-seq", "OneClerk", "linearizability"},
+	{"never-snapshots", "SnapshotSize", "snapshot size"},
+}
+
+// TestEveryMutantIsCaught requires each mutant to fail the test named for
+// it, at a default seed, with the check that names its bug.
+func TestEveryMutantIsCaught(t *testing.T) {
+	require.Len(t, mutantCases, len(Lab.Mutants), "every mutant has a row")
+	for _, tc := range mutantCases {
+		t.Run(tc.mutant, func(t *testing.T) {
+			impl, err := Lab.Impl("mutant:" + tc.mutant)
+			require.NoError(t, err)
+			test, ok := Lab.Test(tc.test)
+			require.True(t, ok, "no test %s", tc.test)
+			for i := range max(test.Seeds, 1) {
+				seed := grun.SeedFor(Lab.Name, test.Name, i)
+				o := runOne(test, impl, "mutant:"+tc.mutant, seed, nil)
+				if !o.Passed() {
+					t.Logf("caught by %s seed %d: %s", test.Name, seed, o.Describe())
+					require.NotNil(t, o.Failure, o.Describe())
+					assert.Equal(t, tc.check, o.Failure.Check)
+					return
+				}
+			}
+			t.Fatalf("mutant %s passed %s at every default seed", tc.mutant, tc.test)
+		})
+	}
+}
+
+// rates sets how many seeds TestMutantCatchRates runs: `-kvraft.rates
+// 300` reports, for each mutant, the share of seeds of its test that
+// catch it.
+var rates = flag.Int("kvraft.rates", 0, "TestMutantCatchRates: seeds per mutant (0: skip)")
+
+func TestMutantCatchRates(t *testing.T) {
+	if *rates == 0 {
+		t.Skip("set -kvraft.rates N to measure")
+	}
+	for _, tc := range mutantCases {
+		impl, err := Lab.Impl("mutant:" + tc.mutant)
+		require.NoError(t, err)
+		test, _ := Lab.Test(tc.test)
+		caught := 0
+		for i := range *rates {
+			if o := runOne(test, impl, "mutant:"+tc.mutant, grun.SeedFor(Lab.Name, test.Name, i), nil); !o.Passed() {
+				caught++
+			}
+		}
+		t.Logf("%-24s by %-18s %3d/%d seeds", tc.mutant, tc.test, caught, *rates)
+	}
+}
+
+// TestStarterFailsEveryTest checks that the starter compiles into a lab
+// that fails every test, as a student's first run should.
+func TestStarterFailsEveryTest(t *testing.T) {
+	for i := range Lab.Tests {
+		test := &Lab.Tests[i]
+		o := runOne(test, Lab.Starter, "starter", grun.SeedFor(Lab.Name, test.Name, 0), nil)
+		assert.False(t, o.Passed(), test.Name)
+	}
+}
+
+// TestRunsOnTheRaftItIsGiven checks that the harness builds the servers'
+// Raft from T.Dep("raft"): a buggy Raft handed over must show through the
+// service, a reference Raft handed over must pass, and a value of the
+// wrong type is reported.
+func TestRunsOnTheRaftItIsGiven(t *testing.T) {
+	buggy := raftmutants.All[0].Factory
+	for _, m := range raftmutants.All {
+		if m.Name == "votes-twice" {
+			buggy = m.Factory
+		}
+	}
+	cases := []struct {
+		name string
+		raft any
+		pass bool
+		want string
+	}{
+		{"reference by default", nil, true, ""},
+		{"reference handed over", raftsolution.Factory, true, ""},
+		{"a Raft that votes twice", buggy, false, "linearizability"},
+		{"not a Raft", "raft", false, "want a raft.Factory"},
+	}
+	test, _ := Lab.Test("ManyClerks")
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			passed := true
+			var last suite.Outcome
+			for i := range max(test.Seeds, 1) {
+				o := suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: grun.SeedFor(Lab.Name, test.Name, i),
+					Impl: Lab.Solution, ImplName: "solution", Deps: map[string]any{"raft": tc.raft}}).Run()
+				if !o.Passed() {
+					passed, last = false, o
+					break
+				}
+			}
+			require.Equal(t, tc.pass, passed, last.Describe())
+			if tc.want != "" {
+				assert.Contains(t, last.Describe(), tc.want)
+			}
+		})
+	}
+}
+
+func TestStarterFailsHelpfully(t *testing.T) {
+	test, _ := Lab.Test("OneClerk")
+	o := runOne(test, Lab.Starter, "starter", grun.SeedFor(Lab.Name, test.Name, 0), nil)
+	require.NotNil(t, o.Failure, o.Describe())
+	assert.Equal(t, "liveness", o.Failure.Check)
+	assert.Contains(t, o.Describe(), "does the clerk retry")
+}
+
+func TestDeterministic(t *testing.T) {
+	test, _ := Lab.Test("SnapshotChurn")
+	hash := func(seed uint64) string {
+		w := trace.NewWriter(io.Discard)
+		runOne(test, Lab.Solution, "solution", seed, w)
+		return w.Hash()
+	}
+	assert.Equal(t, hash(5), hash(5))
+	assert.NotEqual(t, hash(5), hash(6))
+}
+
+// TestViolationIsNoted checks that a linearizability failure leaves a
+// note on the culprit in the trace and the test's log.
+func TestViolationIsNoted(t *testing.T) {
+	impl, err := Lab.Impl("mutant:reuses-seq")
+	require.NoError(t, err)
+	test, _ := Lab.Test("OneClerk")
+	var buf trace.Buffer
+	o := runOne(test, impl, "mutant:reuses-seq", grun.SeedFor(Lab.Name, test.Name, 0), &buf)
+	require.NotNil(t, o.Failure, o.Describe())
+	require.Equal(t, "linearizability", o.Failure.Check)
+	assert.Equal(t, "not linearizable", o.Failure.Kind)
+	assert.Equal(t, []node.ID{4}, o.Failure.Nodes, "the culprit's clerk")
+	var notes []string
+	for _, r := range buf.Records {
+		if r.Kind == trace.Note {
+			notes = append(notes, r.Text)
+		}
+	}
+	assert.Contains(t, strings.Join(notes, "\n"), "not linearizable: n4 Get(k0)")
+	assert.Contains(t, strings.Join(o.Logs, "\n"), "not linearizable: n4 Get(k0)")
+}
+
+// BenchmarkSuite runs every test of the lab once at its default seeds
+// with the reference: go test ./labs/kvraft/kvraftlab -run '^$' -bench .
+func BenchmarkSuite(b *testing.B) {
+	b.ReportAllocs()
+	for range b.N {
+		for i := range Lab.Tests {
+			test := &Lab.Tests[i]
+			for k := range max(test.Seeds, 1) {
+				if o := runOne(test, Lab.Solution, "solution", grun.SeedFor(Lab.Name, test.Name, k), nil); !o.Passed() {
+					b.Fatal(o.Describe())
+				}
+			}
+		}
+	}
+}

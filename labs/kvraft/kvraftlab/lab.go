@@ -1,0 +1,51 @@
+package kvraftlab
+
+import (
+	_ "embed"
+
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/kvraft"
+	"github.com/faultline-dev/faultline/labs/kvraft/mutants"
+	"github.com/faultline-dev/faultline/labs/kvraft/solution"
+	starter "github.com/faultline-dev/faultline/labs/kvraft/starter"
+)
+
+//go:embed task.md
+var task string
+
+// Lab is the kvraft lab as registered with grader/suite.
+var Lab = &suite.Lab{
+	Name:    "kvraft",
+	Title:   "A linearizable key/value service on Raft",
+	Summary: "Get, Put and Append through the Raft log, exactly once across retries and leader changes, with snapshots; every history checked for linearizability.",
+	Order:   40,
+	Lesson:  "linearizability",
+	Task:    task,
+	Parts: []suite.Part{
+		{ID: "A", Title: "Replicated state machine", Lesson: "linearizability"},
+		{ID: "B", Title: "Clerks and exactly once", Lesson: "unreliable-networks"},
+		{ID: "C", Title: "Snapshots", Lesson: "raft-snapshots"},
+	},
+	Tests:      tests,
+	Solution:   solution.Impl,
+	Starter:    kvraft.Impl{NewServer: starter.NewServer, NewClerk: starter.NewClerk},
+	Mutants:    mutantList(),
+	Imports:    []string{"bytes", "cmp", "encoding/binary", "encoding/gob", "encoding/json", "errors", "fmt", "maps", "slices", "sort", "strconv", "strings", "time"},
+	StudentDir: "labs/kvraft/starter",
+	Student: suite.Student{
+		Package:     "kvraft",
+		Bind:        "kvraft.Impl{NewServer: student.NewServer, NewClerk: student.NewClerk}",
+		BindImports: []string{"github.com/faultline-dev/faultline/labs/kvraft"},
+		Uses:        []string{"raft"},
+	},
+}
+
+func init() { suite.Register(Lab) }
+
+func mutantList() []suite.Mutant {
+	out := make([]suite.Mutant, len(mutants.All))
+	for i, m := range mutants.All {
+		out[i] = suite.Mutant{Name: m.Name, Description: m.Description, Impl: m.Impl}
+	}
+	return out
+}

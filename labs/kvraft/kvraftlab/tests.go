@@ -1,0 +1,195 @@
+package kvraftlab
+
+import (
+	"slices"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/node"
+)
+
+const (
+	ms  = time.Millisecond
+	sec = time.Second
+)
+
+// snapBound is MaxRaftState in part C; storage may overshoot it by the
+// entries of one handler and the snapshot itself, so the tests allow 3×.
+const snapBound = 1500
+
+// A test with faults spreads each clerk's operations over its fault
+// horizon (ops × think / 2 is about the horizon), so that requests are in
+// flight when partitions and crashes strike.
+var tests = []suite.Test{
+	// Part A: the replicated state machine.
+	{Name: "OneClerk", Part: "A", Points: 3, Seeds: 20, Limit: 60 * sec, Run: testOneClerk,
+		Description: "one clerk's Gets, Puts and Appends on a reliable network", Lesson: "linearizability#the-definition"},
+	{Name: "ManyClerks", Part: "A", Points: 4, Seeds: 20, Limit: 60 * sec, Run: testManyClerks,
+		Description: "five concurrent clerks; the history must be linearizable", Lesson: "linearizability#checking-a-history-is-a-search"},
+	{Name: "LeaderPartitions", Part: "A", Points: 5, Seeds: 30, Limit: 60 * sec, Run: testLeaderPartitions,
+		Description: "the leader is cut off with some clerks again and again: no stale reads, no answers for lost entries", Lesson: "linearizability#stale-reads-from-a-deposed-leader"},
+
+	// Part B: clerks, retries and exactly once.
+	{Name: "Unreliable", Part: "B", Points: 4, Seeds: 30, Limit: 60 * sec, Run: testUnreliable,
+		Description: "loss, duplication and reordering: every request runs exactly once", Lesson: "unreliable-networks#at-least-once-plus-idempotence"},
+	{Name: "Crashes", Part: "B", Points: 4, Seeds: 30, Limit: 60 * sec, Run: testCrashes,
+		Description: "servers (often the leader) crash and restart on an unreliable network", Lesson: "unreliable-networks#at-least-once-plus-idempotence"},
+	{Name: "PartitionsUnreliable", Part: "B", Points: 4, Seeds: 30, Limit: 60 * sec, Run: testPartitionsUnreliable,
+		Description: "leader partitions on an unreliable network: retries cross leader changes", Lesson: "unreliable-networks#choosing-the-retry-timer"},
+
+	// Part C: snapshots.
+	{Name: "SnapshotSize", Part: "C", Points: 3, Seeds: 20, Limit: 60 * sec, Run: testSnapshotSize,
+		Description: "storage stays within a few times MaxRaftState", Lesson: "raft-snapshots#trimming"},
+	{Name: "SnapshotDedup", Part: "C", Points: 4, Seeds: 20, Limit: 60 * sec, Run: testSnapshotDedup,
+		Description: "a request applied before a snapshot is retried after every server restarts from it: it must not run again", Lesson: "raft-snapshots#trimming"},
+	{Name: "SnapshotRecover", Part: "C", Points: 3, Seeds: 30, Limit: 60 * sec, Run: testSnapshotRecover,
+		Description: "every server crashes and recovers from its snapshot and log, repeatedly", Lesson: "raft-snapshots#trimming"},
+	{Name: "SnapshotChurn", Part: "C", Points: 3, Seeds: 30, Limit: 60 * sec, Run: testSnapshotChurn,
+		Description: "crashes, partitions and an unreliable network with snapshots", Lesson: "raft-snapshots#trimming"},
+}
+
+func testOneClerk(t *suite.T) {
+	c := newCluster(t, config{servers: 3, clerks: 1, keys: 3, ops: 20, think: 20 * ms})
+	c.start()
+	c.s.RunFor(2 * sec)
+	c.finish(30 * sec)
+}
+
+func testManyClerks(t *suite.T) {
+	// Latency of several milliseconds leaves a window between Propose and
+	// apply that a clerk's next operation can fall into.
+	c := newCluster(t, config{servers: 5, clerks: 5, keys: 3, ops: 12, think: 30 * ms, faults: faults.Model{Latency: faults.Between(2*ms, 15*ms)}})
+	c.start()
+	c.s.RunFor(2 * sec)
+	c.finish(30 * sec)
+}
+
+// leaderPartitions cuts the leader off with the readers and some of the
+// other clerks for most of every period, until horizon.
+func (c *cluster) leaderPartitions(period, horizon time.Duration) {
+	for at := sec; at < horizon; at += period {
+		c.s.At(at, func() {
+			with := slices.Clone(c.clerks[:c.cfg.readers])
+			for _, id := range c.clerks[c.cfg.readers:] {
+				if c.r.IntN(2) == 0 {
+					with = append(with, id)
+				}
+			}
+			c.partitionLeader(with)
+		})
+		c.s.At(at+period*3/4, c.s.Heal)
+	}
+}
+
+func testLeaderPartitions(t *suite.T) {
+	c := newCluster(t, config{servers: 5, clerks: 4, readers: 1, keys: 3, ops: 30, think: 400 * ms})
+	c.leaderPartitions(2*sec, 8*sec)
+	c.start()
+	c.s.RunFor(8 * sec)
+	c.finish(40 * sec)
+}
+
+func testUnreliable(t *suite.T) {
+	c := newCluster(t, config{servers: 5, clerks: 4, keys: 3, ops: 15, think: 50 * ms, faults: faults.Unreliable()})
+	c.start()
+	c.s.RunFor(3 * sec)
+	c.finish(40 * sec)
+}
+
+// crashes crashes the leader, and sometimes another server, every period
+// until horizon, and restarts them a third of a period later.
+func (c *cluster) crashes(period, horizon time.Duration, all bool) {
+	for at := sec; at < horizon; at += period {
+		c.s.At(at, func() {
+			var down []node.ID
+			switch {
+			case all:
+				down = c.servers
+			default:
+				if lead := c.leader(); lead != 0 {
+					down = append(down, lead)
+				}
+				if id := c.servers[c.r.IntN(len(c.servers))]; c.r.IntN(2) == 0 && !contains(down, id) {
+					down = append(down, id)
+				}
+			}
+			if len(down) > 0 && c.t.Keep("crash") {
+				c.s.Crash(down...)
+				c.s.After(period/3, func() { c.s.Restart(down...) })
+			}
+		})
+	}
+}
+
+func testCrashes(t *suite.T) {
+	c := newCluster(t, config{servers: 5, clerks: 4, keys: 3, ops: 15, think: 700 * ms, faults: faults.Unreliable()})
+	c.crashes(1500*ms, 6*sec, false)
+	c.start()
+	c.s.RunFor(6 * sec)
+	c.finish(40 * sec)
+}
+
+func testPartitionsUnreliable(t *suite.T) {
+	c := newCluster(t, config{servers: 5, clerks: 4, keys: 3, ops: 15, think: 700 * ms, faults: faults.Unreliable()})
+	c.leaderPartitions(1200*ms, 6*sec)
+	c.start()
+	c.s.RunFor(6 * sec)
+	c.finish(40 * sec)
+}
+
+func testSnapshotSize(t *suite.T) {
+	c := newCluster(t, config{servers: 3, clerks: 3, keys: 3, ops: 30, think: 20 * ms, maxRaftState: snapBound})
+	for at := sec; at < 4*sec; at += 500 * ms {
+		c.s.At(at, func() { c.checkSize(3 * snapBound) })
+	}
+	c.start()
+	c.s.RunFor(4 * sec)
+	c.finish(30 * sec)
+	c.checkSize(3 * snapBound)
+}
+
+// testSnapshotDedup has the first clerk's Append applied while every
+// reply to it is lost; the other clerks' traffic makes the servers
+// snapshot past it; then every server crashes and restarts from its
+// snapshot, and the clerk's retry arrives. Only a dedup table inside the
+// snapshot answers it without running it again.
+func testSnapshotDedup(t *suite.T) {
+	c := newCluster(t, config{servers: 3, clerks: 3, keys: 2, ops: 20, think: 150 * ms, maxRaftState: 500})
+	first := c.clerks[0]
+	c.s.At(1100*ms, func() {
+		for _, id := range c.clerks[1:] {
+			c.issue(id)
+		}
+	})
+	c.s.At(sec, func() {
+		for _, id := range c.servers {
+			c.s.Block(id, first)
+		}
+		c.seq++
+		c.submit(first, appendOp("solo", first, c.seq)) // a key no one else writes
+	})
+	c.s.At(3*sec, func() { c.s.Crash(c.servers...) })
+	c.s.At(3100*ms, func() { c.s.Restart(c.servers...); c.s.Heal() })
+	c.s.RunFor(5 * sec)
+	c.finish(30 * sec)
+}
+
+func testSnapshotRecover(t *suite.T) {
+	c := newCluster(t, config{servers: 3, clerks: 3, keys: 3, ops: 20, think: 600 * ms, maxRaftState: snapBound, faults: faults.Unreliable()})
+	c.crashes(1500*ms, 6*sec, true)
+	c.start()
+	c.s.RunFor(6 * sec)
+	c.finish(40 * sec)
+	c.checkSize(3 * snapBound)
+}
+
+func testSnapshotChurn(t *suite.T) {
+	c := newCluster(t, config{servers: 5, clerks: 4, keys: 3, ops: 20, think: 700 * ms, maxRaftState: snapBound, faults: faults.Unreliable()})
+	c.crashes(2*sec, 7*sec, false)
+	c.leaderPartitions(1500*ms, 7*sec)
+	c.start()
+	c.s.RunFor(7 * sec)
+	c.finish(40 * sec)
+	c.checkSize(3 * snapBound)
+}
