@@ -2,6 +2,10 @@ package workspace
 
 import (
 	"context"
+	"regexp"
+	"strings"
+
+	"github.com/faultline-dev/faultline/grader/run"
 	"go/parser"
 	"go/token"
 	"os"
@@ -50,7 +54,7 @@ func TestEveryLabKeepsTheContract(t *testing.T) {
 
 func initWith(t *testing.T, lab *suite.Lab) (*Workspace, error) {
 	dir := t.TempDir()
-	if _, err := Init(dir, []*suite.Lab{lab}); err != nil {
+	if _, err := Init(dir, append([]*suite.Lab{lab}, usedLabs(lab)...)); err != nil {
 		return nil, err
 	}
 	return Open(dir)
@@ -70,4 +74,38 @@ func TestWorkspaceCompiles(t *testing.T) {
 	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOWORK=off")
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
+}
+
+// TestUsesTheStudentsRaft: kvraft builds on the student's own Raft from the
+// workspace, and on the reference with Options.Reference (--raft
+// reference).
+func TestUsesTheStudentsRaft(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a runner")
+	}
+	t.Setenv("FAULTLINE_CACHE", t.TempDir())
+	lab, err := suite.Lookup("kvraft")
+	require.NoError(t, err)
+	w, err := initWith(t, lab)
+	require.NoError(t, err)
+	raftFile := filepath.Join(w.Dir, "raft", "raft.go")
+	b, err := os.ReadFile(raftFile)
+	require.NoError(t, err)
+	marked := strings.Replace(string(b), "func New(id node.ID, apply func(raft.ApplyMsg)) raft.Node {",
+		"func New(id node.ID, apply func(raft.ApplyMsg)) raft.Node {\n\tpanic(\"the student's raft.New\")", 1)
+	require.NotEqual(t, string(b), marked)
+	require.NoError(t, os.WriteFile(raftFile, []byte(marked), 0o644))
+
+	built, err := BuildStudent(context.Background(), w, lab)
+	require.NoError(t, err)
+	one := regexp.MustCompile("^OneClerk$")
+	for _, tc := range []struct {
+		reference []string
+		want      bool
+	}{{nil, true}, {[]string{"raft"}, false}} {
+		res, err := run.Grade(context.Background(), run.Options{Lab: lab, Impl: "student", Runner: built.Runner, Run: one, Seeds: 1,
+			Reference: tc.reference, TraceDir: t.TempDir(), NoShrink: true})
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, strings.Contains(res.Tests[0].Message, "the student's raft.New"), "reference %v: %s", tc.reference, res.Tests[0].Message)
+	}
 }

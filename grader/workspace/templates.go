@@ -2,7 +2,11 @@ package workspace
 
 import (
 	"fmt"
+	"go/parser"
+	"go/token"
 	"path"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/faultline-dev/faultline"
@@ -28,11 +32,16 @@ func goVersion() string {
 }
 
 func goMod(mod string) string {
+	reqs := ""
+	for _, r := range labRequirements() {
+		reqs += "\nrequire " + r + " // indirect: the labs use it"
+	}
 	return fmt.Sprintf(`module %s
 
 go %s
 
 require %s v0.0.0
+`+reqs+`
 
 // The platform is not published: the workspace compiles against the copy
 // that 'faultline init' keeps in .faultline/platform. Grading never uses
@@ -42,6 +51,79 @@ replace %s => ./%s
 }
 
 func goSum() string { return platformFile("go.sum") }
+
+// labRequirements lists the platform's requirements ("path version") that
+// the workspace's builds need: the modules of the packages that the
+// platform's grader and labs import. A Go module must name every module
+// its build uses (module graph pruning), so the workspace's go.mod carries
+// them; go.sum comes from the platform.
+func labRequirements() []string {
+	// The imports of each package of the platform, by directory.
+	imports := map[string][]string{}
+	fset := token.NewFileSet()
+	for _, f := range faultline.Source() {
+		if !strings.HasSuffix(f.Path, ".go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f.Path, f.Data, parser.ImportsOnly)
+		if err != nil {
+			continue
+		}
+		dir := path.Dir(f.Path)
+		for _, imp := range file.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			imports[dir] = append(imports[dir], p)
+		}
+	}
+	// Walk from what a workspace imports: the labs and gradertest.
+	imported := map[string]bool{}
+	seen := map[string]bool{}
+	var walk func(dir string)
+	walk = func(dir string) {
+		if seen[dir] {
+			return
+		}
+		seen[dir] = true
+		for _, p := range imports[dir] {
+			if rest, ok := strings.CutPrefix(p, Module+"/"); ok {
+				walk(rest)
+			} else {
+				imported[p] = true
+			}
+		}
+	}
+	walk("labs/all")
+	walk("grader/gradertest")
+	var out []string
+	inBlock := false
+	for _, line := range strings.Split(platformFile("go.mod"), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "require (":
+			inBlock = true
+			continue
+		case line == ")":
+			inBlock = false
+			continue
+		case strings.HasPrefix(line, "require "):
+			line = strings.TrimPrefix(line, "require ")
+		case !inBlock:
+			continue
+		}
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			continue
+		}
+		for p := range imported {
+			if p == fields[0] || strings.HasPrefix(p, fields[0]+"/") {
+				out = append(out, fields[0]+" "+fields[1])
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
 
 const gitignore = `# faultline: the platform copy is restored by 'faultline init --update'
 /.faultline/platform/
