@@ -82,6 +82,9 @@ func Text(w io.Writer, r *result.Result, color bool) error {
 		if t.Trace != "" {
 			fmt.Fprintf(w, "      %s faultline trace view %s\n", p.dim("trace: "), t.Trace)
 		}
+		for _, a := range t.Artifacts {
+			fmt.Fprintf(w, "      %s %s\n", p.dim("also:  "), a)
+		}
 		if s := t.Shrink; s != nil {
 			fmt.Fprintf(w, "      %s %d of %d scheduled faults and workload steps still fail the same way (%d → %d events, %d runs)\n",
 				p.dim("shrunk:"), s.ShrunkItems, s.OriginalItems, s.OriginalEvents, s.ShrunkEvents, s.Runs)

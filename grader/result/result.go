@@ -54,6 +54,9 @@ type Test struct {
 	Message string `json:"message"`
 	// Trace is the path of the failing run's trace file, if one was written.
 	Trace string `json:"trace"`
+	// Artifacts are files the test wrote beside the trace, such as
+	// porcupine's view of a history ("…-porcupine.html").
+	Artifacts []string `json:"artifacts,omitempty"`
 	// TraceHash identifies the run reported (the failing seed's, else the
 	// last seed's): the same seed always gives the same hash.
 	TraceHash string `json:"trace_hash"`

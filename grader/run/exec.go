@@ -107,6 +107,14 @@ func (r *runner) impl(name string) (any, error) {
 	return r.lab.Impl(name)
 }
 
+// tracePath is the trace file of a run that writes one.
+func tracePath(sink trace.Sink, req request) string {
+	if sink == nil {
+		return ""
+	}
+	return req.Trace
+}
+
 // depsFor returns the implementations of other labs a run of req builds
 // on: the student's own, for a student's run, unless req asks for the
 // reference. Platform implementations always build on references.
@@ -141,7 +149,7 @@ func (r *runner) exec(req request, set func(*suite.T)) outcome {
 	}
 	one := func(sink trace.Sink, d *digester) outcome {
 		t := suite.NewT(suite.Options{Lab: r.lab, Test: test, Seed: req.Seed, Impl: impl, ImplName: req.Impl,
-			Trace: sink, Watch: req.Watchdog > 0, Drop: drop, MaxEvents: req.MaxEvents, Deps: r.depsFor(req)})
+			Trace: sink, Watch: req.Watchdog > 0, Drop: drop, MaxEvents: req.MaxEvents, Deps: r.depsFor(req), TracePath: tracePath(sink, req)})
 		if d != nil {
 			t.OnSim(func(s *sim.Sim) { s.OnEvent(d.hook) })
 		}

@@ -411,6 +411,7 @@ func (o *Options) judge(ctx context.Context, ex executor, t *suite.Test, seed ui
 		tr.Message += fmt.Sprintf(" (could not write the trace: %v)", err)
 	} else {
 		tr.Trace = path
+		tr.Artifacts, _ = filepath.Glob(strings.TrimSuffix(path, ".jsonl") + "-*.html")
 	}
 	if !o.NoShrink && len(out.Items) > 0 {
 		tr.Shrink = o.shrink(ctx, ex, t, seed, out)

@@ -29,6 +29,9 @@ type Options struct {
 	Watch bool
 	// MaxEvents bounds the run (a storm guard); 0 means 5 million.
 	MaxEvents int
+	// TracePath is the trace file this run writes, if any: artifacts a
+	// test writes beside it (ArtifactPath) share its name.
+	TracePath string
 	// Deps holds the implementations of other labs this run uses, by lab
 	// name: for a student's kvraft, their own Raft ("raft"). A lab's
 	// harness asks with T.Dep and falls back to the reference when absent.
@@ -102,6 +105,17 @@ func (t *T) Rand(purpose string) *rand.Rand { return sim.Stream(t.opts.Seed, "te
 // Impl returns the implementation under test; the lab's test asserts the
 // type it expects.
 func (t *T) Impl() any { return t.opts.Impl }
+
+// ArtifactPath returns where the test may write a file about this run
+// beside its trace, named by suffix ("-porcupine.html"), or "" when the
+// run writes no trace file (nothing is kept, so there is nowhere to
+// write).
+func (t *T) ArtifactPath(suffix string) string {
+	if t.opts.TracePath == "" {
+		return ""
+	}
+	return strings.TrimSuffix(t.opts.TracePath, ".jsonl") + suffix
+}
 
 // Dep returns the implementation of lab name this run should build on
 // (Options.Deps), or nil for the lab's reference.

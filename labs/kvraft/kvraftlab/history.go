@@ -118,7 +118,27 @@ func (c *cluster) linearizable() {
 		c.t.Logf("not linearizable: %s", o)
 		nodes = append(nodes, o.clerk)
 	}
-	c.t.Fail(suite.Failure{Check: "linearizability", Msg: err.Error(), Nodes: nodes})
+	msg := err.Error()
+	if path := c.t.ArtifactPath("-porcupine.html"); path != "" {
+		if werr := visualize(c.history, path); werr == nil {
+			msg += "\n  porcupine's view of the history: " + path
+		}
+	}
+	c.t.Fail(suite.Failure{Check: "linearizability", Msg: msg, Nodes: nodes})
+}
+
+// visualize writes porcupine's HTML view of the history (every key, the
+// longest linearizable prefix of each, and where it breaks) to path.
+func visualize(history []operation, path string) error {
+	var pops []porcupine.Operation
+	for _, o := range history {
+		if o.returned {
+			pops = append(pops, porcupine.Operation{ClientId: int(o.clerk), Input: kvInput{o.op.Kind, o.op.Key, o.op.Value},
+				Output: kvOutput{o.out}, Call: int64(o.call), Return: int64(o.ret)})
+		}
+	}
+	_, info := porcupine.CheckOperationsVerbose(kvModel, pops, checkTimeout)
+	return porcupine.VisualizePath(kvModel, info, path)
 }
 
 // checkLinearizable returns nil if history is linearizable; otherwise an
