@@ -200,3 +200,33 @@ func TestWorkspaceEditsOutsideThePackageChangeNothing(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 0, res.Score)
 }
+
+// TestInterruptKillsRunners: Ctrl-C during grading stops runner processes
+// in the middle of a run that would never end, and the partial report
+// comes back.
+func TestInterruptKillsRunners(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a runner")
+	}
+	w, lab := newWorkspace(t, "cases/endless")
+	b, err := BuildStudent(context.Background(), w, lab)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	res, err := run.Grade(ctx, run.Options{Lab: lab, Impl: "student", Runner: b.Runner, Seeds: 2, Parallel: 2,
+		Run: regexp.MustCompile("^(ReliableOne|Chaos)$"), Watchdog: time.Hour, TraceDir: t.TempDir(), NoShrink: true,
+		Progress: func(done, total int) {
+			if done == 2 {
+				cancel() // ReliableOne is done; Chaos hangs until we stop it
+			}
+		}})
+	require.ErrorIs(t, err, run.ErrInterrupted)
+	require.True(t, res.Interrupted)
+	for _, tr := range res.Tests {
+		if tr.Name == "ReliableOne" {
+			assert.Equal(t, result.Pass, tr.Status)
+		} else {
+			assert.Equal(t, result.Skipped, tr.Status, "a run stopped by the interrupt is not judged")
+		}
+	}
+}
