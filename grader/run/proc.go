@@ -23,6 +23,11 @@ import (
 // Parallel of them.
 type executor interface {
 	exec(ctx context.Context, req request) outcome
+	// execAll runs reqs in order and reports each outcome with done; it
+	// skips (reporting nothing) a request for which skip says so when its
+	// turn comes. A runner process gets the requests ahead of time, so it
+	// never waits for the grader between runs.
+	execAll(ctx context.Context, reqs []request, skip func(i int) bool, done func(i int, o outcome))
 	close()
 }
 
@@ -69,6 +74,17 @@ func (e inProcess) exec(ctx context.Context, req request) outcome {
 				}
 				return outcome{ID: req.ID, Status: runHung, Kind: "hung", Message: msg, Events: n}
 			}
+		}
+	}
+}
+
+func (e inProcess) execAll(ctx context.Context, reqs []request, skip func(int) bool, done func(int, outcome)) {
+	for i, req := range reqs {
+		if ctx.Err() != nil {
+			return
+		}
+		if !skip(i) {
+			done(i, e.exec(ctx, req))
 		}
 	}
 }
@@ -156,18 +172,61 @@ func (p *process) memory() int64 {
 }
 
 func (p *process) exec(ctx context.Context, req request) outcome {
-	if p.cmd == nil {
-		if err := p.start(); err != nil {
-			return outcome{ID: req.ID, Status: runError, Kind: "runner", Message: err.Error()}
+	var out outcome
+	p.execAll(ctx, []request{req}, func(int) bool { return false }, func(_ int, o outcome) { out = o })
+	return out
+}
+
+func (p *process) execAll(ctx context.Context, reqs []request, skip func(int) bool, done func(int, outcome)) {
+	next := 0 // the first request not yet answered
+	for next < len(reqs) && ctx.Err() == nil {
+		if p.cmd == nil {
+			if err := p.start(); err != nil {
+				for ; next < len(reqs); next++ {
+					if !skip(next) {
+						done(next, outcome{ID: reqs[next].ID, Status: runError, Kind: "runner", Message: err.Error()})
+					}
+				}
+				return
+			}
+		}
+		// Send every remaining request, then take the outcomes in order.
+		p.stderr.reset()
+		var sent []int
+		var buf []byte
+		for i := next; i < len(reqs); i++ {
+			if skip(i) {
+				continue
+			}
+			p.nextID++
+			reqs[i].ID = p.nextID
+			line, _ := json.Marshal(reqs[i])
+			buf = append(append(buf, line...), '\n')
+			sent = append(sent, i)
+		}
+		if len(sent) == 0 {
+			return
+		}
+		if _, err := p.stdin.Write(buf); err != nil {
+			done(sent[0], p.crashed(reqs[sent[0]], "the runner process was gone before the run began"))
+			next = sent[0] + 1
+			continue
+		}
+		next = len(reqs)
+		for _, i := range sent {
+			o := p.await(ctx, reqs[i])
+			done(i, o)
+			if p.cmd == nil {
+				// The runner died in this run: the rest go to a fresh one.
+				next = i + 1
+				break
+			}
 		}
 	}
-	p.nextID++
-	req.ID = p.nextID
-	line, _ := json.Marshal(req)
-	p.stderr.reset()
-	if _, err := p.stdin.Write(append(line, '\n')); err != nil {
-		return p.crashed(req, "the runner process was gone before the run began")
-	}
+}
+
+// await waits for the outcome of req, which the runner has.
+func (p *process) await(ctx context.Context, req request) outcome {
 	// The runner beats every second while a run goes on; silence for this
 	// long means the process is wedged beyond its own watchdog.
 	silence := 2*max(req.Watchdog, 5*time.Second) + 10*time.Second

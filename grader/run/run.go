@@ -217,19 +217,34 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 	outs := make([]outcome, len(items))
 	stopped := make([]atomic.Bool, len(lab.Tests))
 	var done atomic.Int64
-	ran := p.each(ctx, len(items), func(ex executor, i int) {
-		it := items[i]
-		if stopped[it.test].Load() {
-			outs[i] = outcome{Status: "skipped"}
-		} else {
-			outs[i] = ex.exec(ctx, o.request(&lab.Tests[it.test], it.seed))
-			if outs[i].Status == runHung || outs[i].Status == runCrash {
-				stopped[it.test].Store(true)
+	ran := make([]bool, len(items))
+	chunks := chunk(len(items), o.Parallel)
+	p.each(ctx, len(chunks), func(ex executor, c int) {
+		lo, hi := chunks[c][0], chunks[c][1]
+		reqs := make([]request, hi-lo)
+		for i := lo; i < hi; i++ {
+			reqs[i-lo] = o.request(&lab.Tests[items[i].test], items[i].seed)
+		}
+		skip := func(k int) bool {
+			if !stopped[items[lo+k].test].Load() {
+				return false
 			}
+			outs[lo+k], ran[lo+k] = outcome{Status: "skipped"}, true
+			if o.Progress != nil {
+				o.Progress(int(done.Add(1)), len(items))
+			}
+			return true
 		}
-		if o.Progress != nil {
-			o.Progress(int(done.Add(1)), len(items))
-		}
+		ex.execAll(ctx, reqs, skip, func(k int, out outcome) {
+			i := lo + k
+			outs[i], ran[i] = out, true
+			if out.Status == runHung || out.Status == runCrash {
+				stopped[items[i].test].Store(true)
+			}
+			if o.Progress != nil {
+				o.Progress(int(done.Add(1)), len(items))
+			}
+		})
 	})
 	interrupted := ctx.Err() != nil
 
@@ -328,6 +343,18 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 		return res, ErrInterrupted
 	}
 	return res, nil
+}
+
+// chunk cuts n runs into consecutive batches for the workers: small
+// enough that every worker stays busy to the end, large enough that a
+// runner process is never idle between two runs.
+func chunk(n, workers int) [][2]int {
+	size := max(1, min(16, n/(4*max(workers, 1))))
+	var out [][2]int
+	for lo := 0; lo < n; lo += size {
+		out = append(out, [2]int{lo, min(lo+size, n)})
+	}
+	return out
 }
 
 // plan lists every (test, seed) in order; this shard keeps every n-th.
