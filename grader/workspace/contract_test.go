@@ -28,7 +28,6 @@ func TestEveryLabKeepsTheContract(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a runner per lab")
 	}
-	t.Setenv("FAULTLINE_CACHE", t.TempDir())
 	for _, lab := range suite.Labs() {
 		t.Run(lab.Name, func(t *testing.T) {
 			require.NotEmpty(t, lab.Student.Package, "a lab names its student package")
@@ -83,7 +82,6 @@ func TestUsesTheStudentsRaft(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a runner")
 	}
-	t.Setenv("FAULTLINE_CACHE", t.TempDir())
 	lab, err := suite.Lookup("kvraft")
 	require.NoError(t, err)
 	w, err := initWith(t, lab)

@@ -23,7 +23,6 @@ import (
 // the build cache at another temporary directory.
 func newWorkspace(t *testing.T, extra string) (*Workspace, *suite.Lab) {
 	t.Helper()
-	t.Setenv("FAULTLINE_CACHE", t.TempDir())
 	lab, err := suite.Lookup("pingpong")
 	require.NoError(t, err)
 	dir := t.TempDir()
@@ -173,7 +172,6 @@ func TestWorkspaceEditsOutsideThePackageChangeNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a runner")
 	}
-	t.Setenv("FAULTLINE_CACHE", t.TempDir())
 	lab, err := suite.Lookup("pingpong")
 	require.NoError(t, err)
 	dir := t.TempDir()
