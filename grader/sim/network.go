@@ -16,11 +16,12 @@ type netState struct {
 	n     int
 	links []faults.Link // (from-1)*n + (to-1)
 	cut   []bool        // (from-1)*n + (to-1)
+	off   []bool        // by node ID: isolated, or in a named group of a partition
 	rng   *mrand.Rand
 }
 
 func newNet(m *faults.Model, n int, rng *mrand.Rand) *netState {
-	ns := &netState{n: n, links: make([]faults.Link, n*n), cut: make([]bool, n*n), rng: rng}
+	ns := &netState{n: n, links: make([]faults.Link, n*n), cut: make([]bool, n*n), off: make([]bool, n+1), rng: rng}
 	for from := 1; from <= n; from++ {
 		for to := 1; to <= n; to++ {
 			ns.links[(from-1)*n+to-1] = m.LinkFor(node.ID(from), node.ID(to))
@@ -146,6 +147,7 @@ func (s *Sim) apply(f faults.Event) {
 		for g, ids := range f.Groups {
 			for _, id := range ids {
 				group[id] = g + 1
+				s.net.off[id] = true
 			}
 		}
 		for a := 1; a <= n; a++ {
@@ -161,6 +163,7 @@ func (s *Sim) apply(f faults.Event) {
 		s.traceFault(f, 0)
 	case faults.Isolate:
 		for _, id := range f.Nodes {
+			s.net.off[id] = true
 			for o := 1; o <= n; o++ {
 				if o != int(id) {
 					cut[int(id-1)*n+o-1] = true
@@ -171,6 +174,7 @@ func (s *Sim) apply(f faults.Event) {
 		s.traceFault(f, 0)
 	case faults.Heal:
 		clear(cut)
+		clear(s.net.off)
 		s.traceFault(f, 0)
 	case faults.Crash:
 		for _, id := range f.Nodes {

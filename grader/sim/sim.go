@@ -261,6 +261,11 @@ func (s *Sim) Rand(purpose string) *mrand.Rand { return stream(s.cfg.Seed, "test
 // would pass the current partitions.
 func (s *Sim) Reachable(from, to node.ID) bool { return !s.net.blocked(from, to) }
 
+// CutOff reports whether id is cut off from the rest of the cluster by the
+// partitions in force: isolated, or named in a group of a partition (the
+// nodes a partition does not name are the rest). A heal ends it.
+func (s *Sim) CutOff(id node.ID) bool { return s.mustNode(id) != nil && s.net.off[id] }
+
 // Pending returns how many events wait in the queue.
 func (s *Sim) Pending() int { return len(s.q) }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,7 +38,6 @@ type cluster struct {
 	violation  error               // the first violation seen inside apply
 	snapEvery  int                 // services snapshot every snapEvery applies; 0: never
 	seq        int                 // for unique commands
-	connected  []bool              // by node ID, as the test's partitions left it
 	lastLeader node.ID
 	maxTerm    int // highest term any node has reported
 }
@@ -85,10 +85,7 @@ func newCluster(t *suite.T, cfg config) *cluster {
 	}
 	c := &cluster{t: t, n: cfg.nodes, factory: f, svc: make([]*service, cfg.nodes+1),
 		committed: make([]committedEntry, 1, 256), leaders: map[int]node.ID{}, terms: make([]int, cfg.nodes+1), leaderLogs: make([]leaderLog, cfg.nodes+1),
-		proposed: map[string]proposal{}, snapEvery: cfg.snapEvery, connected: make([]bool, cfg.nodes+1)}
-	for i := range c.connected {
-		c.connected[i] = true
-	}
+		proposed: map[string]proposal{}, snapEvery: cfg.snapEvery}
 	if cfg.faults.Latency.Kind == "" && cfg.faults.Latency.Min == 0 {
 		cfg.faults = faults.Reliable()
 	}
@@ -479,7 +476,7 @@ func (c *cluster) oneSized(size, expected int, retry bool) int {
 		index := 0
 		for k := 0; k < c.n; k++ {
 			id := node.ID((start+k-1+c.n)%c.n + 1)
-			if !c.connected[id] {
+			if !c.connectedTo(id) {
 				continue
 			}
 			if i, _, ok := c.propose(id, cmd); ok {
@@ -580,35 +577,30 @@ func (c *cluster) checkNoLeader(ids []node.ID, why string) {
 func (c *cluster) connectedIDs() []node.ID {
 	var ids []node.ID
 	for id := 1; id <= c.n; id++ {
-		if c.connected[id] && c.s.Up(node.ID(id)) {
+		if c.connectedTo(node.ID(id)) && c.s.Up(node.ID(id)) {
 			ids = append(ids, node.ID(id))
 		}
 	}
 	return ids
 }
 
+// connectedTo reports whether id is with the rest of the cluster: the
+// simulator, which alone knows the topology, has not cut it off.
+func (c *cluster) connectedTo(id node.ID) bool { return !c.s.CutOff(id) }
+
 func (c *cluster) all() []node.ID { return c.s.IDs() }
 
-// disconnect cuts nodes off from everyone; connect heals them. The sim's
-// Heal removes every cut, so connect re-isolates the nodes still cut off.
-func (c *cluster) disconnect(ids ...node.ID) {
-	c.s.Isolate(ids...)
-	for _, id := range ids {
-		c.connected[id] = false
-	}
-}
+func (c *cluster) disconnect(ids ...node.ID) { c.s.Isolate(ids...) }
 
+// connect heals ids' links and keeps every other cut-off node cut off.
 func (c *cluster) connect(ids ...node.ID) {
-	for _, id := range ids {
-		c.connected[id] = true
-	}
-	c.s.Heal()
 	var still []node.ID
 	for id := 1; id <= c.n; id++ {
-		if !c.connected[id] {
+		if !c.connectedTo(node.ID(id)) && !slices.Contains(ids, node.ID(id)) {
 			still = append(still, node.ID(id))
 		}
 	}
+	c.s.Heal()
 	if len(still) > 0 {
 		c.s.Isolate(still...)
 	}

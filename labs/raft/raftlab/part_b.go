@@ -250,9 +250,6 @@ func testBackup(t *suite.T) {
 	c.s.RunFor(500 * time.Millisecond)
 	// The original group returns with the cut-off follower: 50 entries of
 	// an old term must be backed over quickly (§5.3 fast backup).
-	for _, id := range c.all() {
-		c.connected[id] = false
-	}
 	c.s.Isolate(c.all()...)
 	c.connect(l1, o[0], other)
 	for i := 0; i < 50; i++ {

@@ -97,7 +97,7 @@ func figure8(t *suite.T, unreliable bool) {
 		var leader node.ID
 		for id := 1; id <= c.n; id++ {
 			if t.Keep("op") {
-				if _, _, ok := c.propose(node.ID(id), c.newCommand(0)); ok && c.connected[id] {
+				if _, _, ok := c.propose(node.ID(id), c.newCommand(0)); ok && c.connectedTo(node.ID(id)) {
 					leader = node.ID(id)
 				}
 			}
@@ -118,7 +118,7 @@ func figure8(t *suite.T, unreliable bool) {
 		if up < 3 {
 			id := node.ID(r.IntN(c.n) + 1)
 			if unreliable {
-				if !c.connected[id] {
+				if !c.connectedTo(id) {
 					c.connect(id)
 					up++
 				}
@@ -129,9 +129,7 @@ func figure8(t *suite.T, unreliable bool) {
 		}
 	}
 	for id := 1; id <= c.n; id++ {
-		if unreliable {
-			c.connected[id] = true
-		} else if !c.s.Up(node.ID(id)) {
+		if !unreliable && !c.s.Up(node.ID(id)) {
 			c.restart(node.ID(id))
 		}
 	}
@@ -286,16 +284,10 @@ func figure8Script(c *cluster) {
 }
 
 // partition cuts the minority group off from the rest (each side can
-// talk among itself); the rest count as connected.
+// talk among itself); the rest is the main group.
 func (c *cluster) partition(group []node.ID) {
 	c.s.Heal()
 	c.s.Partition(group)
-	for id := 1; id <= c.n; id++ {
-		c.connected[id] = true
-	}
-	for _, id := range group {
-		c.connected[id] = false
-	}
 }
 
 // proposeUntil runs clients that each propose a new command every
