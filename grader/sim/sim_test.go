@@ -448,3 +448,33 @@ func TestCrashWithinAHandler(t *testing.T) {
 	torn := outcomes["ack=1 a=true b=false"] + outcomes["ack=1 a=false b=true"]
 	assert.Positive(t, torn, "a torn Sync keeps some writes: %v", outcomes)
 }
+
+// TestCutOff: the simulator says which nodes the partitions in force cut
+// off from the rest: isolated ones and those of a partition's named
+// groups, until a heal; a one-way cut cuts no node off.
+func TestCutOff(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		apply func(s *Sim)
+		want  []node.ID
+	}{
+		{"nothing", func(*Sim) {}, nil},
+		{"isolate", func(s *Sim) { s.Isolate(2, 4) }, []node.ID{2, 4}},
+		{"partition", func(s *Sim) { s.Partition([]node.ID{1, 5}) }, []node.ID{1, 5}},
+		{"one way", func(s *Sim) { s.Block(1, 2) }, nil},
+		{"healed", func(s *Sim) { s.Isolate(3); s.Heal() }, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := New(Config{Nodes: 5, Seed: 1, Faults: faults.Reliable(), Factory: func(node.ID) node.Node { return &replier{} }})
+			require.NoError(t, err)
+			tc.apply(s)
+			var got []node.ID
+			for _, id := range s.IDs() {
+				if s.CutOff(id) {
+					got = append(got, id)
+				}
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
