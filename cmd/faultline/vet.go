@@ -12,7 +12,7 @@ func init() {
 	register(&command{
 		name:    "vet",
 		args:    "<lab> [DIR]",
-		summary: "check lab code for goroutines, channels, locks, wall-clock time, global randomness and disallowed imports",
+		summary: "check lab code against the rules: no goroutines, locks, wall clock, global randomness, shared package state or disallowed imports",
 		help: `Checks the Go packages in DIR (default: the lab's package of the workspace
 you are in, else the platform's starter) against
 the simulator's rules. Every problem is printed as file:line:col with what to
