@@ -47,23 +47,14 @@ func (s *storage) journal(key string, v []byte) {
 	s.pending[key] = v
 }
 
-func (s *storage) Sync() {
-	for _, k := range s.order {
-		if v := s.pending[k]; v == nil {
-			delete(s.synced, k)
-		} else {
-			s.synced[k] = v
-		}
-	}
-	clear(s.pending)
-	s.order = s.order[:0]
-}
+func (s *storage) Sync() { s.syncSome(nil) }
 
-// syncSome makes durable the pending writes for which keep says yes, in
-// write order, and forgets the rest: a Sync torn by a crash.
+// syncSome makes durable the pending writes for which keep says yes (all
+// of them when keep is nil), in write order, and forgets the rest: with a
+// keep, a Sync torn by a crash.
 func (s *storage) syncSome(keep func() bool) {
 	for _, k := range s.order {
-		if !keep() {
+		if keep != nil && !keep() {
 			continue
 		}
 		if v := s.pending[k]; v == nil {
