@@ -227,8 +227,9 @@ func (s *Server) applyConfig(cfg shardkv.Config) {
 	me := s.cfg.GID
 	for sh := range shardkv.NShards {
 		was, now := s.cur.Shards[sh], cfg.Shards[sh]
-		if s.status[sh] == pulling { // Bugs.NoWaitMigration: give up waiting
+		if s.status[sh] == pulling { // Bugs.NoWaitMigration: serve it without its data
 			s.status[sh] = serving
+			s.shards[sh] = shard{Data: map[string]string{}, Last: map[node.ID]result{}}
 		}
 		switch {
 		case now == me && was != me && was != 0 && !s.bugs.ServeBeforeData:
