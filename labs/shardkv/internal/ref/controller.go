@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/faultline-dev/faultline/labs/node"
-	"github.com/faultline-dev/faultline/labs/raft"
 	"github.com/faultline-dev/faultline/labs/shardkv"
 )
 
@@ -17,7 +16,7 @@ type Controller struct {
 	cfg  shardkv.ControllerConfig
 	bugs Bugs
 	env  node.Env
-	rf   raft.Node
+	rf   shardkv.RaftNode
 
 	configs     []shardkv.Config
 	last        map[node.ID]int // dedup of Join, Leave and Move
@@ -60,7 +59,7 @@ func (c *Controller) HandleTimer(t any) {
 }
 
 // Raft returns the replica's Raft peer.
-func (c *Controller) Raft() raft.Node { return c.rf }
+func (c *Controller) Raft() shardkv.RaftNode { return c.rf }
 
 func (c *Controller) handleRequest(req shardkv.CtrlRequest) {
 	index, term, lead := c.rf.Propose(encode(req))
@@ -75,7 +74,7 @@ func (c *Controller) handleRequest(req shardkv.CtrlRequest) {
 	c.term = term
 }
 
-func (c *Controller) apply(m raft.ApplyMsg) {
+func (c *Controller) apply(m shardkv.ApplyMsg) {
 	if !m.CommandValid || m.CommandIndex <= c.lastApplied {
 		return
 	}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/faultline-dev/faultline/labs/node"
-	"github.com/faultline-dev/faultline/labs/raft"
 	"github.com/faultline-dev/faultline/labs/shardkv"
 )
 
@@ -33,7 +32,7 @@ type Server struct {
 	cfg  shardkv.ServerConfig
 	bugs Bugs
 	env  node.Env
-	rf   raft.Node
+	rf   shardkv.RaftNode
 	ctrl *shardkv.CtrlClerk
 
 	// The replicated state.
@@ -68,7 +67,7 @@ func (s *Server) Start(env node.Env) {
 }
 
 // Raft returns the server's Raft peer.
-func (s *Server) Raft() raft.Node { return s.rf }
+func (s *Server) Raft() shardkv.RaftNode { return s.rf }
 
 // HandleMessage routes clerks' requests, controller replies and other
 // groups' pulls; every other message is Raft's.
@@ -189,7 +188,7 @@ func (s *Server) handleRequest(req Request) {
 	s.term = term
 }
 
-func (s *Server) apply(m raft.ApplyMsg) {
+func (s *Server) apply(m shardkv.ApplyMsg) {
 	if !m.CommandValid || m.CommandIndex <= s.lastApplied {
 		return
 	}
