@@ -157,7 +157,7 @@ func (s *Server) handlePull(from node.ID, m PullRequest) {
 }
 
 func (s *Server) handlePullReply(m PullReply) {
-	if m.Num == s.cur.Num && s.status[m.Shard] != serving && s.isLeader() {
+	if m.Num == s.cur.Num && s.status[m.Shard] == pulling && s.isLeader() {
 		s.rf.Propose(encode(entry{Install: &m}))
 	}
 }
