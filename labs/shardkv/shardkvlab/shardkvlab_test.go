@@ -11,6 +11,7 @@ import (
 	grun "github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
+	raftsolution "github.com/faultline-dev/faultline/labs/raft/solution"
 )
 
 func runOne(test *suite.Test, impl any, name string, seed uint64, sink trace.Sink) suite.Outcome {
@@ -120,4 +121,31 @@ func TestDeterministic(t *testing.T) {
 	}
 	assert.Equal(t, hash(5), hash(5))
 	assert.NotEqual(t, hash(5), hash(6))
+}
+
+// TestRunsOnTheRaftItIsGiven checks that the harness builds every Raft
+// peer from T.Dep("raft"): the reference handed over passes, and a value
+// of the wrong type is reported.
+func TestRunsOnTheRaftItIsGiven(t *testing.T) {
+	cases := []struct {
+		name string
+		raft any
+		want string // "" means the run passes
+	}{
+		{"reference by default", nil, ""},
+		{"reference handed over", raftsolution.Factory, ""},
+		{"not a Raft", "raft", "want a raft.Factory"},
+	}
+	test, _ := Lab.Test("StaticGroups")
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			o := suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: grun.SeedFor(Lab.Name, test.Name, 0),
+				Impl: Lab.Solution, ImplName: "solution", Deps: map[string]any{"raft": tc.raft}}).Run()
+			if tc.want == "" {
+				require.True(t, o.Passed(), o.Describe())
+				return
+			}
+			assert.Contains(t, o.Describe(), tc.want)
+		})
+	}
 }

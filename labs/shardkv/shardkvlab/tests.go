@@ -25,19 +25,19 @@ var tests = []suite.Test{
 		Description: "random joins and leaves: every configuration balanced, with the fewest shards moved, the same on every replica", Lesson: "partitioning-and-sharding"},
 
 	// Part B: the sharded service.
-	{Name: "StaticGroups", Part: "B", Points: 3, Seeds: 3, Limit: 60 * sec, Run: testStaticGroups,
+	{Name: "StaticGroups", Part: "B", Points: 3, Seeds: 5, Limit: 60 * sec, Run: testStaticGroups,
 		Description: "three groups, no reconfiguration: clerks route by shard; the history must be linearizable", Lesson: "partitioning-and-sharding"},
-	{Name: "JoinLeave", Part: "B", Points: 5, Seeds: 5, Limit: 60 * sec, Run: testJoinLeave,
+	{Name: "JoinLeave", Part: "B", Points: 5, Seeds: 10, Limit: 60 * sec, Run: testJoinLeave,
 		Description: "groups join and leave under concurrent clerks: shards move with their data, every key linearizable", Lesson: "partitioning-and-sharding"},
 	{Name: "HotShards", Part: "B", Points: 4, Seeds: 1, Limit: 60 * sec, Run: testHotShards,
 		Description: "throughput over 1, 2, 3 groups: it scales with keys spread over shards, and stays flat with one hot key", Lesson: "partitioning-and-sharding"},
 
 	// Part C: migration under faults.
-	{Name: "DedupAcrossMigration", Part: "C", Points: 4, Seeds: 2, Limit: 60 * sec, Run: testDedupAcrossMigration,
+	{Name: "DedupAcrossMigration", Part: "C", Points: 4, Seeds: 3, Limit: 60 * sec, Run: testDedupAcrossMigration,
 		Description: "an Append applied before its shard moves is retried at the new owner: it must not run again", Lesson: "partitioning-and-sharding"},
-	{Name: "CatchUp", Part: "C", Points: 4, Seeds: 3, Limit: 60 * sec, Run: testCatchUp,
+	{Name: "CatchUp", Part: "C", Points: 4, Seeds: 6, Limit: 60 * sec, Run: testCatchUp,
 		Description: "a group cut off while the configuration changes several times catches up one configuration at a time", Lesson: "partitioning-and-sharding"},
-	{Name: "Unreliable", Part: "C", Points: 5, Seeds: 4, Limit: 60 * sec, Run: testUnreliable,
+	{Name: "Unreliable", Part: "C", Points: 5, Seeds: 10, Limit: 60 * sec, Run: testUnreliable,
 		Description: "joins, leaves and moves on an unreliable network with group servers crashing and leaders cut off", Lesson: "partitioning-and-sharding"},
 }
 
