@@ -187,34 +187,38 @@ func testJoinLeave(t *suite.T) {
 	c.finish(30 * sec)
 }
 
-// testDedupAcrossMigration has the first clerk's Append applied while every
-// reply to it is lost; then its shard moves to another group; then the
-// replies flow again and the clerk's retry reaches the new owner. Only a
-// duplicate table that moved with the shard answers it without running it
-// again.
+// testDedupAcrossMigration has the first clerk read a key (so that it
+// learns the owner's leader), then Append to it while every reply to the
+// clerk is lost, so that the Append is applied but never answered; then
+// the key's shard moves to the other group; then replies flow again and
+// the clerk's retry reaches the new owner. Only a duplicate table that
+// moved with the shard answers it without running it again.
 func testDedupAcrossMigration(t *suite.T) {
 	c := newCluster(t, config{groups: 2, clerks: 2, keys: keysOverShards(1), ops: 10, think: 100 * ms})
 	c.join(100, 101)
 	first := c.clerks[0]
 	const key = "solo" // no one else writes it
-	c.s.At(500*ms, func() {
-		for _, id := range c.servers() {
-			c.s.Block(id, first)
-		}
-		c.seq++
-		c.submit(first, appendOp(key, first, c.seq))
-	})
-	c.s.At(800*ms, func() {
-		sh := shardkv.Key2Shard(key)
-		to := 100
-		if c.latest.Shards[sh] == 100 {
-			to = 101
-		}
-		c.move(sh, to)
-	})
-	c.s.At(2500*ms, c.s.Heal)
-	c.s.At(600*ms, func() { c.issue(c.clerks[1]) })
-	c.s.RunFor(4 * sec)
+	c.stopped = true   // no workload until the scenario is set up
+	c.s.RunFor(500 * ms)
+	c.submit(first, shardkv.Op{Kind: shardkv.Get, Key: key})
+	c.waitIdle(10 * sec)
+	for _, id := range c.servers() {
+		c.s.Block(id, first)
+	}
+	c.seq++
+	c.submit(first, appendOp(key, first, c.seq))
+	c.s.RunFor(300 * ms)
+	sh := shardkv.Key2Shard(key)
+	to := 100
+	if c.latest.Shards[sh] == 100 {
+		to = 101
+	}
+	c.move(sh, to)
+	c.s.RunFor(1500 * ms)
+	c.s.Heal()
+	c.stopped = false
+	c.issue(c.clerks[1])
+	c.s.RunFor(2 * sec)
 	c.finish(30 * sec)
 }
 
