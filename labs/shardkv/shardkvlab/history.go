@@ -219,10 +219,12 @@ func checkExactlyOnce(history []operation) error {
 		if o.op.Kind != shardkv.Get || !o.returned {
 			continue
 		}
+		seen := map[string]bool{}
 		for _, v := range strings.SplitAfter(o.out, ";") {
-			if v != "" && strings.Count(o.out, v) > 1 {
+			if v != "" && seen[v] {
 				return fmt.Errorf("applied twice: %s saw the value of %s more than once: a retried request must run exactly once (detect duplicates by clerk and sequence number in the replicated state)", o, writes[v])
 			}
+			seen[v] = true
 		}
 	}
 	return nil
