@@ -1,7 +1,8 @@
 // Package shardkv is where you implement the shardkv lab: a sharded
 // key/value service with a controller, reconfiguration and shard
 // migration. Read the lesson "Partitioning and sharding" (faultline read
-// partitioning-and-sharding) and the lab's task (faultline task shardkv).
+// partitioning-and-sharding) and the lab's task (its page in the terminal
+// UI or on the site; the source is labs/shardkv/shardkvlab/task.md).
 package shardkv
 
 import (
