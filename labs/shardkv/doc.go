@@ -13,8 +13,11 @@
 // A group applies configurations one at a time, in order, through its
 // Raft log; a shard that comes to it from another group is served only
 // once its data and its duplicate table have arrived (also through the
-// log). The suite (shardkvlab) checks every key's history for
+// log). Once the new owner has installed a shard, the old owner deletes
+// its copy, and every group snapshots at ServerConfig.MaxRaftState. The
+// suite (shardkvlab) checks every key's history for
 // linearizability across reconfigurations, exactly-once execution across
-// migration, the controller's balance and minimal movement, and that
+// migration, the controller's balance and minimal movement, that a group
+// that gave its shards away deletes them (its storage shrinks), and that
 // throughput scales with groups unless one key is hot.
 package shardkv

@@ -109,6 +109,10 @@ type ServerConfig struct {
 	Controllers []node.ID
 	// Raft builds this server's Raft peer; start it with StartRaft.
 	Raft raft.Factory
+	// MaxRaftState bounds the bytes in the node's storage: when
+	// env.Storage().Size() reaches it, the server snapshots its state and
+	// calls Raft's Snapshot. A negative value means never snapshot.
+	MaxRaftState int
 }
 
 // Impl is an implementation of the lab: its three constructors.

@@ -23,5 +23,7 @@ var All = []Mutant{
 	{"replica-rebalance", "rebalancing breaks ties with the replica's own random source, so replicas disagree on a configuration", ref.New(ref.Bugs{ReplicaRebalance: true})},
 	{"moves-too-many", "rebalancing deals every shard out again round robin: balanced, but most shards move on every join and leave", ref.New(ref.Bugs{MovesTooMany: true})},
 	{"leave-to-lowest", "Leave hands the leaving groups' shards to the lowest group instead of rebalancing", ref.New(ref.Bugs{LeaveToLowest: true})},
+	{"never-gc", "a group keeps the copies of the shards it gave away forever, so its storage never shrinks", ref.New(ref.Bugs{NeverGC: true})},
+	{"deletes-early", "a group deletes a shard it gave away as soon as it sends it, before the new owner has it: if the answer is lost, the shard is gone", ref.New(ref.Bugs{DeleteEarly: true})},
 	{"no-ownership-check", "a group executes operations on keys of shards it does not serve", ref.New(ref.Bugs{NoOwnershipCheck: true})},
 }

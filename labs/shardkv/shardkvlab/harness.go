@@ -32,6 +32,11 @@ type config struct {
 	keys           []string      // keys the workload picks from, uniformly
 	ops            int           // operations each clerk runs
 	think          time.Duration // the most a clerk waits between operations
+	// maxRaftState is handed to the group servers; 0 means no snapshots (-1).
+	maxRaftState int
+	// pad is how many bytes each written value carries besides its unique
+	// tag, to give shards weight.
+	pad int
 	// service, if positive, is how long a group server takes to take in
 	// one clerk message: at most 1/service clerk messages a second each,
 	// queued in arrival order (the hot-shard test's capacity).
@@ -110,7 +115,11 @@ func newCluster(t *suite.T, cfg config) *cluster {
 			return impl.NewController(id, shardkv.ControllerConfig{Controllers: c.controllers, Raft: watch})
 		case gidOf[id] != 0:
 			gid := gidOf[id]
-			n := node.Node(impl.NewServer(id, shardkv.ServerConfig{GID: gid, Servers: c.groups[gid], Controllers: c.controllers, Raft: watch}))
+			maxRaftState := cfg.maxRaftState
+			if maxRaftState == 0 {
+				maxRaftState = -1
+			}
+			n := node.Node(impl.NewServer(id, shardkv.ServerConfig{GID: gid, Servers: c.groups[gid], Controllers: c.controllers, Raft: watch, MaxRaftState: maxRaftState}))
 			if cfg.service > 0 {
 				n = &capacity{inner: n, service: cfg.service, throttled: isClerk}
 			}
@@ -228,12 +237,17 @@ func (c *cluster) issue(id node.ID) {
 		op = shardkv.Op{Kind: shardkv.Get, Key: key}
 	case p < 6:
 		c.seq++
-		op = shardkv.Op{Kind: shardkv.Put, Key: key, Value: fmt.Sprintf("%v.%d;", id, c.seq)}
+		op = shardkv.Op{Kind: shardkv.Put, Key: key, Value: c.value(id)}
 	default:
 		c.seq++
-		op = shardkv.Op{Kind: shardkv.Append, Key: key, Value: fmt.Sprintf("%v.%d;", id, c.seq)}
+		op = shardkv.Op{Kind: shardkv.Append, Key: key, Value: c.value(id)}
 	}
 	c.submit(id, op)
+}
+
+// value is the unique value of the workload's latest write by id.
+func (c *cluster) value(id node.ID) string {
+	return fmt.Sprintf("%v.%d%s;", id, c.seq, strings.Repeat("x", c.cfg.pad))
 }
 
 func (c *cluster) submit(id node.ID, op shardkv.Op) {

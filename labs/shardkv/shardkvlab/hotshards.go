@@ -26,7 +26,7 @@ const (
 // keys spread over every shard scale to at least these factors with 2 and
 // 3 groups; one hot key stays within hotFlat of one group's throughput.
 var (
-	spreadScale = map[int]float64{2: 1.6, 3: 2.2}
+	spreadScale = map[int]float64{2: 1.6, 3: 2.0}
 	hotFlat     = 1.25
 )
 

@@ -17,7 +17,7 @@ var task string
 var Lab = &suite.Lab{
 	Name:    "shardkv",
 	Title:   "A sharded key/value service with reconfiguration",
-	Summary: "A controller assigns shards to Raft groups; groups apply configurations in order and migrate shards with their duplicate tables; every key linearizable across moves; throughput scales with groups unless a key is hot.",
+	Summary: "A controller assigns shards to Raft groups; groups apply configurations in order, migrate shards with their duplicate tables and collect what they gave away; every key linearizable across moves; throughput scales with groups unless a key is hot.",
 	Order:   50,
 	Lesson:  "partitioning-and-sharding",
 	Task:    task,
@@ -25,6 +25,7 @@ var Lab = &suite.Lab{
 		{ID: "A", Title: "Shard controller", Lesson: "partitioning-and-sharding"},
 		{ID: "B", Title: "Sharded key/value service", Lesson: "partitioning-and-sharding"},
 		{ID: "C", Title: "Migration under faults", Lesson: "partitioning-and-sharding"},
+		{ID: "D", Title: "Garbage collection", Lesson: "partitioning-and-sharding"},
 	},
 	Tests:      tests,
 	Solution:   solution.Impl,

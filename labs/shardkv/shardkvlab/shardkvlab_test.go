@@ -54,6 +54,8 @@ var mutantCases = []struct {
 	{"moves-too-many", "ControllerBalance", "minimal movement"},
 	{"leave-to-lowest", "ControllerBalance", "balance"},
 	{"no-ownership-check", "JoinLeave", "linearizability"},
+	{"never-gc", "GarbageCollection", "garbage collection"},
+	{"deletes-early", "GCWaitsForOwner", "liveness"},
 }
 
 // TestEveryMutantIsCaught requires each mutant to fail the test named for

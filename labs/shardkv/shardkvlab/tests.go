@@ -38,7 +38,52 @@ var tests = []suite.Test{
 	{Name: "CatchUp", Part: "C", Points: 4, Seeds: 6, Limit: 60 * sec, Run: testCatchUp,
 		Description: "a group cut off while the configuration changes several times catches up one configuration at a time", Lesson: "partitioning-and-sharding"},
 	{Name: "Unreliable", Part: "C", Points: 5, Seeds: 10, Limit: 60 * sec, Run: testUnreliable,
-		Description: "joins, leaves and moves on an unreliable network with group servers crashing and leaders cut off", Lesson: "partitioning-and-sharding"},
+		Description: "joins, leaves and moves on an unreliable network with group servers crashing and leaders cut off, with snapshots", Lesson: "partitioning-and-sharding"},
+
+	// Part D: garbage collection.
+	{Name: "GCWaitsForOwner", Part: "D", Points: 3, Seeds: 3, Limit: 60 * sec, Run: testGCWaitsForOwner,
+		Description: "the old owner's answers to the new owner are lost for a while: it must keep the shard until the new owner has it", Lesson: "partitioning-and-sharding"},
+	{Name: "GarbageCollection", Part: "D", Points: 3, Seeds: 3, Limit: 60 * sec, Run: testGarbageCollection,
+		Description: "a group that gave all its shards away deletes them once their new owner has them: its storage shrinks", Lesson: "partitioning-and-sharding"},
+}
+
+// gcBound is MaxRaftState in part D; a group that owns nothing must keep
+// no more than twice that on disk (its last snapshot plus the log since).
+const gcBound = 2000
+
+func testGCWaitsForOwner(t *suite.T) {
+	c := newCluster(t, config{groups: 2, clerks: 3, keys: keysOverShards(1), ops: 20, think: 150 * ms, maxRaftState: gcBound})
+	c.join(100)
+	c.s.At(900*ms, func() {
+		for _, from := range c.groups[100] {
+			for _, to := range c.groups[101] {
+				c.s.Block(from, to)
+			}
+		}
+	})
+	c.s.At(sec, func() { c.join(101) })
+	c.s.At(2500*ms, c.s.Heal)
+	c.start()
+	c.s.RunFor(4 * sec)
+	c.finish(30 * sec)
+}
+
+func testGarbageCollection(t *suite.T) {
+	c := newCluster(t, config{groups: 2, clerks: 3, keys: keysOverShards(1), ops: 25, think: 60 * ms, pad: 200, maxRaftState: gcBound})
+	c.join(100)
+	c.s.At(1500*ms, func() { c.join(101) })
+	c.s.At(2500*ms, func() { c.leave(100) })
+	c.start()
+	c.s.RunFor(4 * sec)
+	c.finish(30 * sec)
+	c.s.RunFor(2 * sec) // a few rounds of deletion after the last moves
+	for _, id := range c.groups[100] {
+		if sz := c.s.DurableSize(id); sz > 2*gcBound {
+			t.Fail(suite.Failure{Check: "garbage collection", Kind: "shards not deleted", Nodes: []node.ID{id},
+				Msg: fmt.Sprintf("shards not deleted: %v (group 100, which owns no shard since it left) keeps %d bytes on disk, more than %d (MaxRaftState is %d): once the new owner has installed a shard, the old owner must delete its copy and snapshot", id, sz, 2*gcBound, gcBound)})
+		}
+	}
+	t.Check("garbage collection", nil)
 }
 
 // testControllerOps runs a fixed script and checks every configuration.
@@ -246,7 +291,7 @@ func testCatchUp(t *suite.T) {
 }
 
 func testUnreliable(t *suite.T) {
-	c := newCluster(t, config{groups: 3, clerks: 3, keys: keysOverShards(1), ops: 15, think: 300 * ms, faults: faults.Unreliable()})
+	c := newCluster(t, config{groups: 3, clerks: 3, keys: keysOverShards(1), ops: 15, think: 300 * ms, faults: faults.Unreliable(), maxRaftState: 3000})
 	c.join(100, 101)
 	script := []func(){
 		func() { c.join(102) },

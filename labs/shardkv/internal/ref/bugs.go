@@ -6,7 +6,8 @@
 // configurations, rebalanced by rebalance.go); server.go is a group
 // server (a Raft-replicated set of shards that applies configurations one
 // at a time and pulls incoming shards, with their duplicate tables, from
-// their previous owners); clerk.go is the client.
+// their previous owners, then asks them to delete their copies, and
+// snapshots at MaxRaftState); clerk.go is the client.
 package ref
 
 // Bugs switches on one realistic mistake per field. The zero Bugs is the
@@ -20,4 +21,6 @@ type Bugs struct {
 	MovesTooMany     bool // rebalancing deals every shard out again, round robin
 	LeaveToLowest    bool // Leave hands the leaving groups' shards to the lowest group, unbalanced
 	NoOwnershipCheck bool // a group executes operations on keys of shards it does not serve
+	NeverGC          bool // a group keeps the copies of shards it gave away forever
+	DeleteEarly      bool // a group deletes a shard it gave away as soon as it sends it, before the new owner has it
 }

@@ -36,6 +36,17 @@ type PullReply struct {
 	Last       map[node.ID]result
 }
 
+// GCRequest asks the previous owner of Shard to delete the copy that
+// configuration Num took away: the asker has installed it.
+type GCRequest struct {
+	Num, Shard int
+}
+
+// GCReply says the copy is deleted.
+type GCReply struct {
+	Num, Shard int
+}
+
 // result is what a shard remembers of a clerk's latest request on it.
 type result struct {
 	Seq   int
@@ -48,6 +59,8 @@ type entry struct {
 	Req     *Request        `json:",omitempty"`
 	Config  *shardkv.Config `json:",omitempty"`
 	Install *PullReply      `json:",omitempty"`
+	Delete  *GCRequest      `json:",omitempty"` // the new owner has this shard: drop the copy
+	Forget  *GCReply        `json:",omitempty"` // the old owner dropped its copy: stop asking
 }
 
 // waiting is a request proposed at some index, waiting to be applied.

@@ -3,6 +3,7 @@ package ref
 import (
 	"encoding/json"
 	"maps"
+	"slices"
 	"time"
 
 	"github.com/faultline-dev/faultline/labs/node"
@@ -26,6 +27,18 @@ type shard struct {
 	Last map[node.ID]result
 }
 
+// groupState is a group's replicated state, all of it in every snapshot.
+type groupState struct {
+	Cur, Prev shardkv.Config
+	Status    [shardkv.NShards]int
+	Shards    [shardkv.NShards]shard
+	Out       map[int]map[int]shard // config num → shard it took away → frozen copy, until the new owner has it
+	// Confirm lists the shards this group installed whose old copy may
+	// still be kept by their previous owner: config num → shard → the
+	// previous owner's servers, asked to delete it until they confirm.
+	Confirm map[int]map[int][]node.ID
+}
+
 // Server is the reference group server.
 type Server struct {
 	id   node.ID
@@ -35,12 +48,9 @@ type Server struct {
 	rf   shardkv.RaftNode
 	ctrl *shardkv.CtrlClerk
 
-	// The replicated state.
-	cur, prev   shardkv.Config
-	status      [shardkv.NShards]int
-	shards      [shardkv.NShards]shard
-	out         map[int]map[int]shard // config num → shard it took away → frozen copy
+	st          groupState // replicated
 	lastApplied int
+	snapIndex   int // the last index handed to Raft's Snapshot
 
 	waiting map[int]waiting
 	term    int
@@ -54,12 +64,9 @@ func NewServer(id node.ID, cfg shardkv.ServerConfig, bugs Bugs) *Server {
 // Start boots the server; the log replays the group's state.
 func (s *Server) Start(env node.Env) {
 	s.env = env
-	s.cur = shardkv.Config{Groups: map[int][]node.ID{}}
-	s.prev = s.cur
-	s.status = [shardkv.NShards]int{}
-	s.shards = [shardkv.NShards]shard{}
-	s.out = map[int]map[int]shard{}
-	s.lastApplied = 0
+	s.st = groupState{Cur: shardkv.Config{Groups: map[int][]node.ID{}}, Out: map[int]map[int]shard{}, Confirm: map[int]map[int][]node.ID{}}
+	s.st.Prev = s.st.Cur
+	s.lastApplied, s.snapIndex = 0, 0
 	s.waiting = map[int]waiting{}
 	s.ctrl = shardkv.NewCtrlClerk(env, s.cfg.Controllers)
 	s.rf = shardkv.StartRaft(s.cfg.Raft, env, s.cfg.Servers, s.apply)
@@ -81,6 +88,10 @@ func (s *Server) HandleMessage(from node.ID, m node.Message) {
 		s.handlePull(from, m)
 	case PullReply:
 		s.handlePullReply(m)
+	case GCRequest:
+		s.handleGC(from, m)
+	case GCReply:
+		s.handleGCReply(m)
 	default:
 		s.rf.HandleMessage(from, m)
 	}
@@ -107,7 +118,7 @@ func (s *Server) isLeader() bool { _, lead := s.rf.State(); return lead }
 // arrived yet: the group must not move on until it has (configurations
 // are applied one at a time).
 func (s *Server) migrating() bool {
-	for _, st := range s.status {
+	for _, st := range s.st.Status {
 		if st == pulling {
 			return true
 		}
@@ -122,22 +133,31 @@ func (s *Server) poll() {
 		return
 	}
 	if (!s.migrating() || s.bugs.NoWaitMigration) && !s.ctrl.Busy() {
-		num := s.cur.Num + 1
+		num := s.st.Cur.Num + 1
 		if s.bugs.SkipConfigs {
 			num = -1
 		}
 		s.ctrl.Call(shardkv.CtrlOp{Kind: shardkv.Query, Num: num}, func(cfg shardkv.Config) {
-			if cfg.Num == s.cur.Num+1 || (s.bugs.SkipConfigs && cfg.Num > s.cur.Num) {
+			if cfg.Num == s.st.Cur.Num+1 || (s.bugs.SkipConfigs && cfg.Num > s.st.Cur.Num) {
 				s.rf.Propose(encode(entry{Config: &cfg}))
 			}
 		})
 	}
-	for sh, st := range s.status {
+	if !s.bugs.NeverGC {
+		for _, num := range slices.Sorted(maps.Keys(s.st.Confirm)) {
+			for _, sh := range slices.Sorted(maps.Keys(s.st.Confirm[num])) {
+				for _, id := range s.st.Confirm[num][sh] {
+					s.env.Send(id, GCRequest{Num: num, Shard: sh})
+				}
+			}
+		}
+	}
+	for sh, st := range s.st.Status {
 		if st != pulling {
 			continue
 		}
-		for _, id := range s.prev.Groups[s.prev.Shards[sh]] {
-			s.env.Send(id, PullRequest{Num: s.cur.Num, Shard: sh})
+		for _, id := range s.st.Prev.Groups[s.st.Prev.Shards[sh]] {
+			s.env.Send(id, PullRequest{Num: s.st.Cur.Num, Shard: sh})
 		}
 	}
 }
@@ -146,33 +166,58 @@ func (s *Server) poll() {
 // once this replica has applied Num: from then on the copy is frozen, so
 // any replica of the group can answer.
 func (s *Server) handlePull(from node.ID, m PullRequest) {
-	if s.cur.Num < m.Num {
+	if s.st.Cur.Num < m.Num {
 		return
 	}
-	sh, ok := s.out[m.Num][m.Shard]
+	sh, ok := s.st.Out[m.Num][m.Shard]
 	if !ok {
 		return
 	}
 	s.env.Send(from, PullReply{Num: m.Num, Shard: m.Shard, Data: sh.Data, Last: sh.Last})
+	if s.bugs.DeleteEarly && s.isLeader() {
+		s.rf.Propose(encode(entry{Delete: &GCRequest{Num: m.Num, Shard: m.Shard}}))
+	}
+}
+
+// handleGC deletes the copy the asker has installed (through the log),
+// and confirms once it is gone. Only a group that applied configuration
+// Num can tell: before that, it has not made the copy yet.
+func (s *Server) handleGC(from node.ID, m GCRequest) {
+	if s.st.Cur.Num < m.Num {
+		return
+	}
+	if _, ok := s.st.Out[m.Num][m.Shard]; !ok {
+		s.env.Send(from, GCReply(m))
+		return
+	}
+	if s.isLeader() {
+		s.rf.Propose(encode(entry{Delete: &m}))
+	}
+}
+
+func (s *Server) handleGCReply(m GCReply) {
+	if _, ok := s.st.Confirm[m.Num][m.Shard]; ok && s.isLeader() {
+		s.rf.Propose(encode(entry{Forget: &m}))
+	}
 }
 
 func (s *Server) handlePullReply(m PullReply) {
-	if m.Num == s.cur.Num && s.status[m.Shard] == pulling && s.isLeader() {
+	if m.Num == s.st.Cur.Num && s.st.Status[m.Shard] == pulling && s.isLeader() {
 		s.rf.Propose(encode(entry{Install: &m}))
 	}
 }
 
 func (s *Server) handleRequest(req Request) {
 	sh := shardkv.Key2Shard(req.Op.Key)
-	if s.status[sh] == serving {
-		if r, ok := s.shards[sh].Last[req.Client]; ok && req.Seq <= r.Seq {
+	if s.st.Status[sh] == serving {
+		if r, ok := s.st.Shards[sh].Last[req.Client]; ok && req.Seq <= r.Seq {
 			if req.Seq == r.Seq {
 				s.env.Send(req.Client, Reply{Seq: req.Seq, Err: shardkv.OK, Value: r.Value})
 			}
 			return
 		}
 	}
-	if s.cur.Shards[sh] != s.cfg.GID && !s.bugs.NoOwnershipCheck {
+	if s.st.Cur.Shards[sh] != s.cfg.GID && !s.bugs.NoOwnershipCheck {
 		s.env.Send(req.Client, Reply{Seq: req.Seq, Err: shardkv.ErrWrongGroup})
 		return
 	}
@@ -189,6 +234,10 @@ func (s *Server) handleRequest(req Request) {
 }
 
 func (s *Server) apply(m shardkv.ApplyMsg) {
+	if m.SnapshotValid {
+		s.installSnapshot(m)
+		return
+	}
 	if !m.CommandValid || m.CommandIndex <= s.lastApplied {
 		return
 	}
@@ -202,6 +251,16 @@ func (s *Server) apply(m shardkv.ApplyMsg) {
 		s.applyConfig(*e.Config)
 	case e.Install != nil:
 		s.applyInstall(*e.Install)
+	case e.Delete != nil:
+		delete(s.st.Out[e.Delete.Num], e.Delete.Shard)
+		if len(s.st.Out[e.Delete.Num]) == 0 {
+			delete(s.st.Out, e.Delete.Num)
+		}
+	case e.Forget != nil:
+		delete(s.st.Confirm[e.Forget.Num], e.Forget.Shard)
+		if len(s.st.Confirm[e.Forget.Num]) == 0 {
+			delete(s.st.Confirm, e.Forget.Num)
+		}
 	case e.Req != nil:
 		errStr, value := s.execute(*e.Req)
 		w, ok := s.waiting[m.CommandIndex]
@@ -219,38 +278,38 @@ func (s *Server) apply(m shardkv.ApplyMsg) {
 // applyConfig moves to cfg if it is the next configuration and every
 // shard of the current one has arrived.
 func (s *Server) applyConfig(cfg shardkv.Config) {
-	next := cfg.Num == s.cur.Num+1 || (s.bugs.SkipConfigs && cfg.Num > s.cur.Num)
+	next := cfg.Num == s.st.Cur.Num+1 || (s.bugs.SkipConfigs && cfg.Num > s.st.Cur.Num)
 	if !next || (s.migrating() && !s.bugs.NoWaitMigration) {
 		return
 	}
 	me := s.cfg.GID
 	for sh := range shardkv.NShards {
-		was, now := s.cur.Shards[sh], cfg.Shards[sh]
-		if s.status[sh] == pulling { // Bugs.NoWaitMigration: serve it without its data
-			s.status[sh] = serving
-			s.shards[sh] = shard{Data: map[string]string{}, Last: map[node.ID]result{}}
+		was, now := s.st.Cur.Shards[sh], cfg.Shards[sh]
+		if s.st.Status[sh] == pulling { // Bugs.NoWaitMigration: serve it without its data
+			s.st.Status[sh] = serving
+			s.st.Shards[sh] = shard{Data: map[string]string{}, Last: map[node.ID]result{}}
 		}
 		switch {
 		case now == me && was != me && was != 0 && !s.bugs.ServeBeforeData:
-			s.status[sh] = pulling
-			s.shards[sh] = shard{}
+			s.st.Status[sh] = pulling
+			s.st.Shards[sh] = shard{}
 		case now == me && was != me:
-			s.status[sh] = serving
-			s.shards[sh] = shard{Data: map[string]string{}, Last: map[node.ID]result{}}
+			s.st.Status[sh] = serving
+			s.st.Shards[sh] = shard{Data: map[string]string{}, Last: map[node.ID]result{}}
 		case now != me && was == me:
-			if s.out[cfg.Num] == nil {
-				s.out[cfg.Num] = map[int]shard{}
+			if s.st.Out[cfg.Num] == nil {
+				s.st.Out[cfg.Num] = map[int]shard{}
 			}
-			s.out[cfg.Num][sh] = s.shards[sh]
-			s.shards[sh] = shard{}
-			s.status[sh] = absent
+			s.st.Out[cfg.Num][sh] = s.st.Shards[sh]
+			s.st.Shards[sh] = shard{}
+			s.st.Status[sh] = absent
 		}
 	}
-	s.prev, s.cur = s.cur, cfg
+	s.st.Prev, s.st.Cur = s.st.Cur, cfg
 }
 
 func (s *Server) applyInstall(p PullReply) {
-	if p.Num != s.cur.Num || s.status[p.Shard] != pulling {
+	if p.Num != s.st.Cur.Num || s.st.Status[p.Shard] != pulling {
 		return
 	}
 	sh := shard{Data: maps.Clone(p.Data), Last: maps.Clone(p.Last)}
@@ -260,21 +319,51 @@ func (s *Server) applyInstall(p PullReply) {
 	if sh.Last == nil || s.bugs.NoDedupForward {
 		sh.Last = map[node.ID]result{}
 	}
-	s.shards[p.Shard], s.status[p.Shard] = sh, serving
+	s.st.Shards[p.Shard], s.st.Status[p.Shard] = sh, serving
+	if s.st.Confirm[p.Num] == nil {
+		s.st.Confirm[p.Num] = map[int][]node.ID{}
+	}
+	s.st.Confirm[p.Num][p.Shard] = slices.Clone(s.st.Prev.Groups[s.st.Prev.Shards[p.Shard]])
+}
+
+// installSnapshot replaces the state with a snapshot Raft hands over.
+func (s *Server) installSnapshot(m shardkv.ApplyMsg) {
+	if m.SnapshotIndex <= s.lastApplied {
+		return
+	}
+	var st groupState
+	if err := json.Unmarshal(m.Snapshot, &st); err != nil {
+		panic(err)
+	}
+	if st.Out == nil {
+		st.Out = map[int]map[int]shard{}
+	}
+	if st.Confirm == nil {
+		st.Confirm = map[int]map[int][]node.ID{}
+	}
+	s.st, s.lastApplied, s.snapIndex = st, m.SnapshotIndex, m.SnapshotIndex
+	// Requests waiting at covered indexes will never be applied here one
+	// by one; their clerks retry and the duplicate tables answer them.
+	for _, i := range slices.Sorted(maps.Keys(s.waiting)) {
+		if w := s.waiting[i]; i <= m.SnapshotIndex {
+			delete(s.waiting, i)
+			s.env.Send(w.client, Reply{Seq: w.seq, Err: shardkv.ErrWrongLeader})
+		}
+	}
 }
 
 // execute applies req once if this group serves its shard.
 func (s *Server) execute(req Request) (string, string) {
 	sh := shardkv.Key2Shard(req.Op.Key)
-	if s.cur.Shards[sh] != s.cfg.GID || s.status[sh] != serving {
+	if s.st.Cur.Shards[sh] != s.cfg.GID || s.st.Status[sh] != serving {
 		if !s.bugs.NoOwnershipCheck {
 			return shardkv.ErrWrongGroup, ""
 		}
-		if s.shards[sh].Data == nil {
-			s.shards[sh] = shard{Data: map[string]string{}, Last: map[node.ID]result{}}
+		if s.st.Shards[sh].Data == nil {
+			s.st.Shards[sh] = shard{Data: map[string]string{}, Last: map[node.ID]result{}}
 		}
 	}
-	st := s.shards[sh]
+	st := s.st.Shards[sh]
 	if r, ok := st.Last[req.Client]; ok && req.Seq <= r.Seq {
 		return shardkv.OK, r.Value
 	}
@@ -291,10 +380,17 @@ func (s *Server) execute(req Request) (string, string) {
 	return shardkv.OK, value
 }
 
+// settle runs at the end of every handler: it gives up on waiting
+// requests once this server no longer leads in their term, and snapshots
+// when storage has grown to the bound.
 func (s *Server) settle() {
 	if term, lead := s.rf.State(); !lead || term != s.term {
 		abandon(s.env, s.waiting, func(w waiting) node.Message {
 			return Reply{Seq: w.seq, Err: shardkv.ErrWrongLeader}
 		})
+	}
+	if s.cfg.MaxRaftState >= 0 && s.lastApplied > s.snapIndex && s.env.Storage().Size() >= s.cfg.MaxRaftState {
+		s.rf.Snapshot(s.lastApplied, encode(s.st))
+		s.snapIndex = s.lastApplied
 	}
 }
