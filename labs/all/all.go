@@ -10,4 +10,5 @@ import (
 	_ "github.com/faultline-dev/faultline/labs/pingpong/pingponglab"
 	_ "github.com/faultline-dev/faultline/labs/queue/queuelab"
 	_ "github.com/faultline-dev/faultline/labs/raft/raftlab"
+	_ "github.com/faultline-dev/faultline/labs/shardkv/shardkvlab"
 )

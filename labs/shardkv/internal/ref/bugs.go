@@ -1,0 +1,26 @@
+// Package ref is the reference shardkv service, parameterized by Bugs so
+// that each mutant of the lab is the same code with one mistake switched
+// on. The zero Bugs is the reference solution (labs/shardkv/solution).
+//
+// controller.go is the controller (a Raft-replicated list of
+// configurations, rebalanced by rebalance.go); server.go is a group
+// server (a Raft-replicated set of shards that applies configurations one
+// at a time and pulls incoming shards, with their duplicate tables, from
+// their previous owners, then asks them to delete their copies, and
+// snapshots at MaxRaftState); clerk.go is the client.
+package ref
+
+// Bugs switches on one realistic mistake per field. The zero Bugs is the
+// reference.
+type Bugs struct {
+	ServeBeforeData  bool // a shard coming from another group is served at once, before its data arrived
+	NoDedupForward   bool // a migrated shard arrives without its duplicate table
+	SkipConfigs      bool // a group behind jumps to the latest configuration instead of the next one
+	NoWaitMigration  bool // a group moves to the next configuration before its incoming shards arrived
+	ReplicaRebalance bool // rebalancing breaks ties with the replica's own random source
+	MovesTooMany     bool // rebalancing deals every shard out again, round robin
+	LeaveToLowest    bool // Leave hands the leaving groups' shards to the lowest group, unbalanced
+	NoOwnershipCheck bool // a group executes operations on keys of shards it does not serve
+	NeverGC          bool // a group keeps the copies of shards it gave away forever
+	DeleteEarly      bool // a group deletes a shard it gave away as soon as it sends it, before the new owner has it
+}

@@ -1,0 +1,9 @@
+// Package shardkvlab is the shardkv lab's suite: the harness that runs a
+// controller cluster, replica groups, clerks and an admin node in one
+// simulation (harness.go, admin.go), the tests (tests.go), the
+// controller's properties (controller.go: balance and minimal movement,
+// computed from shard counts alone), the hot-shard measurement
+// (hotshards.go, with capacity.go modelling a server's processing rate),
+// and the per-key linearizability and exactly-once checks (history.go,
+// copied from the kvraft lab's suite, whose functions are unexported).
+package shardkvlab

@@ -1,0 +1,385 @@
+package shardkvlab
+
+import (
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/sim"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/node"
+	"github.com/faultline-dev/faultline/labs/raft"
+	raftsolution "github.com/faultline-dev/faultline/labs/raft/solution"
+	"github.com/faultline-dev/faultline/labs/shardkv"
+)
+
+// Node layout of every test: controllers n1..n3, then groups of three
+// servers (GIDs 100, 101, ...), then the clerks, then the admin node.
+const (
+	nControllers = 3
+	groupSize    = 3
+	firstGID     = 100
+)
+
+// config describes a test's service and workload.
+type config struct {
+	groups, clerks int
+	faults         faults.Model
+	keys           []string      // keys the workload picks from, uniformly
+	ops            int           // operations each clerk runs
+	think          time.Duration // the most a clerk waits between operations
+	// maxRaftState is handed to the group servers; 0 means no snapshots (-1).
+	maxRaftState int
+	// pad is how many bytes each written value carries besides its unique
+	// tag, to give shards weight.
+	pad int
+	// service, if positive, is how long a group server takes to take in
+	// one clerk message: at most 1/service clerk messages a second each,
+	// queued in arrival order (the hot-shard test's capacity).
+	service time.Duration
+}
+
+// cluster is a test's view of the service.
+type cluster struct {
+	t           *suite.T
+	s           *sim.Sim
+	cfg         config
+	impl        shardkv.Impl
+	controllers []node.ID
+	groups      map[int][]node.ID
+	gids        []int
+	clerks      []node.ID
+	admin       node.ID
+	rafts       map[node.ID]raft.Node
+	r           *rand.Rand
+
+	history  []operation
+	inflight map[node.ID]int
+	issued   map[node.ID]int
+	stopped  bool
+	seq      int
+	problem  error
+	latest   shardkv.Config // the last configuration the admin saw
+
+	pendingCtrl int // controller calls queued and not answered
+}
+
+func newCluster(t *suite.T, cfg config) *cluster {
+	impl, ok := t.Impl().(shardkv.Impl)
+	if !ok {
+		t.Fatalf("implementation is a %T, not a shardkv.Impl", t.Impl())
+	}
+	rf, err := raftFactory(t.Dep("raft"))
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	if cfg.faults.Latency.Kind == "" && cfg.faults.Latency.Min == 0 {
+		cfg.faults = faults.Reliable()
+	}
+	c := &cluster{t: t, cfg: cfg, impl: impl, groups: map[int][]node.ID{}, rafts: map[node.ID]raft.Node{},
+		r: t.Rand("workload"), inflight: map[node.ID]int{}, issued: map[node.ID]int{}}
+	next := node.ID(1)
+	for range nControllers {
+		c.controllers = append(c.controllers, next)
+		next++
+	}
+	gidOf := map[node.ID]int{}
+	for g := range cfg.groups {
+		gid := firstGID + g
+		c.gids = append(c.gids, gid)
+		for range groupSize {
+			c.groups[gid] = append(c.groups[gid], next)
+			gidOf[next] = gid
+			next++
+		}
+	}
+	for range cfg.clerks {
+		c.clerks = append(c.clerks, next)
+		c.inflight[next] = -1
+		next++
+	}
+	c.admin = next
+	watch := func(id node.ID, apply func(raft.ApplyMsg)) raft.Node {
+		n := rf(id, apply)
+		c.rafts[id] = n
+		return n
+	}
+	isClerk := func(id node.ID) bool { return slices.Contains(c.clerks, id) }
+	factory := func(id node.ID) node.Node {
+		switch {
+		case int(id) <= nControllers:
+			return impl.NewController(id, shardkv.ControllerConfig{Controllers: c.controllers, Raft: watch})
+		case gidOf[id] != 0:
+			gid := gidOf[id]
+			maxRaftState := cfg.maxRaftState
+			if maxRaftState == 0 {
+				maxRaftState = -1
+			}
+			n := node.Node(impl.NewServer(id, shardkv.ServerConfig{GID: gid, Servers: c.groups[gid], Controllers: c.controllers, Raft: watch, MaxRaftState: maxRaftState}))
+			if cfg.service > 0 {
+				n = &capacity{inner: n, service: cfg.service, throttled: isClerk}
+			}
+			return n
+		case id == c.admin:
+			return &admin{controllers: c.controllers}
+		}
+		return impl.NewClerk(id, c.controllers, func(req int, value string) { c.done(id, req, value) })
+	}
+	c.s = t.NewSim(sim.Config{Nodes: int(c.admin), Factory: factory, Faults: cfg.faults})
+	t.Invariant("clerk replies", func() error { return c.problem })
+	return c
+}
+
+// raftFactory is the Raft the controllers and groups run on: the
+// student's own from the Raft lab when the engine hands it over, else the
+// reference.
+func raftFactory(dep any) (raft.Factory, error) {
+	switch f := dep.(type) {
+	case nil:
+		return raftsolution.Factory, nil
+	case raft.Factory:
+		return f, nil
+	case func(node.ID, func(raft.ApplyMsg)) raft.Node:
+		return f, nil
+	}
+	return nil, fmt.Errorf("shardkv lab: the Raft to build on is a %T; want a raft.Factory", dep)
+}
+
+// ctrl queues a controller call at the admin node (at the current
+// virtual time, as an event, so that it may be called before the run
+// starts); answer may be nil.
+func (c *cluster) ctrl(op shardkv.CtrlOp, answer func(shardkv.Config)) {
+	c.pendingCtrl++
+	c.s.After(0, func() {
+		if err := c.s.Call(c.admin, fmt.Sprintf("%s%v", op.Kind, describeCtrl(op)), func(n node.Node) string {
+			n.(*admin).do(op, func(cfg shardkv.Config) {
+				c.pendingCtrl--
+				if answer != nil {
+					answer(cfg)
+				}
+			})
+			return ""
+		}); err != nil {
+			panic(fmt.Errorf("admin cannot take calls: %w", err)) // tests never crash the admin
+		}
+	})
+}
+
+func describeCtrl(op shardkv.CtrlOp) string {
+	switch op.Kind {
+	case shardkv.Join:
+		return fmt.Sprintf("(%v)", slices.Sorted(maps.Keys(op.Groups)))
+	case shardkv.Leave:
+		return fmt.Sprintf("(%v)", op.GIDs)
+	case shardkv.Move:
+		return fmt.Sprintf("(shard %d → %d)", op.Shard, op.GID)
+	}
+	return fmt.Sprintf("(%d)", op.Num)
+}
+
+// join, leave and move are the admin's calls, queued in order; each then
+// queries the latest configuration into c.latest.
+func (c *cluster) join(gids ...int) {
+	groups := map[int][]node.ID{}
+	for _, g := range gids {
+		groups[g] = c.groups[g]
+	}
+	c.ctrl(shardkv.CtrlOp{Kind: shardkv.Join, Groups: groups}, nil)
+	c.refresh()
+}
+
+func (c *cluster) leave(gids ...int) {
+	c.ctrl(shardkv.CtrlOp{Kind: shardkv.Leave, GIDs: gids}, nil)
+	c.refresh()
+}
+
+func (c *cluster) move(shard, gid int) {
+	c.ctrl(shardkv.CtrlOp{Kind: shardkv.Move, Shard: shard, GID: gid}, nil)
+	c.refresh()
+}
+
+func (c *cluster) refresh() {
+	c.ctrl(shardkv.CtrlOp{Kind: shardkv.Query, Num: -1}, func(cfg shardkv.Config) { c.latest = cfg })
+}
+
+// adminIdle reports whether every queued controller call has returned.
+func (c *cluster) adminIdle() bool { return c.pendingCtrl == 0 }
+
+// start has every clerk begin its operations.
+func (c *cluster) start() {
+	for _, id := range c.clerks {
+		c.s.After(c.pause(), func() { c.issue(id) })
+	}
+}
+
+func (c *cluster) pause() time.Duration {
+	return time.Duration(c.r.Int64N(int64(c.cfg.think) + 1))
+}
+
+// issue submits the clerk's next operation, if it has one left.
+func (c *cluster) issue(id node.ID) {
+	if c.stopped || (c.cfg.ops > 0 && c.issued[id] >= c.cfg.ops) || c.inflight[id] >= 0 {
+		return
+	}
+	if !c.t.Keep("op") {
+		c.issued[id]++
+		c.s.After(c.pause(), func() { c.issue(id) })
+		return
+	}
+	key := c.cfg.keys[c.r.IntN(len(c.cfg.keys))]
+	var op shardkv.Op
+	switch p := c.r.IntN(10); {
+	case p < 4:
+		op = shardkv.Op{Kind: shardkv.Get, Key: key}
+	case p < 6:
+		c.seq++
+		op = shardkv.Op{Kind: shardkv.Put, Key: key, Value: c.value(id)}
+	default:
+		c.seq++
+		op = shardkv.Op{Kind: shardkv.Append, Key: key, Value: c.value(id)}
+	}
+	c.submit(id, op)
+}
+
+// value is the unique value of the workload's latest write by id.
+func (c *cluster) value(id node.ID) string {
+	return fmt.Sprintf("%v.%d%s;", id, c.seq, strings.Repeat("x", c.cfg.pad))
+}
+
+func (c *cluster) submit(id node.ID, op shardkv.Op) {
+	req := len(c.history)
+	c.history = append(c.history, operation{clerk: id, req: req, op: op, call: c.s.Now()})
+	c.inflight[id] = req
+	c.issued[id]++
+	if err := c.s.Call(id, fmt.Sprintf("Submit(%d, %s)", req, describeOp(op)), func(n node.Node) string {
+		n.(shardkv.Clerk).Submit(req, op)
+		return ""
+	}); err != nil {
+		panic(fmt.Errorf("clerk %v cannot take calls: %w", id, err)) // tests never crash clerks
+	}
+}
+
+// done records a clerk's answer.
+func (c *cluster) done(id node.ID, req int, value string) {
+	cur := c.inflight[id]
+	if cur < 0 || cur != req {
+		if c.problem == nil {
+			c.problem = &suite.Violation{Nodes: []node.ID{id}, Kind: "unexpected done",
+				Msg: fmt.Sprintf("unexpected done: %v reported request %d done, but its request in flight is %d (-1: none); call done exactly once per request", id, req, cur)}
+		}
+		return
+	}
+	o := &c.history[req]
+	o.ret, o.out, o.returned = c.s.Now(), value, true
+	c.inflight[id] = -1
+	c.s.After(c.pause(), func() { c.issue(id) })
+}
+
+// leaderOf returns a server of ids that believes it leads in the highest
+// term, or 0.
+func (c *cluster) leaderOf(ids []node.ID) node.ID {
+	best, bestTerm := node.ID(0), -1
+	for _, id := range ids {
+		n := c.rafts[id]
+		if n == nil || !c.s.Up(id) {
+			continue
+		}
+		if term, lead := n.State(); lead && term > bestTerm {
+			best, bestTerm = id, term
+		}
+	}
+	return best
+}
+
+// servers returns every group server, in order.
+func (c *cluster) servers() []node.ID {
+	var out []node.ID
+	for _, gid := range c.gids {
+		out = append(out, c.groups[gid]...)
+	}
+	return out
+}
+
+// finish stops new operations, heals every fault, waits for the admin's
+// calls and every operation in flight, reads every key once more, and
+// checks the history.
+func (c *cluster) finish(limit time.Duration) {
+	c.stopped = true
+	c.s.Heal()
+	for _, id := range append(slices.Clone(c.controllers), c.servers()...) {
+		if !c.s.Up(id) {
+			c.s.Restart(id)
+		}
+	}
+	if !c.s.RunUntilTrue(limit, c.adminIdle) {
+		c.t.Fail(suite.Failure{Check: "liveness", Kind: "controller call never returned",
+			Msg: fmt.Sprintf("controller call never returned: with every fault healed, the admin's Join, Leave, Move or Query did not complete by %v: does the controller answer once the entry is applied?", limit)})
+	}
+	c.waitIdle(limit)
+	c.stopped = false
+	for _, k := range c.keys() {
+		c.submit(c.clerks[0], shardkv.Op{Kind: shardkv.Get, Key: k})
+		c.waitIdle(limit)
+	}
+	c.stopped = true
+	c.t.Check("exactly once", checkExactlyOnce(c.history))
+	c.linearizable()
+}
+
+// keys returns every key the history touched, sorted.
+func (c *cluster) keys() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, o := range c.history {
+		if !seen[o.op.Key] {
+			seen[o.op.Key] = true
+			out = append(out, o.op.Key)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// waitIdle runs until no clerk has a request in flight.
+func (c *cluster) waitIdle(limit time.Duration) {
+	idle := func() bool {
+		for _, id := range c.clerks {
+			if c.inflight[id] >= 0 {
+				return false
+			}
+		}
+		return true
+	}
+	if c.s.RunUntilTrue(limit, idle) {
+		return
+	}
+	var stuck []string
+	for _, id := range c.clerks {
+		if i := c.inflight[id]; i >= 0 {
+			o := c.history[i]
+			stuck = append(stuck, fmt.Sprintf("%v's %s (called at %v)", id, describeOp(o.op), o.call))
+		}
+	}
+	c.t.Fail(suite.Failure{Check: "liveness", Kind: "request never returned",
+		Msg: fmt.Sprintf("request never returned: with every fault healed, %s did not complete by %v: does the clerk re-query the controller on ErrWrongGroup, does every group apply each configuration in turn, and does a group get the shards it gains from their previous owner?", strings.Join(stuck, ", "), limit)})
+}
+
+// keysOverShards returns perShard keys for every shard ("k0", "k1", ...
+// in the order found), so that a uniform choice among them loads every
+// shard equally.
+func keysOverShards(perShard int) []string {
+	var out []string
+	count := [shardkv.NShards]int{}
+	for i := 0; len(out) < perShard*shardkv.NShards; i++ {
+		k := fmt.Sprintf("k%d", i)
+		if sh := shardkv.Key2Shard(k); count[sh] < perShard {
+			count[sh]++
+			out = append(out, k)
+		}
+	}
+	return out
+}

@@ -1,0 +1,52 @@
+package shardkvlab
+
+import (
+	_ "embed"
+
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/shardkv"
+	"github.com/faultline-dev/faultline/labs/shardkv/mutants"
+	"github.com/faultline-dev/faultline/labs/shardkv/solution"
+	starter "github.com/faultline-dev/faultline/labs/shardkv/starter"
+)
+
+//go:embed task.md
+var task string
+
+// Lab is the shardkv lab as registered with grader/suite.
+var Lab = &suite.Lab{
+	Name:    "shardkv",
+	Title:   "A sharded key/value service with reconfiguration",
+	Summary: "A controller assigns shards to Raft groups; groups apply configurations in order, migrate shards with their duplicate tables and collect what they gave away; every key linearizable across moves; throughput scales with groups unless a key is hot.",
+	Order:   50,
+	Lesson:  "partitioning-and-sharding",
+	Task:    task,
+	Parts: []suite.Part{
+		{ID: "A", Title: "Shard controller", Lesson: "partitioning-and-sharding"},
+		{ID: "B", Title: "Sharded key/value service", Lesson: "partitioning-and-sharding"},
+		{ID: "C", Title: "Migration under faults", Lesson: "partitioning-and-sharding"},
+		{ID: "D", Title: "Garbage collection", Lesson: "partitioning-and-sharding"},
+	},
+	Tests:      tests,
+	Solution:   solution.Impl,
+	Starter:    shardkv.Impl{NewController: starter.NewController, NewServer: starter.NewServer, NewClerk: starter.NewClerk},
+	Mutants:    mutantList(),
+	Imports:    []string{"bytes", "cmp", "encoding/binary", "encoding/gob", "encoding/json", "errors", "fmt", "maps", "slices", "sort", "strconv", "strings", "time"},
+	StudentDir: "labs/shardkv/starter",
+	Student: suite.Student{
+		Package:     "shardkv",
+		Bind:        "shardkv.Impl{NewController: student.NewController, NewServer: student.NewServer, NewClerk: student.NewClerk}",
+		BindImports: []string{"github.com/faultline-dev/faultline/labs/shardkv"},
+		Uses:        []string{"raft"},
+	},
+}
+
+func init() { suite.Register(Lab) }
+
+func mutantList() []suite.Mutant {
+	out := make([]suite.Mutant, len(mutants.All))
+	for i, m := range mutants.All {
+		out[i] = suite.Mutant{Name: m.Name, Description: m.Description, Impl: m.Impl}
+	}
+	return out
+}

@@ -1,0 +1,337 @@
+package shardkvlab
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/node"
+	"github.com/faultline-dev/faultline/labs/shardkv"
+)
+
+const (
+	ms  = time.Millisecond
+	sec = time.Second
+)
+
+var tests = []suite.Test{
+	// Part A: the controller.
+	{Name: "ControllerOps", Part: "A", Points: 3, Seeds: 3, Limit: 60 * sec, Run: testControllerOps,
+		Description: "Join, Leave, Move and Query: numbered configurations, old ones kept, Move obeyed", Lesson: "partitioning-and-sharding"},
+	{Name: "ControllerBalance", Part: "A", Points: 5, Seeds: 20, Limit: 60 * sec, Run: testControllerBalance,
+		Description: "random joins and leaves: every configuration balanced, with the fewest shards moved, the same on every replica", Lesson: "partitioning-and-sharding"},
+
+	// Part B: the sharded service.
+	{Name: "StaticGroups", Part: "B", Points: 3, Seeds: 5, Limit: 60 * sec, Run: testStaticGroups,
+		Description: "three groups, no reconfiguration: clerks route by shard; the history must be linearizable", Lesson: "partitioning-and-sharding"},
+	{Name: "JoinLeave", Part: "B", Points: 5, Seeds: 10, Limit: 60 * sec, Run: testJoinLeave,
+		Description: "groups join and leave under concurrent clerks: shards move with their data, every key linearizable", Lesson: "partitioning-and-sharding"},
+	{Name: "HotShards", Part: "B", Points: 4, Seeds: 1, Limit: 60 * sec, Run: testHotShards,
+		Description: "throughput over 1, 2, 3 groups: it scales with keys spread over shards, and stays flat with one hot key", Lesson: "partitioning-and-sharding"},
+
+	// Part C: migration under faults.
+	{Name: "DedupAcrossMigration", Part: "C", Points: 4, Seeds: 3, Limit: 60 * sec, Run: testDedupAcrossMigration,
+		Description: "an Append applied before its shard moves is retried at the new owner: it must not run again", Lesson: "partitioning-and-sharding"},
+	{Name: "CatchUp", Part: "C", Points: 4, Seeds: 6, Limit: 60 * sec, Run: testCatchUp,
+		Description: "a group cut off while the configuration changes several times catches up one configuration at a time", Lesson: "partitioning-and-sharding"},
+	{Name: "Unreliable", Part: "C", Points: 5, Seeds: 10, Limit: 60 * sec, Run: testUnreliable,
+		Description: "joins, leaves and moves on an unreliable network with group servers crashing and leaders cut off, with snapshots", Lesson: "partitioning-and-sharding"},
+
+	// Part D: garbage collection.
+	{Name: "GCWaitsForOwner", Part: "D", Points: 3, Seeds: 3, Limit: 60 * sec, Run: testGCWaitsForOwner,
+		Description: "the old owner's answers to the new owner are lost for a while: it must keep the shard until the new owner has it", Lesson: "partitioning-and-sharding"},
+	{Name: "GarbageCollection", Part: "D", Points: 3, Seeds: 3, Limit: 60 * sec, Run: testGarbageCollection,
+		Description: "a group that gave all its shards away deletes them once their new owner has them: its storage shrinks", Lesson: "partitioning-and-sharding"},
+}
+
+// gcBound is MaxRaftState in part D; a group that owns nothing must keep
+// no more than twice that on disk (its last snapshot plus the log since).
+const gcBound = 2000
+
+func testGCWaitsForOwner(t *suite.T) {
+	c := newCluster(t, config{groups: 2, clerks: 3, keys: keysOverShards(1), ops: 20, think: 150 * ms, maxRaftState: gcBound})
+	c.join(100)
+	c.s.At(900*ms, func() {
+		for _, from := range c.groups[100] {
+			for _, to := range c.groups[101] {
+				c.s.Block(from, to)
+			}
+		}
+	})
+	c.s.At(sec, func() { c.join(101) })
+	c.s.At(2500*ms, c.s.Heal)
+	c.start()
+	c.s.RunFor(4 * sec)
+	c.finish(30 * sec)
+}
+
+func testGarbageCollection(t *suite.T) {
+	c := newCluster(t, config{groups: 2, clerks: 3, keys: keysOverShards(1), ops: 25, think: 60 * ms, pad: 200, maxRaftState: gcBound})
+	c.join(100)
+	c.s.At(1500*ms, func() { c.join(101) })
+	c.s.At(2500*ms, func() { c.leave(100) })
+	c.start()
+	c.s.RunFor(4 * sec)
+	c.finish(30 * sec)
+	c.s.RunFor(2 * sec) // a few rounds of deletion after the last moves
+	for _, id := range c.groups[100] {
+		sz := c.s.DurableSize(id)
+		t.Logf("garbage collection: %v (group 100) keeps %d bytes; %v (group 101) keeps %d bytes", id, sz, id+groupSize, c.s.DurableSize(id+groupSize))
+		if sz > 2*gcBound {
+			t.Fail(suite.Failure{Check: "garbage collection", Kind: "shards not deleted", Nodes: []node.ID{id},
+				Msg: fmt.Sprintf("shards not deleted: %v (group 100, which owns no shard since it left) keeps %d bytes on disk, more than %d (MaxRaftState is %d): once the new owner has installed a shard, the old owner must delete its copy and snapshot", id, sz, 2*gcBound, gcBound)})
+		}
+	}
+	t.Check("garbage collection", nil)
+}
+
+// testControllerOps runs a fixed script and checks every configuration.
+func testControllerOps(t *suite.T) {
+	c := newCluster(t, config{groups: 3})
+	var seen []shardkv.Config
+	record := func(cfg shardkv.Config) { seen = append(seen, cfg) }
+	c.join(100)
+	c.join(101, 102)
+	c.ctrl(shardkv.CtrlOp{Kind: shardkv.Move, Shard: 3, GID: 101}, nil)
+	c.leave(100)
+	for num := range 5 {
+		c.ctrl(shardkv.CtrlOp{Kind: shardkv.Query, Num: num}, record)
+	}
+	c.ctrl(shardkv.CtrlOp{Kind: shardkv.Query, Num: 99}, record)
+	if !c.s.RunUntilTrue(20*sec, c.adminIdle) {
+		t.Fail(suite.Failure{Check: "liveness", Kind: "controller call never returned",
+			Msg: "controller call never returned: a Join, Leave, Move or Query did not complete in 20s on a reliable network"})
+	}
+	wantGroups := [][]int{nil, {100}, {100, 101, 102}, {100, 101, 102}, {101, 102}}
+	for num, cfg := range seen[:5] {
+		if cfg.Num != num {
+			t.Check("configurations", fmt.Errorf("wrong configuration: Query(%d) returned configuration %d", num, cfg.Num))
+		}
+		if !slices.Equal(cfg.GIDs(), wantGroups[num]) {
+			t.Check("configurations", fmt.Errorf("wrong groups: configuration %d has groups %v, want %v", num, cfg.GIDs(), wantGroups[num]))
+		}
+		if num != 3 {
+			t.Check("balance", checkBalanced(cfg))
+		}
+	}
+	if seen[3].Shards[3] != 101 {
+		t.Check("configurations", fmt.Errorf("move ignored: after Move(3, 101), configuration 3 gives shard 3 to group %d", seen[3].Shards[3]))
+	}
+	if moved(seen[2].Shards, seen[3].Shards) > 1 {
+		t.Check("configurations", fmt.Errorf("move rebalanced: Move(3, 101) changed %d shards; a Move changes only its shard", moved(seen[2].Shards, seen[3].Shards)))
+	}
+	if !reflect.DeepEqual(seen[5], seen[4]) {
+		t.Check("configurations", fmt.Errorf("wrong latest: Query(99) returned configuration %d, want the latest, 4", seen[5].Num))
+	}
+	t.Check("configurations", nil)
+}
+
+// testControllerBalance runs a random sequence of joins and leaves and
+// checks each configuration against the previous one; then it reads every
+// configuration again from two other leaders.
+func testControllerBalance(t *suite.T) {
+	c := newCluster(t, config{groups: 0})
+	pool := []int{100, 101, 102, 103, 104, 105, 106}
+	in := []int{}
+	var configs []shardkv.Config
+	var ops []string
+	for range 12 {
+		var gids []int
+		join := len(in) == 0 || (len(in) < len(pool) && c.r.IntN(3) > 0)
+		cands := pool
+		if !join {
+			cands = in
+		}
+		for _, g := range cands {
+			if join != slices.Contains(in, g) && (len(gids) == 0 || c.r.IntN(3) == 0) {
+				gids = append(gids, g)
+			}
+		}
+		if join {
+			groups := map[int][]node.ID{}
+			for _, g := range gids {
+				groups[g] = []node.ID{node.ID(1000 + g)} // never contacted
+				in = append(in, g)
+			}
+			c.ctrl(shardkv.CtrlOp{Kind: shardkv.Join, Groups: groups}, nil)
+			ops = append(ops, fmt.Sprintf("Join%v", gids))
+		} else {
+			c.ctrl(shardkv.CtrlOp{Kind: shardkv.Leave, GIDs: gids}, nil)
+			in = slices.DeleteFunc(in, func(g int) bool { return slices.Contains(gids, g) })
+			ops = append(ops, fmt.Sprintf("Leave%v", gids))
+		}
+	}
+	readAll := func(into *[]shardkv.Config) {
+		for num := range len(ops) + 1 {
+			c.ctrl(shardkv.CtrlOp{Kind: shardkv.Query, Num: num}, func(cfg shardkv.Config) { *into = append(*into, cfg) })
+		}
+		if !c.s.RunUntilTrue(30*sec, c.adminIdle) {
+			t.Fail(suite.Failure{Check: "liveness", Kind: "controller call never returned",
+				Msg: "controller call never returned: a Join, Leave or Query did not complete in 30s"})
+		}
+	}
+	readAll(&configs)
+	for i := 1; i < len(configs); i++ {
+		prev, cfg := configs[i-1], configs[i]
+		if err := checkBalanced(cfg); err != nil {
+			t.Check("balance", fmt.Errorf("%w (after %s)", err, ops[i-1]))
+		}
+		if got, want := moved(prev.Shards, cfg.Shards), minMoves(prev.Shards, cfg.GIDs()); got > want {
+			t.Check("minimal movement", fmt.Errorf("too many moves: %s moved %d shards from configuration %d to %d, where %d would do: move only the shards of leaving groups and the excess of groups above their share", ops[i-1], got, prev.Num, cfg.Num, want))
+		}
+	}
+	t.Check("balance", nil)
+	t.Check("minimal movement", nil)
+	// Every replica must have computed the same configurations: read them
+	// again from the next leaders.
+	for range 2 {
+		lead := c.leaderOf(c.controllers)
+		if lead == 0 {
+			break
+		}
+		c.s.Crash(lead)
+		var again []shardkv.Config
+		readAll(&again)
+		c.s.Restart(lead)
+		for i := range again {
+			if !reflect.DeepEqual(again[i].Shards, configs[i].Shards) {
+				t.Check("determinism", fmt.Errorf("replicas disagree: configuration %d read from the leader after %v crashed gives shards %v, but earlier %v: rebalancing must be a deterministic function of the log (sort GIDs; never let map order or a random source decide)", i, lead, again[i].Shards, configs[i].Shards))
+			}
+		}
+	}
+	t.Check("determinism", nil)
+}
+
+func testStaticGroups(t *suite.T) {
+	c := newCluster(t, config{groups: 3, clerks: 4, keys: keysOverShards(1), ops: 15, think: 30 * ms,
+		faults: faults.Model{Latency: faults.Between(1*ms, 8*ms)}})
+	c.join(100, 101, 102)
+	c.start()
+	c.s.RunFor(2 * sec)
+	c.finish(30 * sec)
+}
+
+func testJoinLeave(t *suite.T) {
+	c := newCluster(t, config{groups: 3, clerks: 4, keys: keysOverShards(1), ops: 30, think: 150 * ms,
+		faults: faults.Model{Latency: faults.Between(1*ms, 8*ms)}})
+	c.join(100)
+	script := []func(){
+		func() { c.join(101) },
+		func() { c.join(102) },
+		func() { c.leave(100) },
+		func() { c.move(c.r.IntN(shardkv.NShards), 101) },
+		func() { c.join(100) },
+		func() { c.leave(101) },
+	}
+	for i, step := range script {
+		c.s.At(time.Duration(i+1)*600*ms, step)
+	}
+	c.start()
+	c.s.RunFor(5 * sec)
+	c.finish(30 * sec)
+}
+
+// testDedupAcrossMigration has the first clerk read a key (so that it
+// learns the owner's leader), then Append to it while every reply to the
+// clerk is lost, so that the Append is applied but never answered; then
+// the key's shard moves to the other group; then replies flow again and
+// the clerk's retry reaches the new owner. Only a duplicate table that
+// moved with the shard answers it without running it again.
+func testDedupAcrossMigration(t *suite.T) {
+	c := newCluster(t, config{groups: 2, clerks: 2, keys: keysOverShards(1), ops: 10, think: 100 * ms})
+	c.join(100, 101)
+	first := c.clerks[0]
+	const key = "solo" // no one else writes it
+	c.stopped = true   // no workload until the scenario is set up
+	c.s.RunFor(500 * ms)
+	c.submit(first, shardkv.Op{Kind: shardkv.Get, Key: key})
+	c.waitIdle(10 * sec)
+	for _, id := range c.servers() {
+		c.s.Block(id, first)
+	}
+	c.seq++
+	c.submit(first, appendOp(key, first, c.seq))
+	c.s.RunFor(300 * ms)
+	sh := shardkv.Key2Shard(key)
+	to := 100
+	if c.latest.Shards[sh] == 100 {
+		to = 101
+	}
+	c.move(sh, to)
+	c.s.RunFor(1500 * ms)
+	c.s.Heal()
+	c.stopped = false
+	c.issue(c.clerks[1])
+	c.s.RunFor(2 * sec)
+	c.finish(30 * sec)
+}
+
+// testCatchUp cuts the last group off from everyone while the
+// configuration changes several times (shards leave it and come back),
+// then heals: the group must apply each configuration in turn.
+func testCatchUp(t *suite.T) {
+	c := newCluster(t, config{groups: 3, clerks: 3, keys: keysOverShards(1), ops: 25, think: 150 * ms})
+	c.join(100, 101, 102)
+	c.s.At(800*ms, func() { c.s.Partition(c.groups[102]) })
+	c.s.At(900*ms, func() { c.leave(101) })
+	c.s.At(1400*ms, func() { c.join(101) })
+	c.s.At(1900*ms, func() {
+		for sh, g := range c.latest.Shards {
+			if g == 102 && c.r.IntN(2) == 0 {
+				c.move(sh, 100)
+			}
+		}
+	})
+	c.s.At(2400*ms, func() { c.leave(100) })
+	c.s.At(3000*ms, c.s.Heal)
+	c.start()
+	c.s.RunFor(5 * sec)
+	c.finish(30 * sec)
+}
+
+func testUnreliable(t *suite.T) {
+	c := newCluster(t, config{groups: 3, clerks: 3, keys: keysOverShards(1), ops: 15, think: 300 * ms, faults: faults.Unreliable(), maxRaftState: 3000})
+	c.join(100, 101)
+	script := []func(){
+		func() { c.join(102) },
+		func() { c.leave(100) },
+		func() { c.move(c.r.IntN(shardkv.NShards), 102) },
+		func() { c.join(100) },
+		func() { c.leave(102) },
+	}
+	for i, step := range script {
+		c.s.At(time.Duration(i+1)*700*ms, step)
+	}
+	servers := c.servers()
+	for at := 500 * ms; at < 4*sec; at += 700 * ms {
+		c.s.At(at, func() {
+			gid := c.gids[c.r.IntN(len(c.gids))]
+			switch c.r.IntN(2) {
+			case 0:
+				id := c.leaderOf(c.groups[gid])
+				if id == 0 {
+					id = servers[c.r.IntN(len(servers))]
+				}
+				if c.t.Keep("crash") {
+					c.s.Crash(id)
+					c.s.After(300*ms, func() { c.s.Restart(id) })
+				}
+			default:
+				if lead := c.leaderOf(c.groups[gid]); lead != 0 && c.t.Keep("partition") {
+					c.s.Partition([]node.ID{lead})
+					c.s.After(400*ms, c.s.Heal)
+				}
+			}
+		})
+	}
+	c.start()
+	c.s.RunFor(5 * sec)
+	c.finish(40 * sec)
+}
+
+func appendOp(key string, id node.ID, n int) shardkv.Op {
+	return shardkv.Op{Kind: shardkv.Append, Key: key, Value: fmt.Sprintf("%v.%d;", id, n)}
+}
