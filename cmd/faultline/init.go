@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/workspace"
@@ -45,6 +46,12 @@ func runInit(_ context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	abs, _ := filepath.Abs(dir)
+	if ws, err := workspace.Open(dir); err == nil {
+		for _, r := range ws.MissingRequirements() {
+			path, version, _ := strings.Cut(r, " ")
+			fmt.Fprintf(env.stderr, "note: go.mod does not require %s, which the labs now use; run 'go get %s@%s' in %s (init never edits your go.mod)\n", path, path, version, abs)
+		}
+	}
 	if len(created) == 0 {
 		fmt.Fprintf(env.stdout, "%s is up to date (the platform copy was refreshed; none of your files changed)\n", abs)
 		return nil

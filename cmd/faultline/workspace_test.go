@@ -35,6 +35,21 @@ func TestInitNeverOverwrites(t *testing.T) {
 	code, out, _ = runCLI("init", dir)
 	require.Equal(t, 0, code)
 	assert.Contains(t, out, "up to date")
+
+	// A workspace from before a lab needed a module is told how to add it.
+	gomod := filepath.Join(dir, "go.mod")
+	b, err = os.ReadFile(gomod)
+	require.NoError(t, err)
+	var kept []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if !strings.Contains(line, "porcupine") {
+			kept = append(kept, line)
+		}
+	}
+	require.NoError(t, os.WriteFile(gomod, []byte(strings.Join(kept, "\n")), 0o644))
+	code, _, errOut = runCLI("init", dir, "--update")
+	require.Equal(t, 0, code)
+	assert.Contains(t, errOut, "go get github.com/anishathalye/porcupine@")
 }
 
 // TestGradeStudentCode grades a workspace's starter in runner processes:

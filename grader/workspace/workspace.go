@@ -14,6 +14,25 @@ import (
 	"github.com/faultline-dev/faultline/grader/suite"
 )
 
+// MissingRequirements lists the modules the labs need ("path version")
+// that the workspace's go.mod does not require: a workspace made before a
+// lab that uses a new module was added. Init never edits go.mod; the
+// student adds them with 'go get path@version'.
+func (w *Workspace) MissingRequirements() []string {
+	b, err := os.ReadFile(filepath.Join(w.Dir, "go.mod"))
+	if err != nil {
+		return nil
+	}
+	var missing []string
+	for _, r := range labRequirements() {
+		path, _, _ := strings.Cut(r, " ")
+		if !strings.Contains(string(b), path+" ") {
+			missing = append(missing, r)
+		}
+	}
+	return missing
+}
+
 // Module is the platform's module path.
 const Module = "github.com/faultline-dev/faultline"
 
