@@ -34,6 +34,10 @@ type request struct {
 	// Twice runs the test twice in the same process and compares the
 	// runs event by event: the determinism check.
 	Twice bool `json:"twice,omitempty"`
+	// Digest fingerprints the run (outcome.Hash), so that the determinism
+	// check needs one re-run instead of two: worth it for a test with a
+	// single long run, where the re-runs are most of its cost.
+	Digest bool `json:"digest,omitempty"`
 	// Watchdog is how long a run may go without dispatching an event.
 	Watchdog time.Duration `json:"watchdog"`
 	// MaxEvents bounds the run; 0 means the suite's default.
@@ -69,7 +73,7 @@ type outcome struct {
 	Virtual time.Duration `json:"virtual"`
 	Wall    time.Duration `json:"wall"`
 	Misuses []string      `json:"misuses,omitempty"`
-	// Hash fingerprints the run's events (set by a Twice request).
+	// Hash fingerprints the run's events (set by a Twice or Digest request).
 	Hash string `json:"hash,omitempty"`
 	// Differs, for a Twice request, names the first event where the two
 	// runs parted; "" when they agreed.
@@ -178,6 +182,12 @@ func (r *runner) exec(req request, set func(*suite.T)) outcome {
 			second.Differs = fmt.Sprintf("the first run ended %q and the second %q", first.Status, second.Status)
 		}
 		return second
+	}
+	if req.Digest {
+		d := newDigester()
+		out := one(nil, d)
+		out.Hash = d.sum()
+		return out
 	}
 	if req.Trace == "" {
 		return one(nil, nil)

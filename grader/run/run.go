@@ -216,6 +216,12 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 	// no more seeds: each would cost the watchdog again.
 	outs := make([]outcome, len(items))
 	stopped := make([]atomic.Bool, len(lab.Tests))
+	// A test graded by one run has it fingerprinted, so that its
+	// determinism check re-runs it once, not twice.
+	single := make([]bool, len(lab.Tests))
+	for _, it := range items {
+		single[it.test] = o.Seed != 0 || max(lab.Tests[it.test].Seeds, 1) == 1 && o.Seeds <= 1
+	}
 	var done atomic.Int64
 	ran := make([]bool, len(items))
 	chunks := chunk(len(items), o.Parallel)
@@ -224,6 +230,7 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 		reqs := make([]request, hi-lo)
 		for i := lo; i < hi; i++ {
 			reqs[i-lo] = o.request(&lab.Tests[items[i].test], items[i].seed)
+			reqs[i-lo].Digest = single[items[i].test]
 		}
 		skip := func(k int) bool {
 			if !stopped[items[lo+k].test].Load() {
@@ -414,11 +421,25 @@ func (o *Options) judge(ctx context.Context, ex executor, t *suite.Test, seed ui
 	// Determinism: the same seed twice, in one process, must give the same
 	// events, and the same ending as the run being reported (which may have
 	// run in another process: state kept in package variables shows here).
+	if out.Hash != "" {
+		// The reported run was fingerprinted: one re-run settles it when
+		// it agrees; otherwise the two-run check below names the event.
+		req := o.request(t, seed)
+		req.Digest = true
+		if again := ex.exec(ctx, req); again.Hash == out.Hash && again.signature() == out.signature() {
+			tr.TraceHash = again.Hash
+			o.traceAndShrink(ctx, ex, t, seed, out, tr)
+			return
+		}
+	}
 	req := o.request(t, seed)
 	req.Twice = true
 	again := ex.exec(ctx, req)
 	tr.TraceHash = again.Hash
 	differs := again.Differs
+	if differs == "" && out.Hash != "" && again.Hash != out.Hash {
+		differs = fmt.Sprintf("the reported run and a re-run of it had different events (fingerprints %s and %s)", out.Hash, again.Hash)
+	}
 	if differs == "" && again.Status != runHung && again.Status != runCrash && again.signature() != out.signature() {
 		differs = fmt.Sprintf("graded alone it ended %q, but in a process that had run other tests it ended %q", again.Status, out.Status)
 	}
@@ -430,6 +451,11 @@ func (o *Options) judge(ctx context.Context, ex executor, t *suite.Test, seed ui
 		tr.Hint = ""
 		return
 	}
+	o.traceAndShrink(ctx, ex, t, seed, out, tr)
+}
+
+// traceAndShrink writes a failing run's trace and shrinks it.
+func (o *Options) traceAndShrink(ctx context.Context, ex executor, t *suite.Test, seed uint64, out *outcome, tr *result.Test) {
 	if out.passed() || o.NoTraces {
 		return
 	}
