@@ -54,7 +54,8 @@ func TestGradeRecordsProgressOnATerminal(t *testing.T) {
 	grade := func(terminal bool, args ...string) int {
 		env := &cliEnv{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, isTerminal: terminal,
 			getenv: func(k string) string { return map[string]string{"FAULTLINE_HOME": home, "NO_COLOR": "1"}[k] }}
-		return Run(context.Background(), env, append([]string{"grade"}, args...))
+		// Traces go to a temporary directory, never into the source tree.
+		return Run(context.Background(), env, append([]string{"grade", "--trace-dir", t.TempDir()}, args...))
 	}
 	path := filepath.Join(home, "progress.json")
 
