@@ -2,6 +2,7 @@ package kvraftlab
 
 import (
 	"fmt"
+	"github.com/faultline-dev/faultline/labs/kvraft/kvhistory"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -150,10 +151,10 @@ func (c *cluster) issue(id node.ID) {
 
 func (c *cluster) submit(id node.ID, op kvraft.Op) {
 	req := len(c.history)
-	c.history = append(c.history, operation{clerk: id, req: req, op: op, call: c.s.Now()})
+	c.history = append(c.history, operation{Clerk: id, Req: req, Op: op, Call: c.s.Now()})
 	c.inflight[id] = req
 	c.issued[id]++
-	if err := c.s.Call(id, fmt.Sprintf("Submit(%d, %s)", req, describeOp(op)), func(n node.Node) string {
+	if err := c.s.Call(id, fmt.Sprintf("Submit(%d, %s)", req, kvhistory.DescribeOp(op)), func(n node.Node) string {
 		n.(kvraft.Clerk).Submit(req, op)
 		return ""
 	}); err != nil {
@@ -172,7 +173,7 @@ func (c *cluster) done(id node.ID, req int, value string) {
 		return
 	}
 	o := &c.history[req]
-	o.ret, o.out, o.returned = c.s.Now(), value, true
+	o.Ret, o.Out, o.Returned = c.s.Now(), value, true
 	c.inflight[id] = -1
 	c.s.After(c.pause(), func() { c.issue(id) })
 }
@@ -210,7 +211,7 @@ func (c *cluster) finish(limit time.Duration) {
 		c.waitIdle(limit)
 	}
 	c.stopped = true
-	c.t.Check("exactly once", checkExactlyOnce(c.history))
+	c.t.Check("exactly once", kvhistory.ExactlyOnce(c.history))
 	c.linearizable()
 }
 
@@ -219,9 +220,9 @@ func (c *cluster) keys() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, o := range c.history {
-		if !seen[o.op.Key] {
-			seen[o.op.Key] = true
-			out = append(out, o.op.Key)
+		if !seen[o.Op.Key] {
+			seen[o.Op.Key] = true
+			out = append(out, o.Op.Key)
 		}
 	}
 	slices.Sort(out)
@@ -245,7 +246,7 @@ func (c *cluster) waitIdle(limit time.Duration) {
 	for _, id := range c.clerks {
 		if i := c.inflight[id]; i >= 0 {
 			o := c.history[i]
-			stuck = append(stuck, fmt.Sprintf("%v's %s (called at %v)", id, describeOp(o.op), o.call))
+			stuck = append(stuck, fmt.Sprintf("%v's %s (called at %v)", id, kvhistory.DescribeOp(o.Op), o.Call))
 		}
 	}
 	c.t.Fail(suite.Failure{Check: "liveness", Kind: "request never returned",

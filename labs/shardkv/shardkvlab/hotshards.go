@@ -2,6 +2,7 @@ package shardkvlab
 
 import (
 	"fmt"
+	"github.com/faultline-dev/faultline/labs/kvraft/kvhistory"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/series"
@@ -46,7 +47,7 @@ func HotShardCurves(t *suite.T) (spread, hot series.Series) {
 		c.s.RunFor(hotWindow)
 		n := 0
 		for _, o := range c.history {
-			if o.returned && o.ret >= from && o.ret < c.s.Now() {
+			if o.Returned && o.Ret >= from && o.Ret < c.s.Now() {
 				n++
 			}
 		}
@@ -68,7 +69,7 @@ func HotShardCurves(t *suite.T) (spread, hot series.Series) {
 		}
 		measure(&hot, g)
 	}
-	c.t.Check("exactly once", checkExactlyOnce(c.history))
+	c.t.Check("exactly once", kvhistory.ExactlyOnce(c.history))
 	return spread, hot
 }
 

@@ -1,4 +1,4 @@
-package kvraftlab
+package kvhistory
 
 import (
 	"fmt"
@@ -12,10 +12,10 @@ import (
 	"github.com/faultline-dev/faultline/labs/node"
 )
 
-// op builds a returned operation of clerk c over [call, ret] milliseconds.
-func op(c int, kind kvraft.Kind, key, value string, call, ret int, out string) operation {
-	return operation{clerk: node.ID(c), op: kvraft.Op{Kind: kind, Key: key, Value: value},
-		call: time.Duration(call) * time.Millisecond, ret: time.Duration(ret) * time.Millisecond, out: out, returned: true}
+// op builds a returned Operation of clerk c over [call, ret] milliseconds.
+func op(c int, kind kvraft.Kind, key, value string, call, ret int, out string) Operation {
+	return Operation{Clerk: node.ID(c), Op: kvraft.Op{Kind: kind, Key: key, Value: value},
+		Call: time.Duration(call) * time.Millisecond, Ret: time.Duration(ret) * time.Millisecond, Out: out, Returned: true}
 }
 
 // TestKVModel holds the checker to hand-written histories whose verdict
@@ -23,45 +23,45 @@ func op(c int, kind kvraft.Kind, key, value string, call, ret int, out string) o
 func TestKVModel(t *testing.T) {
 	cases := []struct {
 		name    string
-		history []operation
+		history []Operation
 		ok      bool
-		culprit string // the operation a violation names
+		culprit string // the Operation a violation names
 	}{
 		{"empty", nil, true, ""},
-		{"get of a missing key", []operation{op(1, kvraft.Get, "x", "", 0, 1, "")}, true, ""},
-		{"put then get", []operation{
+		{"get of a missing key", []Operation{op(1, kvraft.Get, "x", "", 0, 1, "")}, true, ""},
+		{"put then get", []Operation{
 			op(1, kvraft.Put, "x", "a", 0, 1, ""),
 			op(2, kvraft.Get, "x", "", 2, 3, "a"),
 		}, true, ""},
-		{"stale get after a put returned", []operation{
+		{"stale get after a put returned", []Operation{
 			op(1, kvraft.Put, "x", "a", 0, 1, ""),
 			op(2, kvraft.Get, "x", "", 2, 3, ""),
 		}, false, `n2's Get(x) -> ""`},
-		{"concurrent get may see either", []operation{
+		{"concurrent get may see either", []Operation{
 			op(1, kvraft.Put, "x", "a", 0, 10, ""),
 			op(2, kvraft.Get, "x", "", 1, 2, ""),
 			op(3, kvraft.Get, "x", "", 3, 4, "a"),
 		}, true, ""},
-		{"reads go back in time", []operation{
+		{"reads go back in time", []Operation{
 			op(1, kvraft.Put, "x", "a", 0, 10, ""),
 			op(2, kvraft.Get, "x", "", 1, 2, "a"),
 			op(3, kvraft.Get, "x", "", 3, 4, ""),
 		}, false, `n3's Get(x) -> ""`},
-		{"appends in either order while concurrent", []operation{
+		{"appends in either order while concurrent", []Operation{
 			op(1, kvraft.Append, "x", "a;", 0, 10, ""),
 			op(2, kvraft.Append, "x", "b;", 0, 10, ""),
 			op(3, kvraft.Get, "x", "", 11, 12, "b;a;"),
 		}, true, ""},
-		{"append applied twice", []operation{
+		{"append applied twice", []Operation{
 			op(1, kvraft.Append, "x", "a;", 0, 1, ""),
 			op(2, kvraft.Get, "x", "", 2, 3, "a;a;"),
 		}, false, `n2's Get(x) -> "a;a;"`},
-		{"keys are independent", []operation{
+		{"keys are independent", []Operation{
 			op(1, kvraft.Put, "x", "a", 0, 1, ""),
 			op(2, kvraft.Get, "y", "", 2, 3, ""),
 			op(2, kvraft.Get, "x", "", 4, 5, "a"),
 		}, true, ""},
-		{"a lost write on one key among several", []operation{
+		{"a lost write on one key among several", []Operation{
 			op(1, kvraft.Put, "x", "a", 0, 1, ""),
 			op(1, kvraft.Put, "y", "b", 2, 3, ""),
 			op(2, kvraft.Get, "x", "", 4, 5, "a"),
@@ -70,14 +70,14 @@ func TestKVModel(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			bad, err := checkLinearizable(tc.history, 10*time.Second)
+			bad, err := Linearizable(tc.history, 10*time.Second)
 			if tc.ok {
 				require.NoError(t, err)
 				return
 			}
 			require.Error(t, err)
 			require.Len(t, bad, 1)
-			assert.Equal(t, tc.culprit, bad[0].describe())
+			assert.Equal(t, tc.culprit, bad[0].Describe())
 			assert.Contains(t, err.Error(), tc.culprit)
 		})
 	}
@@ -87,12 +87,12 @@ func TestKVModel(t *testing.T) {
 // microsecond: many concurrent appends and an impossible final read. The
 // answer must be an error, never a pass.
 func TestUndecidedIsAnError(t *testing.T) {
-	var h []operation
+	var h []Operation
 	for i := range 24 {
 		h = append(h, op(i+1, kvraft.Append, "x", fmt.Sprintf("%d;", i), 0, 100, ""))
 	}
 	h = append(h, op(99, kvraft.Get, "x", "", 101, 102, "impossible"))
-	_, err := checkLinearizable(h, time.Microsecond)
+	_, err := Linearizable(h, time.Microsecond)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "undecided")
 }
@@ -100,22 +100,22 @@ func TestUndecidedIsAnError(t *testing.T) {
 func TestExactlyOnce(t *testing.T) {
 	cases := []struct {
 		name    string
-		history []operation
+		history []Operation
 		ok      bool
 	}{
-		{"each value once", []operation{
+		{"each value once", []Operation{
 			op(1, kvraft.Append, "x", "n1.1;", 0, 1, ""),
 			op(1, kvraft.Append, "x", "n1.2;", 2, 3, ""),
 			op(2, kvraft.Get, "x", "", 4, 5, "n1.1;n1.2;"),
 		}, true},
-		{"a value twice", []operation{
+		{"a value twice", []Operation{
 			op(1, kvraft.Append, "x", "n1.1;", 0, 1, ""),
 			op(2, kvraft.Get, "x", "", 4, 5, "n1.1;n1.1;"),
 		}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			err := checkExactlyOnce(tc.history)
+			err := ExactlyOnce(tc.history)
 			if tc.ok {
 				assert.NoError(t, err)
 			} else {
