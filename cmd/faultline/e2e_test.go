@@ -111,10 +111,20 @@ func TestEndToEndDemoInTmux(t *testing.T) {
 }
 
 // pressUntil presses key up to tries times, until the pane shows want.
+// After each press it waits for the screen to change, so that presses never
+// run ahead of the program (a key sent before the last one was drawn could
+// jump past what we are looking for).
 func (s *tmuxSession) pressUntil(key string, tries int, what, want string) {
 	s.t.Helper()
 	for range tries {
+		before := s.capture()
 		s.send(key)
+		for range 40 {
+			if after := s.capture(); after != before {
+				break
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
 		if strings.Contains(s.capture(), want) {
 			return
 		}
