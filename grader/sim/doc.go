@@ -17,7 +17,7 @@
 //	})
 //	s.OnEvent(func(ev *sim.Event) { /* check an invariant */ })
 //	s.RunFor(time.Second)
-//	s.Call(1, "Put(x)", func(n node.Node) string { ... })
+//	s.Call(1, func() string { return "Put(x)" }, func(n node.Node) string { ... })
 //	s.Crash(2)
 //	s.RunUntilTrue(5*time.Second, func() bool { return done })
 //

@@ -28,50 +28,60 @@ type event struct {
 // order is total and never depends on the heap's internal layout.
 type queue []event
 
-func (q queue) less(i, j int) bool {
-	if q[i].at != q[j].at {
-		return q[i].at < q[j].at
+// before orders events by (at, seq).
+func (e *event) before(o *event) bool {
+	if e.at != o.at {
+		return e.at < o.at
 	}
-	return q[i].seq < q[j].seq
+	return e.seq < o.seq
 }
 
+// push and pop move a hole rather than swapping: an event is wide, and each
+// level of the heap then costs one copy instead of three.
+
 func (q *queue) push(e event) {
-	*q = append(*q, e)
+	*q = append(*q, event{})
 	h := *q
 	i := len(h) - 1
 	for i > 0 {
 		p := (i - 1) / 2
-		if !h.less(i, p) {
+		if !e.before(&h[p]) {
 			break
 		}
-		h[i], h[p] = h[p], h[i]
+		h[i] = h[p]
 		i = p
 	}
+	h[i] = e
 }
 
 func (q *queue) pop() event {
 	h := *q
 	top := h[0]
 	last := len(h) - 1
-	h[0] = h[last]
+	e := h[last]
 	h[last] = event{} // drop the message reference for the GC
 	h = h[:last]
+	*q = h
+	if last == 0 {
+		return top
+	}
+	// Sift e down from the root: move the smaller child up into the hole.
 	i := 0
 	for {
 		l := 2*i + 1
-		if l >= len(h) {
+		if l >= last {
 			break
 		}
 		m := l
-		if r := l + 1; r < len(h) && h.less(r, l) {
+		if r := l + 1; r < last && h[r].before(&h[l]) {
 			m = r
 		}
-		if !h.less(m, i) {
+		if !h[m].before(&e) {
 			break
 		}
-		h[i], h[m] = h[m], h[i]
+		h[i] = h[m]
 		i = m
 	}
-	*q = h
+	h[i] = e
 	return top
 }

@@ -108,6 +108,7 @@ type Sim struct {
 	observe func(node.ID, node.Node) any
 	hooks   []func(*Event)
 	ev      Event
+	calling func() string // the label of the Call in progress
 
 	peakRate   int
 	crashRng   *mrand.Rand // where crashes within handlers strike
@@ -407,7 +408,7 @@ func (s *Sim) dispatch(e *event) bool {
 		s.timers.release(id)
 		s.begin(Event{Kind: EventTimer, Node: ns.id, Timer: value})
 		s.tr.timerFire(s.now, ns.id, e.id, value)
-		s.handle(ns, "timer "+typeName(typeOf(value)), func() { ns.inst.HandleTimer(value) })
+		s.handle(ns, "", func() { ns.inst.HandleTimer(value) })
 	case evDeliver:
 		ns := s.nodes[e.to]
 		reason := ""
@@ -568,10 +569,13 @@ func (s *Sim) boot(ns *nodeState, kind trace.Kind) {
 type Stopper interface{ StopRun() }
 
 // Call runs fn against node id's current incarnation, as the test's call into
-// the node (for Raft: Start(command)). what and fn's result are recorded as
-// the call and its return. It returns ErrDown or ErrPaused if the node cannot
-// take calls now.
-func (s *Sim) Call(id node.ID, what string, fn func(n node.Node) string) error {
+// the node (for Raft: Propose(command)). what describes the call, and fn's
+// result is its return value, as the trace records them; what is called
+// only when the run is traced or the node panics, so that an untraced run
+// formats nothing. fn's result is used only in a trace: a caller may skip
+// formatting it when Traced is false. Call returns ErrDown or ErrPaused if
+// the node cannot take calls now.
+func (s *Sim) Call(id node.ID, what func() string, fn func(n node.Node) string) error {
 	ns := s.mustNode(id)
 	if !ns.up {
 		return ErrDown
@@ -580,9 +584,13 @@ func (s *Sim) Call(id node.ID, what string, fn func(n node.Node) string) error {
 		return ErrPaused
 	}
 	s.begin(Event{Kind: EventCall, Node: id})
-	s.tr.call(s.now, id, what)
+	s.calling = what
+	if s.tr != nil {
+		s.tr.call(s.now, id, what())
+	}
 	var result string
-	s.protect(ns, "call "+what, func() { result = fn(ns.inst) })
+	s.protect(ns, "", func() { result = fn(ns.inst) })
+	s.calling = nil
 	if s.tr != nil {
 		s.tr.ret(s.now, id, result)
 		if s.observe != nil {
@@ -592,6 +600,10 @@ func (s *Sim) Call(id node.ID, what string, fn func(n node.Node) string) error {
 	s.after()
 	return nil
 }
+
+// Traced reports whether the run writes a trace, so that a test can skip
+// formatting what only a trace shows (such as a Call's result).
+func (s *Sim) Traced() bool { return s.tr != nil }
 
 // Notef writes a note from the test into the trace.
 func (s *Sim) Notef(format string, args ...any) {
@@ -628,6 +640,11 @@ func (s *Sim) describe(e *Event) string {
 		return "timer " + typeName(typeOf(e.Timer))
 	case EventFault:
 		return "fault " + e.Fault.String()
+	case EventCall:
+		if s.calling != nil {
+			return "call " + s.calling()
+		}
+		return "call"
 	default:
 		return e.Kind.String()
 	}

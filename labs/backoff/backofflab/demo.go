@@ -152,7 +152,7 @@ func Storm(seed uint64, sink trace.Sink) ([]StormSeries, error) {
 			cid, now := g.next[c], s.Now()
 			g.starts[callKey{c, cid}] = now
 			g.meter.offer(now)
-			if err := s.Call(c, fmt.Sprintf("Call(%d, %v)", cid, now+sec), func(n node.Node) string {
+			if err := s.Call(c, func() string { return fmt.Sprintf("Call(%d, %v)", cid, now+sec) }, func(n node.Node) string {
 				n.(backoff.Client).Call(cid, now+sec)
 				return ""
 			}); err != nil {

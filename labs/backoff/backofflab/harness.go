@@ -165,7 +165,7 @@ func (r *run) issueNow(client node.ID, timeout time.Duration) {
 	id := r.nextID[client]
 	now := r.s.Now()
 	deadline := now + timeout
-	err := r.s.Call(client, fmt.Sprintf("Call(%d, %v)", id, deadline), func(n node.Node) string {
+	err := r.s.Call(client, func() string { return fmt.Sprintf("Call(%d, %v)", id, deadline) }, func(n node.Node) string {
 		k := callKey{client, id}
 		r.calls[k] = &call{start: now, deadline: deadline}
 		r.order = append(r.order, k)

@@ -154,7 +154,7 @@ func (c *cluster) submit(id node.ID, op kvraft.Op) {
 	c.history = append(c.history, operation{Clerk: id, Req: req, Op: op, Call: c.s.Now()})
 	c.inflight[id] = req
 	c.issued[id]++
-	if err := c.s.Call(id, fmt.Sprintf("Submit(%d, %s)", req, kvhistory.DescribeOp(op)), func(n node.Node) string {
+	if err := c.s.Call(id, func() string { return fmt.Sprintf("Submit(%d, %s)", req, kvhistory.DescribeOp(op)) }, func(n node.Node) string {
 		n.(kvraft.Clerk).Submit(req, op)
 		return ""
 	}); err != nil {

@@ -40,7 +40,7 @@ func demoLossy(seed uint64, sink trace.Sink) error {
 	}
 	for seq := 1; seq <= 6; seq++ {
 		s.At(time.Duration(seq)*40*time.Millisecond, func() {
-			s.Call(1, fmt.Sprintf("Submit(%d)", seq), func(n node.Node) string {
+			s.Call(1, func() string { return fmt.Sprintf("Submit(%d)", seq) }, func(n node.Node) string {
 				n.(pingpong.Client).Submit(seq, fmt.Sprintf("op-%d", seq))
 				return ""
 			})

@@ -98,7 +98,7 @@ func (c *cluster) submit(ops int, interval time.Duration) {
 				c.nextSeq[id]++
 				seq := c.nextSeq[id]
 				op := fmt.Sprintf("op-%v-%d", id, seq)
-				err := c.s.Call(id, fmt.Sprintf("Submit(%d, %q)", seq, op), func(n node.Node) string {
+				err := c.s.Call(id, func() string { return fmt.Sprintf("Submit(%d, %q)", seq, op) }, func(n node.Node) string {
 					n.(pingpong.Client).Submit(seq, op)
 					return ""
 				})

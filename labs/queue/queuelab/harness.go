@@ -224,8 +224,9 @@ func (h *harness) arrive(client int, p queue.Priority, budget, service time.Dura
 	h.setWait(h.wait + 1)
 	h.rec.arrival(now)
 	req := j.Request
-	what := fmt.Sprintf("Arrive(%d): client %d, %v, deadline %v", j.ID, client, p, j.Deadline)
-	err := h.s.Call(serverID, what, func(n node.Node) string {
+	err := h.s.Call(serverID, func() string {
+		return fmt.Sprintf("Arrive(%d): client %d, %v, deadline %v", j.ID, client, p, j.Deadline)
+	}, func(n node.Node) string {
 		n.(queue.Server).Arrive(req)
 		return ""
 	})
@@ -323,7 +324,7 @@ func (h *harness) finish(j *job) {
 	if j.good() {
 		h.resolve(j)
 	}
-	err := h.s.Call(serverID, fmt.Sprintf("Done(%d)", j.ID), func(n node.Node) string {
+	err := h.s.Call(serverID, func() string { return fmt.Sprintf("Done(%d)", j.ID) }, func(n node.Node) string {
 		n.(queue.Server).Done(j.ID)
 		return ""
 	})
@@ -336,7 +337,7 @@ func (h *harness) finish(j *job) {
 // has arrivals to come or requests open.
 func (h *harness) sample() {
 	var n int
-	err := h.s.Call(serverID, "QueueLen()", func(nd node.Node) string {
+	err := h.s.Call(serverID, func() string { return "QueueLen()" }, func(nd node.Node) string {
 		n = nd.(queue.Server).QueueLen()
 		return fmt.Sprint(n)
 	})

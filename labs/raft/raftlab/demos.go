@@ -72,7 +72,7 @@ func demoReplication(seed uint64, sink trace.Sink) error {
 		if id := leaderOf(s); id != 0 {
 			seq++
 			cmd := fmt.Sprintf("x%d", seq)
-			_ = s.Call(id, "Propose("+cmd+")", func(n node.Node) string {
+			_ = s.Call(id, func() string { return "Propose(" + cmd + ")" }, func(n node.Node) string {
 				i, t, ok := n.(raft.Node).Propose([]byte(cmd))
 				return fmt.Sprintf("index=%d term=%d isLeader=%v", i, t, ok)
 			})

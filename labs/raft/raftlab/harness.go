@@ -3,7 +3,6 @@ package raftlab
 import (
 	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -30,7 +29,8 @@ type cluster struct {
 	// committed[i] is what the first node to apply index i applied there.
 	committed  []committedEntry
 	maxApplied int                 // highest index any node applied
-	leaders    map[int]node.ID     // term -> the node that led it
+	leaders    []node.ID           // by term: the node that led it, or 0
+	nLeaders   int                 // terms with a leader
 	terms      []int               // highest term each node has reported
 	leaderLogs []leaderLog         // per node: its log as leader, for Leader Append-Only
 	proposed   map[string]proposal // command -> where its leader put it
@@ -55,6 +55,7 @@ type committedEntry struct {
 }
 
 type proposal struct {
+	cmd    string
 	leader node.ID
 	term   int
 	index  int
@@ -68,6 +69,10 @@ type service struct {
 	id      node.ID
 	applied int
 	hash    uint64
+	// rn is the incarnation's node, and lr the same as a raft.LogReader if
+	// it is one: asked once at boot, not on every event.
+	rn raft.Node
+	lr raft.LogReader
 }
 
 // config describes a test's cluster.
@@ -84,7 +89,7 @@ func newCluster(t *suite.T, cfg config) *cluster {
 		panic(err)
 	}
 	c := &cluster{t: t, n: cfg.nodes, factory: f, svc: make([]*service, cfg.nodes+1),
-		committed: make([]committedEntry, 1, 256), leaders: map[int]node.ID{}, terms: make([]int, cfg.nodes+1), leaderLogs: make([]leaderLog, cfg.nodes+1),
+		committed: make([]committedEntry, 1, 256), terms: make([]int, cfg.nodes+1), leaderLogs: make([]leaderLog, cfg.nodes+1),
 		proposed: map[string]proposal{}, snapEvery: cfg.snapEvery}
 	if cfg.faults.Latency.Kind == "" && cfg.faults.Latency.Min == 0 {
 		cfg.faults = faults.Reliable()
@@ -110,18 +115,27 @@ func factoryOf(impl any) (raft.Factory, error) {
 func (c *cluster) newNode(id node.ID) node.Node {
 	sv := &service{c: c, id: id, hash: fnv64()}
 	c.svc[id] = sv
-	return c.factory(id, sv.apply)
+	sv.rn = c.factory(id, sv.apply)
+	sv.lr, _ = sv.rn.(raft.LogReader)
+	return sv.rn
 }
 
-func fnv64() uint64 { return fnv.New64a().Sum64() }
+// fnv64 and mix are 64-bit FNV-1a, written out so that folding a command
+// into a service's hash allocates nothing.
+const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
 
+func fnv64() uint64 { return fnvOffset }
+
+// mix hashes h's eight bytes (little-endian) then cmd.
 func mix(h uint64, cmd []byte) uint64 {
-	f := fnv.New64a()
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], h)
-	f.Write(b[:])
-	f.Write(cmd)
-	return f.Sum64()
+	f := uint64(fnvOffset)
+	for i := range 8 {
+		f = (f ^ (h >> (8 * i) & 0xff)) * fnvPrime
+	}
+	for _, b := range cmd {
+		f = (f ^ uint64(b)) * fnvPrime
+	}
+	return f
 }
 
 // violate records the first violation; the invariant reports it after the
@@ -153,7 +167,6 @@ func (sv *service) apply(m raft.ApplyMsg) {
 
 func (sv *service) applyCommand(m raft.ApplyMsg) {
 	c, id, i := sv.c, sv.id, m.CommandIndex
-	cmd := string(m.Command)
 	if i != sv.applied+1 {
 		what := "skipped"
 		if i <= sv.applied {
@@ -162,11 +175,12 @@ func (sv *service) applyCommand(m raft.ApplyMsg) {
 		c.violate([]node.ID{id}, "applied order: %v applied index %d right after index %d (%s): entries must reach the service in order, each exactly once", id, i, sv.applied, what)
 		return
 	}
-	p, ok := c.proposed[cmd]
+	p, ok := c.proposed[string(m.Command)]
 	if !ok {
-		c.violate([]node.ID{id}, "validity: %v applied %s at index %d, which no client proposed", id, short(cmd), i)
+		c.violate([]node.ID{id}, "validity: %v applied %s at index %d, which no client proposed", id, short(string(m.Command)), i)
 		return
 	}
+	cmd := p.cmd // the proposed string: comparing and keeping it allocates nothing
 	if p.times == 1 && (p.term != m.CommandTerm || p.index != i) {
 		c.violate([]node.ID{id, p.leader}, "log matching: %v applied %s at index %d term %d, but leader %v put it at index %d in term %d", id, short(cmd), i, m.CommandTerm, p.leader, p.index, p.term)
 		return
@@ -216,7 +230,7 @@ func (c *cluster) takeSnapshot(sv *service, index int, data []byte) {
 		if c.svc[sv.id] != sv || !c.s.Up(sv.id) {
 			return
 		}
-		_ = c.s.Call(sv.id, fmt.Sprintf("Snapshot(%d)", index), func(n node.Node) string {
+		_ = c.s.Call(sv.id, func() string { return fmt.Sprintf("Snapshot(%d)", index) }, func(n node.Node) string {
 			n.(raft.Node).Snapshot(index, data)
 			return ""
 		})
@@ -272,27 +286,33 @@ func (c *cluster) check() error {
 }
 
 func (c *cluster) checkNode(id node.ID) error {
-	rn := c.node(id)
-	if rn == nil {
+	if !c.s.Up(id) {
 		return nil
 	}
-	term, lead := rn.State()
+	sv := c.svc[id]
+	term, lead := sv.rn.State()
 	if term < c.terms[id] {
 		return &suite.Violation{Nodes: []node.ID{id}, Msg: fmt.Sprintf("terms never go back: %v was at term %d and now reports term %d (currentTerm must survive a crash: save it and Sync before replying)", id, c.terms[id], term)}
 	}
 	c.terms[id] = term
 	c.maxTerm = max(c.maxTerm, term)
 	if lead {
-		other, ok := c.leaders[term]
-		if ok && other != id {
+		for len(c.leaders) <= term {
+			c.leaders = append(c.leaders, 0)
+		}
+		other := c.leaders[term]
+		if other != 0 && other != id {
 			return &suite.Violation{Nodes: []node.ID{other, id}, Msg: fmt.Sprintf("election safety: %v and %v are both leaders of term %d (§5.2: at most one leader per term)", other, id, term)}
 		}
-		c.leaders[term] = id
-		if lr, can := rn.(raft.LogReader); can {
+		if other == 0 {
+			c.leaders[term] = id
+			c.nLeaders++
+		}
+		if lr := sv.lr; lr != nil {
 			if err := c.checkAppendOnly(id, term, lr); err != nil {
 				return err
 			}
-			return c.checkLeaderLog(id, term, lr, !ok)
+			return c.checkLeaderLog(id, term, lr, other == 0)
 		}
 	} else {
 		c.leaderLogs[id] = leaderLog{}
@@ -370,12 +390,10 @@ func (c *cluster) checkLeaderLog(id node.ID, term int, lr raft.LogReader, electe
 }
 
 func (c *cluster) node(id node.ID) raft.Node {
-	n := c.s.Node(id)
-	if n == nil {
+	if !c.s.Up(id) {
 		return nil
 	}
-	rn, _ := n.(raft.Node)
-	return rn
+	return c.svc[id].rn
 }
 
 func short(cmd string) string {
@@ -401,15 +419,18 @@ func (c *cluster) newCommand(size int) string {
 // command. A leader's new index must lie past every committed index:
 // otherwise its log lacks a committed entry (leader completeness, §5.4).
 func (c *cluster) propose(id node.ID, cmd string) (index, term int, ok bool) {
-	err := c.s.Call(id, "Propose("+short(cmd)+")", func(n node.Node) string {
+	err := c.s.Call(id, func() string { return "Propose(" + short(cmd) + ")" }, func(n node.Node) string {
 		index, term, ok = n.(raft.Node).Propose([]byte(cmd))
+		if !c.s.Traced() {
+			return "" // only a trace shows what Propose returned
+		}
 		return fmt.Sprintf("index=%d term=%d isLeader=%v", index, term, ok)
 	})
 	if err != nil || !ok {
 		return 0, 0, false
 	}
 	p := c.proposed[cmd]
-	c.proposed[cmd] = proposal{leader: id, term: term, index: index, times: p.times + 1}
+	c.proposed[cmd] = proposal{cmd: cmd, leader: id, term: term, index: index, times: p.times + 1}
 	if k := c.committedBefore(term); index <= k {
 		c.t.Fail(suite.Failure{Check: "leader completeness", Nodes: []node.ID{id},
 			Msg: fmt.Sprintf("%v, leader of term %d, put a new command at index %d, but index %d was committed in an earlier term (and applied by %v): a leader's log must hold every entry committed before its term (§5.4)", id, term, index, k, c.committed[k].by)})

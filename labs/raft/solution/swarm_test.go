@@ -67,7 +67,7 @@ func swarmRun(t *testing.T, seed uint64, snapEvery int) {
 				data := []byte(strings.Join(seqs[k], ","))
 				s.After(0, func() {
 					if current[id] == k && s.Up(id) {
-						_ = s.Call(id, "Snapshot", func(nd node.Node) string {
+						_ = s.Call(id, func() string { return "Snapshot" }, func(nd node.Node) string {
 							nd.(raft.Node).Snapshot(i, data)
 							return ""
 						})
@@ -88,7 +88,7 @@ func swarmRun(t *testing.T, seed uint64, snapEvery int) {
 		seq++
 		cmd := fmt.Sprintf("x%d", seq)
 		id := node.ID(1 + r.IntN(n))
-		_ = s.Call(id, "Propose", func(nd node.Node) string {
+		_ = s.Call(id, func() string { return "Propose" }, func(nd node.Node) string {
 			nd.(raft.Node).Propose([]byte(cmd))
 			return ""
 		})
@@ -116,7 +116,7 @@ func swarmRun(t *testing.T, seed uint64, snapEvery int) {
 	}
 	for try := 0; try < 10 && !converged(); try++ {
 		for _, id := range s.IDs() {
-			_ = s.Call(id, "Propose", func(nd node.Node) string {
+			_ = s.Call(id, func() string { return "Propose" }, func(nd node.Node) string {
 				nd.(raft.Node).Propose([]byte(fmt.Sprintf("final%d", try)))
 				return ""
 			})

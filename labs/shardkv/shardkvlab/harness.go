@@ -156,7 +156,7 @@ func raftFactory(dep any) (raft.Factory, error) {
 func (c *cluster) ctrl(op shardkv.CtrlOp, answer func(shardkv.Config)) {
 	c.pendingCtrl++
 	c.s.After(0, func() {
-		if err := c.s.Call(c.admin, fmt.Sprintf("%s%v", op.Kind, describeCtrl(op)), func(n node.Node) string {
+		if err := c.s.Call(c.admin, func() string { return fmt.Sprintf("%s%v", op.Kind, describeCtrl(op)) }, func(n node.Node) string {
 			n.(*admin).do(op, func(cfg shardkv.Config) {
 				c.pendingCtrl--
 				if answer != nil {
@@ -256,7 +256,7 @@ func (c *cluster) submit(id node.ID, op shardkv.Op) {
 	c.history = append(c.history, operation{Clerk: id, Req: req, Op: op, Call: c.s.Now()})
 	c.inflight[id] = req
 	c.issued[id]++
-	if err := c.s.Call(id, fmt.Sprintf("Submit(%d, %s)", req, kvhistory.DescribeOp(op)), func(n node.Node) string {
+	if err := c.s.Call(id, func() string { return fmt.Sprintf("Submit(%d, %s)", req, kvhistory.DescribeOp(op)) }, func(n node.Node) string {
 		n.(shardkv.Clerk).Submit(req, op)
 		return ""
 	}); err != nil {
