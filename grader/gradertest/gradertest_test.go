@@ -6,12 +6,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/faultline-dev/faultline/grader/faults"
 	"github.com/faultline-dev/faultline/grader/gradertest"
 	"github.com/faultline-dev/faultline/grader/result"
 	"github.com/faultline-dev/faultline/grader/run"
+	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/workspace"
 	_ "github.com/faultline-dev/faultline/labs/all"
+	"github.com/faultline-dev/faultline/labs/node"
 )
 
 // The references pass their own suites when graded exactly as students are.
@@ -20,15 +23,17 @@ func TestRaftReference(t *testing.T)     { gradertest.Run(t, "raft", "solution")
 
 // The benchmarks below measure, per lab, the same default runs three ways:
 // bare (each run called directly, nothing else), graded in-process, and
-// graded in runner processes (the runner built before timing). All use one
-// worker (Parallel: 1) so that wall time tracks CPU time, and each reports
-// CPU milliseconds (this process and its children, from getrusage), runs
-// and events per CPU-second, and nanoseconds of CPU per event:
+// graded in runner processes (the runner built before timing), next to the
+// engine alone (BenchmarkEngine: two nodes volleying one message). All use
+// one worker (Parallel: 1) so that wall time tracks CPU time, and each
+// reports CPU milliseconds (this process and its children, from getrusage),
+// runs and events per CPU-second, and nanoseconds of CPU per event:
 //
 //	go test ./grader/gradertest -run '^$' -bench . -benchtime 3x
 //
 // docs/performance.md has the figures.
 
+func BenchmarkEngine(b *testing.B)        { benchEngine(b) }
 func BenchmarkBare(b *testing.B)          { eachLab(b, benchBare) }
 func BenchmarkGrade(b *testing.B)         { eachLab(b, benchGrade(false)) }
 func BenchmarkGradeIsolated(b *testing.B) { eachLab(b, benchGrade(true)) }
@@ -57,6 +62,42 @@ func report(b *testing.B, used time.Duration, runs, events int64) {
 	if events > 0 {
 		b.ReportMetric(float64(used.Nanoseconds())/float64(events), "cpu-ns/event")
 	}
+}
+
+// volley answers every message with the message it got, so that a run of
+// two nodes measures the engine's dispatch and nothing of a lab's.
+type volley struct{ env node.Env }
+
+type ball struct{ N int }
+
+func (v *volley) Start(env node.Env) {
+	v.env = env
+	if env.ID() == 1 {
+		env.Send(2, ball{})
+	}
+}
+func (v *volley) HandleMessage(from node.ID, m node.Message) { v.env.Send(from, m) }
+func (v *volley) HandleTimer(any)                            {}
+
+// benchEngine dispatches a million events per op between two volleying
+// nodes on a reliable network: the engine's own cost per event, in the same
+// units as the labs' runs.
+func benchEngine(b *testing.B) {
+	const events = 1_000_000
+	b.ReportAllocs()
+	start := cpu()
+	for range b.N {
+		s, err := sim.New(sim.Config{Nodes: 2, Seed: 1, Factory: func(node.ID) node.Node { return &volley{} }, Faults: faults.Reliable()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for range events {
+			if _, ok := s.Step(); !ok {
+				b.Fatal("ran out of events")
+			}
+		}
+	}
+	report(b, cpu()-start, int64(b.N), int64(b.N)*events)
 }
 
 func benchBare(b *testing.B, lab *suite.Lab) {
