@@ -311,6 +311,7 @@ func runGrade(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	run.TuneGC() // from here this process grades, and only grades
 	if g.watch {
 		return watchGrade(ctx, env, g)
 	}

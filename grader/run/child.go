@@ -59,6 +59,7 @@ func ServeChild(lab string, student any, deps map[string]any) {
 	}
 	c := &child{r: &runner{lab: l, student: student, deps: deps}, out: out}
 	c.limitMemory()
+	TuneGC()
 	// A handler needs little stack; a small ceiling turns endless recursion
 	// into a stack overflow in milliseconds instead of seconds.
 	debug.SetMaxStack(64 << 20)
