@@ -380,21 +380,31 @@ func compileSlice(t reflect.Type) copyFn {
 		if s.Data == nil {
 			return 0, nil
 		}
+		if s.Len == 0 {
+			*(*sliceHeader)(dst) = sliceHeader{Data: unsafe.Pointer(&noElems)} // empty, not nil
+			return 0, nil
+		}
 		ep := elem()
-		data := reflect.MakeSlice(t, s.Len, s.Len).UnsafePointer()
+		// Grow the destination in place: one allocation, where
+		// reflect.MakeSlice also boxes the slice header.
+		reflect.NewAt(t, dst).Elem().Grow(s.Len)
+		d := (*sliceHeader)(dst)
+		d.Len, d.Cap = s.Len, s.Len // cap as the source's copy had, not as rounded up
 		total := 0
 		for i := range s.Len {
 			off := uintptr(i) * size
-			n, err := ep.copy(unsafe.Add(data, off), unsafe.Add(s.Data, off), depth+1)
+			n, err := ep.copy(unsafe.Add(d.Data, off), unsafe.Add(s.Data, off), depth+1)
 			if err != nil {
 				return 0, err
 			}
 			total += n
 		}
-		*(*sliceHeader)(dst) = sliceHeader{data, s.Len, s.Len}
 		return total, nil
 	}
 }
+
+// noElems is where empty slices point, as make's do.
+var noElems [0]byte
 
 // cloneFlat returns new memory holding a copy of the n bytes at src, which
 // hold no pointers, aligned to align. The result is never nil.

@@ -30,6 +30,7 @@ func BenchmarkCopyAppendEntries(b *testing.B) {
 		msg  any
 	}{
 		{"heartbeat", benchAppend{Term: 3, Leader: 1, PrevLogIndex: 10, PrevLogTerm: 3, LeaderCommit: 9}},
+		{"empty entries", benchAppend{Term: 3, Leader: 1, PrevLogIndex: 10, PrevLogTerm: 3, LeaderCommit: 9, Entries: []benchEntry{}}},
 		{"2 entries", benchAppend{Term: 3, Leader: 1, PrevLogIndex: 10, PrevLogTerm: 3, LeaderCommit: 9,
 			Entries: []benchEntry{{Term: 3, Command: []byte("set x 1")}, {Term: 3, Command: []byte("set y 22")}}}},
 		{"pointer", &benchAppend{Term: 3, Entries: []benchEntry{{Term: 3, Command: []byte("set x 1")}}}},

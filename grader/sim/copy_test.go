@@ -78,6 +78,8 @@ func copyCases() []struct {
 		{"named string slice", names{"a", "bc"}},
 		{"slice of byte slices", [][]byte{[]byte("ab"), nil, {}}},
 		{"slice of structs with bytes", entries{{1, []byte("set x")}, {2, nil}}},
+		{"empty slice of structs", entries{}},
+		{"heartbeat", benchAppend{Term: 2, Entries: entries{}}},
 		{"array of slices", [3][]int{{1}, nil, {2, 3}}},
 		{"pointer", intPtr(7)},
 		{"nil pointer", (*int)(nil)},
