@@ -389,7 +389,7 @@ func compileSlice(t reflect.Type) copyFn {
 		// reflect.MakeSlice also boxes the slice header.
 		reflect.NewAt(t, dst).Elem().Grow(s.Len)
 		d := (*sliceHeader)(dst)
-		d.Len, d.Cap = s.Len, s.Len // cap as the source's copy had, not as rounded up
+		d.Len, d.Cap = s.Len, s.Len // cap = len, as copies always had, not rounded up
 		total := 0
 		for i := range s.Len {
 			off := uintptr(i) * size
