@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/faultline-dev/faultline/grader/internal/iface"
 )
 
 // A plan says how to copy and measure values of one type. Plans are computed
@@ -17,38 +19,31 @@ type plan struct {
 	// immutable in Go). Such a value is its own copy.
 	immutable bool
 	// fixed: immutable and without strings, so every value has size fixedSize.
-	fixed     bool
+	fixed bool
+	// fixedSize is the size of a value's fixed-size part: all of it when
+	// fixed, all but its strings' bytes when immutable.
 	fixedSize int
 	err       error // the type cannot cross a wire (chan, func, unsafe pointer)
-	// kids caches the plans of the types inside: a struct's fields by
-	// index; the element of a pointer, slice or array at 0; a map's value
-	// at 0 and key at 1. Filled on first use, so that copying a value looks
-	// up no plan in the shared table past its top level.
-	kids []atomic.Pointer[plan]
-	// For a struct: fixedPart is the size of its fixed-size fields, and
-	// varFields lists the others (strings, references). A struct is copied
-	// whole at once and then only its varFields are visited.
-	fixedPart int
-	varFields []int
+
+	t reflect.Type
+	// direct: an interface holding a value of t holds it in its data word
+	// (iface.Direct).
+	direct bool
+	// strings lists where an immutable value's strings are, to measure it.
+	strings []uintptr
+	copy    copyFn
 }
 
-// field returns the plan of field i of struct type t, p's type.
-func (p *plan) field(i int, t reflect.Type) *plan {
-	if k := p.kids[i].Load(); k != nil {
-		return k
-	}
-	return p.kid(i, t.Field(i).Type)
-}
-
-// kid returns the plan of the i-th type inside p's type, t.
-func (p *plan) kid(i int, t reflect.Type) *plan {
-	if k := p.kids[i].Load(); k != nil {
-		return k
-	}
-	k := planFor(t)
-	p.kids[i].Store(k)
-	return k
-}
+// A copyFn copies the value at src into dst, memory of the same type that
+// holds the zero value, so that the two share no mutable memory, and returns
+// the value's counted size. depth is how deep src is nested in its message.
+//
+// Copiers are compiled once per type (compileCopy) and run over unsafe
+// pointers; what keeps them safe for the garbage collector is that they
+// copy bytes only where a type has no pointers, and store every pointer
+// through a pointer-typed variable (unsafe.Pointer, string, sliceHeader,
+// iface.Words), so the compiler adds the write barriers.
+type copyFn func(dst, src unsafe.Pointer, depth int) (int, error)
 
 var plans sync.Map // reflect.Type -> *plan
 
@@ -56,29 +51,33 @@ func planFor(t reflect.Type) *plan {
 	if p, ok := plans.Load(t); ok {
 		return p.(*plan)
 	}
-	p := &plan{name: typeName(t)}
-	switch t.Kind() {
-	case reflect.Struct:
-		p.kids = make([]atomic.Pointer[plan], t.NumField())
-	case reflect.Pointer, reflect.Slice, reflect.Array:
-		p.kids = make([]atomic.Pointer[plan], 1)
-	case reflect.Map:
-		p.kids = make([]atomic.Pointer[plan], 2)
-	}
+	p := &plan{name: typeName(t), t: t}
 	p.immutable, p.fixed, p.fixedSize, p.err = classify(t, 0)
 	p.fixed = p.fixed && p.immutable
-	if t.Kind() == reflect.Struct {
-		for i := range t.NumField() {
-			im, fx, sz, _ := classify(t.Field(i).Type, 0)
-			if im && fx {
-				p.fixedPart += sz
-			} else {
-				p.varFields = append(p.varFields, i)
-			}
+	if p.err == nil {
+		p.direct = iface.Direct(t)
+		if p.immutable && !p.fixed {
+			p.strings = stringOffsets(t, 0, nil)
 		}
 	}
+	p.copy = compileCopy(t, p)
 	actual, _ := plans.LoadOrStore(t, p)
 	return actual.(*plan)
+}
+
+// lazyPlan returns a function that returns t's plan, looked up on first use:
+// a type can hold itself through a pointer, a slice or a map, so the plans
+// of what those refer to cannot all be built before the type's own.
+func lazyPlan(t reflect.Type) func() *plan {
+	var p atomic.Pointer[plan]
+	return func() *plan {
+		if k := p.Load(); k != nil {
+			return k
+		}
+		k := planFor(t)
+		p.Store(k)
+		return k
+	}
 }
 
 func typeName(t reflect.Type) string {
@@ -134,8 +133,27 @@ func classify(t reflect.Type, depth int) (immutable, fixed bool, size int, err e
 	}
 }
 
-// copier deep-copies and measures one message. It reuses nothing between
-// calls; it exists to carry the depth limit's error.
+// stringOffsets appends the offsets of the strings in a value of t, which
+// is immutable, placed at base.
+func stringOffsets(t reflect.Type, base uintptr, offs []uintptr) []uintptr {
+	switch t.Kind() {
+	case reflect.String:
+		offs = append(offs, base)
+	case reflect.Array:
+		for i := range t.Len() {
+			offs = stringOffsets(t.Elem(), base+uintptr(i)*t.Elem().Size(), offs)
+		}
+	case reflect.Struct:
+		for i := range t.NumField() {
+			f := t.Field(i)
+			offs = stringOffsets(f.Type, base+f.Offset, offs)
+		}
+	}
+	return offs
+}
+
+// maxDepth bounds how deep a message may nest, so that copying a cyclic one
+// ends.
 const maxDepth = 100
 
 var errTooDeep = fmt.Errorf("message nests more than %d levels (is it cyclic?)", maxDepth)
@@ -143,191 +161,325 @@ var errTooDeep = fmt.Errorf("message nests more than %d levels (is it cyclic?)",
 // copyMessage returns a copy of m that shares no mutable memory with it, and
 // m's size in bytes. An error means m cannot be sent.
 func copyMessage(p *plan, m any) (any, int, error) {
-	if p.err != nil {
-		return nil, 0, p.err
-	}
-	if p.fixed {
-		return m, p.fixedSize, nil
-	}
-	src := reflect.ValueOf(m)
-	if p.immutable {
-		n, err := sizeOf(src, 0)
-		return m, n, err
-	}
-	dst := reflect.New(src.Type()).Elem()
-	n, err := copyWith(p, dst, src, 0)
+	w := iface.Of(&m)
+	data, n, err := p.copyBoxed(w.Data, 0)
 	if err != nil {
 		return nil, 0, err
 	}
-	return dst.Interface(), n, nil
+	w.Data = data
+	return m, n, nil
 }
 
-// exposed returns v with the read-only flag of unexported fields removed, so
-// that unexported fields are copied too. v must be addressable.
-func exposed(v reflect.Value) reflect.Value {
-	if v.CanInterface() || !v.CanAddr() {
-		return v
+// copyBoxed copies the value an interface holds, given its data word, and
+// returns the data word of an interface holding the copy, of the same type.
+// An immutable value is its own copy.
+func (p *plan) copyBoxed(data unsafe.Pointer, depth int) (unsafe.Pointer, int, error) {
+	switch {
+	case p.err != nil:
+		return nil, 0, p.err
+	case p.fixed:
+		return data, p.fixedSize, nil
+	case p.immutable:
+		return data, p.measure(data), nil
+	case p.direct:
+		// The data word is the value itself (a pointer, a map, or a struct
+		// or array holding just one): copy it from one word to another.
+		words := new([2]unsafe.Pointer)
+		words[1] = data
+		n, err := p.copy(unsafe.Pointer(&words[0]), unsafe.Pointer(&words[1]), depth)
+		return words[0], n, err
 	}
-	return reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem()
+	c := reflect.New(p.t).UnsafePointer()
+	n, err := p.copy(c, data, depth)
+	return c, n, err
 }
 
-// addressable returns an addressable copy of v (map values and interface
-// contents are not addressable).
-func addressable(v reflect.Value) reflect.Value {
-	if v.CanAddr() {
-		return exposed(v)
+// measure returns the size of an immutable value at v.
+func (p *plan) measure(v unsafe.Pointer) int {
+	n := p.fixedSize
+	for _, off := range p.strings {
+		n += len(*(*string)(unsafe.Add(v, off)))
 	}
-	a := reflect.New(v.Type()).Elem()
-	a.Set(v)
-	return a
+	return n
 }
 
-// deepCopy copies src into dst (settable, same type) and returns the bytes
-// counted for src.
-func deepCopy(dst, src reflect.Value, depth int) (int, error) {
-	return copyWith(planFor(src.Type()), dst, src, depth)
-}
-
-// copyWith is deepCopy with src's plan at hand.
-func copyWith(p *plan, dst, src reflect.Value, depth int) (int, error) {
-	if depth > maxDepth {
-		return 0, errTooDeep
-	}
-	t := src.Type()
+// compileCopy builds the copier of values of t, whose plan p is being built.
+func compileCopy(t reflect.Type, p *plan) copyFn {
 	if p.err != nil {
-		return 0, p.err
+		err := p.err
+		return func(unsafe.Pointer, unsafe.Pointer, int) (int, error) { return 0, err }
 	}
-	if p.immutable {
-		dst.Set(src)
-		if p.fixed {
-			return p.fixedSize, nil
+	if p.fixed {
+		size, counted := t.Size(), p.fixedSize
+		return func(dst, src unsafe.Pointer, _ int) (int, error) {
+			moveBytes(dst, src, size)
+			return counted, nil
 		}
-		return sizeOf(src, depth)
 	}
-	switch src.Kind() {
+	switch t.Kind() {
+	case reflect.String:
+		return copyString
+	case reflect.Struct:
+		return compileStruct(t)
+	case reflect.Array:
+		return compileArray(t)
 	case reflect.Pointer:
-		if src.IsNil() {
-			return 0, nil
-		}
-		c := reflect.New(t.Elem())
-		n, err := copyWith(p.kid(0, t.Elem()), c.Elem(), exposed(src.Elem()), depth+1)
-		dst.Set(c)
-		return n, err
-	case reflect.Interface:
-		if src.IsNil() {
-			return 0, nil
-		}
-		inner := addressable(src.Elem())
-		c := reflect.New(inner.Type()).Elem()
-		n, err := deepCopy(c, inner, depth+1)
-		dst.Set(c)
-		return n, err
+		return compilePointer(t)
 	case reflect.Slice:
-		if src.IsNil() {
-			return 0, nil
+		return compileSlice(t)
+	case reflect.Map:
+		return compileMap(t)
+	case reflect.Interface:
+		return compileInterface(t)
+	}
+	// classify turns away every other kind that is not fixed.
+	err := fmt.Errorf("a %s cannot be sent over a network", t.Kind())
+	return func(unsafe.Pointer, unsafe.Pointer, int) (int, error) { return 0, err }
+}
+
+// moveBytes copies n bytes of memory that holds no pointers.
+func moveBytes(dst, src unsafe.Pointer, n uintptr) {
+	if n > 0 {
+		copy(unsafe.Slice((*byte)(dst), n), unsafe.Slice((*byte)(src), n))
+	}
+}
+
+func copyString(dst, src unsafe.Pointer, _ int) (int, error) {
+	s := *(*string)(src)
+	*(*string)(dst) = s
+	return len(s), nil
+}
+
+// compileStruct copies a struct's fixed-size fields byte for byte, adjacent
+// ones in one run, and the others (strings, references) one by one.
+func compileStruct(t reflect.Type) copyFn {
+	type run struct{ off, size uintptr }
+	type field struct {
+		off  uintptr
+		copy copyFn
+	}
+	var runs []run
+	var fields []field
+	fixedPart := 0
+	inRun := false // the last field was fixed: extend its run (padding too)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		fp := planFor(f.Type)
+		switch {
+		case fp.fixed && f.Type.Size() == 0:
+		case fp.fixed:
+			fixedPart += fp.fixedSize
+			end := f.Offset + f.Type.Size()
+			if inRun {
+				runs[len(runs)-1].size = end - runs[len(runs)-1].off
+			} else {
+				runs = append(runs, run{f.Offset, f.Type.Size()})
+			}
+			inRun = true
+		default:
+			fields = append(fields, field{f.Offset, fp.copy})
+			inRun = false
 		}
-		c := reflect.MakeSlice(t, src.Len(), src.Len())
-		ep := p.kid(0, t.Elem())
-		if ep.fixed {
-			reflect.Copy(c, src)
-			dst.Set(c)
-			return ep.fixedSize * src.Len(), nil
+	}
+	return func(dst, src unsafe.Pointer, depth int) (int, error) {
+		if depth > maxDepth {
+			return 0, errTooDeep
 		}
-		total := 0
-		for i := range src.Len() {
-			n, err := copyWith(ep, c.Index(i), exposed(src.Index(i)), depth+1)
+		for _, r := range runs {
+			moveBytes(unsafe.Add(dst, r.off), unsafe.Add(src, r.off), r.size)
+		}
+		total := fixedPart
+		for _, f := range fields {
+			n, err := f.copy(unsafe.Add(dst, f.off), unsafe.Add(src, f.off), depth+1)
 			if err != nil {
 				return 0, err
 			}
 			total += n
 		}
-		dst.Set(c)
 		return total, nil
-	case reflect.Map:
-		if src.IsNil() {
+	}
+}
+
+// compileArray copies an array whose elements are not fixed-size, element
+// by element.
+func compileArray(t reflect.Type) copyFn {
+	elem := planFor(t.Elem())
+	n, size := t.Len(), t.Elem().Size()
+	return func(dst, src unsafe.Pointer, depth int) (int, error) {
+		if depth > maxDepth {
+			return 0, errTooDeep
+		}
+		total := 0
+		for i := range n {
+			off := uintptr(i) * size
+			c, err := elem.copy(unsafe.Add(dst, off), unsafe.Add(src, off), depth+1)
+			if err != nil {
+				return 0, err
+			}
+			total += c
+		}
+		return total, nil
+	}
+}
+
+// compilePointer copies what a pointer points to into new memory.
+func compilePointer(t reflect.Type) copyFn {
+	elem := lazyPlan(t.Elem())
+	return func(dst, src unsafe.Pointer, depth int) (int, error) {
+		if depth > maxDepth {
+			return 0, errTooDeep
+		}
+		from := *(*unsafe.Pointer)(src)
+		if from == nil {
 			return 0, nil
 		}
-		c := reflect.MakeMapWithSize(t, src.Len())
+		ep := elem()
+		to := reflect.New(ep.t).UnsafePointer()
+		n, err := ep.copy(to, from, depth+1)
+		if err != nil {
+			return 0, err
+		}
+		*(*unsafe.Pointer)(dst) = to
+		return n, nil
+	}
+}
+
+// sliceHeader is the layout of a slice. Data is an unsafe.Pointer, so that
+// storing a sliceHeader stores a pointer the garbage collector sees.
+type sliceHeader struct {
+	Data     unsafe.Pointer
+	Len, Cap int
+}
+
+// compileSlice copies a slice's elements into a new array: pointer-free
+// elements ([]byte, []int, structs of numbers) in one copy of bytes, the
+// others one by one. A nil slice stays nil, an empty one empty.
+func compileSlice(t reflect.Type) copyFn {
+	et := t.Elem()
+	size := et.Size()
+	if im, fx, fixedSize, err := classify(et, 0); err == nil && im && fx {
+		align := et.Align()
+		return func(dst, src unsafe.Pointer, depth int) (int, error) {
+			if depth > maxDepth {
+				return 0, errTooDeep
+			}
+			s := (*sliceHeader)(src)
+			if s.Data == nil {
+				return 0, nil
+			}
+			*(*sliceHeader)(dst) = sliceHeader{cloneFlat(s.Data, uintptr(s.Len)*size, align), s.Len, s.Len}
+			return fixedSize * s.Len, nil
+		}
+	}
+	elem := lazyPlan(et)
+	return func(dst, src unsafe.Pointer, depth int) (int, error) {
+		if depth > maxDepth {
+			return 0, errTooDeep
+		}
+		s := (*sliceHeader)(src)
+		if s.Data == nil {
+			return 0, nil
+		}
+		if s.Len == 0 {
+			*(*sliceHeader)(dst) = sliceHeader{Data: unsafe.Pointer(&noElems)} // empty, not nil
+			return 0, nil
+		}
+		ep := elem()
+		// Grow the destination in place: one allocation, where
+		// reflect.MakeSlice also boxes the slice header.
+		reflect.NewAt(t, dst).Elem().Grow(s.Len)
+		d := (*sliceHeader)(dst)
+		d.Len, d.Cap = s.Len, s.Len // cap = len, as copies always had, not rounded up
 		total := 0
-		it := src.MapRange()
-		for it.Next() {
-			k := addressable(it.Key())
-			v := addressable(it.Value())
-			kc := reflect.New(t.Key()).Elem()
-			n1, err := copyWith(p.kid(1, t.Key()), kc, k, depth+1)
+		for i := range s.Len {
+			off := uintptr(i) * size
+			n, err := ep.copy(unsafe.Add(d.Data, off), unsafe.Add(s.Data, off), depth+1)
 			if err != nil {
 				return 0, err
 			}
-			vc := reflect.New(t.Elem()).Elem()
-			n2, err := copyWith(p.kid(0, t.Elem()), vc, v, depth+1)
+			total += n
+		}
+		return total, nil
+	}
+}
+
+// noElems is where empty slices point, as make's do.
+var noElems [0]byte
+
+// cloneFlat returns new memory holding a copy of the n bytes at src, which
+// hold no pointers, aligned to align. The result is never nil.
+func cloneFlat(src unsafe.Pointer, n uintptr, align int) unsafe.Pointer {
+	var dst unsafe.Pointer
+	if align == 1 {
+		dst = unsafe.Pointer(unsafe.SliceData(make([]byte, n)))
+	} else {
+		// A uint64 is as aligned as any type.
+		dst = unsafe.Pointer(unsafe.SliceData(make([]uint64, (n+7)/8)))
+	}
+	moveBytes(dst, src, n)
+	return dst
+}
+
+// compileMap copies a map entry by entry, by reflection: maps are rare in
+// messages, and reflect knows the runtime's map layout.
+func compileMap(t reflect.Type) copyFn {
+	key, elem := lazyPlan(t.Key()), lazyPlan(t.Elem())
+	return func(dst, src unsafe.Pointer, depth int) (int, error) {
+		if depth > maxDepth {
+			return 0, errTooDeep
+		}
+		m := reflect.NewAt(t, src).Elem()
+		if m.IsNil() {
+			return 0, nil
+		}
+		kp, ep := key(), elem()
+		c := reflect.MakeMapWithSize(t, m.Len())
+		k, v := reflect.New(t.Key()), reflect.New(t.Elem()) // each entry, as is
+		total := 0
+		for it := m.MapRange(); it.Next(); {
+			k.Elem().SetIterKey(it)
+			v.Elem().SetIterValue(it)
+			kc, vc := reflect.New(t.Key()), reflect.New(t.Elem())
+			n1, err := kp.copy(kc.UnsafePointer(), k.UnsafePointer(), depth+1)
 			if err != nil {
 				return 0, err
 			}
-			c.SetMapIndex(kc, vc)
+			n2, err := ep.copy(vc.UnsafePointer(), v.UnsafePointer(), depth+1)
+			if err != nil {
+				return 0, err
+			}
+			c.SetMapIndex(kc.Elem(), vc.Elem())
 			total += n1 + n2
 		}
-		dst.Set(c)
-		return total, nil
-	case reflect.Array:
-		total := 0
-		ep := p.kid(0, t.Elem())
-		for i := range src.Len() {
-			n, err := copyWith(ep, dst.Index(i), exposed(src.Index(i)), depth+1)
-			if err != nil {
-				return 0, err
-			}
-			total += n
-		}
-		return total, nil
-	case reflect.Struct:
-		if !src.CanAddr() {
-			src = addressable(src)
-		}
-		// Copy the whole struct at once, then replace what it references
-		// with copies: fixed-size fields need no visit at all.
-		dst.Set(src)
-		total := p.fixedPart
-		for _, i := range p.varFields {
-			n, err := copyWith(p.field(i, t), exposed(dst.Field(i)), exposed(src.Field(i)), depth+1)
-			if err != nil {
-				return 0, err
-			}
-			total += n
-		}
+		*(*unsafe.Pointer)(dst) = c.UnsafePointer()
 		return total, nil
 	}
-	return 0, fmt.Errorf("a %s cannot be sent over a network", src.Kind())
 }
 
-// sizeOf counts the bytes of an immutable value that holds strings.
-func sizeOf(v reflect.Value, depth int) (int, error) {
-	if depth > maxDepth {
-		return 0, errTooDeep
-	}
-	switch v.Kind() {
-	case reflect.String:
-		return v.Len(), nil
-	case reflect.Array:
-		total := 0
-		for i := range v.Len() {
-			n, err := sizeOf(v.Index(i), depth+1)
-			if err != nil {
-				return 0, err
-			}
-			total += n
+// compileInterface copies the value an interface holds, with the copier of
+// its dynamic type.
+func compileInterface(t reflect.Type) copyFn {
+	empty := t.NumMethod() == 0
+	return func(dst, src unsafe.Pointer, depth int) (int, error) {
+		if depth > maxDepth {
+			return 0, errTooDeep
 		}
-		return total, nil
-	case reflect.Struct:
-		total := 0
-		for i := range v.NumField() {
-			n, err := sizeOf(v.Field(i), depth+1)
-			if err != nil {
-				return 0, err
-			}
-			total += n
+		var x any
+		if empty {
+			x = *(*any)(src)
+		} else {
+			x = reflect.NewAt(t, src).Elem().Interface()
 		}
-		return total, nil
-	default:
-		return int(v.Type().Size()), nil
+		if x == nil {
+			return 0, nil
+		}
+		data, n, err := planFor(reflect.TypeOf(x)).copyBoxed(iface.Of(&x).Data, depth+1)
+		if err != nil {
+			return 0, err
+		}
+		// The copy has the same dynamic type: keep the type (or itab) word.
+		to, from := (*iface.Words)(dst), (*iface.Words)(src)
+		to.Type, to.Data = from.Type, data
+		return n, nil
 	}
 }

@@ -1,0 +1,249 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+	"testing"
+	"unsafe"
+
+	"github.com/faultline-dev/faultline/grader/internal/iface"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type (
+	celsius float64
+	names   []string
+	entries []benchEntry
+	byName  map[string][]byte
+	wrapped struct{ p *int }
+	onePtr  [1]*int
+	list    struct {
+		V    int
+		Next *list
+	}
+	loop   struct{ Next *loop }
+	padded struct {
+		a byte
+		b int64
+		c []byte
+		d byte
+		e int16
+		s string
+		z struct{}
+	}
+	private struct {
+		n     int
+		data  []byte
+		words []string
+		inner *private
+	}
+	named  struct{ First, Last string }
+	holder struct{ X any }
+	shower struct{ S fmt.Stringer }
+	text   []byte
+)
+
+func (b text) String() string { return string(b) }
+
+func intPtr(n int) *int { return &n }
+
+// copyCases are messages of many shapes. Each must copy deeply, with the
+// size the reflect.Value implementation (the oracle) counted.
+func copyCases() []struct {
+	name string
+	msg  any
+} {
+	shared := intPtr(5)
+	return []struct {
+		name string
+		msg  any
+	}{
+		{"int", 42},
+		{"string", "hello"},
+		{"named float", celsius(21.5)},
+		{"complex", complex(1, 2)},
+		{"byte array", [4]byte{1, 2, 3, 4}},
+		{"empty struct", struct{}{}},
+		{"empty array", [0]int{}},
+		{"string-only struct", named{"Ada", "Lovelace"}},
+		{"two ints", struct{ a, b int }{1, 2}},
+		{"array of strings", [2]string{"x", "yz"}},
+		{"byte slice", []byte("0123456789")},
+		{"empty byte slice", []byte{}},
+		{"nil byte slice", []byte(nil)},
+		{"int slice", []int{1, 2, 3}},
+		{"named string slice", names{"a", "bc"}},
+		{"slice of byte slices", [][]byte{[]byte("ab"), nil, {}}},
+		{"slice of structs with bytes", entries{{1, []byte("set x")}, {2, nil}}},
+		{"empty slice of structs", entries{}},
+		{"heartbeat", benchAppend{Term: 2, Entries: entries{}}},
+		{"array of slices", [3][]int{{1}, nil, {2, 3}}},
+		{"pointer", intPtr(7)},
+		{"nil pointer", (*int)(nil)},
+		{"pointer to struct", &benchAppend{Term: 2, Entries: entries{{2, []byte("c")}}}},
+		{"pointer-shaped struct", wrapped{intPtr(3)}},
+		{"pointer-shaped array", onePtr{intPtr(4)}},
+		{"slice of pointers to one int", []*int{shared, shared}},
+		{"linked list", &list{1, &list{2, &list{3, nil}}}},
+		{"padded struct", padded{a: 1, b: 2, c: []byte("cc"), d: 4, e: 5, s: "six"}},
+		{"unexported fields", private{n: 1, data: []byte("d"), words: []string{"w"}, inner: &private{n: 2, data: []byte("e")}}},
+		{"nil slices, maps and pointers", Batch{}},
+		{"batch", Batch{Items: []int{1, 2}, Tags: map[string][]byte{"k": []byte("vv"), "l": nil}, Next: &Batch{Items: []int{3}}, inner: []string{"i"}}},
+		{"map", map[string]int{"a": 1, "b": 2}},
+		{"nil map", map[string]int(nil)},
+		{"named map of slices", byName{"a": []byte("x"), "b": {}}},
+		{"map with struct keys", map[named][]int{{"a", "b"}: {1}}},
+		{"interface holding a slice", holder{[]int{1, 2}}},
+		{"interface holding a pointer", holder{intPtr(9)}},
+		{"interface holding a map", holder{map[int][]byte{1: []byte("z")}}},
+		{"nil interface", holder{}},
+		{"non-empty interface", shower{text("shown")}},
+		{"slice of interfaces", []any{1, "two", []byte("three"), nil, wrapped{intPtr(4)}}},
+	}
+}
+
+func TestCopyMessageIsDeepAndSizedAsBefore(t *testing.T) {
+	for _, tc := range copyCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			want, wantSize, err := oldCopyMessage(oldPlanFor(typeOf(tc.msg)), tc.msg)
+			require.NoError(t, err)
+			got, size, err := copyMessage(planFor(typeOf(tc.msg)), tc.msg)
+			require.NoError(t, err)
+			assert.Equal(t, wantSize, size, "size")
+			require.Equal(t, typeOf(tc.msg), typeOf(got))
+			assert.True(t, reflect.DeepEqual(tc.msg, got), "copy differs from the original: %#v", got)
+
+			// Change everything reachable from the original: the copy
+			// must not see it.
+			scribble(reflect.ValueOf(&tc.msg).Elem(), 0)
+			assert.True(t, reflect.DeepEqual(want, got), "copy changed with the original: %#v", got)
+		})
+	}
+}
+
+// scribble changes every number, string and element reachable from v that
+// can be changed without replacing v itself.
+func scribble(v reflect.Value, depth int) {
+	if depth > 20 {
+		return
+	}
+	if v.CanAddr() {
+		v = reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem() // unexported too
+	}
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if v.CanSet() {
+			v.SetInt(v.Int() + 1)
+		}
+	case reflect.Uint8:
+		if v.CanSet() {
+			v.SetUint(v.Uint() + 1)
+		}
+	case reflect.String:
+		if v.CanSet() {
+			v.SetString(v.String() + "!")
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			scribble(v.Elem(), depth+1)
+		}
+	case reflect.Interface:
+		if v.IsNil() || !v.CanSet() {
+			return
+		}
+		// Change what the value refers to, then the interface itself.
+		c := reflect.New(v.Elem().Type()).Elem()
+		c.Set(v.Elem())
+		scribble(c, depth+1)
+		v.Set(c)
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			scribble(v.Index(i), depth+1)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			scribble(v.Field(i), depth+1)
+		}
+	case reflect.Map:
+		if v.IsNil() {
+			return
+		}
+		for _, k := range v.MapKeys() {
+			c := reflect.New(v.Type().Elem()).Elem()
+			c.Set(v.MapIndex(k))
+			scribble(c, depth+1)
+			v.SetMapIndex(k, c)
+		}
+		v.SetMapIndex(reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem())
+	}
+}
+
+func TestCopyMessageRefusesWhatCannotBeSent(t *testing.T) {
+	cyclic := &loop{}
+	cyclic.Next = cyclic
+	var selfish holder
+	selfish.X = &selfish
+	for _, tc := range []struct {
+		name string
+		msg  any
+	}{
+		{"chan", make(chan int)},
+		{"func", func() {}},
+		{"unsafe pointer", unsafe.Pointer(nil)},
+		{"struct with a chan", struct{ C chan int }{}},
+		{"slice of funcs", []func(){}},
+		{"map of chans", map[string]chan int{}},
+		{"chan in an interface", holder{make(chan int)}},
+		{"cyclic pointers", cyclic},
+		{"cycle through an interface", &selfish},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, want := oldCopyMessage(oldPlanFor(typeOf(tc.msg)), tc.msg)
+			require.Error(t, want)
+			_, _, err := copyMessage(planFor(typeOf(tc.msg)), tc.msg)
+			require.Error(t, err)
+			if errors.Is(want, errTooDeep) {
+				assert.ErrorIs(t, err, errTooDeep)
+			} else {
+				assert.Equal(t, want.Error(), err.Error())
+			}
+		})
+	}
+}
+
+// TestCopyKeepsPointerShapedValuesInTheDataWord checks the interface that
+// copyMessage builds: a pointer-shaped copy is the data word itself.
+func TestCopyKeepsPointerShapedValuesInTheDataWord(t *testing.T) {
+	n := 3
+	var m any = wrapped{&n}
+	got, _, err := copyMessage(planFor(typeOf(m)), m)
+	require.NoError(t, err)
+	p := got.(wrapped).p
+	require.NotSame(t, &n, p)
+	assert.Equal(t, unsafe.Pointer(p), iface.Of(&got).Data)
+	assert.Equal(t, 3, *p)
+}
+
+// TestCopyFromManyGoroutines builds and uses plans concurrently, as
+// simulators running in parallel do (run it with -race).
+func TestCopyFromManyGoroutines(t *testing.T) {
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				for _, tc := range copyCases() {
+					got, _, err := copyMessage(planFor(typeOf(tc.msg)), tc.msg)
+					if assert.NoError(t, err) {
+						assert.True(t, reflect.DeepEqual(tc.msg, got), tc.name)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
