@@ -37,6 +37,8 @@ type plan struct {
 // A copyFn copies the value at src into dst, memory of the same type that
 // holds the zero value, so that the two share no mutable memory, and returns
 // the value's counted size. depth is how deep src is nested in its message.
+// Given a nil dst, a copier only measures: it copies nothing and allocates
+// nothing (sizeMessage).
 //
 // Copiers are compiled once per type (compileCopy) and run over unsafe
 // pointers; what keeps them safe for the garbage collector is that they
@@ -170,6 +172,26 @@ func copyMessage(p *plan, m any) (any, int, error) {
 	return m, n, nil
 }
 
+// sizeMessage returns m's size in bytes, as copyMessage counts it, without
+// copying: for a message the network drops as it is sent.
+func sizeMessage(p *plan, m any) (int, error) { return sizeBoxed(p, m, 0) }
+
+// sizeBoxed measures x, of p's type, nested depth deep.
+func sizeBoxed(p *plan, x any, depth int) (int, error) {
+	data := iface.Of(&x).Data
+	switch {
+	case p.err != nil:
+		return 0, p.err
+	case p.fixed:
+		return p.fixedSize, nil
+	case p.immutable:
+		return p.measure(data), nil
+	case p.direct:
+		return p.copy(nil, unsafe.Pointer(&data), depth) // the data word is the value
+	}
+	return p.copy(nil, data, depth)
+}
+
 // copyBoxed copies the value an interface holds, given its data word, and
 // returns the data word of an interface holding the copy, of the same type.
 // An immutable value is its own copy.
@@ -212,7 +234,9 @@ func compileCopy(t reflect.Type, p *plan) copyFn {
 	if p.fixed {
 		size, counted := t.Size(), p.fixedSize
 		return func(dst, src unsafe.Pointer, _ int) (int, error) {
-			moveBytes(dst, src, size)
+			if dst != nil {
+				moveBytes(dst, src, size)
+			}
 			return counted, nil
 		}
 	}
@@ -246,7 +270,9 @@ func moveBytes(dst, src unsafe.Pointer, n uintptr) {
 
 func copyString(dst, src unsafe.Pointer, _ int) (int, error) {
 	s := *(*string)(src)
-	*(*string)(dst) = s
+	if dst != nil {
+		*(*string)(dst) = s
+	}
 	return len(s), nil
 }
 
@@ -285,12 +311,14 @@ func compileStruct(t reflect.Type) copyFn {
 		if depth > maxDepth {
 			return 0, errTooDeep
 		}
-		for _, r := range runs {
-			moveBytes(unsafe.Add(dst, r.off), unsafe.Add(src, r.off), r.size)
+		if dst != nil {
+			for _, r := range runs {
+				moveBytes(unsafe.Add(dst, r.off), unsafe.Add(src, r.off), r.size)
+			}
 		}
 		total := fixedPart
 		for _, f := range fields {
-			n, err := f.copy(unsafe.Add(dst, f.off), unsafe.Add(src, f.off), depth+1)
+			n, err := f.copy(at(dst, f.off), unsafe.Add(src, f.off), depth+1)
 			if err != nil {
 				return 0, err
 			}
@@ -312,7 +340,7 @@ func compileArray(t reflect.Type) copyFn {
 		total := 0
 		for i := range n {
 			off := uintptr(i) * size
-			c, err := elem.copy(unsafe.Add(dst, off), unsafe.Add(src, off), depth+1)
+			c, err := elem.copy(at(dst, off), unsafe.Add(src, off), depth+1)
 			if err != nil {
 				return 0, err
 			}
@@ -334,6 +362,9 @@ func compilePointer(t reflect.Type) copyFn {
 			return 0, nil
 		}
 		ep := elem()
+		if dst == nil {
+			return ep.copy(nil, from, depth+1)
+		}
 		to := reflect.New(ep.t).UnsafePointer()
 		n, err := ep.copy(to, from, depth+1)
 		if err != nil {
@@ -367,7 +398,9 @@ func compileSlice(t reflect.Type) copyFn {
 			if s.Data == nil {
 				return 0, nil
 			}
-			*(*sliceHeader)(dst) = sliceHeader{cloneFlat(s.Data, uintptr(s.Len)*size, align), s.Len, s.Len}
+			if dst != nil {
+				*(*sliceHeader)(dst) = sliceHeader{cloneFlat(s.Data, uintptr(s.Len)*size, align), s.Len, s.Len}
+			}
 			return fixedSize * s.Len, nil
 		}
 	}
@@ -379,6 +412,17 @@ func compileSlice(t reflect.Type) copyFn {
 		s := (*sliceHeader)(src)
 		if s.Data == nil {
 			return 0, nil
+		}
+		if dst == nil {
+			ep, total := elem(), 0
+			for i := range s.Len {
+				n, err := ep.copy(nil, unsafe.Add(s.Data, uintptr(i)*size), depth+1)
+				if err != nil {
+					return 0, err
+				}
+				total += n
+			}
+			return total, nil
 		}
 		if s.Len == 0 {
 			*(*sliceHeader)(dst) = sliceHeader{Data: unsafe.Pointer(&noElems)} // empty, not nil
@@ -401,6 +445,14 @@ func compileSlice(t reflect.Type) copyFn {
 		}
 		return total, nil
 	}
+}
+
+// at is dst+off, or nil when dst is nil (a copier that only measures).
+func at(dst unsafe.Pointer, off uintptr) unsafe.Pointer {
+	if dst == nil {
+		return nil
+	}
+	return unsafe.Add(dst, off)
 }
 
 // noElems is where empty slices point, as make's do.
@@ -433,8 +485,25 @@ func compileMap(t reflect.Type) copyFn {
 			return 0, nil
 		}
 		kp, ep := key(), elem()
-		c := reflect.MakeMapWithSize(t, m.Len())
 		k, v := reflect.New(t.Key()), reflect.New(t.Elem()) // each entry, as is
+		if dst == nil {
+			total := 0
+			for it := m.MapRange(); it.Next(); {
+				k.Elem().SetIterKey(it)
+				v.Elem().SetIterValue(it)
+				n1, err := kp.copy(nil, k.UnsafePointer(), depth+1)
+				if err != nil {
+					return 0, err
+				}
+				n2, err := ep.copy(nil, v.UnsafePointer(), depth+1)
+				if err != nil {
+					return 0, err
+				}
+				total += n1 + n2
+			}
+			return total, nil
+		}
+		c := reflect.MakeMapWithSize(t, m.Len())
 		total := 0
 		for it := m.MapRange(); it.Next(); {
 			k.Elem().SetIterKey(it)
@@ -472,6 +541,9 @@ func compileInterface(t reflect.Type) copyFn {
 		}
 		if x == nil {
 			return 0, nil
+		}
+		if dst == nil {
+			return sizeBoxed(planFor(reflect.TypeOf(x)), x, depth+1)
 		}
 		data, n, err := planFor(reflect.TypeOf(x)).copyBoxed(iface.Of(&x).Data, depth+1)
 		if err != nil {

@@ -47,7 +47,27 @@ func (s *Sim) send(src *nodeState, to node.ID, msg node.Message) {
 		return
 	}
 	ts := s.typeOf(msg)
-	m, size, err := copyMessage(ts.plan, msg)
+	li := int(from-1)*s.n + int(to-1)
+	net := s.net
+	link := &net.links[li]
+	// The network decides the message's fate before it is copied: a
+	// message cut by a partition or lost is only measured. (The trace
+	// renders the sender's value at once, so it needs no copy either.)
+	dropped := ""
+	switch {
+	case net.cut[li]:
+		dropped = "partition"
+	case link.Loss > 0 && net.rng.Float64() < link.Loss:
+		dropped = "loss"
+	}
+	var m node.Message
+	var size int
+	var err error
+	if dropped != "" {
+		size, err = sizeMessage(ts.plan, msg)
+	} else {
+		m, size, err = copyMessage(ts.plan, msg)
+	}
 	if err != nil {
 		s.misuse(from, fmt.Sprintf("Send of %s: %v; dropped", ts.plan.name, err))
 		return
@@ -58,18 +78,11 @@ func (s *Sim) send(src *nodeState, to node.ID, msg node.Message) {
 	ts.bytes += int64(size)
 	s.stats.sent++
 	s.stats.bytes += int64(size)
-	li := int(from-1)*s.n + int(to-1)
 	s.links[li].messages++
 	s.links[li].bytes += int64(size)
-	s.tr.send(s.now, from, to, id, ts.plan.name, size, m)
-	net := s.net
-	if net.cut[li] {
-		s.drop(from, to, id, ts, "partition")
-		return
-	}
-	link := &net.links[li]
-	if link.Loss > 0 && net.rng.Float64() < link.Loss {
-		s.drop(from, to, id, ts, "loss")
+	s.tr.send(s.now, from, to, id, ts.plan.name, size, msg)
+	if dropped != "" {
+		s.drop(from, to, id, ts, dropped)
 		return
 	}
 	s.push(event{at: s.now + int64(link.Latency.Sample(net.rng)), kind: evDeliver, to: to, from: from, id: id, msg: m})
