@@ -59,8 +59,8 @@ type Raft struct {
 	votedFor node.ID
 	log      raftLog
 	snapshot []byte
-	dirty    bool   // Bugs.ReplyBeforePersist: state changed but not written
-	enc      []byte // writeState's buffer, reused
+	dirty    bool // Bugs.ReplyBeforePersist, Bugs.SyncAfterReply: state changed but not written
+	wal      wal  // what persist knows about the disk
 
 	// Volatile state on all servers.
 	role        role
@@ -99,7 +99,6 @@ func NewTimed(id node.ID, apply func(raft.ApplyMsg), t Timing) *Raft {
 // stable storage before responding to RPCs").
 func (r *Raft) Start(env node.Env) {
 	r.env = env
-	r.log = newLog(0, 0)
 	if err := r.restore(env.Storage()); err != nil {
 		panic(err)
 	}
@@ -160,14 +159,14 @@ func (r *Raft) Snapshot(index int, snapshot []byte) {
 // tell.
 func (r *Raft) writeLate() {
 	if r.dirty {
-		r.writeState()
+		r.checkpoint()
 	}
 }
 
 // HandleTimer handles the election and heartbeat timers.
 func (r *Raft) HandleTimer(timer any) {
 	if r.dirty {
-		r.writeState() // Bugs.ReplyBeforePersist: the late write
+		r.checkpoint() // Bugs.ReplyBeforePersist: the late write
 	}
 	if r.bugs.SyncAfterReply {
 		defer r.writeLate()
