@@ -200,6 +200,14 @@ var script = []persistOp{
 	appendOp(1, 40), appendOp(1, 40), appendOp(2, 40), appendOp(1, 40), appendOp(4, 40), appendOp(1, 40),
 	snapshotOp, appendOp(2, 10), conflictOp, termOp, installOp, appendOp(1, 1), appendOp(1, 1),
 	lateOp, appendOp(1, 1), appendOp(1, 0), appendOp(6, 60), appendOp(6, 60), appendOp(1, 1),
+	// A big checkpoint, then more records than there are slots.
+	appendOp(1, 1500), termOp,
+}
+
+func init() {
+	for range walSlots + 3 {
+		script = append(script, appendOp(1, 0))
+	}
 }
 
 func TestPersistRoundTrip(t *testing.T) {
@@ -220,7 +228,8 @@ func TestPersistRoundTrip(t *testing.T) {
 				}
 			}
 			assert.Equal(t, records(r.wal), onDisk, "the records on disk are exactly low..seq")
-			assert.LessOrEqual(t, r.wal.size, max(r.wal.ckpt, minRecords), "the records never outgrow the checkpoint")
+			assert.LessOrEqual(t, r.wal.seq-r.wal.ckpt, walSlots)
+			assert.LessOrEqual(t, r.wal.size, max(r.wal.ckptSize, minRecords), "the records never outgrow the checkpoint")
 		})
 	}
 }
@@ -240,6 +249,7 @@ func TestPersistCheckpoints(t *testing.T) {
 			appendOp(1, 200), appendOp(1, 200), appendOp(1, 200), appendOp(1, 200)}, 4, 1},
 		{"and no more", []persistOp{voteOp, appendOp(1, 1000),
 			appendOp(1, 200), appendOp(1, 200), appendOp(1, 200), appendOp(1, 200), appendOp(1, 200)}, 0, 2},
+		{"no more records than slots", append([]persistOp{voteOp, appendOp(1, 1500)}, slices.Repeat([]persistOp{appendOp(1, 0)}, 70)...), 5, 2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st := &countingDisk{tornDisk: newTornDisk()}
@@ -377,8 +387,10 @@ func equalState(a, b durable) bool {
 
 func TestRestoreCorrupt(t *testing.T) {
 	// A valid checkpoint: seq 2, low 1, term 1, votedFor 0, base 0, the
-	// sentinel and one entry, no snapshot.
+	// sentinel and one entry, no snapshot; and one at seq 66.
 	ckpt := []byte{2, 1, 1, 0, 0, 2, 0, 0, 1, 1, 'a', 0}
+	ckpt66 := append([]byte{66}, ckpt[1:]...)
+	slot := func(i int) string { return walPrefix + fmt.Sprint(i) }
 	for _, c := range []struct {
 		name string
 		disk map[string][]byte
@@ -390,9 +402,11 @@ func TestRestoreCorrupt(t *testing.T) {
 		{"trailing bytes", map[string][]byte{keyCheckpoint: append(slices.Clone(ckpt), 0)}},
 		{"huge entry count", map[string][]byte{keyCheckpoint: {0, 0, 1, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f}}},
 		{"low past seq+1", map[string][]byte{keyCheckpoint: {2, 4, 1, 0, 0, 1, 0, 0, 0}}},
-		{"record cuts into the snapshot", map[string][]byte{keyCheckpoint: ckpt, walPrefix + "3": {1, 0, 0, 0}}},
-		{"record starts past the log", map[string][]byte{keyCheckpoint: ckpt, walPrefix + "3": {1, 0, 3, 0}}},
-		{"record truncated", map[string][]byte{keyCheckpoint: ckpt, walPrefix + "3": {1, 0, 2, 1, 1}}},
+		{"record cuts into the snapshot", map[string][]byte{keyCheckpoint: ckpt, slot(3): {3, 1, 0, 0, 0}}},
+		{"record starts past the log", map[string][]byte{keyCheckpoint: ckpt, slot(3): {3, 1, 0, 3, 0}}},
+		{"record truncated", map[string][]byte{keyCheckpoint: ckpt, slot(3): {3, 1, 0, 2, 1, 1}}},
+		{"record in the wrong slot", map[string][]byte{keyCheckpoint: ckpt, slot(3): {4, 1, 0, 2, 0}}},
+		{"record from the future", map[string][]byte{keyCheckpoint: ckpt66, slot(3): {0x83, 1, 1, 0, 2, 0}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st := newTornDisk()
@@ -402,12 +416,20 @@ func TestRestoreCorrupt(t *testing.T) {
 	}
 	t.Run("valid", func(t *testing.T) {
 		st := newTornDisk()
-		st.synced = map[string][]byte{keyCheckpoint: ckpt, walPrefix + "3": {2, 1, 2, 1, 2, 0}, walPrefix + "5": {9, 9, 1, 0}}
+		st.synced = map[string][]byte{keyCheckpoint: ckpt, slot(3): {3, 2, 1, 2, 1, 2, 0}, slot(5): {5, 9, 9, 1, 0}}
 		r := &Raft{}
 		require.NoError(t, r.restore(st))
 		assert.Equal(t, durable{Term: 2, VotedFor: 1, Entries: []Entry{{}, {Term: 1, Command: []byte("a")}, {Term: 2}}}, durableOf(r),
 			"record 3 applies; record 5 follows a gap and is ignored")
 		assert.Equal(t, 3, r.wal.seq)
+	})
+	t.Run("an older record in the slot is a gap", func(t *testing.T) {
+		st := newTornDisk()
+		st.synced = map[string][]byte{keyCheckpoint: ckpt66, slot(3): {3, 2, 1, 2, 0}}
+		r := &Raft{}
+		require.NoError(t, r.restore(st))
+		assert.Equal(t, 1, r.term)
+		assert.Equal(t, 66, r.wal.seq)
 	})
 	assert.NoError(t, (&Raft{}).restore(newTornDisk()), "a node with an empty disk starts fresh")
 }
