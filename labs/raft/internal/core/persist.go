@@ -21,8 +21,8 @@ import (
 // The state is the checkpoint (which covers the records up to its seq)
 // with records seq+1, seq+2, ... applied in order up to the first one
 // missing; a slot holding an older record than the one looked for counts
-// as missing. Slots rather than a key per seq: the keys are a fixed table
-// (no string built per persist), and a checkpoint has at most walSlots
+// as missing. Slots rather than a key per seq: a node makes each key once
+// (not a string per persist), and a checkpoint has at most walSlots
 // records to delete.
 //
 // Why a crash cannot leave a mix of two states. The disk can lose a
@@ -65,16 +65,6 @@ const (
 	minRecords = 256
 )
 
-// walKeys[i] is the key of slot i.
-var walKeys = func() (k [walSlots]string) {
-	for i := range k {
-		k[i] = walPrefix + strconv.Itoa(i)
-	}
-	return k
-}()
-
-func walKey(seq int) string { return walKeys[seq%walSlots] }
-
 // wal is what persist knows about the disk.
 type wal struct {
 	base     int // the log base on disk: a record cannot move it
@@ -84,7 +74,17 @@ type wal struct {
 	size     int // bytes of the records after the checkpoint, keys included (as Storage.Size counts)
 	ckptSize int // bytes of the checkpoint, key included
 
-	buf []byte // encoding buffer, reused: Storage.Save keeps its own copy
+	buf  []byte           // encoding buffer, reused: Storage.Save keeps its own copy
+	keys [walSlots]string // keys[i] names slot i, made on first use
+}
+
+// key returns the key of record seq's slot.
+func (w *wal) key(seq int) string {
+	i := seq % walSlots
+	if w.keys[i] == "" {
+		w.keys[i] = walPrefix + strconv.Itoa(i)
+	}
+	return w.keys[i]
 }
 
 // persist writes the Figure 2 persistent state (currentTerm, votedFor, log)
@@ -117,7 +117,7 @@ func (r *Raft) writeRecord() {
 	b = binary.AppendUvarint(b, uint64(from))
 	b = appendEntries(b, r.log.entries[from-r.log.base:])
 	w.buf = b
-	key := walKey(seq)
+	key := w.key(seq)
 	n := len(key) + len(b)
 	if w.size+n > max(w.ckptSize, minRecords) {
 		r.checkpoint()
@@ -161,7 +161,7 @@ func (r *Raft) checkpoint() {
 	// Only the last walSlots records can still be in a slot.
 	if lo := max(w.low, 1, w.seq-walSlots+1); lo <= w.seq {
 		for s := lo; s <= w.seq; s++ {
-			st.Delete(walKey(s))
+			st.Delete(w.key(s))
 		}
 		st.Sync()
 	}
@@ -207,7 +207,7 @@ func (r *Raft) restore(st node.Storage) error {
 	}
 	for {
 		next := w.seq + 1
-		key := walKey(next)
+		key := w.key(next)
 		b, ok := st.Load(key)
 		if !ok {
 			return nil
