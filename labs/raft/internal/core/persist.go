@@ -3,7 +3,6 @@ package core
 import (
 	"encoding/binary"
 	"errors"
-	"strconv"
 
 	"github.com/faultline-dev/faultline/labs/node"
 )
@@ -14,16 +13,16 @@ import (
 //
 //	raft/state     the checkpoint: seq, low, term, votedFor, log base, the
 //	               log from base on (entries[0] the sentinel), the snapshot
-//	raft/wal/<i>   a record: seq, term, votedFor, from, the entries from
+//	raft/wal/<ii>  a record: seq, term, votedFor, from, the entries from
 //	               index from on (the log is cut at from, then they are
 //	               appended); record seq lives in slot i = seq mod walSlots
 //
 // The state is the checkpoint (which covers the records up to its seq)
 // with records seq+1, seq+2, ... applied in order up to the first one
 // missing; a slot holding an older record than the one looked for counts
-// as missing. Slots rather than a key per seq: a node makes each key once
-// (not a string per persist), and a checkpoint has at most walSlots
-// records to delete.
+// as missing. Slots rather than a key per seq: the keys are constants (no
+// string built per persist), and a checkpoint has at most walSlots records
+// to delete.
 //
 // Why a crash cannot leave a mix of two states. The disk can lose a
 // handler's writes from the point a crash strikes within it (grader/sim:
@@ -74,17 +73,29 @@ type wal struct {
 	size     int // bytes of the records after the checkpoint, keys included (as Storage.Size counts)
 	ckptSize int // bytes of the checkpoint, key included
 
-	buf  []byte           // encoding buffer, reused: Storage.Save keeps its own copy
-	keys [walSlots]string // keys[i] names slot i, made on first use
+	buf []byte // encoding buffer, reused: Storage.Save keeps its own copy
 }
+
+// walKeys holds the slots' keys back to back, walKeyLen bytes each. A
+// substring of a constant costs no allocation, and lab code may not keep a
+// package-level table (grader/vet).
+const (
+	walKeyLen = len(walPrefix) + 2
+	walKeys   = "" +
+		"raft/wal/00raft/wal/01raft/wal/02raft/wal/03raft/wal/04raft/wal/05raft/wal/06raft/wal/07" +
+		"raft/wal/08raft/wal/09raft/wal/10raft/wal/11raft/wal/12raft/wal/13raft/wal/14raft/wal/15" +
+		"raft/wal/16raft/wal/17raft/wal/18raft/wal/19raft/wal/20raft/wal/21raft/wal/22raft/wal/23" +
+		"raft/wal/24raft/wal/25raft/wal/26raft/wal/27raft/wal/28raft/wal/29raft/wal/30raft/wal/31" +
+		"raft/wal/32raft/wal/33raft/wal/34raft/wal/35raft/wal/36raft/wal/37raft/wal/38raft/wal/39" +
+		"raft/wal/40raft/wal/41raft/wal/42raft/wal/43raft/wal/44raft/wal/45raft/wal/46raft/wal/47" +
+		"raft/wal/48raft/wal/49raft/wal/50raft/wal/51raft/wal/52raft/wal/53raft/wal/54raft/wal/55" +
+		"raft/wal/56raft/wal/57raft/wal/58raft/wal/59raft/wal/60raft/wal/61raft/wal/62raft/wal/63"
+)
 
 // key returns the key of record seq's slot.
 func (w *wal) key(seq int) string {
-	i := seq % walSlots
-	if w.keys[i] == "" {
-		w.keys[i] = walPrefix + strconv.Itoa(i)
-	}
-	return w.keys[i]
+	i := seq % walSlots * walKeyLen
+	return walKeys[i : i+walKeyLen]
 }
 
 // persist writes the Figure 2 persistent state (currentTerm, votedFor, log)

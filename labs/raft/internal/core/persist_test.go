@@ -390,7 +390,7 @@ func TestRestoreCorrupt(t *testing.T) {
 	// sentinel and one entry, no snapshot; and one at seq 66.
 	ckpt := []byte{2, 1, 1, 0, 0, 2, 0, 0, 1, 1, 'a', 0}
 	ckpt66 := append([]byte{66}, ckpt[1:]...)
-	slot := func(i int) string { return walPrefix + fmt.Sprint(i) }
+	slot := func(i int) string { return fmt.Sprintf("%s%02d", walPrefix, i) }
 	for _, c := range []struct {
 		name string
 		disk map[string][]byte
@@ -432,4 +432,12 @@ func TestRestoreCorrupt(t *testing.T) {
 		assert.Equal(t, 66, r.wal.seq)
 	})
 	assert.NoError(t, (&Raft{}).restore(newTornDisk()), "a node with an empty disk starts fresh")
+}
+
+func TestWALKeys(t *testing.T) {
+	require.Len(t, walKeys, walSlots*walKeyLen)
+	w := &wal{}
+	for i := range 2 * walSlots {
+		assert.Equal(t, fmt.Sprintf("%s%02d", walPrefix, i%walSlots), w.key(i))
+	}
 }
