@@ -200,12 +200,12 @@ var script = []persistOp{
 	appendOp(1, 40), appendOp(1, 40), appendOp(2, 40), appendOp(1, 40), appendOp(4, 40), appendOp(1, 40),
 	snapshotOp, appendOp(2, 10), conflictOp, termOp, installOp, appendOp(1, 1), appendOp(1, 1),
 	lateOp, appendOp(1, 1), appendOp(1, 0), appendOp(6, 60), appendOp(6, 60), appendOp(1, 1),
-	// A big checkpoint, then more records than there are slots.
+	// A big checkpoint, then more records than there are constant keys.
 	appendOp(1, 1500), termOp,
 }
 
 func init() {
-	for range walSlots + 3 {
+	for range walKeysConst + 3 {
 		script = append(script, appendOp(1, 0))
 	}
 }
@@ -227,8 +227,8 @@ func TestPersistRoundTrip(t *testing.T) {
 					onDisk++
 				}
 			}
-			assert.Equal(t, records(r.wal), onDisk, "the records on disk are exactly low..seq")
-			assert.LessOrEqual(t, r.wal.seq-r.wal.ckpt, walSlots)
+			assert.Equal(t, r.wal.seq-r.wal.ckpt, onDisk, "the records on disk are exactly those after the checkpoint")
+			assert.Equal(t, r.wal.seq-r.wal.ckpt, r.wal.used)
 			assert.LessOrEqual(t, r.wal.size, max(r.wal.ckptSize, minRecords), "the records never outgrow the checkpoint")
 		})
 	}
@@ -249,7 +249,7 @@ func TestPersistCheckpoints(t *testing.T) {
 			appendOp(1, 200), appendOp(1, 200), appendOp(1, 200), appendOp(1, 200)}, 4, 1},
 		{"and no more", []persistOp{voteOp, appendOp(1, 1000),
 			appendOp(1, 200), appendOp(1, 200), appendOp(1, 200), appendOp(1, 200), appendOp(1, 200)}, 0, 2},
-		{"no more records than slots", append([]persistOp{voteOp, appendOp(1, 1500)}, slices.Repeat([]persistOp{appendOp(1, 0)}, 70)...), 5, 2},
+		{"records past the constant keys", append([]persistOp{voteOp, appendOp(1, 1500)}, slices.Repeat([]persistOp{appendOp(1, 0)}, 70)...), 70, 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st := &countingDisk{tornDisk: newTornDisk()}
@@ -258,14 +258,11 @@ func TestPersistCheckpoints(t *testing.T) {
 			for _, op := range c.ops {
 				op.do(r)
 			}
-			assert.Equal(t, c.records, records(r.wal))
+			assert.Equal(t, c.records, r.wal.seq-r.wal.ckpt)
 			assert.Equal(t, c.checkpoints, st.checkpoints)
 		})
 	}
 }
-
-// records is how many records may be on disk.
-func records(w wal) int { return w.seq - max(w.low, 1) + 1 }
 
 type countingDisk struct {
 	*tornDisk
@@ -386,10 +383,9 @@ func equalState(a, b durable) bool {
 }
 
 func TestRestoreCorrupt(t *testing.T) {
-	// A valid checkpoint: seq 2, low 1, term 1, votedFor 0, base 0, the
-	// sentinel and one entry, no snapshot; and one at seq 66.
+	// A valid checkpoint: seq 2, used 1, term 1, votedFor 0, base 0, the
+	// sentinel and one entry, no snapshot.
 	ckpt := []byte{2, 1, 1, 0, 0, 2, 0, 0, 1, 1, 'a', 0}
-	ckpt66 := append([]byte{66}, ckpt[1:]...)
 	slot := func(i int) string { return fmt.Sprintf("%s%02d", walPrefix, i) }
 	for _, c := range []struct {
 		name string
@@ -401,12 +397,10 @@ func TestRestoreCorrupt(t *testing.T) {
 		{"snapshot too short", map[string][]byte{keyCheckpoint: {0, 0, 1, 0, 0, 1, 0, 0, 9, 'a'}}},
 		{"trailing bytes", map[string][]byte{keyCheckpoint: append(slices.Clone(ckpt), 0)}},
 		{"huge entry count", map[string][]byte{keyCheckpoint: {0, 0, 1, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f}}},
-		{"low past seq+1", map[string][]byte{keyCheckpoint: {2, 4, 1, 0, 0, 1, 0, 0, 0}}},
-		{"record cuts into the snapshot", map[string][]byte{keyCheckpoint: ckpt, slot(3): {3, 1, 0, 0, 0}}},
-		{"record starts past the log", map[string][]byte{keyCheckpoint: ckpt, slot(3): {3, 1, 0, 3, 0}}},
-		{"record truncated", map[string][]byte{keyCheckpoint: ckpt, slot(3): {3, 1, 0, 2, 1, 1}}},
-		{"record in the wrong slot", map[string][]byte{keyCheckpoint: ckpt, slot(3): {4, 1, 0, 2, 0}}},
-		{"record from the future", map[string][]byte{keyCheckpoint: ckpt66, slot(3): {0x83, 1, 1, 0, 2, 0}}},
+		{"record cuts into the snapshot", map[string][]byte{keyCheckpoint: ckpt, slot(0): {3, 1, 0, 0, 0}}},
+		{"record starts past the log", map[string][]byte{keyCheckpoint: ckpt, slot(0): {3, 1, 0, 3, 0}}},
+		{"record truncated", map[string][]byte{keyCheckpoint: ckpt, slot(0): {3, 1, 0, 2, 1, 1}}},
+		{"record numbered past its slot", map[string][]byte{keyCheckpoint: ckpt, slot(0): {4, 1, 0, 2, 0}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st := newTornDisk()
@@ -416,28 +410,28 @@ func TestRestoreCorrupt(t *testing.T) {
 	}
 	t.Run("valid", func(t *testing.T) {
 		st := newTornDisk()
-		st.synced = map[string][]byte{keyCheckpoint: ckpt, slot(3): {3, 2, 1, 2, 1, 2, 0}, slot(5): {5, 9, 9, 1, 0}}
+		st.synced = map[string][]byte{keyCheckpoint: ckpt, slot(0): {3, 2, 1, 2, 1, 2, 0}, slot(2): {5, 9, 9, 1, 0}}
 		r := &Raft{}
 		require.NoError(t, r.restore(st))
 		assert.Equal(t, durable{Term: 2, VotedFor: 1, Entries: []Entry{{}, {Term: 1, Command: []byte("a")}, {Term: 2}}}, durableOf(r),
 			"record 3 applies; record 5 follows a gap and is ignored")
 		assert.Equal(t, 3, r.wal.seq)
 	})
-	t.Run("an older record in the slot is a gap", func(t *testing.T) {
+	t.Run("a record from before the checkpoint is a gap", func(t *testing.T) {
 		st := newTornDisk()
-		st.synced = map[string][]byte{keyCheckpoint: ckpt66, slot(3): {3, 2, 1, 2, 0}}
+		st.synced = map[string][]byte{keyCheckpoint: ckpt, slot(0): {2, 2, 1, 2, 0}, slot(1): {4, 2, 1, 2, 0}}
 		r := &Raft{}
 		require.NoError(t, r.restore(st))
 		assert.Equal(t, 1, r.term)
-		assert.Equal(t, 66, r.wal.seq)
+		assert.Equal(t, 2, r.wal.seq)
+		assert.Equal(t, 1, r.wal.used, "the checkpoint's used: the slots its deletes may have missed")
 	})
 	assert.NoError(t, (&Raft{}).restore(newTornDisk()), "a node with an empty disk starts fresh")
 }
 
 func TestWALKeys(t *testing.T) {
-	require.Len(t, walKeys, walSlots*walKeyLen)
-	w := &wal{}
-	for i := range 2 * walSlots {
-		assert.Equal(t, fmt.Sprintf("%s%02d", walPrefix, i%walSlots), w.key(i))
+	require.Len(t, walKeys, walKeysConst*walKeyLen)
+	for j := range 2 * walKeysConst {
+		assert.Equal(t, fmt.Sprintf("%s%02d", walPrefix, j), walKey(j))
 	}
 }
