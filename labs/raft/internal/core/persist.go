@@ -16,7 +16,7 @@ import (
 //	               log from base on (entries[0] the sentinel), the snapshot
 //	raft/wal/<j>   a record: seq, term, votedFor, from, the entries from
 //	               index from on (the log is cut at from, then they are
-//	               appended)
+//	               appended); j has two digits at least: raft/wal/07
 //
 // The checkpoint covers the records up to its seq; the j-th record after
 // it, seq+1+j, lives in slot j. The state is the checkpoint with the
