@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -97,4 +98,29 @@ func BenchmarkBroadcast50(b *testing.B) {
 func BenchmarkPingPongSliceMessage(b *testing.B) {
 	m := Rumor{Versions: make([]int, 64), Note: "x"}
 	benchEvents(b, 2, faults.Reliable(), func(node.ID) node.Node { return &volley{msg: m} })
+}
+
+// BenchmarkStorageLog is a write-ahead log's use of a node's disk: a record
+// per Sync, then a checkpoint whose Sync deletes the records it covers.
+func BenchmarkStorageLog(b *testing.B) {
+	const records = 16
+	keys := make([]string, records)
+	for i := range keys {
+		keys[i] = "wal/" + strconv.Itoa(i)
+	}
+	rec, ckpt := make([]byte, 40), make([]byte, 500)
+	s := newStorage()
+	b.ReportAllocs()
+	for range b.N {
+		for _, k := range keys {
+			s.Save(k, rec)
+			s.Sync()
+		}
+		s.Save("state", ckpt)
+		s.Sync()
+		for _, k := range keys {
+			s.Delete(k)
+		}
+		s.Sync()
+	}
 }

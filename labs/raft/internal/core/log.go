@@ -6,6 +6,9 @@ package core
 type raftLog struct {
 	base    int
 	entries []Entry
+	// unsaved is the lowest index appended or cut since persist last wrote
+	// the log (0: none), so that persist writes only what changed.
+	unsaved int
 }
 
 func newLog(base, baseTerm int) raftLog {
@@ -32,10 +35,24 @@ func (l *raftLog) from(i, max int) []Entry {
 	return l.entries[i-l.base : end]
 }
 
-func (l *raftLog) append(es ...Entry) { l.entries = append(l.entries, es...) }
+func (l *raftLog) append(es ...Entry) {
+	if len(es) > 0 {
+		l.changed(l.lastIndex() + 1)
+	}
+	l.entries = append(l.entries, es...)
+}
 
 // truncate drops the entries from index i on.
-func (l *raftLog) truncate(i int) { l.entries = l.entries[:i-l.base] }
+func (l *raftLog) truncate(i int) {
+	l.changed(i)
+	l.entries = l.entries[:i-l.base]
+}
+
+func (l *raftLog) changed(i int) {
+	if l.unsaved == 0 || i < l.unsaved {
+		l.unsaved = i
+	}
+}
 
 // firstIndexOf returns the first index at or after base+1 whose entry has
 // term t, scanning back from i.

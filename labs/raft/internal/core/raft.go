@@ -59,18 +59,22 @@ type Raft struct {
 	votedFor node.ID
 	log      raftLog
 	snapshot []byte
-	dirty    bool   // Bugs.ReplyBeforePersist: state changed but not written
-	enc      []byte // writeState's buffer, reused
+	dirty    bool // Bugs.ReplyBeforePersist, Bugs.SyncAfterReply: state changed but not written
+	wal      wal  // what persist knows about the disk
 
 	// Volatile state on all servers.
 	role        role
-	step        func(from node.ID, m node.Message)
+	step        func(r *Raft, from node.ID, m node.Message) // a method expression: no closure per role change
 	leader      node.ID
 	commitIndex int
 	lastApplied int
 
-	// Candidates: who voted for us this term.
-	votes map[node.ID]bool
+	peers []node.ID // env.Peers(), which does not change
+
+	// Candidates: who voted for us this term, indexed by node ID, and how
+	// many did.
+	voted []bool
+	votes int
 	// Leaders (Figure 2, reinitialized after election), indexed by node ID.
 	next, match []int
 
@@ -99,7 +103,6 @@ func NewTimed(id node.ID, apply func(raft.ApplyMsg), t Timing) *Raft {
 // stable storage before responding to RPCs").
 func (r *Raft) Start(env node.Env) {
 	r.env = env
-	r.log = newLog(0, 0)
 	if err := r.restore(env.Storage()); err != nil {
 		panic(err)
 	}
@@ -109,8 +112,10 @@ func (r *Raft) Start(env node.Env) {
 		r.apply(raft.ApplyMsg{SnapshotValid: true, Snapshot: r.snapshot,
 			SnapshotIndex: r.log.base, SnapshotTerm: r.log.entries[0].Term})
 	}
-	r.match = make([]int, len(env.Peers())+2)
-	r.next = make([]int, len(env.Peers())+2)
+	r.peers = env.Peers()
+	r.match = make([]int, len(r.peers)+2)
+	r.next = make([]int, len(r.peers)+2)
+	r.voted = make([]bool, len(r.peers)+2)
 	r.becomeFollower(r.term, 0)
 }
 
@@ -160,14 +165,14 @@ func (r *Raft) Snapshot(index int, snapshot []byte) {
 // tell.
 func (r *Raft) writeLate() {
 	if r.dirty {
-		r.writeState()
+		r.checkpoint()
 	}
 }
 
 // HandleTimer handles the election and heartbeat timers.
 func (r *Raft) HandleTimer(timer any) {
 	if r.dirty {
-		r.writeState() // Bugs.ReplyBeforePersist: the late write
+		r.checkpoint() // Bugs.ReplyBeforePersist: the late write
 	}
 	if r.bugs.SyncAfterReply {
 		defer r.writeLate()
@@ -212,7 +217,7 @@ func (r *Raft) HandleMessage(from node.ID, m node.Message) {
 			return
 		}
 	}
-	r.step(from, m)
+	r.step(r, from, m)
 }
 
 func termOf(m node.Message) (term int, reply bool) {
@@ -250,7 +255,7 @@ func (r *Raft) becomeFollower(term int, lead node.ID) {
 	if term > r.term {
 		r.term, r.votedFor = term, 0
 	}
-	r.role, r.step, r.leader = follower, r.stepFollower, lead
+	r.role, r.step, r.leader = follower, (*Raft).stepFollower, lead
 	r.resetElectionTimer()
 }
 
@@ -261,7 +266,7 @@ func (r *Raft) becomeFollower(term int, lead node.ID) {
 func (r *Raft) stepDown(term int) {
 	r.term, r.votedFor = term, 0
 	wasLeader := r.role == leader
-	r.role, r.step, r.leader = follower, r.stepFollower, 0
+	r.role, r.step, r.leader = follower, (*Raft).stepFollower, 0
 	if wasLeader {
 		r.resetElectionTimer()
 	}
@@ -272,16 +277,17 @@ func (r *Raft) stepDown(term int) {
 func (r *Raft) becomeCandidate() {
 	r.term++
 	r.votedFor = r.id
-	r.role, r.step, r.leader = candidate, r.stepCandidate, 0
-	r.votes = map[node.ID]bool{r.id: true}
+	r.role, r.step, r.leader = candidate, (*Raft).stepCandidate, 0
+	clear(r.voted)
+	r.voted[r.id], r.votes = true, 1
 	r.persist()
 	r.resetElectionTimer()
 	r.env.Logf("election for term %d", r.term)
 	req := RequestVote{Term: r.term, Candidate: r.id, LastLogIndex: r.log.lastIndex(), LastLogTerm: r.log.lastTerm()}
-	for _, p := range r.env.Peers() {
+	for _, p := range r.peers {
 		r.env.Send(p, req)
 	}
-	if r.hasQuorum(len(r.votes)) {
+	if r.hasQuorum(r.votes) {
 		r.becomeLeader()
 	}
 }
@@ -290,7 +296,7 @@ func (r *Raft) becomeCandidate() {
 // leader's log, matchIndex at zero, and a heartbeat goes out at once to
 // assert leadership.
 func (r *Raft) becomeLeader() {
-	r.role, r.step, r.leader = leader, r.stepLeader, r.id
+	r.role, r.step, r.leader = leader, (*Raft).stepLeader, r.id
 	r.env.Logf("leader for term %d", r.term)
 	for i := range r.next {
 		r.next[i], r.match[i] = r.log.lastIndex()+1, 0
@@ -313,7 +319,7 @@ func (r *Raft) resetElectionTimer() {
 	r.electionTimer = r.env.SetTimer(d, electionTimeout{r.epoch})
 }
 
-func (r *Raft) hasQuorum(n int) bool { return 2*n > len(r.env.Peers())+1 }
+func (r *Raft) hasQuorum(n int) bool { return 2*n > len(r.peers)+1 }
 
 // stepFollower: respond to candidates and leaders (Figure 2, Followers).
 func (r *Raft) stepFollower(from node.ID, m node.Message) {
@@ -342,8 +348,11 @@ func (r *Raft) stepCandidate(from node.ID, m node.Message) {
 		r.stepFollower(from, m)
 	case RequestVoteReply:
 		if m.Granted {
-			r.votes[from] = true
-			if r.hasQuorum(len(r.votes)) {
+			if !r.voted[from] {
+				r.voted[from] = true
+				r.votes++
+			}
+			if r.hasQuorum(r.votes) {
 				r.becomeLeader()
 			}
 		}
@@ -490,7 +499,7 @@ func (r *Raft) maybeCommit() {
 
 // broadcastAppend sends every peer what it lacks (or a heartbeat).
 func (r *Raft) broadcastAppend() {
-	for _, p := range r.env.Peers() {
+	for _, p := range r.peers {
 		r.sendAppend(p)
 	}
 }
