@@ -110,6 +110,9 @@ func TestCopyMessageIsDeepAndSizedAsBefore(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			want, wantSize, err := oldCopyMessage(oldPlanFor(typeOf(tc.msg)), tc.msg)
 			require.NoError(t, err)
+			measured, err := sizeMessage(planFor(typeOf(tc.msg)), tc.msg)
+			require.NoError(t, err)
+			assert.Equal(t, wantSize, measured, "size measured without copying")
 			got, size, err := copyMessage(planFor(typeOf(tc.msg)), tc.msg)
 			require.NoError(t, err)
 			assert.Equal(t, wantSize, size, "size")
@@ -205,10 +208,14 @@ func TestCopyMessageRefusesWhatCannotBeSent(t *testing.T) {
 			require.Error(t, want)
 			_, _, err := copyMessage(planFor(typeOf(tc.msg)), tc.msg)
 			require.Error(t, err)
+			_, merr := sizeMessage(planFor(typeOf(tc.msg)), tc.msg)
+			require.Error(t, merr, "measuring")
 			if errors.Is(want, errTooDeep) {
 				assert.ErrorIs(t, err, errTooDeep)
+				assert.ErrorIs(t, merr, errTooDeep)
 			} else {
 				assert.Equal(t, want.Error(), err.Error())
+				assert.Equal(t, want.Error(), merr.Error())
 			}
 		})
 	}
