@@ -78,9 +78,16 @@ type Raft struct {
 	// Leaders (Figure 2, reinitialized after election), indexed by node ID.
 	next, match []int
 
-	electionTimer  node.TimerID
+	// The election timer is lazy: hearing from the leader moves deadline
+	// (on this node's clock) and leaves the timer alone; when the timer
+	// fires before the deadline it is set again for the rest. A follower
+	// that reset a timer on every AppendEntries would cancel and set one
+	// per message, and leave the simulator's queue full of cancelled ones.
+	deadline       time.Duration
+	electionTimer  node.TimerID  // 0: none pending
+	electionAt     time.Duration // when the pending one fires, on this node's clock
 	heartbeatTimer node.TimerID
-	epoch          int // bumped whenever timers are reset, to ignore stale fires
+	epoch          int // bumped when the node becomes leader, to ignore stale fires
 }
 
 var (
@@ -179,9 +186,15 @@ func (r *Raft) HandleTimer(timer any) {
 	}
 	switch t := timer.(type) {
 	case electionTimeout:
-		if t.Epoch == r.epoch && r.role != leader {
-			r.becomeCandidate()
+		if t.Epoch != r.epoch || r.role == leader {
+			return
 		}
+		r.electionTimer = 0
+		if rest := r.deadline - r.env.Now(); rest > 0 {
+			r.armElection(rest) // heard from a leader or a candidate since it was set
+			return
+		}
+		r.becomeCandidate()
 	case heartbeat:
 		if t.Epoch == r.epoch && r.role == leader {
 			r.broadcastAppend()
@@ -304,19 +317,35 @@ func (r *Raft) becomeLeader() {
 	r.match[r.id] = r.log.lastIndex()
 	r.epoch++
 	r.env.CancelTimer(r.electionTimer)
+	r.electionTimer = 0
 	r.broadcastAppend()
 	r.heartbeatTimer = r.env.SetTimer(r.timing.Heartbeat, heartbeat{r.epoch})
 }
 
+// resetElectionTimer starts a new randomized election timeout (§5.2) and
+// stops a leader's heartbeats.
 func (r *Raft) resetElectionTimer() {
-	r.epoch++
-	r.env.CancelTimer(r.electionTimer)
-	r.env.CancelTimer(r.heartbeatTimer)
+	if r.heartbeatTimer != 0 {
+		r.env.CancelTimer(r.heartbeatTimer)
+		r.heartbeatTimer = 0
+	}
 	d := r.timing.ElectionMin
 	if !r.bugs.FixedElectionTimeout {
 		d += time.Duration(r.env.Rand().Int64N(int64(r.timing.ElectionMax - r.timing.ElectionMin)))
 	}
+	r.deadline = r.env.Now() + d
+	// The pending timer serves if it fires no later than the new deadline.
+	if r.electionTimer != 0 && r.electionAt <= r.deadline {
+		return
+	}
+	r.env.CancelTimer(r.electionTimer)
+	r.armElection(d)
+}
+
+// armElection sets the election timer to fire after d.
+func (r *Raft) armElection(d time.Duration) {
 	r.electionTimer = r.env.SetTimer(d, electionTimeout{r.epoch})
+	r.electionAt = r.env.Now() + d
 }
 
 func (r *Raft) hasQuorum(n int) bool { return 2*n > len(r.peers)+1 }
