@@ -12,8 +12,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/internal/iface"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
 )
@@ -98,6 +100,7 @@ type Sim struct {
 	funcs   []func()
 	freeFns []int
 	types   map[reflect.Type]*typeStats
+	recent  []recentType // the first types sent, for typeOf
 	stats   counters
 	links   []linkCounters // (from-1)*n + (to-1)
 	msgSeq  uint64
@@ -622,14 +625,36 @@ func (s *Sim) misuse(id node.ID, what string) {
 
 func typeOf(v any) reflect.Type { return reflect.TypeOf(v) }
 
+// typeOf returns the stats of m's dynamic type. A run sends a handful of
+// types, so they are first looked for in a short list by the interface's
+// type word: comparing a pointer or two is cheaper than hashing a
+// reflect.Type, on every message.
 func (s *Sim) typeOf(m any) *typeStats {
+	word := iface.Of(&m).Type
+	for i := range s.recent {
+		if s.recent[i].word == word {
+			return s.recent[i].ts
+		}
+	}
 	t := reflect.TypeOf(m)
 	ts := s.types[t]
 	if ts == nil {
 		ts = &typeStats{plan: planFor(t)}
 		s.types[t] = ts
 	}
+	if len(s.recent) < maxRecentTypes {
+		s.recent = append(s.recent, recentType{word, ts})
+	}
 	return ts
+}
+
+// maxRecentTypes bounds typeOf's list; more types than this are found in
+// the map.
+const maxRecentTypes = 16
+
+type recentType struct {
+	word unsafe.Pointer // the type word of an interface holding the type
+	ts   *typeStats
 }
 
 func (s *Sim) describe(e *Event) string {

@@ -9,19 +9,51 @@ import (
 // storage is a node's disk: a synced image plus a journal of unsynced writes.
 // A crash throws the journal away.
 type storage struct {
-	synced  map[string][]byte
-	pending map[string][]byte // nil value: deleted
-	order   []string          // keys of pending in write order, for deterministic Sync
+	synced map[string][]byte
+	size   int // of synced: len(key) + len(value) summed
+	// journal holds the unsynced writes, one per key (a later write of the
+	// key replaces its value), in the order each key was first written, so
+	// that a Sync applies them in a deterministic order. A Sync usually
+	// has a write or two, so keys are found by scanning; index takes over
+	// when the journal grows long.
+	journal []write
+	index   map[string]int // key -> position in journal, once len(journal) > maxScan
 }
+
+// write is one unsynced write; a nil value deletes the key.
+type write struct {
+	key   string
+	value []byte
+}
+
+// maxScan is the longest journal searched by scanning.
+const maxScan = 16
 
 var _ node.Storage = (*storage)(nil)
 
 func newStorage() *storage {
-	return &storage{synced: map[string][]byte{}, pending: map[string][]byte{}}
+	return &storage{synced: map[string][]byte{}}
+}
+
+// find returns key's position in the journal, or -1.
+func (s *storage) find(key string) int {
+	if s.index != nil {
+		if i, ok := s.index[key]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range s.journal {
+		if s.journal[i].key == key {
+			return i
+		}
+	}
+	return -1
 }
 
 func (s *storage) Load(key string) ([]byte, bool) {
-	if v, ok := s.pending[key]; ok {
+	if i := s.find(key); i >= 0 {
+		v := s.journal[i].value
 		if v == nil {
 			return nil, false
 		}
@@ -35,16 +67,26 @@ func (s *storage) Load(key string) ([]byte, bool) {
 }
 
 func (s *storage) Save(key string, value []byte) {
-	s.journal(key, append(make([]byte, 0, len(value)+1), value...))
+	s.write(key, append(make([]byte, 0, len(value)+1), value...))
 }
 
-func (s *storage) Delete(key string) { s.journal(key, nil) }
+func (s *storage) Delete(key string) { s.write(key, nil) }
 
-func (s *storage) journal(key string, v []byte) {
-	if _, ok := s.pending[key]; !ok {
-		s.order = append(s.order, key)
+func (s *storage) write(key string, v []byte) {
+	if i := s.find(key); i >= 0 {
+		s.journal[i].value = v
+		return
 	}
-	s.pending[key] = v
+	s.journal = append(s.journal, write{key, v})
+	switch {
+	case s.index != nil:
+		s.index[key] = len(s.journal) - 1
+	case len(s.journal) > maxScan:
+		s.index = make(map[string]int, 2*len(s.journal))
+		for i, w := range s.journal {
+			s.index[w.key] = i
+		}
+	}
 }
 
 func (s *storage) Sync() { s.syncSome(nil) }
@@ -53,14 +95,18 @@ func (s *storage) Sync() { s.syncSome(nil) }
 // of them when keep is nil), in write order, and forgets the rest: with a
 // keep, a Sync torn by a crash.
 func (s *storage) syncSome(keep func() bool) {
-	for _, k := range s.order {
+	for _, w := range s.journal {
 		if keep != nil && !keep() {
 			continue
 		}
-		if v := s.pending[k]; v == nil {
-			delete(s.synced, k)
+		if old, ok := s.synced[w.key]; ok {
+			s.size -= len(w.key) + len(old)
+		}
+		if w.value == nil {
+			delete(s.synced, w.key)
 		} else {
-			s.synced[k] = v
+			s.synced[w.key] = w.value
+			s.size += len(w.key) + len(w.value)
 		}
 	}
 	s.forgetPending()
@@ -69,39 +115,26 @@ func (s *storage) syncSome(keep func() bool) {
 // crash forgets every unsynced write.
 func (s *storage) crash() { s.forgetPending() }
 
-// forgetPending empties the journal. It deletes the keys one by one rather
-// than clear the map: clear costs the map's capacity, which one Sync of many
-// keys (a Raft checkpoint deleting its records) grows for good. With the
-// reference Raft's checkpoints (a dozen deletes on average in the Raft
-// suite) the difference is small (BenchmarkStorageLog: about 10%); a fresh
-// map after a big batch was slower than either.
+// forgetPending empties the journal.
 func (s *storage) forgetPending() {
-	for _, k := range s.order {
-		delete(s.pending, k)
-	}
-	s.order = s.order[:0]
+	clear(s.journal) // drop the values for the collector
+	s.journal = s.journal[:0]
+	s.index = nil
 }
 
+// Size is what Load would find: the synced image with the journal over it.
 func (s *storage) Size() int {
-	n := 0
-	for k, v := range s.synced {
-		if _, shadowed := s.pending[k]; !shadowed {
-			n += len(k) + len(v)
+	n := s.size
+	for _, w := range s.journal {
+		if old, ok := s.synced[w.key]; ok {
+			n -= len(w.key) + len(old)
 		}
-	}
-	for k, v := range s.pending {
-		if v != nil {
-			n += len(k) + len(v)
+		if w.value != nil {
+			n += len(w.key) + len(w.value)
 		}
 	}
 	return n
 }
 
 // syncedSize is the size of what would survive a crash now.
-func (s *storage) syncedSize() int {
-	n := 0
-	for k, v := range s.synced {
-		n += len(k) + len(v)
-	}
-	return n
-}
+func (s *storage) syncedSize() int { return s.size }
