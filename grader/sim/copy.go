@@ -187,9 +187,17 @@ func sizeBoxed(p *plan, x any, depth int) (int, error) {
 	case p.immutable:
 		return p.measure(data), nil
 	case p.direct:
-		return p.copy(nil, unsafe.Pointer(&data), depth) // the data word is the value
+		return p.sizeDirect(data, depth)
 	}
 	return p.copy(nil, data, depth)
+}
+
+// sizeDirect measures a value held in an interface's data word. Its own
+// function, so that only this rare case moves the word to the heap (the
+// copier may keep any pointer it is given, as far as the compiler knows).
+func (p *plan) sizeDirect(data unsafe.Pointer, depth int) (int, error) {
+	word := data
+	return p.copy(nil, unsafe.Pointer(&word), depth)
 }
 
 // copyBoxed copies the value an interface holds, given its data word, and

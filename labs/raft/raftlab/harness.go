@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,7 +34,7 @@ type cluster struct {
 	nLeaders   int                 // terms with a leader
 	terms      []int               // highest term each node has reported
 	leaderLogs []leaderLog         // per node: its log as leader, for Leader Append-Only
-	proposed   map[string]proposal // command -> where its leader put it
+	proposed   []proposal // by the command's sequence number (newCommand): where its leader put it
 	lastEvent  node.ID             // the node that handled the last event
 	violation  error               // the first violation seen inside apply
 	snapEvery  int                 // services snapshot every snapEvery applies; 0: never
@@ -90,7 +91,7 @@ func newCluster(t *suite.T, cfg config) *cluster {
 	}
 	c := &cluster{t: t, n: cfg.nodes, factory: f, svc: make([]*service, cfg.nodes+1),
 		committed: make([]committedEntry, 1, 256), terms: make([]int, cfg.nodes+1), leaderLogs: make([]leaderLog, cfg.nodes+1),
-		proposed: map[string]proposal{}, snapEvery: cfg.snapEvery}
+		proposed: make([]proposal, 1, 256), snapEvery: cfg.snapEvery}
 	if cfg.faults.Latency.Kind == "" && cfg.faults.Latency.Min == 0 {
 		cfg.faults = faults.Reliable()
 	}
@@ -175,7 +176,7 @@ func (sv *service) applyCommand(m raft.ApplyMsg) {
 		c.violate([]node.ID{id}, "applied order: %v applied index %d right after index %d (%s): entries must reach the service in order, each exactly once", id, i, sv.applied, what)
 		return
 	}
-	p, ok := c.proposed[string(m.Command)]
+	p, ok := c.proposalOf(m.Command)
 	if !ok {
 		c.violate([]node.ID{id}, "validity: %v applied %s at index %d, which no client proposed", id, short(string(m.Command)), i)
 		return
@@ -405,14 +406,41 @@ func short(cmd string) string {
 
 // --- workload ------------------------------------------------------------
 
-// newCommand returns a fresh, unique command of at least size bytes.
+// newCommand returns a fresh, unique command of at least size bytes: "c",
+// its sequence number, and dots to pad it.
 func (c *cluster) newCommand(size int) string {
 	c.seq++
-	cmd := fmt.Sprintf("c%d", c.seq)
+	cmd := "c" + strconv.Itoa(c.seq)
 	if len(cmd) < size {
 		cmd += strings.Repeat(".", size-len(cmd))
 	}
+	c.proposed = append(c.proposed, proposal{cmd: cmd})
 	return cmd
+}
+
+// proposalOf finds the proposal of a command by the sequence number its
+// text starts with, and reports false for a command that no client
+// proposed (whatever its text). Indexing by number, not by text, keeps a
+// map's hashing out of every apply.
+func (c *cluster) proposalOf(cmd []byte) (proposal, bool) {
+	if len(cmd) < 2 || cmd[0] != 'c' {
+		return proposal{}, false
+	}
+	seq := 0
+	for _, b := range cmd[1:] {
+		if b < '0' || b > '9' {
+			break
+		}
+		seq = seq*10 + int(b-'0')
+		if seq >= len(c.proposed) {
+			return proposal{}, false
+		}
+	}
+	p := c.proposed[seq]
+	if p.times == 0 || p.cmd != string(cmd) {
+		return proposal{}, false
+	}
+	return p, true
 }
 
 // propose calls Propose on node id and records where a leader put the
@@ -429,14 +457,23 @@ func (c *cluster) propose(id node.ID, cmd string) (index, term int, ok bool) {
 	if err != nil || !ok {
 		return 0, 0, false
 	}
-	p := c.proposed[cmd]
-	c.proposed[cmd] = proposal{cmd: cmd, leader: id, term: term, index: index, times: p.times + 1}
+	p := c.proposalFor(cmd)
+	*p = proposal{cmd: cmd, leader: id, term: term, index: index, times: p.times + 1}
 	if k := c.committedBefore(term); index <= k {
 		c.t.Fail(suite.Failure{Check: "leader completeness", Nodes: []node.ID{id},
 			Msg: fmt.Sprintf("%v, leader of term %d, put a new command at index %d, but index %d was committed in an earlier term (and applied by %v): a leader's log must hold every entry committed before its term (§5.4)", id, term, index, k, c.committed[k].by)})
 	}
 	c.lastLeader = id
 	return index, term, true
+}
+
+// proposalFor returns the record of cmd, a command from newCommand.
+func (c *cluster) proposalFor(cmd string) *proposal {
+	seq, err := strconv.Atoi(strings.TrimRight(cmd[1:], "."))
+	if err != nil || seq <= 0 || seq >= len(c.proposed) {
+		panic(fmt.Sprintf("raftlab: %q is not a command from newCommand", cmd))
+	}
+	return &c.proposed[seq]
 }
 
 // committedBefore returns the highest index known to have been committed

@@ -378,3 +378,34 @@ func TestLeaderAppendOnlyIsChecked(t *testing.T) {
 	assert.Equal(t, "leader append-only", o.Failure.Kind)
 	assert.Contains(t, o.Failure.Msg, "a leader never deletes entries")
 }
+
+// TestValidityIsChecked: a node that applies a command no client proposed
+// fails validity, however close the command's text is to a proposed one.
+func TestValidityIsChecked(t *testing.T) {
+	for _, tc := range []struct{ name, suffix, prefix string }{
+		{"appended byte", "x", ""},
+		{"padded", ".", ""},
+		{"renumbered", "0", ""},
+		{"other prefix", "", "d"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			impl := raft.Factory(func(id node.ID, apply func(raft.ApplyMsg)) raft.Node {
+				return solution.Factory(id, func(m raft.ApplyMsg) {
+					if m.CommandValid && id == 2 {
+						cmd := string(m.Command)
+						if tc.prefix != "" {
+							cmd = tc.prefix + cmd[1:]
+						}
+						m.Command = []byte(cmd + tc.suffix)
+					}
+					apply(m)
+				})
+			})
+			test, ok := Lab.Test("BasicAgree")
+			require.True(t, ok)
+			o := run(test, 1, impl, "garbling")
+			require.NotNil(t, o.Failure, o.Describe())
+			assert.Contains(t, o.Failure.Msg, "which no client proposed")
+		})
+	}
+}
