@@ -29,16 +29,16 @@ type cluster struct {
 
 	// committed[i] is what the first node to apply index i applied there.
 	committed  []committedEntry
-	maxApplied int                 // highest index any node applied
-	leaders    []node.ID           // by term: the node that led it, or 0
-	nLeaders   int                 // terms with a leader
-	terms      []int               // highest term each node has reported
-	leaderLogs []leaderLog         // per node: its log as leader, for Leader Append-Only
-	proposed   []proposal // by the command's sequence number (newCommand): where its leader put it
-	lastEvent  node.ID             // the node that handled the last event
-	violation  error               // the first violation seen inside apply
-	snapEvery  int                 // services snapshot every snapEvery applies; 0: never
-	seq        int                 // for unique commands
+	maxApplied int         // highest index any node applied
+	leaders    []node.ID   // by term: the node that led it, or 0
+	nLeaders   int         // terms with a leader
+	terms      []int       // highest term each node has reported
+	leaderLogs []leaderLog // per node: its log as leader, for Leader Append-Only
+	proposed   []proposal  // by the command's sequence number (newCommand): where its leader put it
+	lastEvent  node.ID     // the node that handled the last event
+	violation  error       // the first violation seen inside apply
+	snapEvery  int         // services snapshot every snapEvery applies; 0: never
+	seq        int         // for unique commands
 	lastLeader node.ID
 	maxTerm    int // highest term any node has reported
 }
