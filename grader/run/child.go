@@ -91,6 +91,7 @@ type child struct {
 	stalled  time.Time
 	stdout   *os.File
 	memLimit int64
+	pending  []byte // replies not yet written
 }
 
 func (c *child) serve(req request) {
@@ -107,20 +108,35 @@ func (c *child) serve(req request) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.busy = false
-	c.send(reply{Outcome: &o})
+	c.queue(reply{Outcome: &o}, req.Flush)
 }
 
-// send writes one reply line; the caller holds c.mu.
-func (c *child) send(r reply) {
+// queue adds a reply to those waiting to be written, and writes them all
+// when flush is set. The caller holds c.mu.
+func (c *child) queue(r reply, flush bool) {
 	b, err := json.Marshal(r)
 	if err != nil {
 		b, _ = json.Marshal(reply{Outcome: &outcome{ID: c.req.ID, Status: runError, Message: "the runner could not encode an outcome: " + err.Error()}})
 	}
-	b = append(b, '\n')
-	if _, err := c.out.Write(b); err != nil {
-		os.Exit(exitProtocol) // the grader is gone
+	c.pending = append(append(c.pending, b...), '\n')
+	if flush {
+		c.flush()
 	}
 }
+
+// flush writes the waiting replies; the caller holds c.mu.
+func (c *child) flush() {
+	if len(c.pending) == 0 {
+		return
+	}
+	if _, err := c.out.Write(c.pending); err != nil {
+		os.Exit(exitProtocol) // the grader is gone
+	}
+	c.pending = c.pending[:0]
+}
+
+// send writes one reply line; the caller holds c.mu.
+func (c *child) send(r reply) { c.queue(r, true) }
 
 // watch beats while a run goes on, and ends the process when a run has
 // dispatched no event for the request's watchdog time: a handler that

@@ -45,6 +45,8 @@ type request struct {
 	// Reference lists the labs this lab builds on (Student.Uses) whose
 	// reference to use instead of the student's own (--raft reference).
 	Reference []string `json:"reference,omitempty"`
+	// Flush asks the runner to write its waiting outcomes after this run.
+	Flush bool `json:"flush,omitempty"`
 }
 
 // Status of one run, as an outcome reports it.

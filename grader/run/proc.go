@@ -116,6 +116,9 @@ type process struct {
 	stderr  *tailBuffer
 	exited  chan struct{}
 	nextID  int64
+	// lost is set when a runner died with outcomes unwritten: the next
+	// requests ask for each outcome at once.
+	lost bool
 }
 
 func newProcess(rn *Runner, lab string) *process { return &process{rn: rn, lab: lab} }
@@ -193,19 +196,28 @@ func (p *process) execAll(ctx context.Context, reqs []request, skip func(int) bo
 		// Send every remaining request, then take the outcomes in order.
 		p.stderr.reset()
 		var sent []int
-		var buf []byte
 		for i := next; i < len(reqs); i++ {
-			if skip(i) {
-				continue
+			if !skip(i) {
+				sent = append(sent, i)
 			}
-			p.nextID++
-			reqs[i].ID = p.nextID
-			line, _ := json.Marshal(reqs[i])
-			buf = append(append(buf, line...), '\n')
-			sent = append(sent, i)
 		}
 		if len(sent) == 0 {
 			return
+		}
+		// The runner writes its outcomes when the last request is done (or
+		// it beats, or a run hangs or crashes in a way it can report), not
+		// one by one: a write per run cost the grader a wake-up per run.
+		// After a crash that lost outcomes, each is written at once, so
+		// that the crash is pinned on the run that caused it.
+		flushEach := p.lost
+		p.lost = false
+		var buf []byte
+		for k, i := range sent {
+			p.nextID++
+			reqs[i].ID = p.nextID
+			reqs[i].Flush = flushEach || k == len(sent)-1
+			line, _ := json.Marshal(reqs[i])
+			buf = append(append(buf, line...), '\n')
 		}
 		if _, err := p.stdin.Write(buf); err != nil {
 			done(sent[0], p.crashed(reqs[sent[0]], "the runner process was gone before the run began"))
@@ -214,7 +226,13 @@ func (p *process) execAll(ctx context.Context, reqs []request, skip func(int) bo
 		}
 		next = len(reqs)
 		for _, i := range sent {
-			o := p.await(ctx, reqs[i])
+			o, lost := p.await(ctx, reqs[i])
+			if lost && !reqs[i].Flush {
+				// The runner died with outcomes unwritten: in this run or a
+				// later one. Run them again, each written at once.
+				p.lost, next = true, i
+				break
+			}
 			done(i, o)
 			if p.cmd == nil {
 				// The runner died in this run: the rest go to a fresh one.
@@ -225,8 +243,9 @@ func (p *process) execAll(ctx context.Context, reqs []request, skip func(int) bo
 	}
 }
 
-// await waits for the outcome of req, which the runner has.
-func (p *process) await(ctx context.Context, req request) outcome {
+// await waits for the outcome of req, which the runner has. lost reports a
+// runner that ended without writing it.
+func (p *process) await(ctx context.Context, req request) (o outcome, lost bool) {
 	// The runner beats every second while a run goes on; silence for this
 	// long means the process is wedged beyond its own watchdog.
 	silence := 2*max(req.Watchdog, 5*time.Second) + 10*time.Second
@@ -237,24 +256,24 @@ func (p *process) await(ctx context.Context, req request) outcome {
 		select {
 		case rep, ok := <-p.replies:
 			if !ok {
-				return p.crashed(req, "")
+				return p.crashed(req, ""), true
 			}
 			if rep.Outcome != nil && rep.Outcome.ID == req.ID {
 				o := *rep.Outcome
 				if o.Status == runHung || o.Status == runCrash {
 					p.kill() // the runner ends itself after these; make sure
 				}
-				return o
+				return o, false
 			}
 			beat = rep.Beat
 			timer.Reset(silence)
 		case <-timer.C:
 			p.kill()
 			return outcome{ID: req.ID, Status: runHung, Kind: "hung", Events: beat,
-				Message: fmt.Sprintf("the runner stopped answering for %v (after %d events) and was killed: a handler that never returns?", silence, beat)}
+				Message: fmt.Sprintf("the runner stopped answering for %v (after %d events) and was killed: a handler that never returns?", silence, beat)}, false
 		case <-ctx.Done():
 			p.kill()
-			return outcome{ID: req.ID, Status: runCrash, Kind: "interrupted", Message: "interrupted"}
+			return outcome{ID: req.ID, Status: runCrash, Kind: "interrupted", Message: "interrupted"}, false
 		}
 	}
 }

@@ -216,11 +216,12 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 	// no more seeds: each would cost the watchdog again.
 	outs := make([]outcome, len(items))
 	stopped := make([]atomic.Bool, len(lab.Tests))
-	// A test graded by one run has it fingerprinted, so that its
-	// determinism check re-runs it once, not twice.
-	single := make([]bool, len(lab.Tests))
-	for _, it := range items {
-		single[it.test] = o.Seed != 0 || max(lab.Tests[it.test].Seeds, 1) == 1 && o.Seeds <= 1
+	// The run a passing test reports is its last: that run is fingerprinted,
+	// so that the determinism check re-runs it once, not twice. (A failing
+	// test reports its first failing run, which is re-run twice.)
+	lastOf := make([]int, len(lab.Tests))
+	for i, it := range items {
+		lastOf[it.test] = i
 	}
 	var done atomic.Int64
 	ran := make([]bool, len(items))
@@ -230,7 +231,7 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 		reqs := make([]request, hi-lo)
 		for i := lo; i < hi; i++ {
 			reqs[i-lo] = o.request(&lab.Tests[items[i].test], items[i].seed)
-			reqs[i-lo].Digest = single[items[i].test]
+			reqs[i-lo].Digest = lastOf[items[i].test] == i
 		}
 		skip := func(k int) bool {
 			if !stopped[items[lo+k].test].Load() {

@@ -51,10 +51,14 @@ func copyDir(t *testing.T, from, to string) {
 }
 
 func grade(t *testing.T, rn *run.Runner, lab *suite.Lab) *result.Result {
+	return gradeWith(t, rn, lab, 2)
+}
+
+func gradeWith(t *testing.T, rn *run.Runner, lab *suite.Lab, parallel int) *result.Result {
 	t.Helper()
 	rn.MemoryLimit = 512 << 20
 	res, err := run.Grade(context.Background(), run.Options{Lab: lab, Impl: "student", Runner: rn, Seeds: 4,
-		Parallel: 2, Watchdog: time.Second, TraceDir: t.TempDir(), NoShrink: true})
+		Parallel: parallel, Watchdog: time.Second, TraceDir: t.TempDir(), NoShrink: true})
 	require.NoError(t, err)
 	return res
 }
@@ -62,7 +66,9 @@ func grade(t *testing.T, rn *run.Runner, lab *suite.Lab) *result.Result {
 // TestCrashesCostOnlyTheirRun: each misbehaving submission fails the Chaos
 // test (the only one whose server is n4) with the cause named, and every
 // other test is graded and passes: the runner process died, not the
-// grader.
+// grader. With one worker, Chaos's runs sit in the middle of a runner's
+// batch, after runs whose outcomes the runner had not yet written when it
+// died: the crash is still pinned on Chaos.
 func TestCrashesCostOnlyTheirRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a runner per case")
@@ -92,20 +98,22 @@ func TestCrashesCostOnlyTheirRun(t *testing.T) {
 			}
 			b, err := build(context.Background(), lab, []studentPkg{{lab: lab, files: src}}, w.Dir, tc.vet)
 			require.NoError(t, err)
-			res := grade(t, b.Runner, lab)
-			for _, tr := range res.Tests {
-				if tr.Name != "Chaos" {
-					assert.Equal(t, result.Pass, tr.Status, "%s: %s", tr.Name, tr.Message)
-					continue
+			for _, parallel := range []int{2, 1} {
+				res := gradeWith(t, b.Runner, lab, parallel)
+				for _, tr := range res.Tests {
+					if tr.Name != "Chaos" {
+						assert.Equal(t, result.Pass, tr.Status, "%s: %s", tr.Name, tr.Message)
+						continue
+					}
+					assert.Equal(t, result.Fail, tr.Status)
+					assert.Contains(t, tr.Message, tc.want)
+					assert.LessOrEqual(t, tr.Seeds, 2, "a test whose run crashed or hung starts no more seeds (two ran at once)")
+					if tc.frame != "" {
+						assert.Contains(t, tr.Message, filepath.Join(w.LabDir(lab), tc.frame), "the student's own frames, at their paths")
+					}
 				}
-				assert.Equal(t, result.Fail, tr.Status)
-				assert.Contains(t, tr.Message, tc.want)
-				assert.LessOrEqual(t, tr.Seeds, 2, "a test whose run crashed or hung starts no more seeds (two ran at once)")
-				if tc.frame != "" {
-					assert.Contains(t, tr.Message, filepath.Join(w.LabDir(lab), tc.frame), "the student's own frames, at their paths")
-				}
+				assert.Equal(t, 25, res.Score, "with %d workers", parallel)
 			}
-			assert.Equal(t, 25, res.Score)
 		})
 	}
 }
