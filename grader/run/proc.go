@@ -33,58 +33,96 @@ type executor interface {
 
 // inProcess runs requests in the grader's own process: for the platform's
 // own tests and for `go test` in a workspace, never for `faultline grade`
-// of a student's code. A handler that never returns is abandoned (its
-// goroutine leaks); a fatal error ends the process.
+// of a student's code. A batch of requests runs in one goroutine, watched
+// from the caller's: a handler that never returns is abandoned (its
+// goroutine leaks) and the batch goes on in a new goroutine; a fatal error
+// ends the process.
 type inProcess struct{ r *runner }
 
 func (e inProcess) exec(ctx context.Context, req request) outcome {
-	done := make(chan outcome, 1)
-	var mu sync.Mutex
-	var cur *suite.T
-	go func() {
-		done <- e.r.exec(req, func(t *suite.T) { mu.Lock(); cur = t; mu.Unlock() })
-	}()
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	var last int64 = -1
-	stalled := time.Now()
-	for {
-		select {
-		case o := <-done:
-			return o
-		case <-ctx.Done():
-			return outcome{ID: req.ID, Status: runCrash, Kind: "interrupted", Message: "interrupted"}
-		case now := <-tick.C:
-			mu.Lock()
-			t := cur
-			mu.Unlock()
-			var n int64
-			if t != nil && t.Sim() != nil {
-				n = t.Sim().Dispatched()
-			}
-			if n != last {
-				last, stalled = n, now
-			}
-			if req.Watchdog > 0 && now.Sub(stalled) > req.Watchdog {
-				msg := fmt.Sprintf("a handler made no progress for %v of wall time (no event was dispatched): an infinite loop, or a call that never returns?", req.Watchdog)
-				if t != nil && t.Sim() != nil {
-					if ev := t.Sim().LastEvents(); len(ev) > 0 {
-						msg += " The last events were:\n    " + strings.Join(ev, "\n    ")
-					}
-				}
-				return outcome{ID: req.ID, Status: runHung, Kind: "hung", Message: msg, Events: n}
-			}
-		}
-	}
+	var out outcome
+	e.execAll(ctx, []request{req}, func(int) bool { return false }, func(_ int, o outcome) { out = o })
+	return out
 }
 
 func (e inProcess) execAll(ctx context.Context, reqs []request, skip func(int) bool, done func(int, outcome)) {
-	for i, req := range reqs {
-		if ctx.Err() != nil {
-			return
+	for next := 0; next < len(reqs) && ctx.Err() == nil; {
+		next = e.batch(ctx, reqs, next, skip, done)
+	}
+}
+
+// batch runs reqs from next on and returns where to go on: past the end,
+// or past a run it abandoned because it hung.
+func (e inProcess) batch(ctx context.Context, reqs []request, next int, skip func(int) bool, done func(int, outcome)) int {
+	var (
+		mu        sync.Mutex
+		at        = -1 // the request running, or -1
+		cur       *suite.T
+		abandoned bool // the watcher gave up on this goroutine: it reports nothing more
+	)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for i := next; i < len(reqs) && ctx.Err() == nil; i++ {
+			if skip(i) {
+				continue
+			}
+			mu.Lock()
+			if abandoned {
+				mu.Unlock()
+				return
+			}
+			at, cur = i, nil
+			mu.Unlock()
+			o := e.r.exec(reqs[i], func(t *suite.T) { mu.Lock(); cur = t; mu.Unlock() })
+			mu.Lock()
+			if abandoned {
+				mu.Unlock()
+				return
+			}
+			done(i, o)
+			at = -1
+			mu.Unlock()
 		}
-		if !skip(i) {
-			done(i, e.exec(ctx, req))
+	}()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	lastAt, last, stalled := -1, int64(-1), time.Now()
+	for {
+		select {
+		case <-finished:
+			return len(reqs)
+		case <-ctx.Done():
+			mu.Lock()
+			defer mu.Unlock()
+			abandoned = true
+			if at >= 0 {
+				done(at, outcome{ID: reqs[at].ID, Status: runCrash, Kind: "interrupted", Message: "interrupted"})
+			}
+			return len(reqs)
+		case now := <-tick.C:
+			mu.Lock()
+			var n int64
+			if cur != nil && cur.Sim() != nil {
+				n = cur.Sim().Dispatched()
+			}
+			if at != lastAt || n != last {
+				lastAt, last, stalled = at, n, now
+			}
+			if at >= 0 && reqs[at].Watchdog > 0 && now.Sub(stalled) > reqs[at].Watchdog {
+				abandoned = true
+				msg := fmt.Sprintf("a handler made no progress for %v of wall time (no event was dispatched): an infinite loop, or a call that never returns?", reqs[at].Watchdog)
+				if cur != nil && cur.Sim() != nil {
+					if ev := cur.Sim().LastEvents(); len(ev) > 0 {
+						msg += " The last events were:\n    " + strings.Join(ev, "\n    ")
+					}
+				}
+				i := at
+				done(i, outcome{ID: reqs[i].ID, Status: runHung, Kind: "hung", Message: msg, Events: n})
+				mu.Unlock()
+				return i + 1
+			}
+			mu.Unlock()
 		}
 	}
 }

@@ -186,3 +186,21 @@ func TestRejectsNonsenseOptions(t *testing.T) {
 		assert.Error(t, err, "%+v", o)
 	}
 }
+
+// TestHungRunIsAbandonedAndTheRestGoOn: in-process, a run that hangs is
+// reported hung and left behind; the test starts no more seeds, and the
+// other tests of the batch are still graded.
+func TestHungRunIsAbandonedAndTheRestGoOn(t *testing.T) {
+	r := grade(t, nodeOf(func() node.Node { return &hanger{} }), Options{Seeds: 3, Parallel: 1, Watchdog: time.Second, MaxEvents: 100_000, NoShrink: true})
+	tr := test(r, "Pongs")
+	assert.Equal(t, result.Fail, tr.Status, tr.Message)
+	assert.Contains(t, tr.Message, "made no progress for 1s of wall time")
+	assert.Equal(t, 1, tr.Seeds, "a test whose run hung starts no more seeds")
+	graded := 0
+	for _, other := range r.Tests {
+		if other.Name != "Pongs" && other.Seeds > 0 {
+			graded++
+		}
+	}
+	assert.Positive(t, graded, "the tests after the hung run were graded")
+}
