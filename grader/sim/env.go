@@ -41,7 +41,7 @@ func (e *env) SetTimer(after time.Duration, value any) node.TimerID {
 	}
 	id := s.timers.alloc(e.n.id, e.n.epoch, value)
 	at := s.now + e.n.clock.trueDelay(int64(after))
-	s.push(event{at: at, kind: evTimer, to: e.n.id, id: uint64(id)})
+	s.push(event{at: at, kind: evTimer, to: int32(e.n.id), id: uint64(id)})
 	s.tr.timerSet(s.now, e.n.id, id, after, value)
 	return id
 }

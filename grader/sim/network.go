@@ -85,12 +85,12 @@ func (s *Sim) send(src *nodeState, to node.ID, msg node.Message) {
 		s.drop(from, to, id, ts, dropped)
 		return
 	}
-	s.push(event{at: s.now + int64(link.Latency.Sample(net.rng)), kind: evDeliver, to: to, from: from, id: id, msg: m})
+	s.push(event{at: s.now + int64(link.Latency.Sample(net.rng)), kind: evDeliver, to: int32(to), from: int32(from), id: id, msg: m})
 	if link.Duplicate > 0 && net.rng.Float64() < link.Duplicate {
 		dup, _, _ := copyMessage(ts.plan, msg) // the receiver may change the first copy
 		s.stats.duplicated++
 		s.tr.dup(s.now, from, to, id, ts.plan.name)
-		s.push(event{at: s.now + int64(link.Latency.Sample(net.rng)), kind: evDeliver, to: to, from: from, id: id, msg: dup})
+		s.push(event{at: s.now + int64(link.Latency.Sample(net.rng)), kind: evDeliver, to: int32(to), from: int32(from), id: id, msg: dup})
 	}
 }
 

@@ -19,8 +19,8 @@ type event struct {
 	seq  uint64
 	id   uint64 // message, timer, schedule or function id
 	msg  node.Message
-	to   node.ID
-	from node.ID
+	to   int32 // a node.ID; 32 bits keep an event at 56 bytes, not 64
+	from int32
 	kind evKind
 }
 

@@ -210,7 +210,7 @@ func New(cfg Config) (*Sim, error) {
 			Seed: cfg.Seed, Nodes: ids, Faults: cfg.Faults, Schedule: cfg.Schedule, Drop: cfg.Drop})
 	}
 	for i := 1; i <= n; i++ {
-		s.push(event{kind: evStart, to: node.ID(i)})
+		s.push(event{kind: evStart, to: int32(node.ID(i))})
 	}
 	for i, f := range cfg.Schedule {
 		s.push(event{at: int64(f.At), kind: evFault, id: uint64(i)})
@@ -414,11 +414,12 @@ func (s *Sim) dispatch(e *event) bool {
 		s.handle(ns, "", func() { ns.inst.HandleTimer(value) })
 	case evDeliver:
 		ns := s.nodes[e.to]
+		to, from := node.ID(e.to), node.ID(e.from)
 		reason := ""
 		switch {
 		case !ns.up:
 			reason = "node down"
-		case s.net.blocked(e.from, e.to):
+		case s.net.blocked(from, to):
 			reason = "partition"
 		case ns.paused:
 			ns.deferred = append(ns.deferred, *e)
@@ -426,19 +427,19 @@ func (s *Sim) dispatch(e *event) bool {
 		}
 		if reason != "" {
 			s.stats.dropped++
-			s.begin(Event{Kind: EventDrop, Node: e.to, From: e.from, Msg: e.msg, MsgID: e.id})
+			s.begin(Event{Kind: EventDrop, Node: to, From: from, Msg: e.msg, MsgID: e.id})
 			if s.tr != nil {
-				s.tr.drop(s.now, e.to, e.from, e.id, s.typeOf(e.msg).plan.name, reason)
+				s.tr.drop(s.now, to, from, e.id, s.typeOf(e.msg).plan.name, reason)
 			}
 			s.after()
 			return true
 		}
 		s.stats.delivered++
-		s.begin(Event{Kind: EventDeliver, Node: e.to, From: e.from, Msg: e.msg, MsgID: e.id})
+		s.begin(Event{Kind: EventDeliver, Node: to, From: from, Msg: e.msg, MsgID: e.id})
 		if s.tr != nil {
-			s.tr.deliver(s.now, e.to, e.from, e.id, s.typeOf(e.msg).plan.name)
+			s.tr.deliver(s.now, to, from, e.id, s.typeOf(e.msg).plan.name)
 		}
-		msg, from := e.msg, e.from
+		msg := e.msg
 		s.handle(ns, "", func() { ns.inst.HandleMessage(from, msg) })
 	case evStart:
 		ns := s.nodes[e.to]
@@ -603,6 +604,11 @@ func (s *Sim) Call(id node.ID, what func() string, fn func(n node.Node) string) 
 	s.after()
 	return nil
 }
+
+// Current returns the event being dispatched, or the last one dispatched:
+// for an invariant, run after each event, that looks only at what the
+// event could have changed.
+func (s *Sim) Current() *Event { return &s.ev }
 
 // Traced reports whether the run writes a trace, so that a test can skip
 // formatting what only a trace shows (such as a Call's result).

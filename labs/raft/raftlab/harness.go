@@ -35,7 +35,6 @@ type cluster struct {
 	terms      []int       // highest term each node has reported
 	leaderLogs []leaderLog // per node: its log as leader, for Leader Append-Only
 	proposed   []proposal  // by the command's sequence number (newCommand): where its leader put it
-	lastEvent  node.ID     // the node that handled the last event
 	violation  error       // the first violation seen inside apply
 	snapEvery  int         // services snapshot every snapEvery applies; 0: never
 	seq        int         // for unique commands
@@ -96,7 +95,6 @@ func newCluster(t *suite.T, cfg config) *cluster {
 		cfg.faults = faults.Reliable()
 	}
 	c.s = t.NewSim(sim.Config{Nodes: cfg.nodes, Factory: c.newNode, Faults: cfg.faults, Schedule: cfg.schedule})
-	c.s.OnEvent(func(ev *sim.Event) { c.lastEvent = ev.Node })
 	t.Invariant("raft safety", c.check)
 	return c
 }
@@ -275,8 +273,8 @@ func (c *cluster) check() error {
 	if c.violation != nil {
 		return c.violation
 	}
-	if c.lastEvent != 0 {
-		return c.checkNode(c.lastEvent)
+	if id := c.s.Current().Node; id != 0 {
+		return c.checkNode(id)
 	}
 	for id := 1; id <= c.n; id++ {
 		if err := c.checkNode(node.ID(id)); err != nil {
