@@ -63,9 +63,9 @@ func (m *mapDisk) size(onlySynced bool) int {
 
 // The disk agrees with mapDisk under random writes, deletes, syncs, torn
 // syncs and crashes, with journals short enough to scan and long enough to
-// need the index.
+// need the index, and enough deleted keys to sweep.
 func TestStorageMatchesItsMeaning(t *testing.T) {
-	for _, keys := range []int{3, 40} {
+	for _, keys := range []int{3, 40, 400} {
 		t.Run(fmt.Sprintf("%d keys", keys), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(7, uint64(keys)))
 			st := newStorage()
@@ -73,6 +73,9 @@ func TestStorageMatchesItsMeaning(t *testing.T) {
 			for step := range 20_000 {
 				k := fmt.Sprintf("k%d", rng.IntN(keys))
 				switch op := rng.IntN(20); {
+				case op < 12 && keys > 100 && rng.IntN(4) > 0:
+					st.Delete(k) // mostly deletes: tombstones pile up
+					model.write(k, nil)
 				case op < 12:
 					v := []byte(fmt.Sprintf("%05d", step))[:rng.IntN(4)]
 					st.Save(k, v)
@@ -92,8 +95,8 @@ func TestStorageMatchesItsMeaning(t *testing.T) {
 					st.crash()
 					model.pending, model.order = map[string][]byte{}, nil
 				}
-				for i := range keys {
-					k := fmt.Sprintf("k%d", i)
+				for i := range min(keys, 40) { // a rotating sample of the keys
+					k := fmt.Sprintf("k%d", (i*7+step)%keys)
 					got, ok := st.Load(k)
 					want, wok := model.load(k)
 					require.Equal(t, wok, ok, "step %d: Load(%s)", step, k)
@@ -103,6 +106,7 @@ func TestStorageMatchesItsMeaning(t *testing.T) {
 				}
 				require.Equal(t, model.size(false), st.Size(), "step %d: Size", step)
 				require.Equal(t, model.size(true), st.syncedSize(), "step %d: synced size", step)
+				require.True(t, st.dead <= 64 || st.dead <= len(st.synced)/2, "step %d: %d tombstones among %d keys: deleted keys are swept", step, st.dead, len(st.synced))
 			}
 		})
 	}
