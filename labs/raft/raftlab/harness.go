@@ -40,6 +40,7 @@ type cluster struct {
 	seq        int         // for unique commands
 	lastLeader node.ID
 	maxTerm    int // highest term any node has reported
+	proposing  proposeCall
 }
 
 type committedEntry struct {
@@ -445,13 +446,14 @@ func (c *cluster) proposalOf(cmd []byte) (proposal, bool) {
 // command. A leader's new index must lie past every committed index:
 // otherwise its log lacks a committed entry (leader completeness, §5.4).
 func (c *cluster) propose(id node.ID, cmd string) (index, term int, ok bool) {
-	err := c.s.Call(id, func() string { return "Propose(" + short(cmd) + ")" }, func(n node.Node) string {
-		index, term, ok = n.(raft.Node).Propose([]byte(cmd))
-		if !c.s.Traced() {
-			return "" // only a trace shows what Propose returned
-		}
-		return fmt.Sprintf("index=%d term=%d isLeader=%v", index, term, ok)
-	})
+	pc := &c.proposing
+	if pc.what == nil {
+		pc.init(c.s)
+	}
+	pc.cmd = cmd
+	err := c.s.Call(id, pc.what, pc.fn)
+	index, term, ok = pc.index, pc.term, pc.ok
+	*pc = proposeCall{what: pc.what, fn: pc.fn}
 	if err != nil || !ok {
 		return 0, 0, false
 	}
@@ -463,6 +465,28 @@ func (c *cluster) propose(id node.ID, cmd string) (index, term int, ok bool) {
 	}
 	c.lastLeader = id
 	return index, term, true
+}
+
+// proposeCall is propose's call into a node: its arguments, its results,
+// and the two functions Sim.Call takes, made once per cluster (closures
+// made per call would each be allocated).
+type proposeCall struct {
+	cmd         string
+	index, term int
+	ok          bool
+	what        func() string
+	fn          func(node.Node) string
+}
+
+func (pc *proposeCall) init(s *sim.Sim) {
+	pc.what = func() string { return "Propose(" + short(pc.cmd) + ")" }
+	pc.fn = func(n node.Node) string {
+		pc.index, pc.term, pc.ok = n.(raft.Node).Propose([]byte(pc.cmd))
+		if !s.Traced() {
+			return "" // only a trace shows what Propose returned
+		}
+		return fmt.Sprintf("index=%d term=%d isLeader=%v", pc.index, pc.term, pc.ok)
+	}
 }
 
 // proposalFor returns the record of cmd, a command from newCommand.
