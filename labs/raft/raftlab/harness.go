@@ -90,8 +90,8 @@ func newCluster(t *suite.T, cfg config) *cluster {
 		panic(err)
 	}
 	c := &cluster{t: t, n: cfg.nodes, factory: f, svc: make([]*service, cfg.nodes+1),
-		committed: make([]committedEntry, 1, 256), terms: make([]int, cfg.nodes+1), leaderLogs: make([]leaderLog, cfg.nodes+1),
-		proposed: make([]proposal, 1, 256), snapEvery: cfg.snapEvery}
+		committed: make([]committedEntry, 1, 64), terms: make([]int, cfg.nodes+1), leaderLogs: make([]leaderLog, cfg.nodes+1),
+		proposed: make([]proposal, 1, 64), snapEvery: cfg.snapEvery}
 	if cfg.faults.Latency.Kind == "" && cfg.faults.Latency.Min == 0 {
 		cfg.faults = faults.Reliable()
 	}
