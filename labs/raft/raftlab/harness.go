@@ -41,6 +41,8 @@ type cluster struct {
 	lastLeader node.ID
 	maxTerm    int // highest term any node has reported
 	proposing  proposeCall
+	commits    int                  // entries in committed: a version for before
+	before     committedBeforeCache // committedBefore's last answer
 }
 
 type committedEntry struct {
@@ -113,29 +115,37 @@ func factoryOf(impl any) (raft.Factory, error) {
 }
 
 func (c *cluster) newNode(id node.ID) node.Node {
-	sv := &service{c: c, id: id, hash: fnv64()}
+	sv := &service{c: c, id: id, hash: newHash()}
 	c.svc[id] = sv
 	sv.rn = c.factory(id, sv.apply)
 	sv.lr, _ = sv.rn.(raft.LogReader)
 	return sv.rn
 }
 
-// fnv64 and mix are 64-bit FNV-1a, written out so that folding a command
-// into a service's hash allocates nothing.
-const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
+// The services' hash folds each applied command into a running value,
+// eight bytes at a time (a multiply per byte, as FNV does, cost more than
+// the rest of an apply). It only has to tell different histories apart.
+const hashStart, hashMul = 14695981039346656037, 0x9e3779b97f4a7c15
 
-func fnv64() uint64 { return fnvOffset }
+func newHash() uint64 { return hashStart }
 
-// mix hashes h's eight bytes (little-endian) then cmd.
+// mix folds cmd, and its length, into h.
 func mix(h uint64, cmd []byte) uint64 {
-	f := uint64(fnvOffset)
-	for i := range 8 {
-		f = (f ^ (h >> (8 * i) & 0xff)) * fnvPrime
+	h = fold(h, uint64(len(cmd)))
+	for len(cmd) >= 8 {
+		h = fold(h, binary.LittleEndian.Uint64(cmd))
+		cmd = cmd[8:]
 	}
-	for _, b := range cmd {
-		f = (f ^ uint64(b)) * fnvPrime
+	var tail uint64
+	for i, b := range cmd {
+		tail |= uint64(b) << (8 * i)
 	}
-	return f
+	return fold(h, tail)
+}
+
+func fold(h, w uint64) uint64 {
+	h = (h ^ w) * hashMul
+	return h ^ h>>29
 }
 
 // violate records the first violation; the invariant reports it after the
@@ -206,6 +216,7 @@ func (sv *service) applyCommand(m raft.ApplyMsg) {
 			mt = max(mt, t)
 		}
 		*e = committedEntry{ok: true, term: m.CommandTerm, cmd: cmd, hash: sv.hash, by: id, maxTerm: mt}
+		c.commits++
 		// Terms along a log never go down (a consequence of Log Matching).
 		if prev := c.committed[i-1]; prev.ok && prev.term > m.CommandTerm {
 			c.violate([]node.ID{prev.by, id}, "log matching: index %d was applied with term %d but index %d with term %d; terms in a log never decrease", i-1, prev.term, i, m.CommandTerm)
@@ -338,6 +349,18 @@ const appendOnlyTail = 8
 func (c *cluster) checkAppendOnly(id node.ID, term int, lr raft.LogReader) error {
 	prev := &c.leaderLogs[id]
 	last := lr.LastIndex()
+	// The tail as it is now, read once: it is compared with the tail after
+	// the leader's last event where the two overlap (all of it, when the
+	// log did not grow) and kept for the next event.
+	var now [appendOnlyTail]int
+	var held [appendOnlyTail]bool
+	for k := range appendOnlyTail {
+		i := last - k
+		if i < 1 {
+			break
+		}
+		now[k], held[k] = lr.TermAt(i)
+	}
 	if prev.term == term {
 		if last < prev.last {
 			return &suite.Violation{Nodes: []node.ID{id}, Kind: "leader append-only", Msg: fmt.Sprintf("leader append-only: %v, leader of term %d, had a log ending at index %d and now it ends at %d: a leader never deletes entries from its log (Figure 3, §5.3)", id, term, prev.last, last)}
@@ -347,19 +370,21 @@ func (c *cluster) checkAppendOnly(id node.ID, term int, lr raft.LogReader) error
 			if i < 1 || prev.tail[k] == 0 {
 				break
 			}
-			if t, ok := lr.TermAt(i); ok && t != prev.tail[k] {
+			t, ok := 0, false
+			if j := last - i; j < appendOnlyTail {
+				t, ok = now[j], held[j]
+			} else {
+				t, ok = lr.TermAt(i)
+			}
+			if ok && t != prev.tail[k] {
 				return &suite.Violation{Nodes: []node.ID{id}, Kind: "leader append-only", Msg: fmt.Sprintf("leader append-only: %v, leader of term %d, held an entry of term %d at index %d and now holds one of term %d there: a leader never overwrites entries in its log (Figure 3, §5.3)", id, term, prev.tail[k], i, t)}
 			}
 		}
 	}
 	*prev = leaderLog{term: term, last: last}
 	for k := range appendOnlyTail {
-		i := last - k
-		if i < 1 {
-			break
-		}
-		if t, ok := lr.TermAt(i); ok {
-			prev.tail[k] = t
+		if held[k] {
+			prev.tail[k] = now[k]
 		}
 	}
 	return nil
@@ -502,6 +527,12 @@ func (c *cluster) proposalFor(cmd string) *proposal {
 // in a term below term. maxTerm grows with the index (a node applies in
 // order), so a binary search finds it.
 func (c *cluster) committedBefore(term int) int {
+	// A leader asks after each of its events; the answer changes only with
+	// its term or a newly committed entry (which also moves maxApplied).
+	cb := &c.before
+	if cb.valid && cb.term == term && cb.commits == c.commits && cb.maxApplied == c.maxApplied {
+		return cb.index
+	}
 	lo, hi := 0, c.maxApplied // invariant: answer in [lo, hi]
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
@@ -511,7 +542,15 @@ func (c *cluster) committedBefore(term int) int {
 			hi = mid - 1
 		}
 	}
+	*cb = committedBeforeCache{valid: true, term: term, commits: c.commits, maxApplied: c.maxApplied, index: lo}
 	return lo
+}
+
+// committedBeforeCache is committedBefore's last answer.
+type committedBeforeCache struct {
+	valid                     bool
+	term, commits, maxApplied int
+	index                     int
 }
 
 // state returns a node's State, and false if it is down.
