@@ -40,6 +40,9 @@ type cluster struct {
 	seq        int         // for unique commands
 	lastLeader node.ID
 	maxTerm    int // highest term any node has reported
+	proposing  proposeCall
+	commits    int                  // entries in committed: a version for before
+	before     committedBeforeCache // committedBefore's last answer
 }
 
 type committedEntry struct {
@@ -89,8 +92,8 @@ func newCluster(t *suite.T, cfg config) *cluster {
 		panic(err)
 	}
 	c := &cluster{t: t, n: cfg.nodes, factory: f, svc: make([]*service, cfg.nodes+1),
-		committed: make([]committedEntry, 1, 256), terms: make([]int, cfg.nodes+1), leaderLogs: make([]leaderLog, cfg.nodes+1),
-		proposed: make([]proposal, 1, 256), snapEvery: cfg.snapEvery}
+		committed: make([]committedEntry, 1, 64), terms: make([]int, cfg.nodes+1), leaderLogs: make([]leaderLog, cfg.nodes+1),
+		proposed: make([]proposal, 1, 64), snapEvery: cfg.snapEvery}
 	if cfg.faults.Latency.Kind == "" && cfg.faults.Latency.Min == 0 {
 		cfg.faults = faults.Reliable()
 	}
@@ -112,29 +115,37 @@ func factoryOf(impl any) (raft.Factory, error) {
 }
 
 func (c *cluster) newNode(id node.ID) node.Node {
-	sv := &service{c: c, id: id, hash: fnv64()}
+	sv := &service{c: c, id: id, hash: newHash()}
 	c.svc[id] = sv
 	sv.rn = c.factory(id, sv.apply)
 	sv.lr, _ = sv.rn.(raft.LogReader)
 	return sv.rn
 }
 
-// fnv64 and mix are 64-bit FNV-1a, written out so that folding a command
-// into a service's hash allocates nothing.
-const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
+// The services' hash folds each applied command into a running value,
+// eight bytes at a time (a multiply per byte, as FNV does, cost more than
+// the rest of an apply). It only has to tell different histories apart.
+const hashStart, hashMul = 14695981039346656037, 0x9e3779b97f4a7c15
 
-func fnv64() uint64 { return fnvOffset }
+func newHash() uint64 { return hashStart }
 
-// mix hashes h's eight bytes (little-endian) then cmd.
+// mix folds cmd, and its length, into h.
 func mix(h uint64, cmd []byte) uint64 {
-	f := uint64(fnvOffset)
-	for i := range 8 {
-		f = (f ^ (h >> (8 * i) & 0xff)) * fnvPrime
+	h = fold(h, uint64(len(cmd)))
+	for len(cmd) >= 8 {
+		h = fold(h, binary.LittleEndian.Uint64(cmd))
+		cmd = cmd[8:]
 	}
-	for _, b := range cmd {
-		f = (f ^ uint64(b)) * fnvPrime
+	var tail uint64
+	for i, b := range cmd {
+		tail |= uint64(b) << (8 * i)
 	}
-	return f
+	return fold(h, tail)
+}
+
+func fold(h, w uint64) uint64 {
+	h = (h ^ w) * hashMul
+	return h ^ h>>29
 }
 
 // violate records the first violation; the invariant reports it after the
@@ -205,6 +216,7 @@ func (sv *service) applyCommand(m raft.ApplyMsg) {
 			mt = max(mt, t)
 		}
 		*e = committedEntry{ok: true, term: m.CommandTerm, cmd: cmd, hash: sv.hash, by: id, maxTerm: mt}
+		c.commits++
 		// Terms along a log never go down (a consequence of Log Matching).
 		if prev := c.committed[i-1]; prev.ok && prev.term > m.CommandTerm {
 			c.violate([]node.ID{prev.by, id}, "log matching: index %d was applied with term %d but index %d with term %d; terms in a log never decrease", i-1, prev.term, i, m.CommandTerm)
@@ -337,6 +349,18 @@ const appendOnlyTail = 8
 func (c *cluster) checkAppendOnly(id node.ID, term int, lr raft.LogReader) error {
 	prev := &c.leaderLogs[id]
 	last := lr.LastIndex()
+	// The tail as it is now, read once: it is compared with the tail after
+	// the leader's last event where the two overlap (all of it, when the
+	// log did not grow) and kept for the next event.
+	var now [appendOnlyTail]int
+	var held [appendOnlyTail]bool
+	for k := range appendOnlyTail {
+		i := last - k
+		if i < 1 {
+			break
+		}
+		now[k], held[k] = lr.TermAt(i)
+	}
 	if prev.term == term {
 		if last < prev.last {
 			return &suite.Violation{Nodes: []node.ID{id}, Kind: "leader append-only", Msg: fmt.Sprintf("leader append-only: %v, leader of term %d, had a log ending at index %d and now it ends at %d: a leader never deletes entries from its log (Figure 3, §5.3)", id, term, prev.last, last)}
@@ -346,19 +370,21 @@ func (c *cluster) checkAppendOnly(id node.ID, term int, lr raft.LogReader) error
 			if i < 1 || prev.tail[k] == 0 {
 				break
 			}
-			if t, ok := lr.TermAt(i); ok && t != prev.tail[k] {
+			t, ok := 0, false
+			if j := last - i; j < appendOnlyTail {
+				t, ok = now[j], held[j]
+			} else {
+				t, ok = lr.TermAt(i)
+			}
+			if ok && t != prev.tail[k] {
 				return &suite.Violation{Nodes: []node.ID{id}, Kind: "leader append-only", Msg: fmt.Sprintf("leader append-only: %v, leader of term %d, held an entry of term %d at index %d and now holds one of term %d there: a leader never overwrites entries in its log (Figure 3, §5.3)", id, term, prev.tail[k], i, t)}
 			}
 		}
 	}
 	*prev = leaderLog{term: term, last: last}
 	for k := range appendOnlyTail {
-		i := last - k
-		if i < 1 {
-			break
-		}
-		if t, ok := lr.TermAt(i); ok {
-			prev.tail[k] = t
+		if held[k] {
+			prev.tail[k] = now[k]
 		}
 	}
 	return nil
@@ -445,13 +471,14 @@ func (c *cluster) proposalOf(cmd []byte) (proposal, bool) {
 // command. A leader's new index must lie past every committed index:
 // otherwise its log lacks a committed entry (leader completeness, §5.4).
 func (c *cluster) propose(id node.ID, cmd string) (index, term int, ok bool) {
-	err := c.s.Call(id, func() string { return "Propose(" + short(cmd) + ")" }, func(n node.Node) string {
-		index, term, ok = n.(raft.Node).Propose([]byte(cmd))
-		if !c.s.Traced() {
-			return "" // only a trace shows what Propose returned
-		}
-		return fmt.Sprintf("index=%d term=%d isLeader=%v", index, term, ok)
-	})
+	pc := &c.proposing
+	if pc.what == nil {
+		pc.init(c.s)
+	}
+	pc.cmd = cmd
+	err := c.s.Call(id, pc.what, pc.fn)
+	index, term, ok = pc.index, pc.term, pc.ok
+	*pc = proposeCall{what: pc.what, fn: pc.fn}
 	if err != nil || !ok {
 		return 0, 0, false
 	}
@@ -463,6 +490,28 @@ func (c *cluster) propose(id node.ID, cmd string) (index, term int, ok bool) {
 	}
 	c.lastLeader = id
 	return index, term, true
+}
+
+// proposeCall is propose's call into a node: its arguments, its results,
+// and the two functions Sim.Call takes, made once per cluster (closures
+// made per call would each be allocated).
+type proposeCall struct {
+	cmd         string
+	index, term int
+	ok          bool
+	what        func() string
+	fn          func(node.Node) string
+}
+
+func (pc *proposeCall) init(s *sim.Sim) {
+	pc.what = func() string { return "Propose(" + short(pc.cmd) + ")" }
+	pc.fn = func(n node.Node) string {
+		pc.index, pc.term, pc.ok = n.(raft.Node).Propose([]byte(pc.cmd))
+		if !s.Traced() {
+			return "" // only a trace shows what Propose returned
+		}
+		return fmt.Sprintf("index=%d term=%d isLeader=%v", pc.index, pc.term, pc.ok)
+	}
 }
 
 // proposalFor returns the record of cmd, a command from newCommand.
@@ -478,6 +527,12 @@ func (c *cluster) proposalFor(cmd string) *proposal {
 // in a term below term. maxTerm grows with the index (a node applies in
 // order), so a binary search finds it.
 func (c *cluster) committedBefore(term int) int {
+	// A leader asks after each of its events; the answer changes only with
+	// its term or a newly committed entry (which also moves maxApplied).
+	cb := &c.before
+	if cb.valid && cb.term == term && cb.commits == c.commits && cb.maxApplied == c.maxApplied {
+		return cb.index
+	}
 	lo, hi := 0, c.maxApplied // invariant: answer in [lo, hi]
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
@@ -487,7 +542,15 @@ func (c *cluster) committedBefore(term int) int {
 			hi = mid - 1
 		}
 	}
+	*cb = committedBeforeCache{valid: true, term: term, commits: c.commits, maxApplied: c.maxApplied, index: lo}
 	return lo
+}
+
+// committedBeforeCache is committedBefore's last answer.
+type committedBeforeCache struct {
+	valid                     bool
+	term, commits, maxApplied int
+	index                     int
 }
 
 // state returns a node's State, and false if it is down.

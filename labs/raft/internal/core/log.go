@@ -70,8 +70,13 @@ func (l *raftLog) firstIndexOf(t, i int) int {
 func (l *raftLog) compact(i, term int) {
 	if i <= l.lastIndex() {
 		if t, ok := l.term(i); ok && t == term {
-			rest := l.entries[i-l.base+1:]
-			l.entries = append([]Entry{{Term: term}}, rest...)
+			// In place: nothing keeps a slice of entries past a handler
+			// (the simulator copies what is sent), and the array's room
+			// serves the appends to come.
+			n := 1 + copy(l.entries[1:], l.entries[i-l.base+1:])
+			l.entries[0] = Entry{Term: term}
+			clear(l.entries[n:]) // let the discarded commands go
+			l.entries = l.entries[:n]
 			l.base = i
 			return
 		}

@@ -88,6 +88,9 @@ type Raft struct {
 	electionAt     time.Duration // when the pending one fires, on this node's clock
 	heartbeatTimer node.TimerID
 	epoch          int // bumped when the node becomes leader, to ignore stale fires
+
+	reply    AppendEntriesReply // the last one sent, and
+	replyBox node.Message       // it boxed (sendAppendReply)
 }
 
 var (
@@ -296,7 +299,9 @@ func (r *Raft) becomeCandidate() {
 	r.persist()
 	r.resetElectionTimer()
 	r.env.Logf("election for term %d", r.term)
-	req := RequestVote{Term: r.term, Candidate: r.id, LastLogIndex: r.log.lastIndex(), LastLogTerm: r.log.lastTerm()}
+	// One boxed request for every peer: boxing allocates, and the simulator
+	// copies what it delivers.
+	var req node.Message = RequestVote{Term: r.term, Candidate: r.id, LastLogIndex: r.log.lastIndex(), LastLogTerm: r.log.lastTerm()}
 	for _, p := range r.peers {
 		r.env.Send(p, req)
 	}
@@ -435,7 +440,7 @@ func (r *Raft) handleAppendEntries(from node.ID, m AppendEntries) {
 		// the entries it already covers.
 		skip := r.log.base - prev
 		if skip >= len(entries) {
-			r.env.Send(from, AppendEntriesReply{Term: r.term, Success: true, Match: prev + len(entries)})
+			r.sendAppendReply(from, AppendEntriesReply{Term: r.term, Success: true, Match: prev + len(entries)})
 			return
 		}
 		prev, entries = r.log.base, entries[skip:]
@@ -447,7 +452,7 @@ func (r *Raft) handleAppendEntries(from node.ID, m AppendEntries) {
 			reply.ConflictTerm = t
 			reply.ConflictIndex = r.log.firstIndexOf(t, prev)
 		}
-		r.env.Send(from, reply)
+		r.sendAppendReply(from, reply)
 		return
 	}
 	// Steps 3 and 4: delete a conflicting entry and all that follow it,
@@ -479,7 +484,17 @@ func (r *Raft) handleAppendEntries(from node.ID, m AppendEntries) {
 		r.commitIndex = c
 		r.applyCommitted()
 	}
-	r.env.Send(from, AppendEntriesReply{Term: r.term, Success: true, Match: prev + len(entries)})
+	r.sendAppendReply(from, AppendEntriesReply{Term: r.term, Success: true, Match: prev + len(entries)})
+}
+
+// sendAppendReply sends m, boxed once for as long as the replies repeat (a
+// follower answers each heartbeat alike). Sharing the box is safe: an
+// AppendEntriesReply holds no pointers, so no one can change it.
+func (r *Raft) sendAppendReply(to node.ID, m AppendEntriesReply) {
+	if r.replyBox == nil || m != r.reply {
+		r.reply, r.replyBox = m, m
+	}
+	r.env.Send(to, r.replyBox)
 }
 
 // handleAppendEntriesReply advances matchIndex or backs nextIndex up.
@@ -526,10 +541,19 @@ func (r *Raft) maybeCommit() {
 	}
 }
 
-// broadcastAppend sends every peer what it lacks (or a heartbeat).
+// broadcastAppend sends every peer what it lacks (or a heartbeat). Peers
+// with the same nextIndex get the same message, so it is built and boxed
+// once for them (boxing allocates; the simulator copies what it delivers).
 func (r *Raft) broadcastAppend() {
+	built, m, n := -1, node.Message(nil), 0
 	for _, p := range r.peers {
-		r.sendAppend(p)
+		next := r.next[p]
+		if next != built {
+			built = next
+			m, n = r.appendFrom(next)
+		}
+		r.env.Send(p, m)
+		r.next[p] = next + n
 	}
 }
 
@@ -537,19 +561,25 @@ func (r *Raft) broadcastAppend() {
 // if we have discarded them (§7).
 func (r *Raft) sendAppend(to node.ID) {
 	next := r.next[to]
+	m, n := r.appendFrom(next)
+	r.env.Send(to, m)
+	r.next[to] = next + n
+}
+
+// appendFrom returns the message for a peer whose nextIndex is next, and
+// how many entries it carries. Pipeline: the sender assumes the entries
+// arrive and moves nextIndex past them, to send only newer ones next time.
+// A failure reply moves nextIndex back (as etcd's "replicate" state does),
+// so a lost message costs one round trip.
+func (r *Raft) appendFrom(next int) (node.Message, int) {
 	if next <= r.log.base {
-		r.env.Send(to, InstallSnapshot{Term: r.term, Leader: r.id, LastIncludedIndex: r.log.base,
-			LastIncludedTerm: r.log.entries[0].Term, Data: r.snapshot})
-		return
+		return InstallSnapshot{Term: r.term, Leader: r.id, LastIncludedIndex: r.log.base,
+			LastIncludedTerm: r.log.entries[0].Term, Data: r.snapshot}, 0
 	}
 	prevTerm, _ := r.log.term(next - 1)
 	entries := r.log.from(next, MaxBatch)
-	r.env.Send(to, AppendEntries{Term: r.term, Leader: r.id, PrevLogIndex: next - 1, PrevLogTerm: prevTerm,
-		Entries: entries, LeaderCommit: r.commitIndex})
-	// Pipeline: assume the entries arrive, and send only newer ones next
-	// time. A failure reply moves nextIndex back (as etcd's "replicate"
-	// state does), so a lost message costs one round trip.
-	r.next[to] = next + len(entries)
+	return AppendEntries{Term: r.term, Leader: r.id, PrevLogIndex: next - 1, PrevLogTerm: prevTerm,
+		Entries: entries, LeaderCommit: r.commitIndex}, len(entries)
 }
 
 // handleInstallSnapshot replaces the log with the leader's snapshot (§7),
