@@ -32,6 +32,12 @@ type plan struct {
 	// strings lists where an immutable value's strings are, to measure it.
 	strings []uintptr
 	copy    copyFn
+	// bare reports whether a value of a struct or array type reaches no
+	// memory that could change (every pointer, map and interface in it nil,
+	// every slice without capacity): such a value, boxed in an interface,
+	// is its own copy, as a value of an immutable type is. A heartbeat
+	// with no entries is the common case. nil for other kinds.
+	bare func(v unsafe.Pointer) bool
 }
 
 // A copyFn copies the value at src into dst, memory of the same type that
@@ -63,6 +69,9 @@ func planFor(t reflect.Type) *plan {
 		}
 	}
 	p.copy = compileCopy(t, p)
+	if p.err == nil && !p.immutable && (t.Kind() == reflect.Struct || t.Kind() == reflect.Array) {
+		p.bare = compileBare(t)
+	}
 	actual, _ := plans.LoadOrStore(t, p)
 	return actual.(*plan)
 }
@@ -219,9 +228,59 @@ func (p *plan) copyBoxed(data unsafe.Pointer, depth int) (unsafe.Pointer, int, e
 		n, err := p.copy(unsafe.Pointer(&words[0]), unsafe.Pointer(&words[1]), depth)
 		return words[0], n, err
 	}
+	if p.bare != nil && p.bare(data) {
+		n, err := p.copy(nil, data, depth) // measure only
+		return data, n, err
+	}
 	c := reflect.New(p.t).UnsafePointer()
 	n, err := p.copy(c, data, depth)
 	return c, n, err
+}
+
+// compileBare builds the test of plan.bare for t, a type that can be sent.
+func compileBare(t reflect.Type) func(v unsafe.Pointer) bool {
+	if im, _, _, _ := classify(t, 0); im {
+		return func(unsafe.Pointer) bool { return true }
+	}
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Map:
+		return func(v unsafe.Pointer) bool { return *(*unsafe.Pointer)(v) == nil }
+	case reflect.Slice:
+		return func(v unsafe.Pointer) bool { return (*sliceHeader)(v).Cap == 0 }
+	case reflect.Interface:
+		return func(v unsafe.Pointer) bool { return (*iface.Words)(v).Type == nil }
+	case reflect.Array:
+		elem, n, size := compileBare(t.Elem()), t.Len(), t.Elem().Size()
+		return func(v unsafe.Pointer) bool {
+			for i := range n {
+				if !elem(unsafe.Add(v, uintptr(i)*size)) {
+					return false
+				}
+			}
+			return true
+		}
+	case reflect.Struct:
+		type field struct {
+			off  uintptr
+			bare func(unsafe.Pointer) bool
+		}
+		var fields []field
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if im, _, _, _ := classify(f.Type, 0); !im {
+				fields = append(fields, field{f.Offset, compileBare(f.Type)})
+			}
+		}
+		return func(v unsafe.Pointer) bool {
+			for _, f := range fields {
+				if !f.bare(unsafe.Add(v, f.off)) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return func(unsafe.Pointer) bool { return false }
 }
 
 // measure returns the size of an immutable value at v.

@@ -254,3 +254,41 @@ func TestCopyFromManyGoroutines(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A value that reaches no memory that could change is its own copy, as a
+// value of an immutable type is: the copy is the same box, sized as ever.
+// One that reaches any (a slice with spare capacity the receiver could
+// append into, a non-nil map or pointer, an interface holding anything) is
+// copied.
+func TestBareValuesAreTheirOwnCopy(t *testing.T) {
+	backing := make([]benchEntry, 0, 4)
+	for _, tc := range []struct {
+		name string
+		msg  any
+		same bool
+	}{
+		{"nil slice", benchAppend{Term: 3}, true},
+		{"empty slice without capacity", benchAppend{Term: 3, Entries: []benchEntry{}}, true},
+		{"nil pointer, map, interface", private{n: 1}, true},
+		{"array of nil pointers", [2]*int{}, true},
+		{"empty slice with spare capacity", benchAppend{Term: 3, Entries: backing[:0]}, false},
+		{"one entry", benchAppend{Term: 3, Entries: []benchEntry{{Term: 1}}}, false},
+		{"a pointer", wrapped{p: intPtr(1)}, false},
+		{"an interface holding a number", holder{X: 1}, false},
+		{"an empty map", byNameHolder{M: byName{}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := planFor(typeOf(tc.msg))
+			_, want, err := oldCopyMessage(oldPlanFor(typeOf(tc.msg)), tc.msg)
+			require.NoError(t, err)
+			got, size, err := copyMessage(p, tc.msg)
+			require.NoError(t, err)
+			assert.Equal(t, want, size)
+			assert.True(t, reflect.DeepEqual(tc.msg, got))
+			same := iface.Of(&got).Data == iface.Of(&tc.msg).Data
+			assert.Equal(t, tc.same, same, "shares the box")
+		})
+	}
+}
+
+type byNameHolder struct{ M byName }

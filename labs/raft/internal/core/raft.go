@@ -578,6 +578,12 @@ func (r *Raft) appendFrom(next int) (node.Message, int) {
 	}
 	prevTerm, _ := r.log.term(next - 1)
 	entries := r.log.from(next, MaxBatch)
+	if len(entries) == 0 {
+		// A heartbeat. Its slice of the log would still reach the log's
+		// spare capacity, so the simulator would copy the message; with
+		// no slice at all it is delivered as it is.
+		entries = nil
+	}
 	return AppendEntries{Term: r.term, Leader: r.id, PrevLogIndex: next - 1, PrevLogTerm: prevTerm,
 		Entries: entries, LeaderCommit: r.commitIndex}, len(entries)
 }
