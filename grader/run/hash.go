@@ -3,11 +3,10 @@ package run
 import (
 	"math"
 	"reflect"
-	"sync"
-	"sync/atomic"
 	"unsafe"
 
 	"github.com/faultline-dev/faultline/grader/internal/iface"
+	"github.com/faultline-dev/faultline/grader/internal/typecache"
 )
 
 // fnv64 is 64-bit FNV-1a: fixed, so that fingerprints are the same in every
@@ -63,29 +62,16 @@ type hasher struct {
 	hash   hashFn
 }
 
-var hashers sync.Map // reflect.Type -> *hasher
+var hashers typecache.Cache[hasher]
 
-func hasherFor(t reflect.Type) *hasher {
-	if h, ok := hashers.Load(t); ok {
-		return h.(*hasher)
-	}
-	h := &hasher{typeSum: int64(newFNV().string(t.String())), direct: iface.Direct(t), hash: compileHash(t)}
-	actual, _ := hashers.LoadOrStore(t, h)
-	return actual.(*hasher)
-}
+func hasherFor(t reflect.Type) *hasher { return hashers.Get(t, buildHasher) }
 
 // lazyHasher returns a function that returns t's hasher, looked up on first
 // use: a type can hold itself through a pointer, a slice or a map.
-func lazyHasher(t reflect.Type) func() *hasher {
-	var p atomic.Pointer[hasher]
-	return func() *hasher {
-		if k := p.Load(); k != nil {
-			return k
-		}
-		k := hasherFor(t)
-		p.Store(k)
-		return k
-	}
+func lazyHasher(t reflect.Type) func() *hasher { return hashers.Lazy(t, buildHasher) }
+
+func buildHasher(t reflect.Type) *hasher {
+	return &hasher{typeSum: int64(newFNV().string(t.String())), direct: iface.Direct(t), hash: compileHash(t)}
 }
 
 // hashBoxed writes a value that an interface holds, given the interface's

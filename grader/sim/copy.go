@@ -3,11 +3,10 @@ package sim
 import (
 	"fmt"
 	"reflect"
-	"sync"
-	"sync/atomic"
 	"unsafe"
 
 	"github.com/faultline-dev/faultline/grader/internal/iface"
+	"github.com/faultline-dev/faultline/grader/internal/typecache"
 )
 
 // A plan says how to copy and measure values of one type. Plans are computed
@@ -53,12 +52,16 @@ type plan struct {
 // iface.Words), so the compiler adds the write barriers.
 type copyFn func(dst, src unsafe.Pointer, depth int) (int, error)
 
-var plans sync.Map // reflect.Type -> *plan
+var plans typecache.Cache[plan]
 
-func planFor(t reflect.Type) *plan {
-	if p, ok := plans.Load(t); ok {
-		return p.(*plan)
-	}
+func planFor(t reflect.Type) *plan { return plans.Get(t, buildPlan) }
+
+// lazyPlan returns a function that returns t's plan, looked up on first use:
+// a type can hold itself through a pointer, a slice or a map, so the plans
+// of what those refer to cannot all be built before the type's own.
+func lazyPlan(t reflect.Type) func() *plan { return plans.Lazy(t, buildPlan) }
+
+func buildPlan(t reflect.Type) *plan {
 	p := &plan{name: typeName(t), t: t}
 	p.immutable, p.fixed, p.fixedSize, p.err = classify(t, 0)
 	p.fixed = p.fixed && p.immutable
@@ -72,23 +75,7 @@ func planFor(t reflect.Type) *plan {
 	if p.err == nil && !p.immutable && (t.Kind() == reflect.Struct || t.Kind() == reflect.Array) {
 		p.bare = compileBare(t)
 	}
-	actual, _ := plans.LoadOrStore(t, p)
-	return actual.(*plan)
-}
-
-// lazyPlan returns a function that returns t's plan, looked up on first use:
-// a type can hold itself through a pointer, a slice or a map, so the plans
-// of what those refer to cannot all be built before the type's own.
-func lazyPlan(t reflect.Type) func() *plan {
-	var p atomic.Pointer[plan]
-	return func() *plan {
-		if k := p.Load(); k != nil {
-			return k
-		}
-		k := planFor(t)
-		p.Store(k)
-		return k
-	}
+	return p
 }
 
 func typeName(t reflect.Type) string {
