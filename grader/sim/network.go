@@ -85,12 +85,12 @@ func (s *Sim) send(src *nodeState, to node.ID, msg node.Message) {
 		s.drop(from, to, id, ts, dropped)
 		return
 	}
-	s.push(event{at: s.now + int64(link.Latency.Sample(net.rng)), kind: evDeliver, to: int32(to), from: int32(from), id: id, msg: m})
+	s.push(event{at: s.now + int64(link.Latency.Sample(net.rng)), kind: evDeliver, to: int32(to), from: int32(from), id: id, msg: s.park(m)})
 	if link.Duplicate > 0 && net.rng.Float64() < link.Duplicate {
 		dup, _, _ := copyMessage(ts.plan, msg) // the receiver may change the first copy
 		s.stats.duplicated++
 		s.tr.dup(s.now, from, to, id, ts.plan.name)
-		s.push(event{at: s.now + int64(link.Latency.Sample(net.rng)), kind: evDeliver, to: int32(to), from: int32(from), id: id, msg: dup})
+		s.push(event{at: s.now + int64(link.Latency.Sample(net.rng)), kind: evDeliver, to: int32(to), from: int32(from), id: id, msg: s.park(dup)})
 	}
 }
 
@@ -200,6 +200,11 @@ func (s *Sim) apply(f faults.Event) {
 				continue
 			}
 			ns.up, ns.paused, ns.inst, ns.env, ns.armed, ns.struck = false, false, nil, nil, false, false
+			for _, e := range ns.deferred {
+				if e.kind == evDeliver {
+					s.unpark(e.msg) // lost with the node
+				}
+			}
 			ns.deferred = ns.deferred[:0]
 			ns.store.crash()
 			s.traceFault(f, id)

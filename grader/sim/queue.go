@@ -1,7 +1,5 @@
 package sim
 
-import "github.com/faultline-dev/faultline/labs/node"
-
 type evKind uint8
 
 const (
@@ -13,13 +11,16 @@ const (
 )
 
 // event is one entry of the queue. It is stored by value so that pushing and
-// popping allocate nothing once the queue's backing array has grown.
+// popping allocate nothing once the queue's backing array has grown, and it
+// holds no pointers (a delivery's message waits in Sim.msgs), so that moving
+// events in the heap is a plain copy with no write barriers, and the
+// collector never scans the queue.
 type event struct {
 	at   int64
 	seq  uint64
 	id   uint64 // message, timer, schedule or function id
-	msg  node.Message
-	to   int32 // a node.ID; 32 bits keep an event at 56 bytes, not 64
+	msg  int32  // a delivery's message: its slot in Sim.msgs
+	to   int32  // a node.ID
 	from int32
 	kind evKind
 }
@@ -59,7 +60,6 @@ func (q *queue) pop() event {
 	top := h[0]
 	last := len(h) - 1
 	e := h[last]
-	h[last] = event{} // drop the message reference for the GC
 	h = h[:last]
 	*q = h
 	if last == 0 {

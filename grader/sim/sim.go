@@ -99,6 +99,10 @@ type Sim struct {
 	timers  timerTable
 	funcs   []func()
 	freeFns []int
+	// msgs holds the messages in flight, each in the slot its delivery
+	// event names; freeMsgs lists the empty slots.
+	msgs     []node.Message
+	freeMsgs []int32
 	types   map[reflect.Type]*typeStats
 	recent  []recentType // the first types sent, for typeOf
 	stats   counters
@@ -312,6 +316,26 @@ func (s *Sim) push(e event) {
 	}
 }
 
+// park keeps a message in flight until its delivery and returns its slot.
+func (s *Sim) park(m node.Message) int32 {
+	if n := len(s.freeMsgs); n > 0 {
+		i := s.freeMsgs[n-1]
+		s.freeMsgs = s.freeMsgs[:n-1]
+		s.msgs[i] = m
+		return i
+	}
+	s.msgs = append(s.msgs, m)
+	return int32(len(s.msgs) - 1)
+}
+
+// unpark takes the message out of slot i.
+func (s *Sim) unpark(i int32) node.Message {
+	m := s.msgs[i]
+	s.msgs[i] = nil
+	s.freeMsgs = append(s.freeMsgs, i)
+	return m
+}
+
 // At schedules fn to run at virtual time t (or now, if t has passed). The
 // test uses it to drive a workload; fn may call into nodes with Call.
 func (s *Sim) At(t time.Duration, fn func()) {
@@ -425,21 +449,21 @@ func (s *Sim) dispatch(e *event) bool {
 			ns.deferred = append(ns.deferred, *e)
 			return false
 		}
+		msg := s.unpark(e.msg)
 		if reason != "" {
 			s.stats.dropped++
-			s.begin(Event{Kind: EventDrop, Node: to, From: from, Msg: e.msg, MsgID: e.id})
+			s.begin(Event{Kind: EventDrop, Node: to, From: from, Msg: msg, MsgID: e.id})
 			if s.tr != nil {
-				s.tr.drop(s.now, to, from, e.id, s.typeOf(e.msg).plan.name, reason)
+				s.tr.drop(s.now, to, from, e.id, s.typeOf(msg).plan.name, reason)
 			}
 			s.after()
 			return true
 		}
 		s.stats.delivered++
-		s.begin(Event{Kind: EventDeliver, Node: to, From: from, Msg: e.msg, MsgID: e.id})
+		s.begin(Event{Kind: EventDeliver, Node: to, From: from, Msg: msg, MsgID: e.id})
 		if s.tr != nil {
-			s.tr.deliver(s.now, to, from, e.id, s.typeOf(e.msg).plan.name)
+			s.tr.deliver(s.now, to, from, e.id, s.typeOf(msg).plan.name)
 		}
-		msg := e.msg
 		s.handle(ns, "", func() { ns.inst.HandleMessage(from, msg) })
 	case evStart:
 		ns := s.nodes[e.to]

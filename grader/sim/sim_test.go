@@ -320,6 +320,35 @@ func TestClockSkewAndDrift(t *testing.T) {
 	assert.Equal(t, s.Now()-time.Second, nodes[2].env.Now())
 }
 
+// Messages in flight wait in slots of their own, outside the queue: each
+// slot is emptied when its delivery is handled, dropped, or lost with a
+// paused node that crashes.
+func TestMessagesInFlightAreReleased(t *testing.T) {
+	s, _ := newSim(t, Config{Nodes: 3, Faults: faults.Model{Latency: faults.Fixed(time.Millisecond)}}, func(id node.ID) *recorder {
+		return &recorder{}
+	})
+	s.RunFor(0)
+	send := func(to node.ID) {
+		s.Call(1, func() string { return "send" }, func(n node.Node) string { n.(*recorder).env.Send(to, "m"); return "" })
+	}
+	s.Pause(2)
+	send(2) // deferred, then lost when 2 crashes
+	send(3) // delivered
+	s.Crash(3)
+	send(3) // dropped: 3 is down when it arrives
+	s.RunFor(10 * time.Millisecond)
+	s.Crash(2)
+	s.RunFor(10 * time.Millisecond)
+	inFlight := 0
+	for _, m := range s.msgs {
+		if m != nil {
+			inFlight++
+		}
+	}
+	assert.Zero(t, inFlight)
+	assert.Len(t, s.freeMsgs, len(s.msgs))
+}
+
 type panicker struct{ recorder }
 
 func (p *panicker) HandleMessage(node.ID, node.Message) { panic("boom") }
