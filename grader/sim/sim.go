@@ -103,12 +103,12 @@ type Sim struct {
 	// event names; freeMsgs lists the empty slots.
 	msgs     []node.Message
 	freeMsgs []int32
-	types   map[reflect.Type]*typeStats
-	recent  []recentType // the first types sent, for typeOf
-	stats   counters
-	links   []linkCounters // (from-1)*n + (to-1)
-	msgSeq  uint64
-	misuses []string
+	types    map[reflect.Type]*typeStats
+	recent   []recentType // the first types sent, for typeOf
+	stats    counters
+	links    []linkCounters // (from-1)*n + (to-1)
+	msgSeq   uint64
+	misuses  []string
 
 	tr      *tracer // nil when the run is not traced
 	logs    func(node.ID, string)
