@@ -37,6 +37,9 @@ type plan struct {
 	// is its own copy, as a value of an immutable type is. A heartbeat
 	// with no entries is the common case. nil for other kinds.
 	bare func(v unsafe.Pointer) bool
+	// block, when not nil, copies a value of a struct type together with
+	// what its one slice reaches in one allocation (copy_block.go).
+	block *blockPlan
 }
 
 // A copyFn copies the value at src into dst, memory of the same type that
@@ -74,6 +77,7 @@ func buildPlan(t reflect.Type) *plan {
 	p.copy = compileCopy(t, p)
 	if p.err == nil && !p.immutable && (t.Kind() == reflect.Struct || t.Kind() == reflect.Array) {
 		p.bare = compileBare(t)
+		p.block = compileBlock(t)
 	}
 	return p
 }
@@ -219,6 +223,11 @@ func (p *plan) copyBoxed(data unsafe.Pointer, depth int) (unsafe.Pointer, int, e
 		n, err := p.copy(nil, data, depth) // measure only
 		return data, n, err
 	}
+	if p.block != nil {
+		if c, n, ok := p.block.copy(data, depth); ok {
+			return c, n, nil
+		}
+	}
 	c := reflect.New(p.t).UnsafePointer()
 	n, err := p.copy(c, data, depth)
 	return c, n, err
@@ -332,7 +341,12 @@ func copyString(dst, src unsafe.Pointer, _ int) (int, error) {
 
 // compileStruct copies a struct's fixed-size fields byte for byte, adjacent
 // ones in one run, and the others (strings, references) one by one.
-func compileStruct(t reflect.Type) copyFn {
+func compileStruct(t reflect.Type) copyFn { return compileFields(t, false) }
+
+// compileFields is compileStruct, or, when onlyImmutable is set, a copier
+// of the struct's immutable fields alone, which allocates nothing: what a
+// block copier uses for all but the slices it lays out itself.
+func compileFields(t reflect.Type, onlyImmutable bool) copyFn {
 	type run struct{ off, size uintptr }
 	type field struct {
 		off  uintptr
@@ -347,6 +361,8 @@ func compileStruct(t reflect.Type) copyFn {
 		fp := planFor(f.Type)
 		switch {
 		case fp.fixed && f.Type.Size() == 0:
+		case onlyImmutable && !fp.immutable:
+			inRun = false
 		case fp.fixed:
 			fixedPart += fp.fixedSize
 			end := f.Offset + f.Type.Size()
@@ -418,6 +434,12 @@ func compilePointer(t reflect.Type) copyFn {
 		ep := elem()
 		if dst == nil {
 			return ep.copy(nil, from, depth+1)
+		}
+		if ep.block != nil {
+			if to, n, ok := ep.block.copy(from, depth+1); ok {
+				*(*unsafe.Pointer)(dst) = to
+				return n, nil
+			}
 		}
 		to := reflect.New(ep.t).UnsafePointer()
 		n, err := ep.copy(to, from, depth+1)

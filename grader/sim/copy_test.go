@@ -102,7 +102,60 @@ func copyCases() []struct {
 		{"nil interface", holder{}},
 		{"non-empty interface", shower{text("shown")}},
 		{"slice of interfaces", []any{1, "two", []byte("three"), nil, wrapped{intPtr(4)}}},
+
+		// Copied in one block (copy_block.go), or too big for one.
+		{"1 entry", appendWith(1, 7)},
+		{"2 entries", appendWith(2, 7)},
+		{"16 entries", appendWith(maxBlockElems, 7)},
+		{"17 entries", appendWith(maxBlockElems+1, 7)},
+		{"a command over the byte limit", appendWith(1, maxBlockBytes+1)},
+		{"commands over the byte limit together", appendWith(maxBlockElems, maxBlockBytes/maxBlockElems+1)},
+		{"commands at the byte limit", appendWith(maxBlockElems, maxBlockBytes/maxBlockElems)},
+		{"empty commands", appendWith(3, 0)},
+		{"nil commands", benchAppend{Term: 4, Entries: entries{{1, nil}, {2, nil}}}},
+		{"nil, empty and odd commands", benchAppend{Term: 4, Entries: entries{{1, nil}, {2, []byte{}}, {3, []byte("abc")}, {4, []byte("defgh")}}}},
+		{"pointer to entries", &benchAppend{Term: 5, Entries: entries{{5, []byte("p")}, {5, nil}}}},
+		{"entries in an interface", holder{benchAppend{Term: 6, Entries: entries{{6, []byte("i")}}}}},
+		{"flat elements", flatBlock{Name: "f", Items: []int32{1, 2, 3}}},
+		{"string elements", stringBlock{N: 1, Names: []string{"a", "", "bcd"}}},
+		{"elements with strings and slices", mixedBlock{Entries: []mixedEntry{
+			{ID: "x", Key: []byte("kk"), Vals: []int64{1, 2}, Pad: 1},
+			{ID: "y", Key: []byte("k"), Vals: nil},
+			{ID: "z", Key: nil, Vals: []int64{}},
+		}}},
 	}
+}
+
+type (
+	flatBlock struct {
+		Name  string
+		Items []int32
+		Done  bool
+	}
+	stringBlock struct {
+		N     int
+		Names []string
+	}
+	mixedEntry struct {
+		ID   string
+		Key  []byte
+		Pad  byte
+		Vals []int64
+	}
+	mixedBlock struct{ Entries []mixedEntry }
+)
+
+// appendWith returns an AppendEntries of n entries, each with a command of
+// cmdLen bytes.
+func appendWith(n, cmdLen int) benchAppend {
+	m := benchAppend{Term: 7, Leader: 2, PrevLogIndex: 40, PrevLogTerm: 6, LeaderCommit: 39, Entries: make(entries, n)}
+	for i := range m.Entries {
+		m.Entries[i] = benchEntry{Term: 7, Command: make([]byte, cmdLen)}
+		for j := range m.Entries[i].Command {
+			m.Entries[i].Command[j] = byte(i + j)
+		}
+	}
+	return m
 }
 
 func TestCopyMessageIsDeepAndSizedAsBefore(t *testing.T) {
@@ -119,10 +172,75 @@ func TestCopyMessageIsDeepAndSizedAsBefore(t *testing.T) {
 			require.Equal(t, typeOf(tc.msg), typeOf(got))
 			assert.True(t, reflect.DeepEqual(tc.msg, got), "copy differs from the original: %#v", got)
 
+			// A receiver that appends to a copied slice must not write
+			// into memory the copy holds elsewhere (a block's next command).
+			assertFullSlices(t, reflect.ValueOf(got), 0)
+
 			// Change everything reachable from the original: the copy
 			// must not see it.
 			scribble(reflect.ValueOf(&tc.msg).Elem(), 0)
 			assert.True(t, reflect.DeepEqual(want, got), "copy changed with the original: %#v", got)
+		})
+	}
+}
+
+// assertFullSlices checks that every slice reachable from v has a capacity
+// equal to its length.
+func assertFullSlices(t *testing.T, v reflect.Value, depth int) {
+	t.Helper()
+	if depth > 20 {
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			assertFullSlices(t, v.Elem(), depth+1)
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice {
+			assert.Equal(t, v.Len(), v.Cap(), "capacity of a %s", v.Type())
+		}
+		for i := range v.Len() {
+			assertFullSlices(t, v.Index(i), depth+1)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			assertFullSlices(t, v.Field(i), depth+1)
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			assertFullSlices(t, it.Value(), depth+1)
+		}
+	}
+}
+
+// TestBlockCopiesAllocateOnce checks which messages copy_block.go copies in
+// one allocation, and that the others are copied as before. The counts are
+// relative to a message of one entry, for instrumented builds (checkptr)
+// allocate more in copyMessage itself.
+func TestBlockCopiesAllocateOnce(t *testing.T) {
+	allocs := func(msg any) float64 {
+		p := planFor(typeOf(msg))
+		_, _, err := copyMessage(p, msg) // build the block's type
+		require.NoError(t, err)
+		return testing.AllocsPerRun(20, func() { _, _, _ = copyMessage(p, msg) })
+	}
+	one := allocs(appendWith(1, 7))
+	for _, tc := range []struct {
+		name  string
+		msg   any
+		extra float64 // allocations more than one entry takes
+	}{
+		{"16 entries", appendWith(maxBlockElems, 7), 0},
+		{"16 entries at the byte limit", appendWith(maxBlockElems, maxBlockBytes/maxBlockElems), 0},
+		{"nil and empty commands", benchAppend{Entries: entries{{1, nil}, {2, []byte{}}}}, 0},
+		{"flat elements", flatBlock{Items: []int32{1}}, 0},
+		{"elements with strings and slices", mixedBlock{Entries: []mixedEntry{{Key: []byte("k"), Vals: []int64{1}}}}, 0},
+		{"17 entries", appendWith(maxBlockElems+1, 7), 1 + maxBlockElems + 1}, // the array, each command
+		{"over the byte limit", appendWith(1, maxBlockBytes+1), 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, one+tc.extra, allocs(tc.msg))
 		})
 	}
 }
