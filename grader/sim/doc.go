@@ -22,9 +22,9 @@
 //	s.RunUntilTrue(5*time.Second, func() bool { return done })
 //
 // Step dispatches one event at a time, which is how the TUI steps through a
-// run. Messages are copied when sent (deep, by reflection, with a fast path
-// for types that hold no references), so a sender cannot change what a
-// receiver gets. A handler that panics stops the run with *PanicError; a run
+// run. Messages are copied when sent (deep, by a copier compiled once per
+// type; a message that reaches no memory that could change is its own
+// copy), so a sender cannot change what a receiver gets. A handler that panics stops the run with *PanicError; a run
 // that exceeds Config.MaxEvents or MaxPending stops with *LimitError. A node
 // that misuses its Env (sends to an unknown node, sets a negative timer) does
 // not stop the run: the misuse is recorded in the trace and in Misuses.
