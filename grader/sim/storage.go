@@ -145,7 +145,9 @@ func (s *storage) syncSome(keep func() bool) {
 			s.dead++
 			continue
 		}
-		v.b, v.live = append(v.b[:0], w.value...), true
+		// The journal's buffer becomes the value, and the value's old
+		// buffer the journal's: a swap, not a copy.
+		v.b, w.value, v.live = w.value, v.b[:0], true
 		s.size += len(w.key) + len(v.b)
 	}
 	s.forgetPending()
