@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"github.com/faultline-dev/faultline/labs/kvraft/kvhistory"
 	"math/rand/v2"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/faults"
@@ -45,12 +43,9 @@ type cluster struct {
 	rafts   map[node.ID]raft.Node // the current incarnation's Raft peer
 	r       *rand.Rand            // the workload's choices
 
-	history  []operation
-	inflight map[node.ID]int // index in history of the clerk's request in flight, or -1
-	issued   map[node.ID]int
-	stopped  bool // no new operations
-	seq      int  // values written are unique: "n7.3;" is n7's third write
-	problem  error
+	rec     *kvhistory.Recorder // the history, and each clerk's request in flight
+	stopped bool                // no new operations
+	seq     int                 // values written are unique: "n7.3;" is n7's third write
 }
 
 func newCluster(t *suite.T, cfg config) *cluster {
@@ -69,16 +64,15 @@ func newCluster(t *suite.T, cfg config) *cluster {
 	if maxRaftState == 0 {
 		maxRaftState = -1
 	}
-	c := &cluster{t: t, cfg: cfg, impl: impl, rafts: map[node.ID]raft.Node{}, r: t.Rand("workload"),
-		inflight: map[node.ID]int{}, issued: map[node.ID]int{}}
+	c := &cluster{t: t, cfg: cfg, impl: impl, rafts: map[node.ID]raft.Node{}, r: t.Rand("workload")}
 	for i := 1; i <= cfg.servers; i++ {
 		c.servers = append(c.servers, node.ID(i))
 	}
 	for i := 1; i <= cfg.clerks; i++ {
 		id := node.ID(cfg.servers + i)
 		c.clerks = append(c.clerks, id)
-		c.inflight[id] = -1
 	}
+	c.rec = kvhistory.NewRecorder(c.clerks)
 	factory := func(id node.ID) node.Node {
 		if int(id) <= cfg.servers {
 			// The harness keeps each server's Raft peer to find leaders.
@@ -92,7 +86,7 @@ func newCluster(t *suite.T, cfg config) *cluster {
 		return impl.NewClerk(id, c.servers, func(req int, value string) { c.done(id, req, value) })
 	}
 	c.s = t.NewSim(sim.Config{Nodes: cfg.servers + cfg.clerks, Factory: factory, Faults: cfg.faults})
-	t.Invariant("clerk replies", func() error { return c.problem })
+	t.Invariant("clerk replies", c.rec.Problem)
 	return c
 }
 
@@ -124,12 +118,12 @@ func (c *cluster) pause() time.Duration {
 
 // issue submits the clerk's next operation, if it has one left.
 func (c *cluster) issue(id node.ID) {
-	if c.stopped || c.issued[id] >= c.cfg.ops || c.inflight[id] >= 0 {
+	if c.stopped || c.rec.Issued(id) >= c.cfg.ops || c.rec.Busy(id) {
 		return
 	}
 	if !c.t.Keep("op") {
 		// The shrinker removed this operation: the clerk goes on to its next.
-		c.issued[id]++
+		c.rec.Skip(id)
 		c.s.After(c.pause(), func() { c.issue(id) })
 		return
 	}
@@ -150,10 +144,7 @@ func (c *cluster) issue(id node.ID) {
 }
 
 func (c *cluster) submit(id node.ID, op kvraft.Op) {
-	req := len(c.history)
-	c.history = append(c.history, operation{Clerk: id, Req: req, Op: op, Call: c.s.Now()})
-	c.inflight[id] = req
-	c.issued[id]++
+	req := c.rec.Call(id, op, c.s.Now())
 	if err := c.s.Call(id, func() string { return fmt.Sprintf("Submit(%d, %s)", req, kvhistory.DescribeOp(op)) }, func(n node.Node) string {
 		n.(kvraft.Clerk).Submit(req, op)
 		return ""
@@ -164,17 +155,9 @@ func (c *cluster) submit(id node.ID, op kvraft.Op) {
 
 // done records a clerk's answer: the return of the client-visible history.
 func (c *cluster) done(id node.ID, req int, value string) {
-	cur := c.inflight[id]
-	if cur < 0 || cur != req {
-		if c.problem == nil {
-			c.problem = &suite.Violation{Nodes: []node.ID{id}, Kind: "unexpected done",
-				Msg: fmt.Sprintf("unexpected done: %v reported request %d done, but its request in flight is %d (-1: none); call done exactly once per request", id, req, cur)}
-		}
+	if !c.rec.Return(id, req, value, c.s.Now()) {
 		return
 	}
-	o := &c.history[req]
-	o.Ret, o.Out, o.Returned = c.s.Now(), value, true
-	c.inflight[id] = -1
 	c.s.After(c.pause(), func() { c.issue(id) })
 }
 
@@ -206,51 +189,22 @@ func (c *cluster) finish(limit time.Duration) {
 	}
 	c.waitIdle(limit)
 	c.stopped = false
-	for _, k := range c.keys() {
+	for _, k := range c.rec.Keys() {
 		c.submit(c.clerks[0], kvraft.Op{Kind: kvraft.Get, Key: k})
 		c.waitIdle(limit)
 	}
 	c.stopped = true
-	c.t.Check("exactly once", kvhistory.ExactlyOnce(c.history))
+	c.t.Check("exactly once", kvhistory.ExactlyOnce(c.rec.History))
 	c.linearizable()
-}
-
-// keys returns every key the history touched, sorted.
-func (c *cluster) keys() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, o := range c.history {
-		if !seen[o.Op.Key] {
-			seen[o.Op.Key] = true
-			out = append(out, o.Op.Key)
-		}
-	}
-	slices.Sort(out)
-	return out
 }
 
 // waitIdle runs until no clerk has a request in flight.
 func (c *cluster) waitIdle(limit time.Duration) {
-	idle := func() bool {
-		for _, id := range c.clerks {
-			if c.inflight[id] >= 0 {
-				return false
-			}
-		}
-		return true
-	}
-	if c.s.RunUntilTrue(limit, idle) {
+	if c.s.RunUntilTrue(limit, c.rec.Idle) {
 		return
 	}
-	var stuck []string
-	for _, id := range c.clerks {
-		if i := c.inflight[id]; i >= 0 {
-			o := c.history[i]
-			stuck = append(stuck, fmt.Sprintf("%v's %s (called at %v)", id, kvhistory.DescribeOp(o.Op), o.Call))
-		}
-	}
 	c.t.Fail(suite.Failure{Check: "liveness", Kind: "request never returned",
-		Msg: fmt.Sprintf("request never returned: with every fault healed, %s did not complete by %v: does the clerk retry another server on a timeout, and does the leader answer once the entry is applied?", strings.Join(stuck, ", "), limit)})
+		Msg: fmt.Sprintf("request never returned: with every fault healed, %s did not complete by %v: does the clerk retry another server on a timeout, and does the leader answer once the entry is applied?", c.rec.Stuck(), limit)})
 }
 
 // checkSize fails if a server keeps more than bound bytes on disk.

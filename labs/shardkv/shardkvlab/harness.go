@@ -58,13 +58,10 @@ type cluster struct {
 	rafts       map[node.ID]raft.Node
 	r           *rand.Rand
 
-	history  []operation
-	inflight map[node.ID]int
-	issued   map[node.ID]int
-	stopped  bool
-	seq      int
-	problem  error
-	latest   shardkv.Config // the last configuration the admin saw
+	rec     *kvhistory.Recorder // the history, and each clerk's request in flight
+	stopped bool
+	seq     int
+	latest  shardkv.Config // the last configuration the admin saw
 
 	pendingCtrl int // controller calls queued and not answered
 }
@@ -82,7 +79,7 @@ func newCluster(t *suite.T, cfg config) *cluster {
 		cfg.faults = faults.Reliable()
 	}
 	c := &cluster{t: t, cfg: cfg, impl: impl, groups: map[int][]node.ID{}, rafts: map[node.ID]raft.Node{},
-		r: t.Rand("workload"), inflight: map[node.ID]int{}, issued: map[node.ID]int{}}
+		r: t.Rand("workload")}
 	next := node.ID(1)
 	for range nControllers {
 		c.controllers = append(c.controllers, next)
@@ -100,9 +97,9 @@ func newCluster(t *suite.T, cfg config) *cluster {
 	}
 	for range cfg.clerks {
 		c.clerks = append(c.clerks, next)
-		c.inflight[next] = -1
 		next++
 	}
+	c.rec = kvhistory.NewRecorder(c.clerks)
 	c.admin = next
 	watch := func(id node.ID, apply func(raft.ApplyMsg)) raft.Node {
 		n := rf(id, apply)
@@ -131,7 +128,7 @@ func newCluster(t *suite.T, cfg config) *cluster {
 		return impl.NewClerk(id, c.controllers, func(req int, value string) { c.done(id, req, value) })
 	}
 	c.s = t.NewSim(sim.Config{Nodes: int(c.admin), Factory: factory, Faults: cfg.faults})
-	t.Invariant("clerk replies", func() error { return c.problem })
+	t.Invariant("clerk replies", c.rec.Problem)
 	return c
 }
 
@@ -223,11 +220,11 @@ func (c *cluster) pause() time.Duration {
 
 // issue submits the clerk's next operation, if it has one left.
 func (c *cluster) issue(id node.ID) {
-	if c.stopped || (c.cfg.ops > 0 && c.issued[id] >= c.cfg.ops) || c.inflight[id] >= 0 {
+	if c.stopped || (c.cfg.ops > 0 && c.rec.Issued(id) >= c.cfg.ops) || c.rec.Busy(id) {
 		return
 	}
 	if !c.t.Keep("op") {
-		c.issued[id]++
+		c.rec.Skip(id)
 		c.s.After(c.pause(), func() { c.issue(id) })
 		return
 	}
@@ -252,10 +249,7 @@ func (c *cluster) value(id node.ID) string {
 }
 
 func (c *cluster) submit(id node.ID, op shardkv.Op) {
-	req := len(c.history)
-	c.history = append(c.history, operation{Clerk: id, Req: req, Op: op, Call: c.s.Now()})
-	c.inflight[id] = req
-	c.issued[id]++
+	req := c.rec.Call(id, op, c.s.Now())
 	if err := c.s.Call(id, func() string { return fmt.Sprintf("Submit(%d, %s)", req, kvhistory.DescribeOp(op)) }, func(n node.Node) string {
 		n.(shardkv.Clerk).Submit(req, op)
 		return ""
@@ -266,17 +260,9 @@ func (c *cluster) submit(id node.ID, op shardkv.Op) {
 
 // done records a clerk's answer.
 func (c *cluster) done(id node.ID, req int, value string) {
-	cur := c.inflight[id]
-	if cur < 0 || cur != req {
-		if c.problem == nil {
-			c.problem = &suite.Violation{Nodes: []node.ID{id}, Kind: "unexpected done",
-				Msg: fmt.Sprintf("unexpected done: %v reported request %d done, but its request in flight is %d (-1: none); call done exactly once per request", id, req, cur)}
-		}
+	if !c.rec.Return(id, req, value, c.s.Now()) {
 		return
 	}
-	o := &c.history[req]
-	o.Ret, o.Out, o.Returned = c.s.Now(), value, true
-	c.inflight[id] = -1
 	c.s.After(c.pause(), func() { c.issue(id) })
 }
 
@@ -322,51 +308,22 @@ func (c *cluster) finish(limit time.Duration) {
 	}
 	c.waitIdle(limit)
 	c.stopped = false
-	for _, k := range c.keys() {
+	for _, k := range c.rec.Keys() {
 		c.submit(c.clerks[0], shardkv.Op{Kind: shardkv.Get, Key: k})
 		c.waitIdle(limit)
 	}
 	c.stopped = true
-	c.t.Check("exactly once", kvhistory.ExactlyOnce(c.history))
+	c.t.Check("exactly once", kvhistory.ExactlyOnce(c.rec.History))
 	c.linearizable()
-}
-
-// keys returns every key the history touched, sorted.
-func (c *cluster) keys() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, o := range c.history {
-		if !seen[o.Op.Key] {
-			seen[o.Op.Key] = true
-			out = append(out, o.Op.Key)
-		}
-	}
-	slices.Sort(out)
-	return out
 }
 
 // waitIdle runs until no clerk has a request in flight.
 func (c *cluster) waitIdle(limit time.Duration) {
-	idle := func() bool {
-		for _, id := range c.clerks {
-			if c.inflight[id] >= 0 {
-				return false
-			}
-		}
-		return true
-	}
-	if c.s.RunUntilTrue(limit, idle) {
+	if c.s.RunUntilTrue(limit, c.rec.Idle) {
 		return
 	}
-	var stuck []string
-	for _, id := range c.clerks {
-		if i := c.inflight[id]; i >= 0 {
-			o := c.history[i]
-			stuck = append(stuck, fmt.Sprintf("%v's %s (called at %v)", id, kvhistory.DescribeOp(o.Op), o.Call))
-		}
-	}
 	c.t.Fail(suite.Failure{Check: "liveness", Kind: "request never returned",
-		Msg: fmt.Sprintf("request never returned: with every fault healed, %s did not complete by %v: does the clerk re-query the controller on ErrWrongGroup, does every group apply each configuration in turn, and does a group get the shards it gains from their previous owner?", strings.Join(stuck, ", "), limit)})
+		Msg: fmt.Sprintf("request never returned: with every fault healed, %s did not complete by %v: does the clerk re-query the controller on ErrWrongGroup, does every group apply each configuration in turn, and does a group get the shards it gains from their previous owner?", c.rec.Stuck(), limit)})
 }
 
 // keysOverShards returns perShard keys for every shard ("k0", "k1", ...

@@ -46,7 +46,7 @@ func HotShardCurves(t *suite.T) (spread, hot series.Series) {
 		from := c.s.Now()
 		c.s.RunFor(hotWindow)
 		n := 0
-		for _, o := range c.history {
+		for _, o := range c.rec.History {
 			if o.Returned && o.Ret >= from && o.Ret < c.s.Now() {
 				n++
 			}
@@ -69,7 +69,7 @@ func HotShardCurves(t *suite.T) (spread, hot series.Series) {
 		}
 		measure(&hot, g)
 	}
-	c.t.Check("exactly once", kvhistory.ExactlyOnce(c.history))
+	c.t.Check("exactly once", kvhistory.ExactlyOnce(c.rec.History))
 	return spread, hot
 }
 
