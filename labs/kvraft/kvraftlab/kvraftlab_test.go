@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/faultline-dev/faultline/grader/labtest"
 	grun "github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
@@ -18,7 +19,7 @@ import (
 )
 
 func runOne(test *suite.Test, impl any, name string, seed uint64, sink trace.Sink) suite.Outcome {
-	return suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: seed, Impl: impl, ImplName: name, Trace: sink}).Run()
+	return labtest.RunOne(Lab, test, impl, name, seed, sink)
 }
 
 // seeds sets how many seeds TestReferencePasses runs per test:
@@ -27,63 +28,25 @@ var seeds = flag.Int("kvraft.seeds", 0, "TestReferencePasses: seeds per test (de
 
 // TestReferencePasses runs the reference over the seeds faultline grade
 // runs.
-func TestReferencePasses(t *testing.T) {
-	for i := range Lab.Tests {
-		test := &Lab.Tests[i]
-		t.Run(test.Name, func(t *testing.T) {
-			n := max(test.Seeds, 1)
-			if *seeds > 0 {
-				n = *seeds
-			}
-			for i := range n {
-				seed := grun.SeedFor(Lab.Name, test.Name, i)
-				o := runOne(test, Lab.Solution, "solution", seed, nil)
-				require.True(t, o.Passed(), "seed %d: %s", seed, o.Describe())
-			}
-		})
-	}
-}
+func TestReferencePasses(t *testing.T) { labtest.ReferencePasses(t, Lab, *seeds) }
 
-// mutantCases names, for each mutant, the test that catches it and the
-// check that fails.
-var mutantCases = []struct {
-	mutant, test, check string
-}{
-	{"stale-reads", "LeaderPartitions", "linearizability"},
-	{"local-dedup", "Unreliable", "linearizability"},
-	{"install-keeps-dedup", "SnapshotDedup", "exactly once"},
-	{"answers-early", "ManyClerks", "linearizability"},
-	{"snapshot-without-dedup", "SnapshotDedup", "exactly once"},
-	{"no-leader-check", "LeaderPartitions", "linearizability"},
-	{"no-retry-on-timeout", "Unreliable", "liveness"},
-	{"reuses-seq", "OneClerk", "linearizability"},
-	{"never-snapshots", "SnapshotSize", "snapshot size"},
+// mutantCases names, for each mutant, the test that catches it and the check
+// that fails.
+var mutantCases = []labtest.Mutant{
+	{Name: "stale-reads", Test: "LeaderPartitions", Check: "linearizability"},
+	{Name: "local-dedup", Test: "Unreliable", Check: "linearizability"},
+	{Name: "install-keeps-dedup", Test: "SnapshotDedup", Check: "exactly once"},
+	{Name: "answers-early", Test: "ManyClerks", Check: "linearizability"},
+	{Name: "snapshot-without-dedup", Test: "SnapshotDedup", Check: "exactly once"},
+	{Name: "no-leader-check", Test: "LeaderPartitions", Check: "linearizability"},
+	{Name: "no-retry-on-timeout", Test: "Unreliable", Check: "liveness"},
+	{Name: "reuses-seq", Test: "OneClerk", Check: "linearizability"},
+	{Name: "never-snapshots", Test: "SnapshotSize", Check: "snapshot size"},
 }
 
 // TestEveryMutantIsCaught requires each mutant to fail the test named for
 // it, at a default seed, with the check that names its bug.
-func TestEveryMutantIsCaught(t *testing.T) {
-	require.Len(t, mutantCases, len(Lab.Mutants), "every mutant has a row")
-	for _, tc := range mutantCases {
-		t.Run(tc.mutant, func(t *testing.T) {
-			impl, err := Lab.Impl("mutant:" + tc.mutant)
-			require.NoError(t, err)
-			test, ok := Lab.Test(tc.test)
-			require.True(t, ok, "no test %s", tc.test)
-			for i := range max(test.Seeds, 1) {
-				seed := grun.SeedFor(Lab.Name, test.Name, i)
-				o := runOne(test, impl, "mutant:"+tc.mutant, seed, nil)
-				if !o.Passed() {
-					t.Logf("caught by %s seed %d: %s", test.Name, seed, o.Describe())
-					require.NotNil(t, o.Failure, o.Describe())
-					assert.Equal(t, tc.check, o.Failure.Check)
-					return
-				}
-			}
-			t.Fatalf("mutant %s passed %s at every default seed", tc.mutant, tc.test)
-		})
-	}
-}
+func TestEveryMutantIsCaught(t *testing.T) { labtest.MutantsCaught(t, Lab, mutantCases) }
 
 // rates sets how many seeds TestMutantCatchRates runs: `-kvraft.rates
 // 300` reports, for each mutant, the share of seeds of its test that
@@ -94,29 +57,12 @@ func TestMutantCatchRates(t *testing.T) {
 	if *rates == 0 {
 		t.Skip("set -kvraft.rates N to measure")
 	}
-	for _, tc := range mutantCases {
-		impl, err := Lab.Impl("mutant:" + tc.mutant)
-		require.NoError(t, err)
-		test, _ := Lab.Test(tc.test)
-		caught := 0
-		for i := range *rates {
-			if o := runOne(test, impl, "mutant:"+tc.mutant, grun.SeedFor(Lab.Name, test.Name, i), nil); !o.Passed() {
-				caught++
-			}
-		}
-		t.Logf("%-24s by %-18s %3d/%d seeds", tc.mutant, tc.test, caught, *rates)
-	}
+	labtest.CatchRates(t, Lab, mutantCases, *rates)
 }
 
 // TestStarterFailsEveryTest checks that the starter compiles into a lab
 // that fails every test, as a student's first run should.
-func TestStarterFailsEveryTest(t *testing.T) {
-	for i := range Lab.Tests {
-		test := &Lab.Tests[i]
-		o := runOne(test, Lab.Starter, "starter", grun.SeedFor(Lab.Name, test.Name, 0), nil)
-		assert.False(t, o.Passed(), test.Name)
-	}
-}
+func TestStarterFailsEveryTest(t *testing.T) { labtest.StarterFailsEveryTest(t, Lab) }
 
 // TestRunsOnTheRaftItIsGiven checks that the harness builds the servers'
 // Raft from T.Dep("raft"): a buggy Raft handed over must show through the

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/faultline-dev/faultline/grader/labtest"
 	grun "github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
@@ -15,7 +16,7 @@ import (
 )
 
 func runOne(test *suite.Test, impl any, name string, seed uint64, sink trace.Sink) suite.Outcome {
-	return suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: seed, Impl: impl, ImplName: name, Trace: sink}).Run()
+	return labtest.RunOne(Lab, test, impl, name, seed, sink)
 }
 
 // seeds sets how many seeds TestReferencePasses runs per test:
@@ -24,95 +25,42 @@ var seeds = flag.Int("shardkv.seeds", 0, "TestReferencePasses: seeds per test (d
 
 // TestReferencePasses runs the reference over the seeds faultline grade
 // runs.
-func TestReferencePasses(t *testing.T) {
-	for i := range Lab.Tests {
-		test := &Lab.Tests[i]
-		t.Run(test.Name, func(t *testing.T) {
-			n := max(test.Seeds, 1)
-			if *seeds > 0 {
-				n = *seeds
-			}
-			for i := range n {
-				seed := grun.SeedFor(Lab.Name, test.Name, i)
-				o := runOne(test, Lab.Solution, "solution", seed, nil)
-				require.True(t, o.Passed(), "seed %d: %s", seed, o.Describe())
-			}
-		})
-	}
-}
+func TestReferencePasses(t *testing.T) { labtest.ReferencePasses(t, Lab, *seeds) }
 
-// mutantCases names, for each mutant, the test that catches it and the
-// check that fails.
-var mutantCases = []struct {
-	mutant, test, check string
-}{
-	{"serves-before-data", "JoinLeave", "linearizability"},
-	{"drops-dedup-state", "DedupAcrossMigration", "exactly once"},
-	{"skips-configs", "CatchUp", "liveness"},
-	{"no-wait-migration", "CatchUp", "linearizability"},
-	{"replica-rebalance", "ControllerBalance", "determinism"},
-	{"moves-too-many", "ControllerBalance", "minimal movement"},
-	{"leave-to-lowest", "ControllerBalance", "balance"},
-	{"no-ownership-check", "JoinLeave", "linearizability"},
-	{"never-gc", "GarbageCollection", "garbage collection"},
-	{"deletes-early", "GCWaitsForOwner", "liveness"},
+// mutantCases names, for each mutant, the test that catches it and the check
+// that fails.
+var mutantCases = []labtest.Mutant{
+	{Name: "serves-before-data", Test: "JoinLeave", Check: "linearizability"},
+	{Name: "drops-dedup-state", Test: "DedupAcrossMigration", Check: "exactly once"},
+	{Name: "skips-configs", Test: "CatchUp", Check: "liveness"},
+	{Name: "no-wait-migration", Test: "CatchUp", Check: "linearizability"},
+	{Name: "replica-rebalance", Test: "ControllerBalance", Check: "determinism"},
+	{Name: "moves-too-many", Test: "ControllerBalance", Check: "minimal movement"},
+	{Name: "leave-to-lowest", Test: "ControllerBalance", Check: "balance"},
+	{Name: "no-ownership-check", Test: "JoinLeave", Check: "linearizability"},
+	{Name: "never-gc", Test: "GarbageCollection", Check: "garbage collection"},
+	{Name: "deletes-early", Test: "GCWaitsForOwner", Check: "liveness"},
 }
 
 // TestEveryMutantIsCaught requires each mutant to fail the test named for
 // it, at a default seed, with the check that names its bug.
-func TestEveryMutantIsCaught(t *testing.T) {
-	require.Len(t, mutantCases, len(Lab.Mutants), "every mutant has a row")
-	for _, tc := range mutantCases {
-		t.Run(tc.mutant, func(t *testing.T) {
-			impl, err := Lab.Impl("mutant:" + tc.mutant)
-			require.NoError(t, err)
-			test, ok := Lab.Test(tc.test)
-			require.True(t, ok, "no test %s", tc.test)
-			for i := range max(test.Seeds, 1) {
-				seed := grun.SeedFor(Lab.Name, test.Name, i)
-				o := runOne(test, impl, "mutant:"+tc.mutant, seed, nil)
-				if !o.Passed() {
-					t.Logf("caught by %s seed %d: %s", test.Name, seed, o.Describe())
-					require.NotNil(t, o.Failure, o.Describe())
-					assert.Equal(t, tc.check, o.Failure.Check)
-					return
-				}
-			}
-			t.Fatalf("mutant %s passed %s at every default seed", tc.mutant, tc.test)
-		})
-	}
-}
+func TestEveryMutantIsCaught(t *testing.T) { labtest.MutantsCaught(t, Lab, mutantCases) }
 
-// rates sets how many seeds TestMutantCatchRates runs.
+// rates sets how many seeds TestMutantCatchRates runs: `-shardkv.rates
+// 300` reports, for each mutant, the share of seeds of its test that
+// catch it.
 var rates = flag.Int("shardkv.rates", 0, "TestMutantCatchRates: seeds per mutant (0: skip)")
 
 func TestMutantCatchRates(t *testing.T) {
 	if *rates == 0 {
 		t.Skip("set -shardkv.rates N to measure")
 	}
-	for _, tc := range mutantCases {
-		impl, err := Lab.Impl("mutant:" + tc.mutant)
-		require.NoError(t, err)
-		test, _ := Lab.Test(tc.test)
-		caught := 0
-		for i := range *rates {
-			if o := runOne(test, impl, "mutant:"+tc.mutant, grun.SeedFor(Lab.Name, test.Name, i), nil); !o.Passed() {
-				caught++
-			}
-		}
-		t.Logf("%-20s by %-22s %3d/%d seeds", tc.mutant, tc.test, caught, *rates)
-	}
+	labtest.CatchRates(t, Lab, mutantCases, *rates)
 }
 
 // TestStarterFailsEveryTest checks that the starter compiles into a lab
-// that fails every test.
-func TestStarterFailsEveryTest(t *testing.T) {
-	for i := range Lab.Tests {
-		test := &Lab.Tests[i]
-		o := runOne(test, Lab.Starter, "starter", grun.SeedFor(Lab.Name, test.Name, 0), nil)
-		assert.False(t, o.Passed(), test.Name)
-	}
-}
+// that fails every test, as a student's first run should.
+func TestStarterFailsEveryTest(t *testing.T) { labtest.StarterFailsEveryTest(t, Lab) }
 
 func TestDeterministic(t *testing.T) {
 	test, _ := Lab.Test("Unreliable")
