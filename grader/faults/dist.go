@@ -3,6 +3,7 @@ package faults
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"time"
 )
@@ -35,7 +36,21 @@ func Between(lo, hi time.Duration) Dist {
 }
 
 // Sample draws one latency from r.
-func (d Dist) Sample(r *rand.Rand) time.Duration {
+func (d Dist) Sample(r *rand.Rand) time.Duration { return sample(d, r) }
+
+// SamplePCG draws one latency from r, as Sample does from a rand.Rand over
+// the same PCG.
+func (d Dist) SamplePCG(r PCG) time.Duration { return sample(d, r) }
+
+// draws is what a Dist samples from. sample is instantiated for PCG, a
+// struct, so its draws are direct calls that inline, and for *rand.Rand.
+type draws interface {
+	Float64() float64
+	Int64N(n int64) int64
+	ExpFloat64() float64
+}
+
+func sample[R draws](d Dist, r R) time.Duration {
 	switch d.Kind {
 	case Uniform:
 		return uniform(r, d.Min, d.Max)
@@ -55,12 +70,55 @@ func (d Dist) Sample(r *rand.Rand) time.Duration {
 	}
 }
 
-func uniform(r *rand.Rand, lo, hi Duration) time.Duration {
+func uniform[R draws](r R, lo, hi Duration) time.Duration {
 	if hi <= lo {
 		return time.Duration(lo)
 	}
 	return time.Duration(lo) + time.Duration(r.Int64N(int64(hi-lo)+1))
 }
+
+// PCG draws from a PCG exactly what a rand.Rand over it would draw, without
+// the rand.Rand's interface call to its source on every draw: the simulator
+// draws a message's loss, latency and duplication for every message sent.
+// Float64 and Int64N follow math/rand/v2's algorithms (Int64N: Lemire's
+// multiply-and-reject, "Fast Random Integer Generation in an Interval",
+// 2019); ExpFloat64 goes through the rand.Rand, which shares the PCG.
+type PCG struct {
+	src *rand.PCG
+	r   *rand.Rand
+}
+
+// NewPCG returns the draws of src, and the rand.Rand over src that gives
+// the same stream.
+func NewPCG(src *rand.PCG) (PCG, *rand.Rand) {
+	r := rand.New(src)
+	return PCG{src: src, r: r}, r
+}
+
+// Float64 returns a number in [0, 1): 53 random bits.
+func (p PCG) Float64() float64 { return float64(p.src.Uint64()<<11>>11) / (1 << 53) }
+
+// Int64N returns a number in [0, n); it panics if n <= 0.
+func (p PCG) Int64N(n int64) int64 {
+	if n <= 0 {
+		panic("faults: Int64N of a bound that is not positive")
+	}
+	u := uint64(n)
+	if u&(u-1) == 0 {
+		return int64(p.src.Uint64() & (u - 1))
+	}
+	hi, lo := bits.Mul64(p.src.Uint64(), u)
+	if lo < u {
+		thresh := -u % u
+		for lo < thresh {
+			hi, lo = bits.Mul64(p.src.Uint64(), u)
+		}
+	}
+	return int64(hi)
+}
+
+// ExpFloat64 returns an exponential draw of mean 1.
+func (p PCG) ExpFloat64() float64 { return p.r.ExpFloat64() }
 
 // Validate reports the first problem with d; field names d in the message.
 func (d Dist) Validate(field string) error {

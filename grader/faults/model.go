@@ -131,11 +131,18 @@ func (m *Model) Validate(n int) error {
 }
 
 func checkNode(field string, id node.ID, n int, zeroOK bool) error {
-	if id == 0 && zeroOK {
-		return nil
-	}
-	if id < 1 || int(id) > n {
-		return fmt.Errorf("faults: %s: unknown node %d (the cluster has n1..n%d)", field, int(id), n)
+	if badNode(id, n, zeroOK) {
+		return nodeError(field, id, n)
 	}
 	return nil
+}
+
+// badNode reports whether id names no node of a cluster of n (0 is allowed
+// where zeroOK: "any node").
+func badNode(id node.ID, n int, zeroOK bool) bool {
+	return !(id == 0 && zeroOK) && (id < 1 || int(id) > n)
+}
+
+func nodeError(field string, id node.ID, n int) error {
+	return fmt.Errorf("faults: %s: unknown node %d (the cluster has n1..n%d)", field, int(id), n)
 }

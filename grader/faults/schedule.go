@@ -93,7 +93,9 @@ type Schedule []Event
 func (s Schedule) Validate(n int) error {
 	var last Duration
 	for i, e := range s {
-		f := fmt.Sprintf("schedule[%d]", i)
+		// The field's name is formatted only for an error: Sim.Apply
+		// validates every fault a test injects.
+		f := lazyField{"schedule", i}
 		if e.At < 0 {
 			return fmt.Errorf("faults: %s.at: %v is negative", f, e.At)
 		}
@@ -102,14 +104,14 @@ func (s Schedule) Validate(n int) error {
 		}
 		last = e.At
 		for j, id := range e.Nodes {
-			if err := checkNode(fmt.Sprintf("%s.nodes[%d]", f, j), id, n, false); err != nil {
-				return err
+			if badNode(id, n, false) {
+				return nodeError(fmt.Sprintf("%s.nodes[%d]", f, j), id, n)
 			}
 		}
 		for g, grp := range e.Groups {
 			for j, id := range grp {
-				if err := checkNode(fmt.Sprintf("%s.groups[%d][%d]", f, g, j), id, n, false); err != nil {
-					return err
+				if badNode(id, n, false) {
+					return nodeError(fmt.Sprintf("%s.groups[%d][%d]", f, g, j), id, n)
 				}
 			}
 		}
@@ -140,3 +142,12 @@ func (s Schedule) Validate(n int) error {
 	}
 	return nil
 }
+
+// lazyField names element i of a list in an error message; it formats only
+// when printed.
+type lazyField struct {
+	list string
+	i    int
+}
+
+func (f lazyField) String() string { return fmt.Sprintf("%s[%d]", f.list, f.i) }

@@ -17,10 +17,11 @@ type netState struct {
 	links []faults.Link // (from-1)*n + (to-1)
 	cut   []bool        // (from-1)*n + (to-1)
 	off   []bool        // by node ID: isolated, or in a named group of a partition
-	rng   *mrand.Rand
+	rng   faults.PCG    // the stream "network"
 }
 
-func newNet(m *faults.Model, n int, rng *mrand.Rand) *netState {
+func newNet(m *faults.Model, n int, src *mrand.PCG) *netState {
+	rng, _ := faults.NewPCG(src)
 	ns := &netState{n: n, links: make([]faults.Link, n*n), cut: make([]bool, n*n), off: make([]bool, n+1), rng: rng}
 	for from := 1; from <= n; from++ {
 		for to := 1; to <= n; to++ {
@@ -85,12 +86,12 @@ func (s *Sim) send(src *nodeState, to node.ID, msg node.Message) {
 		s.drop(from, to, id, ts, dropped)
 		return
 	}
-	s.push(event{at: s.now + int64(link.Latency.Sample(net.rng)), kind: evDeliver, to: int32(to), from: int32(from), id: id, msg: s.park(m)})
+	s.push(event{at: s.now + int64(link.Latency.SamplePCG(net.rng)), kind: evDeliver, to: int32(to), from: int32(from), id: id, msg: s.park(m)})
 	if link.Duplicate > 0 && net.rng.Float64() < link.Duplicate {
 		dup, _, _ := copyMessage(ts.plan, msg) // the receiver may change the first copy
 		s.stats.duplicated++
 		s.tr.dup(s.now, from, to, id, ts.plan.name)
-		s.push(event{at: s.now + int64(link.Latency.Sample(net.rng)), kind: evDeliver, to: int32(to), from: int32(from), id: id, msg: s.park(dup)})
+		s.push(event{at: s.now + int64(link.Latency.SamplePCG(net.rng)), kind: evDeliver, to: int32(to), from: int32(from), id: id, msg: s.park(dup)})
 	}
 }
 
@@ -106,7 +107,8 @@ func (s *Sim) Apply(f faults.Event) error {
 		return err
 	}
 	f.At = faults.Duration(s.now)
-	s.begin(Event{Kind: EventFault, Fault: &f})
+	s.ev = Event{Kind: EventFault, Fault: &f}
+	s.begin()
 	s.apply(f)
 	s.after()
 	return nil

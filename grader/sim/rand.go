@@ -29,11 +29,14 @@ func Stream(seed uint64, purpose string) *rand.Rand { return stream(seed, purpos
 // stream returns a random source for one purpose ("network", "node/3",
 // "workload", ...). Streams are independent: a node that draws more numbers
 // does not shift the network's or another node's draws.
-func stream(seed uint64, purpose string) *rand.Rand {
+func stream(seed uint64, purpose string) *rand.Rand { return rand.New(source(seed, purpose)) }
+
+// source is the PCG under stream(seed, purpose).
+func source(seed uint64, purpose string) *rand.PCG {
 	h := fnv.New64a()
 	h.Write([]byte(purpose))
 	p := h.Sum64()
-	return rand.New(rand.NewPCG(mix(seed^p), mix(seed+p+0x9e3779b97f4a7c15)))
+	return rand.NewPCG(mix(seed^p), mix(seed+p+0x9e3779b97f4a7c15))
 }
 
 // mix is SplitMix64's finalizer: it spreads nearby seeds far apart.

@@ -51,7 +51,8 @@ type Config struct {
 	// at once; 0 means 1 million.
 	MaxPending int
 	// Watch keeps the last few dispatched events where another goroutine can
-	// read them (LastEvents), for a watchdog that reports a hung handler.
+	// read them (LastEvents) and counts them where it can read the count
+	// (Dispatched), for a watchdog that reports a hung handler.
 	Watch bool
 }
 
@@ -189,7 +190,7 @@ func New(cfg Config) (*Sim, error) {
 		links: make([]linkCounters, n*n),
 		q:     make(queue, 0, 64),
 	}
-	s.net = newNet(&cfg.Faults, n, stream(cfg.Seed, "network"))
+	s.net = newNet(&cfg.Faults, n, source(cfg.Seed, "network"))
 	s.crashRng = stream(cfg.Seed, "crash")
 	ids := make([]node.ID, n)
 	for i := range ids {
@@ -357,16 +358,25 @@ func (s *Sim) After(d time.Duration, fn func()) { s.At(s.Now()+d, fn) }
 // Step dispatches the next event and returns it; it returns false when no
 // event is left. Timers that were cancelled are skipped silently.
 func (s *Sim) Step() (Event, bool) {
+	if s.step() {
+		return s.ev, true
+	}
+	return Event{}, false
+}
+
+// step is Step for the simulator's own loops, which need not copy the
+// event out.
+func (s *Sim) step() bool {
 	for len(s.q) > 0 {
 		e := s.q.pop()
 		if e.at > s.now {
 			s.now = e.at
 		}
 		if s.dispatch(&e) {
-			return s.ev, true
+			return true
 		}
 	}
-	return Event{}, false
+	return false
 }
 
 // NextTime returns the time of the next queued event, and false if none.
@@ -381,7 +391,7 @@ func (s *Sim) NextTime() (time.Duration, bool) {
 // sets the clock to t.
 func (s *Sim) RunUntil(t time.Duration) {
 	for len(s.q) > 0 && s.q[0].at <= int64(t) {
-		s.Step()
+		s.step()
 	}
 	if int64(t) > s.now {
 		s.now = int64(t)
@@ -402,7 +412,7 @@ func (s *Sim) RunUntilTrue(limit time.Duration, cond func() bool) bool {
 			s.RunUntil(limit)
 			return cond()
 		}
-		s.Step()
+		s.step()
 	}
 }
 
@@ -433,7 +443,8 @@ func (s *Sim) dispatch(e *event) bool {
 		}
 		value := sl.value
 		s.timers.release(id)
-		s.begin(Event{Kind: EventTimer, Node: ns.id, Timer: value})
+		s.ev = Event{Kind: EventTimer, Node: ns.id, Timer: value}
+		s.begin()
 		s.tr.timerFire(s.now, ns.id, e.id, value)
 		s.handle(ns, "", func() { ns.inst.HandleTimer(value) })
 	case evDeliver:
@@ -452,7 +463,8 @@ func (s *Sim) dispatch(e *event) bool {
 		msg := s.unpark(e.msg)
 		if reason != "" {
 			s.stats.dropped++
-			s.begin(Event{Kind: EventDrop, Node: to, From: from, Msg: msg, MsgID: e.id})
+			s.ev = Event{Kind: EventDrop, Node: to, From: from, Msg: msg, MsgID: e.id}
+			s.begin()
 			if s.tr != nil {
 				s.tr.drop(s.now, to, from, e.id, s.typeOf(msg).plan.name, reason)
 			}
@@ -460,25 +472,29 @@ func (s *Sim) dispatch(e *event) bool {
 			return true
 		}
 		s.stats.delivered++
-		s.begin(Event{Kind: EventDeliver, Node: to, From: from, Msg: msg, MsgID: e.id})
+		s.ev = Event{Kind: EventDeliver, Node: to, From: from, Msg: msg, MsgID: e.id}
+		s.begin()
 		if s.tr != nil {
 			s.tr.deliver(s.now, to, from, e.id, s.typeOf(msg).plan.name)
 		}
 		s.handle(ns, "", func() { ns.inst.HandleMessage(from, msg) })
 	case evStart:
 		ns := s.nodes[e.to]
-		s.begin(Event{Kind: EventStart, Node: ns.id})
+		s.ev = Event{Kind: EventStart, Node: ns.id}
+		s.begin()
 		s.boot(ns, trace.Start)
 	case evFault:
 		f := &s.cfg.Schedule[e.id]
-		s.begin(Event{Kind: EventFault, Fault: f})
+		s.ev = Event{Kind: EventFault, Fault: f}
+		s.begin()
 		s.apply(*f)
 		s.after()
 	case evFunc:
 		fn := s.funcs[e.id]
 		s.funcs[e.id] = nil
 		s.freeFns = append(s.freeFns, int(e.id))
-		s.begin(Event{Kind: EventFunc})
+		s.ev = Event{Kind: EventFunc}
+		s.begin()
 		fn()
 		s.after()
 	}
@@ -486,18 +502,18 @@ func (s *Sim) dispatch(e *event) bool {
 }
 
 // begin records the start of a dispatched event.
-func (s *Sim) begin(ev Event) {
+func (s *Sim) begin() {
+	ev := &s.ev
 	ev.Time = time.Duration(s.now)
-	s.ev = ev
 	s.stats.events++
 	if s.stats.events > int64(s.cfg.MaxEvents) {
 		panic(&LimitError{What: "events", Limit: s.cfg.MaxEvents, Time: ev.Time, Top: s.busiest()})
 	}
-	s.dispatched.Add(1)
 	if ev.Node != 0 && (ev.Kind == EventDeliver || ev.Kind == EventTimer) {
 		s.countRate(s.nodes[ev.Node])
 	}
 	if s.cfg.Watch {
+		s.dispatched.Store(s.stats.events) // for a watchdog's goroutine
 		s.remember(ev)
 	}
 }
@@ -611,7 +627,8 @@ func (s *Sim) Call(id node.ID, what func() string, fn func(n node.Node) string) 
 	if ns.paused {
 		return ErrPaused
 	}
-	s.begin(Event{Kind: EventCall, Node: id})
+	s.ev = Event{Kind: EventCall, Node: id}
+	s.begin()
 	s.calling = what
 	if s.tr != nil {
 		s.tr.call(s.now, id, what())
@@ -705,9 +722,15 @@ func (s *Sim) describe(e *Event) string {
 	}
 }
 
-// Dispatched returns how many events have been dispatched. Safe to call from
-// any goroutine.
-func (s *Sim) Dispatched() int64 { return s.dispatched.Load() }
+// Dispatched returns how many events have been dispatched. Another
+// goroutine (a watchdog) may call it only when Config.Watch is set: a
+// run without a watchdog does not pay for an atomic counter.
+func (s *Sim) Dispatched() int64 {
+	if s.cfg.Watch {
+		return s.dispatched.Load()
+	}
+	return s.stats.events
+}
 
 // watched is what the watchdog keeps of an event: plain values, formatted
 // only if the watchdog fires (most runs never need them).
@@ -718,7 +741,7 @@ type watched struct {
 	typ        reflect.Type
 }
 
-func (s *Sim) remember(ev Event) {
+func (s *Sim) remember(ev *Event) {
 	w := watched{time: ev.Time, kind: ev.Kind, node: ev.Node, from: ev.From}
 	switch ev.Kind {
 	case EventDeliver:
