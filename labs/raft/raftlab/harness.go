@@ -335,7 +335,7 @@ func (c *cluster) checkNode(id node.ID) error {
 // term, its last index, and the terms of the entries at its end.
 type leaderLog struct {
 	term, last int
-	tail       [appendOnlyTail]int // terms of entries last-appendOnlyTail+1 .. last
+	tail       [appendOnlyTail]int // tail[k]: the term at index last-k (0: not held)
 }
 
 // appendOnlyTail is how many of a leader's last entries Leader Append-Only
@@ -349,45 +349,45 @@ const appendOnlyTail = 8
 func (c *cluster) checkAppendOnly(id node.ID, term int, lr raft.LogReader) error {
 	prev := &c.leaderLogs[id]
 	last := lr.LastIndex()
-	// The tail as it is now, read once: it is compared with the tail after
-	// the leader's last event where the two overlap (all of it, when the
-	// log did not grow) and kept for the next event.
-	var now [appendOnlyTail]int
-	var held [appendOnlyTail]bool
+	if prev.term != term {
+		*prev = leaderLog{term: term} // a new leadership: nothing to compare
+	} else if last < prev.last {
+		return &suite.Violation{Nodes: []node.ID{id}, Kind: "leader append-only", Msg: fmt.Sprintf("leader append-only: %v, leader of term %d, had a log ending at index %d and now it ends at %d: a leader never deletes entries from its log (Figure 3, §5.3)", id, term, prev.last, last)}
+	}
+	// The tail as it is now, read once, each entry compared with what the
+	// last tail held at its index; then the entries of the last tail that
+	// this one no longer covers, when the log grew. A term of 0 stands for
+	// an entry not held (compacted), which is not compared.
+	var tail [appendOnlyTail]int
 	for k := range appendOnlyTail {
 		i := last - k
 		if i < 1 {
 			break
 		}
-		now[k], held[k] = lr.TermAt(i)
-	}
-	if prev.term == term {
-		if last < prev.last {
-			return &suite.Violation{Nodes: []node.ID{id}, Kind: "leader append-only", Msg: fmt.Sprintf("leader append-only: %v, leader of term %d, had a log ending at index %d and now it ends at %d: a leader never deletes entries from its log (Figure 3, §5.3)", id, term, prev.last, last)}
+		t, ok := lr.TermAt(i)
+		if !ok {
+			continue
 		}
-		for k := range appendOnlyTail {
-			i := prev.last - k
-			if i < 1 || prev.tail[k] == 0 {
-				break
-			}
-			t, ok := 0, false
-			if j := last - i; j < appendOnlyTail {
-				t, ok = now[j], held[j]
-			} else {
-				t, ok = lr.TermAt(i)
-			}
-			if ok && t != prev.tail[k] {
-				return &suite.Violation{Nodes: []node.ID{id}, Kind: "leader append-only", Msg: fmt.Sprintf("leader append-only: %v, leader of term %d, held an entry of term %d at index %d and now holds one of term %d there: a leader never overwrites entries in its log (Figure 3, §5.3)", id, term, prev.tail[k], i, t)}
+		tail[k] = t
+		if d := prev.last - i; d >= 0 && d < appendOnlyTail {
+			if was := prev.tail[d]; was != 0 && t != was {
+				return overwritten(id, term, i, was, t)
 			}
 		}
 	}
-	*prev = leaderLog{term: term, last: last}
-	for k := range appendOnlyTail {
-		if held[k] {
-			prev.tail[k] = now[k]
+	for i := min(prev.last, last-appendOnlyTail); i > prev.last-appendOnlyTail && i >= 1; i-- {
+		if was := prev.tail[prev.last-i]; was != 0 {
+			if t, ok := lr.TermAt(i); ok && t != was {
+				return overwritten(id, term, i, was, t)
+			}
 		}
 	}
+	prev.last, prev.tail = last, tail
 	return nil
+}
+
+func overwritten(id node.ID, term, i, was, now int) error {
+	return &suite.Violation{Nodes: []node.ID{id}, Kind: "leader append-only", Msg: fmt.Sprintf("leader append-only: %v, leader of term %d, held an entry of term %d at index %d and now holds one of term %d there: a leader never overwrites entries in its log (Figure 3, §5.3)", id, term, was, i, now)}
 }
 
 // checkLeaderLog checks leader completeness (§5.4) on a leader that
@@ -475,10 +475,16 @@ func (c *cluster) propose(id node.ID, cmd string) (index, term int, ok bool) {
 	if pc.what == nil {
 		pc.init(c.s)
 	}
-	pc.cmd = cmd
+	if cmd != pc.cmd {
+		pc.cmd = cmd
+		pc.b = []byte(cmd)
+	}
+	pc.index, pc.term, pc.ok = 0, 0, false
 	err := c.s.Call(id, pc.what, pc.fn)
 	index, term, ok = pc.index, pc.term, pc.ok
-	*pc = proposeCall{what: pc.what, fn: pc.fn}
+	if ok {
+		pc.cmd, pc.b = "", nil // a leader keeps b; a retry gets its own
+	}
 	if err != nil || !ok {
 		return 0, 0, false
 	}
@@ -496,7 +502,11 @@ func (c *cluster) propose(id node.ID, cmd string) (index, term int, ok bool) {
 // and the two functions Sim.Call takes, made once per cluster (closures
 // made per call would each be allocated).
 type proposeCall struct {
-	cmd         string
+	cmd string
+	// b is cmd as Propose takes it, made once for the nodes that reject
+	// it (which have no reason to keep it) and the one that takes it; a
+	// node asked again after one took it gets a new copy.
+	b           []byte
 	index, term int
 	ok          bool
 	what        func() string
@@ -506,7 +516,7 @@ type proposeCall struct {
 func (pc *proposeCall) init(s *sim.Sim) {
 	pc.what = func() string { return "Propose(" + short(pc.cmd) + ")" }
 	pc.fn = func(n node.Node) string {
-		pc.index, pc.term, pc.ok = n.(raft.Node).Propose([]byte(pc.cmd))
+		pc.index, pc.term, pc.ok = n.(raft.Node).Propose(pc.b[:len(pc.b):len(pc.b)])
 		if !s.Traced() {
 			return "" // only a trace shows what Propose returned
 		}

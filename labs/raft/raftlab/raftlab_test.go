@@ -379,6 +379,80 @@ func TestLeaderAppendOnlyIsChecked(t *testing.T) {
 	assert.Contains(t, o.Failure.Msg, "a leader never deletes entries")
 }
 
+// rewritingLeader wraps the reference and, once it has led for a while,
+// reports a different term for one entry near the end of its log (back
+// entries before its last), and optionally grow entries of its term at
+// the same moment: what a leader that overwrites an entry looks like
+// through raft.LogReader.
+type rewritingLeader struct {
+	raft.Node
+	lr          raft.LogReader
+	events      int
+	led         int // checks in a row that found it leading
+	back, grow  int
+	target, end int // the entry rewritten and the real last index, once armed
+	armed       bool
+}
+
+func (s *rewritingLeader) HandleMessage(from node.ID, m node.Message) {
+	s.events++
+	s.Node.HandleMessage(from, m)
+}
+
+func (s *rewritingLeader) LastIndex() int {
+	last := s.lr.LastIndex()
+	if _, lead := s.State(); !lead {
+		s.led = 0
+	} else if s.led++; !s.armed && s.led > 3 && s.events > 6 && last > s.back+2 {
+		s.armed, s.target, s.end = true, last-s.back, last
+	}
+	if s.armed {
+		return max(last, s.end+s.grow)
+	}
+	return last
+}
+
+func (s *rewritingLeader) TermAt(i int) (int, bool) {
+	if s.armed && i > s.lr.LastIndex() && i <= s.end+s.grow {
+		term, _ := s.State()
+		return term, true
+	}
+	t, ok := s.lr.TermAt(i)
+	if s.armed && i == s.target && ok {
+		t += 100
+	}
+	return t, ok
+}
+
+// TestLeaderOverwriteIsChecked: a leader that changes the term of an entry
+// it holds fails Leader Append-Only, whether the entry is its last, deeper
+// in its log's tail, or one that the same event's new entries push out of
+// the tail that is re-read.
+func TestLeaderOverwriteIsChecked(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		back, grow int
+	}{
+		{"last entry", 0, 0},
+		{"inside the tail", 3, 0},
+		{"deepest of the tail", appendOnlyTail - 1, 0},
+		{"while appending", 1, appendOnlyTail},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			impl := raft.Factory(func(id node.ID, apply func(raft.ApplyMsg)) raft.Node {
+				n := solution.Factory(id, apply)
+				return &rewritingLeader{Node: n, lr: n.(raft.LogReader), back: tc.back, grow: tc.grow}
+			})
+			test, ok := Lab.Test("Backup") // a log long enough for the deepest case
+			require.True(t, ok)
+			o := run(test, seeds(test, 0, 1)[0], impl, "rewriting-leader")
+			require.NotNil(t, o.Failure, o.Describe())
+			assert.Equal(t, "leader append-only", o.Failure.Kind, o.Describe())
+			assert.Contains(t, o.Failure.Msg, "a leader never overwrites entries")
+		})
+	}
+}
+
 // TestValidityIsChecked: a node that applies a command no client proposed
 // fails validity, however close the command's text is to a proposed one.
 func TestValidityIsChecked(t *testing.T) {

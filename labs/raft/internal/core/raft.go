@@ -91,6 +91,8 @@ type Raft struct {
 
 	reply    AppendEntriesReply // the last one sent, and
 	replyBox node.Message       // it boxed (sendAppendReply)
+	beat     AppendEntries      // the last heartbeat built, and
+	beatBox  node.Message       // it boxed (appendFrom)
 }
 
 var (
@@ -579,10 +581,19 @@ func (r *Raft) appendFrom(next int) (node.Message, int) {
 	prevTerm, _ := r.log.term(next - 1)
 	entries := r.log.from(next, MaxBatch)
 	if len(entries) == 0 {
-		// A heartbeat. Its slice of the log would still reach the log's
-		// spare capacity, so the simulator would copy the message; with
-		// no slice at all it is delivered as it is.
-		entries = nil
+		// A heartbeat, with no slice at all: an empty slice of the log
+		// would still reach its spare capacity, so the simulator would
+		// copy the message, while this one is delivered as it is. The
+		// same heartbeat goes to every peer that is caught up, beat after
+		// beat until something changes, so it is boxed once.
+		m := AppendEntries{Term: r.term, Leader: r.id, PrevLogIndex: next - 1, PrevLogTerm: prevTerm,
+			LeaderCommit: r.commitIndex}
+		if r.beatBox == nil || m.Term != r.beat.Term || m.Leader != r.beat.Leader ||
+			m.PrevLogIndex != r.beat.PrevLogIndex || m.PrevLogTerm != r.beat.PrevLogTerm ||
+			m.LeaderCommit != r.beat.LeaderCommit {
+			r.beat, r.beatBox = m, m
+		}
+		return r.beatBox, 0
 	}
 	return AppendEntries{Term: r.term, Leader: r.id, PrevLogIndex: next - 1, PrevLogTerm: prevTerm,
 		Entries: entries, LeaderCommit: r.commitIndex}, len(entries)
