@@ -524,23 +524,33 @@ func (r *Raft) handleAppendEntriesReply(from node.ID, m AppendEntriesReply) {
 // an earlier term's entry is committed indirectly, by the Log Matching
 // property, once an entry of this term above it is.
 func (r *Raft) maybeCommit() {
-	for n := r.log.lastIndex(); n > r.commitIndex; n-- {
-		t, _ := r.log.term(n)
-		if t != r.term && !r.bugs.CommitOldTerm {
-			break
+	// The highest index a majority holds is the value that a majority of
+	// matchIndex reach: the largest m with a quorum of matchIndex >= m.
+	// Terms never decrease along a log, so if that entry is of an earlier
+	// term, so is every entry below it.
+	n, last := 0, r.log.lastIndex()
+	for _, m := range r.match[1:] {
+		if m = min(m, last); m <= n || m <= r.commitIndex {
+			continue
 		}
 		count := 0
-		for id := 1; id < len(r.match); id++ {
-			if r.match[id] >= n {
+		for _, o := range r.match[1:] {
+			if o >= m {
 				count++
 			}
 		}
 		if r.hasQuorum(count) {
-			r.commitIndex = n
-			r.applyCommitted()
-			return
+			n = m
 		}
 	}
+	if n == 0 {
+		return
+	}
+	if t, _ := r.log.term(n); t != r.term && !r.bugs.CommitOldTerm {
+		return
+	}
+	r.commitIndex = n
+	r.applyCommitted()
 }
 
 // broadcastAppend sends every peer what it lacks (or a heartbeat). Peers
