@@ -24,7 +24,8 @@ type plan struct {
 	fixedSize int
 	err       error // the type cannot cross a wire (chan, func, unsafe pointer)
 
-	t reflect.Type
+	t  reflect.Type
+	rt iface.Type // t, to allocate values of
 	// direct: an interface holding a value of t holds it in its data word
 	// (iface.Direct).
 	direct bool
@@ -65,7 +66,7 @@ func planFor(t reflect.Type) *plan { return plans.Get(t, buildPlan) }
 func lazyPlan(t reflect.Type) func() *plan { return plans.Lazy(t, buildPlan) }
 
 func buildPlan(t reflect.Type) *plan {
-	p := &plan{name: typeName(t), t: t}
+	p := &plan{name: typeName(t), t: t, rt: iface.TypeOf(t)}
 	p.immutable, p.fixed, p.fixedSize, p.err = classify(t, 0)
 	p.fixed = p.fixed && p.immutable
 	if p.err == nil {
@@ -228,7 +229,7 @@ func (p *plan) copyBoxed(data unsafe.Pointer, depth int) (unsafe.Pointer, int, e
 			return c, n, nil
 		}
 	}
-	c := reflect.New(p.t).UnsafePointer()
+	c := p.rt.New()
 	n, err := p.copy(c, data, depth)
 	return c, n, err
 }
@@ -441,7 +442,7 @@ func compilePointer(t reflect.Type) copyFn {
 				return n, nil
 			}
 		}
-		to := reflect.New(ep.t).UnsafePointer()
+		to := ep.rt.New()
 		n, err := ep.copy(to, from, depth+1)
 		if err != nil {
 			return 0, err

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/faultline-dev/faultline/grader/internal/iface"
 )
 
 // Copying a message in one block.
@@ -67,6 +69,7 @@ type blockSub struct {
 // A blockType is a block's type and where its parts start in it.
 type blockType struct {
 	t            reflect.Type
+	rt           iface.Type // t, to allocate blocks of
 	elems, bytes uintptr
 }
 
@@ -152,7 +155,7 @@ func (b *blockPlan) copy(src unsafe.Pointer, depth int) (unsafe.Pointer, int, bo
 		return nil, 0, false
 	}
 	bt := b.blockType(n, bytes)
-	blk := reflect.New(bt.t).UnsafePointer()
+	blk := bt.rt.New()
 	total, _ := b.head(blk, src, depth) // immutable fields: no errors
 	elems := unsafe.Add(blk, bt.elems)
 	*(*sliceHeader)(unsafe.Add(blk, b.sliceOff)) = sliceHeader{elems, n, n} // cap = len, as compileSlice
@@ -209,7 +212,7 @@ func (b *blockPlan) blockType(n int, bytes uintptr) *blockType {
 		fields = append(fields, reflect.StructField{Name: "Bytes", Type: reflect.ArrayOf(words, reflect.TypeFor[uint64]())})
 	}
 	t := reflect.StructOf(fields)
-	bt := &blockType{t: t, elems: t.Field(1).Offset}
+	bt := &blockType{t: t, rt: iface.TypeOf(t), elems: t.Field(1).Offset}
 	if words > 0 {
 		bt.bytes = t.Field(2).Offset
 	}

@@ -42,7 +42,9 @@ func (e *env) SetTimer(after time.Duration, value any) node.TimerID {
 	id := s.timers.alloc(e.n.id, e.n.epoch, value)
 	at := s.now + e.n.clock.trueDelay(int64(after))
 	s.push(event{at: at, kind: evTimer, to: int32(e.n.id), id: uint64(id)})
-	s.tr.timerSet(s.now, e.n.id, id, after, value)
+	if s.tr != nil {
+		s.tr.timerSet(s.now, e.n.id, id, after, value)
+	}
 	return id
 }
 
@@ -54,7 +56,9 @@ func (e *env) CancelTimer(id node.TimerID) {
 	if !s.timers.cancel(id, e.n.id) {
 		return
 	}
-	s.tr.timerCancel(s.now, e.n.id, id)
+	if s.tr != nil {
+		s.tr.timerCancel(s.now, e.n.id, id)
+	}
 }
 
 func (e *env) Logf(format string, args ...any) {

@@ -81,7 +81,9 @@ func (s *Sim) send(src *nodeState, to node.ID, msg node.Message) {
 	s.stats.bytes += int64(size)
 	s.links[li].messages++
 	s.links[li].bytes += int64(size)
-	s.tr.send(s.now, from, to, id, ts.plan.name, size, msg)
+	if s.tr != nil {
+		s.tr.send(s.now, from, to, id, ts.plan.name, size, msg)
+	}
 	if dropped != "" {
 		s.drop(from, to, id, ts, dropped)
 		return

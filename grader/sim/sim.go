@@ -102,14 +102,15 @@ type Sim struct {
 	freeFns []int
 	// msgs holds the messages in flight, each in the slot its delivery
 	// event names; freeMsgs lists the empty slots.
-	msgs     []node.Message
-	freeMsgs []int32
-	types    map[reflect.Type]*typeStats
-	recent   []recentType // the first types sent, for typeOf
-	stats    counters
-	links    []linkCounters // (from-1)*n + (to-1)
-	msgSeq   uint64
-	misuses  []string
+	msgs      []node.Message
+	freeMsgs  []int32
+	types     map[reflect.Type]*typeStats
+	recent    []recentType // the first types sent, for typeOf
+	recentHit int          // the last one typeOf found
+	stats     counters
+	links     []linkCounters // (from-1)*n + (to-1)
+	msgSeq    uint64
+	misuses   []string
 
 	tr      *tracer // nil when the run is not traced
 	logs    func(node.ID, string)
@@ -445,8 +446,11 @@ func (s *Sim) dispatch(e *event) bool {
 		s.timers.release(id)
 		s.ev = Event{Kind: EventTimer, Node: ns.id, Timer: value}
 		s.begin()
-		s.tr.timerFire(s.now, ns.id, e.id, value)
-		s.handle(ns, "", func() { ns.inst.HandleTimer(value) })
+		if s.tr != nil {
+			s.tr.timerFire(s.now, ns.id, e.id, value)
+		}
+		s.fire(ns, value)
+		s.handled(ns)
 	case evDeliver:
 		ns := s.nodes[e.to]
 		to, from := node.ID(e.to), node.ID(e.from)
@@ -477,7 +481,8 @@ func (s *Sim) dispatch(e *event) bool {
 		if s.tr != nil {
 			s.tr.deliver(s.now, to, from, e.id, s.typeOf(msg).plan.name)
 		}
-		s.handle(ns, "", func() { ns.inst.HandleMessage(from, msg) })
+		s.deliver(ns, from, msg)
+		s.handled(ns)
 	case evStart:
 		ns := s.nodes[e.to]
 		s.ev = Event{Kind: EventStart, Node: ns.id}
@@ -542,6 +547,24 @@ func (s *Sim) PeakRate() int { return s.peakRate }
 // the hooks.
 func (s *Sim) handle(ns *nodeState, what string, fn func()) {
 	s.protect(ns, what, fn)
+	s.handled(ns)
+}
+
+// deliver and fire run the two handlers of nearly every event, as protect
+// does but with no closure to build and call.
+func (s *Sim) deliver(ns *nodeState, from node.ID, msg node.Message) {
+	defer s.rescue(ns, "")
+	ns.inst.HandleMessage(from, msg)
+}
+
+func (s *Sim) fire(ns *nodeState, value any) {
+	defer s.rescue(ns, "")
+	ns.inst.HandleTimer(value)
+}
+
+// handled is what follows a node's handler: a crash that struck within it,
+// the node's state for the trace, and the hooks.
+func (s *Sim) handled(ns *nodeState) {
 	if ns.armed {
 		s.crashWithin(ns)
 	}
@@ -552,20 +575,24 @@ func (s *Sim) handle(ns *nodeState, what string, fn func()) {
 }
 
 func (s *Sim) protect(ns *nodeState, what string, fn func()) {
-	defer func() {
-		if v := recover(); v != nil {
-			if _, ok := v.(Stopper); ok {
-				panic(v) // the test stopping the run, not the node failing
-			}
-			if what == "" {
-				what = s.describe(&s.ev)
-			}
-			pe := &PanicError{Node: ns.id, Time: time.Duration(s.now), Event: what, Value: v, Stack: string(debug.Stack())}
-			s.tr.panicked(s.now, ns.id, v)
-			panic(pe)
-		}
-	}()
+	defer s.rescue(ns, what)
 	fn()
+}
+
+// rescue, deferred around a node's code, turns its panic into *PanicError,
+// what naming the event ("" for the current one).
+func (s *Sim) rescue(ns *nodeState, what string) {
+	if v := recover(); v != nil {
+		if _, ok := v.(Stopper); ok {
+			panic(v) // the test stopping the run, not the node failing
+		}
+		if what == "" {
+			what = s.describe(&s.ev)
+		}
+		pe := &PanicError{Node: ns.id, Time: time.Duration(s.now), Event: what, Value: v, Stack: string(debug.Stack())}
+		s.tr.panicked(s.now, ns.id, v)
+		panic(pe)
+	}
 }
 
 func (s *Sim) after() {
@@ -678,8 +705,12 @@ func typeOf(v any) reflect.Type { return reflect.TypeOf(v) }
 // reflect.Type, on every message.
 func (s *Sim) typeOf(m any) *typeStats {
 	word := iface.Of(&m).Type
+	if h := s.recentHit; h < len(s.recent) && s.recent[h].word == word {
+		return s.recent[h].ts // a reply or broadcast sends one type in a row
+	}
 	for i := range s.recent {
 		if s.recent[i].word == word {
+			s.recentHit = i
 			return s.recent[i].ts
 		}
 	}

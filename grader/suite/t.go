@@ -78,12 +78,15 @@ type T struct {
 	counts  map[string]int
 	logs    []string
 	onSim   []func(*sim.Sim)
-	steps   map[stepKey]int // workload steps asked about at each instant
+	// The workload steps asked about at the instant stepsAt, by kind:
+	// virtual time never goes back, so earlier instants are done with.
+	stepsAt time.Duration
+	steps   []stepCount
 }
 
-type stepKey struct {
+type stepCount struct {
 	kind string
-	at   time.Duration
+	n    int
 }
 
 // OnSim arranges for fn to be called with the run's simulator as soon as
@@ -92,7 +95,7 @@ type stepKey struct {
 func (t *T) OnSim(fn func(*sim.Sim)) { t.onSim = append(t.onSim, fn) }
 
 // NewT prepares a run.
-func NewT(o Options) *T { return &T{opts: o, counts: map[string]int{}, steps: map[stepKey]int{}} }
+func NewT(o Options) *T { return &T{opts: o, counts: map[string]int{}} }
 
 // Seed returns the run's seed.
 func (t *T) Seed() uint64 { return t.opts.Seed }
@@ -212,9 +215,18 @@ func (t *T) Keep(kind string) bool {
 	if s := t.Sim(); s != nil {
 		at = s.Now()
 	}
-	key := stepKey{kind, at}
-	it := Item{Kind: kind, At: at, Index: t.steps[key]}
-	t.steps[key]++
+	if at != t.stepsAt {
+		t.stepsAt, t.steps = at, t.steps[:0]
+	}
+	k := 0
+	for k < len(t.steps) && t.steps[k].kind != kind {
+		k++
+	}
+	if k == len(t.steps) {
+		t.steps = append(t.steps, stepCount{kind: kind})
+	}
+	it := Item{Kind: kind, At: at, Index: t.steps[k].n}
+	t.steps[k].n++
 	t.items = append(t.items, it)
 	return !t.opts.Drop[it]
 }

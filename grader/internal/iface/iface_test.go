@@ -2,6 +2,9 @@ package iface
 
 import (
 	"reflect"
+	"runtime"
+	"sync/atomic"
+	"time"
 	"testing"
 	"unsafe"
 
@@ -59,4 +62,38 @@ func TestOfReadsAndWritesTheDataWord(t *testing.T) {
 
 	var y any = [2]int{1, 2}
 	assert.Equal(t, [2]int{1, 2}, *(*[2]int)(Of(&y).Data), "an indirect value is pointed to")
+}
+
+// TestNewAllocatesTheType: memory from Type.New holds a value of the type,
+// zeroed, and the collector knows its pointers (a value reachable only
+// through it is not collected).
+func TestNewAllocatesTheType(t *testing.T) {
+	type block struct {
+		n    int
+		next *[64]byte
+		s    string
+	}
+	for _, rt := range []reflect.Type{
+		reflect.TypeFor[block](),
+		reflect.StructOf([]reflect.StructField{{Name: "A", Type: reflect.TypeFor[[]byte]()}, {Name: "B", Type: reflect.TypeFor[[3]int]()}}),
+	} {
+		p := TypeOf(rt).New()
+		v := reflect.NewAt(rt, p).Elem()
+		assert.True(t, v.IsZero(), "%v: new memory is zeroed", rt)
+	}
+	p := (*block)(TypeOf(reflect.TypeFor[block]()).New())
+	var collected atomic.Bool
+	func() {
+		x := new([64]byte)
+		copy(x[:], "kept alive only by the block")
+		runtime.AddCleanup(x, func(c *atomic.Bool) { c.Store(true) }, &collected)
+		p.next = x
+	}()
+	for range 3 {
+		runtime.GC()
+	}
+	time.Sleep(10 * time.Millisecond) // cleanups run on their own goroutine
+	assert.False(t, collected.Load(), "a value the block points to was collected")
+	assert.Equal(t, "kept alive only by the block", string(p.next[:28]))
+	runtime.KeepAlive(p)
 }

@@ -325,7 +325,7 @@ func (c *cluster) checkNode(id node.ID) error {
 			}
 			return c.checkLeaderLog(id, term, lr, other == 0)
 		}
-	} else {
+	} else if c.leaderLogs[id].term != 0 {
 		c.leaderLogs[id] = leaderLog{}
 	}
 	return nil
