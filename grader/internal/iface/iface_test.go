@@ -4,8 +4,8 @@ import (
 	"reflect"
 	"runtime"
 	"sync/atomic"
-	"time"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/stretchr/testify/assert"
