@@ -263,10 +263,11 @@ func (s *Sim) traceFault(f faults.Event, id node.ID) { s.tr.fault(s.now, f, id) 
 // strike reports whether a crash within a handler has struck ns, deciding
 // at this Env call (one with an effect) whether it strikes now. An Env call
 // made after the crash struck has no effect.
-func (s *Sim) strike(ns *nodeState) bool {
-	if !ns.armed {
-		return false
-	}
+func (s *Sim) strike(ns *nodeState) bool { return ns.armed && s.strikeArmed(ns) }
+
+// strikeArmed is strike for a node with a crash armed; strike stays small
+// enough to inline into every Send, Save and Sync.
+func (s *Sim) strikeArmed(ns *nodeState) bool {
 	if !ns.struck && s.crashRng.IntN(2) == 0 {
 		ns.struck = true
 	}

@@ -144,9 +144,10 @@ type nodeState struct {
 	// node crashes inside the next handler it runs. struck is set once the
 	// crash has struck: the rest of the handler has no effect.
 	armed, struck bool
-	// rateSec and rateN count the events handled in virtual second rateSec.
-	rateSec int64
-	rateN   int
+	// rateSec and rateN count the events handled in virtual second rateSec,
+	// which ends at rateEnd.
+	rateSec, rateEnd int64
+	rateN            int
 }
 
 type counters struct {
@@ -525,9 +526,10 @@ func (s *Sim) begin() {
 
 // countRate counts an event handled by ns and stops a storm.
 func (s *Sim) countRate(ns *nodeState) {
-	sec := s.now / int64(time.Second)
-	if sec != ns.rateSec {
-		ns.rateSec, ns.rateN = sec, 0
+	if s.now >= ns.rateEnd { // virtual time never goes back
+		// A new virtual second: divided once a second, not once an event.
+		sec := s.now / int64(time.Second)
+		ns.rateSec, ns.rateEnd, ns.rateN = sec, (sec+1)*int64(time.Second), 0
 	}
 	ns.rateN++
 	if ns.rateN > s.peakRate {
@@ -535,7 +537,7 @@ func (s *Sim) countRate(ns *nodeState) {
 	}
 	if s.cfg.MaxRate > 0 && ns.rateN > s.cfg.MaxRate {
 		panic(&LimitError{What: "rate", Limit: s.cfg.MaxRate, Time: time.Duration(s.now), Top: s.busiest(), Node: ns.id,
-			From: time.Duration(sec) * time.Second})
+			From: time.Duration(ns.rateSec) * time.Second})
 	}
 }
 

@@ -354,10 +354,29 @@ func (c *cluster) checkAppendOnly(id node.ID, term int, lr raft.LogReader) error
 	} else if last < prev.last {
 		return &suite.Violation{Nodes: []node.ID{id}, Kind: "leader append-only", Msg: fmt.Sprintf("leader append-only: %v, leader of term %d, had a log ending at index %d and now it ends at %d: a leader never deletes entries from its log (Figure 3, §5.3)", id, term, prev.last, last)}
 	}
+	// A term of 0 stands for an entry not held (compacted), which is not
+	// compared.
+	if last == prev.last {
+		// Most events leave the log as it was (a reply, a heartbeat): the
+		// tail is read at the same indices, each entry in place.
+		for k := range appendOnlyTail {
+			i := last - k
+			if i < 1 {
+				break
+			}
+			t, ok := lr.TermAt(i)
+			if !ok {
+				t = 0
+			} else if was := prev.tail[k]; was != 0 && t != was {
+				return overwritten(id, term, i, was, t)
+			}
+			prev.tail[k] = t
+		}
+		return nil
+	}
 	// The tail as it is now, read once, each entry compared with what the
 	// last tail held at its index; then the entries of the last tail that
-	// this one no longer covers, when the log grew. A term of 0 stands for
-	// an entry not held (compacted), which is not compared.
+	// this one no longer covers, when the log grew.
 	var tail [appendOnlyTail]int
 	for k := range appendOnlyTail {
 		i := last - k
@@ -434,9 +453,13 @@ func short(cmd string) string {
 // its sequence number, and dots to pad it.
 func (c *cluster) newCommand(size int) string {
 	c.seq++
-	cmd := "c" + strconv.Itoa(c.seq)
-	if len(cmd) < size {
-		cmd += strings.Repeat(".", size-len(cmd))
+	var b [24]byte
+	head := strconv.AppendInt(append(b[:0], 'c'), int64(c.seq), 10)
+	var cmd string
+	if len(head) < size {
+		cmd = string(head) + strings.Repeat(".", size-len(head))
+	} else {
+		cmd = string(head) // one allocation
 	}
 	c.proposed = append(c.proposed, proposal{cmd: cmd})
 	return cmd
