@@ -703,9 +703,11 @@ func (c *cluster) leaderAmong(ids []node.ID) (node.ID, int) {
 func (c *cluster) waitLeader(within time.Duration, ids ...node.ID) node.ID {
 	among := ids
 	var lead node.ID
+	var connected []node.ID // reused: the condition runs after every event
 	if !c.s.RunUntilTrue(c.s.Now()+within, func() bool {
 		if len(ids) == 0 {
-			among = c.connectedIDs()
+			connected = c.appendConnectedIDs(connected[:0])
+			among = connected
 		}
 		lead, _ = c.leaderAmong(among)
 		return lead != 0
@@ -726,8 +728,10 @@ func (c *cluster) checkNoLeader(ids []node.ID, why string) {
 	}
 }
 
-func (c *cluster) connectedIDs() []node.ID {
-	var ids []node.ID
+func (c *cluster) connectedIDs() []node.ID { return c.appendConnectedIDs(nil) }
+
+// appendConnectedIDs appends the nodes that are up and connected to ids.
+func (c *cluster) appendConnectedIDs(ids []node.ID) []node.ID {
 	for id := 1; id <= c.n; id++ {
 		if c.connectedTo(node.ID(id)) && c.s.Up(node.ID(id)) {
 			ids = append(ids, node.ID(id))

@@ -295,6 +295,7 @@ func (c *cluster) partition(group []node.ID) {
 // horizon, and runs the cluster 100 ms past it. Client i starts at i·10 ms.
 func (c *cluster) proposeUntil(horizon time.Duration, clients, gapMin, gapSpread int) {
 	cr := c.s.Rand("clients")
+	order := make([]int, c.n) // cr.Perm(c.n), without a slice per request
 	var client func()
 	client = func() {
 		if c.s.Now() >= horizon {
@@ -302,7 +303,11 @@ func (c *cluster) proposeUntil(horizon time.Duration, clients, gapMin, gapSpread
 		}
 		if c.t.Keep("op") {
 			cmd := c.newCommand(0)
-			for _, k := range cr.Perm(c.n) {
+			for i := range order {
+				order[i] = i
+			}
+			cr.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+			for _, k := range order {
 				if _, _, ok := c.propose(node.ID(k+1), cmd); ok {
 					break
 				}

@@ -528,6 +528,15 @@ func (r *Raft) maybeCommit() {
 	// matchIndex reach: the largest m with a quorum of matchIndex >= m.
 	// Terms never decrease along a log, so if that entry is of an earlier
 	// term, so is every entry below it.
+	above := 0
+	for _, m := range r.match[1:] {
+		if m > r.commitIndex {
+			above++
+		}
+	}
+	if !r.hasQuorum(above) {
+		return // most replies: nothing new on a majority
+	}
 	n, last := 0, r.log.lastIndex()
 	for _, m := range r.match[1:] {
 		if m = min(m, last); m <= n || m <= r.commitIndex {
