@@ -389,6 +389,8 @@ func TestBareValuesAreTheirOwnCopy(t *testing.T) {
 		{"empty slice without capacity", benchAppend{Term: 3, Entries: []benchEntry{}}, true},
 		{"nil pointer, map, interface", private{n: 1}, true},
 		{"array of nil pointers", [2]*int{}, true},
+		{"a string beside a nil slice", taggedAppend{Tag: "from n3", Term: 2}, true},
+		{"strings in an array beside nil slices", [2]taggedAppend{{Tag: "a"}, {Tag: "bcd"}}, true},
 		{"empty slice with spare capacity", benchAppend{Term: 3, Entries: backing[:0]}, false},
 		{"one entry", benchAppend{Term: 3, Entries: []benchEntry{{Term: 1}}}, false},
 		{"a pointer", wrapped{p: intPtr(1)}, false},
@@ -410,3 +412,11 @@ func TestBareValuesAreTheirOwnCopy(t *testing.T) {
 }
 
 type byNameHolder struct{ M byName }
+
+// taggedAppend is bare when its slice is, but its size depends on its
+// string: it cannot take a bare value's size from its type alone.
+type taggedAppend struct {
+	Tag     string
+	Term    int
+	Entries []benchEntry
+}

@@ -55,16 +55,17 @@ func (q *queue) push(e event) {
 	h[i] = e
 }
 
-func (q *queue) pop() event {
+// pop moves the first event into *top. (Filling the caller's event, rather
+// than returning one, spares copying it through registers and the stack.)
+func (q *queue) pop(top *event) {
 	h := *q
-	top := h[0]
+	*top = h[0]
 	last := len(h) - 1
-	e := h[last]
-	h = h[:last]
-	*q = h
+	*q = (*q)[:last] // the length only: no write barrier
 	if last == 0 {
-		return top
+		return
 	}
+	e := h[last]
 	// Sift e down from the root: move the smaller child up into the hole.
 	i := 0
 	for {
@@ -83,5 +84,4 @@ func (q *queue) pop() event {
 		i = m
 	}
 	h[i] = e
-	return top
 }

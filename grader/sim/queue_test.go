@@ -34,7 +34,8 @@ func TestQueueOrder(t *testing.T) {
 					}
 					return 1
 				})
-				got := q.pop()
+				var got event
+				q.pop(&got)
 				require.Equal(t, model[0].seq, got.seq, "step %d", step)
 				model = model[1:]
 			}

@@ -369,8 +369,9 @@ func (s *Sim) Step() (Event, bool) {
 // step is Step for the simulator's own loops, which need not copy the
 // event out.
 func (s *Sim) step() bool {
+	var e event
 	for len(s.q) > 0 {
-		e := s.q.pop()
+		s.q.pop(&e)
 		if e.at > s.now {
 			s.now = e.at
 		}
