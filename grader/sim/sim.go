@@ -9,7 +9,6 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -122,9 +121,7 @@ type Sim struct {
 	peakRate   int
 	crashRng   *mrand.Rand // where crashes within handlers strike
 	dispatched atomic.Int64
-	watchMu    sync.Mutex
-	ring       [16]watched
-	ringN      int
+	ring       [ringSize]watched // Config.Watch: the last events, by count-1 modulo ringSize
 }
 
 type nodeState struct {
@@ -520,7 +517,6 @@ func (s *Sim) begin() {
 		s.countRate(s.nodes[ev.Node])
 	}
 	if s.cfg.Watch {
-		s.dispatched.Store(s.stats.events) // for a watchdog's goroutine
 		s.remember(ev)
 	}
 }
@@ -766,33 +762,44 @@ func (s *Sim) Dispatched() int64 {
 	return s.stats.events
 }
 
-// watched is what the watchdog keeps of an event: plain values, formatted
-// only if the watchdog fires (most runs never need them).
+// watched is what the watchdog keeps of an event, formatted only if the
+// watchdog fires (most runs never need them): plain values and a message's
+// or timer's type as the type word of an interface holding it.
 type watched struct {
 	time       time.Duration
+	typ        unsafe.Pointer // a runtime type, which lives as long as the program
 	kind       EventKind
 	node, from node.ID
-	typ        reflect.Type
 }
 
+// ringSize is twice the events LastEvents shows: the simulator must move
+// on by that many events before it writes where a reader may be reading.
+const ringSize = 32
+
+// remember keeps ev in the ring and publishes it, with the count of events
+// dispatched, to another goroutine (Dispatched, LastEvents): one atomic
+// store per event, the ring itself written with plain stores.
 func (s *Sim) remember(ev *Event) {
 	w := watched{time: ev.Time, kind: ev.Kind, node: ev.Node, from: ev.From}
+	var x any
 	switch ev.Kind {
 	case EventDeliver:
-		w.typ = reflect.TypeOf(ev.Msg)
+		x = ev.Msg
 	case EventTimer:
-		w.typ = reflect.TypeOf(ev.Timer)
+		x = ev.Timer
 	}
-	s.watchMu.Lock()
-	s.ring[s.ringN%len(s.ring)] = w
-	s.ringN++
-	s.watchMu.Unlock()
+	w.typ = iface.Of(&x).Type
+	n := s.stats.events
+	s.ring[(n-1)%ringSize] = w
+	s.dispatched.Store(n)
 }
 
 func (w watched) String() string {
 	name := "<nil>"
 	if w.typ != nil {
-		name = typeName(w.typ)
+		var x any
+		iface.Of(&x).Type = w.typ // reflect.TypeOf reads the type word only
+		name = typeName(reflect.TypeOf(x))
 	}
 	switch w.kind {
 	case EventDeliver:
@@ -804,17 +811,26 @@ func (w watched) String() string {
 }
 
 // LastEvents returns up to 16 of the most recently dispatched events, oldest
-// first, when Config.Watch is set. Safe to call from any goroutine.
+// first, when Config.Watch is set. Safe to call from any goroutine; meant
+// for a watchdog whose run has stopped dispatching (a hung handler). If the
+// run moves on by many events while LastEvents reads, it returns nil: that
+// run is not hung.
 func (s *Sim) LastEvents() []string {
-	s.watchMu.Lock()
-	defer s.watchMu.Unlock()
-	var out []string
-	for i := max(0, s.ringN-len(s.ring)); i < s.ringN; i++ {
-		out = append(out, s.ring[i%len(s.ring)].String())
+	n := s.dispatched.Load()
+	k := min(n, ringSize/2)
+	var got [ringSize / 2]watched
+	for i := range k {
+		got[i] = s.ring[(n-k+i)%ringSize]
+	}
+	if s.dispatched.Load()-n >= ringSize/2 {
+		return nil // the slots read may have been written meanwhile
+	}
+	out := make([]string, k)
+	for i := range k {
+		out[i] = got[i].String()
 	}
 	return out
 }
-
 func (s *Sim) busiest() string {
 	type kv struct {
 		name string
