@@ -340,19 +340,25 @@ func TestLeaderCompletenessAtElection(t *testing.T) {
 	assert.Less(t, withLog.Failure.Time, without.Failure.Time, "the LogReader check fires earlier")
 }
 
-// shrinkingLeader wraps the reference and, once it has led for a while,
-// reports a log one entry shorter: what a leader that deletes entries
-// looks like through raft.LogReader.
-type shrinkingLeader struct {
+// wrapped is the reference, its raft.LogReader, and a count of the
+// messages it has handled: the base of leaders that misreport their logs.
+type wrapped struct {
 	raft.Node
 	lr     raft.LogReader
 	events int
 }
 
-func (s *shrinkingLeader) HandleMessage(from node.ID, m node.Message) {
-	s.events++
-	s.Node.HandleMessage(from, m)
+func wrap(n raft.Node) wrapped { return wrapped{Node: n, lr: n.(raft.LogReader)} }
+
+func (w *wrapped) HandleMessage(from node.ID, m node.Message) {
+	w.events++
+	w.Node.HandleMessage(from, m)
 }
+
+// shrinkingLeader, once it has led for a while, reports a log one entry
+// shorter: what a leader that deletes entries looks like through
+// raft.LogReader.
+type shrinkingLeader struct{ wrapped }
 
 func (s *shrinkingLeader) LastIndex() int {
 	last := s.lr.LastIndex()
@@ -368,8 +374,7 @@ func (s *shrinkingLeader) TermAt(i int) (int, bool) { return s.lr.TermAt(i) }
 // Leader Append-Only (Figure 3), named as such.
 func TestLeaderAppendOnlyIsChecked(t *testing.T) {
 	impl := raft.Factory(func(id node.ID, apply func(raft.ApplyMsg)) raft.Node {
-		n := solution.Factory(id, apply)
-		return &shrinkingLeader{Node: n, lr: n.(raft.LogReader)}
+		return &shrinkingLeader{wrap(solution.Factory(id, apply))}
 	})
 	test, ok := Lab.Test("BasicAgree")
 	require.True(t, ok)
@@ -379,24 +384,16 @@ func TestLeaderAppendOnlyIsChecked(t *testing.T) {
 	assert.Contains(t, o.Failure.Msg, "a leader never deletes entries")
 }
 
-// rewritingLeader wraps the reference and, once it has led for a while,
-// reports a different term for one entry near the end of its log (back
-// entries before its last), and optionally grow entries of its term at
-// the same moment: what a leader that overwrites an entry looks like
-// through raft.LogReader.
+// rewritingLeader, once it has led for a while, reports a different term
+// for one entry near the end of its log (back entries before its last),
+// and optionally grow entries of its term at the same moment: what a
+// leader that overwrites an entry looks like through raft.LogReader.
 type rewritingLeader struct {
-	raft.Node
-	lr          raft.LogReader
-	events      int
+	wrapped
 	led         int // checks in a row that found it leading
 	back, grow  int
 	target, end int // the entry rewritten and the real last index, once armed
 	armed       bool
-}
-
-func (s *rewritingLeader) HandleMessage(from node.ID, m node.Message) {
-	s.events++
-	s.Node.HandleMessage(from, m)
 }
 
 func (s *rewritingLeader) LastIndex() int {
@@ -440,8 +437,7 @@ func TestLeaderOverwriteIsChecked(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			impl := raft.Factory(func(id node.ID, apply func(raft.ApplyMsg)) raft.Node {
-				n := solution.Factory(id, apply)
-				return &rewritingLeader{Node: n, lr: n.(raft.LogReader), back: tc.back, grow: tc.grow}
+				return &rewritingLeader{wrapped: wrap(solution.Factory(id, apply)), back: tc.back, grow: tc.grow}
 			})
 			test, ok := Lab.Test("Backup") // a log long enough for the deepest case
 			require.True(t, ok)
