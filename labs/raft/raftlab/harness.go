@@ -358,7 +358,10 @@ func (c *cluster) checkAppendOnly(id node.ID, term int, lr raft.LogReader) error
 	// compared.
 	if last == prev.last {
 		// Most events leave the log as it was (a reply, a heartbeat): the
-		// tail is read at the same indices, each entry in place.
+		// tail is read at the same indices, each entry in place. (The
+		// general loop below does the same work with index arithmetic and
+		// a second array; this case alone saves 1 % of the whole suite's
+		// instructions, docs/performance.md.)
 		for k := range appendOnlyTail {
 			i := last - k
 			if i < 1 {
