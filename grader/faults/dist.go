@@ -77,12 +77,14 @@ func uniform[R draws](r R, lo, hi Duration) time.Duration {
 	return time.Duration(lo) + time.Duration(r.Int64N(int64(hi-lo)+1))
 }
 
-// PCG draws from a PCG exactly what a rand.Rand over it would draw, without
-// the rand.Rand's interface call to its source on every draw: the simulator
-// draws a message's loss, latency and duplication for every message sent.
-// Float64 and Int64N follow math/rand/v2's algorithms (Int64N: Lemire's
-// multiply-and-reject, "Fast Random Integer Generation in an Interval",
-// 2019); ExpFloat64 goes through the rand.Rand, which shares the PCG.
+// PCG draws from a PCG exactly what a rand.Rand over it draws on a 64-bit
+// machine, without the rand.Rand's interface call to its source on every
+// draw: the simulator draws a message's loss, latency and duplication for
+// every message sent. Float64 and Int64N follow math/rand/v2's algorithms
+// (Int64N: Lemire's multiply-and-reject, "Fast Random Integer Generation
+// in an Interval", 2019), with 64-bit arithmetic on every machine (a
+// rand.Rand on a 32-bit one reduces small bounds another way); ExpFloat64
+// goes through the rand.Rand, which shares the PCG.
 type PCG struct {
 	src *rand.PCG
 	r   *rand.Rand
