@@ -27,5 +27,6 @@
 // copy), so a sender cannot change what a receiver gets. A handler that panics stops the run with *PanicError; a run
 // that exceeds Config.MaxEvents or MaxPending stops with *LimitError. A node
 // that misuses its Env (sends to an unknown node, sets a negative timer) does
-// not stop the run: the misuse is recorded in the trace and in Misuses.
+// not stop the run: the misuse is recorded in the trace, counted by
+// MisuseCount and, for the first MaxMisuseNotes of a run, described by Misuses.
 package sim

@@ -109,7 +109,8 @@ type Sim struct {
 	stats     counters
 	links     []linkCounters // (from-1)*n + (to-1)
 	msgSeq    uint64
-	misuses   []string
+	misuses   []string // the first maxMisuseNotes descriptions
+	misuseN   int      // every misuse, described or not
 
 	tr      *tracer // nil when the run is not traced
 	logs    func(node.ID, string)
@@ -277,8 +278,22 @@ func (s *Sim) CutOff(id node.ID) bool { return s.mustNode(id) != nil && s.net.of
 // Pending returns how many events wait in the queue.
 func (s *Sim) Pending() int { return len(s.q) }
 
-// Misuses returns the descriptions of every Env misuse so far.
+// Misuses returns the descriptions of the first Env misuses of the run (at
+// most MaxMisuseNotes of them; MisuseCount counts them all). The slice is
+// the simulator's: the caller must not change it.
 func (s *Sim) Misuses() []string { return s.misuses }
+
+// MisuseCount returns how many Env misuses the run has had, including those
+// past the first MaxMisuseNotes that Misuses describes.
+func (s *Sim) MisuseCount() int { return s.misuseN }
+
+// MaxMisuseNotes bounds the descriptions Misuses keeps. A node that sends to
+// an unknown node in a loop misuses its Env once a message: a run keeps the
+// count and the first few, which say what is wrong, so that a flood of
+// misuses costs neither memory nor a long result (DESIGN decision 13: every
+// per-run output has a size budget). The trace records every misuse within
+// its own budget.
+const MaxMisuseNotes = 8
 
 // OnEvent registers fn to run after every dispatched event and every Call;
 // invariant checks go here. fn may stop the run by panicking.
@@ -692,7 +707,10 @@ func (s *Sim) Check(name string, err error) {
 }
 
 func (s *Sim) misuse(id node.ID, what string) {
-	s.misuses = append(s.misuses, fmt.Sprintf("%v at %v: %s", id, time.Duration(s.now), what))
+	s.misuseN++
+	if len(s.misuses) < MaxMisuseNotes {
+		s.misuses = append(s.misuses, fmt.Sprintf("%v at %v: %s", id, time.Duration(s.now), what))
+	}
 	s.tr.misuse(s.now, id, what)
 }
 

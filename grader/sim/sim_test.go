@@ -154,6 +154,7 @@ func TestMisuseIsRecordedNotFatal(t *testing.T) {
 	})
 	s.RunFor(time.Second)
 	require.Len(t, s.Misuses(), 5)
+	assert.Equal(t, 5, s.MisuseCount())
 	assert.Contains(t, s.Misuses()[0], "unknown node 9")
 	assert.Contains(t, s.Misuses()[3], "cannot be sent")
 	assert.Equal(t, []node.Message{"ok"}, nodes[2].got)
@@ -165,6 +166,30 @@ func TestMisuseIsRecordedNotFatal(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 5, misuses)
+}
+
+// TestMisusesAreBounded: a flood of misuses keeps its count and only the
+// first MaxMisuseNotes descriptions, in the order they happened.
+func TestMisusesAreBounded(t *testing.T) {
+	for _, sends := range []int{0, 3, MaxMisuseNotes, MaxMisuseNotes + 1, 200_000} {
+		t.Run(fmt.Sprint(sends), func(t *testing.T) {
+			s, _ := newSim(t, Config{Nodes: 2, Faults: faults.Reliable()}, func(id node.ID) *recorder {
+				return &recorder{onStart: func(env node.Env) {
+					if id == 1 {
+						for i := range sends {
+							env.Send(node.ID(100+i), "x")
+						}
+					}
+				}}
+			})
+			s.RunFor(time.Second)
+			assert.Equal(t, sends, s.MisuseCount())
+			require.Len(t, s.Misuses(), min(sends, MaxMisuseNotes))
+			for i, m := range s.Misuses() {
+				assert.Contains(t, m, fmt.Sprintf("unknown node %d", 100+i))
+			}
+		})
+	}
 }
 
 func TestTimersFireInOrderAndCancel(t *testing.T) {
