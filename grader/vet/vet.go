@@ -206,7 +206,7 @@ func Check(dir string, rules Rules) ([]Finding, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("vet: %s is not a directory here: run from the faultline checkout, or name the directory with your code", dir)
 	}
-	cfg := &packages.Config{Mode: packages.LoadAllSyntax, Dir: dir}
+	cfg := &packages.Config{Mode: packages.LoadAllSyntax, Dir: dir, Env: append(os.Environ(), BuildEnv()...)}
 	pkgs, err := packages.Load(cfg, "./...")
 	if err != nil {
 		return nil, fmt.Errorf("vet: load %s: %w", dir, err)

@@ -1,0 +1,31 @@
+package vet
+
+import "runtime"
+
+// BuildEnv returns the environment additions under which lab code is both
+// checked (Check) and compiled (the grader's runner build): append them to
+// os.Environ(), later entries win. The rule check must see exactly the files
+// the build compiles; a file selected by a build constraint under one
+// environment and not the other would escape every rule (issue 22). So:
+//
+//   - CGO_ENABLED=0: no cgo, whatever compiler is installed (with gcc
+//     present the go command turns cgo on by default, selecting different
+//     files);
+//   - GOOS and GOARCH of the running faultline binary, so a caller's
+//     cross-compilation settings do not change the file set;
+//   - GOFLAGS=-mod=readonly, replacing the caller's GOFLAGS so that no -tags
+//     (or other flag) from the caller's environment selects files;
+//   - GOWORK=off: a go.work around the workspace must not add modules;
+//   - GOTOOLCHAIN=local: the go command on PATH is the one used, never one
+//     downloaded because a go.mod asks for it, so vet and build agree on the
+//     release (and so on the release tags go1.N).
+func BuildEnv() []string {
+	return []string{
+		"CGO_ENABLED=0",
+		"GOOS=" + runtime.GOOS,
+		"GOARCH=" + runtime.GOARCH,
+		"GOFLAGS=-mod=readonly",
+		"GOWORK=off",
+		"GOTOOLCHAIN=local",
+	}
+}
