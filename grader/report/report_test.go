@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/faultline-dev/faultline/grader/result"
 	"github.com/stretchr/testify/assert"
@@ -33,6 +36,49 @@ func sample() *result.Result {
 		}}
 }
 
+// hostileText is what a student's code can put into a message, its output
+// or a folder name: colors, cursor movement, a carriage return and a
+// backspace over a verdict, NUL, a C1 escape, a bidi override, invalid
+// UTF-8, an encoded newline and a GitHub workflow command.
+const hostileText = "boom\x1b[1A\x1b[2K\r  \x1b[32m✓ Forged 3/3\x1b[0m\b\x00\u009b2J\u202e\xff%0A\n::error::forged annotation\r\n::add-mask::x"
+
+// hostile is a failing result with hostile text in every field a student
+// can reach.
+func hostile() *result.Result {
+	return &result.Result{Version: result.Version, Lab: "raft", Impl: "student", Submission: "alice\x1b[2J\n::error::x", Status: result.Fail, Score: 0, MaxScore: 3,
+		Tests: []result.Test{{Name: "InitialElection", Part: "A", Points: 3, Status: result.Fail, Seed: 7, Seeds: 1,
+			Message: "seed 7: n1 panicked: " + hostileText, Output: hostileText + "\n", Hint: "Your handler panicked\x1b[0m",
+			Trace: "traces/x\x1b[31m.jsonl", Artifacts: []string{"traces/x\r.html"},
+			Replay: "faultline grade raft --seed 7\x1b[8m",
+			Shrink: &result.Shrink{OriginalItems: 2, ShrunkItems: 1, Runs: 2, Trace: "traces/s\b.jsonl", Replay: "faultline grade --replay traces/s\b.jsonl"}}}}
+}
+
+// refused is a submission that broke the rules: nothing graded.
+func refused() *result.Result {
+	probs := []string{"/ws/raft/extra.go:3:5: package-level variable shared is not allowed", "/ws/raft/x.go:1:1: " + hostileText}
+	return &result.Result{Version: result.Version, Lab: "raft", Impl: "student", Submission: "ds-alice", Status: result.Error, MaxScore: 100, Tests: []result.Test{},
+		Reason: &result.Reason{Kind: result.ReasonRules, Problems: probs,
+			Message: "your raft code breaks the lab's rules:\n  " + strings.Join(probs, "\n  ") + "\nfix these first"}}
+}
+
+// controls lists the control characters in s but newline (and tab, when
+// tabs is set), and says whether s is valid UTF-8.
+func controls(s string, tabs bool) []string {
+	var bad []string
+	if !utf8.ValidString(s) {
+		bad = append(bad, "invalid UTF-8")
+	}
+	for _, r := range s {
+		if r == '\n' || r == '\t' && tabs {
+			continue
+		}
+		if unsafeRune(r) {
+			bad = append(bad, fmt.Sprintf("%U", r))
+		}
+	}
+	return bad
+}
+
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
@@ -45,13 +91,42 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestTextGolden(t *testing.T) {
-	var b bytes.Buffer
-	require.NoError(t, Text(&b, sample(), false))
-	golden(t, "text.golden", b.Bytes())
-	assert.NotContains(t, b.String(), "\x1b[", "plain text has no escape codes")
+	for _, tc := range []struct {
+		golden string
+		res    *result.Result
+	}{
+		{"text.golden", sample()},
+		{"text-refused.golden", refused()},
+		{"text-hostile.golden", hostile()},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			var b bytes.Buffer
+			require.NoError(t, Text(&b, tc.res, false))
+			golden(t, tc.golden, b.Bytes())
+			assert.Empty(t, controls(b.String(), true), "plain text has no control characters but newlines and tabs")
+			var c bytes.Buffer
+			require.NoError(t, Text(&c, tc.res, true))
+			// The only escapes in colored text are the report's own.
+			own := regexp.MustCompile(`\x1b\[(0|1|2|32|31;1|33)m`)
+			assert.Empty(t, controls(own.ReplaceAllString(c.String(), ""), true), "colored text has only the report's escapes")
+		})
+	}
 	var c bytes.Buffer
 	require.NoError(t, Text(&c, sample(), true))
 	assert.Contains(t, c.String(), "\x1b[31;1m✗\x1b[0m")
+}
+
+// TestTextShowsHostileTextEscaped: the hostile text is shown, escaped, and
+// cannot start a line of its own that looks like the report's.
+func TestTextShowsHostileTextEscaped(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, Text(&b, hostile(), false))
+	out := b.String()
+	assert.Contains(t, out, `boom\x1b[1A\x1b[2K\r  \x1b[32m✓ Forged 3/3\x1b[0m\x08\x00\u009b2J\u202e`+"\uFFFD")
+	assert.Contains(t, out, `submission: alice\x1b[2J\n::error::x`)
+	for _, line := range strings.Split(out, "\n") {
+		assert.False(t, strings.HasPrefix(line, "  ✓"), "a forged verdict line: %q", line)
+	}
 }
 
 // TestJSONSchema checks every documented field is present with its type.
@@ -140,4 +215,118 @@ func TestGitHub(t *testing.T) {
 	require.NoError(t, GitHub(&out, nil, many))
 	assert.Equal(t, MaxAnnotations, strings.Count(out.String(), "::error "))
 	assert.Contains(t, out.String(), "::notice title=faultline::7 more failing tests")
+}
+
+// TestJUnitHostileAndRefused: the XML parses, holds only characters XML
+// 1.0 allows, shows hostile text escaped, names the submission, and gives
+// a refused submission one errored testcase.
+func TestJUnitHostileAndRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		res      *result.Result
+		suite    string
+		errors   int
+		failures int
+		text     string // in the failure or error text
+	}{
+		{"hostile", hostile(), `raft part A (alice\x1b[2J\n::error::x)`, 0, 1, `boom\x1b[1A\x1b[2K\r  \x1b[32m✓ Forged 3/3\x1b[0m\x08\x00`},
+		{"refused", refused(), "raft (ds-alice)", 1, 0, "package-level variable shared is not allowed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			require.NoError(t, JUnit(&b, tc.res))
+			for _, r := range b.String() {
+				legal := r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+				require.True(t, legal, "%U is not a character of XML 1.0", r)
+			}
+			var back junitSuites
+			require.NoError(t, xml.Unmarshal(b.Bytes(), &back), b.String())
+			assert.Equal(t, tc.errors, back.Errors)
+			assert.Equal(t, tc.failures, back.Failures)
+			require.Len(t, back.Suites, 1)
+			assert.Equal(t, tc.suite, back.Suites[0].Name)
+			props := map[string]string{}
+			for _, p := range back.Suites[0].Properties {
+				props[p.Name] = p.Value
+			}
+			assert.Equal(t, PrintableLine(tc.res.Submission), props["submission"])
+			c := back.Suites[0].Cases[0]
+			got := c.Failure
+			if got == nil {
+				got = c.Error
+			}
+			require.NotNil(t, got)
+			assert.Contains(t, got.Text, tc.text)
+		})
+	}
+	var b bytes.Buffer
+	require.NoError(t, JUnit(&b, refused()))
+	var back junitSuites
+	require.NoError(t, xml.Unmarshal(b.Bytes(), &back))
+	assert.Equal(t, 1, back.Tests)
+	c := back.Suites[0].Cases[0]
+	assert.Equal(t, "not graded", c.Name)
+	require.NotNil(t, c.Error)
+	assert.Equal(t, "rules", c.Error.Type)
+	assert.Equal(t, "your raft code breaks the lab's rules:", c.Error.Message)
+}
+
+// TestGitHubHostileAndRefused: every line GitHub reads as a command is one
+// the report wrote; student text stays inside its annotation, escaped.
+func TestGitHubHostileAndRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		res     *result.Result
+		lines   []string // the prefixes of the lines, in order
+		data    string   // in the first annotation's data
+		summary []string
+	}{
+		{"hostile", hostile(),
+			[]string{`::error title=alice\x1b[2J\n%3A%3Aerror%3A%3Ax%3A raft/InitialElection (seed 7)::`, "faultline raft: alice"},
+			`boom\x1b[1A\x1b[2K\r  \x1b[32m✓ Forged 3/3\x1b[0m\x08\x00\u009b2J\u202e` + "\uFFFD%250A%0A::error::forged annotation\\r%0A::add-mask::x",
+			[]string{`## faultline raft: alice\\x1b\[2J\\n::error::x (student): 0/3 points`, `| ❌ | ` + "`InitialElection`" + ` | A | 0/3 | 7 | seed 7: n1 panicked: boom\\x1b\[1A`}},
+		{"refused", refused(),
+			[]string{"::error title=faultline ds-alice%3A raft%3A not graded (rules)::your raft code breaks the lab's rules:%0A  /ws/raft/extra.go:3:5: package-level variable shared is not allowed", "faultline raft: ds-alice (student): error, 0/100 points"},
+			"%0A::error::forged annotation",
+			[]string{"**Not graded** (rules):\n\n    your raft code breaks the lab's rules:\n      /ws/raft/extra.go:3:5: package-level variable shared is not allowed\n", "    ::error::forged annotation\\r\n"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, summary bytes.Buffer
+			require.NoError(t, GitHub(&out, &summary, tc.res))
+			assert.Empty(t, controls(out.String(), false), "no control characters but newlines")
+			lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+			require.Len(t, lines, len(tc.lines), out.String())
+			for i, prefix := range tc.lines {
+				assert.True(t, strings.HasPrefix(lines[i], prefix), "line %d: %q\nwant prefix %q", i, lines[i], prefix)
+			}
+			assert.Contains(t, lines[0], tc.data)
+			assert.Empty(t, controls(summary.String(), false))
+			for _, want := range tc.summary {
+				assert.Contains(t, summary.String(), want)
+			}
+			for _, line := range strings.Split(summary.String(), "\n") {
+				assert.False(t, strings.HasPrefix(line, "::"), "a workflow command in the summary: %q", line)
+			}
+		})
+	}
+}
+
+func TestJSONNamesTheSubmissionAndTheReason(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, JSON(&b, refused()))
+	var doc struct {
+		Submission string          `json:"submission"`
+		Status     string          `json:"status"`
+		Tests      []any           `json:"tests"`
+		Reason     *result.Reason  `json:"reason"`
+		Raw        json.RawMessage `json:"-"`
+	}
+	require.NoError(t, json.Unmarshal(b.Bytes(), &doc))
+	assert.Equal(t, "ds-alice", doc.Submission)
+	assert.Equal(t, "error", doc.Status)
+	assert.NotNil(t, doc.Tests, "tests is an empty array, not null")
+	require.NotNil(t, doc.Reason)
+	assert.Equal(t, "rules", doc.Reason.Kind)
+	assert.Len(t, doc.Reason.Problems, 2)
+	assert.Contains(t, b.String(), `\u001b[1A`, "JSON escapes control characters itself")
 }

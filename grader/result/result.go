@@ -18,17 +18,38 @@ const (
 //
 // Version 2: seeds are strings (JSON numbers above 2^53 lose precision in
 // common tools), wall times are fractional milliseconds, and a test may
-// carry the implementation's output, a hint and its lesson.
+// carry the implementation's output, a hint and its lesson. Later
+// additions that a version-2 reader may ignore (submission, reason) keep
+// the version: the number changes only when a field changes its name, type
+// or meaning.
 const Version = 2
+
+// Reason kinds: why a submission was not graded at all.
+const (
+	// ReasonBuild: the submission does not compile.
+	ReasonBuild = "build"
+	// ReasonRules: the submission breaks the lab's rules (faultline vet).
+	ReasonRules = "rules"
+	// ReasonWorkspace: no workspace where one was named, or the lab's
+	// package is missing from it.
+	ReasonWorkspace = "workspace"
+	// ReasonGrader: the grader itself failed (no Go toolchain, no cache
+	// directory, interrupted before grading began); nothing about the
+	// submission.
+	ReasonGrader = "grader"
+)
 
 // Result is one grading of one implementation of one lab.
 type Result struct {
-	Version  int    `json:"version"`
-	Lab      string `json:"lab"`
-	Impl     string `json:"impl"`
-	Status   string `json:"status"`
-	Score    int    `json:"score"`
-	MaxScore int    `json:"max_score"`
+	Version int    `json:"version"`
+	Lab     string `json:"lab"`
+	Impl    string `json:"impl"`
+	// Submission names what was graded, for a roster: the workspace
+	// folder's name, the implementation's name, or what --name said.
+	Submission string `json:"submission"`
+	Status     string `json:"status"`
+	Score      int    `json:"score"`
+	MaxScore   int    `json:"max_score"`
 	// Shard is "i/n" when only part of the work ran.
 	Shard string `json:"shard,omitempty"`
 	Tests []Test `json:"tests"`
@@ -37,6 +58,24 @@ type Result struct {
 	// Interrupted is set when grading stopped early (Ctrl-C): the tests
 	// not run are "skipped" and the score is partial.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// Reason is set when nothing was graded (the status is Error and there
+	// are no tests): a submission that does not build or breaks the rules
+	// still gets a result, so that no roster silently drops it. A test
+	// that could not be judged (nondeterminism) is a test with status
+	// Error instead, and its message says why.
+	Reason *Reason `json:"reason,omitempty"`
+}
+
+// Reason says why a submission was not graded.
+type Reason struct {
+	// Kind is one of ReasonBuild, ReasonRules, ReasonWorkspace and
+	// ReasonGrader.
+	Kind string `json:"kind"`
+	// Message is the whole explanation, as the text report prints it.
+	Message string `json:"message"`
+	// Problems lists each compile error or rule violation, with the
+	// student's file:line:col, when there are such.
+	Problems []string `json:"problems,omitempty"`
 }
 
 // Test is the outcome of one test over its seeds.
