@@ -1,21 +1,17 @@
 package vet
 
 import (
-	"errors"
 	"fmt"
 	"go/ast"
+	"go/build"
 	"go/token"
 	"go/types"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/checker"
-	"golang.org/x/tools/go/packages"
 )
 
 // Module is the platform's module path; lab code may import its own lab's
@@ -62,51 +58,51 @@ type Rules struct {
 	// lab's interface packages. Nil allows any labs/ API package (the
 	// platform's own code).
 	Platform []string
+	// Module is the module path of the student's workspace, when known. An
+	// import of a package under it (a sub-package of the workspace) is
+	// refused with an explanation: lab code is one package, and the grader
+	// copies only the lab's folder. Without it, any import whose first path
+	// element has no dot and is not a standard package is taken for one.
+	Module string
+}
+
+// importRules is Rules compiled for lookups.
+type importRules struct {
+	allowed  map[string]bool
+	platform map[string]bool // nil: any labs/ API package
+	module   string
+}
+
+func newImportRules(rules Rules) *importRules {
+	r := &importRules{allowed: map[string]bool{}, module: rules.Module}
+	for _, p := range append(slices.Clone(DefaultImports), rules.Std...) {
+		r.allowed[p] = true
+	}
+	if rules.Platform != nil {
+		r.platform = map[string]bool{Module + "/labs/node": true}
+		for _, p := range rules.Platform {
+			r.platform[p] = true
+		}
+	}
+	return r
 }
 
 // NewAnalyzer returns the analyzer enforcing rules.
 func NewAnalyzer(rules Rules) *analysis.Analyzer {
-	allowed := map[string]bool{}
-	for _, p := range append(slices.Clone(DefaultImports), rules.Std...) {
-		allowed[p] = true
-	}
-	var platform map[string]bool
-	if rules.Platform != nil {
-		platform = map[string]bool{Module + "/labs/node": true}
-		for _, p := range rules.Platform {
-			platform[p] = true
-		}
-	}
+	r := newImportRules(rules)
 	return &analysis.Analyzer{
 		Name: "faultlinevet",
-		Doc:  "reports code that breaks the simulator's rules: goroutines, channels, locks, wall-clock time, global randomness, shared state, disallowed imports",
-		Run:  func(pass *analysis.Pass) (any, error) { return nil, run(pass, allowed, platform) },
+		Doc:  "reports code that breaks the simulator's rules: goroutines, channels, locks, wall-clock time, global randomness, shared state, build constraints, disallowed imports",
+		Run:  func(pass *analysis.Pass) (any, error) { return nil, r.run(pass) },
 	}
 }
 
-func run(pass *analysis.Pass, allowed, platform map[string]bool) error {
+func (r *importRules) run(pass *analysis.Pass) error {
 	for _, f := range pass.Files {
-		for _, imp := range f.Imports {
-			path, _ := strconv.Unquote(imp.Path.Value)
-			if imp.Name != nil && imp.Name.Name == "." {
-				pass.Reportf(imp.Pos(), "dot-import of %q: name what you use (a dot-import hides which package a call comes from, so these checks could not see it)", path)
-			}
-			if path == "C" {
-				pass.Reportf(imp.Pos(), "cgo (import \"C\") is not allowed: C code runs outside the simulator's control")
-				continue
-			}
-			if msg := checkImport(path, allowed, platform); msg != "" {
-				pass.Reportf(imp.Pos(), "%s", msg)
-			}
-		}
-		for _, cg := range f.Comments {
-			for _, c := range cg.List {
-				if strings.HasPrefix(c.Text, "//go:linkname") || strings.HasPrefix(c.Text, "//go:embed") {
-					pass.Reportf(c.Pos(), "%s is not allowed in lab code: it reaches outside the package", strings.Fields(c.Text)[0])
-				}
-			}
-		}
+		name := filepath.Base(pass.Fset.PositionFor(f.FileStart, false).Filename)
+		r.fileRules(f, name, pass.Reportf)
 		checkDecls(pass, f)
+		checkShared(pass, f)
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.GoStmt:
@@ -128,19 +124,64 @@ func run(pass *analysis.Pass, allowed, platform map[string]bool) error {
 			return true
 		})
 	}
+	r.ignoredFiles(pass)
 	return nil
 }
 
-func checkImport(path string, allowed, platform map[string]bool) string {
+// ignoredFiles reports the package's files that the build leaves out, and
+// its non-Go sources. Check's own pass over the folder finds the build
+// constraint that excludes a file; this one holds even for a reason that
+// pass does not know (belt and braces: whatever the build does not compile
+// the rule check does not see).
+func (r *importRules) ignoredFiles(pass *analysis.Pass) {
+	for _, file := range pass.IgnoredFiles {
+		name := filepath.Base(file)
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") || strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
+			continue // not lab code: the grader does not compile it either
+		}
+		pass.Report(analysis.Diagnostic{
+			Pos:      fileStart(pass.Fset, file),
+			Category: categoryIgnored,
+			Message:  fmt.Sprintf("%s is not compiled under the grader's build settings (a build constraint or cgo leaves it out): %s", name, constraintMsg),
+		})
+	}
+	for _, file := range pass.OtherFiles {
+		if what := otherSource(file); what != "" {
+			pass.Reportf(fileStart(pass.Fset, file), "%s", otherSourceMsg(filepath.Base(file), what))
+		}
+	}
+}
+
+// fileStart returns a position at line 1 of a file that was not parsed,
+// adding it to fset (as the analysis framework's own checkers of assembly
+// files do).
+func fileStart(fset *token.FileSet, file string) token.Pos {
+	var pos token.Pos
+	fset.Iterate(func(f *token.File) bool {
+		if f.Name() == file {
+			pos = token.Pos(f.Base())
+			return false
+		}
+		return true
+	})
+	if pos.IsValid() {
+		return pos
+	}
+	tf := fset.AddFile(file, -1, 1)
+	return token.Pos(tf.Base())
+}
+
+// check returns why path may not be imported, or "".
+func (r *importRules) check(path string) string {
 	if why, bad := forbidden[path]; bad {
 		return fmt.Sprintf("import %q is not allowed in lab code: %s", path, why)
 	}
-	if platform != nil && strings.HasPrefix(path, Module+"/") {
-		if platform[path] {
+	if r.platform != nil && strings.HasPrefix(path, Module+"/") {
+		if r.platform[path] {
 			return ""
 		}
 		var list []string
-		for p := range platform {
+		for p := range r.platform {
 			list = append(list, p)
 		}
 		sort.Strings(list)
@@ -156,15 +197,41 @@ func checkImport(path string, allowed, platform map[string]bool) string {
 		}
 		return ""
 	}
-	if !allowed[path] {
-		list := make([]string, 0, len(allowed))
-		for p := range allowed {
-			list = append(list, p)
-		}
-		sort.Strings(list)
-		return fmt.Sprintf("import %q is not in this lab's allowlist (allowed: %s)", path, strings.Join(list, ", "))
+	if r.allowed[path] {
+		return ""
 	}
-	return ""
+	if r.ownPackage(path) {
+		return fmt.Sprintf("import %q is a package of your own workspace: lab code is one package, and the grader copies only the lab's folder (so this import would not be found); move that code into the lab's folder, in the lab's package", path)
+	}
+	list := make([]string, 0, len(r.allowed))
+	for p := range r.allowed {
+		list = append(list, p)
+	}
+	sort.Strings(list)
+	return fmt.Sprintf("import %q is not in this lab's allowlist (allowed: %s)", path, strings.Join(list, ", "))
+}
+
+// ownPackage reports whether path names a package of the student's own
+// workspace module: one under Rules.Module, or, whatever the module, a
+// path whose first element has no dot (so no module proxy could serve it)
+// that is not a standard package.
+func (r *importRules) ownPackage(path string) bool {
+	if r.module != "" && (path == r.module || strings.HasPrefix(path, r.module+"/")) {
+		return true
+	}
+	first, _, _ := strings.Cut(path, "/")
+	if strings.Contains(first, ".") {
+		return false
+	}
+	return !standard(path)
+}
+
+// standard reports whether path is a package of the standard library, by
+// looking for it in GOROOT only (a path with no dot in its first element
+// never reaches the go command; see go/build's Context.Import).
+func standard(path string) bool {
+	p, err := build.Default.Import(path, "", build.FindOnly)
+	return err == nil && p.Goroot
 }
 
 // checkCall reports uses of wall-clock functions and the global random source.
@@ -187,70 +254,4 @@ func checkCall(pass *analysis.Pass, sel *ast.SelectorExpr) {
 			pass.Reportf(sel.Pos(), "rand.%s draws from the global random source: use env.Rand().%s so that runs replay from their seed", name, name)
 		}
 	}
-}
-
-// Finding is one problem found in lab code.
-type Finding struct {
-	File      string
-	Line, Col int
-	Msg       string
-}
-
-func (f Finding) String() string { return fmt.Sprintf("%s:%d:%d: %s", f.File, f.Line, f.Col, f.Msg) }
-
-// Check loads the Go packages under dir and reports every problem, sorted by
-// position. Files are named relative to the current directory when possible.
-// A package that does not compile is an error listing the compiler's
-// messages.
-func Check(dir string, rules Rules) ([]Finding, error) {
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("vet: %s is not a directory here: run from the faultline checkout, or name the directory with your code", dir)
-	}
-	cfg := &packages.Config{Mode: packages.LoadAllSyntax, Dir: dir, Env: append(os.Environ(), BuildEnv()...)}
-	pkgs, err := packages.Load(cfg, "./...")
-	if err != nil {
-		return nil, fmt.Errorf("vet: load %s: %w", dir, err)
-	}
-	if len(pkgs) == 0 {
-		return nil, fmt.Errorf("vet: no Go packages in %s", dir)
-	}
-	var problems []string
-	packages.Visit(pkgs, nil, func(p *packages.Package) {
-		for _, e := range p.Errors {
-			problems = append(problems, e.Error())
-		}
-	})
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("vet: %s does not build:\n  %s", dir, strings.Join(problems, "\n  "))
-	}
-	graph, err := checker.Analyze([]*analysis.Analyzer{NewAnalyzer(rules)}, pkgs, nil)
-	if err != nil {
-		return nil, fmt.Errorf("vet: %w", err)
-	}
-	cwd, _ := os.Getwd()
-	var out []Finding
-	var errs []error
-	for _, act := range graph.Roots {
-		if act.Err != nil {
-			errs = append(errs, act.Err)
-		}
-		for _, d := range act.Diagnostics {
-			pos := act.Package.Fset.Position(d.Pos)
-			file := pos.Filename
-			if rel, err := filepath.Rel(cwd, file); err == nil && !strings.HasPrefix(rel, "..") {
-				file = rel
-			}
-			out = append(out, Finding{File: file, Line: pos.Line, Col: pos.Column, Msg: d.Message})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].File != out[j].File {
-			return out[i].File < out[j].File
-		}
-		if out[i].Line != out[j].Line {
-			return out[i].Line < out[j].Line
-		}
-		return out[i].Col < out[j].Col
-	})
-	return out, errors.Join(errs...)
 }

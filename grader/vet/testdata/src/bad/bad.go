@@ -22,6 +22,6 @@ func handler(r *rand.Rand) {
 	_ = r.IntN(3)                   // a private source's method is fine
 	_ = rand.New(rand.NewPCG(1, 2)) // a private source is deterministic
 	_ = time.Duration(5) * time.Millisecond
-	_ = os.Args
+	_ = os.Args // want `reading os.Args shares it`
 	_ = template.New
 }

@@ -24,7 +24,7 @@ var (
 )
 
 func init() { // want `func init is not allowed in lab code`
-	count = 1
+	count = 1 // want `assignment to package-level variable shared.count`
 }
 
 //go:linkname now time.now // want `//go:linkname is not allowed`

@@ -1,0 +1,246 @@
+package vet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+)
+
+// Finding is one problem found in lab code.
+type Finding struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (f Finding) String() string { return fmt.Sprintf("%s:%d:%d: %s", f.File, f.Line, f.Col, f.Msg) }
+
+// categoryIgnored marks the analyzer's finding for a file the build leaves
+// out; Check drops it when its own pass already named the file's problem.
+const categoryIgnored = "ignored-file"
+
+// Check loads the Go packages under dir and reports every problem, sorted by
+// position. A file is named as dir joined with its path inside dir (dir
+// "ws/raft" gives "ws/raft/raft.go"), so a caller that copied the files can
+// map the names back; positions ignore //line directives (which are
+// themselves refused). A package that does not compile is an error
+// listing the compiler's messages, named the same way; but when the files'
+// own rules already explain the failure (an import of a sub-package, which
+// cannot be found), those findings come back instead, with no error.
+//
+// Check loads under BuildEnv, as the runner build compiles.
+func Check(dir string, rules Rules) ([]Finding, error) {
+	return CheckContext(context.Background(), dir, rules)
+}
+
+// CheckContext is Check, stopped when ctx is done. Loading runs the go
+// command, which compiles the folder's packages for their export data
+// (into the Go build cache, where the runner build finds them again): a
+// caller that bounds the build should bound this call the same way.
+func CheckContext(ctx context.Context, dir string, rules Rules) ([]Finding, error) {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("vet: %s is not a directory here: run from the faultline checkout, or name the directory with your code", dir)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("vet: %w", err)
+	}
+	n := namer{dir: filepath.Clean(dir), abs: abs}
+	r := newImportRules(rules)
+	pre, err := r.checkFolder(n)
+	if err != nil {
+		return nil, err
+	}
+	// LoadSyntax, not LoadAllSyntax: the analyzer uses no facts, so the
+	// dependencies' types come from export data instead of being parsed
+	// and checked from source on every grading.
+	cfg := &packages.Config{Context: ctx, Mode: packages.LoadSyntax, Dir: abs, Env: append(os.Environ(), BuildEnv()...)}
+	pkgs, err := packages.Load(cfg, "./...")
+	if err != nil {
+		if len(pre) > 0 {
+			return sortFindings(pre), nil
+		}
+		return nil, fmt.Errorf("vet: load %s: %s", dir, n.text(err.Error()))
+	}
+	if len(pkgs) == 0 {
+		return nil, fmt.Errorf("vet: no Go packages in %s", dir)
+	}
+	var problems []string
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		typeErrors := slices.ContainsFunc(p.Errors, func(e packages.Error) bool { return e.Kind == packages.TypeError })
+		for _, e := range p.Errors {
+			if typeErrors && e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ") {
+				continue // the compiler's copy of the type checker's errors
+			}
+			problems = append(problems, n.loadError(e))
+		}
+	})
+	if len(problems) > 0 {
+		if len(pre) > 0 {
+			return sortFindings(pre), nil
+		}
+		return nil, fmt.Errorf("vet: %s does not build:\n  %s", dir, strings.Join(problems, "\n  "))
+	}
+	graph, err := checker.Analyze([]*analysis.Analyzer{NewAnalyzer(rules)}, pkgs, nil)
+	if err != nil {
+		return nil, fmt.Errorf("vet: %w", err)
+	}
+	named := map[string]bool{} // files the folder pass found a problem in
+	seen := map[Finding]bool{}
+	out := make([]Finding, 0, len(pre))
+	for _, f := range pre {
+		named[f.File] = true
+		seen[f] = true
+		out = append(out, f)
+	}
+	var errs []error
+	for _, act := range graph.Roots {
+		if act.Err != nil {
+			errs = append(errs, act.Err)
+		}
+		for _, d := range act.Diagnostics {
+			f := n.finding(act.Package.Fset.PositionFor(d.Pos, false), d.Message)
+			if seen[f] || d.Category == categoryIgnored && named[f.File] {
+				continue
+			}
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return sortFindings(out), errors.Join(errs...)
+}
+
+// checkFolder applies the file rules (files.go) to every file of the
+// packages under the folder, parsed on its own: those the build would
+// compile and those a constraint would leave out alike, and before any
+// import is resolved. It walks the folder as the pattern ./... does.
+func (r *importRules) checkFolder(n namer) ([]Finding, error) {
+	fset := token.NewFileSet()
+	var out []Finding
+	err := filepath.WalkDir(n.abs, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if path == n.abs {
+				return nil
+			}
+			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" {
+				return filepath.SkipDir
+			}
+			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+				return filepath.SkipDir // another module: ./... stops there
+			}
+			return nil
+		}
+		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || strings.HasSuffix(name, "_test.go") {
+			return nil // the go command ignores these files, the grader does not compile them
+		}
+		if what := otherSource(name); what != "" {
+			out = append(out, Finding{File: n.name(path), Line: 1, Col: 1, Msg: otherSourceMsg(name, what)})
+			return nil
+		}
+		if !strings.HasSuffix(name, ".go") || !d.Type().IsRegular() {
+			return nil
+		}
+		f, _ := parser.ParseFile(fset, path, nil, parser.ParseComments|parser.SkipObjectResolution)
+		if f == nil {
+			return nil // unreadable: the load reports it
+		}
+		r.fileRules(f, name, func(pos token.Pos, format string, args ...any) {
+			out = append(out, n.finding(fset.PositionFor(pos, false), fmt.Sprintf(format, args...)))
+		})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("vet: read %s: %s", n.dir, n.text(err.Error()))
+	}
+	return out, nil
+}
+
+func otherSourceMsg(name, what string) string {
+	return fmt.Sprintf("%s is %s: lab code is Go only (the grader compiles only .go files, and the rule check cannot see inside this one); remove it", name, what)
+}
+
+func sortFindings(fs []Finding) []Finding {
+	sort.Slice(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Col != b.Col {
+			return a.Col < b.Col
+		}
+		return a.Msg < b.Msg
+	})
+	return fs
+}
+
+// namer names files under the checked folder as the caller gave it.
+type namer struct {
+	dir string // the folder as given to Check, cleaned
+	abs string // its absolute path
+}
+
+func (n namer) name(file string) string {
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(n.abs, file) // go list names files relative to the folder
+	}
+	rel, err := filepath.Rel(n.abs, file)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return file
+	}
+	return filepath.Join(n.dir, rel)
+}
+
+// text replaces the folder's absolute path in a message by its given name.
+func (n namer) text(s string) string {
+	if n.dir == n.abs {
+		return s
+	}
+	return strings.ReplaceAll(s, n.abs+string(filepath.Separator), n.dir+string(filepath.Separator))
+}
+
+func (n namer) finding(pos token.Position, msg string) Finding {
+	return Finding{File: n.name(pos.Filename), Line: pos.Line, Col: pos.Column, Msg: msg}
+}
+
+// posPattern splits a packages.Error position, "file:line:col" or
+// "file:line".
+var posPattern = regexp.MustCompile(`^(.*?):(\d+)(?::(\d+))?$`)
+
+// loadError formats a load or compile error as file:line:col: message,
+// with the file named as the caller named the folder.
+func (n namer) loadError(e packages.Error) string {
+	m := posPattern.FindStringSubmatch(e.Pos)
+	if m == nil {
+		if e.Pos == "" || e.Pos == "-" {
+			return n.text(e.Msg)
+		}
+		return n.text(e.Pos + ": " + e.Msg)
+	}
+	line, _ := strconv.Atoi(m[2])
+	col := 1
+	if m[3] != "" {
+		col, _ = strconv.Atoi(m[3])
+	}
+	return Finding{File: n.name(m[1]), Line: line, Col: col, Msg: n.text(e.Msg)}.String()
+}

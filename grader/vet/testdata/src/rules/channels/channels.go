@@ -1,0 +1,8 @@
+package channels
+
+func Use() {
+	ch := make(chan int)
+	ch <- 1
+	<-ch
+	select {}
+}

@@ -1,0 +1,5 @@
+package dotimport
+
+import . "strings"
+
+var _ = ToUpper

@@ -1,0 +1,8 @@
+package incdec
+
+var total int
+
+func Count() {
+	total++
+	total += 2
+}

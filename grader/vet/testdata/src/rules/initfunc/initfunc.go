@@ -1,0 +1,3 @@
+package initfunc
+
+func init() {}

@@ -1,0 +1,8 @@
+package packagevar
+
+var seen = map[int]bool{}
+
+var (
+	count int
+	_     int
+)
