@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/faultline-dev/faultline/grader/chart"
+	"github.com/faultline-dev/faultline/grader/report"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/internal/progress"
@@ -220,9 +221,11 @@ func (s labScreen) view(st Styles) string {
 			} else {
 				mark = st.Fail.Render("✗")
 				result = fmt.Sprintf("seed %d", r.Seed)
-				msg := fmt.Sprintf("seed %d: %s", r.Seed, strings.TrimPrefix(r.Message, fmt.Sprintf("seed %d: ", r.Seed)))
+				// The message can hold a student's panic text: shown
+				// escaped, it cannot move the cursor or recolor the screen.
+				msg := report.Printable(fmt.Sprintf("seed %d: %s", r.Seed, strings.TrimPrefix(r.Message, fmt.Sprintf("seed %d: ", r.Seed))))
 				width := max(20, s.w-8)
-				wrapped := []string{truncate(msg, width)}
+				wrapped := []string{truncate(strings.Join(strings.Fields(msg), " "), width)}
 				if i == s.cursor { // the selected failure is shown whole, up to 6 lines
 					wrapped = WrapWords(msg, width)
 					if len(wrapped) > 6 {

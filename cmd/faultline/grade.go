@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -51,7 +53,12 @@ Flags:
   --parallel P       runs at once (default: the number of CPUs)
   --shard i/n        run the i-th of n shares of the work (a CI matrix)
   --format F         text (default), json, junit or github
-  --out FILE         write the report to FILE instead of standard output
+  --out FILE         write the report to FILE instead of standard output; it
+                     is written even when nothing could be graded (status
+                     error, with the reason: code that does not build or
+                     breaks the rules, a missing workspace or package)
+  --name NAME        the submission's name in the report (default: the
+                     workspace folder's name, or the --impl name)
   --trace-dir DIR    where failing runs' traces go (default traces/)
   --no-shrink        do not shrink failing runs
   --mutants          grade every mutant and print the mutation score
@@ -69,8 +76,10 @@ Flags:
 
 Exit status: 0 when every test passed, 1 when a test failed (or a mutant
 survived), 2 on an error (bad arguments, unknown lab, nondeterminism,
-code that does not build or breaks the lab's rules), 130 when interrupted
-(the partial report is printed first).`,
+code that does not build or breaks the lab's rules: the reports asked for
+with --out, --json, --junit or a --format other than text are still
+written, with status error and the reason), 130 when interrupted (the
+partial report is printed first).`,
 		run: runGrade,
 	})
 	register(&command{
@@ -95,6 +104,10 @@ type gradeFlags struct {
 	watch     bool
 	isolate   bool
 	memory    int64
+	// name is --name; submission is what the result calls the
+	// submission, settled by prepare.
+	name       string
+	submission string
 }
 
 func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
@@ -119,6 +132,7 @@ func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
 	memory := fs.String("memory", "2GiB", "")
 	replay := fs.String("replay", "", "")
 	raftImpl := fs.String("raft", "student", "")
+	name := fs.String("name", "", "")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return nil, err
@@ -133,7 +147,15 @@ func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
 		}
 	}
 	if len(pos) != 1 {
-		return nil, usageError("grade", "want one lab name ('faultline labs' lists them)")
+		var names []string
+		for _, l := range suite.Labs() {
+			names = append(names, l.Name)
+		}
+		got := "none"
+		if len(pos) > 1 {
+			got = fmt.Sprintf("%d (%s)", len(pos), strings.Join(pos, " "))
+		}
+		return nil, usageError("grade", "want one lab name, not %s: one of %s ('faultline labs' describes them)", got, strings.Join(names, ", "))
 	}
 	lab, err := suite.Lookup(pos[0])
 	if err != nil {
@@ -162,7 +184,7 @@ func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
 		return nil, usageError("grade", "--watchdog wants a positive duration such as 5s, not %v", *watchdog)
 	}
 	g := &gradeFlags{lab: lab, impl: *impl, workspace: *wsDir, format: *format, out: *out, jsonOut: *jsonOut, junitOut: *junitOut,
-		mutants: *mutants, watch: *watch, isolate: *isolate}
+		mutants: *mutants, watch: *watch, isolate: *isolate, name: *name}
 	if g.memory, err = parseBytes(*memory); err != nil {
 		return nil, usageError("grade", "--memory: %v", err)
 	}
@@ -194,6 +216,15 @@ func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
 		if g.opts.Run, err = regexp.Compile(*runRe); err != nil {
 			return nil, usageError("grade", "--run %q is not a regular expression: %v", *runRe, err)
 		}
+		// Said now, before a build: a typo would otherwise cost every
+		// submission of a class a build, and report each as an error.
+		if len(g.selected()) == 0 {
+			var names []string
+			for _, t := range lab.Tests {
+				names = append(names, t.Name)
+			}
+			return nil, usageError("grade", "--run %q matches no test of lab %s (its tests: %s)", *runRe, lab.Name, strings.Join(names, ", "))
+		}
 	}
 	if *seed != "" {
 		if g.opts.Seed, err = strconv.ParseUint(*seed, 10, 64); err != nil || g.opts.Seed == 0 {
@@ -219,7 +250,34 @@ func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
 	if g.watch && (g.mutants || g.impl != "") {
 		return nil, usageError("grade", "--watch grades your own code as you save it; it does not go with --impl or --mutants")
 	}
+	if g.watch && (g.out != "" || g.jsonOut != "" || g.junitOut != "" || set["name"]) {
+		return nil, usageError("grade", "--watch prints a short summary after every save and writes no report; it does not go with --out, --json, --junit or --name")
+	}
+	if set["name"] && strings.TrimSpace(*name) == "" {
+		return nil, usageError("grade", "--name wants the submission's name, not an empty string")
+	}
+	// Two reports of different formats in one file: the second would
+	// silently replace the first.
+	files := []struct{ flag, path, format string }{{"--out", g.out, g.format}, {"--json", g.jsonOut, "json"}, {"--junit", g.junitOut, "junit"}}
+	for i, a := range files {
+		for _, b := range files[i+1:] {
+			if a.path != "" && b.path != "" && filepath.Clean(a.path) == filepath.Clean(b.path) && a.format != b.format {
+				return nil, usageError("grade", "%s and %s both write %s, as %s and as %s: give them different files", a.flag, b.flag, a.path, a.format, b.format)
+			}
+		}
+	}
 	return g, nil
+}
+
+// selected returns the tests --run selects (all without it).
+func (g *gradeFlags) selected() []*suite.Test {
+	var out []*suite.Test
+	for i := range g.lab.Tests {
+		if t := &g.lab.Tests[i]; g.opts.Run == nil || g.opts.Run.MatchString(t.Name) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // parseBytes reads a size such as 2GiB, 512MiB, 1G or a number of bytes.
@@ -247,14 +305,23 @@ func parseBytes(s string) (int64, error) {
 // prepare settles what is graded: the student's package of the workspace
 // (the default inside one), built into a runner after vet; or one of the
 // platform's implementations, in this process unless --isolate.
+//
+// An error it returns is a *notGraded: the reason the result will give.
 func (g *gradeFlags) prepare(ctx context.Context, env *cliEnv) error {
 	if g.impl == "" || g.impl == "student" {
+		g.submission = g.name
+		if g.submission == "" {
+			g.submission = workspaceName(env, g.workspace)
+		}
 		ws, err := findWorkspace(env, g.workspace)
 		if err != nil {
-			return &exitError{code: 2, err: fmt.Errorf("%w\nTo grade the platform's own code instead, say --impl solution (or starter, or mutant:NAME).", err)}
+			return &notGraded{kind: result.ReasonWorkspace, err: fmt.Errorf("%w\nTo grade the platform's own code instead, say --impl solution (or starter, or mutant:NAME).", err)}
+		}
+		if g.name == "" {
+			g.submission = filepath.Base(ws.Dir)
 		}
 		if g.lab.Student.Package == "" {
-			return &exitError{code: 2, err: fmt.Errorf("lab %s has no student package yet", g.lab.Name)}
+			return &notGraded{kind: result.ReasonGrader, err: fmt.Errorf("lab %s has no student package yet", g.lab.Name)}
 		}
 		if env.isTerminal {
 			fmt.Fprintf(env.stderr, "building %s from %s …", g.lab.Name, ws.LabDir(g.lab))
@@ -264,17 +331,21 @@ func (g *gradeFlags) prepare(ctx context.Context, env *cliEnv) error {
 			fmt.Fprint(env.stderr, "\r\033[K")
 		}
 		if err != nil {
-			return &exitError{code: 2, err: err}
+			return buildRefusal(err)
 		}
 		b.Runner.MemoryLimit = g.memory
 		g.opts.Impl, g.opts.ReplayImpl, g.opts.Runner = "student", "student", b.Runner
 		return nil
 	}
 	g.opts.Impl = g.impl
+	g.submission = g.name
+	if g.submission == "" {
+		g.submission = g.impl
+	}
 	if g.isolate {
 		b, err := workspace.BuildPlatform(ctx, g.lab)
 		if err != nil {
-			return &exitError{code: 2, err: err}
+			return &notGraded{kind: result.ReasonGrader, err: err}
 		}
 		b.Runner.MemoryLimit = g.memory
 		g.opts.Runner = b.Runner
@@ -294,6 +365,24 @@ func readTraceHeader(path string) (*trace.Header, error) {
 		return nil, err
 	}
 	return &rd.Head, nil
+}
+
+// workspaceName is the name of the workspace folder that would be graded,
+// for a result that has to name it before (or without) finding it: the
+// named one, else the one dir is in, else dir itself.
+func workspaceName(env *cliEnv, dir string) string {
+	dir = cmp.Or(dir, env.getenv("FAULTLINE_WORKSPACE"))
+	if dir == "" {
+		dir = "."
+		if root, err := workspace.Root(dir); err == nil {
+			dir = root
+		}
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return filepath.Base(dir)
+	}
+	return filepath.Base(abs)
 }
 
 func findWorkspace(env *cliEnv, dir string) (*workspace.Workspace, error) {
@@ -319,13 +408,14 @@ func runGrade(ctx context.Context, env *cliEnv, args []string) error {
 		return gradeMutants(ctx, env, g)
 	}
 	if err := g.prepare(ctx, env); err != nil {
-		return err
+		return g.refuse(ctx, env, err)
 	}
 	res, err := gradeOnce(ctx, env, g)
 	if err != nil && !errors.Is(err, run.ErrInterrupted) {
-		return &exitError{code: 2, err: err}
+		return g.refuse(ctx, env, &notGraded{kind: result.ReasonGrader, err: err})
 	}
-	if err := g.report(env, res); err != nil {
+	res.Submission = g.submission
+	if err := g.report(env, res, true); err != nil {
 		return err
 	}
 	if res.Interrupted {
@@ -362,16 +452,21 @@ func gradeOnce(ctx context.Context, env *cliEnv, g *gradeFlags) (*result.Result,
 	return run.Grade(ctx, o)
 }
 
-// report writes the result in the chosen format, and the extra JSON and
-// JUnit files.
-func (g *gradeFlags) report(env *cliEnv, res *result.Result) error {
-	w, color, done, err := g.output(env)
-	if err != nil {
-		return err
-	}
-	defer done()
-	if err := render(w, env, g.format, res, color); err != nil {
-		return err
+// report writes the result in the chosen format (unless main is false),
+// and the extra JSON and JUnit files.
+func (g *gradeFlags) report(env *cliEnv, res *result.Result, main bool) error {
+	if main {
+		w, color, done, err := g.output(env)
+		if err != nil {
+			return err
+		}
+		err = render(w, env, g.format, res, color)
+		if cerr := done(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return &exitError{code: 2, err: err}
+		}
 	}
 	for _, extra := range []struct{ path, format string }{{g.jsonOut, "json"}, {g.junitOut, "junit"}} {
 		if extra.path == "" {
@@ -393,16 +488,70 @@ func (g *gradeFlags) report(env *cliEnv, res *result.Result) error {
 }
 
 // output opens where the report goes (--out, else standard output) and
-// says whether to color it; done closes it.
-func (g *gradeFlags) output(env *cliEnv) (w io.Writer, color bool, done func(), err error) {
+// says whether to color it; done closes it, and says whether the file
+// was written whole.
+func (g *gradeFlags) output(env *cliEnv) (w io.Writer, color bool, done func() error, err error) {
 	if g.out == "" {
-		return env.stdout, env.isTerminal && env.getenv("NO_COLOR") == "", func() {}, nil
+		return env.stdout, env.isTerminal && env.getenv("NO_COLOR") == "", func() error { return nil }, nil
 	}
 	f, err := os.Create(g.out)
 	if err != nil {
 		return nil, false, nil, &exitError{code: 2, err: err}
 	}
-	return f, false, func() { f.Close() }, nil
+	return f, false, f.Close, nil
+}
+
+// notGraded is an error that stopped grading before any test ran; kind
+// is the result.Reason kind it is reported as.
+type notGraded struct {
+	kind string
+	err  error
+}
+
+func (e *notGraded) Error() string { return e.err.Error() }
+func (e *notGraded) Unwrap() error { return e.err }
+
+// buildRefusal classifies an error of building the student's code.
+func buildRefusal(err error) *notGraded {
+	var be *workspace.BuildError
+	switch {
+	case errors.As(err, &be) && be.Vet:
+		return &notGraded{kind: result.ReasonRules, err: err}
+	case errors.As(err, &be):
+		return &notGraded{kind: result.ReasonBuild, err: err}
+	case errors.Is(err, workspace.ErrNotFound), errors.Is(err, workspace.ErrNoPackage):
+		return &notGraded{kind: result.ReasonWorkspace, err: err}
+	}
+	return &notGraded{kind: result.ReasonGrader, err: err}
+}
+
+// refuse reports a submission that could not be graded, so that a roster
+// built from --out, --json or --junit files never silently drops it: the
+// result has status error, no tests, and the reason (with each problem of
+// a build or rule refusal). On standard output only a machine format is
+// written; a person reads the reason on standard error. The exit status
+// stays 2 (130 when interrupted).
+func (g *gradeFlags) refuse(ctx context.Context, env *cliEnv, err error) error {
+	ng := &notGraded{kind: result.ReasonGrader, err: err}
+	errors.As(err, &ng)
+	why := &result.Reason{Kind: ng.kind, Message: ng.err.Error()}
+	var be *workspace.BuildError
+	if errors.As(err, &be) {
+		why.Problems = be.Problems
+	}
+	res := &result.Result{Version: result.Version, Lab: g.lab.Name, Impl: cmp.Or(g.opts.Impl, g.impl, "student"),
+		Submission: g.submission, Status: result.Error, Tests: []result.Test{}, Reason: why, Interrupted: ctx.Err() != nil}
+	for _, t := range g.selected() {
+		res.MaxScore += t.Points
+	}
+	code := 2
+	if res.Interrupted {
+		code, err = 130, fmt.Errorf("interrupted before grading began: %w", err)
+	}
+	if rerr := g.report(env, res, g.out != "" || g.format != "text"); rerr != nil {
+		return fmt.Errorf("%w\n(and the report could not be written: %v)", err, rerr)
+	}
+	return &exitError{code: code, err: err}
 }
 
 func gradeMutants(ctx context.Context, env *cliEnv, g *gradeFlags) error {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -32,6 +33,12 @@ func TestGradeCommand(t *testing.T) {
 		{"negative watchdog", []string{"grade", "pingpong", "--impl", "solution", "--watchdog", "-1s"}, 2, "", "--watchdog wants a positive duration"},
 		{"bad memory", []string{"grade", "pingpong", "--impl", "solution", "--memory", "lots"}, 2, "", "--memory: want a size"},
 		{"outside a workspace", []string{"grade", "pingpong", "--workspace", dir}, 2, "", "not in a faultline workspace"},
+		{"no lab", []string{"grade"}, 2, "", "want one lab name, not none: one of pingpong, backoff"},
+		{"two labs", []string{"grade", "pingpong", "raft"}, 2, "", "want one lab name, not 2 (pingpong raft): one of pingpong, backoff"},
+		{"run matches nothing", []string{"grade", "pingpong", "--impl", "solution", "--run", "^Nope$"}, 2, "", `--run "^Nope$" matches no test of lab pingpong (its tests: Reliable`},
+		{"watch and out", []string{"grade", "pingpong", "--watch", "--out", filepath.Join(dir, "r.json")}, 2, "", "--watch prints a short summary after every save and writes no report"},
+		{"empty name", []string{"grade", "pingpong", "--impl", "solution", "--name", " "}, 2, "", "--name wants the submission's name"},
+		{"one file, two formats", []string{"grade", "pingpong", "--impl", "solution", "--format", "github", "--out", "r.json", "--json", "./r.json"}, 2, "", "--out and --json both write r.json, as github and as json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := runCLI(tc.args...)
@@ -131,4 +138,33 @@ func TestReplayATrace(t *testing.T) {
 	code, _, errOut = runCLI("grade", "--replay", filepath.Join(dir, "missing.jsonl"))
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "missing.jsonl")
+}
+
+// TestGradeNamesTheSubmission: the result names what was graded: --name,
+// else the implementation (the workspace folder's name is checked where a
+// workspace is graded, in TestGradeStudentCode), in JSON and in JUnit.
+func TestGradeNamesTheSubmission(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"impl", nil, "solution"},
+		{"--name", []string{"--name", "ds-alice"}, "ds-alice"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			junit := filepath.Join(t.TempDir(), "r.xml")
+			args := append([]string{"grade", "pingpong", "--impl", "solution", "--run", "^Reliable", "--seeds", "1", "--format", "json", "--junit", junit, "--trace-dir", t.TempDir()}, tc.args...)
+			code, out, errOut := runCLI(args...)
+			require.Equal(t, 0, code, errOut)
+			var res struct {
+				Submission string `json:"submission"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(out), &res))
+			assert.Equal(t, tc.want, res.Submission)
+			b, err := os.ReadFile(junit)
+			require.NoError(t, err)
+			assert.Contains(t, string(b), `<property name="submission" value="`+tc.want+`"></property>`)
+		})
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/faultline-dev/faultline/grader/report"
 	_ "github.com/faultline-dev/faultline/labs/all" // registers every lab and demo
 )
 
@@ -111,19 +112,23 @@ func Run(ctx context.Context, env *cliEnv, args []string) int {
 	if err == nil {
 		return 0
 	}
+	// Packages named like the command ("trace: ...", "site: ...") would
+	// otherwise say it twice. An error can quote a student's file names and
+	// code (a build's), so it is shown through report.Printable.
+	say := func(err error) {
+		fmt.Fprintf(env.stderr, "faultline %s: %s\n", name, report.Printable(strings.TrimPrefix(err.Error(), name+": ")))
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(env.stderr, "faultline %s: %s\n", name, strings.TrimPrefix(ee.err.Error(), name+": "))
+			say(ee.err)
 		}
 		return ee.code
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	// Packages named like the command ("trace: ...", "site: ...") would
-	// otherwise say it twice.
-	fmt.Fprintf(env.stderr, "faultline %s: %s\n", name, strings.TrimPrefix(err.Error(), name+": "))
+	say(err)
 	return 2
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/faultline-dev/faultline/grader/report"
 	"github.com/faultline-dev/faultline/grader/result"
 	"github.com/faultline-dev/faultline/grader/run"
 )
@@ -73,18 +74,19 @@ func gradeAndSummarize(ctx context.Context, env *cliEnv, g *gradeFlags) {
 		if errors.As(err, &ee) && ee.err != nil {
 			err = ee.err
 		}
-		fmt.Fprintln(env.stdout, err)
+		fmt.Fprintln(env.stdout, report.Printable(err.Error()))
 		return
 	}
 	res, err := gradeOnce(ctx, env, &gg)
 	if err != nil && !errors.Is(err, run.ErrInterrupted) {
-		fmt.Fprintln(env.stdout, err)
+		fmt.Fprintln(env.stdout, report.Printable(err.Error()))
 		return
 	}
 	fmt.Fprint(env.stdout, summary(res))
 }
 
-// summary is the watch mode's few lines about a result.
+// summary is the watch mode's few lines about a result. Student text is
+// shown through report.PrintableLine, as in the full report.
 func summary(res *result.Result) string {
 	var b strings.Builder
 	passed := 0
@@ -102,15 +104,15 @@ func summary(res *result.Result) string {
 		return b.String()
 	}
 	msg, _, _ := strings.Cut(first.Message, "\n")
-	fmt.Fprintf(&b, "first failure: %s (part %s)\n  %s\n", first.Name, first.Part, msg)
+	fmt.Fprintf(&b, "first failure: %s (part %s)\n  %s\n", first.Name, first.Part, report.PrintableLine(msg))
 	if first.Replay != "" {
-		fmt.Fprintf(&b, "  replay: %s\n", first.Replay)
+		fmt.Fprintf(&b, "  replay: %s\n", report.PrintableLine(first.Replay))
 	}
 	if first.Trace != "" {
-		fmt.Fprintf(&b, "  trace:  faultline trace view %s\n", filepath.ToSlash(first.Trace))
+		fmt.Fprintf(&b, "  trace:  faultline trace view %s\n", report.PrintableLine(filepath.ToSlash(first.Trace)))
 	}
 	if first.Hint != "" {
-		fmt.Fprintf(&b, "  hint:   %s\n", first.Hint)
+		fmt.Fprintf(&b, "  hint:   %s\n", report.PrintableLine(first.Hint))
 	}
 	return b.String()
 }

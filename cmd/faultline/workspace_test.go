@@ -76,15 +76,17 @@ func TestGradeStudentCode(t *testing.T) {
 	code, out, errOut := runCLI("grade", "pingpong", "--workspace", dir, "--format", "json", "--seeds", "1", "--no-shrink", "--trace-dir", t.TempDir())
 	assert.Equal(t, 1, code, errOut)
 	var res struct {
-		Impl  string `json:"impl"`
-		Score int    `json:"score"`
-		Tests []struct {
+		Impl       string `json:"impl"`
+		Submission string `json:"submission"`
+		Score      int    `json:"score"`
+		Tests      []struct {
 			Output string `json:"output"`
 			Replay string `json:"replay"`
 		} `json:"tests"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &res), "stdout is one JSON document:\n%s", out)
 	assert.Equal(t, "student", res.Impl)
+	assert.Equal(t, filepath.Base(dir), res.Submission, "a workspace is named by its folder")
 	assert.Equal(t, 0, res.Score)
 	assert.Contains(t, res.Tests[0].Output, "Score 30/30 points", "what the student printed is kept as their output")
 	assert.NotContains(t, res.Tests[0].Replay, "--impl", "the replay command grades the student's code again")
@@ -94,4 +96,189 @@ func TestGradeStudentCode(t *testing.T) {
 	code, _, errOut = runCLI("grade", "pingpong", "--workspace", dir)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, filepath.Join(dir, "pingpong", "extra.go")+":3:5: package-level variable shared is not allowed")
+}
+
+// TestGradeOutAlwaysWritesTheResult: a submission that cannot be graded
+// still gets its JSON and JUnit files, with status error, its name and the
+// reason, so that a roster never silently drops it; the exit status stays
+// 2 and the reason is on standard error too.
+func TestGradeOutAlwaysWritesTheResult(t *testing.T) {
+	t.Setenv("FAULTLINE_CACHE", t.TempDir())
+	for _, tc := range []struct {
+		name     string
+		breakIt  func(t *testing.T, ws string) // ws is a fresh workspace
+		args     []string
+		kind     string
+		problem  string // in reason.problems ("" for none)
+		message  string // in reason.message and on stderr
+		named    string // the submission's name ("" for the workspace folder's)
+		noDir    bool   // grade a folder that is not a workspace
+		maxScore int
+	}{
+		{name: "rules", breakIt: writeFile("pingpong/extra.go", "package pingpong\n\nvar shared = map[int]int{}\n"),
+			kind: "rules", problem: filepath.Join("pingpong", "extra.go") + ":3:5: package-level variable shared is not allowed", message: "breaks the lab's rules", maxScore: 30},
+		{name: "does not compile", breakIt: writeFile("pingpong/extra.go", "package pingpong\n\nfunc broken() int { return \"x\" }\n"),
+			kind: "build", problem: filepath.Join("pingpong", "extra.go") + ":3:", message: "does not compile", maxScore: 30},
+		{name: "package missing", breakIt: func(t *testing.T, ws string) { require.NoError(t, os.RemoveAll(filepath.Join(ws, "pingpong"))) },
+			kind: "workspace", message: "run 'faultline init --update' to add its starter", maxScore: 30},
+		{name: "not a workspace", noDir: true, kind: "workspace", message: "not in a faultline workspace", maxScore: 30},
+		{name: "named, one test", breakIt: writeFile("pingpong/extra.go", "package pingpong\n\nvar shared = 1\n"),
+			args: []string{"--name", "alice", "--run", "^Reliable"}, kind: "rules", named: "alice", message: "breaks the lab's rules", maxScore: 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ws := filepath.Join(t.TempDir(), "ds-"+strings.ReplaceAll(tc.name, " ", "-"))
+			if tc.noDir {
+				require.NoError(t, os.MkdirAll(ws, 0o755))
+			} else {
+				code, _, errOut := runCLI("init", ws)
+				require.Equal(t, 0, code, errOut)
+				tc.breakIt(t, ws)
+			}
+			out := t.TempDir()
+			jsonPath, junitPath := filepath.Join(out, "r.json"), filepath.Join(out, "r.xml")
+			code, stdout, errOut := runCLI(append([]string{"grade", "pingpong", "--workspace", ws, "--format", "json", "--out", jsonPath, "--junit", junitPath}, tc.args...)...)
+			assert.Equal(t, 2, code, errOut)
+			assert.Empty(t, stdout, "the report went to --out")
+			assert.Contains(t, errOut, tc.message)
+
+			b, err := os.ReadFile(jsonPath)
+			require.NoError(t, err, "--out is written")
+			var res struct {
+				Lab        string `json:"lab"`
+				Impl       string `json:"impl"`
+				Submission string `json:"submission"`
+				Status     string `json:"status"`
+				Score      int    `json:"score"`
+				MaxScore   int    `json:"max_score"`
+				Tests      []any  `json:"tests"`
+				Reason     *struct {
+					Kind     string   `json:"kind"`
+					Message  string   `json:"message"`
+					Problems []string `json:"problems"`
+				} `json:"reason"`
+			}
+			require.NoError(t, json.Unmarshal(b, &res), string(b))
+			want := tc.named
+			if want == "" {
+				want = filepath.Base(ws)
+			}
+			assert.Equal(t, want, res.Submission)
+			assert.Equal(t, []any{"pingpong", "student", "error", 0, tc.maxScore}, []any{res.Lab, res.Impl, res.Status, res.Score, res.MaxScore})
+			assert.NotNil(t, res.Tests, "tests is [], not null")
+			assert.Empty(t, res.Tests)
+			require.NotNil(t, res.Reason)
+			assert.Equal(t, tc.kind, res.Reason.Kind)
+			assert.Contains(t, res.Reason.Message, tc.message)
+			if tc.problem != "" {
+				assert.Contains(t, strings.Join(res.Reason.Problems, "\n"), tc.problem, "%q", res.Reason.Problems)
+			}
+
+			x, err := os.ReadFile(junitPath)
+			require.NoError(t, err, "--junit is written")
+			assert.Contains(t, string(x), `<testcase name="not graded" classname="pingpong"`)
+			assert.Contains(t, string(x), `<error message=`)
+			assert.Contains(t, string(x), `type="`+tc.kind+`"`)
+		})
+	}
+
+	// Text on standard output: the reason is said once, on standard error.
+	ws := filepath.Join(t.TempDir(), "ds")
+	code, _, errOut := runCLI("init", ws)
+	require.Equal(t, 0, code, errOut)
+	writeFile("pingpong/extra.go", "package pingpong\n\nvar shared = 1\n")(t, ws)
+	code, stdout, errOut := runCLI("grade", "pingpong", "--workspace", ws)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, errOut, "package-level variable shared is not allowed")
+}
+
+func writeFile(rel, data string) func(t *testing.T, ws string) {
+	return func(t *testing.T, ws string) {
+		t.Helper()
+		require.NoError(t, os.WriteFile(filepath.Join(ws, rel), []byte(data), 0o644))
+	}
+}
+
+// TestInitFindsTheEnclosingWorkspace: 'init --update' anywhere inside a
+// workspace updates that workspace and says which; 'init DIR' inside one
+// is refused, naming it; outside one it makes a new workspace.
+func TestInitFindsTheEnclosingWorkspace(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		cwd     string // relative to the workspace; "" stays where the test is
+		args    []string
+		code    int
+		out     []string
+		err     string
+		created string // a file the command must create, relative to the workspace's parent
+		nested  string // a folder that must not become a workspace, relative to the workspace
+	}{
+		{name: "--update in a lab folder", cwd: "raft", args: []string{"--update"},
+			out: []string{"updating the workspace {ws} ({ws}/raft is inside it)", "workspace {ws}:", "created backoff/"}, created: "ds/backoff", nested: "raft"},
+		{name: "--update naming a folder below a lab folder", args: []string{"--update", "{ws}/raft/notes"},
+			out: []string{"updating the workspace {ws}", "created backoff/"}, created: "ds/backoff", nested: "raft/notes"},
+		{name: "--update at the root", cwd: ".", args: []string{"--update"}, out: []string{"workspace {ws}:", "created backoff/"}, created: "ds/backoff"},
+		{name: "init of a lab folder", args: []string{"{ws}/raft"}, code: 2,
+			err: "{ws}/raft is inside the workspace {ws}: a workspace there would be a second Go module inside it", nested: "raft"},
+		{name: "init in a lab folder", cwd: "pingpong", args: nil, code: 2, err: "is inside the workspace {ws}", nested: "pingpong"},
+		{name: "init of a new folder inside", args: []string{"{ws}/more/labs"}, code: 2, err: "{ws}/more/labs is inside the workspace {ws}", nested: "more/labs"},
+		{name: "init outside it", args: []string{"{ws}/../other"}, out: []string{"created go.mod", "Next:"}, created: "other/.faultline/workspace.json"},
+		{name: "--update outside any workspace", args: []string{"--update", "{ws}/../other"}, code: 2, err: "no workspace to update: neither"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// The working directory is reported resolved: so is the
+			// workspace's path (a temporary folder can be behind a symlink).
+			parent, err := filepath.EvalSymlinks(t.TempDir())
+			require.NoError(t, err)
+			ws := filepath.Join(parent, "ds")
+			code, _, errOut := runCLI("init", ws)
+			require.Equal(t, 0, code, errOut)
+			require.NoError(t, os.RemoveAll(filepath.Join(ws, "backoff")))
+			require.NoError(t, os.MkdirAll(filepath.Join(ws, "raft", "notes"), 0o755))
+			if tc.cwd != "" {
+				t.Chdir(filepath.Join(ws, tc.cwd))
+			}
+			subst := strings.NewReplacer("{ws}", ws).Replace
+			var args []string
+			for _, a := range tc.args {
+				args = append(args, subst(a))
+			}
+			code, out, errOut := runCLI(append([]string{"init"}, args...)...)
+			require.Equal(t, tc.code, code, "stdout: %s\nstderr: %s", out, errOut)
+			for _, want := range tc.out {
+				assert.Contains(t, out, filepath.FromSlash(subst(want)))
+			}
+			if tc.err != "" {
+				assert.Contains(t, errOut, filepath.FromSlash(subst(tc.err)))
+			}
+			if tc.created != "" {
+				_, err := os.Stat(filepath.Join(parent, tc.created))
+				assert.NoError(t, err, "%s is created", tc.created)
+			}
+			if tc.nested != "" {
+				assert.NoDirExists(t, filepath.Join(ws, tc.nested, ".faultline"), "no workspace inside the workspace")
+				assert.NoFileExists(t, filepath.Join(ws, tc.nested, "go.mod"))
+			}
+		})
+	}
+}
+
+// TestInitUpdateRestoresALostMarker: a workspace whose
+// .faultline/workspace.json was deleted is still a Go module: 'init
+// --update' at its root restores it, but not from a lab folder, which has
+// no go.mod and so says there is no workspace.
+func TestInitUpdateRestoresALostMarker(t *testing.T) {
+	ws := filepath.Join(t.TempDir(), "ds")
+	code, _, errOut := runCLI("init", ws)
+	require.Equal(t, 0, code, errOut)
+	marker := filepath.Join(ws, ".faultline", "workspace.json")
+	require.NoError(t, os.Remove(marker))
+	code, _, errOut = runCLI("init", "--update", filepath.Join(ws, "raft"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "no workspace to update")
+	assert.NoDirExists(t, filepath.Join(ws, "raft", ".faultline"))
+	code, out, errOut := runCLI("init", "--update", ws)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "workspace "+ws)
+	assert.FileExists(t, marker)
 }

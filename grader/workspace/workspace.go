@@ -57,21 +57,47 @@ type meta struct {
 	Labs     []string `json:"labs"`
 }
 
-// ErrNotFound is returned by Find outside any workspace.
+// ErrNotFound is returned by Find and Root outside any workspace.
 var ErrNotFound = errors.New("workspace: not in a faultline workspace")
+
+// ErrNoPackage is matched (errors.Is) by Files' error when the lab's
+// package is missing from the workspace or has no .go files: the
+// submission's fault, not the grader's.
+var ErrNoPackage = errors.New("workspace: the lab's package is missing")
+
+// noPackageError is Files' error: its own message, matching ErrNoPackage.
+type noPackageError struct{ err error }
+
+func (e *noPackageError) Error() string        { return e.err.Error() }
+func (e *noPackageError) Unwrap() error        { return e.err }
+func (e *noPackageError) Is(target error) bool { return target == ErrNoPackage }
 
 // Find returns the workspace containing dir, walking up from it.
 func Find(dir string) (*Workspace, error) {
-	abs, err := filepath.Abs(dir)
+	root, err := Root(dir)
 	if err != nil {
 		return nil, err
 	}
+	return Open(root)
+}
+
+// Root returns the root of the workspace that contains dir: dir itself or
+// the nearest directory above it that holds the workspace's marker
+// (.faultline/workspace.json, written by Init). It looks at the marker
+// alone, so a workspace whose go.mod is broken is still found (for 'init
+// --update' to repair), and dir need not exist yet. Outside any workspace
+// the error matches ErrNotFound.
+func Root(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
 	for d := abs; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, marker)); err == nil {
-			return Open(d)
+			return d, nil
 		}
 		if filepath.Dir(d) == d {
-			return nil, fmt.Errorf("%w: no %s in %s or a directory above it (make one with 'faultline init DIR', or name it with --workspace DIR)", ErrNotFound, marker, abs)
+			return "", fmt.Errorf("%w: no %s in %s or a directory above it (make one with 'faultline init DIR', or name it with --workspace DIR)", ErrNotFound, marker, abs)
 		}
 	}
 }
@@ -119,7 +145,7 @@ func (w *Workspace) Files(lab *suite.Lab) ([]string, error) {
 	dir := w.LabDir(lab)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("workspace: lab %s: %w (run 'faultline init --update' to add its starter)", lab.Name, err)
+		return nil, &noPackageError{fmt.Errorf("workspace: lab %s: %w (run 'faultline init --update' to add its starter)", lab.Name, err)}
 	}
 	var files []string
 	for _, e := range entries {
@@ -130,7 +156,7 @@ func (w *Workspace) Files(lab *suite.Lab) ([]string, error) {
 		files = append(files, filepath.Join(dir, name))
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("workspace: %s has no .go files for lab %s (run 'faultline init --update' to add its starter)", dir, lab.Name)
+		return nil, &noPackageError{fmt.Errorf("workspace: %s has no .go files for lab %s (run 'faultline init --update' to add its starter)", dir, lab.Name)}
 	}
 	sort.Strings(files)
 	return files, nil
