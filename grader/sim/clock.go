@@ -29,7 +29,11 @@ func (c *clock) trueDelay(d int64) int64 {
 	if c.rate == 1 {
 		return d
 	}
-	return int64(math.Ceil(float64(d) / c.rate))
+	t := math.Ceil(float64(d) / c.rate)
+	if t >= math.MaxInt64 { // a slow clock stretches a long delay past the end of time
+		return math.MaxInt64
+	}
+	return int64(t)
 }
 
 // set steps the clock at true time t to read t+skew and run at 1+drift.

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"unsafe"
@@ -54,7 +55,7 @@ type plan struct {
 // copy bytes only where a type has no pointers, and store every pointer
 // through a pointer-typed variable (unsafe.Pointer, string, sliceHeader,
 // iface.Words), so the compiler adds the write barriers.
-type copyFn func(dst, src unsafe.Pointer, depth int) (int, error)
+type copyFn func(dst, src unsafe.Pointer, depth int, w *walk) (int, error)
 
 var plans typecache.Cache[plan]
 
@@ -67,7 +68,7 @@ func lazyPlan(t reflect.Type) func() *plan { return plans.Lazy(t, buildPlan) }
 
 func buildPlan(t reflect.Type) *plan {
 	p := &plan{name: typeName(t), t: t, rt: iface.TypeOf(t)}
-	p.immutable, p.fixed, p.fixedSize, p.err = classify(t, 0)
+	p.immutable, p.fixed, p.fixedSize, p.err = classify(t)
 	p.fixed = p.fixed && p.immutable
 	if p.err == nil {
 		p.direct = iface.Direct(t)
@@ -93,52 +94,118 @@ func typeName(t reflect.Type) string {
 	return t.String()
 }
 
-// classify reports whether values of t are immutable, whether they have a
-// fixed size (and what it is), and whether t can be sent at all.
-func classify(t reflect.Type, depth int) (immutable, fixed bool, size int, err error) {
-	if depth > 64 {
-		return false, false, 0, nil // deep or recursive: handled value by value
+// A class is what a copier needs to know of a type as a whole: whether its
+// values are immutable, whether they have a fixed size (and what it is),
+// and whether they can be sent at all.
+type class struct {
+	immutable, fixed bool
+	size             int
+	err              error
+}
+
+var classes typecache.Cache[class]
+
+// classify returns t's class, found once per type and kept.
+func classify(t reflect.Type) (immutable, fixed bool, size int, err error) {
+	k, _ := classifyCounting(t)
+	return k.immutable, k.fixed, k.size, k.err
+}
+
+// classifyCounting returns t's class and how many types it visited to find
+// it (0 when it was known): each type reachable from t at most once, so
+// classifying is linear in the number of types t refers to, however they
+// refer to each other (a tree node with two pointers to its own type was
+// exponential when every path was followed to a depth).
+func classifyCounting(t reflect.Type) (class, int) {
+	if k, ok := classes.Peek(t); ok {
+		return *k, 0
 	}
+	c := classifier{done: map[reflect.Type]class{}, busy: map[reflect.Type]bool{}}
+	k := c.visit(t)
+	if k.err == nil {
+		// Nothing reachable from t has a kind that cannot be sent, so
+		// every class found is final.
+		for t, k := range c.done {
+			classes.Put(t, &k)
+		}
+	}
+	// With an error, the traversal stopped at it: a type found sendable on
+	// the way may reach it through a type that was still being visited.
+	// Only t's own class is known to be right.
+	return *classes.Put(t, &k), c.visits
+}
+
+// classifier classifies a type and every type it reaches, once each.
+type classifier struct {
+	done   map[reflect.Type]class
+	busy   map[reflect.Type]bool // being visited: the way back to one is a cycle
+	visits int
+}
+
+func (c *classifier) visit(t reflect.Type) class {
+	if k, ok := c.done[t]; ok {
+		return k
+	}
+	if k, ok := classes.Peek(t); ok {
+		return *k
+	}
+	if c.busy[t] {
+		// A type reaches itself only through a pointer, slice or map, which
+		// looks at what it refers to only for an error: any error on the
+		// cycle is found by the visits in progress.
+		return class{}
+	}
+	c.visits++
+	c.busy[t] = true
+	k := c.kind(t)
+	delete(c.busy, t)
+	c.done[t] = k
+	return k
+}
+
+func (c *classifier) kind(t reflect.Type) class {
 	switch t.Kind() {
 	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
 		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
-		return true, true, int(t.Size()), nil
+		return class{immutable: true, fixed: true, size: int(t.Size())}
 	case reflect.String:
-		return true, false, 0, nil
+		return class{immutable: true}
 	case reflect.Array:
-		im, fx, sz, err := classify(t.Elem(), depth+1)
-		return im, fx, sz * t.Len(), err
+		e := c.visit(t.Elem())
+		e.size *= t.Len()
+		return e
 	case reflect.Struct:
-		immutable, fixed = true, true
+		k := class{immutable: true, fixed: true}
 		for i := range t.NumField() {
-			im, fx, sz, ferr := classify(t.Field(i).Type, depth+1)
-			if ferr != nil {
-				return false, false, 0, fmt.Errorf("field %s: %w", t.Field(i).Name, ferr)
+			f := c.visit(t.Field(i).Type)
+			if f.err != nil {
+				return class{err: fmt.Errorf("field %s: %w", t.Field(i).Name, f.err)}
 			}
-			immutable, fixed, size = immutable && im, fixed && fx, size+sz
+			k.immutable, k.fixed, k.size = k.immutable && f.immutable, k.fixed && f.fixed, k.size+f.size
 		}
-		return immutable, fixed, size, nil
+		return k
 	case reflect.Pointer, reflect.Slice, reflect.Map:
-		// Mutable through the reference. Check what they hold can be sent;
-		// recursion through pointers is cut by depth.
+		// Mutable through the reference. Check what they hold can be sent.
 		if t.Kind() == reflect.Map {
-			if _, _, _, err := classify(t.Key(), depth+1); err != nil {
-				return false, false, 0, err
+			if k := c.visit(t.Key()); k.err != nil {
+				return class{err: k.err}
 			}
 		}
-		_, _, _, err := classify(t.Elem(), depth+1)
-		return false, false, 0, err
+		return class{err: c.visit(t.Elem()).err}
 	case reflect.Interface:
-		return false, false, 0, nil
+		return class{}
 	default:
-		return false, false, 0, fmt.Errorf("a %s cannot be sent over a network", t.Kind())
+		return class{err: fmt.Errorf("a %s cannot be sent over a network", t.Kind())}
 	}
 }
 
 // stringOffsets appends the offsets of the strings in a value of t, which
 // is immutable, placed at base.
 func stringOffsets(t reflect.Type, base uintptr, offs []uintptr) []uintptr {
+	if _, fixed, _, _ := classify(t); fixed {
+		return offs // no strings in it (nor in the zero-size types it may nest)
+	}
 	switch t.Kind() {
 	case reflect.String:
 		offs = append(offs, base)
@@ -155,30 +222,133 @@ func stringOffsets(t reflect.Type, base uintptr, offs []uintptr) []uintptr {
 	return offs
 }
 
-// maxDepth bounds how deep a message may nest, so that copying a cyclic one
-// ends.
+// maxDepth bounds how deep a message may nest.
 const maxDepth = 100
 
-var errTooDeep = fmt.Errorf("message nests more than %d levels (is it cyclic?)", maxDepth)
+var (
+	errTooDeep = fmt.Errorf("message nests more than %d levels; make it flatter (a list as a slice, not as linked values)", maxDepth)
+	// errTooLarge: the message counts, or its copy would take, more than
+	// the walk's limit (Config.MaxMessageBytes). The simulator stops the
+	// run with *LimitError.
+	errTooLarge = errors.New("message too large")
+)
+
+// cycleError says that a message refers back to a value that holds it.
+// Messages are values on a wire (DESIGN decision 3), copied as trees: a
+// cycle has no copy, so a cyclic message is refused, as a chan is.
+type cycleError struct{ typ string }
+
+func (e *cycleError) Error() string {
+	return fmt.Sprintf("message is cyclic: a %s in it leads back to itself; a message must be a tree of values (refer to another part by an index or ID, not a pointer back)", e.typ)
+}
+
+// A walk is the state of one message's copy or measure: the memory it may
+// still take, and the references on the way from the message to the value
+// being copied, to find a cycle. What a copy takes is charged before it is
+// allocated (each value reached through a reference, at least a byte, so
+// that a message whose parts share memory, copied as a tree, cannot make
+// the walk run for ever either), and a measure charges what the copy would:
+// a message too large costs at most its limit.
+type walk struct {
+	limit, room int
+	n           int // references on path
+	path        [maxDepth + 2]ref
+}
+
+// A ref is a value on the path of a walk: its address and its type's plan.
+type ref struct {
+	p    unsafe.Pointer
+	plan *plan
+}
+
+func newWalk(limit int) *walk { return &walk{limit: limit} }
+
+// start readies w for a message.
+func (w *walk) start() { w.room, w.n = w.limit, 0 }
+
+// charge takes size bytes (at least one) of w's room.
+func (w *walk) charge(size uintptr) error {
+	w.room -= int(max(size, 1))
+	if w.room < 0 {
+		return errTooLarge
+	}
+	return nil
+}
+
+// chargeEach takes n times size bytes (at least n) of w's room.
+func (w *walk) chargeEach(n int, size uintptr) error {
+	if n == 0 {
+		return nil
+	}
+	if size == 0 {
+		size = 1
+	}
+	if n > 0 && uintptr(w.room+1)/uintptr(n) < size {
+		w.room = -1 // would overflow, or is too large anyway
+		return errTooLarge
+	}
+	return w.charge(uintptr(n) * size)
+}
+
+// enter puts the value at p, of p's plan, on the path; a value already on
+// it is a cycle. A value of an immutable type leads nowhere and stays off
+// the path (zero-size values may share an address).
+func (w *walk) enter(at unsafe.Pointer, p *plan) error {
+	if p.immutable {
+		return nil
+	}
+	r := ref{at, p}
+	for i := range w.n {
+		if w.path[i] == r {
+			return &cycleError{typ: p.name}
+		}
+	}
+	if w.n == len(w.path) {
+		return errTooDeep
+	}
+	w.path[w.n] = r
+	w.n++
+	return nil
+}
+
+// leave takes the value enter put on the path off it.
+func (w *walk) leave(p *plan) {
+	if !p.immutable {
+		w.n--
+	}
+}
 
 // copyMessage returns a copy of m that shares no mutable memory with it, and
-// m's size in bytes. An error means m cannot be sent.
-func copyMessage(p *plan, m any) (any, int, error) {
-	w := iface.Of(&m)
-	data, n, err := p.copyBoxed(w.Data, 0)
+// m's size in bytes. An error means m cannot be sent; errTooLarge, that it
+// is larger than w's limit.
+func copyMessage(p *plan, m any, w *walk) (any, int, error) {
+	w.start()
+	x := iface.Of(&m)
+	data, n, err := p.copyBoxed(x.Data, 0, w)
+	if err == nil && n > w.limit {
+		err = errTooLarge
+	}
 	if err != nil {
 		return nil, 0, err
 	}
-	w.Data = data
+	x.Data = data
 	return m, n, nil
 }
 
 // sizeMessage returns m's size in bytes, as copyMessage counts it, without
-// copying: for a message the network drops as it is sent.
-func sizeMessage(p *plan, m any) (int, error) { return sizeBoxed(p, m, 0) }
+// copying: for a message the network drops as it is sent. It returns the
+// errors copyMessage would.
+func sizeMessage(p *plan, m any, w *walk) (int, error) {
+	w.start()
+	n, err := sizeBoxed(p, m, 0, w)
+	if err == nil && n > w.limit {
+		err = errTooLarge
+	}
+	return n, err
+}
 
 // sizeBoxed measures x, of p's type, nested depth deep.
-func sizeBoxed(p *plan, x any, depth int) (int, error) {
+func sizeBoxed(p *plan, x any, depth int, w *walk) (int, error) {
 	data := iface.Of(&x).Data
 	switch {
 	case p.err != nil:
@@ -188,23 +358,26 @@ func sizeBoxed(p *plan, x any, depth int) (int, error) {
 	case p.immutable:
 		return p.measure(data), nil
 	case p.direct:
-		return p.sizeDirect(data, depth)
+		return p.sizeDirect(data, depth, w)
 	}
-	return p.copy(nil, data, depth)
+	if err := w.charge(p.t.Size()); err != nil { // the box, as copyBoxed
+		return 0, err
+	}
+	return p.copy(nil, data, depth, w)
 }
 
 // sizeDirect measures a value held in an interface's data word. Its own
 // function, so that only this rare case moves the word to the heap (the
 // copier may keep any pointer it is given, as far as the compiler knows).
-func (p *plan) sizeDirect(data unsafe.Pointer, depth int) (int, error) {
+func (p *plan) sizeDirect(data unsafe.Pointer, depth int, w *walk) (int, error) {
 	word := data
-	return p.copy(nil, unsafe.Pointer(&word), depth)
+	return p.copy(nil, unsafe.Pointer(&word), depth, w)
 }
 
 // copyBoxed copies the value an interface holds, given its data word, and
 // returns the data word of an interface holding the copy, of the same type.
 // An immutable value is its own copy.
-func (p *plan) copyBoxed(data unsafe.Pointer, depth int) (unsafe.Pointer, int, error) {
+func (p *plan) copyBoxed(data unsafe.Pointer, depth int, w *walk) (unsafe.Pointer, int, error) {
 	switch {
 	case p.err != nil:
 		return nil, 0, p.err
@@ -217,26 +390,29 @@ func (p *plan) copyBoxed(data unsafe.Pointer, depth int) (unsafe.Pointer, int, e
 		// or array holding just one): copy it from one word to another.
 		words := new([2]unsafe.Pointer)
 		words[1] = data
-		n, err := p.copy(unsafe.Pointer(&words[0]), unsafe.Pointer(&words[1]), depth)
+		n, err := p.copy(unsafe.Pointer(&words[0]), unsafe.Pointer(&words[1]), depth, w)
 		return words[0], n, err
 	}
+	if err := w.charge(p.t.Size()); err != nil { // the box, before it is allocated
+		return nil, 0, err
+	}
 	if p.bare != nil && p.bare(data) {
-		n, err := p.copy(nil, data, depth) // measure only
+		n, err := p.copy(nil, data, depth, w) // measure only
 		return data, n, err
 	}
 	if p.block != nil {
-		if c, n, ok := p.block.copy(data, depth); ok {
+		if c, n, ok := p.block.copy(data, depth, w); ok {
 			return c, n, nil
 		}
 	}
 	c := p.rt.New()
-	n, err := p.copy(c, data, depth)
+	n, err := p.copy(c, data, depth, w)
 	return c, n, err
 }
 
 // compileBare builds the test of plan.bare for t, a type that can be sent.
 func compileBare(t reflect.Type) func(v unsafe.Pointer) bool {
-	if im, _, _, _ := classify(t, 0); im {
+	if im, _, _, _ := classify(t); im {
 		return func(unsafe.Pointer) bool { return true }
 	}
 	switch t.Kind() {
@@ -247,7 +423,10 @@ func compileBare(t reflect.Type) func(v unsafe.Pointer) bool {
 	case reflect.Interface:
 		return func(v unsafe.Pointer) bool { return (*iface.Words)(v).Type == nil }
 	case reflect.Array:
-		elem, n, size := compileBare(t.Elem()), t.Len(), t.Elem().Size()
+		if t.Len() == 0 {
+			return func(unsafe.Pointer) bool { return true }
+		}
+		elem, n, size := bareOf(t.Elem()), t.Len(), t.Elem().Size()
 		return func(v unsafe.Pointer) bool {
 			for i := range n {
 				if !elem(unsafe.Add(v, uintptr(i)*size)) {
@@ -264,8 +443,8 @@ func compileBare(t reflect.Type) func(v unsafe.Pointer) bool {
 		var fields []field
 		for i := range t.NumField() {
 			f := t.Field(i)
-			if im, _, _, _ := classify(f.Type, 0); !im {
-				fields = append(fields, field{f.Offset, compileBare(f.Type)})
+			if im, _, _, _ := classify(f.Type); !im {
+				fields = append(fields, field{f.Offset, bareOf(f.Type)})
 			}
 		}
 		return func(v unsafe.Pointer) bool {
@@ -278,6 +457,18 @@ func compileBare(t reflect.Type) func(v unsafe.Pointer) bool {
 		}
 	}
 	return func(unsafe.Pointer) bool { return false }
+}
+
+// bareOf returns the bare test of a part of a value, of type t: for a
+// struct or an array, its plan's, built once per type, so that a type that
+// nests another many times over builds its test once.
+func bareOf(t reflect.Type) func(v unsafe.Pointer) bool {
+	if k := t.Kind(); k == reflect.Struct || k == reflect.Array {
+		if p := planFor(t); p.bare != nil {
+			return p.bare
+		}
+	}
+	return compileBare(t)
 }
 
 // measure returns the size of an immutable value at v.
@@ -293,11 +484,11 @@ func (p *plan) measure(v unsafe.Pointer) int {
 func compileCopy(t reflect.Type, p *plan) copyFn {
 	if p.err != nil {
 		err := p.err
-		return func(unsafe.Pointer, unsafe.Pointer, int) (int, error) { return 0, err }
+		return func(unsafe.Pointer, unsafe.Pointer, int, *walk) (int, error) { return 0, err }
 	}
 	if p.fixed {
 		size, counted := t.Size(), p.fixedSize
-		return func(dst, src unsafe.Pointer, _ int) (int, error) {
+		return func(dst, src unsafe.Pointer, _ int, _ *walk) (int, error) {
 			if dst != nil {
 				moveBytes(dst, src, size)
 			}
@@ -322,7 +513,7 @@ func compileCopy(t reflect.Type, p *plan) copyFn {
 	}
 	// classify turns away every other kind that is not fixed.
 	err := fmt.Errorf("a %s cannot be sent over a network", t.Kind())
-	return func(unsafe.Pointer, unsafe.Pointer, int) (int, error) { return 0, err }
+	return func(unsafe.Pointer, unsafe.Pointer, int, *walk) (int, error) { return 0, err }
 }
 
 // moveBytes copies n bytes of memory that holds no pointers.
@@ -332,7 +523,7 @@ func moveBytes(dst, src unsafe.Pointer, n uintptr) {
 	}
 }
 
-func copyString(dst, src unsafe.Pointer, _ int) (int, error) {
+func copyString(dst, src unsafe.Pointer, _ int, _ *walk) (int, error) {
 	s := *(*string)(src)
 	if dst != nil {
 		*(*string)(dst) = s
@@ -378,7 +569,7 @@ func compileFields(t reflect.Type, onlyImmutable bool) copyFn {
 			inRun = false
 		}
 	}
-	return func(dst, src unsafe.Pointer, depth int) (int, error) {
+	return func(dst, src unsafe.Pointer, depth int, w *walk) (int, error) {
 		if depth > maxDepth {
 			return 0, errTooDeep
 		}
@@ -389,7 +580,7 @@ func compileFields(t reflect.Type, onlyImmutable bool) copyFn {
 		}
 		total := fixedPart
 		for _, f := range fields {
-			n, err := f.copy(at(dst, f.off), unsafe.Add(src, f.off), depth+1)
+			n, err := f.copy(at(dst, f.off), unsafe.Add(src, f.off), depth+1, w)
 			if err != nil {
 				return 0, err
 			}
@@ -404,14 +595,14 @@ func compileFields(t reflect.Type, onlyImmutable bool) copyFn {
 func compileArray(t reflect.Type) copyFn {
 	elem := planFor(t.Elem())
 	n, size := t.Len(), t.Elem().Size()
-	return func(dst, src unsafe.Pointer, depth int) (int, error) {
+	return func(dst, src unsafe.Pointer, depth int, w *walk) (int, error) {
 		if depth > maxDepth {
 			return 0, errTooDeep
 		}
 		total := 0
 		for i := range n {
 			off := uintptr(i) * size
-			c, err := elem.copy(at(dst, off), unsafe.Add(src, off), depth+1)
+			c, err := elem.copy(at(dst, off), unsafe.Add(src, off), depth+1, w)
 			if err != nil {
 				return 0, err
 			}
@@ -424,7 +615,7 @@ func compileArray(t reflect.Type) copyFn {
 // compilePointer copies what a pointer points to into new memory.
 func compilePointer(t reflect.Type) copyFn {
 	elem := lazyPlan(t.Elem())
-	return func(dst, src unsafe.Pointer, depth int) (int, error) {
+	return func(dst, src unsafe.Pointer, depth int, w *walk) (int, error) {
 		if depth > maxDepth {
 			return 0, errTooDeep
 		}
@@ -433,17 +624,24 @@ func compilePointer(t reflect.Type) copyFn {
 			return 0, nil
 		}
 		ep := elem()
+		if err := w.charge(ep.t.Size()); err != nil {
+			return 0, err
+		}
+		if err := w.enter(from, ep); err != nil {
+			return 0, err
+		}
+		defer w.leave(ep)
 		if dst == nil {
-			return ep.copy(nil, from, depth+1)
+			return ep.copy(nil, from, depth+1, w)
 		}
 		if ep.block != nil {
-			if to, n, ok := ep.block.copy(from, depth+1); ok {
+			if to, n, ok := ep.block.copy(from, depth+1, w); ok {
 				*(*unsafe.Pointer)(dst) = to
 				return n, nil
 			}
 		}
 		to := ep.rt.New()
-		n, err := ep.copy(to, from, depth+1)
+		n, err := ep.copy(to, from, depth+1, w)
 		if err != nil {
 			return 0, err
 		}
@@ -465,15 +663,18 @@ type sliceHeader struct {
 func compileSlice(t reflect.Type) copyFn {
 	et := t.Elem()
 	size := et.Size()
-	if im, fx, fixedSize, err := classify(et, 0); err == nil && im && fx {
+	if im, fx, fixedSize, err := classify(et); err == nil && im && fx {
 		align := et.Align()
-		return func(dst, src unsafe.Pointer, depth int) (int, error) {
+		return func(dst, src unsafe.Pointer, depth int, w *walk) (int, error) {
 			if depth > maxDepth {
 				return 0, errTooDeep
 			}
 			s := (*sliceHeader)(src)
 			if s.Data == nil {
 				return 0, nil
+			}
+			if err := w.chargeEach(s.Len, size); err != nil {
+				return 0, err
 			}
 			if dst != nil {
 				*(*sliceHeader)(dst) = sliceHeader{cloneFlat(s.Data, uintptr(s.Len)*size, align), s.Len, s.Len}
@@ -482,7 +683,7 @@ func compileSlice(t reflect.Type) copyFn {
 		}
 	}
 	elem := lazyPlan(et)
-	return func(dst, src unsafe.Pointer, depth int) (int, error) {
+	return func(dst, src unsafe.Pointer, depth int, w *walk) (int, error) {
 		if depth > maxDepth {
 			return 0, errTooDeep
 		}
@@ -490,10 +691,23 @@ func compileSlice(t reflect.Type) copyFn {
 		if s.Data == nil {
 			return 0, nil
 		}
+		if s.Len > 0 {
+			// The elements, charged before the array is allocated; the
+			// array is on the path while they are copied, for an element
+			// whose slice is the same array is a cycle.
+			if err := w.chargeEach(s.Len, size); err != nil {
+				return 0, err
+			}
+			ep := elem()
+			if err := w.enter(s.Data, ep); err != nil {
+				return 0, err
+			}
+			defer w.leave(ep)
+		}
 		if dst == nil {
 			ep, total := elem(), 0
 			for i := range s.Len {
-				n, err := ep.copy(nil, unsafe.Add(s.Data, uintptr(i)*size), depth+1)
+				n, err := ep.copy(nil, unsafe.Add(s.Data, uintptr(i)*size), depth+1, w)
 				if err != nil {
 					return 0, err
 				}
@@ -514,7 +728,7 @@ func compileSlice(t reflect.Type) copyFn {
 		total := 0
 		for i := range s.Len {
 			off := uintptr(i) * size
-			n, err := ep.copy(unsafe.Add(d.Data, off), unsafe.Add(s.Data, off), depth+1)
+			n, err := ep.copy(unsafe.Add(d.Data, off), unsafe.Add(s.Data, off), depth+1, w)
 			if err != nil {
 				return 0, err
 			}
@@ -551,9 +765,16 @@ func cloneFlat(src unsafe.Pointer, n uintptr, align int) unsafe.Pointer {
 
 // compileMap copies a map entry by entry, by reflection: maps are rare in
 // messages, and reflect knows the runtime's map layout.
+//
+// The entries come in a random order, so an error is not returned at the
+// first entry that has one: that would make which error a message gets
+// (and so the run's verdict) differ from run to run. Every entry is
+// walked, and the error kept is errTooLarge if any (whether the room runs
+// out does not depend on the order), else the first by its text.
 func compileMap(t reflect.Type) copyFn {
-	key, elem := lazyPlan(t.Key()), lazyPlan(t.Elem())
-	return func(dst, src unsafe.Pointer, depth int) (int, error) {
+	key, elem, self := lazyPlan(t.Key()), lazyPlan(t.Elem()), lazyPlan(t)
+	entry := t.Key().Size() + t.Elem().Size()
+	return func(dst, src unsafe.Pointer, depth int, w *walk) (int, error) {
 		if depth > maxDepth {
 			return 0, errTooDeep
 		}
@@ -561,52 +782,75 @@ func compileMap(t reflect.Type) copyFn {
 		if m.IsNil() {
 			return 0, nil
 		}
+		if err := w.chargeEach(m.Len(), entry); err != nil {
+			return 0, err
+		}
+		mp := self()
+		if err := w.enter(m.UnsafePointer(), mp); err != nil {
+			return 0, err
+		}
+		defer w.leave(mp)
 		kp, ep := key(), elem()
 		k, v := reflect.New(t.Key()), reflect.New(t.Elem()) // each entry, as is
-		if dst == nil {
-			total := 0
-			for it := m.MapRange(); it.Next(); {
-				k.Elem().SetIterKey(it)
-				v.Elem().SetIterValue(it)
-				n1, err := kp.copy(nil, k.UnsafePointer(), depth+1)
-				if err != nil {
-					return 0, err
-				}
-				n2, err := ep.copy(nil, v.UnsafePointer(), depth+1)
-				if err != nil {
-					return 0, err
-				}
-				total += n1 + n2
-			}
-			return total, nil
+		var c reflect.Value
+		if dst != nil {
+			c = reflect.MakeMapWithSize(t, m.Len())
 		}
-		c := reflect.MakeMapWithSize(t, m.Len())
 		total := 0
+		var failed error
 		for it := m.MapRange(); it.Next(); {
 			k.Elem().SetIterKey(it)
 			v.Elem().SetIterValue(it)
-			kc, vc := reflect.New(t.Key()), reflect.New(t.Elem())
-			n1, err := kp.copy(kc.UnsafePointer(), k.UnsafePointer(), depth+1)
-			if err != nil {
-				return 0, err
+			var kc, vc reflect.Value
+			kd, vd := unsafe.Pointer(nil), unsafe.Pointer(nil)
+			if dst != nil {
+				kc, vc = reflect.New(t.Key()), reflect.New(t.Elem())
+				kd, vd = kc.UnsafePointer(), vc.UnsafePointer()
 			}
-			n2, err := ep.copy(vc.UnsafePointer(), v.UnsafePointer(), depth+1)
+			n1, err := kp.copy(kd, k.UnsafePointer(), depth+1, w)
 			if err != nil {
-				return 0, err
+				failed = firstError(failed, err)
+				continue
 			}
-			c.SetMapIndex(kc.Elem(), vc.Elem())
+			n2, err := ep.copy(vd, v.UnsafePointer(), depth+1, w)
+			if err != nil {
+				failed = firstError(failed, err)
+				continue
+			}
+			if dst != nil {
+				c.SetMapIndex(kc.Elem(), vc.Elem())
+			}
 			total += n1 + n2
 		}
-		*(*unsafe.Pointer)(dst) = c.UnsafePointer()
+		if failed != nil {
+			return 0, failed
+		}
+		if dst != nil {
+			*(*unsafe.Pointer)(dst) = c.UnsafePointer()
+		}
 		return total, nil
 	}
+}
+
+// firstError returns the error of a map's entries to report, whatever
+// order they came in: errTooLarge if either is, else the first by its text.
+func firstError(a, b error) error {
+	switch {
+	case a == nil:
+		return b
+	case a == errTooLarge || b == errTooLarge:
+		return errTooLarge
+	case b.Error() < a.Error():
+		return b
+	}
+	return a
 }
 
 // compileInterface copies the value an interface holds, with the copier of
 // its dynamic type.
 func compileInterface(t reflect.Type) copyFn {
 	empty := t.NumMethod() == 0
-	return func(dst, src unsafe.Pointer, depth int) (int, error) {
+	return func(dst, src unsafe.Pointer, depth int, w *walk) (int, error) {
 		if depth > maxDepth {
 			return 0, errTooDeep
 		}
@@ -620,9 +864,9 @@ func compileInterface(t reflect.Type) copyFn {
 			return 0, nil
 		}
 		if dst == nil {
-			return sizeBoxed(planFor(reflect.TypeOf(x)), x, depth+1)
+			return sizeBoxed(planFor(reflect.TypeOf(x)), x, depth+1, w)
 		}
-		data, n, err := planFor(reflect.TypeOf(x)).copyBoxed(iface.Of(&x).Data, depth+1)
+		data, n, err := planFor(reflect.TypeOf(x)).copyBoxed(iface.Of(&x).Data, depth+1, w)
 		if err != nil {
 			return 0, err
 		}

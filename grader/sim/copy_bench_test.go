@@ -39,7 +39,7 @@ func BenchmarkCopyAppendEntries(b *testing.B) {
 			p := planFor(typeOf(bc.msg))
 			b.ReportAllocs()
 			for range b.N {
-				if _, _, err := copyMessage(p, bc.msg); err != nil {
+				if _, _, err := copyMessage(p, bc.msg, testWalk()); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -98,7 +98,7 @@ func compileBlock(t reflect.Type) *blockPlan {
 		return nil
 	}
 	b := &blockPlan{t: t, sliceOff: t.Field(slice).Offset, elem: et, elemSize: et.Size()}
-	switch im, fx, size, _ := classify(et, 0); {
+	switch im, fx, size, _ := classify(et); {
 	case im && fx:
 		b.flat, b.elemFixed = true, size
 	case im:
@@ -112,7 +112,7 @@ func compileBlock(t reflect.Type) *blockPlan {
 			if f.Type.Kind() != reflect.Slice || f.Type.Elem().Size() == 0 {
 				return nil
 			}
-			im, fx, size, _ := classify(f.Type.Elem(), 0)
+			im, fx, size, _ := classify(f.Type.Elem())
 			if !im || !fx {
 				return nil
 			}
@@ -127,14 +127,14 @@ func compileBlock(t reflect.Type) *blockPlan {
 }
 
 func immutable(t reflect.Type) bool {
-	im, _, _, _ := classify(t, 0)
+	im, _, _, _ := classify(t)
 	return im
 }
 
 // copy copies the value of the plan's type at src, nested depth deep in its
 // message, into a new block, and returns the block and the value's counted
 // size; or reports that the value does not fit in a block.
-func (b *blockPlan) copy(src unsafe.Pointer, depth int) (unsafe.Pointer, int, bool) {
+func (b *blockPlan) copy(src unsafe.Pointer, depth int, w *walk) (unsafe.Pointer, int, bool) {
 	s := (*sliceHeader)(unsafe.Add(src, b.sliceOff))
 	n := s.Len
 	// The old path refuses a value whose elements' slices are nested
@@ -142,21 +142,31 @@ func (b *blockPlan) copy(src unsafe.Pointer, depth int) (unsafe.Pointer, int, bo
 	if s.Data == nil || n == 0 || n > maxBlockElems || depth+3 > maxDepth {
 		return nil, 0, false
 	}
-	var bytes uintptr
+	var bytes, charged uintptr
 	for i := range n {
 		e := unsafe.Add(s.Data, uintptr(i)*b.elemSize)
 		for _, f := range b.subs {
-			if l := uintptr((*sliceHeader)(unsafe.Add(e, f.off)).Len); l > 0 {
-				bytes = alignUp(bytes, f.align) + l*f.size
+			if fs := (*sliceHeader)(unsafe.Add(e, f.off)); fs.Data != nil {
+				l := uintptr(fs.Len)
+				charged += max(l*f.size, l) // as compileSlice charges it: n×size, at least n
+				if l > 0 {
+					bytes = alignUp(bytes, f.align) + l*f.size
+				}
 			}
 		}
 	}
 	if bytes > maxBlockBytes {
 		return nil, 0, false
 	}
+	// What copying the value field by field would charge (the value's own
+	// memory is charged by the caller, who would allocate it): a block is
+	// small, but a walk must charge the same whichever way it copies.
+	if w.chargeEach(n, b.elemSize) != nil || (charged > 0 && w.charge(charged) != nil) {
+		return nil, 0, false // copied field by field, which finds it too large
+	}
 	bt := b.blockType(n, bytes)
 	blk := bt.rt.New()
-	total, _ := b.head(blk, src, depth) // immutable fields: no errors
+	total, _ := b.head(blk, src, depth, w) // immutable fields: no errors
 	elems := unsafe.Add(blk, bt.elems)
 	*(*sliceHeader)(unsafe.Add(blk, b.sliceOff)) = sliceHeader{elems, n, n} // cap = len, as compileSlice
 	if b.flat {
@@ -167,7 +177,7 @@ func (b *blockPlan) copy(src unsafe.Pointer, depth int) (unsafe.Pointer, int, bo
 	for i := range n {
 		off := uintptr(i) * b.elemSize
 		d, e := unsafe.Add(elems, off), unsafe.Add(s.Data, off)
-		c, _ := b.rest(d, e, depth+2)
+		c, _ := b.rest(d, e, depth+2, w)
 		total += c
 		for _, f := range b.subs {
 			fs := (*sliceHeader)(unsafe.Add(e, f.off))

@@ -29,25 +29,54 @@ func (e *PanicError) Error() string {
 }
 
 // LimitError is what a run panics with when it exceeds a bound of Config:
-// too many events, or too many events waiting at once (a message storm).
+// too many events, too many events waiting at once (a message storm), too
+// many events at one node in a virtual second, a message too large, or a
+// handler that calls its Env without end. Every bound is a count, so the
+// same run stops at the same event on any machine (DESIGN decision 11).
 type LimitError struct {
-	What  string // "events", "pending events", or "rate" (events per node per virtual second)
+	// What names the bound: "events", "pending events", "rate" (events
+	// per node per virtual second), LimitMessageBytes or LimitCalls.
+	What  string
 	Limit int
 	Time  time.Duration
 	Top   string // the busiest message types, as "Ping×40000, Pong×39000"
-	// Node and From, for a rate: the node and the virtual second it
+	// Node is the node that exceeded a rate, sent a message too large or
+	// called its Env too often; From, for a rate, the virtual second it
 	// exceeded the rate in.
 	Node node.ID
 	From time.Duration
+	// Type is the type of a message too large; Event what the node was
+	// handling when it sent it or called its Env once too often.
+	Type, Event string
 }
 
+// What a LimitError names, besides "events", "pending events" and "rate".
+const (
+	LimitMessageBytes = "message bytes"
+	LimitCalls        = "Env calls in one handler"
+)
+
 func (e *LimitError) Error() string {
+	switch e.What {
+	case "rate":
+		msg := fmt.Sprintf("%v handled more than %d events (deliveries and timers) in the virtual second from %v, stopped at %v", e.Node, e.Limit, e.From, e.Time)
+		return msg + e.busiest() + "; look for a handler that sends or sets timers in a loop"
+	case LimitMessageBytes:
+		return fmt.Sprintf("%v sent a %s of more than %d bytes at %v while handling %s (counted, or in memory to copy it, each value reached through a pointer counted every time it is reached)"+
+			"; send less at once (split a snapshot into chunks) and make a message a tree of values, with no two pointers to the same value",
+			e.Node, e.Type, e.Limit, e.Time, e.Event)
+	case LimitCalls:
+		return fmt.Sprintf("%v made more than %d Env calls while handling %s at %v"+
+			"; look for a loop that never ends (sending to a node that is down, cut off or unknown queues no event, so only this bound stops it)",
+			e.Node, e.Limit, e.Event, e.Time)
+	}
 	msg := fmt.Sprintf("run stopped at %v: more than %d %s", e.Time, e.Limit, e.What)
-	if e.What == "rate" {
-		msg = fmt.Sprintf("%v handled more than %d events (deliveries and timers) in the virtual second from %v, stopped at %v", e.Node, e.Limit, e.From, e.Time)
+	return msg + e.busiest() + "; look for a handler that sends or sets timers in a loop"
+}
+
+func (e *LimitError) busiest() string {
+	if e.Top == "" {
+		return ""
 	}
-	if e.Top != "" {
-		msg += " (busiest messages: " + e.Top + ")"
-	}
-	return msg + "; look for a handler that sends or sets timers in a loop"
+	return " (busiest messages: " + e.Top + ")"
 }

@@ -65,9 +65,12 @@ func (s *Sim) send(src *nodeState, to node.ID, msg node.Message) {
 	var size int
 	var err error
 	if dropped != "" {
-		size, err = sizeMessage(ts.plan, msg)
+		size, err = sizeMessage(ts.plan, msg, s.walk)
 	} else {
-		m, size, err = copyMessage(ts.plan, msg)
+		m, size, err = copyMessage(ts.plan, msg, s.walk)
+	}
+	if err == errTooLarge {
+		s.tooLarge(from, ts.plan.name)
 	}
 	if err != nil {
 		s.misuse(from, fmt.Sprintf("Send of %s: %v; dropped", ts.plan.name, err))
@@ -90,7 +93,7 @@ func (s *Sim) send(src *nodeState, to node.ID, msg node.Message) {
 	}
 	s.push(event{at: s.now + int64(link.Latency.SamplePCG(net.rng)), kind: evDeliver, to: int32(to), from: int32(from), id: id, msg: s.park(m)})
 	if link.Duplicate > 0 && net.rng.Float64() < link.Duplicate {
-		dup, _, _ := copyMessage(ts.plan, msg) // the receiver may change the first copy
+		dup, _, _ := copyMessage(ts.plan, msg, s.walk) // the receiver may change the first copy
 		s.stats.duplicated++
 		s.tr.dup(s.now, from, to, id, ts.plan.name)
 		s.push(event{at: s.now + int64(link.Latency.SamplePCG(net.rng)), kind: evDeliver, to: int32(to), from: int32(from), id: id, msg: s.park(dup)})

@@ -49,6 +49,26 @@ type Config struct {
 	// MaxPending stops the run when more events than this wait in the queue
 	// at once; 0 means 1 million.
 	MaxPending int
+	// MaxMessageBytes stops the run (panicking with *LimitError) when one
+	// message counts more bytes than this, or when copying it would take
+	// more memory than this (shared or cyclic parts are copied as a tree);
+	// 0 means DefaultMaxMessageBytes. The copier checks as it goes, before
+	// it allocates, so a huge message costs no more than the bound.
+	MaxMessageBytes int
+	// MaxCallsPerHandler stops the run (panicking with *LimitError) when
+	// one invocation of a node's code (Start, a delivery, a timer, a Call)
+	// makes more Env calls than this (Send, SetTimer, CancelTimer, Now,
+	// Rand, Peers, ID, Storage and its methods, Logf): a handler that sends
+	// in an endless loop to a node cut off or unknown queues no event, so
+	// no other bound would stop it. 0 means DefaultMaxCallsPerHandler.
+	MaxCallsPerHandler int
+	// MaxLogBytes bounds the bytes of log lines (Logf) a run passes on to
+	// OnLog and the trace; 0 means DefaultMaxLogBytes. Each line is cut at
+	// MaxLogLine bytes. Past the bound, lines are counted but no longer
+	// passed on (a note says so once). The run is never stopped for its
+	// logs: an untraced run does not format them, and a traced replay must
+	// end as the graded run did.
+	MaxLogBytes int
 	// Watch keeps the last few dispatched events where another goroutine can
 	// read them (LastEvents) and counts them where it can read the count
 	// (Dispatched), for a watchdog that reports a hung handler.
@@ -109,8 +129,12 @@ type Sim struct {
 	stats     counters
 	links     []linkCounters // (from-1)*n + (to-1)
 	msgSeq    uint64
+	walk      *walk    // a message's copy, bounded by MaxMessageBytes
 	misuses   []string // the first maxMisuseNotes descriptions
 	misuseN   int      // every misuse, described or not
+	calls     int      // Env calls in the handler running now
+	logBytes  int      // bytes of log lines passed on so far
+	logsCut   int      // log lines not passed on, past MaxLogBytes
 
 	tr      *tracer // nil when the run is not traced
 	logs    func(node.ID, string)
@@ -128,9 +152,7 @@ type Sim struct {
 type nodeState struct {
 	id       node.ID
 	inst     node.Node
-	env      *env
-	peers    []node.ID
-	rng      *mrand.Rand
+	env      *env // the current incarnation's, nil while down
 	store    *storage
 	clock    clock
 	epoch    uint32
@@ -181,6 +203,15 @@ func New(cfg Config) (*Sim, error) {
 	if cfg.MaxPending == 0 {
 		cfg.MaxPending = 1_000_000
 	}
+	if cfg.MaxMessageBytes <= 0 {
+		cfg.MaxMessageBytes = DefaultMaxMessageBytes
+	}
+	if cfg.MaxCallsPerHandler <= 0 {
+		cfg.MaxCallsPerHandler = DefaultMaxCallsPerHandler
+	}
+	if cfg.MaxLogBytes <= 0 {
+		cfg.MaxLogBytes = DefaultMaxLogBytes
+	}
 	n := cfg.Nodes
 	s := &Sim{
 		cfg:   cfg,
@@ -189,6 +220,7 @@ func New(cfg Config) (*Sim, error) {
 		types: map[reflect.Type]*typeStats{},
 		links: make([]linkCounters, n*n),
 		q:     make(queue, 0, 64),
+		walk:  newWalk(cfg.MaxMessageBytes),
 	}
 	s.net = newNet(&cfg.Faults, n, source(cfg.Seed, "network"))
 	s.crashRng = stream(cfg.Seed, "crash")
@@ -198,13 +230,7 @@ func New(cfg Config) (*Sim, error) {
 	}
 	for i := 1; i <= n; i++ {
 		id := node.ID(i)
-		ns := &nodeState{id: id, rng: stream(cfg.Seed, fmt.Sprintf("node/%d", i)), store: newStorage(), clock: newClock(0, 0)}
-		for _, p := range ids {
-			if p != id {
-				ns.peers = append(ns.peers, p)
-			}
-		}
-		s.nodes[i] = ns
+		s.nodes[i] = &nodeState{id: id, store: newStorage(), clock: newClock(0, 0)}
 	}
 	for _, c := range cfg.Faults.Clocks {
 		s.nodes[c.Node].clock = newClock(c.Skew.D(), c.Drift)
@@ -524,6 +550,7 @@ func (s *Sim) dispatch(e *event) bool {
 func (s *Sim) begin() {
 	ev := &s.ev
 	ev.Time = time.Duration(s.now)
+	s.calls = 0
 	s.stats.events++
 	if s.stats.events > int64(s.cfg.MaxEvents) {
 		panic(&LimitError{What: "events", Limit: s.cfg.MaxEvents, Time: ev.Time, Top: s.busiest()})
@@ -597,13 +624,15 @@ func (s *Sim) protect(ns *nodeState, what string, fn func()) {
 // what naming the event ("" for the current one).
 func (s *Sim) rescue(ns *nodeState, what string) {
 	if v := recover(); v != nil {
-		if _, ok := v.(Stopper); ok {
-			panic(v) // the test stopping the run, not the node failing
+		switch v.(type) {
+		case Stopper, *LimitError:
+			panic(v) // the test stopping the run, or a bound of the run, not the node failing
 		}
 		if what == "" {
 			what = s.describe(&s.ev)
 		}
-		pe := &PanicError{Node: ns.id, Time: time.Duration(s.now), Event: what, Value: v, Stack: string(debug.Stack())}
+		v = keptPanic(v)
+		pe := &PanicError{Node: ns.id, Time: time.Duration(s.now), Event: what, Value: v, Stack: capText(string(debug.Stack()), maxStack)}
 		s.tr.panicked(s.now, ns.id, v)
 		panic(pe)
 	}
@@ -633,12 +662,16 @@ func (s *Sim) observeState(ns *nodeState) {
 	s.tr.state(s.now, ns.id, b)
 }
 
-// boot starts a fresh incarnation of ns.
+// boot starts a fresh incarnation of ns, with an Env, a random source and
+// a peers slice of its own (DESIGN decision 13: nothing a node receives
+// outlives it or is shared), so that no state can be parked in them across
+// a crash or passed to another node.
 func (s *Sim) boot(ns *nodeState, kind trace.Kind) {
 	ns.epoch++
 	ns.up, ns.paused = true, false
 	ns.deferred = ns.deferred[:0]
-	ns.env = &env{s: s, n: ns}
+	ns.env = &env{s: s, n: ns, epoch: ns.epoch, rng: stream(s.cfg.Seed, nodeStream(ns.id, ns.epoch)), peers: s.peersOf(ns.id)}
+	s.calls = 0
 	s.tr.boot(s.now, ns.id, kind)
 	var inst node.Node
 	s.protect(ns, string(kind), func() { inst = s.cfg.Factory(ns.id) })
@@ -647,6 +680,28 @@ func (s *Sim) boot(ns *nodeState, kind trace.Kind) {
 	}
 	ns.inst = inst
 	s.handle(ns, string(kind), func() { inst.Start(ns.env) })
+}
+
+// nodeStream names the random stream of incarnation epoch (1 for the first)
+// of node id. The first keeps the name it always had, so that a run without
+// restarts draws as before; each restart gets a stream of its own, split
+// from the run's seed like every other (DESIGN decision 2).
+func nodeStream(id node.ID, epoch uint32) string {
+	if epoch <= 1 {
+		return fmt.Sprintf("node/%d", int(id))
+	}
+	return fmt.Sprintf("node/%d/incarnation/%d", int(id), epoch)
+}
+
+// peersOf returns a new slice of every node but id, in increasing order.
+func (s *Sim) peersOf(id node.ID) []node.ID {
+	peers := make([]node.ID, 0, s.n-1)
+	for i := 1; i <= s.n; i++ {
+		if node.ID(i) != id {
+			peers = append(peers, node.ID(i))
+		}
+	}
+	return peers
 }
 
 // Stopper is implemented by values a test panics with to stop a run from

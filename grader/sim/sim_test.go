@@ -113,7 +113,7 @@ func TestMessageSizes(t *testing.T) {
 		{"nested", Batch{Items: []int{1, 2}, Tags: map[string][]byte{"k": []byte("vv")}}, 16 + 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, n, err := copyMessage(planFor(typeOf(tc.msg)), tc.msg)
+			_, n, err := copyMessage(planFor(typeOf(tc.msg)), tc.msg, testWalk())
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, n)
 		})

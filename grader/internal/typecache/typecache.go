@@ -29,6 +29,23 @@ func (c *Cache[T]) Get(t reflect.Type, build func(reflect.Type) *T) *T {
 	return actual.(*T)
 }
 
+// Peek returns t's value if it has been built, without building it.
+func (c *Cache[T]) Peek(t reflect.Type) (*T, bool) {
+	v, ok := c.m.Load(t)
+	if !ok {
+		return nil, false
+	}
+	return v.(*T), true
+}
+
+// Put keeps v as t's value unless t has one already, and returns the one
+// kept: for a builder that finds the values of several types at once (a
+// type and every type it refers to).
+func (c *Cache[T]) Put(t reflect.Type, v *T) *T {
+	actual, _ := c.m.LoadOrStore(t, v)
+	return actual.(*T)
+}
+
 // Lazy returns a function that returns t's value, built on the function's
 // first call rather than now: what a builder uses for the types inside the
 // one it builds, which may be the same type.

@@ -56,3 +56,17 @@ func TestLazyTiesTheKnot(t *testing.T) {
 	require.Equal(t, "*typecache.list", p.name)
 	assert.Same(t, l, p.next(), "the pointer's element is the list itself")
 }
+
+// Peek finds only what was built or put; Put keeps the first value.
+func TestPeekAndPut(t *testing.T) {
+	var c Cache[node]
+	typ := reflect.TypeOf(list{})
+	_, ok := c.Peek(typ)
+	require.False(t, ok, "nothing built yet")
+	first := c.Put(typ, &node{name: "first"})
+	assert.Same(t, first, c.Put(typ, &node{name: "second"}), "the first value stays")
+	got, ok := c.Peek(typ)
+	require.True(t, ok)
+	assert.Same(t, first, got)
+	assert.Same(t, first, c.Get(typ, func(reflect.Type) *node { panic("built again") }))
+}
