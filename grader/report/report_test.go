@@ -330,3 +330,27 @@ func TestJSONNamesTheSubmissionAndTheReason(t *testing.T) {
 	assert.Len(t, doc.Reason.Problems, 2)
 	assert.Contains(t, b.String(), `\u001b[1A`, "JSON escapes control characters itself")
 }
+
+// TestNondeterminismIsReportedEverywhere: a test that could not be judged
+// (sample's Figure8) is an error in every rendering, not a pass or a
+// silent omission.
+func TestNondeterminismIsReportedEverywhere(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		render func(w *bytes.Buffer) error
+		want   []string
+	}{
+		{"text", func(w *bytes.Buffer) error { return Text(w, sample(), false) }, []string{"  ! Figure8", "the implementation is nondeterministic"}},
+		{"json", func(w *bytes.Buffer) error { return JSON(w, sample()) }, []string{`"status": "error"`, "the implementation is nondeterministic"}},
+		{"junit", func(w *bytes.Buffer) error { return JUnit(w, sample()) }, []string{`<error message="seed 9 gave different runs when repeated: the implementation is nondeterministic" type="error">`}},
+		{"github", func(w *bytes.Buffer) error { return GitHub(w, nil, sample()) }, []string{"::error title=raft/Figure8 (seed 9)::seed 9 gave different runs", "raft (mutant:votes-twice): error, 3/9 points"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			require.NoError(t, tc.render(&b))
+			for _, want := range tc.want {
+				assert.Contains(t, b.String(), want)
+			}
+		})
+	}
+}
