@@ -27,11 +27,16 @@ const (
 	BaseBackoff = 20 * time.Millisecond
 	MaxBackoff  = time.Second
 	// BudgetRatio and BudgetMax are the retry budget, a token bucket: each
-	// call deposits BudgetRatio tokens, each retry takes one, and the bucket
-	// holds at most BudgetMax (it starts full). Retries are then at most
-	// about 10% of calls, the figure of the Google SRE book's chapter
-	// "Handling Overload"; a server that fails everything sees about 1.1×
-	// the offered load instead of (1 + retries)×.
+	// call that succeeds deposits BudgetRatio tokens, each retry takes one,
+	// and the bucket holds at most BudgetMax (it starts full). This is the
+	// bucket of Marc Brooker, "Fixing retries with token buckets and
+	// circuit breakers" (2022), and of gRPC's retry throttling (gRFC A6,
+	// which adds token_ratio per successful RPC). Retries are then at most
+	// about 10% of successful calls, the SRE book's figure ("Handling
+	// Overload"). Depositing per success rather than per call is what makes
+	// the budget a brake: a server that fails everything earns its clients
+	// no tokens, so once their full buckets are spent it sees only first
+	// attempts, about 1× the offered load instead of (1 + retries)×.
 	BudgetRatio = 0.1
 	BudgetMax   = 10.0
 	// ThrottleK and ThrottleWindow are client-side adaptive throttling (SRE
@@ -111,7 +116,6 @@ func (c *client) Start(env node.Env) { c.env = env }
 
 func (c *client) Call(id int, deadline time.Duration) {
 	now := c.env.Now()
-	c.tokens = min(BudgetMax, c.tokens+BudgetRatio)
 	if !c.bugs.NoThrottle && c.throttled(now) {
 		c.done(id, backoff.Unavailable)
 		return
@@ -193,6 +197,8 @@ func (c *client) HandleMessage(from node.ID, m node.Message) {
 	case backoff.StatusOK:
 		// Any attempt's success is the call's: they share one key.
 		c.window.add(c.env.Now(), 1, 1)
+		// A success earns the retry budget its deposit.
+		c.tokens = min(BudgetMax, c.tokens+BudgetRatio)
 		if c.bugs.IgnoreDeadline && c.env.Now() > cl.deadline {
 			c.finish(cl, backoff.DeadlineExceeded)
 			return
