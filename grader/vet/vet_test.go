@@ -1,6 +1,8 @@
 package vet
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -70,13 +72,33 @@ func TestLabCodeIsClean(t *testing.T) {
 	}
 }
 
-func TestCheckFindsProblems(t *testing.T) {
-	fs, err := Check("testdata/src/bad", Rules{})
+// TestCheckNamesFilesAsGiven: findings and compile errors name the file
+// inside the folder as the caller named the folder, relative or absolute,
+// so that a caller who copied the files can map the names back.
+func TestCheckNamesFilesAsGiven(t *testing.T) {
+	abs, err := filepath.Abs("testdata/src")
 	require.NoError(t, err)
-	require.NotEmpty(t, fs)
-	assert.Equal(t, "testdata/src/bad/bad.go", fs[0].File)
-	assert.Equal(t, 5, fs[0].Line)
-	assert.Contains(t, fs[0].String(), "testdata/src/bad/bad.go:5:")
+	for _, tc := range []struct {
+		name, root string
+	}{
+		{"relative", "testdata/src"},
+		{"absolute", abs},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs, err := Check(filepath.Join(tc.root, "bad"), Rules{})
+			require.NoError(t, err)
+			require.NotEmpty(t, fs)
+			assert.Equal(t, filepath.Join(tc.root, "bad", "bad.go"), fs[0].File)
+			assert.Equal(t, 5, fs[0].Line)
+			assert.Contains(t, fs[0].String(), filepath.Join(tc.root, "bad", "bad.go")+":5:2: ")
+
+			_, err = Check(filepath.Join(tc.root, "broken"), Rules{})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "does not build")
+			assert.Contains(t, err.Error(), "\n  "+filepath.Join(tc.root, "broken", "broken.go")+":3:23: cannot use")
+			assert.Equal(t, 1, strings.Count(err.Error(), "cannot use"), "each compile error once: %v", err)
+		})
+	}
 }
 
 func TestCheckBuildFailure(t *testing.T) {
