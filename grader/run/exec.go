@@ -24,21 +24,21 @@ const (
 // request asks for one run of one test with one seed. It travels from the
 // grader to a runner process as one JSON line.
 type request struct {
-	ID   int64        `json:"id"`
+	ID int64 `json:"id"`
+	// Key is drawn by the grader for each request (crypto/rand) and
+	// echoed in its outcome: a runner cannot answer a request it was not
+	// sent.
+	Key  uint64       `json:"key,string"`
 	Test string       `json:"test"`
 	Seed uint64       `json:"seed,string"`
 	Impl string       `json:"impl"`
 	Drop []suite.Item `json:"drop,omitempty"`
 	// Trace, if set, is the file the run's trace is written to.
 	Trace string `json:"trace,omitempty"`
-	// Twice runs the test twice in the same process and compares the
-	// runs event by event: the determinism check.
-	Twice bool `json:"twice,omitempty"`
-	// Digest fingerprints the run (outcome.Hash), so that the determinism
-	// check needs one re-run instead of two: worth it for a test with a
-	// single long run, where the re-runs are most of its cost.
+	// Digest fingerprints the run (outcome.Hash) for the determinism
+	// check, which runs some seeds again in another process.
 	Digest bool `json:"digest,omitempty"`
-	// Watchdog is how long a run may go without dispatching an event.
+	// Watchdog is the CPU time a run may use without dispatching an event.
 	Watchdog time.Duration `json:"watchdog"`
 	// MaxEvents bounds the run; 0 means the suite's default.
 	MaxEvents int `json:"max_events,omitempty"`
@@ -58,12 +58,20 @@ const (
 	runError = "error" // the test itself is broken
 	runHung  = "hung"  // a handler made no progress
 	runCrash = "crash" // the runner process died
+	// runGaveUp: the grader gave up on a run that made no progress of
+	// any kind (not even CPU time) for a long time: the machine's fault.
+	runGaveUp = "gaveup"
 )
+
+// maxMisuseNotes bounds the misuse notes an outcome carries (sim keeps as
+// many; MisuseCount counts them all).
+const maxMisuseNotes = sim.MaxMisuseNotes
 
 // outcome is how one run ended. The runner process sends it back as one
 // JSON line; the grader builds every verdict from it.
 type outcome struct {
 	ID     int64  `json:"id"`
+	Key    uint64 `json:"key,string"`
 	Status string `json:"status"`
 	// Kind and Subject name the failure for shrinking: a shrunk run must
 	// fail with the same kind (STYLE.md: failures are typed values).
@@ -74,12 +82,15 @@ type outcome struct {
 	Events  int64         `json:"events"`
 	Virtual time.Duration `json:"virtual"`
 	Wall    time.Duration `json:"wall"`
-	Misuses []string      `json:"misuses,omitempty"`
-	// Hash fingerprints the run's events (set by a Twice or Digest request).
+	// Misuses are the first misuse notes of the run; MisuseCount counts
+	// them all.
+	Misuses     []string `json:"misuses,omitempty"`
+	MisuseCount int      `json:"misuse_count,omitempty"`
+	// Hash fingerprints the run's events (set by a Digest request).
 	Hash string `json:"hash,omitempty"`
-	// Differs, for a Twice request, names the first event where the two
-	// runs parted; "" when they agreed.
-	Differs string `json:"differs,omitempty"`
+	// runner names the runner (process, or in-process runner) that ran it,
+	// for the determinism check's re-runs elsewhere. Set by the grader.
+	runner string
 	// Output is what the implementation printed during the run.
 	Output string `json:"output,omitempty"`
 	// TraceErr says why the trace could not be written.
@@ -99,8 +110,10 @@ type runner struct {
 	// student's implementations of the labs it builds on, by lab name.
 	student any
 	deps    map[string]any
-	// inflight is the simulator of the run in progress, for the watchdog.
-	inflight func() *sim.Sim
+	// check, if set, is called every `every` events of a run: the runner
+	// process's own look at its heap.
+	every int
+	check func()
 }
 
 func (r *runner) impl(name string) (any, error) {
@@ -137,9 +150,8 @@ func (r *runner) depsFor(req request) map[string]any {
 	return out
 }
 
-// exec runs req once (twice for the determinism check) and reports how it
-// ended. set is told the run's T as soon as it exists, so that a watchdog
-// can look at its simulator.
+// exec runs req once and reports how it ended. set is told the run's T
+// as soon as it exists, so that a watchdog can look at its simulator.
 func (r *runner) exec(req request, set func(*suite.T)) outcome {
 	test, ok := r.lab.Test(req.Test)
 	if !ok {
@@ -159,6 +171,17 @@ func (r *runner) exec(req request, set func(*suite.T)) outcome {
 		if d != nil {
 			t.OnSim(func(s *sim.Sim) { s.OnEvent(d.hook) })
 		}
+		if r.check != nil {
+			n := 0
+			t.OnSim(func(s *sim.Sim) {
+				s.OnEvent(func(*sim.Event) {
+					if n++; n == r.every {
+						n = 0
+						r.check()
+					}
+				})
+			})
+		}
 		if set != nil {
 			set(t)
 		}
@@ -166,24 +189,16 @@ func (r *runner) exec(req request, set func(*suite.T)) outcome {
 		out := fromSuite(t.Run())
 		out.Wall = time.Since(start)
 		if s := t.Sim(); s != nil {
-			out.Misuses = s.Misuses()
+			out.MisuseCount = s.MisuseCount()
+			if m := s.Misuses(); len(m) > 0 {
+				out.Misuses = slices.Clone(m[:min(len(m), maxMisuseNotes)])
+			}
 		}
 		out.ID = req.ID
 		if out.passed() {
 			out.Items = nil // only a failing run is shrunk: keep nothing else
 		}
 		return out
-	}
-	if req.Twice {
-		d1, d2 := newDigester(), newDigester()
-		first := one(nil, d1)
-		second := one(nil, d2)
-		second.Hash = d1.sum()
-		second.Differs = firstDifference(d1.events, d2.events)
-		if second.Differs == "" && first.signature() != second.signature() {
-			second.Differs = fmt.Sprintf("the first run ended %q and the second %q", first.Status, second.Status)
-		}
-		return second
 	}
 	if req.Digest {
 		d := newDigester()
@@ -230,11 +245,21 @@ func fromSuite(o suite.Outcome) outcome {
 		}
 	case o.Panic != nil:
 		p := o.Panic
-		out.Status, out.Kind, out.Nodes = runPanic, fmt.Sprint(p.Value), []node.ID{p.Node}
-		out.Message = p.Error() + "\n" + stackTop(p.Stack, 10)
+		out.Status, out.Kind = runPanic, o.PanicKind
+		value := suite.PanicText(p.Value)
+		if p.Node == 0 {
+			out.Message = fmt.Sprintf("the implementation panicked at %v in %s: %s", p.Time, p.Event, value)
+		} else {
+			out.Nodes = []node.ID{p.Node}
+			out.Message = fmt.Sprintf("%v panicked at %v while handling %s: %s", p.Node, p.Time, p.Event, value)
+		}
+		out.Message += "\n" + stackTop(p.Stack, 10)
 	case o.Limit != nil:
 		out.Status, out.Kind = runLimit, o.Limit.What
-		out.Message = "message storm: " + o.Limit.Error()
+		out.Message = o.Limit.Error()
+		if storm(o.Limit.What) {
+			out.Message = "message storm: " + out.Message
+		}
 	case o.Err != nil:
 		out.Status, out.Kind = runError, "error"
 		out.Message = "the test itself failed (a bug in the lab, not your code; please report it): " + o.Err.Error()
@@ -242,14 +267,19 @@ func fromSuite(o suite.Outcome) outcome {
 	return out
 }
 
-// stackTop keeps the frames that matter: those after the panic itself.
+// storm reports whether a limit's kind is one of the event bounds a
+// message storm hits, rather than a bound on bytes or calls.
+func storm(what string) bool { return what == "events" || what == "pending events" || what == "rate" }
+
+// stackTop keeps the frames that matter: those from the original panic on
+// (the last "panic(" of the stack: a deferred function that recovers and
+// panics again adds one above it).
 func stackTop(stack string, n int) string {
 	lines := strings.Split(stack, "\n")
 	start := 0
 	for i, l := range lines {
 		if strings.HasPrefix(l, "panic(") {
 			start = i
-			break
 		}
 	}
 	end := min(len(lines), start+2*n)

@@ -27,9 +27,12 @@ func (p *pinger) Start(env node.Env) {
 		env.SetTimer(10*time.Millisecond, tick{})
 	}
 }
+
+const tickEvery = 10 * time.Millisecond
+
 func (p *pinger) HandleTimer(any) {
 	p.env.Send(2, Ping{})
-	p.env.SetTimer(10*time.Millisecond, tick{})
+	p.env.SetTimer(tickEvery, tick{})
 }
 func (p *pinger) HandleMessage(from node.ID, m node.Message) {
 	switch m.(type) {

@@ -1,6 +1,10 @@
 package run
 
-import "github.com/faultline-dev/faultline/labs/node"
+import (
+	"sync/atomic"
+
+	"github.com/faultline-dev/faultline/labs/node"
+)
 
 // Implementations that misbehave in every way the grader must survive.
 
@@ -31,17 +35,78 @@ func (s *stormer) HandleMessage(from node.ID, m node.Message) {
 	s.env.Send(from, Ping{})
 }
 
+// spinner never returns from a handler, and burns CPU doing it.
+type spinner struct {
+	pinger
+	n int
+}
+
+func (s *spinner) HandleMessage(node.ID, node.Message) {
+	for {
+		s.n++
+	}
+}
+
 // flaky sends an extra message on every other run: package state shared
-// between runs makes the same seed behave differently.
-var flakyRuns int
+// between runs makes the same seed behave differently. (Atomic only so
+// that runs in parallel goroutines do not race on it.)
+var flakyRuns atomic.Int64
 
 type flaky struct{ pinger }
 
 func (f *flaky) Start(env node.Env) {
 	f.pinger.Start(env)
-	flakyRuns++
-	if flakyRuns%2 == 0 {
+	if flakyRuns.Add(1)%2 == 0 {
 		env.Send(1, Pong{Seq: -1})
+	}
+}
+
+// mapOrdered numbers its pings in the order Go ranges over a map: a
+// different order in every run, as a Raft that broadcasts by ranging over
+// its peers' map has.
+type mapOrdered struct {
+	pinger
+	peers map[int]bool
+}
+
+func (m *mapOrdered) HandleTimer(any) {
+	if m.peers == nil {
+		m.peers = map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true}
+	}
+	for seq := range m.peers {
+		m.env.Send(2, Ping{Seq: seq})
+		break
+	}
+	m.env.SetTimer(tickEvery, tick{})
+}
+
+// misuser sends to a node that does not exist, many times: each is a
+// misuse, noted but not fatal.
+type misuser struct{ pinger }
+
+func (m *misuser) HandleMessage(from node.ID, msg node.Message) {
+	for range 1000 {
+		m.env.Send(99, Ping{})
+	}
+	m.pinger.HandleMessage(from, msg)
+}
+
+// stateful panics in State, which the test calls from a check, outside
+// any handler: the implementation's panic, not the lab's.
+type stateful struct{ pinger }
+
+func (s *stateful) count() int {
+	var table []int
+	return table[s.pongs+7] // index out of range, whatever the count
+}
+
+// clientOf builds n1 with build and n2 as a good pinger.
+func clientOf(build func() node.Node) node.Factory {
+	return func(id node.ID) node.Node {
+		if id == 1 {
+			return build()
+		}
+		return &pinger{}
 	}
 }
 

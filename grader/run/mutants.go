@@ -45,7 +45,7 @@ func Mutants(ctx context.Context, o Options) (*result.Mutation, error) {
 		first[i].Store(math.MaxInt64)
 	}
 	outs := make([]outcome, len(jobs))
-	p := o.newPool()
+	p := o.newPool("m", o.Parallel)
 	defer p.close()
 	var done atomic.Int64
 	p.each(ctx, len(jobs), func(ex executor, i int) {

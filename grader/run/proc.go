@@ -4,18 +4,24 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	crand "crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/grader/suite"
 )
 
@@ -33,11 +39,18 @@ type executor interface {
 
 // inProcess runs requests in the grader's own process: for the platform's
 // own tests and for `go test` in a workspace, never for `faultline grade`
-// of a student's code. A batch of requests runs in one goroutine, watched
-// from the caller's: a handler that never returns is abandoned (its
-// goroutine leaks) and the batch goes on in a new goroutine; a fatal error
-// ends the process.
-type inProcess struct{ r *runner }
+// of a student's code. A batch of requests runs in one goroutine locked to
+// its thread, watched from the caller's by that thread's CPU time (the
+// process's is shared by every run at once): a handler that never returns
+// is abandoned (its goroutine and thread leak) and the batch goes on in a
+// new goroutine; a fatal error ends the process. Where the system offers
+// no thread clock, the watchdog counts wall time, and a last resort gives
+// up as in a runner process.
+type inProcess struct {
+	r *runner
+	// name tells this runner from the others of a grading (outcome.runner).
+	name string
+}
 
 func (e inProcess) exec(ctx context.Context, req request) outcome {
 	var out outcome
@@ -47,22 +60,31 @@ func (e inProcess) exec(ctx context.Context, req request) outcome {
 
 func (e inProcess) execAll(ctx context.Context, reqs []request, skip func(int) bool, done func(int, outcome)) {
 	for next := 0; next < len(reqs) && ctx.Err() == nil; {
-		next = e.batch(ctx, reqs, next, skip, done)
+		next = e.batch(ctx, reqs, next, skip, func(i int, o outcome) {
+			o.runner = e.name
+			done(i, o)
+		})
 	}
 }
 
 // batch runs reqs from next on and returns where to go on: past the end,
 // or past a run it abandoned because it hung.
 func (e inProcess) batch(ctx context.Context, reqs []request, next int, skip func(int) bool, done func(int, outcome)) int {
+	const tick = 100 * time.Millisecond
 	var (
 		mu        sync.Mutex
 		at        = -1 // the request running, or -1
 		cur       *suite.T
 		abandoned bool // the watcher gave up on this goroutine: it reports nothing more
+		clock     func() (time.Duration, bool)
+		gid       int64
+		ready     = make(chan struct{})
 	)
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
+		clock, gid = threadClock(), goroutineID()
+		close(ready)
 		for i := next; i < len(reqs) && ctx.Err() == nil; i++ {
 			if skip(i) {
 				continue
@@ -70,7 +92,7 @@ func (e inProcess) batch(ctx context.Context, reqs []request, next int, skip fun
 			mu.Lock()
 			if abandoned {
 				mu.Unlock()
-				return
+				return // leave the thread locked: it ends with the goroutine
 			}
 			at, cur = i, nil
 			mu.Unlock()
@@ -84,10 +106,13 @@ func (e inProcess) batch(ctx context.Context, reqs []request, next int, skip fun
 			at = -1
 			mu.Unlock()
 		}
+		runtime.UnlockOSThread()
 	}()
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	lastAt, last, stalled := -1, int64(-1), time.Now()
+	<-ready
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	lastAt := -1
+	st := newStall(0, tick, clock, time.Now())
 	for {
 		select {
 		case <-finished:
@@ -100,29 +125,48 @@ func (e inProcess) batch(ctx context.Context, reqs []request, next int, skip fun
 				done(at, outcome{ID: reqs[at].ID, Status: runCrash, Kind: "interrupted", Message: "interrupted"})
 			}
 			return len(reqs)
-		case now := <-tick.C:
+		case now := <-t.C:
 			mu.Lock()
+			var s *sim.Sim
+			if cur != nil {
+				s = cur.Sim()
+			}
 			var n int64
-			if cur != nil && cur.Sim() != nil {
-				n = cur.Sim().Dispatched()
+			if s != nil {
+				n = s.Dispatched()
 			}
-			if at != lastAt || n != last {
-				lastAt, last, stalled = at, n, now
+			if at != lastAt {
+				lastAt = at
+				if at >= 0 {
+					st.budget = reqs[at].Watchdog
+				}
+				st.reset(now)
 			}
-			if at >= 0 && reqs[at].Watchdog > 0 && now.Sub(stalled) > reqs[at].Watchdog {
-				abandoned = true
-				msg := fmt.Sprintf("a handler made no progress for %v of wall time (no event was dispatched): an infinite loop, or a call that never returns?", reqs[at].Watchdog)
-				if cur != nil && cur.Sim() != nil {
-					if ev := cur.Sim().LastEvents(); len(ev) > 0 {
-						msg += " The last events were:\n    " + strings.Join(ev, "\n    ")
+			if at < 0 || reqs[at].Watchdog <= 0 {
+				mu.Unlock()
+				continue
+			}
+			verdict, detail := st.observe(now, n, func() string { return blockedState(gid) })
+			if verdict == stallNone {
+				mu.Unlock()
+				continue
+			}
+			abandoned = true
+			o := outcome{ID: reqs[at].ID, Status: runHung, Kind: "hung", Events: n}
+			if verdict == stallGaveUp {
+				o.Status, o.Kind, o.Message = runGaveUp, "gave up", gaveUpMessage(now.Sub(st.wallAt))
+			} else {
+				o.Message = hungMessage(verdict, reqs[at].Watchdog, detail)
+				if s != nil {
+					if ev := s.LastEvents(); len(ev) > 0 {
+						o.Message += " The last events were:\n    " + strings.Join(ev, "\n    ")
 					}
 				}
-				i := at
-				done(i, outcome{ID: reqs[i].ID, Status: runHung, Kind: "hung", Message: msg, Events: n})
-				mu.Unlock()
-				return i + 1
 			}
+			i := at
+			done(i, o)
 			mu.Unlock()
+			return i + 1
 		}
 	}
 }
@@ -147,21 +191,50 @@ type Runner struct {
 type process struct {
 	rn  *Runner
 	lab string
+	// name tells this executor from the others of a grading; starts
+	// counts the processes it started: together they name the process
+	// that ran a run (outcome.runner).
+	name   string
+	starts int
+	// token is the secret of the process running: every line it writes
+	// carries it. keys draws each request's key.
+	token string
+	keys  *rand.ChaCha8
 
 	cmd     *exec.Cmd
 	stdin   io.WriteCloser
 	replies chan reply
 	stderr  *tailBuffer
 	exited  chan struct{}
+	quit    chan struct{} // closed when the grader is done with the process
 	nextID  int64
 	// lost is set when a runner died with outcomes unwritten: the next
 	// requests ask for each outcome at once.
 	lost bool
 }
 
-func newProcess(rn *Runner, lab string) *process { return &process{rn: rn, lab: lab} }
+func newProcess(rn *Runner, lab, name string) *process {
+	return &process{rn: rn, lab: lab, name: name}
+}
+
+// secret draws a token and a key stream from crypto/rand for a new runner
+// process: nothing in the runner, and so nothing in student code, can
+// predict them.
+func (p *process) secret() error {
+	var b [64]byte
+	if _, err := crand.Read(b[:]); err != nil {
+		return fmt.Errorf("draw a runner's token: %w", err)
+	}
+	p.token = hex.EncodeToString(b[:32])
+	p.keys = rand.NewChaCha8([32]byte(b[32:]))
+	return nil
+}
 
 func (p *process) start() error {
+	if err := p.secret(); err != nil {
+		return err
+	}
+	p.starts++
 	cmd := exec.Command(p.rn.Path)
 	cmd.Env = append(os.Environ(), envMemory+"="+strconv.FormatInt(p.memory(), 10), "GOTRACEBACK=single")
 	stdin, err := cmd.StdinPipe()
@@ -184,24 +257,47 @@ func (p *process) start() error {
 	}
 	w.Close()
 	p.cmd, p.stdin = cmd, stdin
-	p.replies = make(chan reply, 4)
-	p.exited = make(chan struct{})
+	replies, exited, quit := make(chan reply, 4), make(chan struct{}), make(chan struct{})
+	p.replies, p.exited, p.quit = replies, exited, quit
+	token := []byte(p.token)
 	go func() {
-		defer close(p.replies)
+		defer close(replies)
 		defer r.Close()
+		deliver := func(rep reply) bool {
+			select {
+			case replies <- rep:
+				return true
+			case <-quit: // the grader is done with this process
+				return false
+			}
+		}
 		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 1<<20), 256<<20)
+		sc.Buffer(make([]byte, 1<<20), 64<<20)
 		for sc.Scan() {
 			var rep reply
-			if json.Unmarshal(sc.Bytes(), &rep) == nil {
-				p.replies <- rep
+			// A line that is not JSON, or lacks the token, did not come
+			// from the runner's own code.
+			if json.Unmarshal(sc.Bytes(), &rep) != nil || subtle.ConstantTimeCompare([]byte(rep.Token), token) != 1 {
+				deliver(reply{forged: "a line without the runner's token"})
+				return
 			}
+			if !deliver(rep) {
+				return
+			}
+		}
+		if sc.Err() != nil {
+			deliver(reply{forged: "a line longer than any outcome"})
 		}
 	}()
 	go func() {
 		cmd.Wait()
-		close(p.exited)
+		close(exited)
 	}()
+	hello, _ := json.Marshal(handshake{Token: p.token})
+	if _, err := stdin.Write(append(hello, '\n')); err != nil {
+		p.kill()
+		return fmt.Errorf("start runner %s: %w", p.rn.Path, err)
+	}
 	return nil
 }
 
@@ -253,6 +349,7 @@ func (p *process) execAll(ctx context.Context, reqs []request, skip func(int) bo
 		for k, i := range sent {
 			p.nextID++
 			reqs[i].ID = p.nextID
+			reqs[i].Key = p.keys.Uint64()
 			reqs[i].Flush = flushEach || k == len(sent)-1
 			line, _ := json.Marshal(reqs[i])
 			buf = append(append(buf, line...), '\n')
@@ -266,10 +363,15 @@ func (p *process) execAll(ctx context.Context, reqs []request, skip func(int) bo
 		for _, i := range sent {
 			o, lost := p.await(ctx, reqs[i])
 			if lost && !reqs[i].Flush {
-				// The runner died with outcomes unwritten: in this run or a
-				// later one. Run them again, each written at once.
+				// The runner died, or wrote what it was not asked, with
+				// outcomes unwritten: in this run or a later one. Run them
+				// again, each written at once, to pin it on its run.
 				p.lost, next = true, i
 				break
+			}
+			o.runner = fmt.Sprintf("%s.%d", p.name, p.starts)
+			if p.rn.Frames != nil {
+				o.Message = p.rn.Frames(o.Message)
 			}
 			done(i, o)
 			if p.cmd == nil {
@@ -282,11 +384,13 @@ func (p *process) execAll(ctx context.Context, reqs []request, skip func(int) bo
 }
 
 // await waits for the outcome of req, which the runner has. lost reports a
-// runner that ended without writing it.
+// runner that ended, or was ended, without writing it.
 func (p *process) await(ctx context.Context, req request) (o outcome, lost bool) {
 	// The runner beats every second while a run goes on; silence for this
-	// long means the process is wedged beyond its own watchdog.
-	silence := 2*max(req.Watchdog, 5*time.Second) + 10*time.Second
+	// long means the process is not scheduled at all, or wedged beyond its
+	// own watchdog.
+	silence := silenceLimit(req.Watchdog)
+	start := time.Now()
 	timer := time.NewTimer(silence)
 	defer timer.Stop()
 	var beat int64
@@ -296,9 +400,20 @@ func (p *process) await(ctx context.Context, req request) (o outcome, lost bool)
 			if !ok {
 				return p.crashed(req, ""), true
 			}
-			if rep.Outcome != nil && rep.Outcome.ID == req.ID {
+			if rep.forged != "" {
+				return p.refuse(req, rep.forged), true
+			}
+			if rep.Outcome != nil {
+				switch o := *rep.Outcome; {
+				case o.ID < req.ID:
+					return p.refuse(req, fmt.Sprintf("a second outcome of request %d", o.ID)), true
+				case o.ID > req.ID:
+					return p.refuse(req, fmt.Sprintf("an outcome of request %d, which it was not sent", o.ID)), true
+				case o.Key != req.Key:
+					return p.refuse(req, fmt.Sprintf("an outcome of request %d without its key", o.ID)), true
+				}
 				o := *rep.Outcome
-				if o.Status == runHung || o.Status == runCrash {
+				if o.Status == runHung || o.Status == runCrash || o.Status == runGaveUp {
 					p.kill() // the runner ends itself after these; make sure
 				}
 				return o, false
@@ -307,13 +422,22 @@ func (p *process) await(ctx context.Context, req request) (o outcome, lost bool)
 			timer.Reset(silence)
 		case <-timer.C:
 			p.kill()
-			return outcome{ID: req.ID, Status: runHung, Kind: "hung", Events: beat,
-				Message: fmt.Sprintf("the runner stopped answering for %v (after %d events) and was killed: a handler that never returns?", silence, beat)}, false
+			return outcome{ID: req.ID, Status: runGaveUp, Kind: "gave up", Events: beat,
+				Message: gaveUpMessage(time.Since(start))}, false
 		case <-ctx.Done():
 			p.kill()
 			return outcome{ID: req.ID, Status: runCrash, Kind: "interrupted", Message: "interrupted"}, false
 		}
 	}
+}
+
+// refuse ends a runner that wrote a line it was not asked for, and makes
+// the run an error of the grading: never a pass.
+func (p *process) refuse(req request, what string) outcome {
+	p.kill()
+	return outcome{ID: req.ID, Status: runError, Kind: "forged",
+		Message: "the runner wrote an outcome it was not asked for (" + what + "): the grade cannot be trusted. " +
+			"Code that writes to the runner's result pipe breaks the lab's rules; if yours does not, please report this."}
 }
 
 // crashed explains a runner that died during req, from its exit status and
@@ -322,11 +446,11 @@ func (p *process) crashed(req request, why string) outcome {
 	select {
 	case <-p.exited:
 	case <-time.After(5 * time.Second):
-		p.kill()
+		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 		<-p.exited
 	}
 	state := p.cmd.ProcessState
-	p.cmd = nil
+	p.forget()
 	text := p.stderr.String()
 	kind, msg := classifyCrash(state, text)
 	if why != "" {
@@ -344,7 +468,15 @@ func (p *process) kill() {
 	}
 	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 	<-p.exited
-	p.cmd = nil
+	p.forget()
+}
+
+// forget drops the process that ended: its reader stops delivering.
+func (p *process) forget() {
+	if p.cmd != nil {
+		close(p.quit)
+		p.cmd = nil
+	}
 }
 
 func (p *process) close() {
@@ -357,7 +489,7 @@ func (p *process) close() {
 	case <-time.After(2 * time.Second):
 		p.kill()
 	}
-	p.cmd = nil
+	p.forget()
 }
 
 // classifyCrash names why a runner died, from its exit status and the

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -58,9 +59,13 @@ type Options struct {
 	NoShrink bool
 	// MaxShrinkRuns bounds shrinking; 0 means 150.
 	MaxShrinkRuns int
-	// Watchdog is how long a run may go without dispatching a single event
-	// before its handler counts as hung; 0 means 5 s. It never judges a run
-	// that makes progress, however slowly.
+	// Watchdog is the CPU time a run may use without dispatching a single
+	// event before its handler counts as hung; 0 means 5 s. CPU time, not
+	// wall time: a loaded machine slows the run and its watchdog alike, so
+	// the verdict is the same on any machine, and a run that makes
+	// progress, however slowly, is never judged. (Wall time only ends a run
+	// that makes no progress at all, not even in CPU time, for
+	// max(60 s, 12 × Watchdog): an error of the grading, not a verdict.)
 	Watchdog time.Duration
 	// MaxEvents bounds one run's events (a storm guard); 0 means the suite's default.
 	MaxEvents int
@@ -130,11 +135,14 @@ func (o *Options) defaults() error {
 	return nil
 }
 
-func (o *Options) newExecutor() executor {
+// newExecutor makes an executor named name: a runner process of its own,
+// or, in-process, a runner of its own (which shares the process's package
+// variables with every other: only a runner process isolates them).
+func (o *Options) newExecutor(name string) executor {
 	if o.Runner != nil {
-		return newProcess(o.Runner, o.Lab.Name)
+		return newProcess(o.Runner, o.Lab.Name, name)
 	}
-	return inProcess{r: &runner{lab: o.Lab, student: o.Student, deps: o.StudentDeps}}
+	return inProcess{r: &runner{lab: o.Lab, student: o.Student, deps: o.StudentDeps}, name: name}
 }
 
 func (o *Options) request(test *suite.Test, seed uint64) request {
@@ -147,10 +155,11 @@ type pool struct {
 	all  []executor
 }
 
-func (o *Options) newPool() *pool {
-	p := &pool{free: make(chan executor, o.Parallel)}
-	for range o.Parallel {
-		e := o.newExecutor()
+// newPool makes n executors named prefix1, prefix2, ...
+func (o *Options) newPool(prefix string, n int) *pool {
+	p := &pool{free: make(chan executor, n)}
+	for i := range n {
+		e := o.newExecutor(fmt.Sprintf("%s%d", prefix, i+1))
 		p.all = append(p.all, e)
 		p.free <- e
 	}
@@ -209,20 +218,14 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 		return nil, fmt.Errorf("no test of lab %s matches %q (run 'faultline labs' to list them)", lab.Name, o.Run)
 	}
 	items := o.plan(tests)
-	p := o.newPool()
+	p := o.newPool("p", o.Parallel)
 	defer p.close()
 
-	// Phase 1: every run. A test whose run hung or crashed its runner runs
-	// no more seeds: each would cost the watchdog again.
+	// Phase 1: every run, each fingerprinted as it runs (cheap: a running
+	// hash) for the determinism check. A test whose run hung or crashed
+	// its runner runs no more seeds: each would cost the watchdog again.
 	outs := make([]outcome, len(items))
 	stopped := make([]atomic.Bool, len(lab.Tests))
-	// The run a passing test reports is its last: that run is fingerprinted,
-	// so that the determinism check re-runs it once, not twice. (A failing
-	// test reports its first failing run, which is re-run twice.)
-	lastOf := make([]int, len(lab.Tests))
-	for i, it := range items {
-		lastOf[it.test] = i
-	}
 	var done atomic.Int64
 	ran := make([]bool, len(items))
 	chunks := chunk(len(items), o.Parallel)
@@ -231,7 +234,7 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 		reqs := make([]request, hi-lo)
 		for i := lo; i < hi; i++ {
 			reqs[i-lo] = o.request(&lab.Tests[items[i].test], items[i].seed)
-			reqs[i-lo].Digest = lastOf[items[i].test] == i
+			reqs[i-lo].Digest = true
 		}
 		skip := func(k int) bool {
 			if !stopped[items[lo+k].test].Load() {
@@ -246,7 +249,7 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 		ex.execAll(ctx, reqs, skip, func(k int, out outcome) {
 			i := lo + k
 			outs[i], ran[i] = out, true
-			if out.Status == runHung || out.Status == runCrash {
+			if out.stops() {
 				stopped[items[i].test].Store(true)
 			}
 			if o.Progress != nil {
@@ -260,17 +263,12 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 	if o.ShardCount > 1 {
 		res.Shard = fmt.Sprintf("%d/%d", o.ShardIndex, o.ShardCount)
 	}
-	type reported struct {
-		t   *suite.Test
-		it  item
-		out outcome
-		tr  *result.Test
-	}
-	var judged []reported
+	var judged []*reported
 	for _, ti := range tests {
 		t := &lab.Tests[ti]
 		tr := result.Test{Name: t.Name, Part: t.Part, Points: t.Points, Description: t.Description, Lesson: t.Lesson, Status: result.Pass}
 		first, last := -1, -1
+		var runs []int
 		for i, it := range items {
 			if it.test != ti || !ran[i] || outs[i].Status == "skipped" || outs[i].Kind == "interrupted" {
 				continue
@@ -278,6 +276,7 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 			tr.Seeds++
 			tr.WallMS += float64(outs[i].Wall.Microseconds()) / 1000
 			last = i
+			runs = append(runs, i)
 			if first < 0 && !outs[i].passed() {
 				first = i
 			}
@@ -301,14 +300,10 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 		it := items[report]
 		tr.Seed = it.seed
 		tr.VirtualMS = outs[report].Virtual.Milliseconds()
-		tr.Replay = fmt.Sprintf("faultline grade %s --impl %s --run '^%s$' --seed %d", lab.Name, o.ReplayImpl, t.Name, it.seed)
-		if o.ReplayImpl == "student" {
-			tr.Replay = fmt.Sprintf("faultline grade %s --run '^%s$' --seed %d", lab.Name, t.Name, it.seed)
-		}
+		tr.Replay = o.replay(t, it.seed)
 		res.Tests = append(res.Tests, tr)
-		judged = append(judged, reported{t: t, it: it, out: outs[report]})
+		judged = append(judged, &reported{t: t, it: it, out: outs[report], checks: o.checks(report, runs, items, outs)})
 	}
-	// Phase 2: judge each test's reported run, in parallel.
 	k := 0
 	for i := range res.Tests {
 		if res.Tests[i].Status == result.Skipped {
@@ -318,9 +313,12 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 		k++
 	}
 	if !interrupted {
+		// Phase 2: the determinism check, in runners of its own: runner
+		// processes that ran none of the runs they check.
+		o.verify(ctx, judged, items, outs)
+		// Phase 3: judge each test's reported run, in parallel.
 		p.each(ctx, len(judged), func(ex executor, i int) {
-			j := judged[i]
-			o.judge(ctx, ex, j.t, j.it.seed, &j.out, j.tr)
+			o.judge(ctx, ex, judged[i])
 		})
 		interrupted = ctx.Err() != nil
 	} else {
@@ -351,6 +349,135 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 		return res, ErrInterrupted
 	}
 	return res, nil
+}
+
+// reported is a test's reported run and what the determinism check found.
+type reported struct {
+	t   *suite.Test
+	it  item
+	out outcome
+	tr  *result.Test
+	// checks are the runs (indexes into the grading's items) to run again
+	// elsewhere, the reported one first; a seed may appear more than once
+	// when the test ran fewer than minChecks seeds.
+	checks []int
+	// diff is the first check whose re-run differed, if any.
+	diff *difference
+}
+
+// difference is a seed whose re-run in another runner gave another run.
+type difference struct {
+	seed        uint64
+	orig, again outcome
+}
+
+// minChecks is how many re-runs in another runner each test gets at
+// least: the reported run and two more of its seeds.
+const minChecks = 3
+
+// checks picks the runs of a test to run again: the reported one and
+// others spread over its seeds, at least minChecks re-runs in all. Runs
+// that hung, crashed or were given up are not run again: they would only
+// do it again.
+func (o *Options) checks(report int, runs []int, items []item, outs []outcome) []int {
+	if outs[report].stops() || outs[report].Status == runError {
+		return nil
+	}
+	var ok []int
+	for _, i := range runs {
+		if i != report && !outs[i].stops() && outs[i].Status != runError {
+			ok = append(ok, i)
+		}
+	}
+	checks := []int{report}
+	for k := 0; k < min(len(ok), minChecks-1); k++ {
+		// Spread over the seeds: the first, the last, the middle.
+		checks = append(checks, ok[[]int{0, len(ok) - 1, len(ok) / 2}[k]])
+	}
+	for len(checks) < minChecks {
+		checks = append(checks, report)
+	}
+	return checks
+}
+
+// verify runs every test's checks again in a runner of the test's own,
+// which ran none of the grading's runs (DESIGN.md decision 13), the
+// reported run first: as the replay command would run it, alone in a
+// fresh process. State a submission keeps between runs (in a package
+// variable, or in a library's, such as encoding/gob's type registry) then
+// shows as a re-run that differs from a run that came after others, and
+// iteration over a Go map (whose order differs from run to run and process
+// to process) as one that differs at all. In-process, a fresh runner
+// struct is all there is: package state is still shared, and only runner
+// processes isolate it.
+func (o *Options) verify(ctx context.Context, judged []*reported, items []item, outs []outcome) {
+	var mu sync.Mutex
+	sem := make(chan struct{}, o.Parallel)
+	var wg sync.WaitGroup
+	for n, j := range judged {
+		if len(j.checks) == 0 {
+			continue
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			ex := o.newExecutor(fmt.Sprintf("v%d", n+1))
+			defer ex.close()
+			reqs := make([]request, len(j.checks))
+			for k, i := range j.checks {
+				reqs[k] = o.request(j.t, items[i].seed)
+				reqs[k].Digest = true
+			}
+			ex.execAll(ctx, reqs, func(int) bool { return false }, func(k int, again outcome) {
+				orig := &outs[j.checks[k]]
+				if again.Kind == "interrupted" || again.Hash == orig.Hash && again.signature() == orig.signature() {
+					return
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if j.diff == nil {
+					j.diff = &difference{seed: items[j.checks[k]].seed, orig: *orig, again: again}
+				}
+			})
+		}()
+	}
+	wg.Wait()
+}
+
+// stops reports a run that ended its runner, or that the grader gave up
+// on: its test runs no more seeds, and it is not run again.
+func (o *outcome) stops() bool {
+	return o.Status == runHung || o.Status == runCrash || o.Status == runGaveUp
+}
+
+// replay is the command that runs seed of test again exactly: every flag
+// that changes the run.
+func (o *Options) replay(t *suite.Test, seed uint64) string {
+	cmd := "faultline grade " + o.Lab.Name
+	if o.ReplayImpl != "student" {
+		cmd += " --impl " + o.ReplayImpl
+	}
+	cmd += fmt.Sprintf(" --run '^%s$' --seed %d", t.Name, seed)
+	return cmd + o.referenceFlags()
+}
+
+// referenceFlags are the flags that choose the platform's reference for
+// the labs this lab builds on (--raft reference).
+func (o *Options) referenceFlags() string {
+	refs := slices.Clone(o.Reference)
+	slices.Sort(refs)
+	var b strings.Builder
+	for _, name := range refs {
+		fmt.Fprintf(&b, " --%s reference", name)
+	}
+	return b.String()
 }
 
 // chunk cuts n runs into consecutive batches for the workers: small
@@ -401,58 +528,43 @@ func (o *Options) verdict(t *suite.Test, seed uint64, out *outcome, tr *result.T
 		return
 	}
 	tr.Status = result.Fail
-	if out.Status == runError {
+	if out.Status == runError || out.Status == runGaveUp {
 		tr.Status = result.Error
 	}
 	tr.Message = fmt.Sprintf("seed %d: %s", seed, out.Message)
+	if out.Status == runGaveUp {
+		tr.Message += "; replay: " + tr.Replay
+	}
 	tr.Kind = out.signature()
-	if n := len(out.Misuses); n > 0 {
+	if n := max(out.MisuseCount, len(out.Misuses)); n > 0 {
 		tr.Message += fmt.Sprintf(" (the implementation also misused its Env %d times; first: %s)", n, out.Misuses[0])
 	}
 	tr.Hint = hint(o.Lab, t, out)
 }
 
 // judge fills in a test's status, message, trace and shrink from its
-// reported run, re-running it to check determinism.
-func (o *Options) judge(ctx context.Context, ex executor, t *suite.Test, seed uint64, out *outcome, tr *result.Test) {
+// reported run and the determinism check's re-runs.
+func (o *Options) judge(ctx context.Context, ex executor, j *reported) {
+	t, seed, out, tr := j.t, j.it.seed, &j.out, j.tr
 	o.verdict(t, seed, out, tr)
-	if out.Status == runHung || out.Status == runCrash {
-		return // re-running it would only hang or crash again
-	}
-	// Determinism: the same seed twice, in one process, must give the same
-	// events, and the same ending as the run being reported (which may have
-	// run in another process: state kept in package variables shows here).
-	if out.Hash != "" {
-		// The reported run was fingerprinted: one re-run settles it when
-		// it agrees; otherwise the two-run check below names the event.
-		req := o.request(t, seed)
-		req.Digest = true
-		if again := ex.exec(ctx, req); again.Hash == out.Hash && again.signature() == out.signature() {
-			tr.TraceHash = again.Hash
-			o.traceAndShrink(ctx, ex, t, seed, out, tr)
-			return
-		}
-	}
-	req := o.request(t, seed)
-	req.Twice = true
-	again := ex.exec(ctx, req)
-	tr.TraceHash = again.Hash
-	differs := again.Differs
-	if differs == "" && out.Hash != "" && again.Hash != out.Hash {
-		differs = fmt.Sprintf("the reported run and a re-run of it had different events (fingerprints %s and %s)", out.Hash, again.Hash)
-	}
-	if differs == "" && again.Status != runHung && again.Status != runCrash && again.signature() != out.signature() {
-		differs = fmt.Sprintf("graded alone it ended %q, but in a process that had run other tests it ended %q", again.Status, out.Status)
-	}
-	if differs != "" {
-		tr.Status = result.Error
-		tr.Message = fmt.Sprintf("seed %d gave different runs when repeated: %s. The implementation is nondeterministic. "+
-			"Look for iteration over a map deciding what to send, the global math/rand source instead of env.Rand(), "+
-			"the wall clock instead of env.Now(), goroutines, or state shared between nodes through package variables.", seed, differs)
-		tr.Hint = ""
+	tr.TraceHash = out.Hash
+	d := j.diff
+	if d == nil {
+		o.traceAndShrink(ctx, ex, t, seed, out, tr)
 		return
 	}
-	o.traceAndShrink(ctx, ex, t, seed, out, tr)
+	if d.again.Status == runGaveUp {
+		// The re-run's machine gave up: no verdict on determinism.
+		tr.Status, tr.Kind, tr.Hint = result.Error, d.again.signature(), ""
+		tr.Seed, tr.Replay = d.seed, o.replay(t, d.seed)
+		tr.Message = fmt.Sprintf("seed %d: %s; replay: %s", d.seed, d.again.Message, tr.Replay)
+		return
+	}
+	tr.Status, tr.Kind, tr.Hint, tr.Score = result.Error, "nondeterministic", "", 0
+	tr.Seed, tr.Replay = d.seed, o.replay(t, d.seed)
+	tr.Message = fmt.Sprintf("seed %d gave different runs when run again in another runner: %s. The implementation is nondeterministic. "+
+		"Look for iteration over a map deciding what to send, the global math/rand source instead of env.Rand(), "+
+		"the wall clock instead of env.Now(), goroutines, or state kept between runs in package variables.", d.seed, o.explain(ctx, ex, t, d))
 }
 
 // traceAndShrink writes a failing run's trace and shrinks it.
@@ -532,7 +644,7 @@ func TraceRun(ctx context.Context, o Options, test string, seed uint64, path str
 	if !ok {
 		return fmt.Errorf("lab %s has no test %q", o.Lab.Name, test)
 	}
-	ex := o.newExecutor()
+	ex := o.newExecutor("trace")
 	defer ex.close()
 	req := o.request(t, seed)
 	req.Trace = path

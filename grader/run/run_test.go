@@ -2,6 +2,7 @@ package run
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -58,6 +59,7 @@ func TestGradesCorrectAndBuggyImplementations(t *testing.T) {
 	assert.Contains(t, tr.Message, "pongs: n1 received only a few pongs")
 	assert.Contains(t, tr.Message, "[nodes n1, n2]")
 	assert.Contains(t, tr.Replay, "faultline grade fake --impl solution --run '^Pongs$' --seed ")
+	assert.NotContains(t, tr.Replay, "reference")
 	require.FileExists(t, tr.Trace)
 	buf, err := trace.ReadFile(tr.Trace)
 	require.NoError(t, err)
@@ -94,14 +96,18 @@ func TestMisbehavingImplementationsAreCaughtAndExplained(t *testing.T) {
 		{"panic", nodeOf(func() node.Node { return &panicker{} }), result.Fail,
 			[]string{"n2 panicked at", "while handling deliver Ping from n1", "assignment to entry in nil map", "HandleMessage"}},
 		{"hang", nodeOf(func() node.Node { return &hanger{} }), result.Fail,
-			[]string{"made no progress for 2s of wall time", "deliver Ping n1->n2"}},
+			[]string{"blocked for good", "chan receive", "deliver Ping n1->n2"}},
+		{"endless", nodeOf(func() node.Node { return &spinner{} }), result.Fail,
+			[]string{"used 1s of CPU time without returning", "deliver Ping n1->n2"}},
+		{"panic outside a handler", clientOf(func() node.Node { return &stateful{} }), result.Fail,
+			[]string{"the implementation panicked", "outside any handler", "index out of range", "stateful"}},
 		{"storm", nodeOf(func() node.Node { return &stormer{} }), result.Fail,
 			[]string{"message storm", "Ping×", "look for a handler that sends"}},
 		{"nondeterminism", nodeOf(func() node.Node { return &flaky{} }), result.Error,
 			[]string{"nondeterministic", "global math/rand", "map"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := grade(t, tc.impl, Options{Run: regexp.MustCompile("^Pongs$"), Seeds: 1, Watchdog: 2 * time.Second, MaxEvents: 100_000, NoShrink: true})
+			r := grade(t, tc.impl, Options{Run: regexp.MustCompile("^Pongs$"), Seeds: 1, Watchdog: time.Second, MaxEvents: 100_000, NoShrink: true})
 			tr := test(r, "Pongs")
 			assert.Equal(t, tc.status, tr.Status, tr.Message)
 			assert.Contains(t, tr.Message, "seed ")
@@ -194,7 +200,7 @@ func TestHungRunIsAbandonedAndTheRestGoOn(t *testing.T) {
 	r := grade(t, nodeOf(func() node.Node { return &hanger{} }), Options{Seeds: 3, Parallel: 1, Watchdog: time.Second, MaxEvents: 100_000, NoShrink: true})
 	tr := test(r, "Pongs")
 	assert.Equal(t, result.Fail, tr.Status, tr.Message)
-	assert.Contains(t, tr.Message, "made no progress for 1s of wall time")
+	assert.Contains(t, tr.Message, "blocked for good")
 	assert.Equal(t, 1, tr.Seeds, "a test whose run hung starts no more seeds")
 	graded := 0
 	for _, other := range r.Tests {
@@ -203,4 +209,84 @@ func TestHungRunIsAbandonedAndTheRestGoOn(t *testing.T) {
 		}
 	}
 	assert.Positive(t, graded, "the tests after the hung run were graded")
+}
+
+// TestReplayCarriesEveryFlagThatChangesTheRun: a replay command names the
+// implementation (unless it is the student's), the seed, and the labs
+// whose reference the grading used (--raft reference).
+func TestReplayCarriesEveryFlagThatChangesTheRun(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		o    Options
+		want string
+	}{
+		{"solution", Options{}, "faultline grade fake --impl solution --run '^Pongs$' --seed "},
+		{"student", Options{Impl: "student", Student: muteImpl()}, "faultline grade fake --run '^Pongs$' --seed "},
+		{"reference", Options{Reference: []string{"raft"}}, " --raft reference"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := tc.o
+			o.Run, o.NoShrink, o.Seeds = regexp.MustCompile("^Pongs$"), true, 1
+			r := grade(t, muteImpl(), o)
+			tr := test(r, "Pongs")
+			require.Equal(t, result.Fail, tr.Status, tr.Message)
+			assert.Contains(t, tr.Replay, tc.want)
+			assert.Contains(t, tr.Replay, fmt.Sprintf("--seed %d", tr.Seed))
+		})
+	}
+}
+
+// TestMapOrderIsRefusedEveryTime: an implementation whose messages follow
+// Go's map order is refused as nondeterministic on every grading, with the
+// first differing event and both versions of what differs.
+func TestMapOrderIsRefusedEveryTime(t *testing.T) {
+	for i := range 10 {
+		r := grade(t, clientOf(func() node.Node { return &mapOrdered{} }), Options{Run: regexp.MustCompile("^Pongs$"), NoShrink: true})
+		tr := test(r, "Pongs")
+		require.Equal(t, result.Error, tr.Status, "grading %d: %s", i+1, tr.Message)
+		assert.Contains(t, tr.Message, "nondeterministic")
+		assert.Contains(t, tr.Message, "they part at event")
+		assert.Contains(t, tr.Message, "data: one run")
+		assert.Zero(t, tr.Score)
+	}
+}
+
+// TestEveryTestIsCheckedOnThreeSeeds: a passing test's determinism check
+// runs three of its seeds again (the reported one and two more), and a
+// test that ran fewer seeds runs its reported seed again three times.
+func TestEveryTestIsCheckedOnThreeSeeds(t *testing.T) {
+	o := Options{Lab: fakeLab(goodImpl())}
+	require.NoError(t, o.defaults())
+	var outs []outcome
+	var items []item
+	var runs []int
+	for i := range 5 {
+		outs = append(outs, outcome{Status: runPass})
+		items = append(items, item{seed: uint64(100 + i)})
+		runs = append(runs, i)
+	}
+	assert.Equal(t, []int{4, 0, 3}, o.checks(4, runs, items, outs))
+	assert.Equal(t, []int{0, 0, 0}, o.checks(0, runs[:1], items, outs))
+	outs[2].Status = runHung
+	assert.Nil(t, o.checks(2, runs, items, outs), "a hung run is not run again")
+}
+
+// TestMisuseNotesAreBounded: a run keeps the count of its misuses and the
+// first few notes, however many there were.
+func TestMisuseNotesAreBounded(t *testing.T) {
+	r := &runner{lab: fakeLab(nodeOf(func() node.Node { return &misuser{} }))}
+	out := r.exec(request{Test: "Pongs", Seed: 1, Impl: "solution"}, nil)
+	require.Equal(t, runPass, out.Status, out.Message)
+	assert.Greater(t, out.MisuseCount, 10_000)
+	assert.Len(t, out.Misuses, maxMisuseNotes)
+}
+
+// TestPanicKindIsItsTypeAndSite: a panic's kind names its value's type and
+// the implementation's line, not its text (an index that differs between a
+// run and its shrunk version is the same failure).
+func TestPanicKindIsItsTypeAndSite(t *testing.T) {
+	r := grade(t, nodeOf(func() node.Node { return &panicker{} }), Options{Run: regexp.MustCompile("^Pongs$"), Seeds: 1, NoShrink: true})
+	tr := test(r, "Pongs")
+	require.Equal(t, result.Fail, tr.Status, tr.Message)
+	assert.Regexp(t, `^panic:runtime.plainError at run\.\(\*panicker\)\.HandleMessage:\d+$`, tr.Kind)
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/faultline-dev/faultline/grader/faults"
 	"github.com/faultline-dev/faultline/grader/sim"
@@ -82,6 +84,8 @@ type T struct {
 	// virtual time never goes back, so earlier instants are done with.
 	stepsAt time.Duration
 	steps   []stepCount
+	// implPkgs are the implementation's packages (isImpl), found once.
+	implPkgs map[string]bool
 }
 
 type stepCount struct {
@@ -367,12 +371,14 @@ func (t *T) Logf(format string, args ...any) {
 type Outcome struct {
 	Failure *Failure        // the test failed a check
 	Panic   *sim.PanicError // the implementation panicked
-	Limit   *sim.LimitError // the run exceeded an event bound
-	Err     error           // the test itself is broken
-	Items   []Item          // the removable items the run went through
-	Logs    []string
-	Virtual time.Duration
-	Events  int64
+	// PanicKind names the panic by its value's type and site (PanicKind).
+	PanicKind string
+	Limit     *sim.LimitError // the run exceeded an event bound
+	Err       error           // the test itself is broken
+	Items     []Item          // the removable items the run went through
+	Logs      []string
+	Virtual   time.Duration
+	Events    int64
 }
 
 // Passed reports whether the run passed.
@@ -402,16 +408,14 @@ func (t *T) Run() (out Outcome) {
 		v := recover()
 		switch v := v.(type) {
 		case nil:
-		case failed:
+		case failed: // the suite's own stop, by type: a method set proves nothing
 			out.Failure = t.failure
 		case *sim.PanicError:
-			out.Panic = v
+			t.blame(&out, v.Value, v.Stack, v)
 		case *sim.LimitError:
 			out.Limit = v
-		case error:
-			out.Err = v
 		default:
-			out.Err = fmt.Errorf("test panicked: %v", v)
+			t.blame(&out, v, string(debug.Stack()), nil)
 		}
 		out.Items, out.Logs = t.items, t.logs
 		if s := t.Sim(); s != nil {
@@ -420,4 +424,88 @@ func (t *T) Run() (out Outcome) {
 	}()
 	t.opts.Test.Run(t)
 	return out
+}
+
+// blame decides whose a panic with value v and stack is: the
+// implementation's when its deepest frame past the runtime and the
+// standard library is in the implementation's packages (whether a handler
+// or the test called that code), the lab's when it is in the platform's.
+// pe is the simulator's report of a panic in a handler, if it was one.
+func (t *T) blame(out *Outcome, v any, stack string, pe *sim.PanicError) {
+	site, impl, _ := Blame(stack, t.isImpl)
+	if !impl {
+		// A bug in the lab, whatever the value claims to be.
+		msg := fmt.Sprintf("test panicked: %s", PanicText(v))
+		if pe != nil {
+			msg = fmt.Sprintf("the platform panicked while %v handled %s: %s", pe.Node, pe.Event, PanicText(v))
+		}
+		if site.Function != "" {
+			msg += fmt.Sprintf(" (at %s, %s:%d)", site.Function, site.File, site.Line)
+		}
+		out.Err = errors.New(msg)
+		return
+	}
+	if pe == nil {
+		// Outside any handler: the test called into the implementation
+		// (a check reading State), or a handler's panic value had a StopRun
+		// method of its own and came through the simulator as a stop.
+		pe = &sim.PanicError{Value: v, Stack: stack, Event: "a call from the test, outside any handler"}
+		if s := t.Sim(); s != nil {
+			pe.Time = s.Now()
+			if ev := s.Current(); ev != nil && strings.Contains(stack, "sim.(*Sim).rescue") {
+				pe.Node, pe.Event = ev.Node, describe(ev)
+			}
+		}
+	}
+	out.Panic, out.PanicKind = pe, PanicKind(v, site)
+}
+
+// isImpl reports whether pkg is one of the packages of the implementation
+// under test (or of the implementations of other labs it builds on). The
+// platform's own implementations also own the reference, which its
+// mutants wrap.
+func (t *T) isImpl(pkg string) bool {
+	if t.implPkgs == nil {
+		t.implPkgs = map[string]bool{}
+		implPackages(t.opts.Impl, t.implPkgs)
+		for _, d := range t.opts.Deps {
+			implPackages(d, t.implPkgs)
+		}
+		if t.opts.ImplName != "student" && t.opts.Lab != nil {
+			implPackages(t.opts.Lab.Solution, t.implPkgs)
+		}
+	}
+	return t.implPkgs[pkg]
+}
+
+// panicTextLimit bounds how much of a panic's value a report shows.
+const panicTextLimit = 4 << 10
+
+// PanicText formats a panic's value for a report, at most 4 KiB of it. A
+// value's Error or String method is the implementation's code: a panic in
+// it is reported, not followed.
+func PanicText(v any) (text string) {
+	defer func() {
+		if recover() != nil {
+			text = fmt.Sprintf("a %T whose Error or String method panicked", v)
+		}
+	}()
+	switch v := v.(type) {
+	case string:
+		text = v
+	case error:
+		text = v.Error()
+	case fmt.Stringer:
+		text = v.String()
+	default:
+		text = fmt.Sprint(v)
+	}
+	if len(text) > panicTextLimit {
+		cut := panicTextLimit
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = fmt.Sprintf("%s… (%d more bytes not shown)", text[:cut], len(text)-cut)
+	}
+	return text
 }
