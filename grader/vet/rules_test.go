@@ -81,6 +81,11 @@ func TestRules(t *testing.T) {
 			"sentinels.go:18: package-level variable ErrD is not allowed",
 			"sentinels.go:19: package-level variable ErrE is not allowed",
 		}},
+		{"rules/overwrite", raft, []string{
+			"overwrite.go:13: overwriting a math/rand/v2.Rand in place is not allowed",
+			"overwrite.go:14: overwriting a time.Location in place is not allowed",
+			"overwrite.go:16: gob.Register changes encoding/gob's registry of types, which every node and every run in the process shares",
+		}},
 		// 3. A student sub-package is reported although it cannot be loaded.
 		{"subpkg", Rules{Module: "example.com/ws"}, []string{
 			`subpkg.go:4: import "example.com/ws/raft/helper" is a package of your own workspace: lab code is one package, and the grader copies only the lab's folder`,

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
@@ -56,6 +57,7 @@ func checkShared(pass *analysis.Pass, f *ast.File) {
 			}
 			for _, lhs := range n.Lhs {
 				written(lhs, "assignment to")
+				overwrite(pass, lhs)
 			}
 		case *ast.RangeStmt:
 			if n.Tok == token.ASSIGN {
@@ -106,6 +108,41 @@ func checkShared(pass *analysis.Pass, f *ast.File) {
 		}
 		return false
 	})
+}
+
+// overwrite reports `*p = v` where *p is a standard library object with
+// unexported fields, such as a *rand.Rand or a *time.Location. Lab code
+// only ever receives such objects (env.Rand(), t.Location(), which is the
+// process's one time.UTC): overwriting one in place could reach what other
+// nodes, later incarnations or later runs use. Lab code makes new values
+// instead; no lab needs to overwrite one.
+func overwrite(pass *analysis.Pass, lhs ast.Expr) {
+	star, ok := ast.Unparen(lhs).(*ast.StarExpr)
+	if !ok {
+		return
+	}
+	named, ok := types.Unalias(pass.TypesInfo.TypeOf(star)).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil || named.Obj().Pkg() == pass.Pkg || !standardPath(named.Obj().Pkg().Path()) {
+		return
+	}
+	st, ok := named.Underlying().(*types.Struct)
+	if !ok {
+		return
+	}
+	for i := range st.NumFields() {
+		if !st.Field(i).Exported() {
+			pass.Reportf(lhs.Pos(), "overwriting a %s in place is not allowed: objects of the standard library that lab code is handed (env.Rand(), t.Location()) can be shared with other nodes and runs; make a new value instead", types.TypeString(named, nil))
+			return
+		}
+	}
+}
+
+// standardPath reports whether an import path is of the standard library
+// by its shape: no dot in its first element (the go command's own rule for
+// module paths; lab code can import no other dot-free path).
+func standardPath(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
 }
 
 // importedRead says why reading the imported variable v at sel is refused,

@@ -249,6 +249,10 @@ func checkCall(pass *analysis.Pass, sel *ast.SelectorExpr) {
 		if instead, bad := wallClock[name]; bad {
 			pass.Reportf(sel.Pos(), "time.%s uses the wall clock: use %s instead (the simulator owns time, so runs replay exactly)", name, instead)
 		}
+	case "encoding/gob":
+		if name == "Register" || name == "RegisterName" {
+			pass.Reportf(sel.Pos(), "gob.%s changes encoding/gob's registry of types, which every node and every run in the process shares: encode concrete types (no interface values) instead", name)
+		}
 	case "math/rand", "math/rand/v2":
 		if !slices.Contains(randConstructors, name) {
 			pass.Reportf(sel.Pos(), "rand.%s draws from the global random source: use env.Rand().%s so that runs replay from their seed", name, name)
