@@ -108,6 +108,10 @@ type gradeFlags struct {
 	// submission, settled by prepare.
 	name       string
 	submission string
+	// replayFlags are the flags of this command line that a printed replay
+	// command must repeat to run the same code under the same limits
+	// (grader/run adds the ones it knows: --impl, --run, --seed, --raft).
+	replayFlags string
 }
 
 func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
@@ -187,6 +191,12 @@ func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
 		mutants: *mutants, watch: *watch, isolate: *isolate, name: *name}
 	if g.memory, err = parseBytes(*memory); err != nil {
 		return nil, usageError("grade", "--memory: %v", err)
+	}
+	if set["memory"] {
+		g.replayFlags += " --memory " + shellQuote(*memory)
+	}
+	if set["watchdog"] {
+		g.replayFlags += " --watchdog " + watchdog.String()
 	}
 	g.opts = run.Options{Lab: lab, Impl: *impl, Seeds: *seeds, Parallel: *parallel, TraceDir: *traceDir, NoShrink: *noShrink, Watchdog: *watchdog}
 	switch {
@@ -320,6 +330,11 @@ func (g *gradeFlags) prepare(ctx context.Context, env *cliEnv) error {
 		if g.name == "" {
 			g.submission = filepath.Base(ws.Dir)
 		}
+		if g.workspace != "" {
+			// Replayed from elsewhere, the command would grade another
+			// workspace's code (or none).
+			g.replayFlags += " --workspace " + shellQuote(ws.Dir)
+		}
 		if g.lab.Student.Package == "" {
 			return &notGraded{kind: result.ReasonGrader, err: fmt.Errorf("lab %s has no student package yet", g.lab.Name)}
 		}
@@ -415,6 +430,7 @@ func runGrade(ctx context.Context, env *cliEnv, args []string) error {
 		return g.refuse(ctx, env, &notGraded{kind: result.ReasonGrader, err: err})
 	}
 	res.Submission = g.submission
+	g.completeReplays(res)
 	if err := g.report(env, res, true); err != nil {
 		return err
 	}
@@ -499,6 +515,31 @@ func (g *gradeFlags) output(env *cliEnv) (w io.Writer, color bool, done func() e
 		return nil, false, nil, &exitError{code: 2, err: err}
 	}
 	return f, false, f.Close, nil
+}
+
+// completeReplays adds the flags of this command line that change the
+// run to every replay command of res.
+func (g *gradeFlags) completeReplays(res *result.Result) {
+	if g.replayFlags == "" {
+		return
+	}
+	for i := range res.Tests {
+		t := &res.Tests[i]
+		if t.Replay != "" {
+			t.Replay += g.replayFlags
+		}
+		if t.Shrink != nil && t.Shrink.Replay != "" {
+			t.Shrink.Replay += g.replayFlags
+		}
+	}
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:@%+=,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // notGraded is an error that stopped grading before any test ran; kind

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -165,6 +166,43 @@ func TestGradeNamesTheSubmission(t *testing.T) {
 			b, err := os.ReadFile(junit)
 			require.NoError(t, err)
 			assert.Contains(t, string(b), `<property name="submission" value="`+tc.want+`"></property>`)
+		})
+	}
+}
+
+// TestReplayCarriesTheFlagsThatChangeTheRun: the printed replay commands
+// repeat the limits given on the command line (grader/run adds --impl,
+// --run, --seed and --raft).
+func TestReplayCarriesTheFlagsThatChangeTheRun(t *testing.T) {
+	code, out, errOut := runCLI("grade", "pingpong", "--impl", "mutant:no-dedup", "--run", "^Duplication$", "--memory", "1GiB", "--watchdog", "7s",
+		"--format", "json", "--trace-dir", t.TempDir())
+	require.Equal(t, 1, code, errOut)
+	var res struct {
+		Tests []struct {
+			Replay string `json:"replay"`
+			Shrink *struct {
+				Replay string `json:"replay"`
+			} `json:"shrink"`
+		} `json:"tests"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	require.Len(t, res.Tests, 1)
+	assert.True(t, strings.HasSuffix(res.Tests[0].Replay, " --memory 1GiB --watchdog 7s"), res.Tests[0].Replay)
+	require.NotNil(t, res.Tests[0].Shrink)
+	assert.True(t, strings.HasSuffix(res.Tests[0].Shrink.Replay, " --memory 1GiB --watchdog 7s"), res.Tests[0].Shrink.Replay)
+}
+
+func TestShellQuote(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"/home/ada/ds", "/home/ada/ds"},
+		{"2GiB", "2GiB"},
+		{"/home/ada/my labs", "'/home/ada/my labs'"},
+		{"it's", `'it'\''s'`},
+		{"$(rm -rf ~)", "'$(rm -rf ~)'"},
+		{"", "''"},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			assert.Equal(t, tc.want, shellQuote(tc.in))
 		})
 	}
 }

@@ -82,6 +82,7 @@ func gradeAndSummarize(ctx context.Context, env *cliEnv, g *gradeFlags) {
 		fmt.Fprintln(env.stdout, report.Printable(err.Error()))
 		return
 	}
+	gg.completeReplays(res)
 	fmt.Fprint(env.stdout, summary(res))
 }
 

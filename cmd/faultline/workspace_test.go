@@ -90,6 +90,7 @@ func TestGradeStudentCode(t *testing.T) {
 	assert.Equal(t, 0, res.Score)
 	assert.Contains(t, res.Tests[0].Output, "Score 30/30 points", "what the student printed is kept as their output")
 	assert.NotContains(t, res.Tests[0].Replay, "--impl", "the replay command grades the student's code again")
+	assert.True(t, strings.HasSuffix(res.Tests[0].Replay, " --workspace "+dir), "and the workspace graded, from anywhere: %s", res.Tests[0].Replay)
 
 	// Code that breaks the rules is not graded, and the error says where.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "pingpong", "extra.go"), []byte("package pingpong\n\nvar shared = map[int]int{}\n"), 0o644))
