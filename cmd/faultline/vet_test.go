@@ -23,7 +23,7 @@ func TestVetCommand(t *testing.T) {
 		{"shared variable", []string{"vet", "pingpong", "../../grader/vet/testdata/src/rules/assignimported"}, 1,
 			"assignimported.go:9:2: assignment to package-level variable errors.ErrUnsupported", "problem(s) in"},
 		{"sub-package", []string{"vet", "pingpong", "../../grader/vet/testdata/src/subpkg"}, 1,
-			`subpkg.go:5:2: import "workspace/raft/helper" is a package of your own workspace`, "problem(s) in"},
+			`subpkg.go:5:2: import "workspace/raft/helper" is a sub-package of your workspace`, "problem(s) in"},
 		{"does not build", []string{"vet", "pingpong", "../../grader/vet/testdata/src/broken"}, 2,
 			"", "../../grader/vet/testdata/src/broken/broken.go:3:23: cannot use"},
 		{"unknown lab", []string{"vet", "paxos"}, 2, "", `unknown lab "paxos"`},
@@ -57,5 +57,5 @@ func TestVetKnowsTheWorkspaceModule(t *testing.T) {
 
 	code, out, errOut := runCLI("vet", "pingpong", filepath.Join(dir, "pingpong"))
 	assert.Equal(t, 1, code, "stdout: %s\nstderr: %s", out, errOut)
-	assert.Contains(t, out, filepath.Join(dir, "pingpong", "extra.go")+`:3:8: import "example.com/alice/ds/pingpong/helper" is a package of your own workspace`)
+	assert.Contains(t, out, filepath.Join(dir, "pingpong", "extra.go")+`:3:8: import "example.com/alice/ds/pingpong/helper" is a sub-package of your workspace`)
 }

@@ -88,8 +88,8 @@ func TestRules(t *testing.T) {
 		}},
 		// 3. A student sub-package is reported although it cannot be loaded.
 		{"subpkg", Rules{Module: "example.com/ws"}, []string{
-			`subpkg.go:4: import "example.com/ws/raft/helper" is a package of your own workspace: lab code is one package, and the grader copies only the lab's folder`,
-			`subpkg.go:5: import "workspace/raft/helper" is a package of your own workspace`,
+			`subpkg.go:4: import "example.com/ws/raft/helper" is a sub-package of your workspace: lab code is one package, and the grader copies only the lab's folder`,
+			`subpkg.go:5: import "workspace/raft/helper" is a sub-package of your workspace`,
 		}},
 		// The rules that were there before.
 		{"rules/goroutine", raft, []string{"goroutine.go:4: go statement: lab code must not start goroutines"}},

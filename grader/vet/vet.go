@@ -201,7 +201,7 @@ func (r *importRules) check(path string) string {
 		return ""
 	}
 	if r.ownPackage(path) {
-		return fmt.Sprintf("import %q is a package of your own workspace: lab code is one package, and the grader copies only the lab's folder (so this import would not be found); move that code into the lab's folder, in the lab's package", path)
+		return fmt.Sprintf("import %q is a sub-package of your workspace: lab code is one package, and the grader copies only the lab's folder (so this import would not be found); move that code into the lab's folder, in the lab's package", path)
 	}
 	list := make([]string, 0, len(r.allowed))
 	for p := range r.allowed {

@@ -116,8 +116,8 @@ func TestStudentImportRules(t *testing.T) {
 		{Module + "/labs/pingpong", "may import only"},
 		{Module + "/labs/raft/solution", "may import only"},
 		{Module + "/grader/run", "may import only"},
-		{"workspace/raft/helper", "is a package of your own workspace: lab code is one package"},
-		{"example.com/ws/raft/helper", "is a package of your own workspace"},
+		{"workspace/raft/helper", "is a sub-package of your workspace: lab code is one package"},
+		{"example.com/ws/raft/helper", "is a sub-package of your workspace"},
 		{"example.com/other", "not in this lab's allowlist"},
 		{"encoding/xml", "not in this lab's allowlist"},
 	} {
