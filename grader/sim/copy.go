@@ -85,6 +85,9 @@ func buildPlan(t reflect.Type) *plan {
 }
 
 func typeName(t reflect.Type) string {
+	if t == nil {
+		return "<nil>" // a nil timer value
+	}
 	if t.Kind() == reflect.Pointer && t.Elem().Name() != "" {
 		return "*" + t.Elem().Name()
 	}

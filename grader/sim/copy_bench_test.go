@@ -36,10 +36,10 @@ func BenchmarkCopyAppendEntries(b *testing.B) {
 		{"pointer", &benchAppend{Term: 3, Entries: []benchEntry{{Term: 3, Command: []byte("set x 1")}}}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			p := planFor(typeOf(bc.msg))
+			p, w := planFor(typeOf(bc.msg)), testWalk()
 			b.ReportAllocs()
 			for range b.N {
-				if _, _, err := copyMessage(p, bc.msg, testWalk()); err != nil {
+				if _, _, err := copyMessage(p, bc.msg, w); err != nil {
 					b.Fatal(err)
 				}
 			}

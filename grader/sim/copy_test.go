@@ -223,7 +223,8 @@ func TestBlockCopiesAllocateOnce(t *testing.T) {
 		p := planFor(typeOf(msg))
 		_, _, err := copyMessage(p, msg, testWalk()) // build the block's type
 		require.NoError(t, err)
-		return testing.AllocsPerRun(20, func() { _, _, _ = copyMessage(p, msg, testWalk()) })
+		w := testWalk()
+		return testing.AllocsPerRun(20, func() { _, _, _ = copyMessage(p, msg, w) })
 	}
 	one := allocs(appendWith(1, 7))
 	for _, tc := range []struct {
