@@ -59,16 +59,18 @@ func CheckContext(ctx context.Context, dir string, rules Rules) ([]Finding, erro
 	if err != nil {
 		return nil, fmt.Errorf("vet: %w", err)
 	}
-	n := namer{dir: filepath.Clean(dir), abs: abs}
+	n := newNamer(dir, abs)
 	r := newImportRules(rules)
 	pre, err := r.checkFolder(n)
 	if err != nil {
 		return nil, err
 	}
-	// LoadSyntax, not LoadAllSyntax: the analyzer uses no facts, so the
+	// The go command is run in the folder with symbolic links resolved: a
+	// module found through a link confuses its patterns. LoadSyntax, not
+	// LoadAllSyntax: the analyzer uses no facts, so the
 	// dependencies' types come from export data instead of being parsed
 	// and checked from source on every grading.
-	cfg := &packages.Config{Context: ctx, Mode: packages.LoadSyntax, Dir: abs, Env: append(os.Environ(), BuildEnv()...)}
+	cfg := &packages.Config{Context: ctx, Mode: packages.LoadSyntax, Dir: n.real, Env: append(os.Environ(), BuildEnv()...)}
 	pkgs, err := packages.Load(cfg, "./...")
 	if err != nil {
 		if len(pre) > 0 {
@@ -131,13 +133,13 @@ func CheckContext(ctx context.Context, dir string, rules Rules) ([]Finding, erro
 func (r *importRules) checkFolder(n namer) ([]Finding, error) {
 	fset := token.NewFileSet()
 	var out []Finding
-	err := filepath.WalkDir(n.abs, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(n.real, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		name := d.Name()
 		if d.IsDir() {
-			if path == n.abs {
+			if path == n.real {
 				return nil
 			}
 			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" {
@@ -155,8 +157,11 @@ func (r *importRules) checkFolder(n namer) ([]Finding, error) {
 			out = append(out, Finding{File: n.name(path), Line: 1, Col: 1, Msg: otherSourceMsg(name, what)})
 			return nil
 		}
-		if !strings.HasSuffix(name, ".go") || !d.Type().IsRegular() {
+		if !strings.HasSuffix(name, ".go") {
 			return nil
+		}
+		if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+			return nil // a symbolic link is followed, as the go command and the grader's copy do; a device is not read
 		}
 		f, _ := parser.ParseFile(fset, path, nil, parser.ParseComments|parser.SkipObjectResolution)
 		if f == nil {
@@ -196,27 +201,41 @@ func sortFindings(fs []Finding) []Finding {
 
 // namer names files under the checked folder as the caller gave it.
 type namer struct {
-	dir string // the folder as given to Check, cleaned
-	abs string // its absolute path
+	dir  string // the folder as given to Check, cleaned
+	abs  string // its absolute path
+	real string // abs with symbolic links resolved, as the go command may report it
+}
+
+func newNamer(dir, abs string) namer {
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		real = abs
+	}
+	return namer{dir: filepath.Clean(dir), abs: abs, real: real}
 }
 
 func (n namer) name(file string) string {
 	if !filepath.IsAbs(file) {
-		file = filepath.Join(n.abs, file) // go list names files relative to the folder
+		file = filepath.Join(n.real, file) // go list names files relative to the folder it ran in
 	}
-	rel, err := filepath.Rel(n.abs, file)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
-		return file
+	for _, root := range []string{n.abs, n.real} {
+		rel, err := filepath.Rel(root, file)
+		if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel) {
+			return filepath.Join(n.dir, rel)
+		}
 	}
-	return filepath.Join(n.dir, rel)
+	return file
 }
 
 // text replaces the folder's absolute path in a message by its given name.
 func (n namer) text(s string) string {
-	if n.dir == n.abs {
-		return s
+	sep := string(filepath.Separator)
+	for _, root := range []string{n.real, n.abs} {
+		if root != n.dir {
+			s = strings.ReplaceAll(s, root+sep, n.dir+sep)
+		}
 	}
-	return strings.ReplaceAll(s, n.abs+string(filepath.Separator), n.dir+string(filepath.Separator))
+	return s
 }
 
 func (n namer) finding(pos token.Position, msg string) Finding {

@@ -1,6 +1,7 @@
 package vet
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -78,11 +79,14 @@ func TestLabCodeIsClean(t *testing.T) {
 func TestCheckNamesFilesAsGiven(t *testing.T) {
 	abs, err := filepath.Abs("testdata/src")
 	require.NoError(t, err)
+	link := filepath.Join(t.TempDir(), "src")
+	require.NoError(t, os.Symlink(abs, link))
 	for _, tc := range []struct {
 		name, root string
 	}{
 		{"relative", "testdata/src"},
 		{"absolute", abs},
+		{"through a symbolic link", link},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fs, err := Check(filepath.Join(tc.root, "bad"), Rules{})
@@ -91,6 +95,11 @@ func TestCheckNamesFilesAsGiven(t *testing.T) {
 			assert.Equal(t, filepath.Join(tc.root, "bad", "bad.go"), fs[0].File)
 			assert.Equal(t, 5, fs[0].Line)
 			assert.Contains(t, fs[0].String(), filepath.Join(tc.root, "bad", "bad.go")+":5:2: ")
+
+			fs, err = Check(filepath.Join(tc.root, "subpkg"), Rules{})
+			require.NoError(t, err, "the folder's own pass reports the imports that cannot load")
+			require.NotEmpty(t, fs)
+			assert.Equal(t, filepath.Join(tc.root, "subpkg", "subpkg.go"), fs[0].File)
 
 			_, err = Check(filepath.Join(tc.root, "broken"), Rules{})
 			require.Error(t, err)
