@@ -10,8 +10,10 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/faultline-dev/faultline"
@@ -47,24 +49,63 @@ func (e *BuildError) Error() string {
 	return fmt.Sprintf("your %s code %s:\n  %s\n%s", e.Lab, what, strings.Join(e.Problems, "\n  "), hint)
 }
 
-// CacheDir is where faultline keeps platform copies and built runners:
-// $FAULTLINE_CACHE, or faultline/ under the user's cache directory.
+// Limits bound what building a runner may cost the machine. A student's
+// code is compiled, so a 1 GiB array literal once took the compiler three
+// minutes and 3 GB of memory, and left 3 GB in the build cache (issue 22).
+type Limits struct {
+	// Time bounds the wall time of the compiler and linker together.
+	Time time.Duration
+	// Memory bounds the address space of each process of the build (the go
+	// command, each compile, the link), in bytes.
+	Memory int64
+	// GoCache bounds faultline's Go build cache: past it, the cache is
+	// wiped after a build (and filled again by the next ones).
+	GoCache int64
+	// Runners is how many built runners are kept, the most recently used.
+	Runners int
+}
+
+// defaultLimits are generous: the platform compiles from cold in about
+// 10 s and in under 1 GiB on a laptop; only code written to be costly to
+// compile comes near them.
+var defaultLimits = Limits{Time: 2 * time.Minute, Memory: 4 << 30, GoCache: 2 << 30, Runners: 32}
+
+// unusedFor is how long a runner, a lock file or a build folder must have
+// gone unused before it may be removed: a grading started by another
+// process may still start runner processes from a runner it found, and a
+// build folder without a process is left by one that was killed.
+const unusedFor = time.Hour
+
+// CacheDir is where faultline keeps platform copies, built runners and the
+// Go build cache they are compiled with: $FAULTLINE_CACHE, or faultline/
+// under the user's cache directory. It is absolute: the go command needs an
+// absolute GOCACHE, and paths printed by tools must be recognised whatever
+// the current directory.
+//
+// $FAULTLINE_GOCACHE, when set, is the Go build cache runners are compiled
+// with instead of CacheDir's gocache/; faultline never wipes it. Tests that
+// point FAULTLINE_CACHE at a fresh folder set it to 'go env GOCACHE', so as
+// not to compile the platform from cold (about 40 CPU-seconds) each time.
 func CacheDir() (string, error) {
-	if d := os.Getenv("FAULTLINE_CACHE"); d != "" {
-		return d, nil
+	d := os.Getenv("FAULTLINE_CACHE")
+	if d == "" {
+		c, err := os.UserCacheDir()
+		if err != nil {
+			return "", fmt.Errorf("workspace: no cache directory (set FAULTLINE_CACHE): %w", err)
+		}
+		d = filepath.Join(c, "faultline")
 	}
-	d, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("workspace: no cache directory (set FAULTLINE_CACHE): %w", err)
-	}
-	return filepath.Join(d, "faultline"), nil
+	return filepath.Abs(d)
 }
 
 // BuildStudent vets the student's package for lab (and the packages of the
 // labs it builds on, Student.Uses) and builds a runner with them compiled
 // into a pristine copy of the suites. Only the packages' .go files (not
 // their tests) are copied; nothing else of the workspace is read. Runners
-// are cached by the hash of everything that goes into them.
+// are cached by the hash of everything that goes into them. Any number of
+// builds may run at once, in one process or many: each builds in a
+// private folder, and identical builds wait for the first and use its
+// runner.
 func BuildStudent(ctx context.Context, w *Workspace, lab *suite.Lab) (*Build, error) {
 	var pkgs []studentPkg
 	for _, l := range append([]*suite.Lab{lab}, usedLabs(lab)...) {
@@ -85,7 +126,7 @@ func BuildStudent(ctx context.Context, w *Workspace, lab *suite.Lab) (*Build, er
 		}
 		pkgs = append(pkgs, p)
 	}
-	return build(ctx, lab, pkgs, w.Dir, true)
+	return buildWith(ctx, lab, pkgs, buildOptions{wsDir: w.Dir, module: w.Module, vet: true, limits: defaultLimits})
 }
 
 // usedLabs returns the labs lab builds on (nil for one not registered).
@@ -101,7 +142,7 @@ func usedLabs(lab *suite.Lab) []*suite.Lab {
 // BuildPlatform builds the runner of the platform's own implementations
 // (solution, starter, mutants) of every lab.
 func BuildPlatform(ctx context.Context, lab *suite.Lab) (*Build, error) {
-	return build(ctx, lab, nil, "", false)
+	return buildWith(ctx, lab, nil, buildOptions{limits: defaultLimits})
 }
 
 type source struct {
@@ -121,13 +162,31 @@ type studentPkg struct {
 // files in errors and stack frames. Only tests skip vet, to show that the
 // runner survives what vet would have refused.
 func build(ctx context.Context, lab *suite.Lab, pkgs []studentPkg, wsDir string, vetIt bool) (*Build, error) {
+	return buildWith(ctx, lab, pkgs, buildOptions{wsDir: wsDir, vet: vetIt, limits: defaultLimits})
+}
+
+type buildOptions struct {
+	wsDir  string // the student's workspace; "" for the platform's runner
+	module string // the workspace's module path
+	vet    bool
+	limits Limits
+}
+
+// The cache directory holds:
+//
+//	platform/<source hash>/            the platform's source, read-only
+//	platform/<source hash>/submission/ one private folder per build in progress
+//	runners/<key>/runner               built runners, by content hash
+//	runners/<key>.lock                 held while <key> is being built
+//	gocache/, gocache.lock             the builds' Go build cache; builds share the lock, a wipe takes it alone
+func buildWith(ctx context.Context, lab *suite.Lab, pkgs []studentPkg, o buildOptions) (*Build, error) {
 	start := time.Now()
 	cache, err := CacheDir()
 	if err != nil {
 		return nil, err
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s/%s\x00%v\x00", faultline.SourceHash(), lab.Name, runtime.Version(), runtime.GOOS, runtime.GOARCH, vetIt)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s/%s\x00%v\x00", faultline.SourceHash(), lab.Name, runtime.Version(), runtime.GOOS, runtime.GOARCH, o.vet)
 	for _, p := range pkgs {
 		fmt.Fprintf(h, "package %s\x00", p.lab.Student.Package)
 		for _, s := range p.files {
@@ -136,190 +195,345 @@ func build(ctx context.Context, lab *suite.Lab, pkgs []studentPkg, wsDir string,
 		}
 	}
 	key := hex.EncodeToString(h.Sum(nil))[:20]
-	exe := filepath.Join(cache, "runners", key, "runner")
+	runners := filepath.Join(cache, "runners")
+	exe := filepath.Join(runners, key, "runner")
 	platform := filepath.Join(cache, "platform", faultline.SourceHash()[:20])
-	// The submission's own folder in the pristine tree, removed after;
-	// DIR/raft/raft.go of the workspace is <sub>/raft/raft.go there.
-	sub := filepath.Join(platform, "submission", key)
-	frames := func(line string) string {
-		if wsDir == "" {
-			return line
-		}
-		return strings.ReplaceAll(line, sub+string(filepath.Separator), wsDir+string(filepath.Separator))
-	}
-	rn := &run.Runner{Path: exe, Frames: frames}
-	if _, err := os.Stat(exe); err == nil {
+	paths := newPathMap(platform, o.wsDir, pkgs)
+	rn := &run.Runner{Path: exe, Frames: paths.frames}
+	if touch(exe) {
 		return &Build{Runner: rn, Cached: true, Took: time.Since(start)}, nil
 	}
-	if err := ensurePlatform(platform); err != nil {
+	if err := ensurePlatform(ctx, platform); err != nil {
 		return nil, fmt.Errorf("workspace: copy the platform into the build cache: %w", err)
 	}
-	if err := os.RemoveAll(sub); err != nil {
+	if err := os.MkdirAll(runners, 0o755); err != nil {
+		return nil, fmt.Errorf("workspace: %w", err)
+	}
+	// Identical builds wait for one another: the second finds the first's
+	// runner. Different builds do not wait: each has its own folder.
+	unlock, err := lockFile(ctx, filepath.Join(runners, key+".lock"), syscall.LOCK_EX)
+	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(sub)
+	defer unlock()
+	if touch(exe) {
+		return &Build{Runner: rn, Cached: true, Took: time.Since(start)}, nil
+	}
+	subs := filepath.Join(platform, "submission")
+	if err := os.MkdirAll(subs, 0o755); err != nil {
+		return nil, fmt.Errorf("workspace: %w", err)
+	}
+	// DIR/raft/raft.go of the workspace is <priv>/raft/raft.go here.
+	priv, err := os.MkdirTemp(subs, key[:12]+"-")
+	if err != nil {
+		return nil, fmt.Errorf("workspace: %w", err)
+	}
+	defer os.RemoveAll(priv)
+	importPath := Module + "/" + path.Join("submission", filepath.Base(priv))
 	main := platformMain(lab)
 	if pkgs != nil {
 		for _, p := range pkgs {
-			dir := filepath.Join(sub, p.lab.Student.Package)
+			dir := filepath.Join(priv, p.lab.Student.Package)
 			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("workspace: %w", err)
 			}
 			for _, s := range p.files {
 				if err := os.WriteFile(filepath.Join(dir, s.name), s.data, 0o644); err != nil {
-					return nil, err
+					return nil, fmt.Errorf("workspace: %w", err)
 				}
 			}
-			if vetIt {
-				if err := vetStudent(p.lab, dir, frames); err != nil {
+			if o.vet {
+				if err := vetStudent(p.lab, dir, o.module, paths); err != nil {
 					return nil, err
 				}
 			}
 		}
-		main = studentMain(lab, usedLabs(lab), Module+"/"+path.Join("submission", key))
+		main = studentMain(lab, usedLabs(lab), importPath)
 	}
-	mainDir := filepath.Join(sub, "runner")
+	mainDir := filepath.Join(priv, "runner")
 	if err := os.MkdirAll(mainDir, 0o755); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("workspace: %w", err)
 	}
 	if err := os.WriteFile(filepath.Join(mainDir, "main.go"), []byte(main), 0o644); err != nil {
+		return nil, fmt.Errorf("workspace: %w", err)
+	}
+	out := filepath.Join(priv, "runner.bin")
+	if err := goBuild(ctx, cache, platform, importPath, out, lab, pkgs, paths, o); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(exe), 0o755); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("workspace: %w", err)
 	}
-	tmp := exe + fmt.Sprintf(".tmp%d", os.Getpid())
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", tmp, "./"+path.Join("submission", key, "runner"))
-	cmd.Dir = platform
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOWORK=off", "GOFLAGS=-mod=readonly")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		os.Remove(tmp)
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		var probs []string
-		for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
-			if strings.HasPrefix(l, "#") || l == "" {
-				continue
-			}
-			// go build names files relative to its directory.
-			l = strings.ReplaceAll(l, path.Join("submission", key)+"/", "")
-			if wsDir != "" && !filepath.IsAbs(strings.SplitN(l, ":", 2)[0]) {
-				l = filepath.Join(wsDir, l)
-			}
-			probs = append(probs, frames(l))
-		}
-		if len(probs) == 0 {
-			probs = []string{err.Error()}
-		}
-		return nil, &BuildError{Lab: lab.Name, Problems: probs}
+	// Both are under the cache directory: the rename is atomic, and a
+	// grading that finds exe finds a whole runner.
+	if err := os.Rename(out, exe); err != nil {
+		return nil, fmt.Errorf("workspace: %w", err)
 	}
-	if err := os.Rename(tmp, exe); err != nil {
-		return nil, err
-	}
+	prune(cache, platform, o.limits)
 	return &Build{Runner: rn, Took: time.Since(start)}, nil
 }
 
-// ensurePlatform extracts the platform's source into dir once.
-func ensurePlatform(dir string) error {
-	if _, err := os.Stat(filepath.Join(dir, ".complete")); err == nil {
+// goBuild compiles the runner at importPath (in the platform's tree) to out,
+// within o.limits. A limit that the student's code exceeds is a BuildError;
+// one that the platform's own compilation exceeds is an error of the
+// grading.
+func goBuild(ctx context.Context, cache, platform, importPath, out string, lab *suite.Lab, pkgs []studentPkg, paths *pathMap, o buildOptions) error {
+	gocache := os.Getenv("FAULTLINE_GOCACHE")
+	if gocache == "" {
+		gocache = filepath.Join(cache, "gocache")
+		// A wipe of the cache waits for no build: builds share this lock,
+		// and a wipe happens only when it can take it alone.
+		unlock, err := lockFile(ctx, filepath.Join(cache, "gocache.lock"), syscall.LOCK_SH)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+	tctx, cancel := context.WithTimeout(ctx, o.limits.Time)
+	defer cancel()
+	pkg := "./" + strings.TrimPrefix(importPath, Module+"/") + "/runner"
+	// -v names each package as its compilation starts: a limit reached
+	// while the platform's own packages compile is not the student's.
+	// -trimpath keeps the cache's paths out of the runner's stack traces
+	// (and lets platform packages be reused from the build cache whatever
+	// the platform folder is called).
+	args := []string{"go", "build", "-v", "-trimpath", "-o", out, pkg}
+	if o.limits.Memory > 0 {
+		// RLIMIT_AS is inherited by the go command's compile and link
+		// processes; os/exec cannot set it for a child, the shell can.
+		args = append([]string{"sh", "-c", `ulimit -v "$1" 2>/dev/null; shift; exec "$@"`, "sh", fmt.Sprint(o.limits.Memory >> 10)}, args...)
+	}
+	cmd := exec.CommandContext(tctx, args[0], args[1:]...)
+	cmd.Dir = platform
+	cmd.Env = append(append(os.Environ(), vet.BuildEnv()...), "GOCACHE="+gocache)
+	// The compiler runs in a process of the go command's: stop them all.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 10 * time.Second
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	err := cmd.Run()
+	if err == nil {
 		return nil
 	}
-	tmp := dir + fmt.Sprintf(".tmp%d", os.Getpid())
-	makeWritable(tmp)
-	os.RemoveAll(tmp)
-	if err := Extract(tmp); err != nil {
-		return err
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
-	if err := os.MkdirAll(filepath.Join(tmp, "submission"), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(tmp, ".complete"), nil, 0o444); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if _, statErr := os.Stat(filepath.Join(dir, ".complete")); statErr == nil {
-			makeWritable(tmp)
-			os.RemoveAll(tmp)
-			return nil // another grader got there first
+	lines := strings.Split(strings.TrimSpace(output.String()), "\n")
+	student := func(p string) bool { return strings.HasPrefix(p, importPath+"/") }
+	platformBuilt := false
+	for _, l := range lines {
+		if isPackageLine(l) && !student(l) {
+			platformBuilt = true
 		}
-		return err
 	}
-	return nil
+	where := o.wsDir
+	if len(pkgs) > 0 {
+		where = paths.ws(pkgs[0].lab.Student.Package)
+	}
+	if tctx.Err() != nil {
+		if platformBuilt || len(pkgs) == 0 {
+			return fmt.Errorf("workspace: the grader gave up building the %s runner after %v while compiling the platform's own packages (machine overloaded?): grade again", lab.Name, o.limits.Time)
+		}
+		return &BuildError{Lab: lab.Name, Problems: []string{fmt.Sprintf("%s: your code takes too long to compile (more than %v): look for a huge array or composite literal, and build large tables at run time instead, in a loop", where, o.limits.Time)}}
+	}
+	// An out-of-memory of the compiler is reported under the package it
+	// was compiling ("# path").
+	if i := outOfMemory(lines); i >= 0 {
+		if pkgs == nil || !oomInStudent(lines[:i+1], student) {
+			return fmt.Errorf("workspace: building the %s runner needed more than %d MiB of memory in a process of the platform's own build: %s", lab.Name, o.limits.Memory>>20, strings.TrimSpace(lines[i]))
+		}
+		return &BuildError{Lab: lab.Name, Problems: []string{fmt.Sprintf("%s: your code needs more than %d GiB to compile: look for a huge array or composite literal, and build large tables at run time instead, in a loop", where, o.limits.Memory>>30)}}
+	}
+	var probs []string
+	for _, l := range lines {
+		if l == "" || strings.HasPrefix(l, "#") || isPackageLine(l) {
+			continue
+		}
+		// go build names files relative to its directory.
+		if rel, ok := strings.CutPrefix(l, "submission/"); ok {
+			l = filepath.Join(platform, "submission", rel)
+		} else if rel, ok := strings.CutPrefix(l, "./submission/"); ok {
+			l = filepath.Join(platform, "submission", rel)
+		}
+		if pkgs != nil && strings.Contains(l, "/runner/main.go:") {
+			l = paths.contract(l, lab)
+		}
+		probs = append(probs, paths.text(l))
+	}
+	if len(probs) == 0 {
+		probs = []string{err.Error()}
+	}
+	return &BuildError{Lab: lab.Name, Problems: dedupe(probs)}
 }
 
-func platformMain(lab *suite.Lab) string {
-	return fmt.Sprintf(`// Code generated by faultline. DO NOT EDIT.
-
-package main
-
-import (
-	"github.com/faultline-dev/faultline/grader/run"
-	_ "github.com/faultline-dev/faultline/labs/all"
-)
-
-func main() { run.ServeChild(%q, nil, nil) }
-`, lab.Name)
+// isPackageLine reports a line of go build -v: an import path alone.
+func isPackageLine(l string) bool {
+	return l != "" && !strings.ContainsAny(l, ": \t#")
 }
 
-func studentMain(lab *suite.Lab, uses []*suite.Lab, sub string) string {
-	imps := map[string]bool{}
-	var lines []string
-	imp := func(alias, p string) {
-		if !imps[alias+p] {
-			imps[alias+p] = true
-			lines = append(lines, fmt.Sprintf("\t%s %q", alias, p))
+// outOfMemory returns the index of the first line reporting that a process
+// of the build ran out of its address space, or -1.
+func outOfMemory(lines []string) int {
+	for i, l := range lines {
+		if strings.Contains(l, "out of memory") || strings.Contains(l, "cannot allocate memory") || strings.Contains(l, "failed to reserve") {
+			return i
 		}
 	}
-	for _, l := range append([]*suite.Lab{lab}, uses...) {
-		for _, p := range l.Student.BindImports {
-			imp(path.Base(p), p)
-		}
-	}
-	imp("student", sub+"/"+lab.Student.Package)
-	deps := "nil"
-	if len(uses) > 0 {
-		var entries []string
-		for _, l := range uses {
-			alias := "uses_" + l.Student.Package
-			imp(alias, sub+"/"+l.Student.Package)
-			entries = append(entries, fmt.Sprintf("%q: %s", l.Name, strings.ReplaceAll(l.Student.Bind, "student.", alias+".")))
-		}
-		deps = "map[string]any{" + strings.Join(entries, ", ") + "}"
-	}
-	return fmt.Sprintf(`// Code generated by faultline. DO NOT EDIT.
-
-package main
-
-import (
-	"github.com/faultline-dev/faultline/grader/run"
-	_ "github.com/faultline-dev/faultline/labs/all"
-%s
-)
-
-func main() { run.ServeChild(%q, %s, %s) }
-`, strings.Join(lines, "\n"), lab.Name, lab.Student.Bind, deps)
+	return -1
 }
 
-// vetStudent checks a copied package against its lab's rules; frames names
+// oomInStudent reports whether the "# path" header above an
+// out-of-memory (the last of lines) names a student's package or the
+// runner compiled from it.
+func oomInStudent(lines []string, student func(string) bool) bool {
+	for i := len(lines) - 1; i >= 0; i-- {
+		if p, ok := strings.CutPrefix(lines[i], "# "); ok {
+			return student(strings.TrimSpace(p))
+		}
+	}
+	return false
+}
+
+func dedupe(lines []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range lines {
+		if !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// pathMap names the files of a build's private folder as the student has
+// them in their workspace. A cached runner was built in another build's
+// private folder (whose name is not kept), so any folder under the
+// platform's submission/ maps: it holds only copies of the student's
+// packages, each at the same place relative to the workspace.
+type pathMap struct {
+	wsDir string
+	re    *regexp.Regexp // a private folder's package directory, absolute or as -trimpath names it
+}
+
+func newPathMap(platform, wsDir string, pkgs []studentPkg) *pathMap {
+	m := &pathMap{wsDir: wsDir}
+	if wsDir == "" || len(pkgs) == 0 {
+		return m
+	}
+	var names []string
+	for _, p := range pkgs {
+		names = append(names, regexp.QuoteMeta(p.lab.Student.Package))
+	}
+	sep := regexp.QuoteMeta(string(filepath.Separator))
+	m.re = regexp.MustCompile(`(?:` + regexp.QuoteMeta(filepath.Join(platform, "submission")+string(filepath.Separator)) +
+		`|` + regexp.QuoteMeta(Module+"/submission/") + `)[^/\s` + sep + `]+[/` + sep + `](` + strings.Join(names, "|") + `)\b`)
+	return m
+}
+
+// ws is where the student's package pkg is in the workspace.
+func (m *pathMap) ws(pkg string) string { return filepath.Join(m.wsDir, pkg) }
+
+// text rewrites every path in the build's private folder in s to the
+// workspace's.
+func (m *pathMap) text(s string) string {
+	if m.re == nil {
+		return s
+	}
+	return m.re.ReplaceAllStringFunc(s, func(match string) string {
+		sub := m.re.FindStringSubmatch(match)
+		return m.ws(sub[1])
+	})
+}
+
+// frames is the runner's Runner.Frames: a stack frame's file in one of the
+// student's packages, named as in the workspace; any other is unchanged.
+func (m *pathMap) frames(file string) string { return m.text(file) }
+
+// bindRE finds the student's symbols in a compile error of the generated
+// runner, which names the lab's package "student" and the packages of the
+// labs it builds on "uses_<package>" (see studentMain).
+var bindRE = regexp.MustCompile(`\b(student|uses_\w+)\.(\w+)`)
+
+// qualifiedRE is a type's package as the compiler names it in the runner,
+// by import path: "github.com/faultline-dev/faultline/labs/pingpong".Done.
+var qualifiedRE = regexp.MustCompile(`"(?:[^"\s]*/)?([^"/\s]+)"\.`)
+
+// cannotUseRE is the compiler's message for a symbol of the wrong type.
+var cannotUseRE = regexp.MustCompile(`cannot use \S+ \((?:value|variable|constant) of (?:type )?(.+)\) as (.+) value in`)
+
+// contract explains a compile error in the generated runner: the
+// student's package does not provide what the lab's Bind expression uses.
+// The runner's file exists only during the build; the error names the
+// student's package folder instead.
+func (m *pathMap) contract(line string, lab *suite.Lab) string {
+	_, msg, _ := strings.Cut(line, "/runner/main.go:")
+	if i := strings.Index(msg, ": "); i >= 0 {
+		msg = msg[i+2:] // drop line:col
+	}
+	msg = qualifiedRE.ReplaceAllString(msg, "$1.")
+	owner := lab
+	sym := ""
+	if b := bindRE.FindStringSubmatch(msg); b != nil {
+		sym = b[2]
+		if pkg, ok := strings.CutPrefix(b[1], "uses_"); ok {
+			for _, l := range usedLabs(lab) {
+				if l != nil && l.Student.Package == pkg {
+					owner = l
+				}
+			}
+		}
+	}
+	starter := ""
+	if owner.StudentDir != "" {
+		starter = ", " + filepath.Join(m.wsDir, platformDir, filepath.FromSlash(owner.StudentDir))
+	}
+	where := m.ws(owner.Student.Package)
+	switch {
+	case sym == "":
+		return fmt.Sprintf("%s: your package does not provide what the %s lab's contract needs (see the starter%s): %s", where, owner.Name, starter, msg)
+	case strings.HasPrefix(msg, "undefined:"):
+		return fmt.Sprintf("%s: your package must define %s (the lab's contract: see the starter%s)", where, sym, starter)
+	}
+	if c := cannotUseRE.FindStringSubmatch(msg); c != nil {
+		return fmt.Sprintf("%s: %s must be a %s, not a %s (the lab's contract: see the starter%s)", where, sym, c[2], c[1], starter)
+	}
+	return fmt.Sprintf("%s: your package must define %s as the lab's contract says (see the starter%s): %s", where, sym, starter, bindRE.ReplaceAllString(msg, "$2"))
+}
+
+// vetStudent checks a copied package against its lab's rules; paths names
 // the student's files as they are in the workspace.
-func vetStudent(lab *suite.Lab, dir string, frames func(string) string) error {
-	findings, err := vet.Check(dir, vet.Rules{Std: lab.Imports, Platform: lab.Student.BindImports})
+func vetStudent(lab *suite.Lab, dir, module string, paths *pathMap) error {
+	findings, err := vet.Check(dir, vetRules(lab, module))
 	if err != nil {
 		var probs []string
-		for _, l := range strings.Split(strings.TrimSpace(err.Error()), "\n") {
-			probs = append(probs, frames(strings.TrimSpace(l)))
+		for i, l := range strings.Split(strings.TrimSpace(err.Error()), "\n") {
+			if i == 0 && strings.HasSuffix(l, " does not build:") {
+				continue // vet's own heading: BuildError has one
+			}
+			probs = append(probs, paths.text(strings.TrimSpace(l)))
 		}
 		return &BuildError{Lab: lab.Name, Problems: probs}
 	}
 	if len(findings) == 0 {
 		return nil
 	}
+	cwd, _ := os.Getwd()
 	var probs []string
 	for _, f := range findings {
-		probs = append(probs, frames(f.String()))
+		// vet names files relative to the current directory when it can.
+		if !filepath.IsAbs(f.File) {
+			f.File = filepath.Join(cwd, f.File)
+		}
+		probs = append(probs, paths.text(f.String()))
 	}
 	return &BuildError{Lab: lab.Name, Vet: true, Problems: probs}
+}
+
+// vetRules are the rules of lab's code in a workspace whose module is
+// module: naming it lets vet refuse an import of a sub-package of the
+// workspace for what it is (the grader copies only the lab's folder).
+func vetRules(lab *suite.Lab, module string) vet.Rules {
+	return vet.Rules{Std: lab.Imports, Platform: lab.Student.BindImports, Module: module}
 }

@@ -2,20 +2,19 @@ package workspace
 
 import (
 	"context"
-	"regexp"
-	"strings"
-
-	"github.com/faultline-dev/faultline/grader/run"
 	"go/parser"
 	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/vet"
 )
@@ -105,5 +104,75 @@ func TestUsesTheStudentsRaft(t *testing.T) {
 			Reference: tc.reference, TraceDir: t.TempDir(), NoShrink: true})
 		require.NoError(t, err)
 		assert.Equal(t, tc.want, strings.Contains(res.Tests[0].Message, "the student's raft.New"), "reference %v: %s", tc.reference, res.Tests[0].Message)
+	}
+}
+
+// TestContractErrorsNameTheStudentsFiles: a package that compiles alone but
+// lacks what the lab's Bind expression uses, or gives it the wrong type,
+// is told what its package must define, at its folder in the workspace
+// (the runner's main.go the compiler complains about exists only during
+// the build); a compile error names the student's file. No path into the
+// build cache reaches the student.
+func TestContractErrorsNameTheStudentsFiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	cache, err := CacheDir()
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name     string
+		lab      string // the lab graded
+		edit     string // the lab whose package is edited
+		file     string // the edited file of its package
+		old, new string // the edit
+		vet      bool
+		want     string // in the message, after the package folder
+	}{
+		{"misnamed constructor", "pingpong", "pingpong", "starter.go", "func NewServer(", "func MakeServer(", true,
+			"pingpong: your package must define NewServer (the lab's contract: see the starter, "},
+		{"wrong signature", "pingpong", "pingpong", "starter.go", "done pingpong.Done)", "done pingpong.Done, extra int)", true,
+			"pingpong: NewClient must be a func(id node.ID, server node.ID, done pingpong.Done) pingpong.Client, not a func(id node.ID, server node.ID, done pingpong.Done, extra int) pingpong.Client"},
+		{"misnamed constructor of the lab built on", "kvraft", "raft", "raft.go", "func New(", "func Make(", true,
+			"raft: your package must define New (the lab's contract: see the starter, "},
+		{"type error, found by vet", "pingpong", "pingpong", "starter.go", "\nfunc NewClient(", "\nfunc broken() int { return \"x\" }\n\nfunc NewClient(", true,
+			"pingpong/starter.go:"},
+		{"type error, found by the compiler", "pingpong", "pingpong", "starter.go", "\nfunc NewClient(", "\nfunc broken() int { return \"x\" }\n\nfunc NewClient(", false,
+			"pingpong/starter.go:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lab, err := suite.Lookup(tc.lab)
+			require.NoError(t, err)
+			w, err := initWith(t, lab)
+			require.NoError(t, err)
+			edited, err := suite.Lookup(tc.edit)
+			require.NoError(t, err)
+			file := filepath.Join(w.LabDir(edited), tc.file)
+			b, err := os.ReadFile(file)
+			require.NoError(t, err)
+			require.Contains(t, string(b), tc.old)
+			require.NoError(t, os.WriteFile(file, []byte(strings.Replace(string(b), tc.old, tc.new, 1)), 0o644))
+
+			var pkgs []studentPkg
+			for _, l := range append([]*suite.Lab{lab}, usedLabs(lab)...) {
+				files, err := w.Files(l)
+				require.NoError(t, err)
+				p := studentPkg{lab: l}
+				for _, f := range files {
+					b, err := os.ReadFile(f)
+					require.NoError(t, err)
+					p.files = append(p.files, source{name: filepath.Base(f), data: b})
+				}
+				pkgs = append(pkgs, p)
+			}
+			_, err = buildWith(context.Background(), lab, pkgs, buildOptions{wsDir: w.Dir, module: w.Module, vet: tc.vet, limits: defaultLimits})
+			var be *BuildError
+			require.ErrorAs(t, err, &be)
+			assert.False(t, be.Vet, "not a rule violation")
+			require.Len(t, be.Problems, 1, "%s", err)
+			assert.Contains(t, be.Problems[0], filepath.Join(w.Dir, tc.want))
+			assert.NotContains(t, err.Error(), cache, "no path into the build cache")
+			assert.NotContains(t, err.Error(), "main.go", "no file the student does not have")
+			assert.NotContains(t, err.Error(), "does not build:", "one heading")
+		})
 	}
 }
