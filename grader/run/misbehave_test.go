@@ -118,3 +118,20 @@ func nodeOf(build func() node.Node) node.Factory {
 		return &pinger{}
 	}
 }
+
+// sometimesMute never answers on about a quarter of the seeds (as its
+// seeded random source decides): a deterministic failure on some seeds.
+type sometimesMute struct{ pinger }
+
+func (s *sometimesMute) Start(env node.Env) {
+	s.pinger.Start(env)
+	if env.Rand().IntN(4) == 0 {
+		s.env = nil
+	}
+}
+
+func (s *sometimesMute) HandleMessage(from node.ID, m node.Message) {
+	if s.env != nil {
+		s.pinger.HandleMessage(from, m)
+	}
+}

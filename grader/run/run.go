@@ -77,6 +77,9 @@ type item struct {
 	test  int
 	seed  uint64
 	index int // position among the test's seeds
+	// digest: the run is fingerprinted as it runs, as one the
+	// determinism check may run again (markChecks).
+	digest bool
 }
 
 // ErrInterrupted is returned with a partial result when the context ends
@@ -221,9 +224,10 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 	p := o.newPool("p", o.Parallel)
 	defer p.close()
 
-	// Phase 1: every run, each fingerprinted as it runs (cheap: a running
-	// hash) for the determinism check. A test whose run hung or crashed
-	// its runner runs no more seeds: each would cost the watchdog again.
+	// Phase 1: every run, those the determinism check may run again
+	// fingerprinted as they run. A test whose run hung or crashed its
+	// runner runs no more seeds: each would cost the watchdog again.
+	markChecks(items)
 	outs := make([]outcome, len(items))
 	stopped := make([]atomic.Bool, len(lab.Tests))
 	var done atomic.Int64
@@ -234,7 +238,7 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 		reqs := make([]request, hi-lo)
 		for i := lo; i < hi; i++ {
 			reqs[i-lo] = o.request(&lab.Tests[items[i].test], items[i].seed)
-			reqs[i-lo].Digest = true
+			reqs[i-lo].Digest = items[i].digest
 		}
 		skip := func(k int) bool {
 			if !stopped[items[lo+k].test].Load() {
@@ -315,7 +319,7 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 	if !interrupted {
 		// Phase 2: the determinism check, in runners of its own: runner
 		// processes that ran none of the runs they check.
-		o.verify(ctx, judged, items, outs)
+		o.verify(ctx, p, judged, items, outs)
 		// Phase 3: judge each test's reported run, in parallel.
 		p.each(ctx, len(judged), func(ex executor, i int) {
 			o.judge(ctx, ex, judged[i])
@@ -375,24 +379,41 @@ type difference struct {
 // least: the reported run and two more of its seeds.
 const minChecks = 3
 
-// checks picks the runs of a test to run again: the reported one and
-// others spread over its seeds, at least minChecks re-runs in all. Runs
-// that hung, crashed or were given up are not run again: they would only
-// do it again.
+// markChecks marks the runs of each test that the determinism check may
+// run again, to be fingerprinted as they run: the first, the middle and
+// the last of its seeds (the last is the run a passing test reports).
+// Fingerprinting costs about as much per event as the run itself, so the
+// other runs go without.
+func markChecks(items []item) {
+	byTest := map[int][]int{}
+	var order []int
+	for i, it := range items {
+		if _, ok := byTest[it.test]; !ok {
+			order = append(order, it.test)
+		}
+		byTest[it.test] = append(byTest[it.test], i)
+	}
+	for _, t := range order {
+		runs := byTest[t]
+		for _, i := range []int{runs[0], runs[len(runs)/2], runs[len(runs)-1]} {
+			items[i].digest = true
+		}
+	}
+}
+
+// checks picks the runs of a test to run again: the reported one and the
+// fingerprinted others, at least minChecks re-runs in all (the reported
+// seed again when the test ran fewer seeds). Runs that hung, crashed or
+// were given up are not run again: they would only do it again.
 func (o *Options) checks(report int, runs []int, items []item, outs []outcome) []int {
 	if outs[report].stops() || outs[report].Status == runError {
 		return nil
 	}
-	var ok []int
-	for _, i := range runs {
-		if i != report && !outs[i].stops() && outs[i].Status != runError {
-			ok = append(ok, i)
-		}
-	}
 	checks := []int{report}
-	for k := 0; k < min(len(ok), minChecks-1); k++ {
-		// Spread over the seeds: the first, the last, the middle.
-		checks = append(checks, ok[[]int{0, len(ok) - 1, len(ok) / 2}[k]])
+	for _, i := range runs {
+		if len(checks) < minChecks && i != report && items[i].digest && !outs[i].stops() && outs[i].Status != runError {
+			checks = append(checks, i)
+		}
 	}
 	for len(checks) < minChecks {
 		checks = append(checks, report)
@@ -410,7 +431,11 @@ func (o *Options) checks(report int, runs []int, items []item, outs []outcome) [
 // to process) as one that differs at all. In-process, a fresh runner
 // struct is all there is: package state is still shared, and only runner
 // processes isolate it.
-func (o *Options) verify(ctx context.Context, judged []*reported, items []item, outs []outcome) {
+//
+// A reported failing run that was not fingerprinted is first run again,
+// fingerprinted, in one of the grading's runners (p), which had run
+// others before it as the original had.
+func (o *Options) verify(ctx context.Context, p *pool, judged []*reported, items []item, outs []outcome) {
 	var mu sync.Mutex
 	sem := make(chan struct{}, o.Parallel)
 	var wg sync.WaitGroup
@@ -428,6 +453,30 @@ func (o *Options) verify(ctx context.Context, judged []*reported, items []item, 
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
+			orig := func(k int) *outcome { return &outs[j.checks[k]] }
+			if first := orig(0); first.Hash == "" {
+				req := o.request(j.t, items[j.checks[0]].seed)
+				req.Digest = true
+				pex := <-p.free
+				again := pex.exec(ctx, req)
+				p.free <- pex
+				if again.Kind == "interrupted" {
+					return
+				}
+				if again.signature() != first.signature() {
+					mu.Lock()
+					j.diff = &difference{seed: items[j.checks[0]].seed, orig: *first, again: again}
+					mu.Unlock()
+					return
+				}
+				first = &again
+				orig = func(k int) *outcome {
+					if k == 0 {
+						return first
+					}
+					return &outs[j.checks[k]]
+				}
+			}
 			ex := o.newExecutor(fmt.Sprintf("v%d", n+1))
 			defer ex.close()
 			reqs := make([]request, len(j.checks))
@@ -436,7 +485,7 @@ func (o *Options) verify(ctx context.Context, judged []*reported, items []item, 
 				reqs[k].Digest = true
 			}
 			ex.execAll(ctx, reqs, func(int) bool { return false }, func(k int, again outcome) {
-				orig := &outs[j.checks[k]]
+				orig := orig(k)
 				if again.Kind == "interrupted" || again.Hash == orig.Hash && again.signature() == orig.signature() {
 					return
 				}
@@ -620,7 +669,12 @@ func hint(lab *suite.Lab, t *suite.Test, out *outcome) string {
 		}
 		return "Your code ended the runner process; the grader cannot see past that. See docs/student.md."
 	case runLimit:
+		if !storm(out.Kind) {
+			return "A run's budget (bytes sent, Env calls in one handler, log bytes) is the same on every machine: send less, log less."
+		}
 		return "A storm: something sends or sets timers in a loop. Read: faultline read retries-and-backoff"
+	case runGaveUp:
+		return "Not your code's fault as far as the grader can tell: grade again on a less busy machine, or replay this run."
 	case runPanic:
 		return "Your handler panicked; the frames above are your code."
 	}
@@ -652,7 +706,7 @@ func TraceRun(ctx context.Context, o Options, test string, seed uint64, path str
 	if out.TraceErr != "" {
 		return errors.New(out.TraceErr)
 	}
-	if out.Status == runCrash || out.Status == runHung {
+	if out.stops() {
 		return fmt.Errorf("the run did not finish: %s", out.Message)
 	}
 	return nil

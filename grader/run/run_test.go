@@ -251,9 +251,10 @@ func TestMapOrderIsRefusedEveryTime(t *testing.T) {
 	}
 }
 
-// TestEveryTestIsCheckedOnThreeSeeds: a passing test's determinism check
-// runs three of its seeds again (the reported one and two more), and a
-// test that ran fewer seeds runs its reported seed again three times.
+// TestEveryTestIsCheckedOnThreeSeeds: a test's determinism check runs
+// three of its seeds again (the reported one and two more that were
+// fingerprinted), and a test that ran fewer seeds runs its reported seed
+// again three times.
 func TestEveryTestIsCheckedOnThreeSeeds(t *testing.T) {
 	o := Options{Lab: fakeLab(goodImpl())}
 	require.NoError(t, o.defaults())
@@ -265,7 +266,9 @@ func TestEveryTestIsCheckedOnThreeSeeds(t *testing.T) {
 		items = append(items, item{seed: uint64(100 + i)})
 		runs = append(runs, i)
 	}
-	assert.Equal(t, []int{4, 0, 3}, o.checks(4, runs, items, outs))
+	markChecks(items)
+	assert.Equal(t, []int{4, 0, 2}, o.checks(4, runs, items, outs), "the reported run, the first and the middle")
+	assert.Equal(t, []int{1, 0, 2}, o.checks(1, runs, items, outs), "a failing run reported, and two fingerprinted")
 	assert.Equal(t, []int{0, 0, 0}, o.checks(0, runs[:1], items, outs))
 	outs[2].Status = runHung
 	assert.Nil(t, o.checks(2, runs, items, outs), "a hung run is not run again")
@@ -289,4 +292,14 @@ func TestPanicKindIsItsTypeAndSite(t *testing.T) {
 	tr := test(r, "Pongs")
 	require.Equal(t, result.Fail, tr.Status, tr.Message)
 	assert.Regexp(t, `^panic:runtime.plainError at run\.\(\*panicker\)\.HandleMessage:\d+$`, tr.Kind)
+}
+
+// TestDeterministicFailuresAreNotCalledNondeterministic: a failure on some
+// seeds only, reported from a run that was not fingerprinted, is checked
+// by running it again and is the student's failure, not an error.
+func TestDeterministicFailuresAreNotCalledNondeterministic(t *testing.T) {
+	r := grade(t, nodeOf(func() node.Node { return &sometimesMute{} }), Options{Run: regexp.MustCompile("^Pongs$"), Seeds: 12, NoShrink: true})
+	tr := test(r, "Pongs")
+	assert.Equal(t, result.Fail, tr.Status, tr.Message)
+	assert.NotContains(t, tr.Message, "nondeterministic")
 }

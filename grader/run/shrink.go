@@ -64,7 +64,7 @@ func (o *Options) shrink(ctx context.Context, ex executor, t *suite.Test, seed u
 	if len(drop) > 0 && !o.NoTraces {
 		if path, err := o.writeTrace(ctx, ex, t, seed, drop, "-shrunk"); err == nil {
 			s.Trace = path
-			s.Replay = "faultline grade --replay " + path
+			s.Replay = "faultline grade --replay " + path + o.referenceFlags()
 		}
 	}
 	return s
