@@ -1,6 +1,7 @@
 package shardkv
 
 import (
+	"slices"
 	"time"
 
 	"github.com/faultline-dev/faultline/labs/node"
@@ -34,7 +35,7 @@ type CtrlTimer struct{ Seq int }
 // NewCtrlClerk builds a controller client acting through env (call it
 // again from the owner's Start after a restart).
 func NewCtrlClerk(env node.Env, controllers []node.ID) *CtrlClerk {
-	return &CtrlClerk{env: env, controllers: controllers}
+	return &CtrlClerk{env: env, controllers: slices.Clone(controllers)}
 }
 
 // Busy reports whether a call is in flight.

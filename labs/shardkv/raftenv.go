@@ -18,6 +18,7 @@ import (
 // what Raft sends goes to the real servers; a timer Raft sets fires in the
 // server as a RaftTimer, to hand to the returned node's HandleTimer.
 func StartRaft(factory raft.Factory, env node.Env, servers []node.ID, apply func(ApplyMsg)) RaftNode {
+	servers = slices.Clone(servers) // the peer's routing is its own, whatever the caller does with its slice
 	self := slices.Index(servers, env.ID()) + 1
 	n := &localRaft{Node: factory(node.ID(self), apply), servers: servers}
 	var peers []node.ID

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/faultline-dev/faultline/labs/kvraft/kvhistory"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/faults"
@@ -73,17 +74,21 @@ func newCluster(t *suite.T, cfg config) *cluster {
 		c.clerks = append(c.clerks, id)
 	}
 	c.rec = kvhistory.NewRecorder(c.clerks)
+	// Every incarnation gets its own copy of the server list: the harness
+	// reads its own to choose whom to measure and crash, and a node that
+	// changed a shared one would change that (DESIGN decision 13).
 	factory := func(id node.ID) node.Node {
 		if int(id) <= cfg.servers {
-			// The harness keeps each server's Raft peer to find leaders.
-			watch := func(id node.ID, apply func(raft.ApplyMsg)) raft.Node {
-				n := rf(id, apply)
+			// The harness keeps each server's Raft peer to find leaders,
+			// under the server's own ID, whatever ID the server passes.
+			watch := func(rid node.ID, apply func(raft.ApplyMsg)) raft.Node {
+				n := rf(rid, apply)
 				c.rafts[id] = n
 				return n
 			}
-			return impl.NewServer(id, kvraft.ServerConfig{Servers: c.servers, Raft: watch, MaxRaftState: maxRaftState})
+			return impl.NewServer(id, kvraft.ServerConfig{Servers: slices.Clone(c.servers), Raft: watch, MaxRaftState: maxRaftState})
 		}
-		return impl.NewClerk(id, c.servers, func(req int, value string) { c.done(id, req, value) })
+		return impl.NewClerk(id, slices.Clone(c.servers), func(req int, value string) { c.done(id, req, value) })
 	}
 	c.s = t.NewSim(sim.Config{Nodes: cfg.servers + cfg.clerks, Factory: factory, Faults: cfg.faults})
 	t.Invariant("clerk replies", c.rec.Problem)

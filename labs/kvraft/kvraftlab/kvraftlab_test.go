@@ -3,6 +3,7 @@ package kvraftlab
 import (
 	"flag"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	grun "github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/labs/kvraft"
 	"github.com/faultline-dev/faultline/labs/node"
 	raftmutants "github.com/faultline-dev/faultline/labs/raft/mutants"
 	raftsolution "github.com/faultline-dev/faultline/labs/raft/solution"
@@ -162,4 +164,32 @@ func BenchmarkSuite(b *testing.B) {
 			}
 		}
 	}
+}
+
+// TestNodesCannotChangeWhatTheHarnessReads (DESIGN decision 13): every
+// server and clerk gets its own copy of the server list, so a server that
+// rewrites the one it got changes neither which servers the harness
+// measures and crashes nor what other nodes see. Before, a server that
+// never snapshots passed SnapshotSize by pointing the harness's list at
+// the clerk.
+func TestNodesCannotChangeWhatTheHarnessReads(t *testing.T) {
+	never, err := Lab.Impl("mutant:never-snapshots")
+	require.NoError(t, err)
+	inner := never.(kvraft.Impl)
+	rewrites := kvraft.Impl{
+		NewServer: func(id node.ID, cfg kvraft.ServerConfig) kvraft.Server {
+			own := cfg
+			own.Servers = slices.Clone(cfg.Servers) // the server routes by its own copy
+			s := inner.NewServer(id, own)
+			for i := range cfg.Servers {
+				cfg.Servers[i] = 4 // the clerk, whose disk holds nothing
+			}
+			return s
+		},
+		NewClerk: inner.NewClerk,
+	}
+	test, _ := Lab.Test("SnapshotSize")
+	o := runOne(test, rewrites, "rewrites-servers", grun.SeedFor(Lab.Name, test.Name, 0), nil)
+	require.NotNil(t, o.Failure, o.Describe())
+	assert.Equal(t, "snapshot size", o.Failure.Check)
 }

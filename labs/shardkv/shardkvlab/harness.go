@@ -101,23 +101,30 @@ func newCluster(t *suite.T, cfg config) *cluster {
 	}
 	c.rec = kvhistory.NewRecorder(c.clerks)
 	c.admin = next
-	watch := func(id node.ID, apply func(raft.ApplyMsg)) raft.Node {
-		n := rf(id, apply)
-		c.rafts[id] = n
-		return n
+	// watch builds node id's Raft peer and keeps it, under the node's own
+	// ID (StartRaft numbers the peers of a group 1..K), to find leaders.
+	watch := func(id node.ID) raft.Factory {
+		return func(local node.ID, apply func(raft.ApplyMsg)) raft.Node {
+			n := rf(local, apply)
+			c.rafts[id] = n
+			return n
+		}
 	}
 	isClerk := func(id node.ID) bool { return slices.Contains(c.clerks, id) }
+	// Every incarnation gets its own copies of the ID lists: the harness
+	// reads its own to choose whom to measure and crash, and a node that
+	// changed a shared one would change that (DESIGN decision 13).
 	factory := func(id node.ID) node.Node {
 		switch {
 		case int(id) <= nControllers:
-			return impl.NewController(id, shardkv.ControllerConfig{Controllers: c.controllers, Raft: watch})
+			return impl.NewController(id, shardkv.ControllerConfig{Controllers: slices.Clone(c.controllers), Raft: watch(id)})
 		case gidOf[id] != 0:
 			gid := gidOf[id]
 			maxRaftState := cfg.maxRaftState
 			if maxRaftState == 0 {
 				maxRaftState = -1
 			}
-			n := node.Node(impl.NewServer(id, shardkv.ServerConfig{GID: gid, Servers: c.groups[gid], Controllers: c.controllers, Raft: watch, MaxRaftState: maxRaftState}))
+			n := node.Node(impl.NewServer(id, shardkv.ServerConfig{GID: gid, Servers: slices.Clone(c.groups[gid]), Controllers: slices.Clone(c.controllers), Raft: watch(id), MaxRaftState: maxRaftState}))
 			if cfg.service > 0 {
 				n = &capacity{inner: n, service: cfg.service, throttled: isClerk}
 			}
@@ -125,7 +132,7 @@ func newCluster(t *suite.T, cfg config) *cluster {
 		case id == c.admin:
 			return &admin{controllers: c.controllers}
 		}
-		return impl.NewClerk(id, c.controllers, func(req int, value string) { c.done(id, req, value) })
+		return impl.NewClerk(id, slices.Clone(c.controllers), func(req int, value string) { c.done(id, req, value) })
 	}
 	c.s = t.NewSim(sim.Config{Nodes: int(c.admin), Factory: factory, Faults: cfg.faults})
 	t.Invariant("clerk replies", c.rec.Problem)
