@@ -1,6 +1,7 @@
 package vet
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,7 +9,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
 )
 
 func TestAnalyzer(t *testing.T) {
@@ -137,6 +141,33 @@ func TestStudentImportRules(t *testing.T) {
 			} else {
 				assert.Contains(t, got, tc.want)
 			}
+		})
+	}
+}
+
+// TestAnalyzerReportsIgnoredFiles: the analyzer alone (without Check's own
+// pass over the folder) still refuses a file the build leaves out, and a
+// non-Go source, at line 1 of each.
+func TestAnalyzerReportsIgnoredFiles(t *testing.T) {
+	for _, tc := range []struct{ dir, file, want string }{
+		{"testdata/src/rules/gobuild", "gobuild.go", "gobuild.go is not compiled under the grader's build settings"},
+		{"testdata/src/rules/cgo", "cgo.go", "cgo.go is not compiled under the grader's build settings (a build constraint or cgo leaves it out)"},
+		{"testdata/src/rules/othersource", "escape.s", "escape.s is assembly"},
+	} {
+		t.Run(tc.dir, func(t *testing.T) {
+			pkgs, err := packages.Load(&packages.Config{Mode: packages.LoadSyntax, Dir: tc.dir, Env: append(os.Environ(), BuildEnv()...)}, ".")
+			require.NoError(t, err)
+			graph, err := checker.Analyze([]*analysis.Analyzer{NewAnalyzer(Rules{})}, pkgs, nil)
+			require.NoError(t, err)
+			var got []string
+			for _, act := range graph.Roots {
+				for _, d := range act.Diagnostics {
+					pos := act.Package.Fset.Position(d.Pos)
+					got = append(got, fmt.Sprintf("%s:%d: %s", filepath.Base(pos.Filename), pos.Line, d.Message))
+				}
+			}
+			require.Len(t, got, 1, "%q", got)
+			assert.Contains(t, got[0], tc.file+":1: "+tc.want)
 		})
 	}
 }
