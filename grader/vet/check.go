@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -247,8 +246,22 @@ func (n namer) finding(pos token.Position, msg string) Finding {
 var posPattern = regexp.MustCompile(`^(.*?):(\d+)(?::(\d+))?$`)
 
 // loadError formats a load or compile error as file:line:col: message,
-// with the file named as the caller named the folder.
+// with the file named as the caller named the folder. An error of the
+// compiler itself (which go list runs for export data) is its output: a
+// "# package" line, then one file:line:col: message line per problem, with
+// files relative to the folder.
 func (n namer) loadError(e packages.Error) string {
+	if e.Pos == "" && strings.HasPrefix(e.Msg, "# ") {
+		lines := strings.Split(strings.TrimSpace(e.Msg), "\n")[1:]
+		for i, l := range lines {
+			if m := compilerLine.FindStringSubmatch(l); m != nil {
+				lines[i] = n.position(m[1], m[2], m[3]) + ": " + n.text(m[4])
+			} else {
+				lines[i] = n.text(l)
+			}
+		}
+		return strings.Join(lines, "\n  ")
+	}
 	m := posPattern.FindStringSubmatch(e.Pos)
 	if m == nil {
 		if e.Pos == "" || e.Pos == "-" {
@@ -256,10 +269,16 @@ func (n namer) loadError(e packages.Error) string {
 		}
 		return n.text(e.Pos + ": " + e.Msg)
 	}
-	line, _ := strconv.Atoi(m[2])
-	col := 1
-	if m[3] != "" {
-		col, _ = strconv.Atoi(m[3])
+	return n.position(m[1], m[2], m[3]) + ": " + n.text(e.Msg)
+}
+
+// compilerLine is one line of the compiler's output: file:line:col: message.
+var compilerLine = regexp.MustCompile(`^(\S.*?\.go):(\d+):(?:(\d+):)? (.*)$`)
+
+// position formats file:line:col, the file named as given, col 1 if none.
+func (n namer) position(file, line, col string) string {
+	if col == "" {
+		col = "1"
 	}
-	return Finding{File: n.name(m[1]), Line: line, Col: col, Msg: n.text(e.Msg)}.String()
+	return n.name(file) + ":" + line + ":" + col
 }
