@@ -339,7 +339,7 @@ func (g *gradeFlags) prepare(ctx context.Context, env *cliEnv) error {
 			return &notGraded{kind: result.ReasonGrader, err: fmt.Errorf("lab %s has no student package yet", g.lab.Name)}
 		}
 		if env.isTerminal {
-			fmt.Fprintf(env.stderr, "building %s from %s …", g.lab.Name, ws.LabDir(g.lab))
+			fmt.Fprintf(env.stderr, "building %s from %s …", g.lab.Name, report.PrintableLine(ws.LabDir(g.lab)))
 		}
 		b, err := workspace.BuildStudent(ctx, ws, g.lab)
 		if env.isTerminal {
