@@ -4,10 +4,12 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
+	"reflect"
 	"testing"
 	"unsafe"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // sumOf fingerprints v as the digester fingerprints a message.
@@ -126,4 +128,131 @@ func TestHashIsFNVOfTheContents(t *testing.T) {
 	h := fnv.New64a()
 	h.Write(want)
 	assert.Equal(t, h.Sum64(), sumOf(m))
+}
+
+// Types that refer to themselves more than once.
+type (
+	treeH struct {
+		L, R *treeH
+		V    int
+	}
+	wideH struct {
+		P00 *wideH
+		P01 *wideH
+		P02 *wideH
+		P03 *wideH
+		P04 *wideH
+		P05 *wideH
+		P06 *wideH
+		P07 *wideH
+		P08 *wideH
+		P09 *wideH
+		P10 *wideH
+		P11 *wideH
+		P12 *wideH
+		P13 *wideH
+		P14 *wideH
+		P15 *wideH
+		P16 *wideH
+		P17 *wideH
+		P18 *wideH
+		P19 *wideH
+		P20 *wideH
+		P21 *wideH
+		P22 *wideH
+		P23 *wideH
+		P24 *wideH
+		P25 *wideH
+		P26 *wideH
+		P27 *wideH
+		P28 *wideH
+		P29 *wideH
+	}
+	evenH struct {
+		Odd *oddH
+		V   int
+	}
+	oddH struct {
+		Evens []evenH
+		Odds  map[string]*oddH
+	}
+)
+
+// chainH returns a value of depth levels in which every field of a level
+// points to the one next level: 30^depth paths to hash as a tree.
+func chainH(depth int) *wideH {
+	w := &wideH{}
+	for range depth {
+		next := &wideH{}
+		v := reflect.ValueOf(next).Elem()
+		for i := range v.NumField() {
+			v.Field(i).Set(reflect.ValueOf(w))
+		}
+		w = next
+	}
+	return w
+}
+
+func ringH(n int) *treeH {
+	nodes := make([]*treeH, n)
+	for i := range nodes {
+		nodes[i] = &treeH{V: i}
+	}
+	for i, t := range nodes {
+		t.R, t.L = nodes[(i+1)%n], nodes[(i+n-1)%n]
+	}
+	return nodes[0]
+}
+
+// visits returns how many values hashing v visited.
+func visits(v any) int {
+	_, left := walkAny(newFNV(), unsafe.Pointer(&v), 0, hashBudget)
+	return hashBudget - left
+}
+
+// TestSelfReferringValuesHashInBoundedSteps: trees, rings, and values whose
+// parts share memory (30^6 paths) hash within the budget, the same way
+// every time, and their contents still count.
+func TestSelfReferringValuesHashInBoundedSteps(t *testing.T) {
+	selfish := &wideH{}
+	sv := reflect.ValueOf(selfish).Elem()
+	for i := range sv.NumField() {
+		sv.Field(i).Set(reflect.ValueOf(selfish))
+	}
+	for _, tc := range []struct {
+		name    string
+		a, b, c any // a and b equal, c different
+		most    int
+	}{
+		{"a doubly linked ring", ringH(5), ringH(5), ringH(6), 200},
+		{"a tree", &treeH{L: &treeH{V: 1}, R: &treeH{V: 2}}, &treeH{L: &treeH{V: 1}, R: &treeH{V: 2}}, &treeH{L: &treeH{V: 1}, R: &treeH{V: 3}}, 10},
+		{"30 pointers to itself", selfish, selfish, &wideH{}, hashBudget},
+		{"30^6 paths through shared memory", chainH(6), chainH(6), chainH(5), hashBudget},
+		{"mutually recursive", evenH{Odd: &oddH{Evens: []evenH{{V: 1}}, Odds: map[string]*oddH{"a": {}}}}, evenH{Odd: &oddH{Evens: []evenH{{V: 1}}, Odds: map[string]*oddH{"a": {}}}}, evenH{Odd: &oddH{Evens: []evenH{{V: 2}}}}, 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.LessOrEqual(t, visits(tc.a), tc.most)
+			assert.Equal(t, sumOf(tc.a), sumOf(tc.b))
+			assert.NotEqual(t, sumOf(tc.a), sumOf(tc.c))
+		})
+	}
+}
+
+// TestAMapCutShortHashesTheSameInAnyOrder: when a map's entries need more
+// than the budget, which ones were hashed first must not show.
+func TestAMapCutShortHashesTheSameInAnyOrder(t *testing.T) {
+	build := func(keys []int) map[int]*wideH {
+		m := map[int]*wideH{}
+		for _, k := range keys {
+			m[k] = chainH(3 + k%2)
+		}
+		return m
+	}
+	asc, desc := build([]int{0, 1, 2, 3, 4, 5, 6, 7}), build([]int{7, 6, 5, 4, 3, 2, 1, 0})
+	require.Equal(t, hashBudget, visits(asc), "the budget runs out")
+	want := sumOf(asc)
+	for range 20 { // a map's order differs from one range to the next
+		assert.Equal(t, want, sumOf(asc))
+		assert.Equal(t, want, sumOf(desc))
+	}
 }
