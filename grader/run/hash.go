@@ -61,8 +61,9 @@ const hashDepth = 12
 
 // hashBudget is how many values one event's message, timer or fault may
 // visit: far more than any lab's message has, and few enough that a
-// hostile one costs milliseconds.
-const hashBudget = 1 << 20
+// hostile one costs a few milliseconds (a timer value is bounded by no
+// copier's limit, and every event is hashed).
+const hashBudget = 1 << 16
 
 // A hasher fingerprints values of one type. Hashers are compiled once per
 // type (compileHash) and shared by every digester in the process.
