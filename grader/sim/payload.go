@@ -18,7 +18,8 @@ func payload(v any) json.RawMessage {
 	if v == nil {
 		return nil
 	}
-	b, err := json.Marshal(render(reflect.ValueOf(v), 0))
+	r := renderer{left: renderBudget}
+	b, err := json.Marshal(r.render(reflect.ValueOf(v), 0))
 	if err != nil {
 		b, _ = json.Marshal(fmt.Sprintf("(%T: %v)", v, err))
 	}
@@ -27,10 +28,25 @@ func payload(v any) json.RawMessage {
 
 const renderDepth = 10
 
-func render(v reflect.Value, depth int) any {
-	if depth > renderDepth {
+// renderBudget bounds the values one payload shows, so that a value whose
+// parts share memory (30 pointers to one value of 30 pointers, ...) is
+// shown in bounded time and space: past it, "…". The budget passes from
+// one value to the next in a fixed order, except between a map's entries,
+// which come in a random order: a map that runs out of budget is shown as
+// a fixed mark (whether it runs out does not depend on the order).
+const renderBudget = 1 << 14
+
+// maxRenderBytes is the longest byte slice a payload shows; a longer one
+// is shown by its length.
+const maxRenderBytes = 64 << 10
+
+type renderer struct{ left int }
+
+func (r *renderer) render(v reflect.Value, depth int) any {
+	if depth > renderDepth || r.left <= 0 {
 		return "…"
 	}
+	r.left--
 	switch v.Kind() {
 	case reflect.Invalid:
 		return nil
@@ -54,19 +70,26 @@ func render(v reflect.Value, depth int) any {
 		if v.IsNil() {
 			return nil
 		}
-		return render(v.Elem(), depth+1)
+		return r.render(v.Elem(), depth+1)
 	case reflect.Slice:
 		if v.IsNil() {
 			return nil
 		}
 		if v.Type().Elem().Kind() == reflect.Uint8 {
+			if v.Len() > maxRenderBytes {
+				return fmt.Sprintf("(%d bytes)", v.Len())
+			}
 			return v.Bytes() // base64, as encoding/json writes bytes
 		}
 		fallthrough
 	case reflect.Array:
-		out := make([]any, v.Len())
+		n := v.Len()
+		out := make([]any, min(n, r.left+1))
 		for i := range out {
-			out[i] = render(v.Index(i), depth+1)
+			out[i] = r.render(v.Index(i), depth+1)
+		}
+		if len(out) < n {
+			out[len(out)-1] = fmt.Sprintf("… (%d more)", n-len(out)+1)
 		}
 		return out
 	case reflect.Map:
@@ -76,13 +99,16 @@ func render(v reflect.Value, depth int) any {
 		out := make(map[string]any, v.Len())
 		it := v.MapRange()
 		for it.Next() {
-			k := render(it.Key(), depth+1)
+			k := r.render(it.Key(), depth+1)
 			key, ok := k.(string)
 			if !ok {
 				kb, _ := json.Marshal(k)
 				key = string(kb)
 			}
-			out[key] = render(it.Value(), depth+1)
+			out[key] = r.render(it.Value(), depth+1)
+		}
+		if r.left <= 0 {
+			return fmt.Sprintf("(a map of %d entries, too large to show)", v.Len())
 		}
 		return out // encoding/json sorts the keys
 	case reflect.Struct:
@@ -102,7 +128,7 @@ func render(v reflect.Value, depth int) any {
 					}
 				}
 			}
-			out[name] = render(v.Field(i), depth+1)
+			out[name] = r.render(v.Field(i), depth+1)
 		}
 		return out
 	}

@@ -36,5 +36,17 @@
 //
 // Messages are values on a wire: the simulator copies a message when it is sent,
 // so changing a slice or map after Send never changes what the receiver gets.
-// Prefer plain structs of values; exported fields are shown in traces.
+// Prefer plain structs of values; exported fields are shown in traces. A
+// message is copied as a tree: a value reached through two pointers arrives
+// as two values, and a message that leads back to itself (a doubly linked
+// list, a parent pointer) cannot be sent (the Send is recorded as a misuse
+// and dropped). A message larger than the run's bound (64 MiB by default)
+// stops the run.
+//
+// Nothing a node receives outlives it or is shared: every incarnation (the
+// start and each restart) gets a fresh Env, a fresh random source seeded
+// from the run's seed, the node's ID and the incarnation's number, and its
+// own copies of its peers and of every configuration value. State can
+// survive a crash only through Storage (Save, then Sync), and reach another
+// node only as a message.
 package node

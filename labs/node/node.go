@@ -39,12 +39,16 @@ type Factory func(id ID) Node
 
 // Env is a node's only window on the world. Its methods may be called only
 // from inside the node's handlers (Start, HandleMessage, HandleTimer, and the
-// lab's calls); the simulator records every call in the run's trace.
+// lab's calls); the simulator records every call in the run's trace. Each
+// incarnation gets its own Env; one kept past a crash does nothing. One
+// handler may call its Env a bounded number of times (a million by
+// default): a handler that loops without end is stopped there.
 type Env interface {
 	// ID returns this node's ID.
 	ID() ID
 	// Peers returns the IDs of every other node in the cluster, in increasing
-	// order. The caller must not modify the returned slice.
+	// order. Each incarnation of a node gets its own slice: what the node
+	// writes into it reaches no other node and is gone after a crash.
 	Peers() []ID
 	// Now returns this node's clock reading: the virtual time since the run
 	// began as this node's clock sees it. A scenario may skew the clock (add
@@ -57,16 +61,20 @@ type Env interface {
 	Send(to ID, msg Message)
 	// SetTimer arranges for HandleTimer(timer) to be called after the given
 	// duration of this node's clock. A negative duration is recorded as a
-	// misuse and treated as zero.
+	// misuse and treated as zero; a duration that reaches past the end of
+	// virtual time (math.MaxInt64) never fires.
 	SetTimer(after time.Duration, timer any) TimerID
 	// CancelTimer stops a timer that has not fired yet. Cancelling a timer
 	// that already fired or was cancelled does nothing.
 	CancelTimer(id TimerID)
-	// Rand returns this node's random source, seeded from the run's seed.
+	// Rand returns this incarnation's random source, seeded from the run's
+	// seed, the node's ID and the incarnation's number: a restarted node
+	// gets a new source, so nothing kept in the old one survives a crash.
 	Rand() *rand.Rand
 	// Storage returns the node's durable storage.
 	Storage() Storage
-	// Logf writes a line to the run's trace, attributed to this node.
+	// Logf writes a line to the run's trace, attributed to this node. A
+	// line is cut at 4 KiB, and a run keeps a bounded total of lines.
 	Logf(format string, args ...any)
 }
 
