@@ -10,12 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 
-	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -46,10 +43,9 @@ func Check(dir string, rules Rules) ([]Finding, error) {
 	return CheckContext(context.Background(), dir, rules)
 }
 
-// CheckContext is Check, stopped when ctx is done. Loading runs the go
-// command, which compiles the folder's packages for their export data
-// (into the Go build cache, where the runner build finds them again): a
-// caller that bounds the build should bound this call the same way.
+// CheckContext is Check, stopped when ctx is done (it runs the go command
+// to list packages and to load the imported packages' export data; it
+// never compiles the folder's own code, see load).
 func CheckContext(ctx context.Context, dir string, rules Rules) ([]Finding, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("vet: %s is not a directory here: run from the faultline checkout, or name the directory with your code", dir)
@@ -64,42 +60,20 @@ func CheckContext(ctx context.Context, dir string, rules Rules) ([]Finding, erro
 	if err != nil {
 		return nil, err
 	}
-	// The go command is run in the folder with symbolic links resolved: a
-	// module found through a link confuses its patterns. LoadSyntax, not
-	// LoadAllSyntax: the analyzer uses no facts, so the
-	// dependencies' types come from export data instead of being parsed
-	// and checked from source on every grading.
-	cfg := &packages.Config{Context: ctx, Mode: packages.LoadSyntax, Dir: n.real, Env: append(os.Environ(), BuildEnv()...)}
-	pkgs, err := packages.Load(cfg, "./...")
+	pkgs, problems, err := load(ctx, n)
 	if err != nil {
 		if len(pre) > 0 {
 			return sortFindings(pre), nil
 		}
-		return nil, fmt.Errorf("vet: load %s: %s", dir, n.text(err.Error()))
+		return nil, err
 	}
-	if len(pkgs) == 0 {
-		return nil, fmt.Errorf("vet: no Go packages in %s", dir)
-	}
-	var problems []string
-	packages.Visit(pkgs, nil, func(p *packages.Package) {
-		typeErrors := slices.ContainsFunc(p.Errors, func(e packages.Error) bool { return e.Kind == packages.TypeError })
-		for _, e := range p.Errors {
-			if typeErrors && e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ") {
-				continue // the compiler's copy of the type checker's errors
-			}
-			problems = append(problems, n.loadError(e))
-		}
-	})
 	if len(problems) > 0 {
 		if len(pre) > 0 {
 			return sortFindings(pre), nil
 		}
 		return nil, fmt.Errorf("vet: %s does not build:\n  %s", dir, strings.Join(problems, "\n  "))
 	}
-	graph, err := checker.Analyze([]*analysis.Analyzer{NewAnalyzer(rules)}, pkgs, nil)
-	if err != nil {
-		return nil, fmt.Errorf("vet: %w", err)
-	}
+	analyzer := NewAnalyzer(rules)
 	named := map[string]bool{} // files the folder pass found a problem in
 	seen := map[Finding]bool{}
 	out := make([]Finding, 0, len(pre))
@@ -109,12 +83,13 @@ func CheckContext(ctx context.Context, dir string, rules Rules) ([]Finding, erro
 		out = append(out, f)
 	}
 	var errs []error
-	for _, act := range graph.Roots {
-		if act.Err != nil {
-			errs = append(errs, act.Err)
+	for _, c := range pkgs {
+		diags, err := analyze(analyzer, c)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("vet: %s: %w", c.list.PkgPath, err))
 		}
-		for _, d := range act.Diagnostics {
-			f := n.finding(act.Package.Fset.PositionFor(d.Pos, false), d.Message)
+		for _, d := range diags {
+			f := n.finding(c.fset.PositionFor(d.Pos, false), d.Message)
 			if seen[f] || d.Category == categoryIgnored && named[f.File] {
 				continue
 			}

@@ -106,11 +106,11 @@ func TestRules(t *testing.T) {
 		{"rules/globalrand", raft, []string{"globalrand.go:6: rand.IntN draws from the global random source: use env.Rand().IntN"}},
 		{"rules/print", raft, []string{"print.go:4: builtin println writes to the grader's error stream"}},
 		{"rules/dotimport", raft, []string{`dotimport.go:3: dot-import of "strings"`}},
-		// linkname without unsafe does not compile: the rules still speak.
 		{"linkname", raft, []string{
 			`linkname.go:3: import "embed" is not in this lab's allowlist`,
 			"linkname.go:5: //go:linkname is not allowed in lab code",
 			"linkname.go:8: //go:embed is not allowed in lab code",
+			"linkname.go:9: package-level variable self is not allowed",
 		}},
 		{"rules/initfunc", raft, []string{"initfunc.go:3: func init is not allowed in lab code"}},
 		{"rules/packagevar", raft, []string{
