@@ -172,3 +172,12 @@ func TestAnalyzerReportsIgnoredFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckNeverCompiles: the rule check type-checks lab code but never
+// runs the compiler on it (a compile bomb is the runner build's to bound),
+// so an error only the compiler finds passes here.
+func TestCheckNeverCompiles(t *testing.T) {
+	fs, err := Check("testdata/src/compileonly", Rules{})
+	require.NoError(t, err)
+	assert.Empty(t, fs)
+}
