@@ -22,27 +22,27 @@ type env struct {
 
 var _ node.Env = (*env)(nil)
 
-// use counts an Env call against Config.MaxCallsPerHandler and reports
+// use counts an Env call (named call) against Config.MaxCallsPerHandler and reports
 // whether the incarnation that owns e is still the node's current one: an
 // Env kept past its node's crash does nothing.
-func (e *env) use() bool {
+func (e *env) use(call string) bool {
 	s := e.s
 	s.calls++
 	if s.calls > s.cfg.MaxCallsPerHandler {
-		s.tooManyCalls(e.n)
+		s.tooManyCalls(e.n, call)
 	}
 	return e.epoch == e.n.epoch && e.n.up
 }
 
-func (e *env) ID() node.ID           { e.use(); return e.n.id }
-func (e *env) Peers() []node.ID      { e.use(); return e.peers }
-func (e *env) Rand() *rand.Rand      { e.use(); return e.rng }
-func (e *env) Storage() node.Storage { e.use(); return disk{e} }
+func (e *env) ID() node.ID           { e.use("ID"); return e.n.id }
+func (e *env) Peers() []node.ID      { e.use("Peers"); return e.peers }
+func (e *env) Rand() *rand.Rand      { e.use("Rand"); return e.rng }
+func (e *env) Storage() node.Storage { e.use("Storage"); return disk{e} }
 
-func (e *env) Now() time.Duration { e.use(); return time.Duration(e.n.clock.read(e.s.now)) }
+func (e *env) Now() time.Duration { e.use("Now"); return time.Duration(e.n.clock.read(e.s.now)) }
 
 func (e *env) Send(to node.ID, msg node.Message) {
-	if !e.use() || e.s.strike(e.n) {
+	if !e.use("Send") || e.s.strike(e.n) {
 		return // a past incarnation's, or the node crashed before this message left it
 	}
 	e.s.send(e.n, to, msg)
@@ -50,7 +50,7 @@ func (e *env) Send(to node.ID, msg node.Message) {
 
 func (e *env) SetTimer(after time.Duration, value any) node.TimerID {
 	s := e.s
-	if !e.use() {
+	if !e.use("SetTimer") {
 		return 0
 	}
 	if after < 0 {
@@ -71,7 +71,7 @@ func (e *env) SetTimer(after time.Duration, value any) node.TimerID {
 
 func (e *env) CancelTimer(id node.TimerID) {
 	s := e.s
-	if !e.use() || s.strike(e.n) {
+	if !e.use("CancelTimer") || s.strike(e.n) {
 		return
 	}
 	if !s.timers.cancel(id, e.n.id) {
@@ -84,7 +84,7 @@ func (e *env) CancelTimer(id node.TimerID) {
 
 func (e *env) Logf(format string, args ...any) {
 	s := e.s
-	if !e.use() || (s.tr == nil && s.logs == nil) {
+	if !e.use("Logf") || (s.tr == nil && s.logs == nil) {
 		return
 	}
 	if s.logBytes >= s.cfg.MaxLogBytes {
@@ -123,24 +123,27 @@ func dueAt(now, d int64) int64 {
 // strike at each write and Sync.
 type disk struct{ e *env }
 
-func (d disk) Load(key string) ([]byte, bool) { d.e.use(); return d.e.n.store.Load(key) }
-func (d disk) Size() int                      { d.e.use(); return d.e.n.store.Size() }
+func (d disk) Load(key string) ([]byte, bool) {
+	d.e.use("Storage().Load")
+	return d.e.n.store.Load(key)
+}
+func (d disk) Size() int { d.e.use("Storage().Size"); return d.e.n.store.Size() }
 
 func (d disk) Save(key string, value []byte) {
-	if d.e.use() && !d.e.s.strike(d.e.n) {
+	if d.e.use("Storage().Save") && !d.e.s.strike(d.e.n) {
 		d.e.n.store.Save(key, value)
 	}
 }
 
 func (d disk) Delete(key string) {
-	if d.e.use() && !d.e.s.strike(d.e.n) {
+	if d.e.use("Storage().Delete") && !d.e.s.strike(d.e.n) {
 		d.e.n.store.Delete(key)
 	}
 }
 
 func (d disk) Sync() {
 	s, n := d.e.s, d.e.n
-	if !d.e.use() {
+	if !d.e.use("Storage().Sync") {
 		return
 	}
 	wasStruck := n.struck

@@ -46,8 +46,9 @@ type LimitError struct {
 	Node node.ID
 	From time.Duration
 	// Type is the type of a message too large; Event what the node was
-	// handling when it sent it or called its Env once too often.
-	Type, Event string
+	// handling when it sent it or called its Env once too often; Call the
+	// Env method it called last ("Send", "Logf", "Storage().Save").
+	Type, Event, Call string
 }
 
 // What a LimitError names, besides "events", "pending events" and "rate".
@@ -66,9 +67,9 @@ func (e *LimitError) Error() string {
 			"; send less at once (split a snapshot into chunks) and make a message a tree of values, with no two pointers to the same value",
 			e.Node, e.Type, e.Limit, e.Time, e.Event)
 	case LimitCalls:
-		return fmt.Sprintf("%v made more than %d Env calls while handling %s at %v"+
-			"; look for a loop that never ends (sending to a node that is down, cut off or unknown queues no event, so only this bound stops it)",
-			e.Node, e.Limit, e.Event, e.Time)
+		return fmt.Sprintf("%v made more than %d Env calls (the last: %s) while handling %s at %v"+
+			"; look for a loop that never ends, sending, setting timers or logging (a send to a node that is down, cut off or unknown queues no event, so only this bound stops it)",
+			e.Node, e.Limit, e.Call, e.Event, e.Time)
 	}
 	msg := fmt.Sprintf("run stopped at %v: more than %d %s", e.Time, e.Limit, e.What)
 	return msg + e.busiest() + "; look for a handler that sends or sets timers in a loop"

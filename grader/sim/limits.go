@@ -34,9 +34,9 @@ const (
 )
 
 // tooManyCalls stops the run: ns called its Env more than
-// Config.MaxCallsPerHandler times in one handler.
-func (s *Sim) tooManyCalls(ns *nodeState) {
-	panic(&LimitError{What: LimitCalls, Limit: s.cfg.MaxCallsPerHandler, Time: time.Duration(s.now), Node: ns.id, Event: s.describe(&s.ev)})
+// Config.MaxCallsPerHandler times in one handler, the last a call.
+func (s *Sim) tooManyCalls(ns *nodeState, call string) {
+	panic(&LimitError{What: LimitCalls, Limit: s.cfg.MaxCallsPerHandler, Time: time.Duration(s.now), Node: ns.id, Event: s.describe(&s.ev), Call: call})
 }
 
 // tooLarge stops the run: from sent a message of type typ larger than
