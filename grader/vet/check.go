@@ -33,10 +33,11 @@ const categoryIgnored = "ignored-file"
 // position. A file is named as dir joined with its path inside dir (dir
 // "ws/raft" gives "ws/raft/raft.go"), so a caller that copied the files can
 // map the names back; positions ignore //line directives (which are
-// themselves refused). A package that does not compile is an error
-// listing the compiler's messages, named the same way; but when the files'
-// own rules already explain the failure (an import of a sub-package, which
+// themselves refused). A package that does not load or type-check is an
+// error listing every message, named the same way; but when the files' own
+// rules already explain the failure (an import of a sub-package, which
 // cannot be found), those findings come back instead, with no error.
+// Errors only the compiler finds are left to the build.
 //
 // Check loads under BuildEnv, as the runner build compiles.
 func Check(dir string, rules Rules) ([]Finding, error) {
@@ -61,6 +62,9 @@ func CheckContext(ctx context.Context, dir string, rules Rules) ([]Finding, erro
 		return nil, err
 	}
 	pkgs, problems, err := load(ctx, n)
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("vet: %s: %w", dir, ctx.Err())
+	}
 	if err != nil {
 		if len(pre) > 0 {
 			return sortFindings(pre), nil
