@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -356,3 +357,32 @@ func TestRestartsDrawFromTheirOwnStreams(t *testing.T) {
 	assert.Equal(t, "node/3/incarnation/2", nodeStream(3, 2))
 	assert.NotEqual(t, Stream(1, nodeStream(3, 1)).Uint64(), Stream(1, nodeStream(3, 2)).Uint64())
 }
+
+// TestOnlyTheGradersStopsPassThrough: a value with a StopRun method that a
+// node panics with is the node's panic; the grader's own stop passes.
+func TestOnlyTheGradersStopsPassThrough(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		typ  reflect.Type
+		want bool
+	}{
+		{"a sim type", reflect.TypeFor[LimitError](), true},
+		{"a pointer to a grader type", reflect.TypeFor[*trace.Buffer](), true},
+		{"a lab's type", reflect.TypeFor[node.ID](), false},
+		{"an unnamed type", reflect.TypeFor[[]int](), false},
+		{"a pointer to an unnamed type", reflect.TypeFor[*struct{ X int }](), false},
+	} {
+		assert.Equal(t, tc.want, definedInGrader(tc.typ), tc.name)
+	}
+	assert.True(t, strings.HasSuffix(graderPkgs, "/grader/"), graderPkgs)
+
+	s, _ := newSim(t, Config{Nodes: 1}, func(id node.ID) *recorder {
+		return &recorder{onStart: func(env node.Env) { panic(testStop{}) }}
+	})
+	defer func() { assert.Equal(t, testStop{}, recover(), "the test's stop passes through") }()
+	s.RunFor(time.Second)
+}
+
+type testStop struct{}
+
+func (testStop) StopRun() {}
