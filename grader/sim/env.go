@@ -54,7 +54,7 @@ func (e *env) SetTimer(after time.Duration, value any) node.TimerID {
 		return 0
 	}
 	if after < 0 {
-		s.misuse(e.n.id, fmt.Sprintf("SetTimer with negative duration %v (treated as 0)", after))
+		s.misusef(e.n.id, "SetTimer with negative duration %v (treated as 0)", after)
 		after = 0
 	}
 	if s.strike(e.n) {

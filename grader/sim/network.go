@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"fmt"
 	mrand "math/rand/v2"
 	"time"
 
@@ -36,15 +35,15 @@ func (ns *netState) blocked(from, to node.ID) bool { return ns.cut[int(from-1)*n
 func (s *Sim) send(src *nodeState, to node.ID, msg node.Message) {
 	from := src.id
 	if to < 1 || int(to) > s.n {
-		s.misuse(from, fmt.Sprintf("Send to unknown node %d (the cluster has n1..n%d); message dropped", int(to), s.n))
+		s.misusef(from, "Send to unknown node %d (the cluster has n1..n%d); message dropped", int(to), s.n)
 		return
 	}
 	if to == from {
-		s.misuse(from, "Send to itself; message dropped (call your own handler directly instead)")
+		s.misusef(from, "Send to itself; message dropped (call your own handler directly instead)")
 		return
 	}
 	if msg == nil {
-		s.misuse(from, "Send of a nil message; dropped")
+		s.misusef(from, "Send of a nil message; dropped")
 		return
 	}
 	ts := s.typeOf(msg)
@@ -73,7 +72,7 @@ func (s *Sim) send(src *nodeState, to node.ID, msg node.Message) {
 		s.tooLarge(from, ts.plan.name)
 	}
 	if err != nil {
-		s.misuse(from, fmt.Sprintf("Send of %s: %v; dropped", ts.plan.name, err))
+		s.misusef(from, "Send of %s: %v; dropped", ts.plan.name, err)
 		return
 	}
 	s.msgSeq++

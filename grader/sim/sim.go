@@ -784,9 +784,17 @@ func (s *Sim) Check(name string, err error) {
 	s.tr.check(s.now, name, err)
 }
 
-func (s *Sim) misuse(id node.ID, what string) {
+// misusef records a misuse by node id. It formats the description only
+// when it is kept (the first MaxMisuseNotes) or traced: a node that
+// misuses its Env in a loop costs a count, not a string each time.
+func (s *Sim) misusef(id node.ID, format string, args ...any) {
 	s.misuseN++
-	if len(s.misuses) < MaxMisuseNotes {
+	keep := len(s.misuses) < MaxMisuseNotes
+	if !keep && s.tr == nil {
+		return
+	}
+	what := fmt.Sprintf(format, args...)
+	if keep {
 		s.misuses = append(s.misuses, fmt.Sprintf("%v at %v: %s", id, time.Duration(s.now), what))
 	}
 	s.tr.misuse(s.now, id, what)
