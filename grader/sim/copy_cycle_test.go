@@ -333,8 +333,8 @@ func TestSendOfALargeMessageStopsTheRun(t *testing.T) {
 			s, _ := newSim(t, Config{Nodes: 2, Faults: tc.f, MaxMessageBytes: 1 << 10}, func(id node.ID) *recorder {
 				return &recorder{onStart: func(env node.Env) {
 					if id == 1 {
-						env.Send(2, make([]byte, 1<<10)) // at the limit: fine
-						env.Send(2, make([]byte, 1<<10+1))
+						env.Send(2, make([]byte, 1<<10-24)) // with its slice header, at the limit: fine
+						env.Send(2, make([]byte, 1<<10-23))
 					}
 				}}
 			})
@@ -345,6 +345,7 @@ func TestSendOfALargeMessageStopsTheRun(t *testing.T) {
 				assert.Equal(t, node.ID(1), le.Node)
 				assert.Equal(t, "[]uint8", le.Type)
 				assert.Contains(t, le.Error(), "more than 1024 bytes")
+				assert.Equal(t, int64(1), s.Stats().Sent, "the first message was sent")
 			}()
 			s.RunFor(1)
 			t.Fatal("the run went on")
