@@ -5,10 +5,23 @@
 //	res, err := run.Grade(ctx, run.Options{Lab: lab, Impl: "solution"})
 //
 // Seeds derive from the lab and test names (SeedFor), so two gradings run
-// the same runs, and Options.Seed replays one exactly. For a failing test
-// the engine re-runs the first failing seed to check it is deterministic,
-// writes its trace, and shrinks it: it delta-debugs the run's scheduled
-// faults and workload steps (suite.Item) down to a smaller run that fails
-// the same way. A handler that panics, never returns, or floods the network
-// fails its test with an explanation; it never stops the grader.
+// the same runs, and Options.Seed replays one exactly; Test.Replay is the
+// command that does, with every flag that changes the run.
+//
+// Every test's reported run and two more of its seeds, fingerprinted as
+// they ran, run again in a runner of the test's own that ran none of them
+// (a fresh runner process; in-process, a fresh runner): a run that differs
+// makes the test an error ("nondeterministic"), named by the first event
+// where two traces of it part. For a failing test the engine then writes
+// the trace and shrinks it: it delta-debugs the run's scheduled faults and
+// workload steps (suite.Item) down to a smaller run that fails the same
+// way.
+//
+// A handler that panics, floods the network or never returns fails its
+// test with an explanation; it never stops the grader. Verdicts come from
+// counts (events, bytes, CPU time: Options.Watchdog), never from the wall
+// clock, which only gives up on a run that makes no progress at all, as an
+// error of the grading. A runner process answers on a pipe of its own,
+// each line with a token drawn for that process and each outcome with its
+// request's key: the grader refuses anything else (proc.go, child.go).
 package run

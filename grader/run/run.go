@@ -1,6 +1,7 @@
 package run
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -367,6 +368,9 @@ type reported struct {
 	checks []int
 	// diff is the first check whose re-run differed, if any.
 	diff *difference
+	// hash fingerprints the reported run when it was not fingerprinted as
+	// it ran (found by verify).
+	hash string
 }
 
 // difference is a seed whose re-run in another runner gave another run.
@@ -403,19 +407,24 @@ func markChecks(items []item) {
 
 // checks picks the runs of a test to run again: the reported one and the
 // fingerprinted others, at least minChecks re-runs in all (the reported
-// seed again when the test ran fewer seeds). Runs that hung, crashed or
+// seed again when the test ran fewer seeds; once for a replay of one seed,
+// Options.Seed). Runs that hung, crashed or
 // were given up are not run again: they would only do it again.
 func (o *Options) checks(report int, runs []int, items []item, outs []outcome) []int {
 	if outs[report].stops() || outs[report].Status == runError {
 		return nil
 	}
+	want := minChecks
+	if o.Seed != 0 {
+		want = 1 // a replay of one run: checked once, as it always was
+	}
 	checks := []int{report}
 	for _, i := range runs {
-		if len(checks) < minChecks && i != report && items[i].digest && !outs[i].stops() && outs[i].Status != runError {
+		if len(checks) < want && i != report && items[i].digest && !outs[i].stops() && outs[i].Status != runError {
 			checks = append(checks, i)
 		}
 	}
-	for len(checks) < minChecks {
+	for len(checks) < want {
 		checks = append(checks, report)
 	}
 	return checks
@@ -470,6 +479,7 @@ func (o *Options) verify(ctx context.Context, p *pool, judged []*reported, items
 					return
 				}
 				first = &again
+				j.hash = again.Hash
 				orig = func(k int) *outcome {
 					if k == 0 {
 						return first
@@ -596,7 +606,7 @@ func (o *Options) verdict(t *suite.Test, seed uint64, out *outcome, tr *result.T
 func (o *Options) judge(ctx context.Context, ex executor, j *reported) {
 	t, seed, out, tr := j.t, j.it.seed, &j.out, j.tr
 	o.verdict(t, seed, out, tr)
-	tr.TraceHash = out.Hash
+	tr.TraceHash = cmp.Or(out.Hash, j.hash)
 	d := j.diff
 	if d == nil {
 		o.traceAndShrink(ctx, ex, t, seed, out, tr)
