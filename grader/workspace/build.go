@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -186,7 +187,7 @@ func buildWith(ctx context.Context, lab *suite.Lab, pkgs []studentPkg, o buildOp
 		return nil, err
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s/%s\x00%v\x00", faultline.SourceHash(), lab.Name, runtime.Version(), runtime.GOOS, runtime.GOARCH, o.vet)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s/%s\x00%v\x00%s\x00", faultline.SourceHash(), lab.Name, runtime.Version(), runtime.GOOS, runtime.GOARCH, o.vet, o.module)
 	for _, p := range pkgs {
 		fmt.Fprintf(h, "package %s\x00", p.lab.Student.Package)
 		for _, s := range p.files {
@@ -198,7 +199,7 @@ func buildWith(ctx context.Context, lab *suite.Lab, pkgs []studentPkg, o buildOp
 	runners := filepath.Join(cache, "runners")
 	exe := filepath.Join(runners, key, "runner")
 	platform := filepath.Join(cache, "platform", faultline.SourceHash()[:20])
-	paths := newPathMap(platform, o.wsDir, pkgs)
+	paths := newPathMap(platform, o.wsDir, o.module, pkgs)
 	rn := &run.Runner{Path: exe, Frames: paths.frames}
 	if touch(exe) {
 		return &Build{Runner: rn, Cached: true, Took: time.Since(start)}, nil
@@ -243,7 +244,7 @@ func buildWith(ctx context.Context, lab *suite.Lab, pkgs []studentPkg, o buildOp
 				}
 			}
 			if o.vet {
-				if err := vetStudent(p.lab, dir, o.module, paths); err != nil {
+				if err := vetStudent(ctx, p.lab, dir, o.module, paths); err != nil {
 					return nil, err
 				}
 			}
@@ -318,6 +319,10 @@ func goBuild(ctx context.Context, cache, platform, importPath, out string, lab *
 	}
 	if ctx.Err() != nil {
 		return ctx.Err()
+	}
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() == 127 { // 127: the shell found no go command
+		return fmt.Errorf("workspace: run the go command, which grading compiles your code with (is Go installed and on PATH?): %w: %s", err, bytes.TrimSpace(output.Bytes()))
 	}
 	lines := strings.Split(strings.TrimSpace(output.String()), "\n")
 	student := func(p string) bool { return strings.HasPrefix(p, importPath+"/") }
@@ -413,12 +418,16 @@ func dedupe(lines []string) []string {
 // platform's submission/ maps: it holds only copies of the student's
 // packages, each at the same place relative to the workspace.
 type pathMap struct {
-	wsDir string
-	re    *regexp.Regexp // a private folder's package directory, absolute or as -trimpath names it
+	wsDir  string
+	module string // the workspace's, naming the student's packages in function names
+	// re matches a student's package in a private folder, by path or (as
+	// -trimpath names files, and as functions are named) by import path,
+	// and what follows it: "/" a file, "." a function or type.
+	re *regexp.Regexp
 }
 
-func newPathMap(platform, wsDir string, pkgs []studentPkg) *pathMap {
-	m := &pathMap{wsDir: wsDir}
+func newPathMap(platform, wsDir, module string, pkgs []studentPkg) *pathMap {
+	m := &pathMap{wsDir: wsDir, module: module}
 	if wsDir == "" || len(pkgs) == 0 {
 		return m
 	}
@@ -426,9 +435,8 @@ func newPathMap(platform, wsDir string, pkgs []studentPkg) *pathMap {
 	for _, p := range pkgs {
 		names = append(names, regexp.QuoteMeta(p.lab.Student.Package))
 	}
-	sep := regexp.QuoteMeta(string(filepath.Separator))
-	m.re = regexp.MustCompile(`(?:` + regexp.QuoteMeta(filepath.Join(platform, "submission")+string(filepath.Separator)) +
-		`|` + regexp.QuoteMeta(Module+"/submission/") + `)[^/\s` + sep + `]+[/` + sep + `](` + strings.Join(names, "|") + `)\b`)
+	m.re = regexp.MustCompile(`(?:` + regexp.QuoteMeta(filepath.Join(platform, "submission")+"/") + `|` + regexp.QuoteMeta(Module+"/submission/") +
+		`)[^/\s]+/(` + strings.Join(names, "|") + `)\b([/.]?)`)
 	return m
 }
 
@@ -436,14 +444,21 @@ func newPathMap(platform, wsDir string, pkgs []studentPkg) *pathMap {
 func (m *pathMap) ws(pkg string) string { return filepath.Join(m.wsDir, pkg) }
 
 // text rewrites every path in the build's private folder in s to the
-// workspace's.
+// workspace's, and every import path of a student's package in a function
+// or type name to the workspace's (workspace/raft.(*Raft).Step).
 func (m *pathMap) text(s string) string {
 	if m.re == nil {
 		return s
 	}
 	return m.re.ReplaceAllStringFunc(s, func(match string) string {
 		sub := m.re.FindStringSubmatch(match)
-		return m.ws(sub[1])
+		if sub[2] == "." {
+			if m.module == "" {
+				return sub[1] + "."
+			}
+			return m.module + "/" + sub[1] + "."
+		}
+		return m.ws(sub[1]) + sub[2]
 	})
 }
 
@@ -504,8 +519,11 @@ func (m *pathMap) contract(line string, lab *suite.Lab) string {
 
 // vetStudent checks a copied package against its lab's rules; paths names
 // the student's files as they are in the workspace.
-func vetStudent(lab *suite.Lab, dir, module string, paths *pathMap) error {
-	findings, err := vet.Check(dir, vetRules(lab, module))
+func vetStudent(ctx context.Context, lab *suite.Lab, dir, module string, paths *pathMap) error {
+	findings, err := vet.CheckContext(ctx, dir, vetRules(lab, module))
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
 	if err != nil {
 		var probs []string
 		for i, l := range strings.Split(strings.TrimSpace(err.Error()), "\n") {

@@ -161,3 +161,27 @@ func TestRunnersArePruned(t *testing.T) {
 	assert.ElementsMatch(t, []string{"r2", "r2.lock", "r3", "r3.lock", "r4", "r4.lock", "r5", "r5.lock", "failing.lock"}, left,
 		"r4, r5: the two most recent; r3: used recently; r2: locked; failing: locked")
 }
+
+// TestPathsNameTheWorkspace: whatever private folder built a runner (a
+// cached runner was built in another build's), a student's file, folder,
+// function or type is named as in the student's workspace; the platform's
+// and the generated runner's are left alone.
+func TestPathsNameTheWorkspace(t *testing.T) {
+	pingpong, err := suite.Lookup("pingpong")
+	require.NoError(t, err)
+	raft, err := suite.Lookup("raft")
+	require.NoError(t, err)
+	m := newPathMap("/c/platform/abc", "/home/s/ws", "example.com/ws", []studentPkg{{lab: pingpong}, {lab: raft}})
+	for _, tc := range []struct{ in, want string }{
+		{"/c/platform/abc/submission/0f3a-123/pingpong/server.go:12 +0x1d", "/home/s/ws/pingpong/server.go:12 +0x1d"},
+		{"github.com/faultline-dev/faultline/submission/0f3a-987/pingpong/server.go:12", "/home/s/ws/pingpong/server.go:12"},
+		{"github.com/faultline-dev/faultline/submission/0f3a-987/pingpong.(*server).HandleMessage(...)", "example.com/ws/pingpong.(*server).HandleMessage(...)"},
+		{"interface conversion: interface {} is github.com/faultline-dev/faultline/submission/0f3a-987/raft.vote, not int", "interface conversion: interface {} is example.com/ws/raft.vote, not int"},
+		{"vet: load /c/platform/abc/submission/0f3a-123/raft: no Go files", "vet: load /home/s/ws/raft: no Go files"},
+		{"/c/platform/abc/submission/0f3a-123/runner/main.go:9", "/c/platform/abc/submission/0f3a-123/runner/main.go:9"},
+		{"github.com/faultline-dev/faultline/labs/pingpong/pingponglab/harness.go:30", "github.com/faultline-dev/faultline/labs/pingpong/pingponglab/harness.go:30"},
+		{"/c/platform/abc/submission/0f3a-123/pingpongs/x.go:1", "/c/platform/abc/submission/0f3a-123/pingpongs/x.go:1"},
+	} {
+		assert.Equal(t, tc.want, m.text(tc.in), "%s", tc.in)
+	}
+}

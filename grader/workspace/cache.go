@@ -14,10 +14,15 @@ import (
 )
 
 // touch marks the runner at exe as just used (pruning keeps the most
-// recently used) and reports whether it exists.
+// recently used) and reports whether it exists. A runner in a cache shared
+// with other users may not be ours to touch: it is used all the same.
 func touch(exe string) bool {
+	if _, err := os.Stat(exe); err != nil {
+		return false
+	}
 	now := time.Now()
-	return os.Chtimes(exe, now, now) == nil
+	os.Chtimes(exe, now, now)
+	return true
 }
 
 // lockFile takes an flock(2) on path (created if need be): LOCK_EX alone,
