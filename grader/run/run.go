@@ -430,16 +430,18 @@ func (o *Options) checks(report int, runs []int, items []item, outs []outcome) [
 	return checks
 }
 
-// verify runs every test's checks again in a runner of the test's own,
-// which ran none of the grading's runs (DESIGN.md decision 13), the
-// reported run first: as the replay command would run it, alone in a
-// fresh process. State a submission keeps between runs (in a package
-// variable, or in a library's, such as encoding/gob's type registry) then
-// shows as a re-run that differs from a run that came after others, and
-// iteration over a Go map (whose order differs from run to run and process
-// to process) as one that differs at all. In-process, a fresh runner
-// struct is all there is: package state is still shared, and only runner
-// processes isolate it.
+// verify runs every test's checks again in runners that ran none of the
+// grading's runs (DESIGN.md decision 13). A failing test's checks run in a
+// runner of their own, the reported run first: as its replay command would
+// run it, alone in a fresh process, so that a failure caused by state kept
+// from earlier runs (in a package variable, or in a library's, such as
+// encoding/gob's type registry) shows as a re-run that passes. A passing
+// test's checks share Parallel fresh runners (a process of its own for
+// each would cost a runner's warm-up per test): they run there after other
+// tests' checks, in another order than they first ran. Iteration over a Go
+// map, whose order differs from run to run and process to process, shows
+// in any of them. In-process, a fresh runner struct is all there is:
+// package state is still shared, and only runner processes isolate it.
 //
 // A reported failing run that was not fingerprinted is first run again,
 // fingerprinted, in one of the grading's runners (p), which had run
@@ -447,6 +449,8 @@ func (o *Options) checks(report int, runs []int, items []item, outs []outcome) [
 func (o *Options) verify(ctx context.Context, p *pool, judged []*reported, items []item, outs []outcome) {
 	var mu sync.Mutex
 	sem := make(chan struct{}, o.Parallel)
+	shared := o.newPool("v", o.Parallel) // a runner process starts at its first run
+	defer shared.close()
 	var wg sync.WaitGroup
 	for n, j := range judged {
 		if len(j.checks) == 0 {
@@ -487,8 +491,14 @@ func (o *Options) verify(ctx context.Context, p *pool, judged []*reported, items
 					return &outs[j.checks[k]]
 				}
 			}
-			ex := o.newExecutor(fmt.Sprintf("v%d", n+1))
-			defer ex.close()
+			var ex executor
+			if j.out.passed() {
+				ex = <-shared.free
+				defer func() { shared.free <- ex }()
+			} else {
+				ex = o.newExecutor(fmt.Sprintf("f%d", n+1))
+				defer ex.close()
+			}
 			reqs := make([]request, len(j.checks))
 			for k, i := range j.checks {
 				reqs[k] = o.request(j.t, items[i].seed)
