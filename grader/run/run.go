@@ -641,12 +641,18 @@ func (o *Options) traceAndShrink(ctx context.Context, ex executor, t *suite.Test
 	if out.passed() || o.NoTraces {
 		return
 	}
-	path, err := o.writeTrace(ctx, ex, t, seed, nil, "")
+	// The trace is of the run reported: with the items a replay of a
+	// shrunk run leaves out.
+	path, err := o.writeTrace(ctx, ex, t, seed, o.Drop, "")
 	if err != nil {
 		tr.Message += fmt.Sprintf(" (could not write the trace: %v)", err)
 	} else {
 		tr.Trace = path
 		tr.Artifacts, _ = filepath.Glob(strings.TrimSuffix(path, ".jsonl") + "-*.html")
+		if len(o.Drop) > 0 {
+			// No flag names a drop set; the trace's header does.
+			tr.Replay = "faultline grade --replay " + path + o.referenceFlags()
+		}
 	}
 	if !o.NoShrink && len(out.Items) > 0 {
 		tr.Shrink = o.shrink(ctx, ex, t, seed, out)

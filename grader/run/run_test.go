@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/result"
+	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/stretchr/testify/assert"
@@ -302,4 +303,28 @@ func TestDeterministicFailuresAreNotCalledNondeterministic(t *testing.T) {
 	tr := test(r, "Pongs")
 	assert.Equal(t, result.Fail, tr.Status, tr.Message)
 	assert.NotContains(t, tr.Message, "nondeterministic")
+}
+
+// TestReplayOfAShrunkRunNamesItsTrace: grading a shrunk run (a drop set)
+// writes the trace of that run, and its replay command replays the trace,
+// whose header holds the drop set.
+func TestReplayOfAShrunkRunNamesItsTrace(t *testing.T) {
+	r := grade(t, goodImpl(), Options{Run: regexp.MustCompile("Shrinkable")})
+	s := test(r, "Shrinkable").Shrink
+	require.NotNil(t, s)
+	buf, err := trace.ReadFile(s.Trace)
+	require.NoError(t, err)
+	var drop []suite.Item
+	for _, name := range buf.Head.Drop {
+		it, err := suite.ParseItem(name)
+		require.NoError(t, err)
+		drop = append(drop, it)
+	}
+	again := grade(t, goodImpl(), Options{Run: regexp.MustCompile("Shrinkable"), Seed: test(r, "Shrinkable").Seed, Drop: drop, Reference: []string{"raft"}})
+	tr := test(again, "Shrinkable")
+	require.Equal(t, result.Fail, tr.Status)
+	assert.Equal(t, "faultline grade --replay "+tr.Trace+" --raft reference", tr.Replay)
+	head, err := trace.ReadFile(tr.Trace)
+	require.NoError(t, err)
+	assert.Equal(t, buf.Head.Drop, head.Head.Drop, "the trace is of the shrunk run")
 }
