@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -59,7 +60,7 @@ func TestGradeStudentCode(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a runner")
 	}
-	t.Setenv("FAULTLINE_CACHE", t.TempDir())
+	useScratchCache(t)
 	dir := t.TempDir()
 	code, _, errOut := runCLI("init", dir)
 	require.Equal(t, 0, code, errOut)
@@ -104,7 +105,7 @@ func TestGradeStudentCode(t *testing.T) {
 // reason, so that a roster never silently drops it; the exit status stays
 // 2 and the reason is on standard error too.
 func TestGradeOutAlwaysWritesTheResult(t *testing.T) {
-	t.Setenv("FAULTLINE_CACHE", t.TempDir())
+	useScratchCache(t)
 	for _, tc := range []struct {
 		name     string
 		breakIt  func(t *testing.T, ws string) // ws is a fresh workspace
@@ -282,4 +283,18 @@ func TestInitUpdateRestoresALostMarker(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "workspace "+ws)
 	assert.FileExists(t, marker)
+}
+
+// useScratchCache points faultline's cache at a fresh folder (a developer's
+// own is never touched) and its builds at the Go build cache that go test
+// itself uses, which faultline never wipes: a fresh one would compile the
+// standard library and the platform from cold in every test.
+func useScratchCache(t *testing.T) {
+	t.Helper()
+	t.Setenv("FAULTLINE_CACHE", t.TempDir())
+	if os.Getenv("FAULTLINE_GOCACHE") == "" {
+		out, err := exec.Command("go", "env", "GOCACHE").Output()
+		require.NoError(t, err)
+		t.Setenv("FAULTLINE_GOCACHE", strings.TrimSpace(string(out)))
+	}
 }

@@ -3,6 +3,8 @@ package gradertest_test
 import (
 	"context"
 	"os"
+	"os/exec"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -134,6 +136,15 @@ func benchGrade(isolated bool) func(b *testing.B, lab *suite.Lab) {
 		o := run.Options{Lab: lab, Impl: "solution", Parallel: 1, TraceDir: b.TempDir()}
 		if isolated {
 			b.Setenv("FAULTLINE_CACHE", b.TempDir())
+			if os.Getenv("FAULTLINE_GOCACHE") == "" {
+				// go test's own Go build cache: the benchmark measures
+				// grading, not a cold compilation of the platform.
+				out, err := exec.Command("go", "env", "GOCACHE").Output()
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Setenv("FAULTLINE_GOCACHE", strings.TrimSpace(string(out)))
+			}
 			built, err := workspace.BuildPlatform(context.Background(), lab)
 			if err != nil {
 				b.Fatal(err)

@@ -61,7 +61,7 @@ func CheckContext(ctx context.Context, dir string, rules Rules) ([]Finding, erro
 	if err != nil {
 		return nil, err
 	}
-	pkgs, problems, err := load(ctx, n)
+	pkgs, problems, err := load(ctx, n, rules.Env)
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("vet: %s: %w", dir, ctx.Err())
 	}

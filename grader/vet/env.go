@@ -13,8 +13,11 @@ import "runtime"
 //     files);
 //   - GOOS and GOARCH of the running faultline binary, so a caller's
 //     cross-compilation settings do not change the file set;
-//   - GOFLAGS=-mod=readonly, replacing the caller's GOFLAGS so that no -tags
-//     (or other flag) from the caller's environment selects files;
+//   - GOFLAGS=-mod=readonly -trimpath, replacing the caller's GOFLAGS so
+//     that no -tags (or other flag) from the caller's environment selects
+//     files; -trimpath keeps build folders out of stack traces, and the
+//     check's export data and the build's packages are then the same
+//     entries of the Go build cache;
 //   - GOWORK=off: a go.work around the workspace must not add modules;
 //   - GOTOOLCHAIN=local: the go command on PATH is the one used, never one
 //     downloaded because a go.mod asks for it, so vet and build agree on the
@@ -24,7 +27,7 @@ func BuildEnv() []string {
 		"CGO_ENABLED=0",
 		"GOOS=" + runtime.GOOS,
 		"GOARCH=" + runtime.GOARCH,
-		"GOFLAGS=-mod=readonly",
+		"GOFLAGS=-mod=readonly -trimpath",
 		"GOWORK=off",
 		"GOTOOLCHAIN=local",
 	}

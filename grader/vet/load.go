@@ -46,8 +46,8 @@ type checked struct {
 // message, named by n; a package that imports another of the folder's
 // packages is a problem too (lab code is one package; Check's own pass
 // names the import).
-func load(ctx context.Context, n namer) (pkgs []*checked, problems []string, err error) {
-	env := append(os.Environ(), BuildEnv()...)
+func load(ctx context.Context, n namer, extraEnv []string) (pkgs []*checked, problems []string, err error) {
+	env := append(append(os.Environ(), BuildEnv()...), extraEnv...)
 	// The go command runs in the folder with symbolic links resolved: a
 	// module found through a link confuses its patterns.
 	roots, err := packages.Load(&packages.Config{

@@ -64,6 +64,10 @@ type Rules struct {
 	// copies only the lab's folder. Without it, any import whose first path
 	// element has no dot and is not a standard package is taken for one.
 	Module string
+	// Env adds to the go command's environment after BuildEnv, for what
+	// does not change the file set: the grader passes its GOCACHE, so the
+	// check and the runner build share compiled packages.
+	Env []string
 }
 
 // importRules is Rules compiled for lookups.

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -220,6 +221,15 @@ func buildWith(ctx context.Context, lab *suite.Lab, pkgs []studentPkg, o buildOp
 	if touch(exe) {
 		return &Build{Runner: rn, Cached: true, Took: time.Since(start)}, nil
 	}
+	// The rule check and the build share one Go build cache, with the same
+	// flags (vet.BuildEnv, -trimpath), so the standard library and the
+	// platform's packages are compiled once for both.
+	gocache, unlockCache, err := useGoCache(ctx, cache)
+	if err != nil {
+		return nil, err
+	}
+	unlockCache = sync.OnceFunc(unlockCache)
+	defer unlockCache()
 	subs := filepath.Join(platform, "submission")
 	if err := os.MkdirAll(subs, 0o755); err != nil {
 		return nil, fmt.Errorf("workspace: %w", err)
@@ -244,7 +254,7 @@ func buildWith(ctx context.Context, lab *suite.Lab, pkgs []studentPkg, o buildOp
 				}
 			}
 			if o.vet {
-				if err := vetStudent(ctx, p.lab, dir, o.module, paths); err != nil {
+				if err := vetStudent(ctx, p.lab, dir, o.module, gocache, paths); err != nil {
 					return nil, err
 				}
 			}
@@ -259,7 +269,7 @@ func buildWith(ctx context.Context, lab *suite.Lab, pkgs []studentPkg, o buildOp
 		return nil, fmt.Errorf("workspace: %w", err)
 	}
 	out := filepath.Join(priv, "runner.bin")
-	if err := goBuild(ctx, cache, platform, importPath, out, lab, pkgs, paths, o); err != nil {
+	if err := goBuild(ctx, gocache, platform, importPath, out, lab, pkgs, paths, o); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(exe), 0o755); err != nil {
@@ -270,6 +280,7 @@ func buildWith(ctx context.Context, lab *suite.Lab, pkgs []studentPkg, o buildOp
 	if err := os.Rename(out, exe); err != nil {
 		return nil, fmt.Errorf("workspace: %w", err)
 	}
+	unlockCache() // a wipe of the Go cache needs it alone
 	prune(cache, platform, o.limits)
 	return &Build{Runner: rn, Took: time.Since(start)}, nil
 }
@@ -278,18 +289,7 @@ func buildWith(ctx context.Context, lab *suite.Lab, pkgs []studentPkg, o buildOp
 // within o.limits. A limit that the student's code exceeds is a BuildError;
 // one that the platform's own compilation exceeds is an error of the
 // grading.
-func goBuild(ctx context.Context, cache, platform, importPath, out string, lab *suite.Lab, pkgs []studentPkg, paths *pathMap, o buildOptions) error {
-	gocache := os.Getenv("FAULTLINE_GOCACHE")
-	if gocache == "" {
-		gocache = filepath.Join(cache, "gocache")
-		// A wipe of the cache waits for no build: builds share this lock,
-		// and a wipe happens only when it can take it alone.
-		unlock, err := lockFile(ctx, filepath.Join(cache, "gocache.lock"), syscall.LOCK_SH)
-		if err != nil {
-			return err
-		}
-		defer unlock()
-	}
+func goBuild(ctx context.Context, gocache, platform, importPath, out string, lab *suite.Lab, pkgs []studentPkg, paths *pathMap, o buildOptions) error {
 	tctx, cancel := context.WithTimeout(ctx, o.limits.Time)
 	defer cancel()
 	pkg := "./" + strings.TrimPrefix(importPath, Module+"/") + "/runner"
@@ -519,8 +519,10 @@ func (m *pathMap) contract(line string, lab *suite.Lab) string {
 
 // vetStudent checks a copied package against its lab's rules; paths names
 // the student's files as they are in the workspace.
-func vetStudent(ctx context.Context, lab *suite.Lab, dir, module string, paths *pathMap) error {
-	findings, err := vet.CheckContext(ctx, dir, vetRules(lab, module))
+func vetStudent(ctx context.Context, lab *suite.Lab, dir, module, gocache string, paths *pathMap) error {
+	rules := vetRules(lab, module)
+	rules.Env = []string{"GOCACHE=" + gocache}
+	findings, err := vet.CheckContext(ctx, dir, rules)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -554,4 +556,19 @@ func vetStudent(ctx context.Context, lab *suite.Lab, dir, module string, paths *
 // workspace for what it is (the grader copies only the lab's folder).
 func vetRules(lab *suite.Lab, module string) vet.Rules {
 	return vet.Rules{Std: lab.Imports, Platform: lab.Student.BindImports, Module: module}
+}
+
+// useGoCache returns the Go build cache the grader's vet and builds use:
+// $FAULTLINE_GOCACHE, which faultline never wipes, or gocache/ under the
+// cache, held with a shared lock until unlock is called (a wipe of it
+// waits for no build: it happens only when it can take the lock alone).
+func useGoCache(ctx context.Context, cache string) (dir string, unlock func(), err error) {
+	if d := os.Getenv("FAULTLINE_GOCACHE"); d != "" {
+		return d, func() {}, nil
+	}
+	unlock, err = lockFile(ctx, filepath.Join(cache, "gocache.lock"), syscall.LOCK_SH)
+	if err != nil {
+		return "", nil, err
+	}
+	return filepath.Join(cache, "gocache"), unlock, nil
 }
