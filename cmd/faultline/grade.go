@@ -62,8 +62,9 @@ Flags:
   --trace-dir DIR    where failing runs' traces go (default traces/)
   --no-shrink        do not shrink failing runs
   --mutants          grade every mutant and print the mutation score
-  --watchdog D       wall time a run may go without dispatching any event before
-                     its handler counts as hung (default 5s); slow progress is never judged
+  --watchdog D       CPU time a runner may spend without dispatching any event
+                     before the handler counts as hung (default 5s); a busy
+                     machine does not use it up, and slow progress is never judged
   --memory SIZE      memory limit of each runner process (default 2GiB)
   --json FILE        also write the JSON report to FILE
   --junit FILE       also write the JUnit report to FILE
