@@ -152,19 +152,7 @@ func TestContractErrorsNameTheStudentsFiles(t *testing.T) {
 			require.Contains(t, string(b), tc.old)
 			require.NoError(t, os.WriteFile(file, []byte(strings.Replace(string(b), tc.old, tc.new, 1)), 0o644))
 
-			var pkgs []studentPkg
-			for _, l := range append([]*suite.Lab{lab}, usedLabs(lab)...) {
-				files, err := w.Files(l)
-				require.NoError(t, err)
-				p := studentPkg{lab: l}
-				for _, f := range files {
-					b, err := os.ReadFile(f)
-					require.NoError(t, err)
-					p.files = append(p.files, source{name: filepath.Base(f), data: b})
-				}
-				pkgs = append(pkgs, p)
-			}
-			_, err = buildWith(context.Background(), lab, pkgs, buildOptions{wsDir: w.Dir, module: w.Module, vet: tc.vet, limits: defaultLimits})
+			_, err = buildWith(context.Background(), lab, studentPkgs(t, w, lab), buildOptions{wsDir: w.Dir, module: w.Module, vet: tc.vet, limits: defaultLimits})
 			var be *BuildError
 			require.ErrorAs(t, err, &be)
 			assert.False(t, be.Vet, "not a rule violation")

@@ -111,15 +111,7 @@ func TestCrashesCostOnlyTheirRun(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w, lab := newWorkspace(t, "cases/"+tc.name)
-			files, err := w.Files(lab)
-			require.NoError(t, err)
-			var src []source
-			for _, f := range files {
-				b, err := os.ReadFile(f)
-				require.NoError(t, err)
-				src = append(src, source{name: filepath.Base(f), data: b})
-			}
-			b, err := build(context.Background(), lab, []studentPkg{{lab: lab, files: src}}, w.Dir, tc.vet)
+			b, err := build(context.Background(), lab, studentPkgs(t, w, lab), w.Dir, tc.vet)
 			require.NoError(t, err)
 			for _, parallel := range []int{2, 1} {
 				res := gradeWith(t, b.Runner, lab, parallel)
