@@ -181,9 +181,22 @@ func newFlags(c string) *flag.FlagSet {
 	return fs
 }
 
+// dryRun, when set, is handed each command's flag set and arguments by
+// parseFlags, which then returns errDryRun: the command stops before it does
+// anything. Every command parses its flags first, so a test can check a
+// command line quoted in the course against the command's own flags
+// without running it (commands_test.go).
+var dryRun func(fs *flag.FlagSet, args []string)
+
+var errDryRun = errors.New("faultline: dry run: stopped after reading the flags")
+
 // parseFlags parses args, allowing flags after positional arguments
 // ("grade raft --seed 3"), and wraps errors as usage errors.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	if dryRun != nil {
+		dryRun(fs, args)
+		return nil, errDryRun
+	}
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {

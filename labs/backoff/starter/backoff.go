@@ -1,6 +1,6 @@
 // Package backoff is where you implement the backoff lab's client. Read the
 // lesson "Retries and backoff" (faultline read retries-and-backoff) and the
-// lab's task (faultline lab backoff) first.
+// lab's task (faultline task backoff) first.
 package backoff
 
 import (
