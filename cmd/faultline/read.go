@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strings"
 
+	"github.com/faultline-dev/faultline/content"
 	"github.com/faultline-dev/faultline/tui"
 	"golang.org/x/term"
 )
@@ -97,30 +98,7 @@ func runRead(_ context.Context, env *cliEnv, args []string) error {
 		return &exitError{code: 2, err: err}
 	}
 	o := tui.LessonOptions{Answers: *answers, FoldedHint: "faultline read " + l.Slug + " --answers shows it"}
-	if !env.isTerminal {
-		fmt.Fprint(env.stdout, tui.LessonMarkdown(l, o))
-		return nil
-	}
-	style := env.getenv("GLAMOUR_STYLE")
-	if style == "" {
-		style = "dark"
-	}
-	w, h, err := terminalSize()
-	if err != nil {
-		w, h = tui.MaxLessonWidth, 0 // unknown: wrap wide, never page
-	}
-	if *width > 0 {
-		w = *width
-	}
-	out, err := tui.RenderLesson(l, style, w, o)
-	if err != nil {
-		return err
-	}
-	if h > 0 && strings.Count(out, "\n") >= h {
-		return page(env, env.getenv("PAGER"), out)
-	}
-	fmt.Fprint(env.stdout, out)
-	return nil
+	return showLesson(env, l, o, *width)
 }
 
 func runLessons(_ context.Context, env *cliEnv, args []string) error {
@@ -163,5 +141,36 @@ func runLessons(_ context.Context, env *cliEnv, args []string) error {
 		// The good lessons are listed; the bad ones are the error.
 		return &exitError{code: 1, err: loadErr}
 	}
+	return nil
+}
+
+// showLesson prints a lesson (or a task shown as one): Markdown when
+// stdout is not a terminal, else rendered with glamour to the terminal's
+// width (or width, when positive), through the pager when it is taller
+// than the screen.
+func showLesson(env *cliEnv, l *content.Lesson, o tui.LessonOptions, width int) error {
+	if !env.isTerminal {
+		fmt.Fprint(env.stdout, tui.LessonMarkdown(l, o))
+		return nil
+	}
+	style := env.getenv("GLAMOUR_STYLE")
+	if style == "" {
+		style = "dark"
+	}
+	w, h, err := terminalSize()
+	if err != nil {
+		w, h = tui.MaxLessonWidth, 0 // unknown: wrap wide, never page
+	}
+	if width > 0 {
+		w = width
+	}
+	out, err := tui.RenderLesson(l, style, w, o)
+	if err != nil {
+		return err
+	}
+	if h > 0 && strings.Count(out, "\n") >= h {
+		return page(env, env.getenv("PAGER"), out)
+	}
+	fmt.Fprint(env.stdout, out)
 	return nil
 }

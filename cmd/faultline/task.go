@@ -61,30 +61,7 @@ func runTask(_ context.Context, env *cliEnv, args []string) error {
 	// task shown as a lesson with the lab's title and summary, so it is
 	// rendered exactly as lessons are, by read's code path.
 	task := &content.Lesson{Slug: "task:" + lab.Name, Title: "Task: " + lab.Title, Summary: lab.Summary, Body: lab.Task}
-	if !env.isTerminal {
-		fmt.Fprint(env.stdout, tui.LessonMarkdown(task, tui.LessonOptions{}))
-		return nil
-	}
-	style := env.getenv("GLAMOUR_STYLE")
-	if style == "" {
-		style = "dark"
-	}
-	w, h, err := terminalSize()
-	if err != nil {
-		w, h = tui.MaxLessonWidth, 0 // unknown: wrap wide, never page
-	}
-	if *width > 0 {
-		w = *width
-	}
-	out, err := tui.RenderLesson(task, style, w, tui.LessonOptions{})
-	if err != nil {
-		return err
-	}
-	if h > 0 && strings.Count(out, "\n") >= h {
-		return page(env, env.getenv("PAGER"), out)
-	}
-	fmt.Fprint(env.stdout, out)
-	return nil
+	return showLesson(env, task, tui.LessonOptions{}, *width)
 }
 
 // labNames lists the registered labs in course order, for errors that ask
