@@ -87,7 +87,7 @@ type config struct {
 }
 
 func newCluster(t *suite.T, cfg config) *cluster {
-	f, err := factoryOf(t.Impl())
+	f, err := FactoryOf(t.Impl())
 	if err != nil {
 		panic(err)
 	}
@@ -100,18 +100,6 @@ func newCluster(t *suite.T, cfg config) *cluster {
 	c.s = t.NewSim(sim.Config{Nodes: cfg.nodes, Factory: c.newNode, Faults: cfg.faults, Schedule: cfg.schedule})
 	t.Invariant("raft safety", c.check)
 	return c
-}
-
-// factoryOf accepts a raft.Factory or a plain function of its type (such
-// as a student's New).
-func factoryOf(impl any) (raft.Factory, error) {
-	switch f := impl.(type) {
-	case raft.Factory:
-		return f, nil
-	case func(node.ID, func(raft.ApplyMsg)) raft.Node:
-		return f, nil
-	}
-	return nil, fmt.Errorf("raft lab: the implementation is a %T; want a raft.Factory, func(id node.ID, apply func(raft.ApplyMsg)) raft.Node", impl)
 }
 
 func (c *cluster) newNode(id node.ID) node.Node {

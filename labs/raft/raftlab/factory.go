@@ -1,0 +1,38 @@
+package raftlab
+
+import (
+	"fmt"
+
+	"github.com/faultline-dev/faultline/labs/node"
+	"github.com/faultline-dev/faultline/labs/raft"
+)
+
+// FactoryOf accepts a raft.Factory or a plain function of its type (such as
+// a student's New), and names what it got otherwise.
+func FactoryOf(impl any) (raft.Factory, error) {
+	switch f := impl.(type) {
+	case raft.Factory:
+		return f, nil
+	case func(node.ID, func(raft.ApplyMsg)) raft.Node:
+		return f, nil
+	}
+	return nil, fmt.Errorf("the Raft is a %T; want a raft.Factory, func(id node.ID, apply func(raft.ApplyMsg)) raft.Node", impl)
+}
+
+// Base is the Raft that a lab built on Raft (kvraft, shardkv) runs its
+// servers on: dep, the student's own Raft that the engine hands over
+// (suite.Student.Uses), or the reference Raft when dep is nil. lab names
+// the asking lab in errors.
+func Base(lab string, dep any) (raft.Factory, error) {
+	if dep == nil {
+		if Lab.Solution == nil {
+			return nil, fmt.Errorf("%s lab: this edition of faultline has no reference Raft; grade with --raft student", lab)
+		}
+		dep = Lab.Solution
+	}
+	f, err := FactoryOf(dep)
+	if err != nil {
+		return nil, fmt.Errorf("%s lab: %w", lab, err)
+	}
+	return f, nil
+}
