@@ -1,13 +1,26 @@
 // Package labtest holds the checks every lab's own tests make of its
 // suite: the reference passes, each mutant is caught by the test and the
-// check named for it, and the starter fails. A lab's _test.go calls them:
+// check named for it, and the starter fails. A lab's _test.go makes them
+// all with one table and one call:
 //
-//	func TestReferencePasses(t *testing.T)    { labtest.ReferencePasses(t, Lab, *seeds) }
-//	func TestEveryMutantIsCaught(t *testing.T) { labtest.MutantsCaught(t, Lab, mutants) }
+//	var mutantCases = []labtest.Mutant{{"votes-twice", "InitialElection", "raft safety"}, ...}
+//
+//	func TestLab(t *testing.T) { labtest.Check(t, Lab, mutantCases) }
+//
+// Every lab's tests take the same flags (see Flags), so a sweep before a
+// release reads the same in every lab:
+//
+//	go test ./labs/raft/raftlab -run TestLab/Sweep -lab.sweep 1000 -lab.tests Figure8
 package labtest
 
 import (
+	"flag"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -102,5 +115,97 @@ func StarterFailsEveryTest(t *testing.T, lab *suite.Lab) {
 		test := &lab.Tests[i]
 		o := RunOne(lab, test, lab.Starter, "starter", run.SeedFor(lab.Name, test.Name, 0), nil)
 		assert.False(t, o.Passed(), test.Name)
+	}
+}
+
+// The flags every lab's tests take.
+var (
+	seedsFlag = flag.Int("lab.seeds", 0, "ReferencePasses: seeds per test (0: each test's default seeds, the ones faultline grade runs)")
+	ratesFlag = flag.Int("lab.rates", 0, "CatchRates: seeds per mutant (0: skip)")
+	sweepFlag = flag.Int("lab.sweep", 0, "Sweep: run -lab.impl over this many seeds of every test named by -lab.tests (0: skip)")
+	testsFlag = flag.String("lab.tests", "", "Sweep: comma-separated tests to sweep (default: all)")
+	implFlag  = flag.String("lab.impl", "solution", "Sweep: the implementation (solution, starter, mutant:<name>)")
+)
+
+// Check makes every check of a lab's suite as subtests: Reference (the
+// reference passes every test's default seeds, or -lab.seeds of each),
+// Mutants (each caught by its named test and check), Starter (fails every
+// test), and, when their flags ask for them, CatchRates and Sweep.
+func Check(t *testing.T, lab *suite.Lab, mutants []Mutant) {
+	t.Run("Reference", func(t *testing.T) { ReferencePasses(t, lab, *seedsFlag) })
+	t.Run("Mutants", func(t *testing.T) { MutantsCaught(t, lab, mutants) })
+	t.Run("Starter", func(t *testing.T) { StarterFailsEveryTest(t, lab) })
+	t.Run("CatchRates", func(t *testing.T) {
+		if *ratesFlag == 0 {
+			t.Skip("set -lab.rates=N to measure each mutant over N seeds")
+		}
+		CatchRates(t, lab, mutants, *ratesFlag)
+	})
+	t.Run("Sweep", func(t *testing.T) {
+		if *sweepFlag == 0 {
+			t.Skip("set -lab.sweep=N to sweep N seeds")
+		}
+		Sweep(t, lab, *implFlag, *testsFlag, *sweepFlag)
+	})
+}
+
+// Sweep runs the implementation named impl over n seeds of each test in
+// tests (comma-separated; "" means all), on every core, and logs the wall
+// time, virtual time and events of each test; every failing seed is an
+// error. The seeds are the grader's first n for the test.
+func Sweep(t *testing.T, lab *suite.Lab, impl, tests string, n int) {
+	t.Helper()
+	code, err := lab.Impl(impl)
+	require.NoError(t, err)
+	var names []string
+	if tests == "" {
+		for _, test := range lab.Tests {
+			names = append(names, test.Name)
+		}
+	} else {
+		names = strings.Split(tests, ",")
+	}
+	for _, name := range names {
+		test, ok := lab.Test(name)
+		require.True(t, ok, "no test %s", name)
+		start := time.Now()
+		var (
+			mu      sync.Mutex
+			failed  []string
+			events  int64
+			virtual time.Duration
+			next    int
+			wg      sync.WaitGroup
+		)
+		for range runtime.GOMAXPROCS(0) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					mu.Lock()
+					i := next
+					next++
+					mu.Unlock()
+					if i >= n {
+						return
+					}
+					seed := run.SeedFor(lab.Name, test.Name, i)
+					o := RunOne(lab, test, code, impl, seed, nil)
+					mu.Lock()
+					events += o.Events
+					virtual += o.Virtual
+					if !o.Passed() {
+						failed = append(failed, fmt.Sprintf("seed %d: %s", seed, o.Describe()))
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		t.Logf("%s: %d seeds in %v wall (%v virtual, %d events), %d failed", name, n,
+			time.Since(start).Round(time.Millisecond), virtual.Round(time.Second), events, len(failed))
+		for _, f := range failed {
+			t.Error(f)
+		}
 	}
 }
