@@ -3,20 +3,14 @@
 package mutants
 
 import (
-	"github.com/faultline-dev/faultline/labs/pingpong"
-	"github.com/faultline-dev/faultline/labs/pingpong/internal/ref"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/pingpong/internal/reference"
 )
 
-// Mutant is one buggy implementation.
-type Mutant struct {
-	Name, Description string
-	Impl              pingpong.Impl
-}
-
-// All lists the mutants.
-var All = []Mutant{
-	{"no-retransmit", "the client sends each request once and waits forever for its ack", ref.New(ref.Bugs{NoRetransmit: true})},
-	{"no-dedup", "the server executes every copy of a request it receives", ref.New(ref.Bugs{NoDedup: true})},
-	{"dedup-by-seq", "the server deduplicates by sequence number alone, so two clients' request 1 collide", ref.New(ref.Bugs{DedupBySeq: true})},
-	{"hot-retry", "the client retransmits every millisecond, shorter than a round trip, flooding the network", ref.New(ref.Bugs{HotRetry: true})},
+// All lists the mutants: each the reference with one bug switched on.
+var All = []suite.Mutant{
+	{Name: "no-retransmit", Description: "the client sends each request once and waits forever for its ack", Impl: reference.New(reference.Bugs{NoRetransmit: true})},
+	{Name: "no-dedup", Description: "the server executes every copy of a request it receives", Impl: reference.New(reference.Bugs{NoDedup: true})},
+	{Name: "dedup-by-seq", Description: "the server deduplicates by sequence number alone, so two clients' request 1 collide", Impl: reference.New(reference.Bugs{DedupBySeq: true})},
+	{Name: "hot-retry", Description: "the client retransmits every millisecond, shorter than a round trip, flooding the network", Impl: reference.New(reference.Bugs{HotRetry: true})},
 }

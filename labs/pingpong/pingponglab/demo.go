@@ -10,7 +10,6 @@ import (
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/labs/pingpong"
-	"github.com/faultline-dev/faultline/labs/pingpong/solution"
 )
 
 func registerDemo() {
@@ -25,7 +24,10 @@ func registerDemo() {
 }
 
 func demoLossy(seed uint64, sink trace.Sink) error {
-	impl := solution.Impl
+	impl, ok := Lab.Solution.(pingpong.Impl)
+	if !ok {
+		return fmt.Errorf("pingpong-lossy runs the pingpong reference, which this build of faultline does not have (the lab's Solution is %T)", Lab.Solution)
+	}
 	done := 0
 	s, err := sim.New(sim.Config{Nodes: 2, Seed: seed, Trace: sink, Lab: "pingpong", Scenario: "pingpong-lossy",
 		Faults: faults.Model{Latency: faults.Between(5*time.Millisecond, 50*time.Millisecond), Loss: 0.3, Duplicate: 0.1},

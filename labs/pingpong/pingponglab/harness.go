@@ -17,9 +17,9 @@ type key struct {
 	seq    int
 }
 
-// cluster is one test run: clients n1..nK and the server n(K+1), with the
+// harness is one test run: clients n1..nK and the server n(K+1), with the
 // bookkeeping that checks exactly-once execution.
-type cluster struct {
+type harness struct {
 	t         *suite.T
 	s         *sim.Sim
 	server    node.ID
@@ -29,15 +29,12 @@ type cluster struct {
 	order     []key // submission order, for messages
 	executed  map[key]int
 	done      map[key]int
-	violation error
+	once      suite.FirstViolation // of exactly-once execution
 }
 
-func newCluster(t *suite.T, clients int, model faults.Model, sched faults.Schedule) *cluster {
-	impl, ok := t.Impl().(pingpong.Impl)
-	if !ok {
-		t.Fatalf("implementation is a %T, not a pingpong.Impl", t.Impl())
-	}
-	c := &cluster{t: t, server: node.ID(clients + 1), nextSeq: map[node.ID]int{},
+func newHarness(t *suite.T, clients int, model faults.Model, sched faults.Schedule) *harness {
+	impl := suite.ImplAs[pingpong.Impl](t)
+	c := &harness{t: t, server: node.ID(clients + 1), nextSeq: map[node.ID]int{},
 		submitted: map[key]string{}, executed: map[key]int{}, done: map[key]int{}}
 	for i := 1; i <= clients; i++ {
 		c.clients = append(c.clients, node.ID(i))
@@ -49,45 +46,39 @@ func newCluster(t *suite.T, clients int, model faults.Model, sched faults.Schedu
 		return impl.NewClient(id, c.server, func(seq int) { c.markDone(id, seq) })
 	}
 	c.s = t.NewSim(sim.Config{Nodes: clients + 1, Factory: factory, Faults: model, Schedule: sched})
-	t.Invariant("exactly once", func() error { return c.violation })
+	t.Invariant("exactly once", c.once.Err)
 	return c
 }
 
-func (c *cluster) fail(nodes []node.ID, format string, args ...any) {
-	if c.violation == nil {
-		c.violation = &suite.Violation{Nodes: nodes, Msg: fmt.Sprintf(format, args...)}
-	}
-}
-
-func (c *cluster) exec(client node.ID, seq int, op string) {
+func (c *harness) exec(client node.ID, seq int, op string) {
 	k := key{client, seq}
 	want, ok := c.submitted[k]
 	switch {
 	case !ok:
-		c.fail([]node.ID{c.server, client}, "the server executed %v's request %d, which %v never submitted", client, seq, client)
+		c.once.Record([]node.ID{c.server, client}, "the server executed %v's request %d, which %v never submitted", client, seq, client)
 	case op != want:
-		c.fail([]node.ID{c.server, client}, "the server executed %v's request %d as %q, but it was submitted as %q", client, seq, op, want)
+		c.once.Record([]node.ID{c.server, client}, "the server executed %v's request %d as %q, but it was submitted as %q", client, seq, op, want)
 	}
 	c.executed[k]++
 	if c.executed[k] > 1 {
-		c.fail([]node.ID{c.server, client}, "%v's request %d was executed %d times: a duplicate or retransmitted copy ran again (the server must remember what it executed)", client, seq, c.executed[k])
+		c.once.Record([]node.ID{c.server, client}, "%v's request %d was executed %d times: a duplicate or retransmitted copy ran again (the server must remember what it executed)", client, seq, c.executed[k])
 	}
 }
 
-func (c *cluster) markDone(client node.ID, seq int) {
+func (c *harness) markDone(client node.ID, seq int) {
 	k := key{client, seq}
 	if c.executed[k] == 0 {
-		c.fail([]node.ID{client}, "%v reported request %d done, but the server never executed it", client, seq)
+		c.once.Record([]node.ID{client}, "%v reported request %d done, but the server never executed it", client, seq)
 	}
 	c.done[k]++
 	if c.done[k] > 1 {
-		c.fail([]node.ID{client}, "%v reported request %d done %d times (call done once per request)", client, seq, c.done[k])
+		c.once.Record([]node.ID{client}, "%v reported request %d done %d times (call done once per request)", client, seq, c.done[k])
 	}
 }
 
 // submit schedules ops requests per client, one every interval, each
 // removable by the shrinker.
-func (c *cluster) submit(ops int, interval time.Duration) {
+func (c *harness) submit(ops int, interval time.Duration) {
 	for i := 1; i <= ops; i++ {
 		for _, id := range c.clients {
 			at := time.Duration(i) * interval
@@ -114,7 +105,7 @@ func (c *cluster) submit(ops int, interval time.Duration) {
 
 // finish runs until every submitted request is done, then checks that each
 // was executed exactly once.
-func (c *cluster) finish(limit time.Duration, submittedBy time.Duration) {
+func (c *harness) finish(limit time.Duration, submittedBy time.Duration) {
 	c.s.RunUntil(submittedBy)
 	allDone := func() bool { return len(c.done) == len(c.submitted) }
 	if !c.s.RunUntilTrue(limit, allDone) {
@@ -141,7 +132,7 @@ func (c *cluster) finish(limit time.Duration, submittedBy time.Duration) {
 }
 
 // budget fails the run if more than max messages were sent.
-func (c *cluster) budget(max int64, why string) {
+func (c *harness) budget(max int64, why string) {
 	st := c.s.Stats()
 	if st.Sent > max {
 		var types []string

@@ -7,15 +7,14 @@ import (
 
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/pingpong"
-	"github.com/faultline-dev/faultline/labs/pingpong/mutants"
-	"github.com/faultline-dev/faultline/labs/pingpong/solution"
 	starter "github.com/faultline-dev/faultline/labs/pingpong/starter"
 )
 
 //go:embed task.md
 var task string
 
-// Lab is the pingpong lab as registered with grader/suite.
+// Lab is the pingpong lab as registered with grader/suite. Its Solution
+// and Mutants are set in reference.go.
 var Lab = &suite.Lab{
 	Name:    "pingpong",
 	Title:   "Exactly once over a lossy network",
@@ -30,9 +29,7 @@ var Lab = &suite.Lab{
 		{ID: "D", Title: "Many clients, everything at once", Lesson: "unreliable-networks"},
 	},
 	Tests:      tests,
-	Solution:   solution.Impl,
 	Starter:    pingpong.Impl{NewClient: starter.NewClient, NewServer: starter.NewServer},
-	Mutants:    mutantList(),
 	Imports:    []string{"errors", "fmt", "maps", "slices", "sort", "strconv", "strings", "time"},
 	StudentDir: "labs/pingpong/starter",
 	Student: suite.Student{
@@ -46,12 +43,4 @@ var Lab = &suite.Lab{
 func init() {
 	suite.Register(Lab)
 	registerDemo()
-}
-
-func mutantList() []suite.Mutant {
-	out := make([]suite.Mutant, len(mutants.All))
-	for i, m := range mutants.All {
-		out[i] = suite.Mutant{Name: m.Name, Description: m.Description, Impl: m.Impl}
-	}
-	return out
 }

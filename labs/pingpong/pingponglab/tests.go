@@ -1,90 +1,83 @@
 package pingponglab
 
 import (
-	"time"
-
 	"github.com/faultline-dev/faultline/grader/faults"
 	"github.com/faultline-dev/faultline/grader/suite"
 )
 
-const (
-	ms  = time.Millisecond
-	sec = time.Second
-)
-
 var tests = []suite.Test{
-	{Name: "ReliableOne", Part: "A", Points: 2, Seeds: 3, Limit: 10 * sec, Run: testReliableOne,
+	{Name: "ReliableOne", Part: "A", Points: 2, Seeds: 3, Limit: 10 * suite.Sec, Run: testReliableOne,
 		Description: "one request over a perfect network is executed and reported done", Lesson: "unreliable-networks"},
-	{Name: "ReliableMany", Part: "A", Points: 3, Seeds: 3, Limit: 10 * sec, Run: testReliableMany,
+	{Name: "ReliableMany", Part: "A", Points: 3, Seeds: 3, Limit: 10 * suite.Sec, Run: testReliableMany,
 		Description: "twenty requests in a row over a perfect network", Lesson: "unreliable-networks"},
-	{Name: "MessageBudget", Part: "A", Points: 2, Seeds: 3, Limit: 10 * sec, Run: testMessageBudget,
+	{Name: "MessageBudget", Part: "A", Points: 2, Seeds: 3, Limit: 10 * suite.Sec, Run: testMessageBudget,
 		Description: "on a perfect network, about one request and one ack per request: no needless retransmissions", Lesson: "retries-and-backoff"},
-	{Name: "Loss", Part: "B", Points: 4, Seeds: 20, Limit: 60 * sec, Run: testLoss,
+	{Name: "Loss", Part: "B", Points: 4, Seeds: 20, Limit: 60 * suite.Sec, Run: testLoss,
 		Description: "30% of messages lost: every request still completes", Lesson: "unreliable-networks"},
-	{Name: "HeavyLoss", Part: "B", Points: 3, Seeds: 20, Limit: 120 * sec, Run: testHeavyLoss,
+	{Name: "HeavyLoss", Part: "B", Points: 3, Seeds: 20, Limit: 120 * suite.Sec, Run: testHeavyLoss,
 		Description: "60% of messages lost: every request still completes, within a message budget", Lesson: "unreliable-networks"},
-	{Name: "Duplication", Part: "C", Points: 4, Seeds: 20, Limit: 60 * sec, Run: testDuplication,
+	{Name: "Duplication", Part: "C", Points: 4, Seeds: 20, Limit: 60 * suite.Sec, Run: testDuplication,
 		Description: "half the messages duplicated: nothing executes twice", Lesson: "unreliable-networks"},
-	{Name: "Reordering", Part: "C", Points: 3, Seeds: 20, Limit: 60 * sec, Run: testReordering,
+	{Name: "Reordering", Part: "C", Points: 3, Seeds: 20, Limit: 60 * suite.Sec, Run: testReordering,
 		Description: "long-tailed latency reorders requests and acks; duplicates too", Lesson: "unreliable-networks"},
-	{Name: "TwoClients", Part: "D", Points: 4, Seeds: 20, Limit: 60 * sec, Run: testTwoClients,
+	{Name: "TwoClients", Part: "D", Points: 4, Seeds: 20, Limit: 60 * suite.Sec, Run: testTwoClients,
 		Description: "two clients number their requests independently; each request runs once", Lesson: "unreliable-networks"},
-	{Name: "Chaos", Part: "D", Points: 5, Seeds: 30, Limit: 120 * sec, Run: testChaos,
+	{Name: "Chaos", Part: "D", Points: 5, Seeds: 30, Limit: 120 * suite.Sec, Run: testChaos,
 		Description: "three clients under a random mix of loss, duplication, partitions and server pauses", Lesson: "unreliable-networks"},
 }
 
 func testReliableOne(t *suite.T) {
-	c := newCluster(t, 1, faults.Reliable(), nil)
-	c.submit(1, 10*ms)
-	c.finish(5*sec, 10*ms)
+	c := newHarness(t, 1, faults.Reliable(), nil)
+	c.submit(1, 10*suite.Ms)
+	c.finish(5*suite.Sec, 10*suite.Ms)
 }
 
 func testReliableMany(t *suite.T) {
-	c := newCluster(t, 1, faults.Reliable(), nil)
-	c.submit(20, 10*ms)
-	c.finish(5*sec, 200*ms)
+	c := newHarness(t, 1, faults.Reliable(), nil)
+	c.submit(20, 10*suite.Ms)
+	c.finish(5*suite.Sec, 200*suite.Ms)
 }
 
 func testMessageBudget(t *suite.T) {
-	c := newCluster(t, 1, faults.Model{Latency: faults.Fixed(5 * ms)}, nil)
-	c.submit(20, 20*ms)
-	c.finish(5*sec, 400*ms)
+	c := newHarness(t, 1, faults.Model{Latency: faults.Fixed(5 * suite.Ms)}, nil)
+	c.submit(20, 20*suite.Ms)
+	c.finish(5*suite.Sec, 400*suite.Ms)
 	c.budget(int64(2*len(c.submitted)+2), "a request and an ack each, on a network that loses nothing")
 }
 
 func testLoss(t *suite.T) {
-	c := newCluster(t, 1, faults.Model{Latency: faults.Between(5*ms, 50*ms), Loss: 0.3}, nil)
-	c.submit(20, 20*ms)
-	c.finish(50*sec, 400*ms)
+	c := newHarness(t, 1, faults.Model{Latency: faults.Between(5*suite.Ms, 50*suite.Ms), Loss: 0.3}, nil)
+	c.submit(20, 20*suite.Ms)
+	c.finish(50*suite.Sec, 400*suite.Ms)
 }
 
 func testHeavyLoss(t *suite.T) {
-	c := newCluster(t, 1, faults.Model{Latency: faults.Between(5*ms, 50*ms), Loss: 0.6}, nil)
-	c.submit(10, 50*ms)
-	c.finish(100*sec, 500*ms)
+	c := newHarness(t, 1, faults.Model{Latency: faults.Between(5*suite.Ms, 50*suite.Ms), Loss: 0.6}, nil)
+	c.submit(10, 50*suite.Ms)
+	c.finish(100*suite.Sec, 500*suite.Ms)
 	// Each attempt gets through both ways with probability 0.16: about 12
 	// messages a request on average; 40 is generous but stops a flood.
 	c.budget(int64(40*len(c.submitted)), "retransmit on a timer longer than a round trip")
 }
 
 func testDuplication(t *suite.T) {
-	c := newCluster(t, 1, faults.Model{Latency: faults.Between(1*ms, 80*ms), Duplicate: 0.5}, nil)
-	c.submit(20, 10*ms)
-	c.finish(50*sec, 200*ms)
+	c := newHarness(t, 1, faults.Model{Latency: faults.Between(1*suite.Ms, 80*suite.Ms), Duplicate: 0.5}, nil)
+	c.submit(20, 10*suite.Ms)
+	c.finish(50*suite.Sec, 200*suite.Ms)
 }
 
 func testReordering(t *suite.T) {
-	lat := faults.Dist{Kind: faults.LongTail, Min: faults.Duration(1 * ms), Max: faults.Duration(10 * ms),
-		TailProb: 0.2, TailMin: faults.Duration(150 * ms), TailMax: faults.Duration(600 * ms)}
-	c := newCluster(t, 1, faults.Model{Latency: lat, Duplicate: 0.2, Loss: 0.05}, nil)
-	c.submit(20, 3*ms)
-	c.finish(50*sec, 60*ms)
+	lat := faults.Dist{Kind: faults.LongTail, Min: faults.Duration(1 * suite.Ms), Max: faults.Duration(10 * suite.Ms),
+		TailProb: 0.2, TailMin: faults.Duration(150 * suite.Ms), TailMax: faults.Duration(600 * suite.Ms)}
+	c := newHarness(t, 1, faults.Model{Latency: lat, Duplicate: 0.2, Loss: 0.05}, nil)
+	c.submit(20, 3*suite.Ms)
+	c.finish(50*suite.Sec, 60*suite.Ms)
 }
 
 func testTwoClients(t *suite.T) {
-	c := newCluster(t, 2, faults.Model{Latency: faults.Between(1*ms, 40*ms), Loss: 0.2, Duplicate: 0.2}, nil)
-	c.submit(10, 20*ms)
-	c.finish(50*sec, 200*ms)
+	c := newHarness(t, 2, faults.Model{Latency: faults.Between(1*suite.Ms, 40*suite.Ms), Loss: 0.2, Duplicate: 0.2}, nil)
+	c.submit(10, 20*suite.Ms)
+	c.finish(50*suite.Sec, 200*suite.Ms)
 }
 
 // testChaos draws its own fault mix from the seed (swarm testing): loss,
@@ -93,8 +86,8 @@ func testTwoClients(t *suite.T) {
 // (not part of this lab) a crash rightly forgets what it executed.
 func testChaos(t *suite.T) {
 	r := t.Rand("chaos")
-	model, sched := faults.Swarm(r, 4, 5*sec, []faults.Kind{faults.Partition, faults.OneWay, faults.Isolate, faults.Pause})
-	c := newCluster(t, 3, model, sched)
-	c.submit(10, 50*ms)
-	c.finish(110*sec, 500*ms)
+	model, sched := faults.Swarm(r, 4, 5*suite.Sec, []faults.Kind{faults.Partition, faults.OneWay, faults.Isolate, faults.Pause})
+	c := newHarness(t, 3, model, sched)
+	c.submit(10, 50*suite.Ms)
+	c.finish(110*suite.Sec, 500*suite.Ms)
 }

@@ -1,7 +1,7 @@
-// Package ref is the reference implementation of the pingpong lab,
+// Package reference is the reference implementation of the pingpong lab,
 // parameterized by Bugs so that each mutant is the reference with one
 // realistic mistake switched on. The zero Bugs is the solution.
-package ref
+package reference
 
 import (
 	"time"
