@@ -196,6 +196,8 @@ func (m Model) View() string {
 		status = m.timeInput.View()
 	case m.status != "":
 		status = m.styles.Status.Render(m.status)
+	case cur >= 0 && m.ix.buf.Records[cur].Kind == trace.Check && !m.sideShown():
+		status = m.styles.Status.Render("tab: the failed check in full, beside the diagram")
 	default:
 		status = m.styles.Gutter.Render(m.filters())
 	}
@@ -217,12 +219,49 @@ func (m Model) keysPage() string {
 		all = append(all, col...)
 	}
 	h := m.bodyHeight() + 2
-	lines := []string{m.styles.Title.Render(truncate("Keys of the trace viewer (? or esc to go back)", m.width))}
+	lines := []string{m.styles.Title.Render(truncate("Keys and marks of the trace viewer (? or esc to go back)", m.width))}
 	if h > 2 {
 		lines = append(lines, "")
 	}
 	lines = append(lines, keyhelp.Page(m.keyStyle, all, m.width, h-len(lines))...)
+	// The marks follow the keys, where the page has room: a ◆ or a ★ on
+	// the diagram is otherwise explained nowhere.
+	used := len(lines)
+	for used > 0 && lines[used-1] == "" {
+		used--
+	}
+	if rest := h - used - 2; rest > 0 {
+		lines = append(lines[:used], "", m.styles.Title.Render(truncate("Marks on the diagram", m.width)))
+		lines = append(lines, keyhelp.Page(m.keyStyle, legend(), m.width, rest)...)
+	}
 	return strings.Join(lines, "\n")
+}
+
+// legend explains every mark drawRow uses, as key-like entries so that
+// keyhelp lays them out in columns.
+func legend() []key.Binding {
+	var out []key.Binding
+	for _, it := range [][2]string{
+		{"○", "node starts"},
+		{"●", "message sent (→ receiver)"},
+		{"─▶", "message delivered"},
+		{"╌✗", "message lost (✗ why)"},
+		{"◎", "message duplicated"},
+		{"◆", "timer fired (its name)"},
+		{"★", "role and term changed"},
+		{"X", "crash or panic"},
+		{"┆", "node down"},
+		{"↻", "restart"},
+		{"‖ ▷", "pause / resume"},
+		{"┄", "partition changes"},
+		{"◷", "clock skew or drift changed"},
+		{"⇢", "client call"},
+		{"!", "API misuse"},
+		{"·", "log line (l shows them)"},
+	} {
+		out = append(out, key.NewBinding(key.WithKeys(it[0]), key.WithHelp(it[0], it[1])))
+	}
+	return out
 }
 
 // chartsPage is the c screen, in place of the diagram: the run's charts
@@ -359,7 +398,7 @@ func (m Model) drawRow(r int, rec *trace.Record, width, colW int, center func(in
 		case trace.Note:
 			s = stLog
 		case trace.Check:
-			text = "CHECK FAILED: " + rec.Text
+			text = m.checkLine(rec, width-gutterW-3)
 		}
 		for x := gutterW; x < width; x++ {
 			if rec.Kind == trace.Partition {
@@ -369,6 +408,32 @@ func (m Model) drawRow(r int, rec *trace.Record, width, colW int, center func(in
 		cv.text(gutterW+1, " "+text+" ", s, width)
 	}
 	return cv
+}
+
+// checkLine is a failed check's row: its name and why it failed, in w
+// cells. The reason is what a reader of a failing run looks for first, so
+// it is on the row itself; a reason cut short says which key shows it whole.
+func (m Model) checkLine(rec *trace.Record, w int) string {
+	text := "CHECK FAILED: " + rec.Text
+	if why := checkReason(rec); why != "" {
+		text += ": " + why
+	}
+	if utf8.RuneCountInString(text) <= w || m.sideShown() {
+		return truncate(text, w)
+	}
+	const more = "… tab: details"
+	cut := []rune(text)[:max(0, w-utf8.RuneCountInString(more))]
+	return strings.TrimRight(string(cut), " :,;") + more
+}
+
+// checkReason is a failed check's message, kept as a JSON string in Data
+// (sim's tracer), on one line.
+func checkReason(rec *trace.Record) string {
+	var why string
+	if json.Unmarshal(rec.Data, &why) != nil {
+		return ""
+	}
+	return strings.Join(strings.Fields(why), " ")
 }
 
 // sidePane shows the record under the cursor and the node's recent log.

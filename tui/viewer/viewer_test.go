@@ -170,6 +170,8 @@ func TestGoldenViews(t *testing.T) {
 		{"help-80x24", 80, 24, []string{"?"}},
 		{"start-120x40", 120, 40, nil},
 		{"filtered-80x24", 80, 24, []string{"f", "l"}},
+		{"check-80x24", 80, 24, []string{"G"}},
+		{"check-details-80x24", 80, 24, []string{"G", "tab"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := New(fixture(), "fixture", true)
@@ -273,6 +275,36 @@ func BenchmarkReadAndOpen(b *testing.B) {
 				m := New(buf, "big", true)
 				m.SetSize(120, 40)
 				_ = m.View()
+			}
+		})
+	}
+}
+
+// At 80x24, where the details pane is closed, a failed check's row says
+// why it failed and, when the reason is cut, which key shows it whole; the
+// ? page explains every mark, the timer's ◆ among them.
+func TestFailedCheckAndLegend(t *testing.T) {
+	long := fixture()
+	last := &long.Records[len(long.Records)-1]
+	last.Data = []byte(`"two leaders in term 1: n1 became leader at 153ms and n3 became leader at 480ms, each with a majority"`)
+	for _, tc := range []struct {
+		name string
+		buf  *trace.Buffer
+		keys []string
+		want []string
+	}{
+		{"reason on the row", fixture(), []string{"G"}, []string{"CHECK FAILED: election safety: two leaders in term 1", "tab: the failed check in full"}},
+		{"long reason says how to see it", long, []string{"G"}, []string{"CHECK FAILED: election safety: two leaders in term 1… tab: details"}},
+		{"tab shows it whole", long, []string{"G", "tab"}, []string{"n3 became leader at"}},
+		{"legend explains the timer mark", fixture(), []string{"?"}, []string{"Marks on the diagram", "◆    timer fired (its name)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := New(tc.buf, "fixture", true)
+			m.SetSize(80, 24)
+			m = keys(m, tc.keys...)
+			view := m.View()
+			for _, w := range tc.want {
+				assert.Contains(t, view, w)
 			}
 		})
 	}
