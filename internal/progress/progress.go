@@ -6,9 +6,10 @@
 // The file is JSON, at $FAULTLINE_HOME/progress.json, or
 // <user config dir>/faultline/progress.json when FAULTLINE_HOME is unset.
 // Every change is a read-modify-write (Update) ending in an atomic rename,
-// so a crash never leaves half a file and two programs writing at once
-// lose at most one of the two changes, never the file. A file that does
-// not parse is reported with its line and column and never overwritten.
+// so a crash never leaves half a file, and it holds a lock
+// (progress.json.lock) from the read to the rename, so that two writers at
+// once, in one program or two, keep both changes. A file that does not
+// parse is reported with its line and column and never overwritten.
 package progress
 
 import (
@@ -20,6 +21,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -163,14 +165,51 @@ func (s *Store) Save(path string) error {
 
 // Update loads the file at path, applies change, and saves it. It
 // re-reads the file first so that a change made meanwhile by another
-// faultline (a grade in another terminal) is kept.
+// faultline (a grade in another terminal) is kept, and it holds a lock
+// from the read to the rename: without one, updates that overlap (the
+// TUI saves each test of a lab run as it finishes, several at once) each
+// read the same file and the last rename won, keeping 35 of 39 results.
 func Update(path string, change func(*Store)) error {
+	unlock, err := lock(path)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	s, err := Load(path)
 	if err != nil {
 		return err
 	}
 	change(s)
 	return s.Save(path)
+}
+
+// lock takes an flock(2) on path+".lock", created if need be, and returns
+// the function that releases it. An flock belongs to an open file, so it
+// excludes other updates in this process as well as in other processes,
+// and the system releases it if the process dies (grader/workspace locks
+// its build cache the same way).
+func lock(path string) (func(), error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("progress: %w", err)
+	}
+	f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("progress: lock %s: %w", path, err)
+	}
+	for {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("progress: lock %s: %w", path, err)
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
 }
 
 // SetTest records one test's grade for lab and impl.

@@ -1,8 +1,10 @@
 package progress
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -93,4 +95,31 @@ func TestDefaultPathHonoursFaultlineHome(t *testing.T) {
 	p, err := DefaultPath(func(k string) string { return map[string]string{"FAULTLINE_HOME": dir}[k] })
 	require.NoError(t, err)
 	assert.Equal(t, filepath.Join(dir, "progress.json"), p)
+}
+
+// Updates that overlap keep every change: the TUI saves each test of a
+// lab run ("a") as it finishes, many at once, and a file that kept only
+// the last writer's view lost results (35 of 39 were kept).
+func TestConcurrentUpdatesKeepEveryChange(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "progress.json")
+	const n = 39
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- Update(path, func(s *Store) {
+				s.SetTest("raft", "solution", fmt.Sprintf("Test%02d", i), Test{Passed: true, Points: 1, At: at})
+			})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	s, err := Load(path)
+	require.NoError(t, err)
+	assert.Len(t, s.Tests("raft", "solution"), n)
 }
