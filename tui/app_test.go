@@ -241,6 +241,32 @@ func TestSearchFilters(t *testing.T) {
 	assert.Equal(t, "", a.home.search.Value())
 }
 
+// A second / starts a new search rather than adding to the last one.
+func TestRepeatedSearchStartsAfresh(t *testing.T) {
+	a := newApp(t, 80, 24)
+	typed := func(a App, s string) App {
+		for _, r := range s {
+			m, _ := a.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+			a = m.(App)
+		}
+		return a
+	}
+	m, _ := a.Update(press("/"))
+	a = typed(m.(App), "beta")
+	m, _ = a.Update(press("enter"))
+	a = m.(App)
+	e, _ := a.home.selected()
+	require.Equal(t, "beta", e.lesson.Slug)
+	m, _ = a.Update(press("/"))
+	a = m.(App)
+	assert.Equal(t, "", a.home.search.Value(), "/ clears the last search")
+	a = typed(a, "alpha")
+	assert.Equal(t, "alpha", a.home.search.Value())
+	e, ok := a.home.selected()
+	require.True(t, ok, "the new search matches")
+	assert.Equal(t, "alpha", e.lesson.Slug)
+}
+
 func TestLessonReader(t *testing.T) {
 	a := newApp(t, 80, 24)
 	a = send(t, a, keys("enter")...)

@@ -129,7 +129,11 @@ func (hm home) update(msg tea.KeyMsg, k KeyMap) (home, tea.Cmd, bool) {
 	}
 	switch {
 	case key.Matches(msg, k.Search):
+		// A new / is a new search: typing after the last one's words made
+		// "beta" then "/alpha" search for "betaalpha", which matched nothing.
 		hm.typing = true
+		hm.search.SetValue("")
+		hm.filter()
 		return hm, hm.search.Focus(), true
 	case key.Matches(msg, k.Down):
 		hm.cursor++
