@@ -2,12 +2,12 @@ package queuelab
 
 import (
 	"fmt"
+	"github.com/faultline-dev/faultline/grader/suite"
 	"slices"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/series"
 	"github.com/faultline-dev/faultline/labs/queue"
-	"github.com/faultline-dev/faultline/labs/queue/solution"
 )
 
 // chartLoad is the workload the queue-overload demo charts: half the
@@ -15,7 +15,7 @@ import (
 // then half again for two seconds.
 func chartLoad() scenario {
 	sc := steady(0.5, time.Second)
-	sc.phases = append(sc.phases, phase{Until: 2500 * ms, Load: 3}, phase{Until: 4500 * ms, Load: 0.5})
+	sc.phases = append(sc.phases, phase{Until: 2500 * suite.Ms, Load: 3}, phase{Until: 4500 * suite.Ms, Load: 0.5})
 	return sc
 }
 
@@ -28,10 +28,14 @@ var chartMetrics = []string{"goodput", "queue length", "latency p99", "offered",
 // near capacity, and the queue during the burst, from the same seed.
 func overloadSet(seed uint64) (series.Set, error) {
 	set := series.Set{
-		Marks:    []series.Interval{{From: time.Second, To: 2500 * ms, Label: "3× load"}},
+		Marks:    []series.Interval{{From: time.Second, To: 2500 * suite.Ms, Label: "3× load"}},
 		Headline: []string{"goodput", "queue length"},
 	}
-	for _, side := range chartSides() {
+	sides, err := chartSides()
+	if err != nil {
+		return set, err
+	}
+	for _, side := range sides {
 		h, err := measure(chartLoad(), side.f, seed)
 		if h == nil {
 			return set, fmt.Errorf("queue-overload charts, %s: %w", side.name, err)
@@ -82,7 +86,11 @@ var curveLoads = []float64{0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4, 5}
 // p99 latency of finished work.
 func curvesSet(seed uint64) (series.Set, error) {
 	set := series.Set{X: "%v×", XTitle: "offered load (× capacity)", Headline: []string{"goodput", "p99 latency"}}
-	for _, side := range chartSides() {
+	sides, err := chartSides()
+	if err != nil {
+		return set, err
+	}
+	for _, side := range sides {
 		good := series.Series{Name: side.name + ": goodput", Unit: "× capacity"}
 		p99 := series.Series{Name: side.name + ": p99 latency", Unit: "ms"}
 		for _, load := range curveLoads {
@@ -108,7 +116,11 @@ func curvesSet(seed uint64) (series.Set, error) {
 func mm1Set(seed uint64) (series.Set, error) {
 	set := series.Set{X: "ρ=%v", XTitle: "utilization ρ (one worker)", Headline: []string{"number in system"}}
 	rhos := []float64{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9}
-	for _, side := range chartSides() {
+	sides, err := chartSides()
+	if err != nil {
+		return set, err
+	}
+	for _, side := range sides {
 		measured, mm1, err := NumberInSystem(side.f, seed, rhos, 20*time.Second)
 		if err != nil {
 			return set, fmt.Errorf("queue M/M/1 curve, %s: %w", side.name, err)
@@ -123,15 +135,22 @@ func mm1Set(seed uint64) (series.Set, error) {
 	return set, nil
 }
 
-func chartSides() []struct {
+// chartSide is one server the charts compare.
+type chartSide struct {
 	name string
 	f    queue.Factory
-} {
-	return []struct {
-		name string
-		f    queue.Factory
-	}{
-		{"reference", solution.NewServer},
-		{"unbounded FIFO", solution.New(solution.Bugs{Naive: true})},
+}
+
+// chartSides returns the servers the charts compare: the reference and
+// the unbounded FIFO (the naive-fifo mutant).
+func chartSides() ([]chartSide, error) {
+	var sides []chartSide
+	for _, s := range []struct{ name, impl string }{{"reference", "solution"}, {"unbounded FIFO", "mutant:naive-fifo"}} {
+		f, err := factoryOf(s.impl)
+		if err != nil {
+			return nil, err
+		}
+		sides = append(sides, chartSide{s.name, f})
 	}
+	return sides, nil
 }

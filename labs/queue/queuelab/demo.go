@@ -6,7 +6,6 @@ import (
 	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
-	"github.com/faultline-dev/faultline/labs/queue/solution"
 )
 
 func init() {
@@ -42,10 +41,14 @@ func init() {
 
 // demoFIFO2x traces the unbounded FIFO server at twice its capacity.
 func demoFIFO2x(seed uint64, sink trace.Sink) error {
+	fifo, err := factoryOf("mutant:naive-fifo")
+	if err != nil {
+		return err
+	}
 	h, err := newHarness(func(cfg sim.Config) (*sim.Sim, error) {
 		cfg.Seed, cfg.Trace, cfg.Lab, cfg.Scenario, cfg.Impl = seed, sink, "queue", "fifo-2x", "naive-fifo"
 		return sim.New(cfg)
-	}, steady(2, 500*ms), solution.New(solution.Bugs{Naive: true}))
+	}, steady(2, 500*suite.Ms), fifo)
 	if err != nil {
 		return err
 	}
@@ -54,12 +57,16 @@ func demoFIFO2x(seed uint64, sink trace.Sink) error {
 }
 
 func demoOverload(seed uint64, sink trace.Sink) error {
-	sc := steady(3, 300*ms)
+	ref, err := factoryOf("solution")
+	if err != nil {
+		return err
+	}
+	sc := steady(3, 300*suite.Ms)
 	sc.crit = 0.1
 	h, err := newHarness(func(cfg sim.Config) (*sim.Sim, error) {
 		cfg.Seed, cfg.Trace, cfg.Lab, cfg.Scenario, cfg.Impl = seed, sink, "queue", "queue-overload", "solution"
 		return sim.New(cfg)
-	}, sc, solution.NewServer)
+	}, sc, ref)
 	if err != nil {
 		return err
 	}

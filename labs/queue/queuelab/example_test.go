@@ -4,9 +4,7 @@ import (
 	"fmt"
 
 	"github.com/faultline-dev/faultline/labs/queue"
-	"github.com/faultline-dev/faultline/labs/queue/mutants"
 	"github.com/faultline-dev/faultline/labs/queue/queuelab"
-	"github.com/faultline-dev/faultline/labs/queue/solution"
 )
 
 // The classic curve of an overloaded server: goodput against offered load,
@@ -14,17 +12,13 @@ import (
 // deadlines. Past capacity the FIFO does as much work as ever, but almost
 // all of it finishes after its client has given up.
 func ExampleGoodputCurve() {
-	var naive queue.Factory
-	for _, m := range mutants.All {
-		if m.Name == "naive-fifo" {
-			naive = m.Factory
-		}
-	}
+	ref, _ := queuelab.Lab.Impl("solution")
+	naive, _ := queuelab.Lab.Impl("mutant:naive-fifo")
 	loads := []float64{0.5, 1, 2, 5}
-	ref, _ := queuelab.GoodputCurve(solution.NewServer, 1, loads)
-	fifo, _ := queuelab.GoodputCurve(naive, 1, loads)
+	refCurve, _ := queuelab.GoodputCurve(ref.(queue.Factory), 1, loads)
+	fifoCurve, _ := queuelab.GoodputCurve(naive.(queue.Factory), 1, loads)
 	for i, load := range loads {
-		fmt.Printf("%g× load: reference %.2f, naive FIFO %.2f of capacity\n", load, ref.Points[i].V, fifo.Points[i].V)
+		fmt.Printf("%g× load: reference %.2f, naive FIFO %.2f of capacity\n", load, refCurve.Points[i].V, fifoCurve.Points[i].V)
 	}
 	// Output:
 	// 0.5× load: reference 0.49, naive FIFO 0.49 of capacity

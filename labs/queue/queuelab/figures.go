@@ -1,6 +1,7 @@
 package queuelab
 
 import (
+	"github.com/faultline-dev/faultline/grader/suite"
 	"time"
 
 	"github.com/faultline-dev/faultline/labs/queue"
@@ -66,14 +67,14 @@ func (f *figures) tally(keep func(*job) bool) tally {
 			} else {
 				t.late++
 			}
-			t.latencies = append(t.latencies, float64(j.done-j.Arrived)/float64(ms))
+			t.latencies = append(t.latencies, float64(j.done-j.Arrived)/float64(suite.Ms))
 		case rejected:
 			if j.answered <= j.Deadline {
 				t.rejected++
 			} else {
 				t.timeouts++
 			}
-			t.rejectTimes = append(t.rejectTimes, float64(j.answered-j.Arrived)/float64(ms))
+			t.rejectTimes = append(t.rejectTimes, float64(j.answered-j.Arrived)/float64(suite.Ms))
 		}
 		if (j.state == running || j.state == finished) && j.answered > j.Deadline {
 			t.startedLate++

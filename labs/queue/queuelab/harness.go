@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/sim"
+	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/labs/queue"
 )
@@ -15,11 +16,11 @@ import (
 const serverID node.ID = 1
 
 // sampleEvery is how often the lab asks the server for its QueueLen.
-const sampleEvery = 5 * ms
+const sampleEvery = 5 * suite.Ms
 
 // drainFor is how long a run may go on after the last arrival for every
 // request to be answered and finished.
-const drainFor = 30 * sec
+const drainFor = 30 * suite.Sec
 
 type jobState uint8
 
@@ -63,7 +64,7 @@ type harness struct {
 	sampledSum int // their sum
 	sampledMax int
 
-	violation error
+	protocol  suite.FirstViolation
 	rec       *recorder
 	closedRNG *rand.Rand
 }
@@ -79,7 +80,7 @@ type build func(sim.Config) (*sim.Sim, error)
 // newHarness builds the run: the simulator with the server on n1, and the
 // scenario's open-loop arrivals and closed-loop clients scheduled.
 func newHarness(mk build, sc scenario, f queue.Factory) (*harness, error) {
-	h := &harness{sc: sc, free: sc.cfg.Workers, rec: newRecorder(50 * ms)}
+	h := &harness{sc: sc, free: sc.cfg.Workers, rec: newRecorder(50 * suite.Ms)}
 	factory := func(id node.ID) node.Node {
 		h.server = f(sc.cfg, pool{h})
 		return h.server
@@ -98,11 +99,16 @@ func newHarness(mk build, sc scenario, f queue.Factory) (*harness, error) {
 	return h, nil
 }
 
-// fail records the first protocol violation.
+// fail records the first protocol violation. It names the node of the
+// event that broke the protocol (the server, in its timers and in the
+// lab's calls into it), as an invariant names it for an error that names
+// no node.
 func (h *harness) fail(format string, args ...any) {
-	if h.violation == nil {
-		h.violation = fmt.Errorf(format, args...)
+	var nodes []node.ID
+	if id := h.s.Current().Node; id != 0 {
+		nodes = []node.ID{id}
 	}
+	h.protocol.Record(nodes, format, args...)
 }
 
 // drawService draws a service time: exponential, cut at sc.cut means.
@@ -137,7 +143,7 @@ func (h *harness) scheduleOpen(r *rand.Rand) {
 	for _, p := range h.sc.phases {
 		rate := p.Load * capacity
 		for t := from; rate > 0; {
-			t += time.Duration(r.ExpFloat64() / rate * float64(sec))
+			t += time.Duration(r.ExpFloat64() / rate * float64(suite.Sec))
 			if t >= p.Until {
 				break
 			}
@@ -154,7 +160,7 @@ func (h *harness) scheduleOpen(r *rand.Rand) {
 		rate := h.sc.flood * capacity
 		var flood []arrival
 		for t := time.Duration(0); ; {
-			t += time.Duration(r.ExpFloat64() / rate * float64(sec))
+			t += time.Duration(r.ExpFloat64() / rate * float64(suite.Sec))
 			if t >= from {
 				break
 			}
@@ -358,12 +364,12 @@ func (h *harness) sample() {
 func (h *harness) run() error {
 	end := h.sc.end()
 	h.s.RunUntil(end)
-	if h.violation != nil {
-		return h.violation
+	if err := h.protocol.Err(); err != nil {
+		return err
 	}
-	h.s.RunUntilTrue(end+drainFor, func() bool { return h.open == 0 || h.violation != nil })
-	if h.violation != nil {
-		return h.violation
+	h.s.RunUntilTrue(end+drainFor, func() bool { return h.open == 0 || h.protocol.Found() })
+	if err := h.protocol.Err(); err != nil {
+		return err
 	}
 	h.setWait(h.wait) // close the integral at the end
 	if h.open > 0 {

@@ -2,18 +2,18 @@ package queuelab
 
 import (
 	_ "embed"
+	"fmt"
 
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/queue"
-	"github.com/faultline-dev/faultline/labs/queue/mutants"
-	"github.com/faultline-dev/faultline/labs/queue/solution"
 	starter "github.com/faultline-dev/faultline/labs/queue/starter"
 )
 
 //go:embed task.md
 var task string
 
-// Lab is the queue lab as registered with grader/suite.
+// Lab is the queue lab as registered with grader/suite. Its Solution and
+// Mutants are set in reference.go.
 var Lab = &suite.Lab{
 	Name:    "queue",
 	Title:   "Queues and load shedding",
@@ -28,9 +28,7 @@ var Lab = &suite.Lab{
 		{ID: "D", Title: "Priorities and fairness", Lesson: "queues-and-load-shedding#load-shedding"},
 	},
 	Tests:      tests,
-	Solution:   queue.Factory(solution.NewServer),
 	Starter:    queue.Factory(starter.NewServer),
-	Mutants:    mutantList(),
 	Imports:    []string{"errors", "fmt", "maps", "math", "slices", "sort", "strconv", "strings", "time"},
 	StudentDir: "labs/queue/starter",
 	Student: suite.Student{
@@ -44,10 +42,18 @@ func init() {
 	suite.Register(Lab)
 }
 
-func mutantList() []suite.Mutant {
-	out := make([]suite.Mutant, len(mutants.All))
-	for i, m := range mutants.All {
-		out[i] = suite.Mutant{Name: m.Name, Description: m.Description, Impl: m.Factory}
+// factoryOf returns the lab's implementation named name ("solution",
+// "mutant:naive-fifo") as a queue.Factory. The demos and charts find the
+// reference and the unbounded FIFO this way, at run time, so that a build
+// of faultline without reference.go still compiles and says what it lacks.
+func factoryOf(name string) (queue.Factory, error) {
+	impl, err := Lab.Impl(name)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	f, ok := impl.(queue.Factory)
+	if !ok {
+		return nil, fmt.Errorf("queue lab: the implementation %q is a %T, not a queue.Factory (a build of faultline without the lab's reference.go has no reference or mutants)", name, impl)
+	}
+	return f, nil
 }

@@ -1,26 +1,22 @@
 package queuelab
 
 import (
-	"flag"
-	"fmt"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/faultline-dev/faultline/grader/labtest"
 	grader "github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/labs/queue"
-	"github.com/faultline-dev/faultline/labs/queue/solution"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 func runOne(test *suite.Test, seed uint64, impl any, name string) suite.Outcome {
-	return suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: seed, Impl: impl, ImplName: name}).Run()
+	return labtest.RunOne(Lab, test, impl, name, seed, nil)
 }
 
 // seeds returns the first n seeds the grader gives test: what `faultline
@@ -33,56 +29,44 @@ func seeds(test *suite.Test, n int) []uint64 {
 	return out
 }
 
-// TestReference runs the reference over every test's default seeds, as
-// the grader draws them.
-func TestReference(t *testing.T) {
-	for i := range Lab.Tests {
-		test := &Lab.Tests[i]
-		t.Run(test.Name, func(t *testing.T) {
-			t.Parallel()
-			for _, seed := range seeds(test, test.Seeds) {
-				o := runOne(test, seed, Lab.Solution, "solution")
-				require.True(t, o.Passed(), "seed %d: %s", seed, o.Describe())
-			}
-		})
-	}
+// mutantCases names, for each mutant, the test that must catch it and the
+// check that fails there.
+var mutantCases = []labtest.Mutant{
+	{Name: "unbounded-queue", Test: "FastRejection", Check: "fast rejection"},
+	{Name: "fifo-no-deadline", Test: "NoWastedWork", Check: "no expired starts"},
+	{Name: "reject-all-under-load", Test: "Goodput1x", Check: "goodput"},
+	{Name: "priority-inversion", Test: "CriticalFirst", Check: "critical success"},
+	{Name: "no-fairness", Test: "FloodingClient", Check: "fairness"},
+	{Name: "lying-queue-len", Test: "LittlesLaw", Check: "little's law"},
+	{Name: "naive-fifo", Test: "Goodput2x", Check: "goodput"},
 }
 
-// TestMutantsCaught: each mutant fails the test meant to catch it, on a
-// default seed, at the named check; the log shows the message.
-func TestMutantsCaught(t *testing.T) {
-	for _, tc := range []struct {
-		mutant, test string
-		checks       []string // the checks that may catch it
-	}{
-		{"unbounded-queue", "FastRejection", []string{"bounded queue", "fast rejection"}},
-		{"fifo-no-deadline", "NoWastedWork", []string{"no expired starts", "wasted work"}},
-		{"reject-all-under-load", "Goodput1x", []string{"goodput"}},
-		{"priority-inversion", "CriticalFirst", []string{"critical success"}},
-		{"no-fairness", "FloodingClient", []string{"fairness", "flood share"}},
-		{"lying-queue-len", "LittlesLaw", []string{"little's law"}},
-		{"naive-fifo", "Goodput2x", []string{"goodput"}},
-	} {
-		t.Run(tc.mutant, func(t *testing.T) {
-			t.Parallel()
-			impl, err := Lab.Impl("mutant:" + tc.mutant)
+// TestLab: the reference passes, each mutant is caught by its test and
+// check, the starter fails; -lab.* flags add sweeps (grader/labtest):
+//
+//	go test ./labs/queue/queuelab -run TestLab/Sweep -lab.sweep 300
+func TestLab(t *testing.T) { labtest.Check(t, Lab, mutantCases) }
+
+// TestFailuresStateTheirBound: the failure that catches each mutant says
+// what the bound is ("want ..."), so that a student knows how far off
+// their server is.
+func TestFailuresStateTheirBound(t *testing.T) {
+	for _, m := range mutantCases {
+		t.Run(m.Name, func(t *testing.T) {
+			impl, err := Lab.Impl("mutant:" + m.Name)
 			require.NoError(t, err)
-			test, ok := Lab.Test(tc.test)
-			require.True(t, ok, "no test %s", tc.test)
+			test, ok := Lab.Test(m.Test)
+			require.True(t, ok, m.Test)
 			for _, seed := range seeds(test, test.Seeds) {
-				o := runOne(test, seed, impl, "mutant:"+tc.mutant)
-				if !o.Passed() {
+				if o := runOne(test, seed, impl, "mutant:"+m.Name); !o.Passed() {
 					require.NotNil(t, o.Failure, o.Describe())
-					assert.Contains(t, tc.checks, o.Failure.Check, o.Describe())
-					assert.Contains(t, o.Failure.Msg, "want", "a failure states its bound")
-					t.Logf("caught by %s seed %d: %s", tc.test, seed, o.Describe())
+					assert.Contains(t, o.Failure.Msg, "want", o.Describe())
 					return
 				}
 			}
-			t.Fatalf("mutant %s passes %s on every default seed", tc.mutant, tc.test)
+			t.Fatalf("mutant %s passes %s on every default seed", m.Name, m.Test)
 		})
 	}
-	assert.Len(t, Lab.Mutants, 7, "a mutant without a row above is not checked")
 }
 
 // TestStarterFails: the starter compiles, answers nothing, and fails every
@@ -139,76 +123,6 @@ func TestProtocolViolations(t *testing.T) {
 			assert.Equal(t, "protocol", o.Failure.Check)
 			assert.Contains(t, o.Failure.Msg, tc.want)
 		})
-	}
-}
-
-var (
-	sweepSeeds = flag.Int("queue.sweep", 0, "TestSweep: run an implementation over this many seeds of every test named by -queue.tests")
-	sweepTests = flag.String("queue.tests", "", "TestSweep: comma-separated tests to sweep (default: all)")
-	sweepImpl  = flag.String("queue.impl", "solution", "TestSweep: the implementation (solution, starter, mutant:<name>)")
-)
-
-// TestSweep runs the reference (or -queue.impl) over many seeds of every
-// test, on every core, and reports the wall time. The seeds are the
-// grader's first N for the test and then 1..N:
-//
-//	go test ./labs/queue/queuelab -run TestSweep -queue.sweep=300
-//
-// It is skipped unless -queue.sweep is set.
-func TestSweep(t *testing.T) {
-	if *sweepSeeds == 0 {
-		t.Skip("set -queue.sweep=N to sweep N seeds")
-	}
-	impl, err := Lab.Impl(*sweepImpl)
-	require.NoError(t, err)
-	names := strings.Split(*sweepTests, ",")
-	if *sweepTests == "" {
-		names = nil
-		for _, test := range Lab.Tests {
-			names = append(names, test.Name)
-		}
-	}
-	for _, name := range names {
-		test, ok := Lab.Test(name)
-		require.True(t, ok, "no test %s", name)
-		start := time.Now()
-		var mu sync.Mutex
-		var failed []string
-		var events int64
-		var wg sync.WaitGroup
-		all := seeds(test, *sweepSeeds)
-		for seed := uint64(1); seed <= uint64(*sweepSeeds); seed++ {
-			all = append(all, seed)
-		}
-		next := 0
-		for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					mu.Lock()
-					i := next
-					next++
-					mu.Unlock()
-					if i >= len(all) {
-						return
-					}
-					seed := all[i]
-					o := runOne(test, seed, impl, *sweepImpl)
-					mu.Lock()
-					events += o.Events
-					if !o.Passed() {
-						failed = append(failed, fmt.Sprintf("seed %d: %s", seed, o.Describe()))
-					}
-					mu.Unlock()
-				}
-			}()
-		}
-		wg.Wait()
-		t.Logf("%s: %d seeds in %v wall (%d events), %d failed", name, len(all), time.Since(start).Round(time.Millisecond), events, len(failed))
-		for _, f := range failed {
-			t.Error(f)
-		}
 	}
 }
 
@@ -280,26 +194,4 @@ func TestDemo(t *testing.T) {
 	assert.Positive(t, notes["finished in time"])
 	assert.Zero(t, notes["wasted"])
 	t.Logf("%d records; notes %v", len(a.Records), notes)
-}
-
-// TestOtherDesigns: the suite grades the policy's outcome, not the policy.
-// CoDel's queue-time limit alone (always FIFO), and LIFO with a shorter
-// length limit and no queue-time limit, pass every test on the default
-// seeds, as the reference (adaptive LIFO with CoDel) does.
-func TestOtherDesigns(t *testing.T) {
-	for name, bugs := range map[string]solution.Bugs{
-		"fifo-codel": {FIFOOnly: true},
-		"lifo-only":  {LIFOOnly: true},
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			for i := range Lab.Tests {
-				test := &Lab.Tests[i]
-				for _, seed := range seeds(test, test.Seeds) {
-					o := runOne(test, seed, solution.New(bugs), name)
-					require.True(t, o.Passed(), "%s seed %d: %s", test.Name, seed, o.Describe())
-				}
-			}
-		})
-	}
 }

@@ -1,15 +1,11 @@
 package queuelab
 
 import (
+	"github.com/faultline-dev/faultline/grader/suite"
 	"math"
 	"time"
 
 	"github.com/faultline-dev/faultline/labs/queue"
-)
-
-const (
-	ms  = time.Millisecond
-	sec = time.Second
 )
 
 // The lab's server: four workers; service times exponential with a mean
@@ -18,8 +14,8 @@ const (
 // 20 ms × (1 − e⁻⁴) ≈ 19.63 ms, so capacity is about 203.7 requests/s.
 const (
 	workers    = 4
-	serviceExp = 20 * ms // the mean of the exponential before the cut
-	serviceCut = 4       // the cut, in multiples of serviceExp
+	serviceExp = 20 * suite.Ms // the mean of the exponential before the cut
+	serviceCut = 4             // the cut, in multiples of serviceExp
 )
 
 // labConfig is the Config every graded test gives the server.
@@ -39,8 +35,8 @@ func configFor(n int, cut float64) queue.Config {
 
 // Deadlines: each request's budget is drawn uniformly from this range.
 const (
-	minBudget = 100 * ms
-	maxBudget = 300 * ms
+	minBudget = 100 * suite.Ms
+	maxBudget = 300 * suite.Ms
 )
 
 // phase is a stretch of open-loop Poisson arrivals at Load times capacity.
@@ -85,7 +81,7 @@ func (sc scenario) end() time.Duration {
 }
 
 // burstEnd is when the Recovery test's burst ends.
-const burstEnd = 1 * sec
+const burstEnd = 1 * suite.Sec
 
 // scenarios builds each graded test's workload, by test name.
 var scenarios = map[string]func() scenario{
@@ -100,7 +96,7 @@ var scenarios = map[string]func() scenario{
 	"Recovery": func() scenario {
 		// A second at 5× capacity, then 1.5 s at half of it.
 		sc := steady(5, burstEnd)
-		sc.phases = append(sc.phases, phase{Until: burstEnd + 1500*ms, Load: 0.5})
+		sc.phases = append(sc.phases, phase{Until: burstEnd + 1500*suite.Ms, Load: 0.5})
 		return sc
 	},
 	"Goodput1x": func() scenario { return steady(1, runFor) },
@@ -110,7 +106,7 @@ var scenarios = map[string]func() scenario{
 		// 120 clients thinking 200 ms on average would offer up to 600
 		// requests/s, about 3× capacity, if every answer came at once.
 		return scenario{cfg: labConfig(), cut: serviceCut, budget: [2]time.Duration{minBudget, maxBudget},
-			closed: 120, think: 200 * ms, closedUntil: runFor}
+			closed: 120, think: 200 * suite.Ms, closedUntil: runFor}
 	},
 	"CriticalFirst": func() scenario {
 		// 3× capacity, a tenth of it critical: 0.3× capacity of critical

@@ -2,6 +2,7 @@ package queuelab
 
 import (
 	"github.com/faultline-dev/faultline/grader/series"
+	"github.com/faultline-dev/faultline/grader/suite"
 	"math"
 	"sort"
 	"time"
@@ -46,7 +47,7 @@ func (r *recorder) finish(t time.Duration, j *job) {
 	for len(r.latencies) <= i {
 		r.latencies = append(r.latencies, nil)
 	}
-	r.latencies[i] = append(r.latencies[i], float64(t-j.Arrived)/float64(ms))
+	r.latencies[i] = append(r.latencies[i], float64(t-j.Arrived)/float64(suite.Ms))
 }
 
 func (r *recorder) queue(t time.Duration, n int) {
@@ -63,7 +64,7 @@ func (r *recorder) reported(t time.Duration, n int) {
 
 // series returns the run's time series, one point per bucket.
 func (r *recorder) series() []series.Series {
-	perSec := float64(sec) / float64(r.width)
+	perSec := float64(suite.Sec) / float64(r.width)
 	rate := func(name string, xs []float64) series.Series {
 		s := series.Series{Name: name, Unit: "requests/s"}
 		for i, n := range xs {

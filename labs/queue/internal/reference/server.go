@@ -1,4 +1,4 @@
-// Package solution is the reference server of the queue lab, written as a
+// Package reference is the reference server of the queue lab, written as a
 // student's package would be (it passes `faultline vet queue`), and
 // parameterized by Bugs so that each mutant is the reference with one
 // realistic mistake switched on. NewServer is the reference: the zero Bugs.
@@ -29,7 +29,7 @@
 // while the oldest is the one most likely to be abandoned, so serving
 // newest first keeps goodput near capacity where FIFO would serve only
 // requests that are about to expire.
-package solution
+package reference
 
 import (
 	"time"
@@ -357,7 +357,7 @@ func (s *server) pop(now time.Duration) (int, *flow, queue.Request) {
 			return ci, f, r
 		}
 	}
-	panic("solution: pop from an empty queue")
+	panic("reference: pop from an empty queue")
 }
 
 // evict makes room by rejecting one request from the longest flow of the
