@@ -205,7 +205,7 @@ func (c *child) watch() {
 			verdict, detail := c.stall.observe(now, n, func() string { return blockedState(c.gid) })
 			switch verdict {
 			case stallGaveUp:
-				c.die(exitHung, outcome{ID: c.req.ID, Status: runGaveUp, Kind: "gave up", Message: gaveUpMessage(now.Sub(c.stall.wallAt))}, s)
+				c.die(exitHung, outcome{ID: c.req.ID, Status: runGaveUp, Kind: kindGaveUp, Message: gaveUpMessage(now.Sub(c.stall.wallAt))}, s)
 			case stallNone:
 			default:
 				msg := hungMessage(verdict, c.req.Watchdog, detail)
@@ -214,7 +214,7 @@ func (c *child) watch() {
 						msg += " The last events were:\n    " + strings.Join(last, "\n    ")
 					}
 				}
-				c.die(exitHung, outcome{ID: c.req.ID, Status: runHung, Kind: "hung", Message: msg}, s)
+				c.die(exitHung, outcome{ID: c.req.ID, Status: runHung, Kind: kindHung, Message: msg}, s)
 			}
 		}
 		if now.Sub(c.lastBeat) >= heartbeat {
@@ -256,7 +256,7 @@ func (c *child) checkMemoryLocked(s *sim.Sim) {
 		return
 	}
 	if used := heapBytes(); used > c.memLimit {
-		c.die(exitMemory, outcome{ID: c.req.ID, Status: runCrash, Kind: "memory",
+		c.die(exitMemory, outcome{ID: c.req.ID, Status: runCrash, Kind: crashMemory,
 			Message: fmt.Sprintf("out of memory: the run's heap grew to %s, past the limit of %s per runner (--memory). Look for a log, map or queue that grows without bound, or a huge allocation.",
 				bytesText(used), bytesText(c.memLimit))}, s)
 	}

@@ -49,20 +49,6 @@ type request struct {
 	Flush bool `json:"flush,omitempty"`
 }
 
-// Status of one run, as an outcome reports it.
-const (
-	runPass  = "pass"
-	runFail  = "fail"  // a check failed
-	runPanic = "panic" // a handler panicked
-	runLimit = "limit" // a storm: an event or rate bound was exceeded
-	runError = "error" // the test itself is broken
-	runHung  = "hung"  // a handler made no progress
-	runCrash = "crash" // the runner process died
-	// runGaveUp: the grader gave up on a run that made no progress of
-	// any kind (not even CPU time) for a long time: the machine's fault.
-	runGaveUp = "gaveup"
-)
-
 // maxMisuseNotes bounds the misuse notes an outcome carries (sim keeps as
 // many; MisuseCount counts them all).
 const maxMisuseNotes = sim.MaxMisuseNotes
@@ -70,12 +56,12 @@ const maxMisuseNotes = sim.MaxMisuseNotes
 // outcome is how one run ended. The runner process sends it back as one
 // JSON line; the grader builds every verdict from it.
 type outcome struct {
-	ID     int64  `json:"id"`
-	Key    uint64 `json:"key,string"`
-	Status string `json:"status"`
+	ID     int64     `json:"id"`
+	Key    uint64    `json:"key,string"`
+	Status runStatus `json:"status"`
 	// Kind and Subject name the failure for shrinking: a shrunk run must
 	// fail with the same kind (STYLE.md: failures are typed values).
-	Kind    string        `json:"kind,omitempty"`
+	Kind    failKind      `json:"kind,omitempty"`
 	Message string        `json:"message,omitempty"`
 	Nodes   []node.ID     `json:"nodes,omitempty"`
 	Items   []suite.Item  `json:"items,omitempty"`
@@ -100,7 +86,7 @@ type outcome struct {
 func (o *outcome) passed() bool { return o.Status == runPass }
 
 // signature names how a run failed: a shrunk run must fail the same way.
-func (o *outcome) signature() string { return o.Status + ":" + o.Kind }
+func (o *outcome) signature() string { return string(o.Status) + ":" + string(o.Kind) }
 
 // runner runs requests for one lab in the current process. It is what a
 // runner process executes, and what Grade uses when it runs in-process.
@@ -234,7 +220,7 @@ func fromSuite(o suite.Outcome) outcome {
 	switch {
 	case o.Failure != nil:
 		f := o.Failure
-		out.Status, out.Kind, out.Nodes = runFail, f.Check+"/"+f.Kind, f.Nodes
+		out.Status, out.Kind, out.Nodes = runFail, failKind(f.Check+"/"+f.Kind), f.Nodes
 		out.Message = f.Error()
 		if len(f.Nodes) > 0 {
 			var ns []string
@@ -245,7 +231,7 @@ func fromSuite(o suite.Outcome) outcome {
 		}
 	case o.Panic != nil:
 		p := o.Panic
-		out.Status, out.Kind = runPanic, o.PanicKind
+		out.Status, out.Kind = runPanic, failKind(o.PanicKind)
 		value := suite.PanicText(p.Value)
 		if p.Node == 0 {
 			out.Message = fmt.Sprintf("the implementation panicked at %v in %s: %s", p.Time, p.Event, value)
@@ -255,21 +241,17 @@ func fromSuite(o suite.Outcome) outcome {
 		}
 		out.Message += "\n" + stackTop(p.Stack, 10)
 	case o.Limit != nil:
-		out.Status, out.Kind = runLimit, o.Limit.What
+		out.Status, out.Kind = runLimit, failKind(o.Limit.What)
 		out.Message = o.Limit.Error()
-		if storm(o.Limit.What) {
+		if o.Limit.What.Storm() {
 			out.Message = "message storm: " + out.Message
 		}
 	case o.Err != nil:
-		out.Status, out.Kind = runError, "error"
+		out.Status, out.Kind = runError, kindError
 		out.Message = "the test itself failed (a bug in the lab, not your code; please report it): " + o.Err.Error()
 	}
 	return out
 }
-
-// storm reports whether a limit's kind is one of the event bounds a
-// message storm hits, rather than a bound on bytes or calls.
-func storm(what string) bool { return what == "events" || what == "pending events" || what == "rate" }
 
 // stackTop keeps the frames that matter: those from the original panic on
 // (the last "panic(" of the stack: a deferred function that recovers and

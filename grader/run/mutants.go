@@ -56,7 +56,7 @@ func Mutants(ctx context.Context, o Options) (*result.Mutation, error) {
 		req := o.request(&o.Lab.Tests[j.it.test], j.it.seed)
 		req.Impl = "mutant:" + o.Lab.Mutants[j.mutant].Name
 		outs[i] = ex.exec(ctx, req)
-		if !outs[i].passed() && outs[i].Kind != "interrupted" && outs[i].Status != runGaveUp {
+		if !outs[i].passed() && outs[i].Kind != kindInterrupted && outs[i].Status != runGaveUp {
 			for {
 				cur := first[j.mutant].Load()
 				if int64(i) >= cur || first[j.mutant].CompareAndSwap(cur, int64(i)) {

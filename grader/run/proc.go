@@ -122,7 +122,7 @@ func (e inProcess) batch(ctx context.Context, reqs []request, next int, skip fun
 			defer mu.Unlock()
 			abandoned = true
 			if at >= 0 {
-				done(at, outcome{ID: reqs[at].ID, Status: runCrash, Kind: "interrupted", Message: "interrupted"})
+				done(at, outcome{ID: reqs[at].ID, Status: runCrash, Kind: kindInterrupted, Message: "interrupted"})
 			}
 			return len(reqs)
 		case now := <-t.C:
@@ -152,7 +152,7 @@ func (e inProcess) batch(ctx context.Context, reqs []request, next int, skip fun
 				continue
 			}
 			abandoned = true
-			o := outcome{ID: reqs[at].ID, Status: runHung, Kind: "hung", Events: n}
+			o := outcome{ID: reqs[at].ID, Status: runHung, Kind: kindHung, Events: n}
 			if verdict == stallGaveUp {
 				o.Status, o.Kind, o.Message = runGaveUp, "gave up", gaveUpMessage(now.Sub(st.wallAt))
 			} else {
@@ -321,7 +321,7 @@ func (p *process) execAll(ctx context.Context, reqs []request, skip func(int) bo
 			if err := p.start(); err != nil {
 				for ; next < len(reqs); next++ {
 					if !skip(next) {
-						done(next, outcome{ID: reqs[next].ID, Status: runError, Kind: "runner", Message: err.Error()})
+						done(next, outcome{ID: reqs[next].ID, Status: runError, Kind: kindRunner, Message: err.Error()})
 					}
 				}
 				return
@@ -413,7 +413,7 @@ func (p *process) await(ctx context.Context, req request) (o outcome, lost bool)
 					return p.refuse(req, fmt.Sprintf("an outcome of request %d without its key", o.ID)), true
 				}
 				o := *rep.Outcome
-				if o.Status == runHung || o.Status == runCrash || o.Status == runGaveUp {
+				if o.Status.stops() {
 					p.kill() // the runner ends itself after these; make sure
 				}
 				return o, false
@@ -422,11 +422,11 @@ func (p *process) await(ctx context.Context, req request) (o outcome, lost bool)
 			timer.Reset(silence)
 		case <-timer.C:
 			p.kill()
-			return outcome{ID: req.ID, Status: runGaveUp, Kind: "gave up", Events: beat,
+			return outcome{ID: req.ID, Status: runGaveUp, Kind: kindGaveUp, Events: beat,
 				Message: gaveUpMessage(time.Since(start))}, false
 		case <-ctx.Done():
 			p.kill()
-			return outcome{ID: req.ID, Status: runCrash, Kind: "interrupted", Message: "interrupted"}, false
+			return outcome{ID: req.ID, Status: runCrash, Kind: kindInterrupted, Message: "interrupted"}, false
 		}
 	}
 }
@@ -435,7 +435,7 @@ func (p *process) await(ctx context.Context, req request) (o outcome, lost bool)
 // the run an error of the grading: never a pass.
 func (p *process) refuse(req request, what string) outcome {
 	p.kill()
-	return outcome{ID: req.ID, Status: runError, Kind: "forged",
+	return outcome{ID: req.ID, Status: runError, Kind: kindForged,
 		Message: "the runner wrote an outcome it was not asked for (" + what + "): the grade cannot be trusted. " +
 			"Code that writes to the runner's result pipe breaks the lab's rules; if yours does not, please report this."}
 }
@@ -493,8 +493,10 @@ func (p *process) close() {
 }
 
 // classifyCrash names why a runner died, from its exit status and the
-// runtime's last words.
-func classifyCrash(state *os.ProcessState, stderr string) (kind, msg string) {
+// runtime's last words. A dead process leaves no typed value behind: its
+// stderr is the only witness, read here once; everything after decides on
+// the kind it returns.
+func classifyCrash(state *os.ProcessState, stderr string) (kind failKind, msg string) {
 	fatal := ""
 	for _, l := range strings.Split(stderr, "\n") {
 		if strings.HasPrefix(l, "fatal error: ") || strings.HasPrefix(l, "runtime: ") && fatal == "" {
@@ -506,24 +508,24 @@ func classifyCrash(state *os.ProcessState, stderr string) (kind, msg string) {
 	}
 	switch {
 	case strings.Contains(stderr, "stack overflow") || strings.Contains(stderr, "goroutine stack exceeds"):
-		return "stack overflow", "the runner crashed with a stack overflow: a handler recursed without end (look for a function that calls itself, or two that call each other)"
+		return crashStackOverflow, "the runner crashed with a stack overflow: a handler recursed without end (look for a function that calls itself, or two that call each other)"
 	case strings.Contains(stderr, "concurrent map"):
-		return "concurrent map", "the runner crashed: " + fatal + ". Nodes must not share a map: keep all state inside your node values, never in package-level variables"
+		return crashConcurrentMap, "the runner crashed: " + fatal + ". Nodes must not share a map: keep all state inside your node values, never in package-level variables"
 	case strings.Contains(stderr, "out of memory") || strings.Contains(stderr, "cannot allocate memory"):
-		return "memory", "the runner ran out of memory (" + fatal + "): look for a huge allocation, or state that grows without bound"
+		return crashMemory, "the runner ran out of memory (" + fatal + "): look for a huge allocation, or state that grows without bound"
 	case fatal != "":
-		return "fatal", "the runner crashed: " + fatal
+		return crashFatal, "the runner crashed: " + fatal
 	}
 	if state == nil {
-		return "exit", "the runner ended for an unknown reason"
+		return crashExit, "the runner ended for an unknown reason"
 	}
 	if ws, ok := state.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		if ws.Signal() == syscall.SIGKILL {
-			return "killed", "the runner was killed (SIGKILL): most likely the system ran out of memory"
+			return crashKilled, "the runner was killed (SIGKILL): most likely the system ran out of memory"
 		}
-		return "signal", "the runner was killed by signal " + ws.Signal().String()
+		return crashSignal, "the runner was killed by signal " + ws.Signal().String()
 	}
-	return "exit", fmt.Sprintf("the runner exited with status %d in the middle of a run: your code ended the process (os.Exit, or a panic in a goroutine of its own?)", state.ExitCode())
+	return crashExit, fmt.Sprintf("the runner exited with status %d in the middle of a run: your code ended the process (os.Exit, or a panic in a goroutine of its own?)", state.ExitCode())
 }
 
 var frameRE = regexp.MustCompile(`^\s+(\S+\.go):(\d+)`)

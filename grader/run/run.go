@@ -245,7 +245,7 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 			if !stopped[items[lo+k].test].Load() {
 				return false
 			}
-			outs[lo+k], ran[lo+k] = outcome{Status: "skipped"}, true
+			outs[lo+k], ran[lo+k] = outcome{Status: runSkipped}, true
 			if o.Progress != nil {
 				o.Progress(int(done.Add(1)), len(items))
 			}
@@ -275,7 +275,7 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 		first, last := -1, -1
 		var runs []int
 		for i, it := range items {
-			if it.test != ti || !ran[i] || outs[i].Status == "skipped" || outs[i].Kind == "interrupted" {
+			if it.test != ti || !ran[i] || outs[i].Status == runSkipped || outs[i].Kind == kindInterrupted {
 				continue
 			}
 			tr.Seeds++
@@ -473,7 +473,7 @@ func (o *Options) verify(ctx context.Context, p *pool, judged []*reported, items
 				pex := <-p.free
 				again := pex.exec(ctx, req)
 				p.free <- pex
-				if again.Kind == "interrupted" {
+				if again.Kind == kindInterrupted {
 					return
 				}
 				if again.signature() != first.signature() {
@@ -506,7 +506,7 @@ func (o *Options) verify(ctx context.Context, p *pool, judged []*reported, items
 			}
 			ex.execAll(ctx, reqs, func(int) bool { return false }, func(k int, again outcome) {
 				orig := orig(k)
-				if again.Kind == "interrupted" || again.Hash == orig.Hash && again.signature() == orig.signature() {
+				if again.Kind == kindInterrupted || again.Hash == orig.Hash && again.signature() == orig.signature() {
 					return
 				}
 				mu.Lock()
@@ -522,9 +522,7 @@ func (o *Options) verify(ctx context.Context, p *pool, judged []*reported, items
 
 // stops reports a run that ended its runner, or that the grader gave up
 // on: its test runs no more seeds, and it is not run again.
-func (o *outcome) stops() bool {
-	return o.Status == runHung || o.Status == runCrash || o.Status == runGaveUp
-}
+func (o *outcome) stops() bool { return o.Status.stops() }
 
 // replay is the command that runs seed of test again exactly: every flag
 // that changes the run.
@@ -679,39 +677,6 @@ func (o *Options) writeTrace(ctx context.Context, ex executor, t *suite.Test, se
 		}
 	}
 	return path, nil
-}
-
-// hint names the lesson section that explains a failure.
-func hint(lab *suite.Lab, t *suite.Test, out *outcome) string {
-	switch out.Status {
-	case runHung:
-		return "A handler must return quickly: do work in steps with env.SetTimer. Read: faultline read " + lab.Lesson
-	case runCrash:
-		switch out.Kind {
-		case "concurrent map":
-			return "Keep every node's state in its own struct; the rules are in docs/student.md (what vet forbids and why)."
-		case "memory":
-			return "Bound what you keep: trim logs (snapshots), cap queues, forget old requests."
-		}
-		return "Your code ended the runner process; the grader cannot see past that. See docs/student.md."
-	case runLimit:
-		if !storm(out.Kind) {
-			return "A run's budget (bytes sent, Env calls in one handler, log bytes) is the same on every machine: send less, log less."
-		}
-		return "A storm: something sends or sets timers in a loop. Read: faultline read retries-and-backoff"
-	case runGaveUp:
-		return "Not your code's fault as far as the grader can tell: grade again on a less busy machine, or replay this run."
-	case runPanic:
-		return "Your handler panicked; the frames above are your code."
-	}
-	if t.Lesson != "" {
-		slug, section, _ := strings.Cut(t.Lesson, "#")
-		if section != "" {
-			return fmt.Sprintf("Read: faultline read %s (section %q)", slug, section)
-		}
-		return "Read: faultline read " + slug
-	}
-	return ""
 }
 
 // TraceRun runs one seed of the named test as o describes and writes its

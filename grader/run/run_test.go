@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/result"
+	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
@@ -330,4 +331,66 @@ func TestReplayOfAShrunkRunNamesItsTrace(t *testing.T) {
 	head, err := trace.ReadFile(tr.Trace)
 	require.NoError(t, err)
 	assert.Equal(t, buf.Head.Drop, head.Head.Drop, "the trace is of the shrunk run")
+}
+
+// indexer panics reading table[kept] on its first timer: kept counts the
+// test's optional steps that ran, so a shrunk run panics at another index
+// than the original.
+type indexer struct {
+	env  node.Env
+	kept int
+}
+
+func (x *indexer) Start(env node.Env) { x.env = env; env.SetTimer(20*time.Millisecond, tick{}) }
+func (x *indexer) HandleMessage(node.ID, node.Message) {}
+func (x *indexer) HandleTimer(any) {
+	table := make([]int, 3)
+	table[x.kept]++
+}
+
+// testIndexPanic runs ten optional steps, each raising n1's index.
+func testIndexPanic(t *suite.T) {
+	s := t.NewSim(sim.Config{Nodes: 1, Factory: t.Impl().(node.Factory)})
+	for i := range 10 {
+		s.At(time.Duration(i)*time.Millisecond, func() {
+			if t.Keep("op") {
+				s.Node(1).(*indexer).kept++
+			}
+		})
+	}
+	s.RunFor(100 * time.Millisecond)
+}
+
+// TestAShrunkPanicAtAnotherIndexIsTheSameFailure: the original run panics
+// at index 10, and every run keeping 3 or more steps at its own index: the
+// shrinker counts them all as the same failure (a panic's kind is its type
+// and site) and shrinks to the 3 steps without which it passes.
+func TestAShrunkPanicAtAnotherIndexIsTheSameFailure(t *testing.T) {
+	lab := &suite.Lab{Name: "fake", Parts: []suite.Part{{ID: "A", Title: "Index"}},
+		Tests:    []suite.Test{{Name: "Index", Part: "A", Points: 1, Seeds: 1, Limit: time.Second, Run: testIndexPanic}},
+		Solution: node.Factory(func(node.ID) node.Node { return &indexer{} })}
+	res, err := Grade(context.Background(), Options{Lab: lab, TraceDir: t.TempDir()})
+	require.NoError(t, err)
+	tr := test(res, "Index")
+	require.Equal(t, result.Fail, tr.Status, tr.Message)
+	assert.Contains(t, tr.Message, "index out of range [10]")
+	assert.Regexp(t, `^panic:runtime.boundsError at run\.\(\*indexer\)\.HandleTimer:\d+$`, tr.Kind)
+	require.NotNil(t, tr.Shrink)
+	assert.Equal(t, 10, tr.Shrink.OriginalItems)
+	assert.Equal(t, 3, tr.Shrink.ShrunkItems, "a run panicking at index 3..9 fails the same way as one at 10")
+	replay, err := Grade(context.Background(), Options{Lab: lab, TraceDir: t.TempDir(), Seed: tr.Seed, Drop: shrunkDrop(t, tr.Shrink)})
+	require.NoError(t, err)
+	assert.Contains(t, test(replay, "Index").Message, "index out of range [3]")
+	assert.Equal(t, tr.Kind, test(replay, "Index").Kind)
+}
+
+// shrunkDrop reads the items a shrink removed back from their names.
+func shrunkDrop(t *testing.T, s *result.Shrink) []suite.Item {
+	var drop []suite.Item
+	for _, name := range s.Removed {
+		it, err := suite.ParseItem(name)
+		require.NoError(t, err)
+		drop = append(drop, it)
+	}
+	return drop
 }

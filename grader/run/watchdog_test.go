@@ -61,7 +61,7 @@ func TestGivingUpIsAnErrorOfTheGrading(t *testing.T) {
 	require.NoError(t, o.defaults())
 	test := &o.Lab.Tests[0]
 	tr := &result.Test{Replay: o.replay(test, 42)}
-	out := outcome{Status: runGaveUp, Kind: "gave up", Message: gaveUpMessage(90 * time.Second)}
+	out := outcome{Status: runGaveUp, Kind: kindGaveUp, Message: gaveUpMessage(90 * time.Second)}
 	o.verdict(test, 42, &out, tr)
 	assert.Equal(t, result.Error, tr.Status)
 	assert.Equal(t, "seed 42: the grader gave up after 90 s of wall time without progress (machine overloaded?); "+

@@ -28,15 +28,34 @@ func (e *PanicError) Error() string {
 	return fmt.Sprintf("%v panicked at %v while handling %s: %v", e.Node, e.Time, e.Event, e.Value)
 }
 
+// Limit names a bound of Config that a run exceeded. Its text is the
+// failure's kind in a report ("limit:rate"): the strings are part of the
+// report's format.
+type Limit string
+
+// The bounds a LimitError names.
+const (
+	LimitEvents  Limit = "events"         // Config.MaxEvents in the whole run
+	LimitPending Limit = "pending events" // Config.MaxPending waiting at once
+	LimitRate    Limit = "rate"           // Config.MaxRate events per node per virtual second
+	// LimitMessageBytes: a single message over Config.MaxMessageBytes.
+	LimitMessageBytes Limit = "message bytes"
+	// LimitCalls: more than Config.MaxCallsPerHandler Env calls in one handler.
+	LimitCalls Limit = "Env calls in one handler"
+)
+
+// Storm reports whether l is one of the event bounds a message storm hits
+// (events sent or timers set in a loop), rather than a bound on bytes or
+// calls.
+func (l Limit) Storm() bool { return l == LimitEvents || l == LimitPending || l == LimitRate }
+
 // LimitError is what a run panics with when it exceeds a bound of Config:
 // too many events, too many events waiting at once (a message storm), too
 // many events at one node in a virtual second, a message too large, or a
 // handler that calls its Env without end. Every bound is a count, so the
 // same run stops at the same event on any machine (DESIGN decision 11).
 type LimitError struct {
-	// What names the bound: "events", "pending events", "rate" (events
-	// per node per virtual second), LimitMessageBytes or LimitCalls.
-	What  string
+	What  Limit // the bound exceeded
 	Limit int
 	Time  time.Duration
 	Top   string // the busiest message types, as "Ping×40000, Pong×39000"
@@ -51,15 +70,9 @@ type LimitError struct {
 	Type, Event, Call string
 }
 
-// What a LimitError names, besides "events", "pending events" and "rate".
-const (
-	LimitMessageBytes = "message bytes"
-	LimitCalls        = "Env calls in one handler"
-)
-
 func (e *LimitError) Error() string {
 	switch e.What {
-	case "rate":
+	case LimitRate:
 		msg := fmt.Sprintf("%v handled more than %d events (deliveries and timers) in the virtual second from %v, stopped at %v", e.Node, e.Limit, e.From, e.Time)
 		return msg + e.busiest() + "; look for a handler that sends or sets timers in a loop"
 	case LimitMessageBytes:

@@ -353,7 +353,7 @@ func (s *Sim) push(e event) {
 	e.seq = s.seq
 	s.q.push(e)
 	if len(s.q) > s.cfg.MaxPending {
-		panic(&LimitError{What: "pending events", Limit: s.cfg.MaxPending, Time: time.Duration(s.now), Top: s.busiest()})
+		panic(&LimitError{What: LimitPending, Limit: s.cfg.MaxPending, Time: time.Duration(s.now), Top: s.busiest()})
 	}
 }
 
@@ -553,7 +553,7 @@ func (s *Sim) begin() {
 	s.calls = 0
 	s.stats.events++
 	if s.stats.events > int64(s.cfg.MaxEvents) {
-		panic(&LimitError{What: "events", Limit: s.cfg.MaxEvents, Time: ev.Time, Top: s.busiest()})
+		panic(&LimitError{What: LimitEvents, Limit: s.cfg.MaxEvents, Time: ev.Time, Top: s.busiest()})
 	}
 	if ev.Node != 0 && (ev.Kind == EventDeliver || ev.Kind == EventTimer) {
 		s.countRate(s.nodes[ev.Node])
@@ -575,7 +575,7 @@ func (s *Sim) countRate(ns *nodeState) {
 		s.peakRate = ns.rateN
 	}
 	if s.cfg.MaxRate > 0 && ns.rateN > s.cfg.MaxRate {
-		panic(&LimitError{What: "rate", Limit: s.cfg.MaxRate, Time: time.Duration(s.now), Top: s.busiest(), Node: ns.id,
+		panic(&LimitError{What: LimitRate, Limit: s.cfg.MaxRate, Time: time.Duration(s.now), Top: s.busiest(), Node: ns.id,
 			From: time.Duration(ns.rateSec) * time.Second})
 	}
 }

@@ -260,7 +260,10 @@ func (t *T) Invariant(name string, check func() error) {
 type Violation struct {
 	Nodes []node.ID
 	Msg   string
-	Kind  string // the property violated; "" means KindOf(Msg)
+	// Kind names the property violated, so that a shrunk run is held to
+	// the same failure whatever its numbers; "" means KindOf(Msg), the
+	// words before the message's first colon.
+	Kind string
 }
 
 // KindOf names a failure from its message: the words before the first
@@ -348,10 +351,15 @@ func (t *T) Fatalf(format string, args ...any) {
 }
 
 // Check records a named check's verdict in the trace and fails the run if
-// err is not nil.
+// err is not nil. A *Violation in err's chain names the failure's kind;
+// its message is err's whole text.
 func (t *T) Check(name string, err error) {
 	if err != nil {
-		t.Fail(Failure{Check: name, Msg: err.Error()})
+		f := Failure{Check: name, Msg: err.Error()}
+		if v, ok := errors.AsType[*Violation](err); ok {
+			f.Kind = v.Kind
+		}
+		t.Fail(f)
 	}
 	if s := t.Sim(); s != nil {
 		s.Check(name, nil)
