@@ -339,7 +339,7 @@ func (a App) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case screenReader:
 		l := a.reader.lesson
 		switch {
-		case key.Matches(msg, k.Answers):
+		case key.Matches(msg, k.Answers) && a.reader.foldable:
 			return a, a.reader.toggleAnswers()
 		case a.reader.task:
 			// A lab's task has no neighbours and no paired lab.
@@ -385,10 +385,17 @@ func (a App) footer() (optional, always []key.Binding) {
 	always = []key.Binding{k.Help, k.Back, k.Quit}
 	switch a.screen {
 	case screenReader:
-		if a.reader.task {
-			return []key.Binding{short(k.Down, "↓/↑", "scroll"), short(k.Answers, "a", "answers")}, always
+		// Only keys that do something here: a task has no neighbours and
+		// no lab of its own, and a text without review answers has none
+		// to show.
+		keys := []key.Binding{short(k.Down, "↓/↑", "scroll")}
+		if a.reader.foldable {
+			keys = append(keys, short(k.Answers, "a", "answers"))
 		}
-		return []key.Binding{short(k.Down, "↓/↑", "scroll"), short(k.Answers, "a", "answers"), short(k.Next, "n/p", "next/prev"), short(k.Lab, "l", "lab")}, always
+		if a.reader.task {
+			return keys, always
+		}
+		return append(keys, short(k.Next, "n/p", "next/prev"), short(k.Lab, "l", "lab")), always
 	case screenLab:
 		return []key.Binding{short(k.Open, "enter", "run"), k.RunAll, short(k.Task, "t", "task"), short(k.RunPart, "P", "part"), short(k.Impl, "i", "impl"), k.Down}, always
 	case screenDemos:

@@ -1,11 +1,14 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/faultline-dev/faultline/content"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestUnwrap(t *testing.T) {
@@ -78,4 +81,27 @@ func TestLessonMarkdownStartsWithObjectives(t *testing.T) {
 	md := LessonMarkdown(l, LessonOptions{})
 	assert.True(t, strings.HasPrefix(md, "# X\n\n*About x.*\n\n**After this lesson you can:**\n\n- Do one thing.\n- Do another.\n"), md)
 	assert.True(t, strings.HasSuffix(md, "Body."))
+}
+
+// A rendered lesson is never wider than the terminal, and a hyphenated
+// word is never split at its hyphen: ansi.Wordwrap put "exactly-" and
+// "once" on two lines and ran "(--watch" two columns past 72.
+func TestRenderedLinesFitAndKeepHyphenatedWords(t *testing.T) {
+	text := "Run faultline grade raft inside your workspace to grade your package (--watch grades again on every save). " +
+		"A queue gives at-least-once delivery; exactly-once needs the server to remember what it applied, and a " +
+		"client-chosen request ID makes a retry safe. The path labs/raft/raftlab/a-very-long-file-name-that-cannot-fit-on-one-line-of-the-screen.go is cut."
+	l := &content.Lesson{Slug: "x", Title: "X", Body: text + "\n\n- " + text + "\n"}
+	for _, width := range []int{40, 60, 71, 72, 73, 80, 100} {
+		t.Run(strconv.Itoa(width), func(t *testing.T) {
+			out, err := RenderLesson(l, "notty", width, LessonOptions{})
+			require.NoError(t, err)
+			joined := strings.Join(strings.Fields(out), " ")
+			for _, w := range []string{"exactly-once", "at-least-once", "client-chosen", "(--watch"} {
+				assert.Contains(t, joined, w, "%q is split across lines", w)
+			}
+			for i, line := range strings.Split(out, "\n") {
+				assert.LessOrEqual(t, ansi.StringWidth(line), width, "line %d: %q", i, line)
+			}
+		})
+	}
 }

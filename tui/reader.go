@@ -25,6 +25,7 @@ type reader struct {
 	rendered string
 	width    int  // the width rendered is for
 	answers  bool // review answers are shown (a toggles them)
+	foldable bool // the text has answers to fold (<details>): only then does a do anything
 	task     bool // a lab's task, not a lesson: no neighbours, no progress
 	err      error
 	resume   float64 // where to stand once the first render arrives (fraction of lines)
@@ -175,15 +176,38 @@ func wrapRendered(line string, width int) []string {
 	if ansi.StringWidth(prefix) > width/2 {
 		prefix = ""
 	}
-	parts := strings.Split(ansi.Wordwrap(line, width, ""), "\n")
+	parts := wordwrap(line, width)
 	if len(parts) == 1 {
 		return parts
 	}
 	// Wrap the rest again at the width left beside the prefix.
 	rest := strings.Join(parts[1:], " ")
 	out := []string{parts[0]}
-	for _, p := range strings.Split(ansi.Wordwrap(rest, width-ansi.StringWidth(prefix), ""), "\n") {
+	for _, p := range wordwrap(rest, width-ansi.StringWidth(prefix)) {
 		out = append(out, prefix+strings.TrimLeft(p, " "))
+	}
+	return out
+}
+
+// noBreakHyphen (U+2011, one cell wide) stands in for "-" while a line is
+// wrapped. ansi.Wordwrap always breaks after a hyphen, cutting
+// "exactly-once" into "exactly-" and "once", and writes the hyphen
+// without checking the width, so "(--watch" at the end of a line ran two
+// columns past it.
+const noBreakHyphen = "\u2011"
+
+// wordwrap wraps a styled line at width cells, at spaces only; a word wider
+// than the width (a long path) is cut, so that no line is wider.
+func wordwrap(line string, width int) []string {
+	var out []string
+	wrapped := ansi.Wordwrap(strings.ReplaceAll(line, "-", noBreakHyphen), width, "")
+	for _, p := range strings.Split(wrapped, "\n") {
+		p = strings.ReplaceAll(p, noBreakHyphen, "-")
+		if ansi.StringWidth(p) > width {
+			out = append(out, strings.Split(ansi.Hardwrap(p, width, true), "\n")...)
+			continue
+		}
+		out = append(out, p)
 	}
 	return out
 }
@@ -198,7 +222,7 @@ func renderCmd(l *content.Lesson, style string, width int, answers bool) tea.Cmd
 func newReader(l *content.Lesson, style string, w, h int) (reader, tea.Cmd) {
 	vp := viewport.New(w, max(1, h-2))
 	vp.SetContent("rendering " + l.Title + "…")
-	return reader{lesson: l, vp: vp, style: style, width: w}, renderCmd(l, style, w, false)
+	return reader{lesson: l, vp: vp, style: style, width: w, foldable: hasAnswers(l.Body)}, renderCmd(l, style, w, false)
 }
 
 // setSize fits the reader to a w×h screen: one line of title, the lesson,
@@ -212,6 +236,17 @@ func (r *reader) setSize(w, h int) tea.Cmd {
 	}
 	r.note()
 	return nil
+}
+
+// hasAnswers reports whether a lesson's Markdown has review answers that
+// a folds and shows (foldAnswers rewrites the same <details> blocks).
+func hasAnswers(body string) bool {
+	for _, l := range strings.Split(body, "\n") {
+		if detailsOpen.MatchString(l) {
+			return true
+		}
+	}
+	return false
 }
 
 // toggleAnswers shows or folds the review answers, keeping the place.
@@ -279,9 +314,12 @@ func (r reader) view(st Styles) string {
 	if r.answers {
 		answers = "a hides answers"
 	}
-	info := fmt.Sprintf("  lesson %d · %s · %s · %s", r.lesson.Index+1, r.lesson.Section, pct, answers)
+	info := fmt.Sprintf("  lesson %d · %s · %s", r.lesson.Index+1, r.lesson.Section, pct)
 	if r.task {
 		info = fmt.Sprintf("  %s · esc back to the lab", pct)
+	}
+	if r.foldable {
+		info += " · " + answers
 	}
 	title := truncate(r.lesson.Title, max(10, r.vp.Width-lenRunes(info)))
 	head := st.Title.Render(title) + st.Muted.Render(truncate(info, max(0, r.vp.Width-lenRunes(title))))
