@@ -1,0 +1,740 @@
+package search
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"runtime/debug"
+	"slices"
+	"time"
+
+	"github.com/faultline-dev/faultline/grader/sim"
+	"github.com/faultline-dev/faultline/labs/node"
+)
+
+// Checker explores one Model. It is not safe for concurrent use: it runs
+// one handler at a time, like the simulator.
+type Checker struct {
+	m        *Model
+	world    *World
+	inputsOf [][]int // per node, the indexes of its inputs in m.Inputs
+	canCrash []bool
+	maxCalls int
+
+	cp copier
+	hs hasher
+
+	cur  *step
+	envs map[envKey]*env
+	rec  *recorder // non-nil while a path is replayed into a trace
+}
+
+// step is the event being applied: the new state and the slot it changes.
+type step struct {
+	s       *State
+	sl      *slot
+	id      node.ID
+	calls   int
+	ghostCo bool // s.ghost is already this step's own copy
+	sends   []flight
+	err     error // a copy refused while the handler ran
+}
+
+type envKey struct {
+	id  node.ID
+	inc int
+}
+
+// World is the lab's handle on the state being explored, for the
+// callbacks its Factory and Inputs give the nodes.
+type World struct{ c *Checker }
+
+// Ghost returns the ghost state of the state being explored, a copy the
+// caller may change (the checker copies it on the first call in each
+// event).
+func (w *World) Ghost() any {
+	c := w.c
+	st := c.cur
+	if st == nil {
+		return nil
+	}
+	if !st.ghostCo && st.s.ghost != nil {
+		c.cp.reset(nil)
+		g, err := c.cp.deepCopy(st.s.ghost)
+		if err != nil {
+			st.err = explainRefusal("the ghost state", st.s.ghost, nil)
+			return st.s.ghost
+		}
+		st.s.ghost = g
+		st.ghostCo = true
+	}
+	return st.s.ghost
+}
+
+// New returns a checker for m, or an error if m is incomplete.
+func New(m *Model) (*Checker, error) {
+	if m.Nodes < 1 || m.Factory == nil {
+		return nil, fmt.Errorf("search: model %q needs Nodes >= 1 and a Factory", m.Name)
+	}
+	c := &Checker{m: m, inputsOf: make([][]int, m.Nodes), canCrash: make([]bool, m.Nodes), envs: map[envKey]*env{}}
+	c.world = &World{c}
+	c.maxCalls = m.MaxCallsPerHandler
+	if c.maxCalls <= 0 {
+		c.maxCalls = 1_000_000
+	}
+	for i, in := range m.Inputs {
+		if in.Node < 1 || int(in.Node) > m.Nodes || in.Call == nil {
+			return nil, fmt.Errorf("search: model %q: input %d (%s) names node %v of %d, or has no Call", m.Name, i, in.Name, in.Node, m.Nodes)
+		}
+		c.inputsOf[in.Node-1] = append(c.inputsOf[in.Node-1], i)
+	}
+	for i := range c.canCrash {
+		c.canCrash[i] = m.Bounds.Crashable == nil
+	}
+	for _, id := range m.Bounds.Crashable {
+		if id < 1 || int(id) > m.Nodes {
+			return nil, fmt.Errorf("search: model %q: crashable node %v is not one of n1..n%d", m.Name, id, m.Nodes)
+		}
+		c.canCrash[id-1] = true
+	}
+	return c, nil
+}
+
+// PanicError is a handler's panic, a violation like any other.
+type PanicError struct {
+	Node  node.ID
+	Value string
+	Stack string
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("%v panicked: %s", e.Node, e.Value) }
+
+// errTooManyCalls stops a handler that calls its Env without end.
+var errTooManyCalls = errors.New("search: a handler called its Env more than the limit")
+
+// run calls f inside the step st, turning a panic into an error.
+func (c *Checker) run(st *step, f func()) (err error) {
+	c.cur = st
+	defer func() {
+		c.cur = nil
+		if r := recover(); r != nil {
+			if r == errTooManyCalls { //nolint:errorlint // our own sentinel value
+				err = fmt.Errorf("%v made more than %d Env calls in one handler: a loop that never ends?", st.id, c.maxCalls)
+				return
+			}
+			v := fmt.Sprint(r)
+			if len(v) > 2000 {
+				v = v[:2000] + "..."
+			}
+			stack := string(debug.Stack())
+			if len(stack) > 8000 {
+				stack = stack[:8000]
+			}
+			err = &PanicError{Node: st.id, Value: v, Stack: stack}
+		}
+	}()
+	f()
+	return st.err
+}
+
+// Initial builds the initial state: every node built and started, in
+// order of ID. An error is a violation of the node contract in a Start
+// (a panic); the state is returned with it.
+func (c *Checker) Initial() (*State, error) {
+	s := &State{nodes: make([]*slot, c.m.Nodes)}
+	if c.m.Ghost != nil {
+		c.cp.reset(nil)
+		g, err := c.cp.deepCopy(c.m.Ghost)
+		if err != nil {
+			return nil, explainRefusal("the ghost state", c.m.Ghost, nil)
+		}
+		s.ghost = g
+	}
+	for i := range s.nodes {
+		s.nodes[i] = &slot{}
+	}
+	for i := range s.nodes {
+		if err := c.boot(s, node.ID(i+1), 0, true); err != nil {
+			c.hashGhost(s)
+			c.finish(s)
+			return s, err
+		}
+	}
+	c.hashGhost(s)
+	c.finish(s)
+	return s, nil
+}
+
+// boot builds incarnation inc of node id into its slot in s and starts it.
+// own: s.ghost is s's own (the initial state), not shared with a parent.
+func (c *Checker) boot(s *State, id node.ID, inc int, own bool) error {
+	sl := s.nodes[id-1]
+	sl.inc = inc
+	sl.rng = sim.Stream(sim.SeedFor(c.m.Name, int(id)), fmt.Sprintf("search/node/%d/incarnation/%d", id, inc))
+	st := &step{s: s, sl: sl, id: id, ghostCo: own}
+	var n node.Node
+	if err := c.run(st, func() { n = c.m.Factory(id, c.world) }); err != nil {
+		return err
+	}
+	if n == nil {
+		return fmt.Errorf("search: the factory built no node for %v", id)
+	}
+	sl.n = n
+	sl.trusted = trustFuncs(n)
+	if c.rec != nil {
+		c.rec.event(s, startRecord(id, inc))
+	}
+	e := c.envFor(id, inc)
+	if err := c.run(st, func() { n.Start(e) }); err != nil {
+		return err
+	}
+	c.merge(st)
+	c.hashSlot(sl)
+	return nil
+}
+
+func (c *Checker) envFor(id node.ID, inc int) *env {
+	k := envKey{id, inc}
+	e := c.envs[k]
+	if e == nil {
+		e = &env{c: c, id: id, inc: inc}
+		c.envs[k] = e
+	}
+	return e
+}
+
+// finish computes s's hash from its parts.
+func (c *Checker) finish(s *State) {
+	h := mix(s.netHash + 0x6a09e667f3bcc908)
+	for i, sl := range s.nodes {
+		h += mix(sl.hash ^ uint64(i+1)*0x9e3779b97f4a7c15)
+	}
+	h += mix(s.ghostH ^ 0xbb67ae8584caa73b)
+	h += mix(uint64(s.drops) | uint64(s.dups)<<20 | uint64(s.crashes)<<40 ^ 0x3c6ef372fe94f82b)
+	s.hash = h
+}
+
+// hashSlot fingerprints a node's slot.
+func (c *Checker) hashSlot(sl *slot) {
+	c.hs.reset()
+	h := c.hs.hashAny(0x510e527fade682d1, sl.rng)
+	h = c.hs.hashAny(h, sl.n)
+	h = hashWord(h, uint64(sl.inc))
+	h = hashWord(h, uint64(sl.clock))
+	h = hashWord(h, sl.nextID)
+	h = hashWord(h, uint64(sl.inputs))
+	h = hashWord(h, uint64(len(sl.timers)))
+	for _, t := range sl.timers {
+		h = hashWord(hashWord(hashWord(h, t.id), uint64(t.due)), t.h)
+	}
+	h = hashWord(h, uint64(len(sl.store)))
+	for _, e := range sl.store {
+		h = hashString(h, e.key)
+		h = hashBytes(hashWord(h, b2u(e.hasCur)), e.cur)
+		h = hashBytes(hashWord(h, b2u(e.hasDura)), e.durable)
+	}
+	sl.hash = h
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (c *Checker) hashGhost(s *State) {
+	if s.ghost == nil {
+		return
+	}
+	c.hs.reset()
+	s.ghostH = c.hs.hashAny(0x1f83d9abfb41bd6b, s.ghost)
+}
+
+func (c *Checker) hashValue(v any) uint64 {
+	c.hs.reset()
+	return c.hs.hashAny(0x5be0cd19137e2179, v)
+}
+
+func flightHash(f *flight) uint64 {
+	return mix(f.h ^ uint64(f.from)<<48 ^ uint64(f.to)<<56 ^ 0x9b05688c2b3e6c1f)
+}
+
+// Enabled returns the events enabled in s, in a fixed order: deliveries
+// (with their drops and duplicates), timers, inputs, restarts.
+func (c *Checker) Enabled(s *State) []Event {
+	return c.enabled(s, nil)
+}
+
+func (c *Checker) enabled(s *State, out []Event) []Event {
+	b := c.m.Bounds
+	for i := range s.net {
+		f := &s.net[i]
+		ev := Event{Kind: Deliver, Node: f.to, From: f.from, Msg: f.msg, h: f.h}
+		out = append(out, ev)
+		if s.drops < b.Drops {
+			ev.Kind = Drop
+			out = append(out, ev)
+		}
+		if s.dups < b.Duplicates {
+			ev.Kind = Duplicate
+			out = append(out, ev)
+		}
+	}
+	for i, sl := range s.nodes {
+		if len(sl.timers) > 0 {
+			t := &sl.timers[0]
+			out = append(out, Event{Kind: Fire, Node: node.ID(i + 1), Timer: t.value, h: t.id})
+		}
+	}
+	for i, sl := range s.nodes {
+		if ins := c.inputsOf[i]; sl.inputs < len(ins) {
+			in := &c.m.Inputs[ins[sl.inputs]]
+			out = append(out, Event{Kind: Call, Node: node.ID(i + 1), Input: in.Name, h: uint64(sl.inputs)})
+		}
+	}
+	if s.crashes < b.Crashes {
+		for i := range s.nodes {
+			if c.canCrash[i] {
+				out = append(out, Event{Kind: Restart, Node: node.ID(i + 1)})
+			}
+		}
+	}
+	return out
+}
+
+// Apply returns the state that ev leads to from s. An error is a
+// violation of the node contract on that event (a panic, a handler that
+// never returns, state that cannot be copied); the state returned with
+// it is the state reached, for the counterexample.
+func (c *Checker) Apply(s *State, ev Event) (*State, error) {
+	n := &State{nodes: slices.Clone(s.nodes), net: s.net, netHash: s.netHash, ghost: s.ghost, ghostH: s.ghostH,
+		drops: s.drops, dups: s.dups, crashes: s.crashes, depth: s.depth + 1, parent: s, event: ev}
+	err := c.apply(n, ev)
+	c.finish(n)
+	return n, err
+}
+
+func (c *Checker) apply(n *State, ev Event) error {
+	switch ev.Kind {
+	case Deliver, Drop:
+		i, ok := c.find(n, ev)
+		if !ok {
+			return fmt.Errorf("search: %v is not enabled", ev)
+		}
+		f := n.net[i]
+		n.removeCopy(i)
+		if ev.Kind == Drop {
+			n.drops++
+			if c.rec != nil {
+				c.rec.drop(n, &f)
+			}
+			return nil
+		}
+		return c.handle(n, ev.Node, func(nd node.Node, st *step) error {
+			msg, err := c.fresh(f.msg)
+			if err != nil {
+				return err
+			}
+			if c.rec != nil {
+				c.rec.deliver(n, &f)
+			}
+			nd.HandleMessage(f.from, msg)
+			return nil
+		})
+	case Duplicate:
+		i, ok := c.find(n, ev)
+		if !ok {
+			return fmt.Errorf("search: %v is not enabled", ev)
+		}
+		f := n.net[i]
+		f.copies = 1
+		n.addFlights([]flight{f})
+		n.dups++
+		if c.rec != nil {
+			c.rec.dup(n, &f)
+		}
+		return nil
+	case Fire:
+		sl := n.nodes[ev.Node-1]
+		if len(sl.timers) == 0 || sl.timers[0].id != ev.h {
+			return fmt.Errorf("search: %v is not enabled", ev)
+		}
+		return c.handle(n, ev.Node, func(nd node.Node, st *step) error {
+			t := st.sl.timers[0]
+			st.sl.timers = slices.Delete(st.sl.timers, 0, 1)
+			st.sl.clock = max(st.sl.clock, t.due)
+			v, err := c.fresh(t.value)
+			if err != nil {
+				return err
+			}
+			if c.rec != nil {
+				c.rec.fire(n, ev.Node, &t)
+			}
+			nd.HandleTimer(v)
+			return nil
+		})
+	case Call:
+		sl := n.nodes[ev.Node-1]
+		ins := c.inputsOf[ev.Node-1]
+		if sl.inputs >= len(ins) {
+			return fmt.Errorf("search: %v is not enabled", ev)
+		}
+		in := &c.m.Inputs[ins[sl.inputs]]
+		return c.handle(n, ev.Node, func(nd node.Node, st *step) error {
+			st.sl.inputs++
+			if c.rec != nil {
+				c.rec.call(n, ev.Node, in.Name)
+			}
+			in.Call(nd, c.world)
+			return nil
+		})
+	case Restart:
+		old := n.nodes[ev.Node-1]
+		sl := &slot{clock: old.clock, nextID: old.nextID, inputs: old.inputs}
+		for _, e := range old.store {
+			if e.hasDura {
+				sl.store = append(sl.store, entry{key: e.key, cur: e.durable, durable: e.durable, hasCur: true, hasDura: true})
+			}
+		}
+		n.nodes[ev.Node-1] = sl
+		n.crashes++
+		if c.rec != nil {
+			c.rec.crash(n, ev.Node)
+		}
+		err := c.boot(n, ev.Node, old.inc+1, false)
+		c.hashGhost(n)
+		return err
+	}
+	return fmt.Errorf("search: unknown event kind %v", ev.Kind)
+}
+
+// fresh returns a copy of a message or timer value for a handler, which
+// may change what it gets: a frozen value is its own copy.
+func (c *Checker) fresh(v any) (any, error) {
+	if v == nil || planFor(reflect.TypeOf(v)).frozen {
+		return v, nil
+	}
+	c.cp.reset(nil)
+	out, err := c.cp.deepCopy(v)
+	if err != nil {
+		return nil, explainRefusal("a message", v, nil)
+	}
+	return out, nil
+}
+
+// handle runs a handler of node id in n on a copy of its slot.
+func (c *Checker) handle(n *State, id node.ID, f func(nd node.Node, st *step) error) error {
+	old := n.nodes[id-1]
+	sl, err := c.cloneSlot(old, id)
+	if err != nil {
+		return err
+	}
+	n.nodes[id-1] = sl
+	st := &step{s: n, sl: sl, id: id}
+	var inner error
+	err = c.run(st, func() { inner = f(sl.n, st) })
+	c.merge(st)
+	c.hashSlot(sl)
+	if st.ghostCo {
+		c.hashGhost(n)
+	}
+	if err != nil {
+		return err
+	}
+	return inner
+}
+
+// cloneSlot copies a node's slot for a handler to change.
+func (c *Checker) cloneSlot(old *slot, id node.ID) (*slot, error) {
+	sl := &slot{trusted: old.trusted, inc: old.inc, clock: old.clock, nextID: old.nextID, inputs: old.inputs,
+		timers: slices.Clone(old.timers), store: slices.Clone(old.store)}
+	c.cp.reset(old.trusted)
+	rng, err := c.cp.deepCopy(old.rng)
+	if err != nil {
+		return nil, err
+	}
+	sl.rng = rng.(*rand.Rand)
+	n, err := c.cp.deepCopy(old.n)
+	if err != nil {
+		return nil, explainRefusal(id.String(), old.n, old.trusted)
+	}
+	sl.n = n.(node.Node)
+	return sl, nil
+}
+
+// merge puts the messages a step sent on the wire.
+func (c *Checker) merge(st *step) {
+	if len(st.sends) > 0 {
+		st.s.addFlights(st.sends)
+	}
+}
+
+func (c *Checker) find(s *State, ev Event) (int, bool) {
+	return slices.BinarySearchFunc(s.net, ev, func(f flight, ev Event) int { return f.less(ev.Node, ev.From, ev.h) })
+}
+
+// removeCopy takes one copy of s.net[i] off the wire (copying the slice:
+// it may be shared with other states).
+func (s *State) removeCopy(i int) {
+	f := s.net[i]
+	s.netHash -= flightHash(&f)
+	if f.copies > 1 {
+		s.net = slices.Clone(s.net)
+		s.net[i].copies--
+		return
+	}
+	s.net = slices.Delete(slices.Clone(s.net), i, i+1)
+}
+
+// addFlights puts one copy of each of fs on the wire.
+func (s *State) addFlights(fs []flight) {
+	net := slices.Grow(slices.Clone(s.net), len(fs))
+	for _, f := range fs {
+		s.netHash += flightHash(&f)
+		i, found := slices.BinarySearchFunc(net, f, func(g, f flight) int { return g.less(f.to, f.from, f.h) })
+		if found {
+			net[i].copies++
+			continue
+		}
+		f.copies = 1
+		net = slices.Insert(net, i, f)
+	}
+	s.net = net
+}
+
+// env is a node incarnation's Env. It keeps no state of its own: every
+// call acts on the slot of the step being applied, so one Env serves the
+// incarnation in every state, and a copy of the node shares it.
+type env struct {
+	c   *Checker
+	id  node.ID
+	inc int
+}
+
+var _ node.Env = (*env)(nil)
+
+func init() {
+	markShared(reflect.TypeFor[*env]())
+	markShared(reflect.TypeFor[disk]())
+	markShared(reflect.TypeFor[*Checker]())
+	markShared(reflect.TypeFor[*World]())
+}
+
+// active returns the step this Env may act in, or nil: an Env used
+// outside its node's handlers, or kept past a crash, does nothing.
+func (e *env) active() *step {
+	st := e.c.cur
+	if st == nil || st.id != e.id || st.sl.inc != e.inc {
+		return nil
+	}
+	st.calls++
+	if st.calls > e.c.maxCalls {
+		panic(errTooManyCalls)
+	}
+	return st
+}
+
+func (e *env) ID() node.ID { return e.id }
+
+func (e *env) Peers() []node.ID {
+	out := make([]node.ID, 0, e.c.m.Nodes-1)
+	for i := 1; i <= e.c.m.Nodes; i++ {
+		if node.ID(i) != e.id {
+			out = append(out, node.ID(i))
+		}
+	}
+	return out
+}
+
+func (e *env) Now() time.Duration {
+	st := e.active()
+	if st == nil {
+		return 0
+	}
+	return time.Duration(st.sl.clock)
+}
+
+func (e *env) Send(to node.ID, msg node.Message) {
+	st := e.active()
+	if st == nil {
+		return
+	}
+	if to < 1 || int(to) > e.c.m.Nodes || to == e.id {
+		if e.c.rec != nil {
+			e.c.rec.misuse(st.s, e.id, fmt.Sprintf("Send to %v: not a peer", to))
+		}
+		return
+	}
+	if msg != nil && !planFor(reflect.TypeOf(msg)).frozen {
+		e.c.cp.reset(nil)
+		m, err := e.c.cp.deepCopy(msg)
+		if err != nil {
+			// As in the simulator, a message that cannot cross a wire is
+			// a misuse, not a crash: it is lost.
+			if e.c.rec != nil {
+				e.c.rec.misuse(st.s, e.id, explainRefusal("a message", msg, nil).Error())
+			}
+			return
+		}
+		msg = m
+	}
+	f := flight{from: e.id, to: to, msg: msg, h: e.c.hashValue(msg)}
+	st.sends = append(st.sends, f)
+	if e.c.rec != nil {
+		e.c.rec.send(st.s, &f)
+	}
+}
+
+func (e *env) SetTimer(after time.Duration, value any) node.TimerID {
+	st := e.active()
+	if st == nil {
+		return 0
+	}
+	if value != nil && !planFor(reflect.TypeOf(value)).frozen {
+		e.c.cp.reset(nil)
+		v, err := e.c.cp.deepCopy(value)
+		if err != nil {
+			st.err = explainRefusal(e.id.String()+"'s timer", value, nil)
+			return 0
+		}
+		value = v
+	}
+	sl := st.sl
+	sl.nextID++
+	due := sl.clock + max(int64(after), 0)
+	if due < sl.clock {
+		due = math.MaxInt64 // saturate, as the simulator does
+	}
+	t := timer{id: sl.nextID, due: due, value: value, h: e.c.hashValue(value)}
+	if due != math.MaxInt64 {
+		i, _ := slices.BinarySearchFunc(sl.timers, t, func(a, b timer) int {
+			if a.due != b.due {
+				if a.due < b.due {
+					return -1
+				}
+				return 1
+			}
+			return int(a.id) - int(b.id)
+		})
+		sl.timers = slices.Insert(sl.timers, i, t)
+	}
+	if e.c.rec != nil {
+		e.c.rec.timerSet(st.s, e.id, &t, after)
+	}
+	return node.TimerID(t.id)
+}
+
+func (e *env) CancelTimer(id node.TimerID) {
+	st := e.active()
+	if st == nil {
+		return
+	}
+	for i, t := range st.sl.timers {
+		if t.id == uint64(id) {
+			st.sl.timers = slices.Delete(st.sl.timers, i, i+1)
+			if e.c.rec != nil {
+				e.c.rec.timerCancel(st.s, e.id, uint64(id))
+			}
+			return
+		}
+	}
+}
+
+func (e *env) Rand() *rand.Rand {
+	st := e.active()
+	if st == nil {
+		return rand.New(rand.NewPCG(0, 0))
+	}
+	return st.sl.rng
+}
+
+func (e *env) Storage() node.Storage { return disk{e} }
+
+func (e *env) Logf(format string, args ...any) {
+	st := e.active()
+	if st == nil || e.c.rec == nil {
+		return
+	}
+	e.c.rec.log(st.s, e.id, fmt.Sprintf(format, args...))
+}
+
+// disk is a node's Storage in the state being explored.
+type disk struct{ e *env }
+
+func (d disk) find(st *step, key string) (int, bool) {
+	return slices.BinarySearchFunc(st.sl.store, key, func(e entry, k string) int {
+		switch {
+		case e.key < k:
+			return -1
+		case e.key > k:
+			return 1
+		}
+		return 0
+	})
+}
+
+func (d disk) Load(key string) ([]byte, bool) {
+	st := d.e.active()
+	if st == nil {
+		return nil, false
+	}
+	i, ok := d.find(st, key)
+	if !ok || !st.sl.store[i].hasCur {
+		return nil, false
+	}
+	return slices.Clone(st.sl.store[i].cur), true
+}
+
+func (d disk) Save(key string, value []byte) { d.write(key, slices.Clone(value), true) }
+
+func (d disk) Delete(key string) { d.write(key, nil, false) }
+
+func (d disk) write(key string, value []byte, has bool) {
+	st := d.e.active()
+	if st == nil {
+		return
+	}
+	if value == nil && has {
+		value = []byte{}
+	}
+	i, ok := d.find(st, key)
+	if !ok {
+		if !has {
+			return
+		}
+		st.sl.store = slices.Insert(st.sl.store, i, entry{key: key})
+	}
+	st.sl.store[i].cur, st.sl.store[i].hasCur = value, has
+}
+
+func (d disk) Sync() {
+	st := d.e.active()
+	if st == nil {
+		return
+	}
+	out := st.sl.store[:0:0]
+	for _, e := range st.sl.store {
+		e.durable, e.hasDura = e.cur, e.hasCur
+		if e.hasCur {
+			out = append(out, e)
+		}
+	}
+	st.sl.store = out
+}
+
+func (d disk) Size() int {
+	st := d.e.active()
+	if st == nil {
+		return 0
+	}
+	n := 0
+	for _, e := range st.sl.store {
+		if e.hasCur {
+			n += len(e.key) + len(e.cur)
+		}
+	}
+	return n
+}
