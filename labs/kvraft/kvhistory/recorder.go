@@ -22,7 +22,7 @@ type Recorder struct {
 	// or -1; issued counts the operations each clerk has had its turn for.
 	inflight map[node.ID]int
 	issued   map[node.ID]int
-	problem  error
+	problem  suite.FirstViolation
 }
 
 // NewRecorder returns a Recorder for the given clerks, none busy.
@@ -60,10 +60,7 @@ func (r *Recorder) Call(id node.ID, op kvraft.Op, now time.Duration) int {
 func (r *Recorder) Return(id node.ID, req int, value string, now time.Duration) bool {
 	cur := r.inflight[id]
 	if cur < 0 || cur != req {
-		if r.problem == nil {
-			r.problem = &suite.Violation{Nodes: []node.ID{id}, Kind: "unexpected done",
-				Msg: fmt.Sprintf("unexpected done: %v reported request %d done, but its request in flight is %d (-1: none); call done exactly once per request", id, req, cur)}
-		}
+		r.problem.Record([]node.ID{id}, "unexpected done: %v reported request %d done, but its request in flight is %d (-1: none); call done exactly once per request", id, req, cur)
 		return false
 	}
 	o := &r.History[req]
@@ -74,7 +71,7 @@ func (r *Recorder) Return(id node.ID, req int, value string, now time.Duration) 
 
 // Problem returns the first done that did not match a request in flight:
 // an invariant of the run.
-func (r *Recorder) Problem() error { return r.problem }
+func (r *Recorder) Problem() error { return r.problem.Err() }
 
 // Idle reports whether no clerk has a request in flight.
 func (r *Recorder) Idle() bool {

@@ -2,7 +2,6 @@ package kvraftlab
 
 import (
 	"fmt"
-	"github.com/faultline-dev/faultline/labs/kvraft/kvhistory"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -11,9 +10,10 @@ import (
 	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/kvraft"
+	"github.com/faultline-dev/faultline/labs/kvraft/kvhistory"
 	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/labs/raft"
-	raftsolution "github.com/faultline-dev/faultline/labs/raft/solution"
+	"github.com/faultline-dev/faultline/labs/raft/raftlab"
 )
 
 // config describes a test's service and workload.
@@ -30,11 +30,11 @@ type config struct {
 	readers int
 }
 
-// cluster is a test's view of the service: servers n1..nS, clerks after
+// harness is a test's view of the service: servers n1..nS, clerks after
 // them, and the client-visible history. It sees the servers' Raft peers
 // only through State (to aim its faults at leaders) and their storage
 // through the simulator.
-type cluster struct {
+type harness struct {
 	t       *suite.T
 	s       *sim.Sim
 	cfg     config
@@ -49,12 +49,9 @@ type cluster struct {
 	seq     int                 // values written are unique: "n7.3;" is n7's third write
 }
 
-func newCluster(t *suite.T, cfg config) *cluster {
-	impl, ok := t.Impl().(kvraft.Impl)
-	if !ok {
-		t.Fatalf("implementation is a %T, not a kvraft.Impl", t.Impl())
-	}
-	rf, err := raftFactory(t.Dep("raft"))
+func newHarness(t *suite.T, cfg config) *harness {
+	impl := suite.ImplAs[kvraft.Impl](t)
+	rf, err := raftlab.Base(labName, t.Dep("raft"))
 	if err != nil {
 		t.Fatalf("%v", err)
 	}
@@ -65,7 +62,7 @@ func newCluster(t *suite.T, cfg config) *cluster {
 	if maxRaftState == 0 {
 		maxRaftState = -1
 	}
-	c := &cluster{t: t, cfg: cfg, impl: impl, rafts: map[node.ID]raft.Node{}, r: t.Rand("workload")}
+	c := &harness{t: t, cfg: cfg, impl: impl, rafts: map[node.ID]raft.Node{}, r: t.Rand("workload")}
 	for i := 1; i <= cfg.servers; i++ {
 		c.servers = append(c.servers, node.ID(i))
 	}
@@ -95,34 +92,20 @@ func newCluster(t *suite.T, cfg config) *cluster {
 	return c
 }
 
-// raftFactory is the Raft the servers run on: the student's own from the
-// Raft lab when the engine hands it over, else the reference.
-func raftFactory(dep any) (raft.Factory, error) {
-	switch f := dep.(type) {
-	case nil:
-		return raftsolution.Factory, nil
-	case raft.Factory:
-		return f, nil
-	case func(node.ID, func(raft.ApplyMsg)) raft.Node:
-		return f, nil
-	}
-	return nil, fmt.Errorf("kvraft lab: the Raft to build on is a %T; want a raft.Factory", dep)
-}
-
 // start has every clerk begin its operations, each after a pause drawn
 // from the workload's stream.
-func (c *cluster) start() {
+func (c *harness) start() {
 	for _, id := range c.clerks {
 		c.s.After(c.pause(), func() { c.issue(id) })
 	}
 }
 
-func (c *cluster) pause() time.Duration {
+func (c *harness) pause() time.Duration {
 	return time.Duration(c.r.Int64N(int64(c.cfg.think) + 1))
 }
 
 // issue submits the clerk's next operation, if it has one left.
-func (c *cluster) issue(id node.ID) {
+func (c *harness) issue(id node.ID) {
 	if c.stopped || c.rec.Issued(id) >= c.cfg.ops || c.rec.Busy(id) {
 		return
 	}
@@ -148,7 +131,7 @@ func (c *cluster) issue(id node.ID) {
 	c.submit(id, op)
 }
 
-func (c *cluster) submit(id node.ID, op kvraft.Op) {
+func (c *harness) submit(id node.ID, op kvraft.Op) {
 	req := c.rec.Call(id, op, c.s.Now())
 	if err := c.s.Call(id, func() string { return fmt.Sprintf("Submit(%d, %s)", req, kvhistory.DescribeOp(op)) }, func(n node.Node) string {
 		n.(kvraft.Clerk).Submit(req, op)
@@ -159,7 +142,7 @@ func (c *cluster) submit(id node.ID, op kvraft.Op) {
 }
 
 // done records a clerk's answer: the return of the client-visible history.
-func (c *cluster) done(id node.ID, req int, value string) {
+func (c *harness) done(id node.ID, req int, value string) {
 	if !c.rec.Return(id, req, value, c.s.Now()) {
 		return
 	}
@@ -167,7 +150,7 @@ func (c *cluster) done(id node.ID, req int, value string) {
 }
 
 // leader returns a server that believes it leads in the highest term, or 0.
-func (c *cluster) leader() node.ID {
+func (c *harness) leader() node.ID {
 	best, bestTerm := node.ID(0), -1
 	for _, id := range c.servers {
 		n := c.rafts[id]
@@ -184,7 +167,7 @@ func (c *cluster) leader() node.ID {
 // finish stops new operations, heals every fault, waits for every
 // operation in flight to return, reads every key once more (so that a
 // lost or doubled write shows), and checks the history.
-func (c *cluster) finish(limit time.Duration) {
+func (c *harness) finish(limit time.Duration) {
 	c.stopped = true
 	c.s.Heal()
 	for _, id := range c.servers {
@@ -204,7 +187,7 @@ func (c *cluster) finish(limit time.Duration) {
 }
 
 // waitIdle runs until no clerk has a request in flight.
-func (c *cluster) waitIdle(limit time.Duration) {
+func (c *harness) waitIdle(limit time.Duration) {
 	if c.s.RunUntilTrue(limit, c.rec.Idle) {
 		return
 	}
@@ -213,7 +196,7 @@ func (c *cluster) waitIdle(limit time.Duration) {
 }
 
 // checkSize fails if a server keeps more than bound bytes on disk.
-func (c *cluster) checkSize(bound int) {
+func (c *harness) checkSize(bound int) {
 	for _, id := range c.servers {
 		if sz := c.s.DurableSize(id); sz > bound {
 			c.t.Fail(suite.Failure{Check: "snapshot size", Kind: "storage not trimmed", Nodes: []node.ID{id},
@@ -225,7 +208,7 @@ func (c *cluster) checkSize(bound int) {
 
 // partitionLeader cuts the current leader off with one other server and
 // the given clerks, leaving the majority with the rest.
-func (c *cluster) partitionLeader(clerks []node.ID) {
+func (c *harness) partitionLeader(clerks []node.ID) {
 	lead := c.leader()
 	if lead == 0 {
 		lead = c.servers[c.r.IntN(len(c.servers))]

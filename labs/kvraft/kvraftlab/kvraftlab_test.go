@@ -1,7 +1,6 @@
 package kvraftlab
 
 import (
-	"flag"
 	"io"
 	"slices"
 	"strings"
@@ -16,21 +15,12 @@ import (
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/kvraft"
 	"github.com/faultline-dev/faultline/labs/node"
-	raftmutants "github.com/faultline-dev/faultline/labs/raft/mutants"
-	raftsolution "github.com/faultline-dev/faultline/labs/raft/solution"
+	"github.com/faultline-dev/faultline/labs/raft/raftlab"
 )
 
 func runOne(test *suite.Test, impl any, name string, seed uint64, sink trace.Sink) suite.Outcome {
 	return labtest.RunOne(Lab, test, impl, name, seed, sink)
 }
-
-// seeds sets how many seeds TestReferencePasses runs per test:
-// `-kvraft.seeds 300` is the 300-seed sweep of the reference.
-var seeds = flag.Int("kvraft.seeds", 0, "TestReferencePasses: seeds per test (default: the test's default)")
-
-// TestReferencePasses runs the reference over the seeds faultline grade
-// runs.
-func TestReferencePasses(t *testing.T) { labtest.ReferencePasses(t, Lab, *seeds) }
 
 // mutantCases names, for each mutant, the test that catches it and the check
 // that fails.
@@ -46,37 +36,19 @@ var mutantCases = []labtest.Mutant{
 	{Name: "never-snapshots", Test: "SnapshotSize", Check: "snapshot size"},
 }
 
-// TestEveryMutantIsCaught requires each mutant to fail the test named for
-// it, at a default seed, with the check that names its bug.
-func TestEveryMutantIsCaught(t *testing.T) { labtest.MutantsCaught(t, Lab, mutantCases) }
-
-// rates sets how many seeds TestMutantCatchRates runs: `-kvraft.rates
-// 300` reports, for each mutant, the share of seeds of its test that
-// catch it.
-var rates = flag.Int("kvraft.rates", 0, "TestMutantCatchRates: seeds per mutant (0: skip)")
-
-func TestMutantCatchRates(t *testing.T) {
-	if *rates == 0 {
-		t.Skip("set -kvraft.rates N to measure")
-	}
-	labtest.CatchRates(t, Lab, mutantCases, *rates)
-}
-
-// TestStarterFailsEveryTest checks that the starter compiles into a lab
-// that fails every test, as a student's first run should.
-func TestStarterFailsEveryTest(t *testing.T) { labtest.StarterFailsEveryTest(t, Lab) }
+// TestLab makes every check of the suite (grader/labtest): the reference
+// passes (-lab.seeds N: over N seeds a test), each mutant fails the test
+// and check named for it, the starter fails every test; -lab.rates and
+// -lab.sweep measure catch rates and sweep the reference.
+func TestLab(t *testing.T) { labtest.Check(t, Lab, mutantCases) }
 
 // TestRunsOnTheRaftItIsGiven checks that the harness builds the servers'
 // Raft from T.Dep("raft"): a buggy Raft handed over must show through the
 // service, a reference Raft handed over must pass, and a value of the
 // wrong type is reported.
 func TestRunsOnTheRaftItIsGiven(t *testing.T) {
-	buggy := raftmutants.All[0].Factory
-	for _, m := range raftmutants.All {
-		if m.Name == "votes-twice" {
-			buggy = m.Factory
-		}
-	}
+	buggy, err := raftlab.Lab.Impl("mutant:votes-twice")
+	require.NoError(t, err)
 	cases := []struct {
 		name string
 		raft any
@@ -84,7 +56,7 @@ func TestRunsOnTheRaftItIsGiven(t *testing.T) {
 		want string
 	}{
 		{"reference by default", nil, true, ""},
-		{"reference handed over", raftsolution.Factory, true, ""},
+		{"reference handed over", raftlab.Lab.Solution, true, ""},
 		{"a Raft that votes twice", buggy, false, "linearizability"},
 		{"not a Raft", "raft", false, "want a raft.Factory"},
 	}

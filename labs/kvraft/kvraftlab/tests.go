@@ -9,11 +9,6 @@ import (
 	"github.com/faultline-dev/faultline/labs/node"
 )
 
-const (
-	ms  = time.Millisecond
-	sec = time.Second
-)
-
 // snapBound is MaxRaftState in part C; storage may overshoot it by the
 // entries of one handler and the snapshot itself, so the tests allow 3×.
 const snapBound = 1500
@@ -23,52 +18,52 @@ const snapBound = 1500
 // flight when partitions and crashes strike.
 var tests = []suite.Test{
 	// Part A: the replicated state machine.
-	{Name: "OneClerk", Part: "A", Points: 3, Seeds: 20, Limit: 60 * sec, Run: testOneClerk,
+	{Name: "OneClerk", Part: "A", Points: 3, Seeds: 20, Limit: 60 * suite.Sec, Run: testOneClerk,
 		Description: "one clerk's Gets, Puts and Appends on a reliable network", Lesson: "linearizability#the-definition"},
-	{Name: "ManyClerks", Part: "A", Points: 4, Seeds: 20, Limit: 60 * sec, Run: testManyClerks,
+	{Name: "ManyClerks", Part: "A", Points: 4, Seeds: 20, Limit: 60 * suite.Sec, Run: testManyClerks,
 		Description: "five concurrent clerks; the history must be linearizable", Lesson: "linearizability#checking-a-history-is-a-search"},
-	{Name: "LeaderPartitions", Part: "A", Points: 5, Seeds: 30, Limit: 60 * sec, Run: testLeaderPartitions,
+	{Name: "LeaderPartitions", Part: "A", Points: 5, Seeds: 30, Limit: 60 * suite.Sec, Run: testLeaderPartitions,
 		Description: "the leader is cut off with some clerks again and again: no stale reads, no answers for lost entries", Lesson: "linearizability#stale-reads-from-a-deposed-leader"},
 
 	// Part B: clerks, retries and exactly once.
-	{Name: "Unreliable", Part: "B", Points: 4, Seeds: 30, Limit: 60 * sec, Run: testUnreliable,
+	{Name: "Unreliable", Part: "B", Points: 4, Seeds: 30, Limit: 60 * suite.Sec, Run: testUnreliable,
 		Description: "loss, duplication and reordering: every request runs exactly once", Lesson: "unreliable-networks#at-least-once-plus-idempotence"},
-	{Name: "Crashes", Part: "B", Points: 4, Seeds: 30, Limit: 60 * sec, Run: testCrashes,
+	{Name: "Crashes", Part: "B", Points: 4, Seeds: 30, Limit: 60 * suite.Sec, Run: testCrashes,
 		Description: "servers (often the leader) crash and restart on an unreliable network", Lesson: "unreliable-networks#at-least-once-plus-idempotence"},
-	{Name: "PartitionsUnreliable", Part: "B", Points: 4, Seeds: 30, Limit: 60 * sec, Run: testPartitionsUnreliable,
+	{Name: "PartitionsUnreliable", Part: "B", Points: 4, Seeds: 30, Limit: 60 * suite.Sec, Run: testPartitionsUnreliable,
 		Description: "leader partitions on an unreliable network: retries cross leader changes", Lesson: "unreliable-networks#choosing-the-retry-timer"},
 
 	// Part C: snapshots.
-	{Name: "SnapshotSize", Part: "C", Points: 3, Seeds: 20, Limit: 60 * sec, Run: testSnapshotSize,
+	{Name: "SnapshotSize", Part: "C", Points: 3, Seeds: 20, Limit: 60 * suite.Sec, Run: testSnapshotSize,
 		Description: "storage stays within a few times MaxRaftState", Lesson: "raft-snapshots#trimming"},
-	{Name: "SnapshotDedup", Part: "C", Points: 4, Seeds: 20, Limit: 60 * sec, Run: testSnapshotDedup,
+	{Name: "SnapshotDedup", Part: "C", Points: 4, Seeds: 20, Limit: 60 * suite.Sec, Run: testSnapshotDedup,
 		Description: "a request applied before a snapshot is retried after every server restarts from it: it must not run again", Lesson: "raft-snapshots#trimming"},
-	{Name: "SnapshotRecover", Part: "C", Points: 3, Seeds: 30, Limit: 60 * sec, Run: testSnapshotRecover,
+	{Name: "SnapshotRecover", Part: "C", Points: 3, Seeds: 30, Limit: 60 * suite.Sec, Run: testSnapshotRecover,
 		Description: "every server crashes and recovers from its snapshot and log, repeatedly", Lesson: "raft-snapshots#trimming"},
-	{Name: "SnapshotChurn", Part: "C", Points: 3, Seeds: 30, Limit: 60 * sec, Run: testSnapshotChurn,
+	{Name: "SnapshotChurn", Part: "C", Points: 3, Seeds: 30, Limit: 60 * suite.Sec, Run: testSnapshotChurn,
 		Description: "crashes, partitions and an unreliable network with snapshots", Lesson: "raft-snapshots#trimming"},
 }
 
 func testOneClerk(t *suite.T) {
-	c := newCluster(t, config{servers: 3, clerks: 1, keys: 3, ops: 20, think: 20 * ms})
+	c := newHarness(t, config{servers: 3, clerks: 1, keys: 3, ops: 20, think: 20 * suite.Ms})
 	c.start()
-	c.s.RunFor(2 * sec)
-	c.finish(30 * sec)
+	c.s.RunFor(2 * suite.Sec)
+	c.finish(30 * suite.Sec)
 }
 
 func testManyClerks(t *suite.T) {
 	// Latency of several milliseconds leaves a window between Propose and
 	// apply that a clerk's next operation can fall into.
-	c := newCluster(t, config{servers: 5, clerks: 5, keys: 3, ops: 12, think: 30 * ms, faults: faults.Model{Latency: faults.Between(2*ms, 15*ms)}})
+	c := newHarness(t, config{servers: 5, clerks: 5, keys: 3, ops: 12, think: 30 * suite.Ms, faults: faults.Model{Latency: faults.Between(2*suite.Ms, 15*suite.Ms)}})
 	c.start()
-	c.s.RunFor(2 * sec)
-	c.finish(30 * sec)
+	c.s.RunFor(2 * suite.Sec)
+	c.finish(30 * suite.Sec)
 }
 
 // leaderPartitions cuts the leader off with the readers and some of the
 // other clerks for most of every period, until horizon.
-func (c *cluster) leaderPartitions(period, horizon time.Duration) {
-	for at := sec; at < horizon; at += period {
+func (c *harness) leaderPartitions(period, horizon time.Duration) {
+	for at := suite.Sec; at < horizon; at += period {
 		c.s.At(at, func() {
 			with := slices.Clone(c.clerks[:c.cfg.readers])
 			for _, id := range c.clerks[c.cfg.readers:] {
@@ -83,24 +78,24 @@ func (c *cluster) leaderPartitions(period, horizon time.Duration) {
 }
 
 func testLeaderPartitions(t *suite.T) {
-	c := newCluster(t, config{servers: 5, clerks: 4, readers: 1, keys: 3, ops: 30, think: 400 * ms})
-	c.leaderPartitions(2*sec, 8*sec)
+	c := newHarness(t, config{servers: 5, clerks: 4, readers: 1, keys: 3, ops: 30, think: 400 * suite.Ms})
+	c.leaderPartitions(2*suite.Sec, 8*suite.Sec)
 	c.start()
-	c.s.RunFor(8 * sec)
-	c.finish(40 * sec)
+	c.s.RunFor(8 * suite.Sec)
+	c.finish(40 * suite.Sec)
 }
 
 func testUnreliable(t *suite.T) {
-	c := newCluster(t, config{servers: 5, clerks: 4, keys: 3, ops: 15, think: 50 * ms, faults: faults.Unreliable()})
+	c := newHarness(t, config{servers: 5, clerks: 4, keys: 3, ops: 15, think: 50 * suite.Ms, faults: faults.Unreliable()})
 	c.start()
-	c.s.RunFor(3 * sec)
-	c.finish(40 * sec)
+	c.s.RunFor(3 * suite.Sec)
+	c.finish(40 * suite.Sec)
 }
 
 // crashes crashes the leader, and sometimes another server, every period
 // until horizon, and restarts them a third of a period later.
-func (c *cluster) crashes(period, horizon time.Duration, all bool) {
-	for at := sec; at < horizon; at += period {
+func (c *harness) crashes(period, horizon time.Duration, all bool) {
+	for at := suite.Sec; at < horizon; at += period {
 		c.s.At(at, func() {
 			var down []node.ID
 			switch {
@@ -123,29 +118,29 @@ func (c *cluster) crashes(period, horizon time.Duration, all bool) {
 }
 
 func testCrashes(t *suite.T) {
-	c := newCluster(t, config{servers: 5, clerks: 4, keys: 3, ops: 15, think: 700 * ms, faults: faults.Unreliable()})
-	c.crashes(1500*ms, 6*sec, false)
+	c := newHarness(t, config{servers: 5, clerks: 4, keys: 3, ops: 15, think: 700 * suite.Ms, faults: faults.Unreliable()})
+	c.crashes(1500*suite.Ms, 6*suite.Sec, false)
 	c.start()
-	c.s.RunFor(6 * sec)
-	c.finish(40 * sec)
+	c.s.RunFor(6 * suite.Sec)
+	c.finish(40 * suite.Sec)
 }
 
 func testPartitionsUnreliable(t *suite.T) {
-	c := newCluster(t, config{servers: 5, clerks: 4, keys: 3, ops: 15, think: 700 * ms, faults: faults.Unreliable()})
-	c.leaderPartitions(1200*ms, 6*sec)
+	c := newHarness(t, config{servers: 5, clerks: 4, keys: 3, ops: 15, think: 700 * suite.Ms, faults: faults.Unreliable()})
+	c.leaderPartitions(1200*suite.Ms, 6*suite.Sec)
 	c.start()
-	c.s.RunFor(6 * sec)
-	c.finish(40 * sec)
+	c.s.RunFor(6 * suite.Sec)
+	c.finish(40 * suite.Sec)
 }
 
 func testSnapshotSize(t *suite.T) {
-	c := newCluster(t, config{servers: 3, clerks: 3, keys: 3, ops: 30, think: 20 * ms, maxRaftState: snapBound})
-	for at := sec; at < 4*sec; at += 500 * ms {
+	c := newHarness(t, config{servers: 3, clerks: 3, keys: 3, ops: 30, think: 20 * suite.Ms, maxRaftState: snapBound})
+	for at := suite.Sec; at < 4*suite.Sec; at += 500 * suite.Ms {
 		c.s.At(at, func() { c.checkSize(3 * snapBound) })
 	}
 	c.start()
-	c.s.RunFor(4 * sec)
-	c.finish(30 * sec)
+	c.s.RunFor(4 * suite.Sec)
+	c.finish(30 * suite.Sec)
 	c.checkSize(3 * snapBound)
 }
 
@@ -155,41 +150,41 @@ func testSnapshotSize(t *suite.T) {
 // snapshot, and the clerk's retry arrives. Only a dedup table inside the
 // snapshot answers it without running it again.
 func testSnapshotDedup(t *suite.T) {
-	c := newCluster(t, config{servers: 3, clerks: 3, keys: 2, ops: 20, think: 150 * ms, maxRaftState: 500})
+	c := newHarness(t, config{servers: 3, clerks: 3, keys: 2, ops: 20, think: 150 * suite.Ms, maxRaftState: 500})
 	first := c.clerks[0]
-	c.s.At(1100*ms, func() {
+	c.s.At(1100*suite.Ms, func() {
 		for _, id := range c.clerks[1:] {
 			c.issue(id)
 		}
 	})
-	c.s.At(sec, func() {
+	c.s.At(suite.Sec, func() {
 		for _, id := range c.servers {
 			c.s.Block(id, first)
 		}
 		c.seq++
 		c.submit(first, appendOp("solo", first, c.seq)) // a key no one else writes
 	})
-	c.s.At(3*sec, func() { c.s.Crash(c.servers...) })
-	c.s.At(3100*ms, func() { c.s.Restart(c.servers...); c.s.Heal() })
-	c.s.RunFor(5 * sec)
-	c.finish(30 * sec)
+	c.s.At(3*suite.Sec, func() { c.s.Crash(c.servers...) })
+	c.s.At(3100*suite.Ms, func() { c.s.Restart(c.servers...); c.s.Heal() })
+	c.s.RunFor(5 * suite.Sec)
+	c.finish(30 * suite.Sec)
 }
 
 func testSnapshotRecover(t *suite.T) {
-	c := newCluster(t, config{servers: 3, clerks: 3, keys: 3, ops: 20, think: 600 * ms, maxRaftState: snapBound, faults: faults.Unreliable()})
-	c.crashes(1500*ms, 6*sec, true)
+	c := newHarness(t, config{servers: 3, clerks: 3, keys: 3, ops: 20, think: 600 * suite.Ms, maxRaftState: snapBound, faults: faults.Unreliable()})
+	c.crashes(1500*suite.Ms, 6*suite.Sec, true)
 	c.start()
-	c.s.RunFor(6 * sec)
-	c.finish(40 * sec)
+	c.s.RunFor(6 * suite.Sec)
+	c.finish(40 * suite.Sec)
 	c.checkSize(3 * snapBound)
 }
 
 func testSnapshotChurn(t *suite.T) {
-	c := newCluster(t, config{servers: 5, clerks: 4, keys: 3, ops: 20, think: 700 * ms, maxRaftState: snapBound, faults: faults.Unreliable()})
-	c.crashes(2*sec, 7*sec, false)
-	c.leaderPartitions(1500*ms, 7*sec)
+	c := newHarness(t, config{servers: 5, clerks: 4, keys: 3, ops: 20, think: 700 * suite.Ms, maxRaftState: snapBound, faults: faults.Unreliable()})
+	c.crashes(2*suite.Sec, 7*suite.Sec, false)
+	c.leaderPartitions(1500*suite.Ms, 7*suite.Sec)
 	c.start()
-	c.s.RunFor(7 * sec)
-	c.finish(40 * sec)
+	c.s.RunFor(7 * suite.Sec)
+	c.finish(40 * suite.Sec)
 	c.checkSize(3 * snapBound)
 }

@@ -5,5 +5,7 @@
 // computed from shard counts alone), the hot-shard measurement
 // (hotshards.go, with capacity.go modelling a server's processing rate),
 // and the per-key linearizability and exactly-once checks (history.go,
-// copied from the kvraft lab's suite, whose functions are unexported).
+// shared with the kvraft lab through labs/kvraft/kvhistory). The
+// reference and the mutants are set in reference.go, the only file of
+// the suite that imports them.
 package shardkvlab

@@ -2,7 +2,6 @@ package shardkvlab
 
 import (
 	"fmt"
-	"github.com/faultline-dev/faultline/labs/kvraft/kvhistory"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -12,9 +11,10 @@ import (
 	"github.com/faultline-dev/faultline/grader/faults"
 	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/kvraft/kvhistory"
 	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/labs/raft"
-	raftsolution "github.com/faultline-dev/faultline/labs/raft/solution"
+	"github.com/faultline-dev/faultline/labs/raft/raftlab"
 	"github.com/faultline-dev/faultline/labs/shardkv"
 )
 
@@ -44,8 +44,8 @@ type config struct {
 	service time.Duration
 }
 
-// cluster is a test's view of the service.
-type cluster struct {
+// harness is a test's view of the service.
+type harness struct {
 	t           *suite.T
 	s           *sim.Sim
 	cfg         config
@@ -66,19 +66,16 @@ type cluster struct {
 	pendingCtrl int // controller calls queued and not answered
 }
 
-func newCluster(t *suite.T, cfg config) *cluster {
-	impl, ok := t.Impl().(shardkv.Impl)
-	if !ok {
-		t.Fatalf("implementation is a %T, not a shardkv.Impl", t.Impl())
-	}
-	rf, err := raftFactory(t.Dep("raft"))
+func newHarness(t *suite.T, cfg config) *harness {
+	impl := suite.ImplAs[shardkv.Impl](t)
+	rf, err := raftlab.Base(labName, t.Dep("raft"))
 	if err != nil {
 		t.Fatalf("%v", err)
 	}
 	if cfg.faults.Latency.Kind == "" && cfg.faults.Latency.Min == 0 {
 		cfg.faults = faults.Reliable()
 	}
-	c := &cluster{t: t, cfg: cfg, impl: impl, groups: map[int][]node.ID{}, rafts: map[node.ID]raft.Node{},
+	c := &harness{t: t, cfg: cfg, impl: impl, groups: map[int][]node.ID{}, rafts: map[node.ID]raft.Node{},
 		r: t.Rand("workload")}
 	next := node.ID(1)
 	for range nControllers {
@@ -139,25 +136,10 @@ func newCluster(t *suite.T, cfg config) *cluster {
 	return c
 }
 
-// raftFactory is the Raft the controllers and groups run on: the
-// student's own from the Raft lab when the engine hands it over, else the
-// reference.
-func raftFactory(dep any) (raft.Factory, error) {
-	switch f := dep.(type) {
-	case nil:
-		return raftsolution.Factory, nil
-	case raft.Factory:
-		return f, nil
-	case func(node.ID, func(raft.ApplyMsg)) raft.Node:
-		return f, nil
-	}
-	return nil, fmt.Errorf("shardkv lab: the Raft to build on is a %T; want a raft.Factory", dep)
-}
-
 // ctrl queues a controller call at the admin node (at the current
 // virtual time, as an event, so that it may be called before the run
 // starts); answer may be nil.
-func (c *cluster) ctrl(op shardkv.CtrlOp, answer func(shardkv.Config)) {
+func (c *harness) ctrl(op shardkv.CtrlOp, answer func(shardkv.Config)) {
 	c.pendingCtrl++
 	c.s.After(0, func() {
 		if err := c.s.Call(c.admin, func() string { return fmt.Sprintf("%s%v", op.Kind, describeCtrl(op)) }, func(n node.Node) string {
@@ -188,7 +170,7 @@ func describeCtrl(op shardkv.CtrlOp) string {
 
 // join, leave and move are the admin's calls, queued in order; each then
 // queries the latest configuration into c.latest.
-func (c *cluster) join(gids ...int) {
+func (c *harness) join(gids ...int) {
 	groups := map[int][]node.ID{}
 	for _, g := range gids {
 		groups[g] = c.groups[g]
@@ -197,36 +179,36 @@ func (c *cluster) join(gids ...int) {
 	c.refresh()
 }
 
-func (c *cluster) leave(gids ...int) {
+func (c *harness) leave(gids ...int) {
 	c.ctrl(shardkv.CtrlOp{Kind: shardkv.Leave, GIDs: gids}, nil)
 	c.refresh()
 }
 
-func (c *cluster) move(shard, gid int) {
+func (c *harness) move(shard, gid int) {
 	c.ctrl(shardkv.CtrlOp{Kind: shardkv.Move, Shard: shard, GID: gid}, nil)
 	c.refresh()
 }
 
-func (c *cluster) refresh() {
+func (c *harness) refresh() {
 	c.ctrl(shardkv.CtrlOp{Kind: shardkv.Query, Num: -1}, func(cfg shardkv.Config) { c.latest = cfg })
 }
 
 // adminIdle reports whether every queued controller call has returned.
-func (c *cluster) adminIdle() bool { return c.pendingCtrl == 0 }
+func (c *harness) adminIdle() bool { return c.pendingCtrl == 0 }
 
 // start has every clerk begin its operations.
-func (c *cluster) start() {
+func (c *harness) start() {
 	for _, id := range c.clerks {
 		c.s.After(c.pause(), func() { c.issue(id) })
 	}
 }
 
-func (c *cluster) pause() time.Duration {
+func (c *harness) pause() time.Duration {
 	return time.Duration(c.r.Int64N(int64(c.cfg.think) + 1))
 }
 
 // issue submits the clerk's next operation, if it has one left.
-func (c *cluster) issue(id node.ID) {
+func (c *harness) issue(id node.ID) {
 	if c.stopped || (c.cfg.ops > 0 && c.rec.Issued(id) >= c.cfg.ops) || c.rec.Busy(id) {
 		return
 	}
@@ -251,11 +233,11 @@ func (c *cluster) issue(id node.ID) {
 }
 
 // value is the unique value of the workload's latest write by id.
-func (c *cluster) value(id node.ID) string {
+func (c *harness) value(id node.ID) string {
 	return fmt.Sprintf("%v.%d%s;", id, c.seq, strings.Repeat("x", c.cfg.pad))
 }
 
-func (c *cluster) submit(id node.ID, op shardkv.Op) {
+func (c *harness) submit(id node.ID, op shardkv.Op) {
 	req := c.rec.Call(id, op, c.s.Now())
 	if err := c.s.Call(id, func() string { return fmt.Sprintf("Submit(%d, %s)", req, kvhistory.DescribeOp(op)) }, func(n node.Node) string {
 		n.(shardkv.Clerk).Submit(req, op)
@@ -266,7 +248,7 @@ func (c *cluster) submit(id node.ID, op shardkv.Op) {
 }
 
 // done records a clerk's answer.
-func (c *cluster) done(id node.ID, req int, value string) {
+func (c *harness) done(id node.ID, req int, value string) {
 	if !c.rec.Return(id, req, value, c.s.Now()) {
 		return
 	}
@@ -275,7 +257,7 @@ func (c *cluster) done(id node.ID, req int, value string) {
 
 // leaderOf returns a server of ids that believes it leads in the highest
 // term, or 0.
-func (c *cluster) leaderOf(ids []node.ID) node.ID {
+func (c *harness) leaderOf(ids []node.ID) node.ID {
 	best, bestTerm := node.ID(0), -1
 	for _, id := range ids {
 		n := c.rafts[id]
@@ -290,7 +272,7 @@ func (c *cluster) leaderOf(ids []node.ID) node.ID {
 }
 
 // servers returns every group server, in order.
-func (c *cluster) servers() []node.ID {
+func (c *harness) servers() []node.ID {
 	var out []node.ID
 	for _, gid := range c.gids {
 		out = append(out, c.groups[gid]...)
@@ -301,7 +283,7 @@ func (c *cluster) servers() []node.ID {
 // finish stops new operations, heals every fault, waits for the admin's
 // calls and every operation in flight, reads every key once more, and
 // checks the history.
-func (c *cluster) finish(limit time.Duration) {
+func (c *harness) finish(limit time.Duration) {
 	c.stopped = true
 	c.s.Heal()
 	for _, id := range append(slices.Clone(c.controllers), c.servers()...) {
@@ -325,7 +307,7 @@ func (c *cluster) finish(limit time.Duration) {
 }
 
 // waitIdle runs until no clerk has a request in flight.
-func (c *cluster) waitIdle(limit time.Duration) {
+func (c *harness) waitIdle(limit time.Duration) {
 	if c.s.RunUntilTrue(limit, c.rec.Idle) {
 		return
 	}

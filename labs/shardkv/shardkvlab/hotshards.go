@@ -2,11 +2,11 @@ package shardkvlab
 
 import (
 	"fmt"
-	"github.com/faultline-dev/faultline/labs/kvraft/kvhistory"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/series"
 	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/kvraft/kvhistory"
 )
 
 // The hot-shard measurement, in one run: each group server takes in at
@@ -38,7 +38,7 @@ var hotGroups = []int{1, 2, 3}
 // throughput over the number of groups (x, with series.AtX): keys spread
 // over every shard, and one hot key.
 func HotShardCurves(t *suite.T) (spread, hot series.Series) {
-	c := newCluster(t, config{groups: len(hotGroups), clerks: hotClerks, keys: keysOverShards(3), service: hotService})
+	c := newHarness(t, config{groups: len(hotGroups), clerks: hotClerks, keys: keysOverShards(3), service: hotService})
 	spread = series.Series{Name: "throughput, keys over every shard", Unit: "ops/s"}
 	hot = series.Series{Name: "throughput, one hot key", Unit: "ops/s"}
 	measure := func(into *series.Series, groups int) {

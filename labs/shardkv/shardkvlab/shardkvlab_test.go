@@ -1,7 +1,6 @@
 package shardkvlab
 
 import (
-	"flag"
 	"io"
 	"testing"
 
@@ -12,20 +11,12 @@ import (
 	grun "github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
-	raftsolution "github.com/faultline-dev/faultline/labs/raft/solution"
+	"github.com/faultline-dev/faultline/labs/raft/raftlab"
 )
 
 func runOne(test *suite.Test, impl any, name string, seed uint64, sink trace.Sink) suite.Outcome {
 	return labtest.RunOne(Lab, test, impl, name, seed, sink)
 }
-
-// seeds sets how many seeds TestReferencePasses runs per test:
-// `-shardkv.seeds 300` is the 300-seed sweep of the reference.
-var seeds = flag.Int("shardkv.seeds", 0, "TestReferencePasses: seeds per test (default: the test's default)")
-
-// TestReferencePasses runs the reference over the seeds faultline grade
-// runs.
-func TestReferencePasses(t *testing.T) { labtest.ReferencePasses(t, Lab, *seeds) }
 
 // mutantCases names, for each mutant, the test that catches it and the check
 // that fails.
@@ -42,25 +33,11 @@ var mutantCases = []labtest.Mutant{
 	{Name: "deletes-early", Test: "GCWaitsForOwner", Check: "liveness"},
 }
 
-// TestEveryMutantIsCaught requires each mutant to fail the test named for
-// it, at a default seed, with the check that names its bug.
-func TestEveryMutantIsCaught(t *testing.T) { labtest.MutantsCaught(t, Lab, mutantCases) }
-
-// rates sets how many seeds TestMutantCatchRates runs: `-shardkv.rates
-// 300` reports, for each mutant, the share of seeds of its test that
-// catch it.
-var rates = flag.Int("shardkv.rates", 0, "TestMutantCatchRates: seeds per mutant (0: skip)")
-
-func TestMutantCatchRates(t *testing.T) {
-	if *rates == 0 {
-		t.Skip("set -shardkv.rates N to measure")
-	}
-	labtest.CatchRates(t, Lab, mutantCases, *rates)
-}
-
-// TestStarterFailsEveryTest checks that the starter compiles into a lab
-// that fails every test, as a student's first run should.
-func TestStarterFailsEveryTest(t *testing.T) { labtest.StarterFailsEveryTest(t, Lab) }
+// TestLab makes every check of the suite (grader/labtest): the reference
+// passes (-lab.seeds N: over N seeds a test), each mutant fails the test
+// and check named for it, the starter fails every test; -lab.rates and
+// -lab.sweep measure catch rates and sweep the reference.
+func TestLab(t *testing.T) { labtest.Check(t, Lab, mutantCases) }
 
 func TestDeterministic(t *testing.T) {
 	test, _ := Lab.Test("Unreliable")
@@ -83,7 +60,7 @@ func TestRunsOnTheRaftItIsGiven(t *testing.T) {
 		want string // "" means the run passes
 	}{
 		{"reference by default", nil, ""},
-		{"reference handed over", raftsolution.Factory, ""},
+		{"reference handed over", raftlab.Lab.Solution, ""},
 		{"not a Raft", "raft", "want a raft.Factory"},
 	}
 	test, _ := Lab.Test("StaticGroups")

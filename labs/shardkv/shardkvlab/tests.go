@@ -12,38 +12,33 @@ import (
 	"github.com/faultline-dev/faultline/labs/shardkv"
 )
 
-const (
-	ms  = time.Millisecond
-	sec = time.Second
-)
-
 var tests = []suite.Test{
 	// Part A: the controller.
-	{Name: "ControllerOps", Part: "A", Points: 3, Seeds: 3, Limit: 60 * sec, Run: testControllerOps,
+	{Name: "ControllerOps", Part: "A", Points: 3, Seeds: 3, Limit: 60 * suite.Sec, Run: testControllerOps,
 		Description: "Join, Leave, Move and Query: numbered configurations, old ones kept, Move obeyed", Lesson: "partitioning-and-sharding"},
-	{Name: "ControllerBalance", Part: "A", Points: 5, Seeds: 20, Limit: 60 * sec, Run: testControllerBalance,
+	{Name: "ControllerBalance", Part: "A", Points: 5, Seeds: 20, Limit: 60 * suite.Sec, Run: testControllerBalance,
 		Description: "random joins and leaves: every configuration balanced, with the fewest shards moved, the same on every replica", Lesson: "partitioning-and-sharding"},
 
 	// Part B: the sharded service.
-	{Name: "StaticGroups", Part: "B", Points: 3, Seeds: 5, Limit: 60 * sec, Run: testStaticGroups,
+	{Name: "StaticGroups", Part: "B", Points: 3, Seeds: 5, Limit: 60 * suite.Sec, Run: testStaticGroups,
 		Description: "three groups, no reconfiguration: clerks route by shard; the history must be linearizable", Lesson: "partitioning-and-sharding"},
-	{Name: "JoinLeave", Part: "B", Points: 5, Seeds: 10, Limit: 60 * sec, Run: testJoinLeave,
+	{Name: "JoinLeave", Part: "B", Points: 5, Seeds: 10, Limit: 60 * suite.Sec, Run: testJoinLeave,
 		Description: "groups join and leave under concurrent clerks: shards move with their data, every key linearizable", Lesson: "partitioning-and-sharding"},
-	{Name: "HotShards", Part: "B", Points: 4, Seeds: 1, Limit: 60 * sec, Run: testHotShards,
+	{Name: "HotShards", Part: "B", Points: 4, Seeds: 1, Limit: 60 * suite.Sec, Run: testHotShards,
 		Description: "throughput over 1, 2, 3 groups: it scales with keys spread over shards, and stays flat with one hot key", Lesson: "partitioning-and-sharding"},
 
 	// Part C: migration under faults.
-	{Name: "DedupAcrossMigration", Part: "C", Points: 4, Seeds: 3, Limit: 60 * sec, Run: testDedupAcrossMigration,
+	{Name: "DedupAcrossMigration", Part: "C", Points: 4, Seeds: 3, Limit: 60 * suite.Sec, Run: testDedupAcrossMigration,
 		Description: "an Append applied before its shard moves is retried at the new owner: it must not run again", Lesson: "partitioning-and-sharding"},
-	{Name: "CatchUp", Part: "C", Points: 4, Seeds: 6, Limit: 60 * sec, Run: testCatchUp,
+	{Name: "CatchUp", Part: "C", Points: 4, Seeds: 6, Limit: 60 * suite.Sec, Run: testCatchUp,
 		Description: "a group cut off while the configuration changes several times catches up one configuration at a time", Lesson: "partitioning-and-sharding"},
-	{Name: "Unreliable", Part: "C", Points: 5, Seeds: 10, Limit: 60 * sec, Run: testUnreliable,
+	{Name: "Unreliable", Part: "C", Points: 5, Seeds: 10, Limit: 60 * suite.Sec, Run: testUnreliable,
 		Description: "joins, leaves and moves on an unreliable network with group servers crashing and leaders cut off, with snapshots", Lesson: "partitioning-and-sharding"},
 
 	// Part D: garbage collection.
-	{Name: "GCWaitsForOwner", Part: "D", Points: 3, Seeds: 3, Limit: 60 * sec, Run: testGCWaitsForOwner,
+	{Name: "GCWaitsForOwner", Part: "D", Points: 3, Seeds: 3, Limit: 60 * suite.Sec, Run: testGCWaitsForOwner,
 		Description: "the old owner's answers to the new owner are lost for a while: it must keep the shard until the new owner has it", Lesson: "partitioning-and-sharding"},
-	{Name: "GarbageCollection", Part: "D", Points: 3, Seeds: 3, Limit: 60 * sec, Run: testGarbageCollection,
+	{Name: "GarbageCollection", Part: "D", Points: 3, Seeds: 3, Limit: 60 * suite.Sec, Run: testGarbageCollection,
 		Description: "a group that gave all its shards away deletes them once their new owner has them: its storage shrinks", Lesson: "partitioning-and-sharding"},
 }
 
@@ -52,31 +47,31 @@ var tests = []suite.Test{
 const gcBound = 2000
 
 func testGCWaitsForOwner(t *suite.T) {
-	c := newCluster(t, config{groups: 2, clerks: 3, keys: keysOverShards(1), ops: 20, think: 150 * ms, maxRaftState: gcBound})
+	c := newHarness(t, config{groups: 2, clerks: 3, keys: keysOverShards(1), ops: 20, think: 150 * suite.Ms, maxRaftState: gcBound})
 	c.join(100)
-	c.s.At(900*ms, func() {
+	c.s.At(900*suite.Ms, func() {
 		for _, from := range c.groups[100] {
 			for _, to := range c.groups[101] {
 				c.s.Block(from, to)
 			}
 		}
 	})
-	c.s.At(sec, func() { c.join(101) })
-	c.s.At(2500*ms, c.s.Heal)
+	c.s.At(suite.Sec, func() { c.join(101) })
+	c.s.At(2500*suite.Ms, c.s.Heal)
 	c.start()
-	c.s.RunFor(4 * sec)
-	c.finish(30 * sec)
+	c.s.RunFor(4 * suite.Sec)
+	c.finish(30 * suite.Sec)
 }
 
 func testGarbageCollection(t *suite.T) {
-	c := newCluster(t, config{groups: 2, clerks: 3, keys: keysOverShards(1), ops: 25, think: 60 * ms, pad: 200, maxRaftState: gcBound})
+	c := newHarness(t, config{groups: 2, clerks: 3, keys: keysOverShards(1), ops: 25, think: 60 * suite.Ms, pad: 200, maxRaftState: gcBound})
 	c.join(100)
-	c.s.At(1500*ms, func() { c.join(101) })
-	c.s.At(2500*ms, func() { c.leave(100) })
+	c.s.At(1500*suite.Ms, func() { c.join(101) })
+	c.s.At(2500*suite.Ms, func() { c.leave(100) })
 	c.start()
-	c.s.RunFor(4 * sec)
-	c.finish(30 * sec)
-	c.s.RunFor(2 * sec) // a few rounds of deletion after the last moves
+	c.s.RunFor(4 * suite.Sec)
+	c.finish(30 * suite.Sec)
+	c.s.RunFor(2 * suite.Sec) // a few rounds of deletion after the last moves
 	for _, id := range c.groups[100] {
 		sz := c.s.DurableSize(id)
 		t.Logf("garbage collection: %v (group 100) keeps %d bytes; %v (group 101) keeps %d bytes", id, sz, id+groupSize, c.s.DurableSize(id+groupSize))
@@ -90,7 +85,7 @@ func testGarbageCollection(t *suite.T) {
 
 // testControllerOps runs a fixed script and checks every configuration.
 func testControllerOps(t *suite.T) {
-	c := newCluster(t, config{groups: 3})
+	c := newHarness(t, config{groups: 3})
 	var seen []shardkv.Config
 	record := func(cfg shardkv.Config) { seen = append(seen, cfg) }
 	c.join(100)
@@ -101,7 +96,7 @@ func testControllerOps(t *suite.T) {
 		c.ctrl(shardkv.CtrlOp{Kind: shardkv.Query, Num: num}, record)
 	}
 	c.ctrl(shardkv.CtrlOp{Kind: shardkv.Query, Num: 99}, record)
-	if !c.s.RunUntilTrue(20*sec, c.adminIdle) {
+	if !c.s.RunUntilTrue(20*suite.Sec, c.adminIdle) {
 		t.Fail(suite.Failure{Check: "liveness", Kind: "controller call never returned",
 			Msg: "controller call never returned: a Join, Leave, Move or Query did not complete in 20s on a reliable network"})
 	}
@@ -133,7 +128,7 @@ func testControllerOps(t *suite.T) {
 // checks each configuration against the previous one; then it reads every
 // configuration again from two other leaders.
 func testControllerBalance(t *suite.T) {
-	c := newCluster(t, config{groups: 0})
+	c := newHarness(t, config{groups: 0})
 	pool := []int{100, 101, 102, 103, 104, 105, 106}
 	in := []int{}
 	var configs []shardkv.Config
@@ -168,7 +163,7 @@ func testControllerBalance(t *suite.T) {
 		for num := range len(ops) + 1 {
 			c.ctrl(shardkv.CtrlOp{Kind: shardkv.Query, Num: num}, func(cfg shardkv.Config) { *into = append(*into, cfg) })
 		}
-		if !c.s.RunUntilTrue(30*sec, c.adminIdle) {
+		if !c.s.RunUntilTrue(30*suite.Sec, c.adminIdle) {
 			t.Fail(suite.Failure{Check: "liveness", Kind: "controller call never returned",
 				Msg: "controller call never returned: a Join, Leave or Query did not complete in 30s"})
 		}
@@ -206,17 +201,17 @@ func testControllerBalance(t *suite.T) {
 }
 
 func testStaticGroups(t *suite.T) {
-	c := newCluster(t, config{groups: 3, clerks: 4, keys: keysOverShards(1), ops: 15, think: 30 * ms,
-		faults: faults.Model{Latency: faults.Between(1*ms, 8*ms)}})
+	c := newHarness(t, config{groups: 3, clerks: 4, keys: keysOverShards(1), ops: 15, think: 30 * suite.Ms,
+		faults: faults.Model{Latency: faults.Between(1*suite.Ms, 8*suite.Ms)}})
 	c.join(100, 101, 102)
 	c.start()
-	c.s.RunFor(2 * sec)
-	c.finish(30 * sec)
+	c.s.RunFor(2 * suite.Sec)
+	c.finish(30 * suite.Sec)
 }
 
 func testJoinLeave(t *suite.T) {
-	c := newCluster(t, config{groups: 3, clerks: 4, keys: keysOverShards(1), ops: 30, think: 150 * ms,
-		faults: faults.Model{Latency: faults.Between(1*ms, 8*ms)}})
+	c := newHarness(t, config{groups: 3, clerks: 4, keys: keysOverShards(1), ops: 30, think: 150 * suite.Ms,
+		faults: faults.Model{Latency: faults.Between(1*suite.Ms, 8*suite.Ms)}})
 	c.join(100)
 	script := []func(){
 		func() { c.join(101) },
@@ -227,11 +222,11 @@ func testJoinLeave(t *suite.T) {
 		func() { c.leave(101) },
 	}
 	for i, step := range script {
-		c.s.At(time.Duration(i+1)*600*ms, step)
+		c.s.At(time.Duration(i+1)*600*suite.Ms, step)
 	}
 	c.start()
-	c.s.RunFor(5 * sec)
-	c.finish(30 * sec)
+	c.s.RunFor(5 * suite.Sec)
+	c.finish(30 * suite.Sec)
 }
 
 // testDedupAcrossMigration has the first clerk read a key (so that it
@@ -241,59 +236,59 @@ func testJoinLeave(t *suite.T) {
 // the clerk's retry reaches the new owner. Only a duplicate table that
 // moved with the shard answers it without running it again.
 func testDedupAcrossMigration(t *suite.T) {
-	c := newCluster(t, config{groups: 2, clerks: 2, keys: keysOverShards(1), ops: 10, think: 100 * ms})
+	c := newHarness(t, config{groups: 2, clerks: 2, keys: keysOverShards(1), ops: 10, think: 100 * suite.Ms})
 	c.join(100, 101)
 	first := c.clerks[0]
 	const key = "solo" // no one else writes it
 	c.stopped = true   // no workload until the scenario is set up
-	c.s.RunFor(500 * ms)
+	c.s.RunFor(500 * suite.Ms)
 	c.submit(first, shardkv.Op{Kind: shardkv.Get, Key: key})
-	c.waitIdle(10 * sec)
+	c.waitIdle(10 * suite.Sec)
 	for _, id := range c.servers() {
 		c.s.Block(id, first)
 	}
 	c.seq++
 	c.submit(first, appendOp(key, first, c.seq))
-	c.s.RunFor(300 * ms)
+	c.s.RunFor(300 * suite.Ms)
 	sh := shardkv.Key2Shard(key)
 	to := 100
 	if c.latest.Shards[sh] == 100 {
 		to = 101
 	}
 	c.move(sh, to)
-	c.s.RunFor(1500 * ms)
+	c.s.RunFor(1500 * suite.Ms)
 	c.s.Heal()
 	c.stopped = false
 	c.issue(c.clerks[1])
-	c.s.RunFor(2 * sec)
-	c.finish(30 * sec)
+	c.s.RunFor(2 * suite.Sec)
+	c.finish(30 * suite.Sec)
 }
 
 // testCatchUp cuts the last group off from everyone while the
 // configuration changes several times (shards leave it and come back),
 // then heals: the group must apply each configuration in turn.
 func testCatchUp(t *suite.T) {
-	c := newCluster(t, config{groups: 3, clerks: 3, keys: keysOverShards(1), ops: 25, think: 150 * ms})
+	c := newHarness(t, config{groups: 3, clerks: 3, keys: keysOverShards(1), ops: 25, think: 150 * suite.Ms})
 	c.join(100, 101, 102)
-	c.s.At(800*ms, func() { c.s.Partition(c.groups[102]) })
-	c.s.At(900*ms, func() { c.leave(101) })
-	c.s.At(1400*ms, func() { c.join(101) })
-	c.s.At(1900*ms, func() {
+	c.s.At(800*suite.Ms, func() { c.s.Partition(c.groups[102]) })
+	c.s.At(900*suite.Ms, func() { c.leave(101) })
+	c.s.At(1400*suite.Ms, func() { c.join(101) })
+	c.s.At(1900*suite.Ms, func() {
 		for sh, g := range c.latest.Shards {
 			if g == 102 && c.r.IntN(2) == 0 {
 				c.move(sh, 100)
 			}
 		}
 	})
-	c.s.At(2400*ms, func() { c.leave(100) })
-	c.s.At(3000*ms, c.s.Heal)
+	c.s.At(2400*suite.Ms, func() { c.leave(100) })
+	c.s.At(3000*suite.Ms, c.s.Heal)
 	c.start()
-	c.s.RunFor(5 * sec)
-	c.finish(30 * sec)
+	c.s.RunFor(5 * suite.Sec)
+	c.finish(30 * suite.Sec)
 }
 
 func testUnreliable(t *suite.T) {
-	c := newCluster(t, config{groups: 3, clerks: 3, keys: keysOverShards(1), ops: 15, think: 300 * ms, faults: faults.Unreliable(), maxRaftState: 3000})
+	c := newHarness(t, config{groups: 3, clerks: 3, keys: keysOverShards(1), ops: 15, think: 300 * suite.Ms, faults: faults.Unreliable(), maxRaftState: 3000})
 	c.join(100, 101)
 	script := []func(){
 		func() { c.join(102) },
@@ -303,10 +298,10 @@ func testUnreliable(t *suite.T) {
 		func() { c.leave(102) },
 	}
 	for i, step := range script {
-		c.s.At(time.Duration(i+1)*700*ms, step)
+		c.s.At(time.Duration(i+1)*700*suite.Ms, step)
 	}
 	servers := c.servers()
-	for at := 500 * ms; at < 4*sec; at += 700 * ms {
+	for at := 500 * suite.Ms; at < 4*suite.Sec; at += 700 * suite.Ms {
 		c.s.At(at, func() {
 			gid := c.gids[c.r.IntN(len(c.gids))]
 			switch c.r.IntN(2) {
@@ -317,19 +312,19 @@ func testUnreliable(t *suite.T) {
 				}
 				if c.t.Keep("crash") {
 					c.s.Crash(id)
-					c.s.After(300*ms, func() { c.s.Restart(id) })
+					c.s.After(300*suite.Ms, func() { c.s.Restart(id) })
 				}
 			default:
 				if lead := c.leaderOf(c.groups[gid]); lead != 0 && c.t.Keep("partition") {
 					c.s.Partition([]node.ID{lead})
-					c.s.After(400*ms, c.s.Heal)
+					c.s.After(400*suite.Ms, c.s.Heal)
 				}
 			}
 		})
 	}
 	c.start()
-	c.s.RunFor(5 * sec)
-	c.finish(40 * sec)
+	c.s.RunFor(5 * suite.Sec)
+	c.finish(40 * suite.Sec)
 }
 
 func appendOp(key string, id node.ID, n int) shardkv.Op {

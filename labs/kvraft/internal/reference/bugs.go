@@ -1,4 +1,4 @@
-package ref
+package reference
 
 // Bugs switches on one realistic mistake per field, so that each mutant of
 // the lab is the reference plus one flag. The zero Bugs is the reference.

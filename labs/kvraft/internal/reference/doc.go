@@ -1,6 +1,7 @@
-// Package ref is the reference kvraft service, parameterized by Bugs so
-// that each mutant of the lab is the same code with one mistake switched
-// on. The zero Bugs is the reference solution (labs/kvraft/solution).
+// Package reference is the reference kvraft service, parameterized by Bugs
+// so that each mutant of the lab is the same code with one mistake switched
+// on. The zero Bugs is the reference solution, which the lab's suite
+// (kvraftlab/reference.go) grades as its Solution.
 //
 // A Server (server.go) hosts a Raft peer: it hands Raft its own messages
 // and RaftTimers, proposes each clerk Request, and remembers it at the
@@ -15,4 +16,4 @@
 //
 // A Clerk (clerk.go) runs one request at a time, numbered from 1, and
 // moves to the next server on ErrWrongLeader or a timeout.
-package ref
+package reference

@@ -1,6 +1,7 @@
-// Package ref is the reference shardkv service, parameterized by Bugs so
-// that each mutant of the lab is the same code with one mistake switched
-// on. The zero Bugs is the reference solution (labs/shardkv/solution).
+// Package reference is the reference shardkv service, parameterized by
+// Bugs so that each mutant of the lab is the same code with one mistake
+// switched on. The zero Bugs is the reference solution, which the lab's
+// suite (shardkvlab/reference.go) grades as its Solution.
 //
 // controller.go is the controller (a Raft-replicated list of
 // configurations, rebalanced by rebalance.go); server.go is a group
@@ -8,7 +9,7 @@
 // at a time and pulls incoming shards, with their duplicate tables, from
 // their previous owners, then asks them to delete their copies, and
 // snapshots at MaxRaftState); clerk.go is the client.
-package ref
+package reference
 
 // Bugs switches on one realistic mistake per field. The zero Bugs is the
 // reference.
