@@ -31,8 +31,26 @@ import (
 )
 
 // Mutant names a mutant of a lab, the test that catches it, and the check
-// that fails there.
+// that fails there (as CheckOf names it).
 type Mutant struct{ Name, Test, Check string }
+
+// CheckOf names what failed a run, for a mutant table: the failed check's
+// name, or "panic" when the implementation panicked, "limit" when it
+// exceeded a bound of the run (a storm, a message too large), "error"
+// when the test itself broke, "" when the run passed.
+func CheckOf(o *suite.Outcome) string {
+	switch {
+	case o.Failure != nil:
+		return o.Failure.Check
+	case o.Panic != nil:
+		return "panic"
+	case o.Limit != nil:
+		return "limit"
+	case o.Err != nil:
+		return "error"
+	}
+	return ""
+}
 
 // RunOne runs one test of lab once, with impl (named name in the outcome)
 // and seed, tracing into sink if it is not nil.
@@ -78,8 +96,7 @@ func MutantsCaught(t *testing.T, lab *suite.Lab, mutants []Mutant) {
 				o := RunOne(lab, test, impl, "mutant:"+m.Name, seed, nil)
 				if !o.Passed() {
 					t.Logf("caught by %s seed %d: %s", test.Name, seed, o.Describe())
-					require.NotNil(t, o.Failure, o.Describe())
-					assert.Equal(t, m.Check, o.Failure.Check)
+					assert.Equal(t, m.Check, CheckOf(&o), o.Describe())
 					return
 				}
 			}
