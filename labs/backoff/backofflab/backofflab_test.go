@@ -1,12 +1,12 @@
 package backofflab
 
 import (
-	"flag"
 	"io"
 	"testing"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/gradertest"
+	"github.com/faultline-dev/faultline/grader/labtest"
 	grader "github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/series"
 	"github.com/faultline-dev/faultline/grader/suite"
@@ -15,10 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var manySeeds = flag.Int("seeds", 0, "run the reference over this many seeds of every test (TestReferenceManySeeds); 300 before a release")
-
 func runOne(test *suite.Test, impl any, name string, seed uint64, sink trace.Sink) suite.Outcome {
-	return suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: seed, Impl: impl, ImplName: name, Trace: sink}).Run()
+	return labtest.RunOne(Lab, test, impl, name, seed, sink)
 }
 
 // seedsOf returns a test's first n seeds, as the grader derives them.
@@ -30,14 +28,66 @@ func seedsOf(test *suite.Test, n int) []uint64 {
 	return out
 }
 
-func TestReferencePasses(t *testing.T) {
-	for i := range Lab.Tests {
-		test := &Lab.Tests[i]
-		t.Run(test.Name, func(t *testing.T) {
+// mutantCases names, for each mutant, the test that must catch it and the
+// check that fails there.
+var mutantCases = []labtest.Mutant{
+	{Name: "no-jitter", Test: "ThunderingHerd", Check: "retry spike"},
+	{Name: "no-cap", Test: "ManyAttempts", Check: "many attempts"},
+	{Name: "overflow", Test: "ManyAttempts", Check: "panic"},
+	{Name: "no-budget", Test: "ServerFailsEverything", Check: "load on a failing server"},
+	{Name: "retry-after-success", Test: "Healthy", Check: noLateAttempts},
+	{Name: "no-idempotency-key", Test: "LossyNetwork", Check: executedOnce},
+	{Name: "ignores-deadline", Test: "StalledServer", Check: answeredInTime},
+	{Name: "hot-overload-retry", Test: "ThunderingHerd", Check: amplificationChk},
+	{Name: "no-throttle", Test: "Slowdown", Check: "time to recover"},
+	{Name: "naive", Test: "Slowdown", Check: amplificationChk},
+}
+
+// TestLab: the reference passes, each mutant is caught by its test and
+// check, the starter fails; -lab.* flags add sweeps (grader/labtest):
+//
+//	go test ./labs/backoff/backofflab -run TestLab/Sweep -lab.sweep 300
+//
+// TODO(labtest): labtest.MutantsCaught takes only a failed check, not a
+// panic (requested in /work/notes/requests.md): until it does, the mutants
+// caught by a panic are checked by TestPanickingMutants and left out of a
+// copy of the Lab given to labtest.
+func TestLab(t *testing.T) {
+	lab := *Lab
+	lab.Mutants = nil
+	var cases []labtest.Mutant
+	for _, m := range mutantCases {
+		if m.Check != "panic" {
+			cases = append(cases, m)
+			impl, err := Lab.Impl("mutant:" + m.Name)
+			require.NoError(t, err)
+			lab.Mutants = append(lab.Mutants, suite.Mutant{Name: m.Name, Impl: impl})
+		}
+	}
+	labtest.Check(t, &lab, cases)
+}
+
+// TestPanickingMutants: the mutants the table says a panic catches panic
+// in their test at a default seed.
+func TestPanickingMutants(t *testing.T) {
+	require.Len(t, mutantCases, len(Lab.Mutants), "every mutant has a row")
+	for _, m := range mutantCases {
+		if m.Check != "panic" {
+			continue
+		}
+		t.Run(m.Name, func(t *testing.T) {
+			impl, err := Lab.Impl("mutant:" + m.Name)
+			require.NoError(t, err)
+			test, ok := Lab.Test(m.Test)
+			require.True(t, ok, m.Test)
 			for _, seed := range seedsOf(test, max(test.Seeds, 1)) {
-				o := runOne(test, Lab.Solution, "solution", seed, nil)
-				require.True(t, o.Passed(), "seed %d: %s", seed, o.Describe())
+				if o := runOne(test, impl, "mutant:"+m.Name, seed, nil); !o.Passed() {
+					t.Logf("caught by %s seed %d: %s", test.Name, seed, o.Describe())
+					assert.NotNil(t, o.Panic, o.Describe())
+					return
+				}
 			}
+			t.Fatalf("mutant %s passed %s at every default seed", m.Name, m.Test)
 		})
 	}
 }
@@ -45,76 +95,6 @@ func TestReferencePasses(t *testing.T) {
 // TestGradedByTheEngine grades the reference as `faultline grade backoff`
 // does: the grader's seeds, its determinism re-runs, its result model.
 func TestGradedByTheEngine(t *testing.T) { gradertest.Run(t, "backoff", "solution") }
-
-// TestReferenceManySeeds is the release check: go test -run ManySeeds -seeds 300.
-func TestReferenceManySeeds(t *testing.T) {
-	if *manySeeds == 0 {
-		t.Skip("run with -seeds N (300 before a release)")
-	}
-	for i := range Lab.Tests {
-		test := &Lab.Tests[i]
-		t.Run(test.Name, func(t *testing.T) {
-			t.Parallel()
-			failed := 0
-			for _, seed := range seedsOf(test, *manySeeds) {
-				if o := runOne(test, Lab.Solution, "solution", seed, nil); !o.Passed() {
-					failed++
-					t.Errorf("seed %d: %s", seed, o.Describe())
-				}
-			}
-			t.Logf("%d of %d seeds passed", *manySeeds-failed, *manySeeds)
-		})
-	}
-}
-
-// TestEveryMutantIsCaught requires each mutant to fail the test meant to
-// catch it, with the default seeds, on the check that names its bug.
-func TestEveryMutantIsCaught(t *testing.T) {
-	tests := []struct {
-		mutant, test, check string
-	}{
-		{"no-jitter", "ThunderingHerd", "retry spike"},
-		{"no-cap", "ManyAttempts", "many attempts"},
-		{"overflow", "ManyAttempts", "panic"},
-		{"no-budget", "ServerFailsEverything", "load on a failing server"},
-		{"retry-after-success", "Healthy", noLateAttempts},
-		{"no-idempotency-key", "LossyNetwork", executedOnce},
-		{"ignores-deadline", "StalledServer", answeredInTime},
-		{"hot-overload-retry", "ThunderingHerd", amplificationChk},
-		{"no-throttle", "Slowdown", "after the trigger"},
-		{"naive", "Slowdown", amplificationChk},
-	}
-	require.Len(t, tests, len(Lab.Mutants), "every mutant has a row")
-	for _, tt := range tests {
-		t.Run(tt.mutant, func(t *testing.T) {
-			impl, err := Lab.Impl("mutant:" + tt.mutant)
-			require.NoError(t, err)
-			test, ok := Lab.Test(tt.test)
-			require.True(t, ok, tt.test)
-			for _, seed := range seedsOf(test, max(test.Seeds, 1)) {
-				o := runOne(test, impl, "mutant:"+tt.mutant, seed, nil)
-				if !o.Passed() {
-					t.Logf("caught by %s seed %d: %s", test.Name, seed, o.Describe())
-					assert.Contains(t, o.Describe(), tt.check)
-					return
-				}
-			}
-			t.Fatalf("mutant %s passed %s with every default seed", tt.mutant, tt.test)
-		})
-	}
-}
-
-// TestStarterFailsEveryTest: the starter compiles, and no test passes it.
-func TestStarterFailsEveryTest(t *testing.T) {
-	for i := range Lab.Tests {
-		test := &Lab.Tests[i]
-		t.Run(test.Name, func(t *testing.T) {
-			o := runOne(test, Lab.Starter, "starter", seedsOf(test, 1)[0], nil)
-			require.False(t, o.Passed())
-			t.Log(o.Describe())
-		})
-	}
-}
 
 func TestDeterministic(t *testing.T) {
 	test, _ := Lab.Test("Slowdown")
@@ -155,15 +135,15 @@ func TestHysteresis(t *testing.T) {
 		{"Slowdown", slowdownEnd},
 		{"CapacityLoss", capacityLossEnd},
 	}
-	const end = 10 * sec
+	const end = 10 * suite.Sec
 	for _, tt := range tests {
 		t.Run(tt.test, func(t *testing.T) {
 			test, _ := Lab.Test(tt.test)
 			for _, seed := range seedsOf(test, 3) {
-				measure := func(impl any, name string) (*run, suite.Outcome) {
-					var got *run
-					newRunHook, unguarded = func(r *run) { got, r.stormGuard = r, false }, true
-					defer func() { newRunHook, unguarded = nil, false }()
+				measure := func(impl any, name string) (*harness, suite.Outcome) {
+					var got *harness
+					newHarnessHook, unguarded = func(r *harness) { got, r.stormGuard = r, false }, true
+					defer func() { newHarnessHook, unguarded = nil, false }()
 					o := runOne(test, impl, name, seed, nil)
 					return got, o
 				}
@@ -173,16 +153,18 @@ func TestHysteresis(t *testing.T) {
 				require.False(t, o.Passed())
 
 				from, to := tt.trigEnd+recoverWithin, tt.trigEnd+recoverWithin+goodWindow
-				ratio := func(r *run, from, to time.Duration) float64 { return r.goodput.Sum(from, to) / r.offered.Sum(from, to) }
+				ratio := func(r *harness, from, to time.Duration) float64 {
+					return r.goodput.Sum(from, to) / r.offered.Sum(from, to)
+				}
 				t.Logf("seed %d: reference recovers in %v, goodput %.0f%% of offered from %v, %.0f%% in the last 2 s, amplification %.2f; naive: goodput %.0f%%, %.0f%%, amplification %.2f",
-					seed, ref.recoveryTime(tt.trigEnd, end), 100*ratio(ref, from, to), from, 100*ratio(ref, end-2*sec, end), ref.figures(0, end).amplification,
-					100*ratio(bad, from, to), 100*ratio(bad, end-2*sec, end), bad.figures(0, end).amplification)
+					seed, ref.recoveryTime(tt.trigEnd, end), 100*ratio(ref, from, to), from, 100*ratio(ref, end-2*suite.Sec, end), ref.figures(0, end).amplification,
+					100*ratio(bad, from, to), 100*ratio(bad, end-2*suite.Sec, end), bad.figures(0, end).amplification)
 				assert.GreaterOrEqual(t, ratio(ref, from, to), goodRatio)
-				assert.GreaterOrEqual(t, ratio(ref, end-2*sec, end), goodRatio)
+				assert.GreaterOrEqual(t, ratio(ref, end-2*suite.Sec, end), goodRatio)
 				assert.LessOrEqual(t, ref.recoveryTime(tt.trigEnd, end), recoverWithin)
-				assert.GreaterOrEqual(t, ratio(bad, sec, trigStart), goodRatio, "the naive client should be fine before the trigger")
+				assert.GreaterOrEqual(t, ratio(bad, suite.Sec, trigStart), goodRatio, "the naive client should be fine before the trigger")
 				assert.Less(t, ratio(bad, from, to), 0.2, "the naive client should still be down")
-				assert.Less(t, ratio(bad, end-2*sec, end), 0.2, "the naive client should be down until the end")
+				assert.Less(t, ratio(bad, end-2*suite.Sec, end), 0.2, "the naive client should be down until the end")
 			}
 		})
 	}
@@ -207,7 +189,7 @@ func TestStormDemo(t *testing.T) {
 		for _, s := range side.Series {
 			names[s.Name] = true
 			if s.Name == "goodput" {
-				mean, _ := s.Mean(stormUntil+sec, stormEnd)
+				mean, _ := s.Mean(stormUntil+suite.Sec, stormEnd)
 				goodAfter[side.Client] = mean
 			}
 		}

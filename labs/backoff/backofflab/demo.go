@@ -10,8 +10,6 @@ import (
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/backoff"
-	"github.com/faultline-dev/faultline/labs/backoff/mutants"
-	"github.com/faultline-dev/faultline/labs/backoff/solution"
 	"github.com/faultline-dev/faultline/labs/node"
 )
 
@@ -23,11 +21,11 @@ const (
 	stormClients = 3
 	stormWorkers = 2
 	stormRate    = 35
-	stormFrom    = 2 * sec
-	stormUntil   = 3 * sec
-	stormEnd     = 5 * sec
-	stormReport  = 500 * ms
-	stormChart   = 250 * ms
+	stormFrom    = 2 * suite.Sec
+	stormUntil   = 3 * suite.Sec
+	stormEnd     = 5 * suite.Sec
+	stormReport  = 500 * suite.Ms
+	stormChart   = 250 * suite.Ms
 )
 
 func registerDemo() {
@@ -94,7 +92,7 @@ type stormGroup struct {
 func (g *stormGroup) arrived(_ node.ID, _ backoff.Request, now time.Duration) { g.meter.arrive(now) }
 func (g *stormGroup) executed(from node.ID, r backoff.Request, now time.Duration) {
 	start, ok := g.starts[callKey{from, r.ID}]
-	g.meter.execute(now, !ok || now-start > sec)
+	g.meter.execute(now, !ok || now-start > suite.Sec)
 }
 func (g *stormGroup) queueLen(now time.Duration, n int) { g.meter.queueLen(now, n) }
 
@@ -109,9 +107,17 @@ func Storm(seed uint64, sink trace.Sink) ([]StormSeries, error) {
 		}
 		return 1, cfg.workers
 	}
+	naive, err := factoryOf("mutant:naive")
+	if err != nil {
+		return nil, err
+	}
+	ref, err := factoryOf("solution")
+	if err != nil {
+		return nil, err
+	}
 	groups := []*stormGroup{
-		{name: "naive", factory: mutants.NewNaive},
-		{name: "reference", factory: solution.Factory},
+		{name: "naive", factory: naive},
+		{name: "reference", factory: ref},
 	}
 	byNode := map[node.ID]*stormGroup{}
 	id := node.ID(1)
@@ -127,7 +133,7 @@ func Storm(seed uint64, sink trace.Sink) ([]StormSeries, error) {
 		g.srv = newServer(cfg, g)
 	}
 	var s *sim.Sim
-	s, err := sim.New(sim.Config{Nodes: int(id - 1), Seed: seed, Trace: sink, Lab: "backoff", Scenario: "backoff-storm",
+	s, err = sim.New(sim.Config{Nodes: int(id - 1), Seed: seed, Trace: sink, Lab: "backoff", Scenario: "backoff-storm",
 		Faults: network(0), MaxEvents: 2_000_000,
 		Factory: func(id node.ID) node.Node {
 			g := byNode[id]
@@ -145,15 +151,15 @@ func Storm(seed uint64, sink trace.Sink) ([]StormSeries, error) {
 	for _, g := range groups {
 		g.rng = s.Rand("open-loop/" + g.name)
 		var arrive func()
-		gap := func() time.Duration { return time.Duration(g.rng.ExpFloat64() / stormRate * float64(sec)) }
+		gap := func() time.Duration { return time.Duration(g.rng.ExpFloat64() / stormRate * float64(suite.Sec)) }
 		arrive = func() {
 			c := g.clients[g.rng.IntN(len(g.clients))]
 			g.next[c]++
 			cid, now := g.next[c], s.Now()
 			g.starts[callKey{c, cid}] = now
 			g.meter.offer(now)
-			if err := s.Call(c, func() string { return fmt.Sprintf("Call(%d, %v)", cid, now+sec) }, func(n node.Node) string {
-				n.(backoff.Client).Call(cid, now+sec)
+			if err := s.Call(c, func() string { return fmt.Sprintf("Call(%d, %v)", cid, now+suite.Sec) }, func(n node.Node) string {
+				n.(backoff.Client).Call(cid, now+suite.Sec)
 				return ""
 			}); err != nil {
 				panic(fmt.Errorf("backoff-storm: call into %v: %w", c, err))
@@ -183,10 +189,10 @@ func Storm(seed uint64, sink trace.Sink) ([]StormSeries, error) {
 			s.Notef("%s", line[:len(line)-1])
 		})
 	}
-	s.RunUntil(stormEnd + sec + 10*ms)
+	s.RunUntil(stormEnd + suite.Sec + 10*suite.Ms)
 	out := make([]StormSeries, len(groups))
 	for i, g := range groups {
-		g.meter.extend(stormEnd + sec)
+		g.meter.extend(stormEnd + suite.Sec)
 		out[i] = StormSeries{Client: g.name, Series: g.meter.Series()}
 	}
 	return out, nil

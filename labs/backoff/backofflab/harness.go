@@ -15,21 +15,18 @@ import (
 )
 
 const (
-	ms  = time.Millisecond
-	sec = time.Second
-
 	// bucket is the width of the recorded time series.
-	bucket = 100 * ms
+	bucket = 100 * suite.Ms
 	// lateSlack is how long after a call's answer one of its attempts may
 	// still reach the server: the network's largest latency plus a margin.
 	// Anything later was sent after the answer.
-	lateSlack = 5 * ms
+	lateSlack = 5 * suite.Ms
 )
 
 // network is every test's network: 1–3 ms each way, nothing lost unless a
 // test says so.
 func network(loss float64) faults.Model {
-	return faults.Model{Latency: faults.Between(1*ms, 3*ms), Loss: loss}
+	return faults.Model{Latency: faults.Between(1*suite.Ms, 3*suite.Ms), Loss: loss}
 }
 
 type callKey struct {
@@ -54,9 +51,9 @@ type scenario struct {
 	net     faults.Model
 }
 
-// run is one test run: the simulator, the lab's server, the workload, and
-// the bookkeeping that checks every call and records the time series.
-type run struct {
+// harness is one test run: the simulator, the lab's server, the workload,
+// and the bookkeeping that checks every call and records the time series.
+type harness struct {
 	t        *suite.T
 	s        *sim.Sim
 	serverID node.ID
@@ -67,7 +64,7 @@ type run struct {
 	nextID     map[node.ID]int
 	lastDue    time.Duration // the latest deadline of any call
 	onAnswer   func(client node.ID, id int)
-	violations map[string]error // the first violation of each invariant
+	violations map[string]*suite.FirstViolation // of each invariant, by name
 	// stormGuard stops a run as soon as attempts exceed stormFactor per
 	// call: a retry storm is caught at once instead of being simulated
 	// attempt by attempt to the end. The lab's own tests switch it off to
@@ -81,19 +78,16 @@ type run struct {
 	*meter
 }
 
-func newRun(t *suite.T, sc scenario) *run {
-	factory, ok := t.Impl().(backoff.Factory)
-	if !ok {
-		t.Fatalf("implementation is a %T, not a backoff.Factory", t.Impl())
-	}
-	r := &run{t: t, serverID: node.ID(sc.clients + 1),
+func newHarness(t *suite.T, sc scenario) *harness {
+	factory := suite.ImplAs[backoff.Factory](t)
+	r := &harness{t: t, serverID: node.ID(sc.clients + 1),
 		calls: map[callKey]*call{}, nextID: map[node.ID]int{}, meter: newMeter()}
 	for i := 1; i <= sc.clients; i++ {
 		r.clients = append(r.clients, node.ID(i))
 	}
 	srv := newServer(sc.server, r)
 	maxRate := 0 // the lab's bound
-	if newRunHook != nil && unguarded {
+	if newHarnessHook != nil && unguarded {
 		maxRate = -1 // a test that watches a storm run its course
 	}
 	r.s = t.NewSim(sim.Config{Nodes: sc.clients + 1, Faults: sc.net, MaxRate: maxRate, Factory: func(id node.ID) node.Node {
@@ -102,22 +96,24 @@ func newRun(t *suite.T, sc scenario) *run {
 		}
 		return factory(id, r.serverID, func(cid int, res backoff.Result) { r.answer(id, cid, res) })
 	}})
-	r.violations, r.stormGuard = map[string]error{}, true
+	r.violations, r.stormGuard = map[string]*suite.FirstViolation{}, true
 	for _, name := range invariants {
-		t.Invariant(name, func() error { return r.violations[name] })
+		v := &suite.FirstViolation{}
+		r.violations[name] = v
+		t.Invariant(name, v.Err)
 	}
-	if newRunHook != nil {
-		newRunHook(r)
+	if newHarnessHook != nil {
+		newHarnessHook(r)
 	}
 	return r
 }
 
-// newRunHook, if set, sees every run as it is built: how the lab's own
-// tests read a run's figures. Only those tests set it, and never while runs
-// go on in other goroutines; grading leaves it nil.
-var newRunHook func(*run)
+// newHarnessHook, if set, sees every run as it is built: how the lab's
+// own tests read a run's figures. Only those tests set it, and never while
+// runs go on in other goroutines; grading leaves it nil.
+var newHarnessHook func(*harness)
 
-// unguarded, set with newRunHook by the lab's own tests, lifts the
+// unguarded, set with newHarnessHook by the lab's own tests, lifts the
 // simulator's storm bound too, so that a naive client's storm can be
 // measured to the end.
 var unguarded bool
@@ -143,15 +139,13 @@ var invariants = []string{answeredOnce, answeredInTime, honestSuccess, executedO
 
 // fail records a violation of the invariant check, reported after the
 // event that caused it.
-func (r *run) fail(check string, nodes []node.ID, format string, args ...any) {
-	if r.violations[check] == nil {
-		r.violations[check] = &suite.Violation{Nodes: nodes, Msg: fmt.Sprintf(format, args...)}
-	}
+func (r *harness) fail(check string, nodes []node.ID, format string, args ...any) {
+	r.violations[check].Record(nodes, format, args...)
 }
 
 // issue makes client call the next of its calls with the given time to its
 // deadline.
-func (r *run) issue(client node.ID, timeout time.Duration) {
+func (r *harness) issue(client node.ID, timeout time.Duration) {
 	if !r.fixedLoad && !r.t.Keep("call") {
 		return
 	}
@@ -160,7 +154,7 @@ func (r *run) issue(client node.ID, timeout time.Duration) {
 
 // issueNow makes a call that the shrinker may not remove: one the test
 // checks by name.
-func (r *run) issueNow(client node.ID, timeout time.Duration) {
+func (r *harness) issueNow(client node.ID, timeout time.Duration) {
 	r.nextID[client]++
 	id := r.nextID[client]
 	now := r.s.Now()
@@ -180,7 +174,7 @@ func (r *run) issueNow(client node.ID, timeout time.Duration) {
 }
 
 // answer is every client's Done.
-func (r *run) answer(client node.ID, id int, res backoff.Result) {
+func (r *harness) answer(client node.ID, id int, res backoff.Result) {
 	now := r.s.Now()
 	c := r.calls[callKey{client, id}]
 	switch {
@@ -204,7 +198,7 @@ func (r *run) answer(client node.ID, id int, res backoff.Result) {
 	}
 }
 
-func (r *run) arrived(from node.ID, req backoff.Request, now time.Duration) {
+func (r *harness) arrived(from node.ID, req backoff.Request, now time.Duration) {
 	r.arrive(now)
 	if n := len(r.arrivalTimes); r.stormGuard && n > stormFactor*len(r.order)+100 {
 		r.t.Fail(suite.Failure{Check: amplificationChk, Nodes: []node.ID{r.serverID},
@@ -223,7 +217,7 @@ func (r *run) arrived(from node.ID, req backoff.Request, now time.Duration) {
 	}
 }
 
-func (r *run) executed(from node.ID, req backoff.Request, now time.Duration) {
+func (r *harness) executed(from node.ID, req backoff.Request, now time.Duration) {
 	c := r.calls[callKey{from, req.ID}]
 	if c == nil {
 		r.execute(now, true)
@@ -240,17 +234,17 @@ func (r *run) executed(from node.ID, req backoff.Request, now time.Duration) {
 // openLoop issues calls at random (Poisson) times at rate a second from
 // from until until, each to a client drawn at random, each with timeout to
 // its deadline. Arrivals do not wait for answers: an open system.
-func (r *run) openLoop(rate float64, from, until, timeout time.Duration) {
+func (r *harness) openLoop(rate float64, from, until, timeout time.Duration) {
 	rng := r.s.Rand("open-loop")
 	var next func()
 	next = func() {
 		r.issue(r.clients[rng.IntN(len(r.clients))], timeout)
-		at := r.s.Now() + time.Duration(rng.ExpFloat64()/rate*float64(sec))
+		at := r.s.Now() + time.Duration(rng.ExpFloat64()/rate*float64(suite.Sec))
 		if at < until {
 			r.s.At(at, next)
 		}
 	}
-	first := from + time.Duration(rng.ExpFloat64()/rate*float64(sec))
+	first := from + time.Duration(rng.ExpFloat64()/rate*float64(suite.Sec))
 	if first < until {
 		r.s.At(first, next)
 	}
@@ -259,7 +253,7 @@ func (r *run) openLoop(rate float64, from, until, timeout time.Duration) {
 // closedLoop gives every client one call at a time: the next call comes a
 // random think time (exponential, mean think) after the previous answer,
 // until until. A closed system slows down when the server does.
-func (r *run) closedLoop(think, until, timeout time.Duration) {
+func (r *harness) closedLoop(think, until, timeout time.Duration) {
 	rng := r.s.Rand("closed-loop")
 	pause := func() time.Duration { return time.Duration(rng.ExpFloat64() * float64(think)) }
 	r.onAnswer = func(client node.ID, _ int) {
@@ -275,7 +269,7 @@ func (r *run) closedLoop(think, until, timeout time.Duration) {
 }
 
 // burst issues n calls at time at, spread over the clients in turn.
-func (r *run) burst(n int, at, timeout time.Duration) {
+func (r *harness) burst(n int, at, timeout time.Duration) {
 	r.s.At(at, func() {
 		for i := range n {
 			r.issue(r.clients[i%len(r.clients)], timeout)
@@ -285,9 +279,9 @@ func (r *run) burst(n int, at, timeout time.Duration) {
 
 // finish runs until every deadline has passed and checks that every call
 // was answered.
-func (r *run) finish(workloadEnd time.Duration) {
+func (r *harness) finish(workloadEnd time.Duration) {
 	r.s.RunUntil(workloadEnd)
-	r.s.RunUntil(r.lastDue + 10*ms)
+	r.s.RunUntil(r.lastDue + 10*suite.Ms)
 	for _, k := range r.order {
 		if c := r.calls[k]; !c.answered {
 			r.t.Fail(suite.Failure{Check: answeredOnce, Nodes: []node.ID{k.client},
@@ -306,7 +300,7 @@ type figures struct {
 	p50, p99          time.Duration
 }
 
-func (r *run) figures(from, to time.Duration) figures {
+func (r *harness) figures(from, to time.Duration) figures {
 	var f figures
 	var lat []float64
 	for _, k := range r.order {

@@ -2,18 +2,18 @@ package backofflab
 
 import (
 	_ "embed"
+	"fmt"
 
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/backoff"
-	"github.com/faultline-dev/faultline/labs/backoff/mutants"
-	"github.com/faultline-dev/faultline/labs/backoff/solution"
 	starter "github.com/faultline-dev/faultline/labs/backoff/starter"
 )
 
 //go:embed task.md
 var task string
 
-// Lab is the backoff lab as registered with grader/suite.
+// Lab is the backoff lab as registered with grader/suite. Its Solution
+// and Mutants are set in reference.go.
 var Lab = &suite.Lab{
 	Name:    "backoff",
 	Title:   "Retries, backoff and metastability",
@@ -28,9 +28,7 @@ var Lab = &suite.Lab{
 		{ID: "D", Title: "Metastability", Lesson: "metastable-failures"},
 	},
 	Tests:      tests,
-	Solution:   solution.Factory,
 	Starter:    backoff.Factory(starter.NewClient),
-	Mutants:    mutantList(),
 	Imports:    []string{"errors", "fmt", "maps", "math", "slices", "sort", "strconv", "strings", "time"},
 	StudentDir: "labs/backoff/starter",
 	Student: suite.Student{
@@ -45,10 +43,18 @@ func init() {
 	registerDemo()
 }
 
-func mutantList() []suite.Mutant {
-	out := make([]suite.Mutant, len(mutants.All))
-	for i, m := range mutants.All {
-		out[i] = suite.Mutant{Name: m.Name, Description: m.Description, Impl: m.Factory}
+// factoryOf returns the lab's implementation named name ("solution",
+// "mutant:naive") as a backoff.Factory. The demo finds the reference and
+// the naive client this way, at run time, so that a build of faultline
+// without reference.go still compiles and says what it lacks.
+func factoryOf(name string) (backoff.Factory, error) {
+	impl, err := Lab.Impl(name)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	f, ok := impl.(backoff.Factory)
+	if !ok {
+		return nil, fmt.Errorf("backoff lab: the implementation %q is a %T, not a backoff.Factory (a build of faultline without the lab's reference.go has no reference or mutants)", name, impl)
+	}
+	return f, nil
 }

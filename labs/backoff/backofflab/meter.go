@@ -1,6 +1,7 @@
 package backofflab
 
 import (
+	"github.com/faultline-dev/faultline/grader/suite"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/series"
@@ -45,8 +46,8 @@ func (m *meter) Series() []series.Series {
 // is at least goodRatio of the calls offered in that second. It returns
 // end-trigEnd when goodput never came back.
 func (m *meter) recoveryTime(trigEnd, end time.Duration) time.Duration {
-	for b := trigEnd; b+sec <= end; b += bucket {
-		if m.goodput.Sum(b, b+sec) >= goodRatio*m.offered.Sum(b, b+sec) {
+	for b := trigEnd; b+suite.Sec <= end; b += bucket {
+		if m.goodput.Sum(b, b+suite.Sec) >= goodRatio*m.offered.Sum(b, b+suite.Sec) {
 			return b - trigEnd
 		}
 	}
@@ -69,7 +70,7 @@ func (m *meter) offer(t time.Duration) { m.offered.Add(t, 1) }
 func (m *meter) answer(t, latency time.Duration, ok bool) {
 	if ok {
 		m.goodput.Add(t, 1)
-		m.latency.Add(t, float64(latency)/float64(ms))
+		m.latency.Add(t, float64(latency)/float64(suite.Ms))
 	} else {
 		m.failed.Add(t, 1)
 	}

@@ -1,6 +1,7 @@
 package backofflab
 
 import (
+	"github.com/faultline-dev/faultline/grader/suite"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -57,35 +58,35 @@ func TestServer(t *testing.T) {
 		lastReply  time.Duration
 	}{
 		{"a new key runs and is answered OK", 1, false, []scripted{{0, req(1, "a")}},
-			[]backoff.Status{backoff.StatusOK}, 1, 12 * ms},
+			[]backoff.Status{backoff.StatusOK}, 1, 12 * suite.Ms},
 		{"a key that ran is answered OK after the lookup, not run again", 1, false,
-			[]scripted{{0, req(1, "a")}, {50 * ms, req(1, "a")}},
-			[]backoff.Status{backoff.StatusOK, backoff.StatusOK}, 1, 54 * ms},
+			[]scripted{{0, req(1, "a")}, {50 * suite.Ms, req(1, "a")}},
+			[]backoff.Status{backoff.StatusOK, backoff.StatusOK}, 1, 54 * suite.Ms},
 		{"a key queued behind itself is looked up once it ran", 1, false,
-			[]scripted{{0, req(1, "a")}, {1 * ms, req(1, "a")}},
-			[]backoff.Status{backoff.StatusOK, backoff.StatusOK}, 1, 14 * ms},
+			[]scripted{{0, req(1, "a")}, {1 * suite.Ms, req(1, "a")}},
+			[]backoff.Status{backoff.StatusOK, backoff.StatusOK}, 1, 14 * suite.Ms},
 		{"a key running on another worker waits for it", 2, false,
-			[]scripted{{0, req(1, "a")}, {1 * ms, req(1, "a")}},
-			[]backoff.Status{backoff.StatusOK, backoff.StatusOK}, 1, 12 * ms},
+			[]scripted{{0, req(1, "a")}, {1 * suite.Ms, req(1, "a")}},
+			[]backoff.Status{backoff.StatusOK, backoff.StatusOK}, 1, 12 * suite.Ms},
 		{"a full queue refuses at once", 1, false,
 			[]scripted{{0, req(1, "a")}, {0, req(2, "b")}, {0, req(3, "c")}, {0, req(4, "d")}},
-			[]backoff.Status{backoff.StatusOverloaded, backoff.StatusOK, backoff.StatusOK, backoff.StatusOK}, 3, 32 * ms},
+			[]backoff.Status{backoff.StatusOverloaded, backoff.StatusOK, backoff.StatusOK, backoff.StatusOK}, 3, 32 * suite.Ms},
 		{"an empty key runs every time", 1, false,
-			[]scripted{{0, req(1, "")}, {50 * ms, req(1, "")}},
-			[]backoff.Status{backoff.StatusOK, backoff.StatusOK}, 2, 62 * ms},
+			[]scripted{{0, req(1, "")}, {50 * suite.Ms, req(1, "")}},
+			[]backoff.Status{backoff.StatusOK, backoff.StatusOK}, 2, 62 * suite.Ms},
 		{"a failing server answers Unavailable and runs nothing", 1, true,
 			[]scripted{{0, req(1, "a")}},
-			[]backoff.Status{backoff.StatusUnavailable}, 0, 2 * ms},
+			[]backoff.Status{backoff.StatusUnavailable}, 0, 2 * suite.Ms},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := serverConfig{workers: tt.workers, queue: 2, serviceMin: 10 * ms, serviceMax: 10 * ms, overhead: 2 * ms}
+			cfg := serverConfig{workers: tt.workers, queue: 2, serviceMin: 10 * suite.Ms, serviceMax: 10 * suite.Ms, overhead: 2 * suite.Ms}
 			if tt.fail {
 				cfg.fail = func(node.ID, backoff.Request, time.Duration, *rand.Rand) bool { return true }
 			}
 			log := &serverLog{}
 			client := &scriptClient{sends: tt.sends}
-			s, err := sim.New(sim.Config{Nodes: 2, Seed: 1, Faults: faults.Model{Latency: faults.Fixed(1 * ms)},
+			s, err := sim.New(sim.Config{Nodes: 2, Seed: 1, Faults: faults.Model{Latency: faults.Fixed(1 * suite.Ms)},
 				Factory: func(id node.ID) node.Node {
 					if id == 2 {
 						return newServer(cfg, log)

@@ -12,25 +12,25 @@ import (
 )
 
 var tests = []suite.Test{
-	{Name: "Healthy", Part: "A", Points: 3, Seeds: 30, Limit: 20 * sec, Run: testHealthy,
+	{Name: "Healthy", Part: "A", Points: 3, Seeds: 30, Limit: 20 * suite.Sec, Run: testHealthy,
 		Description: "a healthy server at half load: every call succeeds with one attempt", Lesson: "retries-and-backoff#timeouts"},
-	{Name: "LossyNetwork", Part: "A", Points: 4, Seeds: 30, Limit: 20 * sec, Run: testLossyNetwork,
+	{Name: "LossyNetwork", Part: "A", Points: 4, Seeds: 30, Limit: 20 * suite.Sec, Run: testLossyNetwork,
 		Description: "5% of messages lost: calls still succeed, and none runs twice", Lesson: "retries-and-backoff#making-retries-safe"},
-	{Name: "StalledServer", Part: "A", Points: 3, Seeds: 30, Limit: 20 * sec, Run: testStalledServer,
+	{Name: "StalledServer", Part: "A", Points: 3, Seeds: 30, Limit: 20 * suite.Sec, Run: testStalledServer,
 		Description: "a server too slow for any deadline: every call is answered by its deadline, and no attempt after", Lesson: "retries-and-backoff#timeouts"},
-	{Name: "ClosedLoop", Part: "A", Points: 2, Seeds: 30, Limit: 20 * sec, Run: testClosedLoop,
+	{Name: "ClosedLoop", Part: "A", Points: 2, Seeds: 30, Limit: 20 * suite.Sec, Run: testClosedLoop,
 		Description: "closed-loop clients with think time: no attempt after a success", Lesson: "retries-and-backoff#making-retries-safe"},
-	{Name: "ThunderingHerd", Part: "B", Points: 4, Seeds: 30, Limit: 20 * sec, Run: testThunderingHerd,
+	{Name: "ThunderingHerd", Part: "B", Points: 4, Seeds: 30, Limit: 20 * suite.Sec, Run: testThunderingHerd,
 		Description: "100 clients call at once: jittered retries spread out instead of arriving in waves", Lesson: "retries-and-backoff#jitter"},
-	{Name: "ManyAttempts", Part: "B", Points: 3, Seeds: 15, Limit: 90 * sec, Run: testManyAttempts,
+	{Name: "ManyAttempts", Part: "B", Points: 3, Seeds: 15, Limit: 90 * suite.Sec, Run: testManyAttempts,
 		Description: "one call refused 70 times before it succeeds: backoff stays capped, with no overflow", Lesson: "retries-and-backoff#exponential-backoff"},
-	{Name: "ServerFailsEverything", Part: "C", Points: 4, Seeds: 30, Limit: 40 * sec, Run: testServerFailsEverything,
+	{Name: "ServerFailsEverything", Part: "C", Points: 4, Seeds: 30, Limit: 40 * suite.Sec, Run: testServerFailsEverything,
 		Description: "the server fails every attempt: it sees at most 1.25× the offered calls", Lesson: "retries-and-backoff#budgets-and-circuit-breakers"},
-	{Name: "LowFailureRate", Part: "C", Points: 3, Seeds: 30, Limit: 20 * sec, Run: testLowFailureRate,
+	{Name: "LowFailureRate", Part: "C", Points: 3, Seeds: 30, Limit: 20 * suite.Sec, Run: testLowFailureRate,
 		Description: "the server fails 5% of attempts: retries hide it, within the budget", Lesson: "retries-and-backoff#budgets-and-circuit-breakers"},
-	{Name: "Slowdown", Part: "D", Points: 5, Seeds: 30, Limit: 30 * sec, Run: testSlowdown,
+	{Name: "Slowdown", Part: "D", Points: 5, Seeds: 30, Limit: 30 * suite.Sec, Run: testSlowdown,
 		Description: "at 70% load the server slows tenfold for 1 s: goodput recovers within 2 s of the trigger's end", Lesson: "metastable-failures#breaking-the-loop"},
-	{Name: "CapacityLoss", Part: "D", Points: 4, Seeds: 30, Limit: 30 * sec, Run: testCapacityLoss,
+	{Name: "CapacityLoss", Part: "D", Points: 4, Seeds: 30, Limit: 30 * suite.Sec, Run: testCapacityLoss,
 		Description: "at 80% load the server loses half its workers for 2 s: goodput recovers within 2 s", Lesson: "metastable-failures#breaking-the-loop"},
 }
 
@@ -38,7 +38,7 @@ var tests = []suite.Test{
 // (100 calls/s in all), a queue of 1000 attempts (deep, as servers' default
 // queues are), 5 ms for an attempt whose key already ran or is running.
 func defaultServer() serverConfig {
-	return serverConfig{workers: 4, queue: 1000, serviceMin: 20 * ms, serviceMax: 60 * ms, overhead: 5 * ms}
+	return serverConfig{workers: 4, queue: 1000, serviceMin: 20 * suite.Ms, serviceMax: 60 * suite.Ms, overhead: 5 * suite.Ms}
 }
 
 // bound returns nil when ok, else an error with the message.
@@ -52,7 +52,7 @@ func bound(ok bool, format string, args ...any) error {
 func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
 
 // checkSuccess requires at least want of the calls to end OK.
-func (r *run) checkSuccess(f figures, want float64, why string) {
+func (r *harness) checkSuccess(f figures, want float64, why string) {
 	got := 1.0
 	if f.calls > 0 {
 		got = float64(f.ok) / float64(f.calls)
@@ -62,28 +62,28 @@ func (r *run) checkSuccess(f figures, want float64, why string) {
 }
 
 // checkAmplification bounds attempts per call.
-func (r *run) checkAmplification(f figures, want float64, why string) {
+func (r *harness) checkAmplification(f figures, want float64, why string) {
 	r.t.Check(amplificationChk, bound(f.amplification <= want,
 		"%d attempts reached the server for %d calls: %.2f per call; want at most %.2f: %s",
 		f.attempts, f.calls, f.amplification, want, why))
 }
 
 func testHealthy(t *suite.T) {
-	r := newRun(t, scenario{clients: 4, server: defaultServer(), net: network(0)})
-	r.openLoop(50, 0, 4*sec, 1*sec)
-	r.finish(4 * sec)
-	f := r.figures(0, 4*sec)
+	r := newHarness(t, scenario{clients: 4, server: defaultServer(), net: network(0)})
+	r.openLoop(50, 0, 4*suite.Sec, 1*suite.Sec)
+	r.finish(4 * suite.Sec)
+	f := r.figures(0, 4*suite.Sec)
 	r.checkSuccess(f, 1, "nothing fails, so every call should succeed")
 	r.checkAmplification(f, 1.05, "a healthy server answers in well under 250 ms; retry only when an attempt times out or is refused")
-	r.t.Check("latency", bound(f.p50 <= 100*ms && f.p99 <= 300*ms,
+	r.t.Check("latency", bound(f.p50 <= 100*suite.Ms && f.p99 <= 300*suite.Ms,
 		"latency of successful calls: p50 %v, p99 %v; want p50 at most 100 ms and p99 at most 300 ms at half load", f.p50, f.p99))
 }
 
 func testLossyNetwork(t *suite.T) {
-	r := newRun(t, scenario{clients: 4, server: defaultServer(), net: network(0.05)})
-	r.openLoop(40, 0, 4*sec, 2*sec)
-	r.finish(4 * sec)
-	f := r.figures(0, 4*sec)
+	r := newHarness(t, scenario{clients: 4, server: defaultServer(), net: network(0.05)})
+	r.openLoop(40, 0, 4*suite.Sec, 2*suite.Sec)
+	r.finish(4 * suite.Sec)
+	f := r.figures(0, 4*suite.Sec)
 	r.checkSuccess(f, 0.97, "a lost request or reply costs one attempt timeout; retry with the same key")
 	r.checkAmplification(f, 1.5, "about 10% of attempts are lost")
 }
@@ -91,18 +91,18 @@ func testLossyNetwork(t *suite.T) {
 func testStalledServer(t *suite.T) {
 	cfg := defaultServer()
 	cfg.trigger = func(time.Duration) (float64, int) { return 40, cfg.workers } // 0.8–2.4 s a call
-	r := newRun(t, scenario{clients: 4, server: cfg, net: network(0)})
-	r.openLoop(10, 0, 3*sec, 500*ms)
-	r.finish(3 * sec)
-	f := r.figures(0, 3*sec)
+	r := newHarness(t, scenario{clients: 4, server: cfg, net: network(0)})
+	r.openLoop(10, 0, 3*suite.Sec, 500*suite.Ms)
+	r.finish(3 * suite.Sec)
+	f := r.figures(0, 3*suite.Sec)
 	r.t.Check("calls fail", bound(f.failed >= f.calls*9/10, "only %d of %d calls failed, on a server that takes at least 800 ms a call with 500 ms deadlines", f.failed, f.calls))
 }
 
 func testClosedLoop(t *suite.T) {
-	r := newRun(t, scenario{clients: 8, server: defaultServer(), net: network(0)})
-	r.closedLoop(100*ms, 5*sec, 1*sec)
-	r.finish(5 * sec)
-	f := r.figures(0, 5*sec)
+	r := newHarness(t, scenario{clients: 8, server: defaultServer(), net: network(0)})
+	r.closedLoop(100*suite.Ms, 5*suite.Sec, 1*suite.Sec)
+	r.finish(5 * suite.Sec)
+	f := r.figures(0, 5*suite.Sec)
 	r.checkSuccess(f, 1, "nothing fails, so every call should succeed")
 	r.checkAmplification(f, 1.05, "one attempt a call on a healthy server")
 }
@@ -110,13 +110,13 @@ func testClosedLoop(t *suite.T) {
 func testThunderingHerd(t *suite.T) {
 	cfg := defaultServer()
 	cfg.queue = 20
-	r := newRun(t, scenario{clients: 100, server: cfg, net: network(0)})
-	start := 100 * ms
-	r.burst(100, start, 4*sec)
+	r := newHarness(t, scenario{clients: 100, server: cfg, net: network(0)})
+	start := 100 * suite.Ms
+	r.burst(100, start, 4*suite.Sec)
 	r.finish(start)
-	f := r.figures(0, 10*sec)
-	const window, maxPeak = 10 * ms, 50
-	peak, at := series.PeakInWindow(r.arrivalTimes, window, start+20*ms, start+4*sec)
+	f := r.figures(0, 10*suite.Sec)
+	const window, maxPeak = 10 * suite.Ms, 50
+	peak, at := series.PeakInWindow(r.arrivalTimes, window, start+20*suite.Ms, start+4*suite.Sec)
 	r.t.Check("retry spike", bound(peak <= maxPeak,
 		"%d attempts reached the server in the %v from %v; want at most %d in any %v after the first burst: jitter the backoff so that calls refused together do not retry together",
 		peak, window, at, maxPeak, window))
@@ -130,13 +130,13 @@ func testManyAttempts(t *suite.T) {
 	cfg.fail = func(from node.ID, req backoff.Request, _ time.Duration, _ *rand.Rand) bool {
 		return from == 1 && req.ID == 1 && req.Attempt <= refusals
 	}
-	r := newRun(t, scenario{clients: 1, server: cfg, net: network(0)})
+	r := newHarness(t, scenario{clients: 1, server: cfg, net: network(0)})
 	// Call 1 is checked below, and the background load earns the retry
 	// budget it spends: neither may be shrunk away.
 	r.fixedLoad = true
-	r.s.At(10*ms, func() { r.issueNow(1, 60*sec) })
-	r.openLoop(40, 20*ms, 60*sec, 1*sec)
-	r.finish(60 * sec)
+	r.s.At(10*suite.Ms, func() { r.issueNow(1, 60*suite.Sec) })
+	r.openLoop(40, 20*suite.Ms, 60*suite.Sec, 1*suite.Sec)
+	r.finish(60 * suite.Sec)
 	c := r.calls[callKey{1, 1}]
 	// The message names the pace the client kept and the pace the test
 	// needs, rather than guessing the cause: a backoff that doubles past its
@@ -144,16 +144,16 @@ func testManyAttempts(t *suite.T) {
 	gap := (c.at - c.start) / time.Duration(max(c.attempts, 1))
 	r.t.Check("many attempts", bound(c.res == backoff.OK,
 		"call 1 ended %v at %v after %d attempts, one every %v on average; the server refuses its first %d attempts and accepts attempt %d, so %d attempts must fit in the call's 60 s deadline, one every %v at most. Cap the wait before a retry at about a second and jitter it (full jitter waits half the cap on average): a wait that keeps doubling past the cap, or that is always the full cap or longer, is too slow",
-		c.res, c.at, c.attempts, gap.Round(ms), refusals, refusals+1, refusals+1, (60*sec/(refusals+1)).Round(ms)))
+		c.res, c.at, c.attempts, gap.Round(suite.Ms), refusals, refusals+1, refusals+1, (60*suite.Sec/(refusals+1)).Round(suite.Ms)))
 }
 
 func testServerFailsEverything(t *suite.T) {
 	cfg := defaultServer()
 	cfg.fail = func(node.ID, backoff.Request, time.Duration, *rand.Rand) bool { return true }
-	r := newRun(t, scenario{clients: 5, server: cfg, net: network(0)})
-	r.openLoop(50, 0, 20*sec, 2*sec)
-	r.finish(20 * sec)
-	f := r.figures(0, 20*sec)
+	r := newHarness(t, scenario{clients: 5, server: cfg, net: network(0)})
+	r.openLoop(50, 0, 20*suite.Sec, 2*suite.Sec)
+	r.finish(20 * suite.Sec)
+	f := r.figures(0, 20*suite.Sec)
 	// 1.1× for a budget of one retry per ten calls, plus what the clients'
 	// full buckets allow at the start (5 × 10 tokens for 1000 calls).
 	r.t.Check("load on a failing server", bound(f.amplification <= 1.25,
@@ -164,10 +164,10 @@ func testServerFailsEverything(t *suite.T) {
 func testLowFailureRate(t *suite.T) {
 	cfg := defaultServer()
 	cfg.fail = func(_ node.ID, _ backoff.Request, _ time.Duration, rng *rand.Rand) bool { return rng.Float64() < 0.05 }
-	r := newRun(t, scenario{clients: 4, server: cfg, net: network(0)})
-	r.openLoop(50, 0, 10*sec, 1*sec)
-	r.finish(10 * sec)
-	f := r.figures(0, 10*sec)
+	r := newHarness(t, scenario{clients: 4, server: cfg, net: network(0)})
+	r.openLoop(50, 0, 10*suite.Sec, 1*suite.Sec)
+	r.finish(10 * suite.Sec)
+	f := r.figures(0, 10*suite.Sec)
 	r.checkSuccess(f, 0.995, "5% of attempts fail; one retry hides almost all of them")
 	r.checkAmplification(f, 1.1, "about one attempt in twenty needs a retry")
 }
@@ -176,10 +176,10 @@ func testLowFailureRate(t *suite.T) {
 // worst recovery is 1.4 s, its worst goodput ratio 91%, its worst p99 latency
 // 245 ms).
 const (
-	recoverWithin = 2 * sec // goodput back to 80% of the offered load
-	goodWindow    = 2 * sec // and held for this long, from recoverWithin on
+	recoverWithin = 2 * suite.Sec // goodput back to 80% of the offered load
+	goodWindow    = 2 * suite.Sec // and held for this long, from recoverWithin on
 	goodRatio     = 0.8
-	p99After      = 400 * ms
+	p99After      = 400 * suite.Ms
 )
 
 // testMetastable runs the part D scenario: open-loop load at rate for 10 s,
@@ -187,9 +187,9 @@ const (
 func testMetastable(t *suite.T, rate float64, trigger func(time.Duration) (float64, int), trigEnd time.Duration) {
 	cfg := defaultServer()
 	cfg.trigger = trigger
-	r := newRun(t, scenario{clients: 10, server: cfg, net: network(0)})
-	const end = 10 * sec
-	r.openLoop(rate, 0, end, 1*sec)
+	r := newHarness(t, scenario{clients: 10, server: cfg, net: network(0)})
+	const end = 10 * suite.Sec
+	r.openLoop(rate, 0, end, 1*suite.Sec)
 	r.finish(end)
 	r.checkRecovery(trigEnd, end)
 	f := r.figures(trigEnd+recoverWithin, end)
@@ -202,7 +202,7 @@ func testMetastable(t *suite.T, rate float64, trigger func(time.Duration) (float
 
 // checkRecovery grades the time goodput took to come back after the trigger
 // ended at trigEnd, and the goodput that follows.
-func (r *run) checkRecovery(trigEnd, end time.Duration) {
+func (r *harness) checkRecovery(trigEnd, end time.Duration) {
 	rec := r.recoveryTime(trigEnd, end)
 	r.t.Check("time to recover", bound(rec <= recoverWithin,
 		"goodput took %v after the trigger ended (at %v) to come back to %.0f%% of the offered load over a second; want at most %v: a client that keeps the server's queue full of retries keeps it down",
@@ -217,9 +217,9 @@ func (r *run) checkRecovery(trigEnd, end time.Duration) {
 // The part D triggers: both start at 3 s, under open-loop load near
 // capacity.
 const (
-	trigStart       = 3 * sec
-	slowdownEnd     = 4 * sec // the server is ten times slower for 1 s
-	capacityLossEnd = 5 * sec // the server has 2 of its 4 workers for 2 s
+	trigStart       = 3 * suite.Sec
+	slowdownEnd     = 4 * suite.Sec // the server is ten times slower for 1 s
+	capacityLossEnd = 5 * suite.Sec // the server has 2 of its 4 workers for 2 s
 )
 
 func testSlowdown(t *suite.T) {

@@ -1,4 +1,4 @@
-package mutants
+package reference
 
 import (
 	"strconv"

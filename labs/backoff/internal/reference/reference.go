@@ -1,9 +1,10 @@
-// Package solution is the reference client of the backoff lab: a timeout per
+// Package reference is the reference client of the backoff lab: a timeout per
 // attempt and a deadline per call, one idempotency key per call, capped
 // exponential backoff with full jitter, a token-bucket retry budget, and
 // client-side adaptive throttling. Bugs switches on one realistic mistake
-// each, for the lab's mutants; the zero Bugs is the reference.
-package solution
+// each, for the lab's mutants; the zero Bugs is the reference. NewNaive
+// (naive.go) is a separate buggy client: the retry storm of part D.
+package reference
 
 import (
 	"strconv"
@@ -72,9 +73,6 @@ type Bugs struct {
 func NewClient(id, server node.ID, done backoff.Done) backoff.Client {
 	return New(Bugs{})(id, server, done)
 }
-
-// Factory is NewClient as a backoff.Factory.
-var Factory backoff.Factory = NewClient
 
 // New returns a client factory with bugs switched on.
 func New(bugs Bugs) backoff.Factory {
