@@ -83,6 +83,10 @@ func TestBrowser(t *testing.T) {
 	do("previous by key", chromedp.KeyEvent(kb.ArrowLeft), chromedp.WaitVisible(`figure.diagram`))
 	assert.Equal(t, "First steps", text("h1"))
 
+	// The index holds the whole course's text: a page does not load it
+	// until search is used.
+	assert.Equal(t, "false", eval(`String(!!window.FAULTLINE_INDEX || !!document.querySelector('script[src*="search-index"]'))`),
+		"a page loads the search index before search is used")
 	do("slash focuses search", chromedp.KeyEvent("/"))
 	assert.Equal(t, "search", eval(`document.activeElement.id`))
 	// chromedp also types the "/" that a browser suppresses after preventDefault.
@@ -194,6 +198,16 @@ func TestBrowserPhone(t *testing.T) {
 		chromedp.WaitVisible(`a[rel=prev]`))
 	assert.Equal(t, "none", eval(`getComputedStyle(document.getElementById("sidebar")).display`), "a new page starts with the menu closed")
 
+	// The search results hang under the header across the screen: under
+	// the search box alone they ran off the left edge.
+	do("search on a phone", chromedp.Click("#search", chromedp.NodeVisible), chromedp.SendKeys("#search", "footnote"),
+		chromedp.WaitVisible("#search-results a"))
+	assert.Equal(t, "true", eval(`(function () {
+		var r = document.getElementById("search-results").getBoundingClientRect();
+		return String(r.left >= 0 && r.right <= window.innerWidth && r.width >= window.innerWidth * 0.9);
+	})()`), "the search results fit the screen: %s", eval(`JSON.stringify(document.getElementById("search-results").getBoundingClientRect())`))
+	do("close the results", chromedp.KeyEvent(kb.Escape))
+
 	do("back to the first lesson", chromedp.Navigate(srv.URL+"/first.html"), chromedp.WaitVisible("#toc"))
 	assert.Equal(t, "true", eval(`String(document.getElementById("toc").getBoundingClientRect().bottom <= document.querySelector(".prose").getBoundingClientRect().top)`),
 		"on a phone the table of contents is above the text, not beside it")
@@ -230,6 +244,40 @@ func run(js string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 		_, err := chromedp.Evaluate[bool](js)(ctx, tg)
 		return chromedp.Void{}, err
+	}
+}
+
+// TestBrowserPhoneLabs opens every lab page of the real course at a
+// phone's width (390 px): its tables of tests wrap or scroll inside
+// themselves, and nothing makes the page wider than the screen.
+func TestBrowserPhoneLabs(t *testing.T) {
+	exe := chromium(t)
+	c, err := content.Load()
+	require.NoError(t, err)
+	out := t.TempDir()
+	_, err = Build(Options{Out: out, Course: c, Labs: suite.Labs(), Demo: suite.LookupDemo})
+	require.NoError(t, err)
+	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	defer srv.Close()
+
+	ctx := browser(t, exe)
+	eval := func(js string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		require.NoError(t, err, js)
+		return v
+	}
+	for _, lab := range suite.Labs() {
+		t.Run(lab.Name, func(t *testing.T) {
+			require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(390, 844),
+				chromedp.Navigate(srv.URL+"/lab-"+lab.Name+".html"), chromedp.WaitVisible(`.lab table`)))
+			assert.Equal(t, "", eval(`Array.from(document.querySelectorAll("table")).filter(function (e) {
+				var r = e.getBoundingClientRect();
+				return r.left < 0 || r.right > window.innerWidth + 0.5;
+			}).map(function (e) { return (e.querySelector("td, th") || e).textContent.slice(0, 40); }).join(" | ")`), "tables wider than the screen")
+			assert.Equal(t, "0", eval(`String(document.documentElement.scrollWidth - window.innerWidth)`), "nothing is wider than the screen: %s",
+				eval(`Array.from(document.querySelectorAll("main *")).filter(function (e) { return !e.closest("pre, table") && e.getBoundingClientRect().right > window.innerWidth + 1; }).slice(0, 3).map(function (e) { return e.tagName + " " + e.textContent.slice(0, 40); }).join(" | ")`))
+		})
 	}
 }
 

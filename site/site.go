@@ -76,7 +76,13 @@ type card struct {
 
 type siteInfo struct {
 	Title, Subtitle string
+	Repo            string // the repository's web address, linked from every page
 }
+
+// RepositoryURL is where the course's source lives: the platform's module
+// path is its GitHub repository (TestRepositoryIsTheModule compares the two,
+// so that this package need not import one that knows the module path).
+const RepositoryURL = "https://github.com/faultline-dev/faultline"
 
 type navLink struct {
 	Title, File string
@@ -150,7 +156,7 @@ func Build(o Options) (Stats, error) {
 			problems = append(problems, fmt.Errorf("%s:1: lab %q is not registered (run `faultline labs`), and the lesson does not say the lab is coming", l.Path, l.Lab))
 		}
 	}
-	info := siteInfo{Title: c.Title, Subtitle: c.Subtitle}
+	info := siteInfo{Title: c.Title, Subtitle: c.Subtitle, Repo: RepositoryURL}
 	sidebar := func(current string) []navSection {
 		var out []navSection
 		for _, s := range c.Sections {
@@ -351,6 +357,8 @@ func Build(o Options) (Stats, error) {
 		return st, fmt.Errorf("site: search index: %w", err)
 	}
 	// A script, not a JSON file, so that search works from file:// too.
+	// Pages do not load it: site.js adds it on the first use of search, so
+	// that reading a lesson does not fetch the text of the whole course.
 	if err := write("assets/search-index.js", append(append([]byte("window.FAULTLINE_INDEX="), idx...), ';', '\n')); err != nil {
 		return st, err
 	}

@@ -49,6 +49,19 @@ func TestRealSite(t *testing.T) {
 	}
 	assert.Contains(t, string(home), "min</span>")
 	assert.Contains(t, string(home), `Lab: <a href="lab-raft.html">`)
+
+	// Every page links the repository (the module path's GitHub address),
+	// and none loads the search index, which holds the whole course's
+	// text: site.js loads it when search is first used.
+	pages, err := filepath.Glob(filepath.Join(out, "*.html"))
+	require.NoError(t, err)
+	require.Len(t, pages, st.Pages)
+	for _, f := range pages {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		assert.Contains(t, string(data), `href="https://github.com/faultline-dev/faultline"`, "%s links the repository", filepath.Base(f))
+		assert.NotContains(t, string(data), "search-index.js", "%s loads the search index with the page", filepath.Base(f))
+	}
 }
 
 // BenchmarkBuild measures a whole build of the real course, diagrams

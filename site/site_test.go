@@ -219,3 +219,13 @@ func TestDrawSVGErrors(t *testing.T) {
 		})
 	}
 }
+
+// The repository every page links is the module's own address.
+func TestRepositoryIsTheModule(t *testing.T) {
+	gomod, err := os.ReadFile("../go.mod")
+	require.NoError(t, err)
+	first, _, _ := strings.Cut(string(gomod), "\n")
+	module, ok := strings.CutPrefix(strings.TrimSpace(first), "module ")
+	require.True(t, ok, "go.mod starts with its module line: %q", first)
+	assert.Equal(t, "https://"+module, RepositoryURL)
+}

@@ -67,10 +67,35 @@
   // Search over the index built at build time (assets/search-index.js).
   // Each page's text is split by section, so a result links to the heading
   // whose section matched best. "Quoted words" match as a phrase.
-  var index = window.FAULTLINE_INDEX || [];
+  // The index holds the text of the whole course, so it is loaded on the
+  // first use of search, not with every page: a script element beside this
+  // one, which works from file:// too, where fetch does not.
+  var index = null, loading = false, failed = false, onIndex = null;
+  var indexURL = (document.currentScript && document.currentScript.src || "assets/site.js").replace(/site\.js(\?.*)?$/, "search-index.js");
   var input = document.getElementById("search");
   var list = document.getElementById("search-results");
   var selected = -1;
+
+  // withIndex calls then once the index is loaded, loading it on the
+  // first call; only the last caller waiting is called (the newest query).
+  function withIndex(then) {
+    if (index) { then(); return; }
+    onIndex = then;
+    if (loading) return;
+    loading = true;
+    var s = document.createElement("script");
+    s.src = indexURL;
+    s.async = true;
+    s.onload = function () {
+      index = window.FAULTLINE_INDEX || [];
+      if (onIndex) { var f = onIndex; onIndex = null; f(); }
+    };
+    s.onerror = function () {
+      loading = false; failed = true;
+      if (onIndex) { var f = onIndex; onIndex = null; f(); }
+    };
+    document.head.appendChild(s);
+  }
 
   function terms(q) {
     var out = [], re = /"([^"]*)"?|(\S+)/g, m;
@@ -146,6 +171,15 @@
     list.innerHTML = "";
     selected = -1;
     if (ts.length === 0) { list.hidden = true; return; }
+    if (!index) {
+      var wait = document.createElement("li");
+      wait.className = "none";
+      wait.textContent = failed ? "The search index (" + indexURL + ") could not be loaded; rebuild the site with faultline site build." : "Loading the search index\u2026";
+      list.appendChild(wait);
+      list.hidden = false;
+      if (!failed) withIndex(function () { render(input.value); });
+      return;
+    }
     var hits = index.map(function (e) { var b = best(e, ts); return b && { e: e, s: b.score, sec: b.sec }; })
       .filter(function (h) { return h; })
       .sort(function (a, b) { return b.s - a.s; }).slice(0, 8);
@@ -202,6 +236,9 @@
   }
 
   if (input && list) {
+    // Focus (a click, or the / key) starts loading, so that the index is
+    // usually there by the first letter typed.
+    input.addEventListener("focus", function () { withIndex(function () { if (input.value) render(input.value); }); });
     input.addEventListener("input", function () { render(input.value); });
     input.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown") { select(selected + 1); e.preventDefault(); }
