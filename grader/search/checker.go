@@ -10,7 +10,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/labs/node"
 )
 
@@ -27,6 +26,7 @@ type Checker struct {
 	hs hasher
 
 	cur  *step
+	st   step // the one step: one event is applied at a time
 	envs map[envKey]*env
 	rec  *recorder // non-nil while a path is replayed into a trace
 }
@@ -40,7 +40,25 @@ type step struct {
 	ghostCo bool // s.ghost is already this step's own copy
 	sends   []flight
 	err     error // a copy refused while the handler ran
+
+	// What to run (invoke): the event's kind and its message, timer or
+	// input; boot steps build (factory) or start the node.
+	kind  stepKind
+	msg   flight
+	timer timer
+	input *Input
+	built node.Node
 }
+
+type stepKind uint8
+
+const (
+	stepFactory stepKind = iota
+	stepStart
+	stepDeliver
+	stepFire
+	stepCall
+)
 
 type envKey struct {
 	id  node.ID
@@ -114,8 +132,8 @@ func (e *PanicError) Error() string { return fmt.Sprintf("%v panicked: %s", e.No
 // errTooManyCalls stops a handler that calls its Env without end.
 var errTooManyCalls = errors.New("search: a handler called its Env more than the limit")
 
-// run calls f inside the step st, turning a panic into an error.
-func (c *Checker) run(st *step, f func()) (err error) {
+// run invokes the step st, turning a panic into an error.
+func (c *Checker) run(st *step) (err error) {
 	c.cur = st
 	defer func() {
 		c.cur = nil
@@ -135,8 +153,50 @@ func (c *Checker) run(st *step, f func()) (err error) {
 			err = &PanicError{Node: st.id, Value: v, Stack: stack}
 		}
 	}()
-	f()
+	c.invoke(st)
 	return st.err
+}
+
+// invoke calls into the node (or the factory) for st.
+func (c *Checker) invoke(st *step) {
+	switch st.kind {
+	case stepFactory:
+		st.built = c.m.Factory(st.id, c.world)
+	case stepStart:
+		st.sl.n.Start(c.envFor(st.id, st.sl.inc))
+	case stepDeliver:
+		msg, err := c.fresh(st.msg.msg)
+		if err != nil {
+			st.err = err
+			return
+		}
+		if c.rec != nil {
+			c.rec.deliver(st.s, &st.msg)
+		}
+		st.sl.n.HandleMessage(st.msg.from, msg)
+	case stepFire:
+		v, err := c.fresh(st.timer.value)
+		if err != nil {
+			st.err = err
+			return
+		}
+		if c.rec != nil {
+			c.rec.fire(st.s, st.id, &st.timer)
+		}
+		st.sl.n.HandleTimer(v)
+	case stepCall:
+		if c.rec != nil {
+			c.rec.call(st.s, st.id, st.input.Name)
+		}
+		st.input.Call(st.sl.n, c.world)
+	}
+}
+
+// newStep returns the checker's one step, reset for node id's slot in s.
+func (c *Checker) newStep(s *State, sl *slot, id node.ID, kind stepKind) *step {
+	st := &c.st
+	*st = step{s: s, sl: sl, id: id, kind: kind, sends: st.sends[:0]}
+	return st
 }
 
 // Initial builds the initial state: every node built and started, in
@@ -172,12 +232,13 @@ func (c *Checker) Initial() (*State, error) {
 func (c *Checker) boot(s *State, id node.ID, inc int, own bool) error {
 	sl := s.nodes[id-1]
 	sl.inc = inc
-	sl.rng = sim.Stream(sim.SeedFor(c.m.Name, int(id)), fmt.Sprintf("search/node/%d/incarnation/%d", id, inc))
-	st := &step{s: s, sl: sl, id: id, ghostCo: own}
-	var n node.Node
-	if err := c.run(st, func() { n = c.m.Factory(id, c.world) }); err != nil {
+	sl.rng = nil // made on the first Rand call (rngFor): most nodes never draw
+	st := c.newStep(s, sl, id, stepFactory)
+	st.ghostCo = own
+	if err := c.run(st); err != nil {
 		return err
 	}
+	n := st.built
 	if n == nil {
 		return fmt.Errorf("search: the factory built no node for %v", id)
 	}
@@ -186,8 +247,8 @@ func (c *Checker) boot(s *State, id node.ID, inc int, own bool) error {
 	if c.rec != nil {
 		c.rec.event(s, startRecord(id, inc))
 	}
-	e := c.envFor(id, inc)
-	if err := c.run(st, func() { n.Start(e) }); err != nil {
+	st.kind = stepStart
+	if err := c.run(st); err != nil {
 		return err
 	}
 	c.merge(st)
@@ -219,7 +280,10 @@ func (c *Checker) finish(s *State) {
 // hashSlot fingerprints a node's slot.
 func (c *Checker) hashSlot(sl *slot) {
 	c.hs.reset()
-	h := c.hs.hashAny(0x510e527fade682d1, sl.rng)
+	h := uint64(0x510e527fade682d1)
+	if sl.rng != nil {
+		h = c.hs.hashAny(h, sl.rng)
+	}
 	h = c.hs.hashAny(h, sl.n)
 	h = hashWord(h, uint64(sl.inc))
 	h = hashWord(h, uint64(sl.clock))
@@ -325,25 +389,20 @@ func (c *Checker) apply(n *State, ev Event) error {
 			return fmt.Errorf("search: %v is not enabled", ev)
 		}
 		f := n.net[i]
-		n.removeCopy(i)
 		if ev.Kind == Drop {
+			n.editNet(i, nil)
 			n.drops++
 			if c.rec != nil {
 				c.rec.drop(n, &f)
 			}
 			return nil
 		}
-		return c.handle(n, ev.Node, func(nd node.Node, st *step) error {
-			msg, err := c.fresh(f.msg)
-			if err != nil {
-				return err
-			}
-			if c.rec != nil {
-				c.rec.deliver(n, &f)
-			}
-			nd.HandleMessage(f.from, msg)
-			return nil
-		})
+		st, err := c.handle(n, ev.Node, stepDeliver)
+		if err != nil {
+			return err
+		}
+		st.msg = f
+		return c.finishHandler(n, st, i)
 	case Duplicate:
 		i, ok := c.find(n, ev)
 		if !ok {
@@ -351,7 +410,7 @@ func (c *Checker) apply(n *State, ev Event) error {
 		}
 		f := n.net[i]
 		f.copies = 1
-		n.addFlights([]flight{f})
+		n.editNet(-1, []flight{f})
 		n.dups++
 		if c.rec != nil {
 			c.rec.dup(n, &f)
@@ -362,35 +421,27 @@ func (c *Checker) apply(n *State, ev Event) error {
 		if len(sl.timers) == 0 || sl.timers[0].id != ev.h {
 			return fmt.Errorf("search: %v is not enabled", ev)
 		}
-		return c.handle(n, ev.Node, func(nd node.Node, st *step) error {
-			t := st.sl.timers[0]
-			st.sl.timers = slices.Delete(st.sl.timers, 0, 1)
-			st.sl.clock = max(st.sl.clock, t.due)
-			v, err := c.fresh(t.value)
-			if err != nil {
-				return err
-			}
-			if c.rec != nil {
-				c.rec.fire(n, ev.Node, &t)
-			}
-			nd.HandleTimer(v)
-			return nil
-		})
+		st, err := c.handle(n, ev.Node, stepFire)
+		if err != nil {
+			return err
+		}
+		st.timer = st.sl.timers[0]
+		st.sl.timers = slices.Delete(st.sl.timers, 0, 1)
+		st.sl.clock = max(st.sl.clock, st.timer.due)
+		return c.finishHandler(n, st, -1)
 	case Call:
 		sl := n.nodes[ev.Node-1]
 		ins := c.inputsOf[ev.Node-1]
 		if sl.inputs >= len(ins) {
 			return fmt.Errorf("search: %v is not enabled", ev)
 		}
-		in := &c.m.Inputs[ins[sl.inputs]]
-		return c.handle(n, ev.Node, func(nd node.Node, st *step) error {
-			st.sl.inputs++
-			if c.rec != nil {
-				c.rec.call(n, ev.Node, in.Name)
-			}
-			in.Call(nd, c.world)
-			return nil
-		})
+		st, err := c.handle(n, ev.Node, stepCall)
+		if err != nil {
+			return err
+		}
+		st.input = &c.m.Inputs[ins[sl.inputs]]
+		st.sl.inputs++
+		return c.finishHandler(n, st, -1)
 	case Restart:
 		old := n.nodes[ev.Node-1]
 		sl := &slot{clock: old.clock, nextID: old.nextID, inputs: old.inputs}
@@ -411,10 +462,34 @@ func (c *Checker) apply(n *State, ev Event) error {
 	return fmt.Errorf("search: unknown event kind %v", ev.Kind)
 }
 
+// handle prepares a handler of node id in n: a copy of its slot to change.
+func (c *Checker) handle(n *State, id node.ID, kind stepKind) (*step, error) {
+	sl, err := c.cloneSlot(n.nodes[id-1], id)
+	if err != nil {
+		return nil, err
+	}
+	n.nodes[id-1] = sl
+	return c.newStep(n, sl, id, kind), nil
+}
+
+// finishHandler runs the handler of st, then takes the message at index
+// remove (-1: none) off the wire and puts what the handler sent on it.
+func (c *Checker) finishHandler(n *State, st *step, remove int) error {
+	err := c.run(st)
+	if remove >= 0 || len(st.sends) > 0 {
+		n.editNet(remove, st.sends)
+	}
+	c.hashSlot(st.sl)
+	if st.ghostCo {
+		c.hashGhost(n)
+	}
+	return err
+}
+
 // fresh returns a copy of a message or timer value for a handler, which
 // may change what it gets: a frozen value is its own copy.
 func (c *Checker) fresh(v any) (any, error) {
-	if v == nil || planFor(reflect.TypeOf(v)).frozen {
+	if v == nil || planOf(v).frozen {
 		return v, nil
 	}
 	c.cp.reset(nil)
@@ -425,38 +500,20 @@ func (c *Checker) fresh(v any) (any, error) {
 	return out, nil
 }
 
-// handle runs a handler of node id in n on a copy of its slot.
-func (c *Checker) handle(n *State, id node.ID, f func(nd node.Node, st *step) error) error {
-	old := n.nodes[id-1]
-	sl, err := c.cloneSlot(old, id)
-	if err != nil {
-		return err
-	}
-	n.nodes[id-1] = sl
-	st := &step{s: n, sl: sl, id: id}
-	var inner error
-	err = c.run(st, func() { inner = f(sl.n, st) })
-	c.merge(st)
-	c.hashSlot(sl)
-	if st.ghostCo {
-		c.hashGhost(n)
-	}
-	if err != nil {
-		return err
-	}
-	return inner
-}
-
 // cloneSlot copies a node's slot for a handler to change.
 func (c *Checker) cloneSlot(old *slot, id node.ID) (*slot, error) {
 	sl := &slot{trusted: old.trusted, inc: old.inc, clock: old.clock, nextID: old.nextID, inputs: old.inputs,
 		timers: slices.Clone(old.timers), store: slices.Clone(old.store)}
 	c.cp.reset(old.trusted)
-	rng, err := c.cp.deepCopy(old.rng)
-	if err != nil {
-		return nil, err
+	if old.rng != nil {
+		// Copied first, with the node, so that a node holding its Rand
+		// holds the slot's copy.
+		rng, err := c.cp.deepCopy(old.rng)
+		if err != nil {
+			return nil, err
+		}
+		sl.rng = rng.(*rand.Rand)
 	}
-	sl.rng = rng.(*rand.Rand)
 	n, err := c.cp.deepCopy(old.n)
 	if err != nil {
 		return nil, explainRefusal(id.String(), old.n, old.trusted)
@@ -465,10 +522,10 @@ func (c *Checker) cloneSlot(old *slot, id node.ID) (*slot, error) {
 	return sl, nil
 }
 
-// merge puts the messages a step sent on the wire.
+// merge puts the messages a boot step sent on the wire.
 func (c *Checker) merge(st *step) {
 	if len(st.sends) > 0 {
-		st.s.addFlights(st.sends)
+		st.s.editNet(-1, st.sends)
 	}
 }
 
@@ -476,23 +533,22 @@ func (c *Checker) find(s *State, ev Event) (int, bool) {
 	return slices.BinarySearchFunc(s.net, ev, func(f flight, ev Event) int { return f.less(ev.Node, ev.From, ev.h) })
 }
 
-// removeCopy takes one copy of s.net[i] off the wire (copying the slice:
-// it may be shared with other states).
-func (s *State) removeCopy(i int) {
-	f := s.net[i]
-	s.netHash -= flightHash(&f)
-	if f.copies > 1 {
-		s.net = slices.Clone(s.net)
-		s.net[i].copies--
-		return
+// editNet takes one copy of s.net[remove] off the wire (remove -1:
+// none) and puts one copy of each of add on it, in one new slice: the old
+// one may be shared with other states.
+func (s *State) editNet(remove int, add []flight) {
+	net := make([]flight, 0, len(s.net)+len(add))
+	net = append(net, s.net...)
+	if remove >= 0 {
+		f := &net[remove]
+		s.netHash -= flightHash(f)
+		if f.copies > 1 {
+			f.copies--
+		} else {
+			net = slices.Delete(net, remove, remove+1)
+		}
 	}
-	s.net = slices.Delete(slices.Clone(s.net), i, i+1)
-}
-
-// addFlights puts one copy of each of fs on the wire.
-func (s *State) addFlights(fs []flight) {
-	net := slices.Grow(slices.Clone(s.net), len(fs))
-	for _, f := range fs {
+	for _, f := range add {
 		s.netHash += flightHash(&f)
 		i, found := slices.BinarySearchFunc(net, f, func(g, f flight) int { return g.less(f.to, f.from, f.h) })
 		if found {
@@ -568,7 +624,7 @@ func (e *env) Send(to node.ID, msg node.Message) {
 		}
 		return
 	}
-	if msg != nil && !planFor(reflect.TypeOf(msg)).frozen {
+	if msg != nil && !planOf(msg).frozen {
 		e.c.cp.reset(nil)
 		m, err := e.c.cp.deepCopy(msg)
 		if err != nil {
@@ -593,7 +649,7 @@ func (e *env) SetTimer(after time.Duration, value any) node.TimerID {
 	if st == nil {
 		return 0
 	}
-	if value != nil && !planFor(reflect.TypeOf(value)).frozen {
+	if value != nil && !planOf(value).frozen {
 		e.c.cp.reset(nil)
 		v, err := e.c.cp.deepCopy(value)
 		if err != nil {
@@ -647,6 +703,12 @@ func (e *env) Rand() *rand.Rand {
 	st := e.active()
 	if st == nil {
 		return rand.New(rand.NewPCG(0, 0))
+	}
+	if st.sl.rng == nil {
+		// Seeded by the model, the node and the incarnation, so that a
+		// path replays the same draws in every process.
+		seed := hashString(0x243f6a8885a308d3, e.c.m.Name)
+		st.sl.rng = rand.New(rand.NewPCG(mix(seed^uint64(e.id)), mix(seed+uint64(e.inc)<<32)))
 	}
 	return st.sl.rng
 }

@@ -51,6 +51,15 @@ type plan struct {
 
 var plans typecache.Cache[plan]
 
+// boxPlans finds the plan of a boxed value by its interface's type word.
+var boxPlans wordCache[plan]
+
+// planOf returns the plan of the value x holds (x not nil).
+func planOf(x any) *plan {
+	w := iface.Of(&x)
+	return boxPlans.get(w.Type, func() *plan { return planFor(reflect.TypeOf(x)) })
+}
+
 func planFor(t reflect.Type) *plan { return plans.Get(t, buildPlan) }
 
 func buildPlan(t reflect.Type) *plan {
@@ -376,7 +385,7 @@ func copyIface(dst, src unsafe.Pointer, c *copier, empty bool) error {
 		return nil
 	}
 	d := (*iface.Words)(dst)
-	p := planFor(dynType(src, empty))
+	p := boxPlans.get(w.Type, func() *plan { return planFor(dynType(src, empty)) })
 	if p.frozen || isShared(p.t) {
 		d.Type, d.Data = w.Type, w.Data
 		return nil

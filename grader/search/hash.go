@@ -46,6 +46,9 @@ type hashPlan struct {
 
 var hashPlans typecache.Cache[hashPlan]
 
+// boxHashes finds the hash plan of a boxed value by its type word.
+var boxHashes wordCache[hashPlan]
+
 func hashPlanFor(t reflect.Type) *hashPlan { return hashPlans.Get(t, buildHashPlan) }
 
 func buildHashPlan(t reflect.Type) *hashPlan {
@@ -126,7 +129,9 @@ func compileHash(t reflect.Type) hashFn {
 			return hashWord(h, math.Float64bits(float64(*(*float32)(p))))
 		}
 	case reflect.Float64:
-		return func(h uint64, p unsafe.Pointer, _ *hasher) uint64 { return hashWord(h, math.Float64bits(*(*float64)(p))) }
+		return func(h uint64, p unsafe.Pointer, _ *hasher) uint64 {
+			return hashWord(h, math.Float64bits(*(*float64)(p)))
+		}
 	case reflect.Complex64:
 		return func(h uint64, p unsafe.Pointer, _ *hasher) uint64 {
 			c := *(*complex64)(p)
@@ -245,7 +250,7 @@ func hashIface(h uint64, p unsafe.Pointer, hs *hasher, empty bool) uint64 {
 	if w.Type == nil {
 		return hashWord(h, 0)
 	}
-	hp := hashPlanFor(dynType(p, empty))
+	hp := boxHashes.get(w.Type, func() *hashPlan { return hashPlanFor(dynType(p, empty)) })
 	h = hashWord(h, hp.typeSum)
 	if hp.direct {
 		return hp.hash(h, unsafe.Pointer(&w.Data), hs)
