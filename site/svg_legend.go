@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"go/types"
 	"strings"
 	"unicode"
 
@@ -32,6 +33,7 @@ func legendItems(rows []timeRow, msgLabel func(*trace.Record) string, down bool)
 	var abbrevs []string
 	types := map[string][]string{}
 	granted, failed := map[string]bool{}, map[string]bool{}
+	var timers []string // the timers that fire, by their payload's type
 	for _, r := range rows {
 		if r.gap > 0 {
 			has["gap"] = true
@@ -48,6 +50,9 @@ func legendItems(rows []timeRow, msgLabel func(*trace.Record) string, down bool)
 				has["restart"] = true
 			case trace.TimerFire:
 				has["timer"] = true
+				if named(rec.Type) && !contains(timers, rec.Type) {
+					timers = append(timers, rec.Type)
+				}
 			case trace.Pause, trace.Resume:
 				has["pause"] = true
 			case trace.Partition:
@@ -84,9 +89,15 @@ func legendItems(rows []timeRow, msgLabel func(*trace.Record) string, down bool)
 	if has["crash"] {
 		has["down"] = false
 	}
+	// A circle alone does not say which timer fired (an election timeout or
+	// a heartbeat, in Raft): the legend names the ones the window shows.
+	timerText := "timer fired"
+	if len(timers) > 0 {
+		timerText += ": " + strings.Join(timers, ", ")
+	}
 	var out []legendItem
 	for _, it := range []legendItem{
-		{"msg", "message"}, {"lost", "lost (✗ why)"}, {"timer", "timer fired"},
+		{"msg", "message"}, {"lost", "lost (✗ why)"}, {"timer", timerText},
 		{"crash", "crash; node down"}, {"down", "node down"}, {"restart", "restart"}, {"pause", "pause / resume"},
 		{"partition", "partition changes"}, {"check", "check failed"},
 		{"state", "role and term"}, {"log", "log line"}, {"gap", "time skipped"},
@@ -106,6 +117,12 @@ func legendItems(rows []timeRow, msgLabel func(*trace.Record) string, down bool)
 		out = append(out, legendItem{text: shown + ": " + strings.Join(types[a], ", ")})
 	}
 	return out
+}
+
+// named reports whether a timer's payload type names the timer: a lab's
+// own type (electionTimeout) does, a predeclared one (string, int) does not.
+func named(typ string) bool {
+	return typ != "" && types.Universe.Lookup(typ) == nil
 }
 
 func contains(list []string, s string) bool {

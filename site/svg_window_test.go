@@ -6,6 +6,7 @@ import (
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestLayoutRows(t *testing.T) {
@@ -111,3 +112,24 @@ func TestSVGProblems(t *testing.T) {
 }
 
 func itoa(i int) string { return num(float64(i)) }
+
+// The legend says which timers its circles are: a circle alone does not
+// tell an election timeout from a heartbeat. A predeclared payload type
+// (string) names nothing and is left out.
+func TestLegendNamesTimers(t *testing.T) {
+	fire := func(typ string) *trace.Record { return &trace.Record{Kind: trace.TimerFire, Node: 1, Type: typ} }
+	for _, tc := range []struct {
+		name string
+		recs []*trace.Record
+		want string
+	}{
+		{"lab timers in order", []*trace.Record{fire("heartbeat"), fire("electionTimeout"), fire("heartbeat")}, "timer fired: heartbeat, electionTimeout"},
+		{"a string payload", []*trace.Record{fire("string")}, "timer fired"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			items := legendItems([]timeRow{{recs: tc.recs}}, func(*trace.Record) string { return "" }, false)
+			require.Len(t, items, 1)
+			assert.Equal(t, legendItem{glyph: "timer", text: tc.want}, items[0])
+		})
+	}
+}
