@@ -1,10 +1,10 @@
 package backofflab
 
 import (
-	"github.com/faultline-dev/faultline/grader/suite"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/series"
+	"github.com/faultline-dev/faultline/grader/suite"
 )
 
 // meter records a run's time series in virtual time: what the tests grade

@@ -1,17 +1,18 @@
 package backofflab
 
 import (
-	"github.com/faultline-dev/faultline/grader/suite"
 	"math/rand/v2"
 	"testing"
 	"time"
 
-	"github.com/faultline-dev/faultline/grader/faults"
-	"github.com/faultline-dev/faultline/grader/sim"
-	"github.com/faultline-dev/faultline/labs/backoff"
-	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/sim"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/backoff"
+	"github.com/faultline-dev/faultline/labs/node"
 )
 
 // scriptClient sends its requests at their times and keeps the replies.

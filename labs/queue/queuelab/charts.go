@@ -2,11 +2,11 @@ package queuelab
 
 import (
 	"fmt"
-	"github.com/faultline-dev/faultline/grader/suite"
 	"slices"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/series"
+	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/queue"
 )
 

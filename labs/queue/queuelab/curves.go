@@ -2,9 +2,9 @@ package queuelab
 
 import (
 	"fmt"
-	"github.com/faultline-dev/faultline/grader/series"
 	"time"
 
+	"github.com/faultline-dev/faultline/grader/series"
 	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/labs/queue"
 )

@@ -2,15 +2,16 @@ package queuelab
 
 import (
 	"fmt"
-	"github.com/faultline-dev/faultline/grader/series"
 	"math"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/faultline-dev/faultline/labs/queue"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/faultline-dev/faultline/grader/series"
+	"github.com/faultline-dev/faultline/labs/queue"
 )
 
 func impl(t *testing.T, name string) queue.Factory {

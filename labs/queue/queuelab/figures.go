@@ -1,9 +1,9 @@
 package queuelab
 
 import (
-	"github.com/faultline-dev/faultline/grader/suite"
 	"time"
 
+	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/queue"
 )
 

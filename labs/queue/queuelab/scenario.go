@@ -1,10 +1,10 @@
 package queuelab
 
 import (
-	"github.com/faultline-dev/faultline/grader/suite"
 	"math"
 	"time"
 
+	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/queue"
 )
 

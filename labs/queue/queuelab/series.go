@@ -1,11 +1,12 @@
 package queuelab
 
 import (
-	"github.com/faultline-dev/faultline/grader/series"
-	"github.com/faultline-dev/faultline/grader/suite"
 	"math"
 	"sort"
 	"time"
+
+	"github.com/faultline-dev/faultline/grader/series"
+	"github.com/faultline-dev/faultline/grader/suite"
 )
 
 // recorder keeps one run's counts in buckets of virtual time.
