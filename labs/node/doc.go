@@ -9,8 +9,10 @@
 //   - HandleMessage: a message sent by another node has been delivered.
 //   - HandleTimer: a timer the node set has fired.
 //
-// A lab adds its own calls (for example Raft's Start(command)), which the
-// lab's tests make between events.
+// A lab adds its own calls, which the lab's tests make between events: for
+// example Raft's Propose(command) and Snapshot(index, data) (labs/raft; the
+// paper's Start(command) is named Propose there, because Start is the boot
+// event above).
 //
 // The node acts on the world only through the Env it is given at Start: it sends
 // messages, sets and cancels timers, reads its (virtual, possibly skewed) clock,

@@ -10,16 +10,12 @@ import (
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/labs/raft"
-	"github.com/faultline-dev/faultline/labs/raft/internal/core"
 )
 
-// demoTiming is faster than the lab's so that a demo fits a screen:
-// heartbeats every 50 ms, election timeouts of 150–300 ms.
-var demoTiming = core.Timing{Heartbeat: 50 * time.Millisecond, ElectionMin: 150 * time.Millisecond, ElectionMax: 300 * time.Millisecond}
-
-func demoFactory(id node.ID) node.Node {
-	return core.NewTimed(id, func(raft.ApplyMsg) {}, demoTiming)
-}
+// demoFactory builds the demos' nodes: the reference with a faster timing
+// (reference.go). It is nil in an edition without the reference, and the
+// demos then say so.
+var demoFactory func(id node.ID) node.Node
 
 func registerDemos() {
 	suite.RegisterDemo(suite.Demo{
@@ -112,6 +108,9 @@ func crashAndRestart(s *sim.Sim, id node.ID, restart, end time.Duration) {
 // newDemoSim builds a reliable cluster of reference nodes whose roles and
 // terms show in the trace.
 func newDemoSim(nodes int, seed uint64, sink trace.Sink, scenario string) (*sim.Sim, error) {
+	if demoFactory == nil {
+		return nil, fmt.Errorf("%s demo: this edition of faultline has no reference Raft to run it with", scenario)
+	}
 	s, err := sim.New(sim.Config{Nodes: nodes, Seed: seed, Factory: demoFactory, Faults: faults.Reliable(),
 		Trace: sink, Lab: "raft", Scenario: scenario})
 	if err != nil {

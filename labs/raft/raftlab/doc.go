@@ -3,8 +3,8 @@
 // checks they share, the mutants they must catch, and two demos. It
 // registers itself with grader/suite from init; labs/all imports it.
 //
-// Every test builds a cluster (harness.go): the simulator, plus one
-// service per node that receives the node's ApplyMsgs. The harness never
+// Every test builds a harness (harness.go): the simulator, plus one
+// service per node that receives the node's ApplyMsgs (service.go). The harness never
 // reads a node's internals, only what State, Propose and apply say (and,
 // when the node implements the optional raft.LogReader, its log's terms),
 // and checks after every event (one invariant, "raft safety"):
@@ -34,5 +34,5 @@
 //
 //	test, _ := raftlab.Lab.Test("Figure8")
 //	o := suite.NewT(suite.Options{Lab: raftlab.Lab, Test: test, Seed: 7,
-//		Impl: solution.Factory, ImplName: "solution"}).Run()
+//		Impl: raftlab.Lab.Solution, ImplName: "solution"}).Run()
 package raftlab

@@ -5,7 +5,6 @@ import (
 
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/raft/raftlab"
-	"github.com/faultline-dev/faultline/labs/raft/solution"
 )
 
 // Example runs one test of the lab with one seed against the reference
@@ -13,7 +12,7 @@ import (
 func Example() {
 	test, _ := raftlab.Lab.Test("Figure8")
 	o := suite.NewT(suite.Options{Lab: raftlab.Lab, Test: test, Seed: 7,
-		Impl: solution.Factory, ImplName: "solution"}).Run()
+		Impl: raftlab.Lab.Solution, ImplName: "solution"}).Run()
 	fmt.Println(test.Part, test.Points, o.Passed())
 	// Output: C 3 true
 }

@@ -12,7 +12,6 @@ import (
 	grun "github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/labs/raft"
-	"github.com/faultline-dev/faultline/labs/raft/solution"
 )
 
 // mapOrderEnv holds back what a handler sends and sends it, when the
@@ -75,7 +74,7 @@ func (n *mapOrdered) Snapshot(index int, snap []byte) {
 // none of them).
 func TestMapOrderRaftIsRefusedEveryTime(t *testing.T) {
 	impl := raft.Factory(func(id node.ID, apply func(raft.ApplyMsg)) raft.Node {
-		return &mapOrdered{Node: solution.Factory(id, apply)}
+		return &mapOrdered{Node: solution()(id, apply)}
 	})
 	for i := range 10 {
 		res, err := grun.Grade(context.Background(), grun.Options{Lab: Lab, Impl: "student", Student: impl,

@@ -13,83 +13,83 @@ import (
 // Part A: leader election (§5.2).
 
 func testInitialElection(t *suite.T) {
-	c := newCluster(t, config{nodes: 3})
-	c.waitLeader(5 * time.Second)
+	h := newHarness(t, config{nodes: 3})
+	h.waitLeader(5 * time.Second)
 	// Give the other nodes time to hear of the leader, then every node
 	// must agree on the term.
-	c.s.RunFor(500 * time.Millisecond)
-	term1 := c.agreedTerm()
+	h.s.RunFor(500 * time.Millisecond)
+	term1 := h.agreedTerm()
 	if term1 < 1 {
 		t.Fatalf("the leader's term is %d; the first election is for term 1 or later", term1)
 	}
 	// With no failure, the term must not change (§5.2: a leader keeps
 	// its followers from timing out with heartbeats).
-	c.s.RunFor(2 * time.Second)
-	if term2 := c.agreedTerm(); term2 != term1 {
+	h.s.RunFor(2 * time.Second)
+	if term2 := h.agreedTerm(); term2 != term1 {
 		t.Fatalf("the term changed from %d to %d although nothing failed: does the leader send heartbeats more often than the election timeout, and do followers reset their timer on them?", term1, term2)
 	}
-	c.waitLeader(time.Second)
+	h.waitLeader(time.Second)
 }
 
 // agreedTerm fails unless every running, connected node reports the same term.
-func (c *cluster) agreedTerm() int {
+func (h *harness) agreedTerm() int {
 	term := -1
-	for _, id := range c.connectedIDs() {
-		t, _, _ := c.state(id)
+	for _, id := range h.connectedIDs() {
+		t, _, _ := h.state(id)
 		if term == -1 {
 			term = t
 		} else if t != term {
-			c.t.Fatalf("servers disagree on the term: %s", c.describe())
+			h.t.Fatalf("servers disagree on the term: %s", h.describe())
 		}
 	}
 	return term
 }
 
 func testReElection(t *suite.T) {
-	c := newCluster(t, config{nodes: 3})
-	l1 := c.waitLeader(5 * time.Second)
+	h := newHarness(t, config{nodes: 3})
+	l1 := h.waitLeader(5 * time.Second)
 	// The leader disconnects: the other two elect a new one.
-	c.disconnect(l1)
-	c.waitLeader(5 * time.Second)
+	h.disconnect(l1)
+	h.waitLeader(5 * time.Second)
 	// The old leader rejoins: that must not disturb the new leader.
-	c.connect(l1)
-	c.s.RunFor(time.Second)
-	l2 := c.waitLeader(5 * time.Second)
+	h.connect(l1)
+	h.s.RunFor(time.Second)
+	l2 := h.waitLeader(5 * time.Second)
 	// With no quorum there is no new leader.
-	c.disconnect(l2, node.ID(int(l2)%3+1))
-	c.s.RunFor(2 * time.Second)
-	c.checkNoLeader(c.connectedIDs(), "it is cut off from the majority and cannot have won an election (§5.2)")
+	h.disconnect(l2, node.ID(int(l2)%3+1))
+	h.s.RunFor(2 * time.Second)
+	h.checkNoLeader(h.connectedIDs(), "it is cut off from the majority and cannot have won an election (§5.2)")
 	// A quorum returns: a leader is elected.
-	c.connect(node.ID(int(l2)%3 + 1))
-	c.waitLeader(5 * time.Second)
-	c.connect(l2)
-	c.waitLeader(5 * time.Second)
+	h.connect(node.ID(int(l2)%3 + 1))
+	h.waitLeader(5 * time.Second)
+	h.connect(l2)
+	h.waitLeader(5 * time.Second)
 }
 
 func testNoQuorumNoLeader(t *suite.T) {
-	c := newCluster(t, config{nodes: 5})
-	l := c.waitLeader(5 * time.Second)
+	h := newHarness(t, config{nodes: 5})
+	l := h.waitLeader(5 * time.Second)
 	// Cut off the leader and two more: the two left cannot elect anyone.
 	cut := []node.ID{l}
-	for _, id := range c.others(l) {
+	for _, id := range h.others(l) {
 		if len(cut) < 3 {
 			cut = append(cut, id)
 		}
 	}
-	c.disconnect(cut...)
-	c.s.RunFor(3 * time.Second)
-	c.checkNoLeader(c.connectedIDs(), "only two of five nodes can reach each other: no quorum, no leader (§5.2)")
-	c.connect(cut...)
-	c.waitLeader(5 * time.Second)
+	h.disconnect(cut...)
+	h.s.RunFor(3 * time.Second)
+	h.checkNoLeader(h.connectedIDs(), "only two of five nodes can reach each other: no quorum, no leader (§5.2)")
+	h.connect(cut...)
+	h.waitLeader(5 * time.Second)
 }
 
 func testOldLeaderStepsDown(t *suite.T) {
-	c := newCluster(t, config{nodes: 5})
-	l1 := c.waitLeader(5 * time.Second)
-	oldTerm, _, _ := c.state(l1)
-	c.disconnect(l1)
-	l2 := c.waitLeader(5 * time.Second)
-	newTerm, _, _ := c.state(l2)
+	h := newHarness(t, config{nodes: 5})
+	l1 := h.waitLeader(5 * time.Second)
+	oldTerm, _, _ := h.state(l1)
+	h.disconnect(l1)
+	l2 := h.waitLeader(5 * time.Second)
+	newTerm, _, _ := h.state(l2)
 	if newTerm <= oldTerm {
 		t.Fatalf("the new leader %v is in term %d, not past the old leader's term %d", l2, newTerm, oldTerm)
 	}
@@ -97,70 +97,70 @@ func testOldLeaderStepsDown(t *suite.T) {
 	// learns of the new term only from its followers' replies, and must
 	// step down on them (§5.1: "if a leader discovers that its term is out
 	// of date, it immediately reverts to follower").
-	c.connect(l1)
-	c.s.Block(l2, l1)
-	if !c.s.RunUntilTrue(c.s.Now()+time.Second, func() bool {
-		term, lead, _ := c.state(l1)
+	h.connect(l1)
+	h.s.Block(l2, l1)
+	if !h.s.RunUntilTrue(h.s.Now()+time.Second, func() bool {
+		term, lead, _ := h.state(l1)
 		return !lead && term >= newTerm
 	}) {
-		term, lead, _ := c.state(l1)
+		term, lead, _ := h.state(l1)
 		if lead {
 			t.Fatalf("the old leader %v still believes it leads term %d a second after rejoining a cluster in term %d: a node that sees a higher term in any message, replies included, must adopt it and become a follower", l1, term, newTerm)
 		}
 		t.Fatalf("the old leader %v stepped down but reports term %d a second after rejoining a cluster in term %d: on seeing a higher term it must adopt it (§5.1), not only stop leading", l1, term, newTerm)
 	}
-	c.connect(l1)
-	c.waitLeader(5 * time.Second)
+	h.connect(l1)
+	h.waitLeader(5 * time.Second)
 }
 
 func testManyElections7(t *suite.T) {
 	// Messages usually take 1–20 ms, but one in twenty takes up to 900 ms:
 	// votes from an earlier election arrive during a later one.
 	ms := func(v int) faults.Duration { return faults.Duration(time.Duration(v) * time.Millisecond) }
-	c := newCluster(t, config{nodes: 7, faults: faults.Model{Latency: faults.Dist{Kind: faults.LongTail,
+	h := newHarness(t, config{nodes: 7, faults: faults.Model{Latency: faults.Dist{Kind: faults.LongTail,
 		Min: ms(1), Max: ms(20), TailProb: 0.05, TailMin: ms(100), TailMax: ms(900)}}})
-	c.waitLeader(5 * time.Second)
-	r := c.s.Rand("many-elections")
+	h.waitLeader(5 * time.Second)
+	r := h.s.Rand("many-elections")
 	for iter := 0; iter < 10; iter++ {
 		// Disconnect three nodes: the other four must still elect (or
 		// keep) a leader.
 		perm := r.Perm(7)
 		cut := []node.ID{node.ID(perm[0] + 1), node.ID(perm[1] + 1), node.ID(perm[2] + 1)}
 		if t.Keep("partition") {
-			c.disconnect(cut...)
+			h.disconnect(cut...)
 		}
-		c.waitLeader(5 * time.Second)
-		c.s.RunFor(300 * time.Millisecond)
-		c.connect(cut...)
+		h.waitLeader(5 * time.Second)
+		h.s.RunFor(300 * time.Millisecond)
+		h.connect(cut...)
 	}
-	c.waitLeader(5 * time.Second)
+	h.waitLeader(5 * time.Second)
 }
 
 func testStableTerm(t *suite.T) {
-	c := newCluster(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(time.Millisecond, 20*time.Millisecond)}})
-	l := c.waitLeader(5 * time.Second)
-	c.s.RunFor(time.Second)
-	term := c.agreedTerm()
-	c.s.RunFor(5 * time.Second)
-	if now := c.agreedTerm(); now != term {
+	h := newHarness(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(time.Millisecond, 20*time.Millisecond)}})
+	l := h.waitLeader(5 * time.Second)
+	h.s.RunFor(time.Second)
+	term := h.agreedTerm()
+	h.s.RunFor(5 * time.Second)
+	if now := h.agreedTerm(); now != term {
 		t.Fatalf("the term changed from %d to %d in 5s with no failure: followers must reset their election timer on every heartbeat from the current leader, and the timeout must be well above the heartbeat interval", term, now)
 	}
-	if nl, _ := c.leaderAmong(c.all()); nl != l {
+	if nl, _ := h.leaderAmong(h.all()); nl != l {
 		t.Fatalf("the leader changed from %v to %v with no failure", l, nl)
 	}
 }
 
 func testHeartbeatRate(t *suite.T) {
-	c := newCluster(t, config{nodes: 3})
-	l := c.waitLeader(5 * time.Second)
-	c.s.RunFor(time.Second)
-	before := c.s.SentBy(l)
+	h := newHarness(t, config{nodes: 3})
+	l := h.waitLeader(5 * time.Second)
+	h.s.RunFor(time.Second)
+	before := h.s.SentBy(l)
 	const secs = 3
-	c.s.RunFor(secs * time.Second)
-	sent := c.s.SentBy(l) - before
+	h.s.RunFor(secs * time.Second)
+	sent := h.s.SentBy(l) - before
 	// At most 10 heartbeat rounds a second to each of n-1 followers, with
 	// one round of slack for where the window falls.
-	if limit := int64((c.n - 1) * (10*secs + 1)); sent > limit {
+	if limit := int64((h.n - 1) * (10*secs + 1)); sent > limit {
 		t.Fatalf("the idle leader %v sent %d messages in %ds, more than %d: send at most 10 heartbeats a second to each follower", l, sent, secs, limit)
 	}
 	if sent == 0 {
@@ -173,31 +173,31 @@ func testElectionWithin5s(t *suite.T) {
 	// leader's first heartbeat are far apart. A follower that does not
 	// reset its election timer when it grants a vote (Figure 2) times out
 	// in between and disrupts the leader it just elected.
-	c := newCluster(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(40*time.Millisecond, 60*time.Millisecond)}})
-	c.waitLeader(5 * time.Second)
+	h := newHarness(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(40*time.Millisecond, 60*time.Millisecond)}})
+	h.waitLeader(5 * time.Second)
 	// One disrupted election in six is forgiven (a split vote can end
 	// that way in a correct Raft); two are not.
 	var disrupted []string
 	for iter := 0; iter < 6; iter++ {
-		l, _ := c.leaderAmong(c.connectedIDs())
+		l, _ := h.leaderAmong(h.connectedIDs())
 		if l == 0 {
-			l = c.waitLeader(5 * time.Second)
+			l = h.waitLeader(5 * time.Second)
 		}
-		c.disconnect(l)
-		lost := c.s.Now()
-		nl := c.waitLeader(5 * time.Second)
-		term, _, _ := c.state(nl)
-		elected := c.s.Now()
+		h.disconnect(l)
+		lost := h.s.Now()
+		nl := h.waitLeader(5 * time.Second)
+		term, _, _ := h.state(nl)
+		elected := h.s.Now()
 		// The new leader must hold on: no new election for 1 s.
-		c.s.RunFor(time.Second)
-		if l2, t2 := c.leaderAmong(c.connectedIDs()); l2 != nl || t2 != term {
+		h.s.RunFor(time.Second)
+		if l2, t2 := h.leaderAmong(h.connectedIDs()); l2 != nl || t2 != term {
 			disrupted = append(disrupted, fmt.Sprintf("round %d: %v was elected in term %d at %v (the leader was lost at %v), but a second later the cluster is at term %d", iter, nl, term, elected, lost, t2))
 			if len(disrupted) == 2 {
 				t.Fatalf("new leaders were deposed right after their election, with no failure: %s; a follower that grants a vote must reset its election timer (Figure 2)", strings.Join(disrupted, "; "))
 			}
 		}
-		c.connect(l)
-		c.s.RunFor(500 * time.Millisecond)
+		h.connect(l)
+		h.s.RunFor(500 * time.Millisecond)
 	}
 }
 
@@ -207,10 +207,10 @@ func testLateVotes(t *suite.T) {
 	// later term. Counting them there would elect it with votes cast in
 	// another election (Figure 2: a reply's term must be checked).
 	slow := faults.Between(400*time.Millisecond, 800*time.Millisecond)
-	c := newCluster(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(time.Millisecond, 10*time.Millisecond),
+	h := newHarness(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(time.Millisecond, 10*time.Millisecond),
 		Links: []faults.LinkRule{{To: 1, Latency: &slow}}}})
-	c.s.RunFor(10 * time.Second)
-	if c.nLeaders == 0 {
-		t.Fatalf("no leader elected within 10s, although four of five nodes talk quickly: %s", c.describe())
+	h.s.RunFor(10 * time.Second)
+	if h.nLeaders == 0 {
+		t.Fatalf("no leader elected within 10s, although four of five nodes talk quickly: %s", h.describe())
 	}
 }

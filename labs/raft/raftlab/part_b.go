@@ -10,62 +10,62 @@ import (
 // Part B: log replication (§5.3, §5.4).
 
 func testBasicAgree(t *suite.T) {
-	c := newCluster(t, config{nodes: 3})
-	c.waitLeader(5 * time.Second)
+	h := newHarness(t, config{nodes: 3})
+	h.waitLeader(5 * time.Second)
 	for want := 1; want <= 3; want++ {
-		if got := c.one(3, false); got != want {
+		if got := h.one(3, false); got != want {
 			t.Fatalf("the command proposed as entry %d went to index %d: the first entry is at index 1 and each new one goes right after the last", want, got)
 		}
 	}
 }
 
 func testNoCommitBeforeStart(t *suite.T) {
-	c := newCluster(t, config{nodes: 3})
-	c.waitLeader(5 * time.Second)
-	c.s.RunFor(2 * time.Second)
-	if c.maxApplied > 0 {
-		t.Fatalf("index %d was applied before any command was proposed: apply only committed entries of the log", c.maxApplied)
+	h := newHarness(t, config{nodes: 3})
+	h.waitLeader(5 * time.Second)
+	h.s.RunFor(2 * time.Second)
+	if h.maxApplied > 0 {
+		t.Fatalf("index %d was applied before any command was proposed: apply only committed entries of the log", h.maxApplied)
 	}
-	if got := c.one(3, false); got != 1 {
+	if got := h.one(3, false); got != 1 {
 		t.Fatalf("the first command went to index %d, want 1", got)
 	}
 }
 
 func testRPCBytes(t *suite.T) {
-	c := newCluster(t, config{nodes: 3})
-	c.waitLeader(5 * time.Second)
-	c.one(3, false)
-	before := c.s.Stats().Bytes
+	h := newHarness(t, config{nodes: 3})
+	h.waitLeader(5 * time.Second)
+	h.one(3, false)
+	before := h.s.Stats().Bytes
 	const size, count = 5000, 10
 	for i := 0; i < count; i++ {
-		c.oneSized(size, 3, false)
+		h.oneSized(size, 3, false)
 	}
-	sent := c.s.Stats().Bytes - before
+	sent := h.s.Stats().Bytes - before
 	// Each command should cross the wire about once per follower.
-	if limit := int64((c.n-1)*size*count + 50000); sent > limit {
+	if limit := int64((h.n-1)*size*count + 50000); sent > limit {
 		t.Fatalf("%d commands of %d bytes cost %d bytes on the wire, more than %d: send each entry to each follower about once (only what the follower lacks)", count, size, sent, limit)
 	}
 }
 
 func testFollowerFailure(t *suite.T) {
-	c := newCluster(t, config{nodes: 3})
-	c.one(3, false)
-	l := c.waitLeader(5 * time.Second)
-	f := c.others(l)
+	h := newHarness(t, config{nodes: 3})
+	h.one(3, false)
+	l := h.waitLeader(5 * time.Second)
+	f := h.others(l)
 	// One follower fails: the other two still agree.
-	c.disconnect(f[0])
-	c.one(2, false)
-	c.s.RunFor(settle)
-	c.one(2, false)
+	h.disconnect(f[0])
+	h.one(2, false)
+	h.s.RunFor(settle)
+	h.one(2, false)
 	// The other follower fails too: a lone leader cannot commit.
-	l2 := c.waitLeader(5*time.Second, c.connectedIDs()...)
-	c.disconnect(c.othersConnected(l2)...)
-	index, _, ok := c.propose(l2, c.newCommand(0))
+	l2 := h.waitLeader(5*time.Second, h.connectedIDs()...)
+	h.disconnect(h.othersConnected(l2)...)
+	index, _, ok := h.propose(l2, h.newCommand(0))
 	if !ok {
 		t.Fatalf("%v, the leader, refused Propose", l2)
 	}
-	c.s.RunFor(2 * time.Second)
-	if n := c.nApplied(index); n > 0 {
+	h.s.RunFor(2 * time.Second)
+	if n := h.nApplied(index); n > 0 {
 		t.Fatalf("index %d was applied by %d nodes although the leader could reach no follower: commit only entries stored on a majority (§5.3)", index, n)
 	}
 }
@@ -74,9 +74,9 @@ func testFollowerFailure(t *suite.T) {
 // of the longest election timeouts a reasonable Raft uses (600 ms).
 const settle = 1800 * time.Millisecond
 
-func (c *cluster) othersConnected(id node.ID) []node.ID {
+func (h *harness) othersConnected(id node.ID) []node.ID {
 	var out []node.ID
-	for _, o := range c.connectedIDs() {
+	for _, o := range h.connectedIDs() {
 		if o != id {
 			out = append(out, o)
 		}
@@ -85,86 +85,86 @@ func (c *cluster) othersConnected(id node.ID) []node.ID {
 }
 
 func testLeaderFailure(t *suite.T) {
-	c := newCluster(t, config{nodes: 3})
-	c.one(3, false)
-	l1 := c.waitLeader(5 * time.Second)
-	c.disconnect(l1)
+	h := newHarness(t, config{nodes: 3})
+	h.one(3, false)
+	l1 := h.waitLeader(5 * time.Second)
+	h.disconnect(l1)
 	// The remaining two elect a leader and agree.
-	c.one(2, true)
-	c.s.RunFor(settle)
-	c.one(2, true)
-	l2 := c.waitLeader(5 * time.Second)
-	c.disconnect(l2)
+	h.one(2, true)
+	h.s.RunFor(settle)
+	h.one(2, true)
+	l2 := h.waitLeader(5 * time.Second)
+	h.disconnect(l2)
 	// One node left alone: nothing may commit.
-	left := c.connectedIDs()
+	left := h.connectedIDs()
 	var index int
-	for _, id := range c.all() {
-		if i, _, ok := c.propose(id, c.newCommand(0)); ok {
+	for _, id := range h.all() {
+		if i, _, ok := h.propose(id, h.newCommand(0)); ok {
 			index = max(index, i)
 		}
 	}
-	c.s.RunFor(2 * time.Second)
+	h.s.RunFor(2 * time.Second)
 	for _, id := range left {
-		if index > 0 && c.svc[id].applied >= index {
+		if index > 0 && h.svc[id].applied >= index {
 			t.Fatalf("%v applied index %d although no majority could store it", id, index)
 		}
 	}
 }
 
 func testFailAgree(t *suite.T) {
-	c := newCluster(t, config{nodes: 3})
-	c.one(3, false)
-	l := c.waitLeader(5 * time.Second)
-	f := c.others(l)[0]
-	c.disconnect(f)
+	h := newHarness(t, config{nodes: 3})
+	h.one(3, false)
+	l := h.waitLeader(5 * time.Second)
+	f := h.others(l)[0]
+	h.disconnect(f)
 	for i := 0; i < 4; i++ {
-		c.one(2, false)
+		h.one(2, false)
 	}
-	c.s.RunFor(settle)
-	c.one(2, true)
+	h.s.RunFor(settle)
+	h.one(2, true)
 	// The follower rejoins and must catch up with everything.
-	c.connect(f)
-	c.one(3, true)
-	c.s.RunFor(settle)
-	idx := c.one(3, true)
-	if c.svc[f].applied < idx {
-		t.Fatalf("%v rejoined but applied only up to %d of %d", f, c.svc[f].applied, idx)
+	h.connect(f)
+	h.one(3, true)
+	h.s.RunFor(settle)
+	idx := h.one(3, true)
+	if h.svc[f].applied < idx {
+		t.Fatalf("%v rejoined but applied only up to %d of %d", f, h.svc[f].applied, idx)
 	}
 }
 
 func testFailNoAgree(t *suite.T) {
-	c := newCluster(t, config{nodes: 5})
-	c.one(5, false)
-	l := c.waitLeader(5 * time.Second)
-	o := c.others(l)
-	c.disconnect(o[0], o[1], o[2])
-	index, _, ok := c.propose(l, c.newCommand(0))
+	h := newHarness(t, config{nodes: 5})
+	h.one(5, false)
+	l := h.waitLeader(5 * time.Second)
+	o := h.others(l)
+	h.disconnect(o[0], o[1], o[2])
+	index, _, ok := h.propose(l, h.newCommand(0))
 	if !ok {
 		t.Fatalf("%v, the leader, refused Propose", l)
 	}
 	if index != 2 {
 		t.Fatalf("the leader put the second command at index %d, want 2", index)
 	}
-	c.s.RunFor(2 * time.Second)
-	if n := c.nApplied(index); n > 0 {
+	h.s.RunFor(2 * time.Second)
+	if n := h.nApplied(index); n > 0 {
 		t.Fatalf("index %d was applied by %d nodes while only 2 of 5 nodes could talk: commit needs a majority (§5.3)", index, n)
 	}
-	c.connect(o[0], o[1], o[2])
-	c.waitLeader(5 * time.Second)
-	c.one(5, true)
+	h.connect(o[0], o[1], o[2])
+	h.waitLeader(5 * time.Second)
+	h.one(5, true)
 }
 
 func testConcurrentStarts(t *suite.T) {
-	c := newCluster(t, config{nodes: 3})
-	l := c.waitLeader(5 * time.Second)
-	c.one(3, false)
+	h := newHarness(t, config{nodes: 3})
+	l := h.waitLeader(5 * time.Second)
+	h.one(3, false)
 	// Five proposals at the same instant: each gets its own index.
 	seen := map[int]bool{}
 	var cmds []string
 	var indexes []int
 	for i := 0; i < 5; i++ {
-		cmd := c.newCommand(0)
-		index, _, ok := c.propose(l, cmd)
+		cmd := h.newCommand(0)
+		index, _, ok := h.propose(l, cmd)
 		if !ok {
 			t.Fatalf("%v lost leadership between proposals with no failure", l)
 		}
@@ -175,114 +175,114 @@ func testConcurrentStarts(t *suite.T) {
 		cmds = append(cmds, cmd)
 		indexes = append(indexes, index)
 	}
-	if !c.s.RunUntilTrue(c.s.Now()+2*time.Second, func() bool {
+	if !h.s.RunUntilTrue(h.s.Now()+2*time.Second, func() bool {
 		for _, i := range indexes {
-			if c.nApplied(i) < 3 {
+			if h.nApplied(i) < 3 {
 				return false
 			}
 		}
 		return true
 	}) {
-		t.Fatalf("not every one of five concurrent proposals was applied by all three nodes within 2s: %s", c.describe())
+		t.Fatalf("not every one of five concurrent proposals was applied by all three nodes within 2s: %s", h.describe())
 	}
 	for k, i := range indexes {
-		if got, _ := c.committedAt(i); got != cmds[k] {
+		if got, _ := h.committedAt(i); got != cmds[k] {
 			t.Fatalf("index %d holds %s, not the %s proposed there", i, short(got), short(cmds[k]))
 		}
 	}
 }
 
 func testRejoin(t *suite.T) {
-	c := newCluster(t, config{nodes: 3})
-	c.one(3, true)
-	l1 := c.waitLeader(5 * time.Second)
+	h := newHarness(t, config{nodes: 3})
+	h.one(3, true)
+	l1 := h.waitLeader(5 * time.Second)
 	// The leader is partitioned away and takes three proposals it can
 	// never commit.
-	c.disconnect(l1)
+	h.disconnect(l1)
 	for i := 0; i < 3; i++ {
-		c.propose(l1, c.newCommand(0))
+		h.propose(l1, h.newCommand(0))
 	}
 	// The other two elect a new leader and commit.
-	c.one(2, true)
-	l2 := c.waitLeader(5 * time.Second)
+	h.one(2, true)
+	l2 := h.waitLeader(5 * time.Second)
 	// The new leader goes away; the old one returns. Its uncommitted
 	// entries must be replaced, not committed (§5.3).
-	c.disconnect(l2)
-	c.connect(l1)
-	c.one(2, true)
-	c.connect(l2)
-	c.one(3, true)
+	h.disconnect(l2)
+	h.connect(l1)
+	h.one(2, true)
+	h.connect(l2)
+	h.one(3, true)
 }
 
 func testBackup(t *suite.T) {
-	c := newCluster(t, config{nodes: 5})
+	h := newHarness(t, config{nodes: 5})
 	// A committed prefix longer than one AppendEntries batch: a follower
 	// that backs up into it must still discard its stale suffix.
 	for i := 0; i < 20; i++ {
-		c.one(5, true)
+		h.one(5, true)
 	}
-	l1 := c.waitLeader(5 * time.Second)
-	o := c.others(l1)
+	l1 := h.waitLeader(5 * time.Second)
+	o := h.others(l1)
 	// The leader and one follower are cut off with 50 proposals that
 	// cannot commit.
-	c.disconnect(o[1], o[2], o[3])
+	h.disconnect(o[1], o[2], o[3])
 	for i := 0; i < 50; i++ {
-		c.propose(l1, c.newCommand(0))
+		h.propose(l1, h.newCommand(0))
 	}
-	c.s.RunFor(500 * time.Millisecond)
-	c.disconnect(l1, o[0])
+	h.s.RunFor(500 * time.Millisecond)
+	h.disconnect(l1, o[0])
 	// The other three elect a leader and commit 50 entries.
-	c.connect(o[1], o[2], o[3])
+	h.connect(o[1], o[2], o[3])
 	for i := 0; i < 50; i++ {
-		c.one(3, true)
+		h.one(3, true)
 	}
 	// Now the new leader and one follower are cut off with 50 more
 	// uncommitted entries.
-	l2 := c.waitLeader(5 * time.Second)
+	l2 := h.waitLeader(5 * time.Second)
 	other := o[1]
 	if l2 == other {
 		other = o[2]
 	}
-	c.disconnect(other)
+	h.disconnect(other)
 	for i := 0; i < 50; i++ {
-		c.propose(l2, c.newCommand(0))
+		h.propose(l2, h.newCommand(0))
 	}
-	c.s.RunFor(500 * time.Millisecond)
+	h.s.RunFor(500 * time.Millisecond)
 	// The original group returns with the cut-off follower: 50 entries of
 	// an old term must be backed over quickly (§5.3 fast backup).
-	c.s.Isolate(c.all()...)
-	c.connect(l1, o[0], other)
+	h.s.Isolate(h.all()...)
+	h.connect(l1, o[0], other)
 	for i := 0; i < 50; i++ {
-		c.one(3, true)
+		h.one(3, true)
 	}
 	// Everyone together.
-	c.connect(c.all()...)
-	c.one(5, true)
+	h.connect(h.all()...)
+	h.one(5, true)
 }
 
 func testCountMessages(t *suite.T) {
-	c := newCluster(t, config{nodes: 3})
-	l := c.waitLeader(5 * time.Second)
+	h := newHarness(t, config{nodes: 3})
+	l := h.waitLeader(5 * time.Second)
 	// An election on a reliable network is a handful of messages.
-	if sent := c.s.Stats().Sent; sent > 30 {
+	if sent := h.s.Stats().Sent; sent > 30 {
 		t.Fatalf("the initial election took %d messages, more than 30: send one RequestVote per peer per election, and do not start elections while a leader is alive", sent)
 	}
 	// Ten entries cost about one round trip each per follower.
 	var total int64
 	for try := 0; try < 5; try++ {
 		if try > 0 {
-			c.s.RunFor(3 * time.Second)
-			l = c.waitLeader(5 * time.Second)
+			h.s.RunFor(3 * time.Second)
+			l = h.waitLeader(5 * time.Second)
 		}
-		start, _, ok := c.propose(l, c.newCommand(0))
+		start, _, ok := h.propose(l, h.newCommand(0))
 		if !ok {
 			continue
 		}
-		before := c.s.Stats().Sent
+		before := h.s.Stats().Sent
 		const iters = 10
 		var last int
 		for i := 1; i <= iters; i++ {
-			index, _, ok := c.propose(l, c.newCommand(0))
+			index, _, ok := h.propose(l, h.newCommand(0))
 			if !ok || index != start+i {
 				ok = false
 				break
@@ -292,20 +292,20 @@ func testCountMessages(t *suite.T) {
 		if last == 0 {
 			continue
 		}
-		if !c.s.RunUntilTrue(c.s.Now()+2*time.Second, func() bool { return c.nApplied(last) == 3 }) {
+		if !h.s.RunUntilTrue(h.s.Now()+2*time.Second, func() bool { return h.nApplied(last) == 3 }) {
 			continue
 		}
-		total = c.s.Stats().Sent - before
+		total = h.s.Stats().Sent - before
 		if limit := int64((iters + 1 + 3) * 3 * 2); total > limit {
 			t.Fatalf("10 entries cost %d messages, more than %d", total, limit)
 		}
 		break
 	}
 	// An idle second costs heartbeats only.
-	c.s.RunFor(time.Second)
-	before := c.s.Stats().Sent
-	c.s.RunFor(time.Second)
-	if idle := c.s.Stats().Sent - before; idle > 3*20 {
+	h.s.RunFor(time.Second)
+	before := h.s.Stats().Sent
+	h.s.RunFor(time.Second)
+	if idle := h.s.Stats().Sent - before; idle > 3*20 {
 		t.Fatalf("an idle second cost %d messages, more than 60: send heartbeats at most 10 times a second and nothing else when idle", idle)
 	}
 }
@@ -318,30 +318,30 @@ func testCountMessages(t *suite.T) {
 // Then the new leader is cut off in turn, so that the former leader may be
 // elected again over logs the others changed.
 func testPausedLeader(t *suite.T) {
-	c := newCluster(t, config{nodes: 5})
-	c.one(c.n, false)
-	old := c.waitLeader(5*time.Second, c.all()...)
-	c.s.Pause(old)
-	rest := c.others(old)
-	c.waitLeader(5*time.Second, rest...)
+	h := newHarness(t, config{nodes: 5})
+	h.one(h.n, false)
+	old := h.waitLeader(5*time.Second, h.all()...)
+	h.s.Pause(old)
+	rest := h.others(old)
+	h.waitLeader(5*time.Second, rest...)
 	for range 3 {
-		c.one(len(rest), true)
+		h.one(len(rest), true)
 	}
-	c.s.Resume(old)
+	h.s.Resume(old)
 	// Awake and stale: it may still accept a proposal for its old term.
-	c.propose(old, c.newCommand(0))
-	c.s.RunFor(500 * time.Millisecond)
-	if _, lead, _ := c.state(old); lead {
-		if term, _, _ := c.state(old); term < c.maxTerm {
-			t.Fatalf("%v woke from a pause still leading term %d although term %d has begun: it must step down when it hears a higher term (§5.1)", old, term, c.maxTerm)
+	h.propose(old, h.newCommand(0))
+	h.s.RunFor(500 * time.Millisecond)
+	if _, lead, _ := h.state(old); lead {
+		if term, _, _ := h.state(old); term < h.maxTerm {
+			t.Fatalf("%v woke from a pause still leading term %d although term %d has begun: it must step down when it hears a higher term (§5.1)", old, term, h.maxTerm)
 		}
 	}
 	// Cut off the new leader: the former one may lead again.
-	now, _ := c.leaderAmong(rest)
+	now, _ := h.leaderAmong(rest)
 	if now != 0 {
-		c.disconnect(now)
-		c.one(c.n-1, true)
-		c.connect(now)
+		h.disconnect(now)
+		h.one(h.n-1, true)
+		h.connect(now)
 	}
-	c.one(c.n, true)
+	h.one(h.n, true)
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/labs/raft"
-	"github.com/faultline-dev/faultline/labs/raft/internal/core"
+	"github.com/faultline-dev/faultline/labs/raft/internal/reference"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -19,12 +19,12 @@ func TestOtherTimingsPass(t *testing.T) {
 		t.Skip("skipped with -short")
 	}
 	ms := func(v int) time.Duration { return time.Duration(v) * time.Millisecond }
-	for _, tm := range []core.Timing{
+	for _, tm := range []reference.Timing{
 		{Heartbeat: ms(100), ElectionMin: ms(150), ElectionMax: ms(300)},
 		{Heartbeat: ms(100), ElectionMin: ms(200), ElectionMax: ms(400)},
 		{Heartbeat: ms(120), ElectionMin: ms(400), ElectionMax: ms(800)},
 	} {
-		var f raft.Factory = func(id node.ID, apply func(raft.ApplyMsg)) raft.Node { return core.NewTimed(id, apply, tm) }
+		var f raft.Factory = func(id node.ID, apply func(raft.ApplyMsg)) raft.Node { return reference.NewTimed(id, apply, tm) }
 		t.Run(fmt.Sprintf("%v-%v-%v", tm.Heartbeat, tm.ElectionMin, tm.ElectionMax), func(t *testing.T) {
 			t.Parallel()
 			for i := range Lab.Tests {

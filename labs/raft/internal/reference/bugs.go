@@ -1,4 +1,4 @@
-package core
+package reference
 
 // Bugs switches on small, realistic mistakes, one per field, so that each
 // mutant of the lab is the reference solution plus one flag. The zero Bugs
@@ -15,6 +15,6 @@ type Bugs struct {
 	ApplyTwice           bool // off by one: applies lastApplied again with each new batch
 	CommitBeyondNew      bool // follower commits up to leaderCommit even past the last new entry
 	InstallStaleSnapshot bool // installs an InstallSnapshot older than what it has applied
-	NoStepDown           bool // a leader ignores higher terms in AppendEntries replies
+	NoStepDown           bool // a leader ignores a higher term in every reply (AppendEntries, InstallSnapshot, a late RequestVote) and stays leader; requests still step it down
 	SyncAfterReply       bool // writes and syncs its state after sending the replies of the same handler
 }

@@ -1,4 +1,4 @@
-package core
+package reference
 
 // raftLog is the log after the snapshot. entries[0] is a sentinel standing
 // for the last entry the snapshot covers (index base, term of that entry),

@@ -1,4 +1,4 @@
-package core
+package reference
 
 import "github.com/faultline-dev/faultline/labs/node"
 

@@ -1,12 +1,14 @@
-// Package core is the reference Raft, parameterized by Bugs so that each
-// mutant of the lab is the same code with one mistake switched on. The
-// zero Bugs is the reference solution (labs/raft/solution).
+// Package reference is the lab's reference Raft, parameterized by Bugs so
+// that each mutant of the lab is the same code with one mistake switched
+// on. The zero Bugs is the reference solution (raftlab.Lab.Solution, set in
+// labs/raft/raftlab/reference.go, the only suite file that imports this
+// package).
 //
 // The structure follows etcd's raft: a synchronous state machine whose
 // role-specific behaviour lives in step functions (stepFollower,
 // stepCandidate, stepLeader) swapped by becomeFollower, becomeCandidate and
 // becomeLeader, so that no handler is a thicket of "if role ==".
-package core
+package reference
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package solution_test
+package reference_test
 
 import (
 	"fmt"
@@ -13,7 +13,7 @@ import (
 	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/labs/raft"
-	"github.com/faultline-dev/faultline/labs/raft/solution"
+	"github.com/faultline-dev/faultline/labs/raft/internal/reference"
 	"github.com/stretchr/testify/require"
 )
 
@@ -53,7 +53,7 @@ func swarmRun(t *testing.T, seed uint64, snapEvery int) {
 		seqs = append(seqs, nil)
 		k := len(seqs) - 1
 		current[id] = k
-		return solution.New(id, func(m raft.ApplyMsg) {
+		return reference.New(id, func(m raft.ApplyMsg) {
 			if m.SnapshotValid {
 				require.Positive(t, snapEvery, "seed %d: no snapshots were asked for", seed)
 				require.Greater(t, m.SnapshotIndex, len(seqs[k]), "seed %d: %v installed a stale snapshot", seed, id)
@@ -74,7 +74,7 @@ func swarmRun(t *testing.T, seed uint64, snapEvery int) {
 					}
 				})
 			}
-		})
+		}, reference.Bugs{})
 	}
 	s, err := sim.New(sim.Config{Nodes: n, Seed: seed, Factory: factory, Faults: model, Schedule: sched})
 	require.NoError(t, err)
