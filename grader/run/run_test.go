@@ -341,7 +341,7 @@ type indexer struct {
 	kept int
 }
 
-func (x *indexer) Start(env node.Env) { x.env = env; env.SetTimer(20*time.Millisecond, tick{}) }
+func (x *indexer) Start(env node.Env)                  { x.env = env; env.SetTimer(20*time.Millisecond, tick{}) }
 func (x *indexer) HandleMessage(node.ID, node.Message) {}
 func (x *indexer) HandleTimer(any) {
 	table := make([]int, 3)
