@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/faults"
-	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
 )
 
@@ -197,38 +196,11 @@ func (s *Sim) apply(f faults.Event) {
 		s.traceFault(f, 0)
 	case faults.Crash:
 		for _, id := range f.Nodes {
-			ns := s.nodes[id]
-			if !ns.up {
-				continue
-			}
-			if f.Within {
-				ns.armed = true // strikes in the node's next handler
-				continue
-			}
-			ns.up, ns.paused, ns.inst, ns.env, ns.armed, ns.struck = false, false, nil, nil, false, false
-			for _, e := range ns.deferred {
-				if e.kind == evDeliver {
-					s.unpark(e.msg) // lost with the node
-				}
-			}
-			ns.deferred = ns.deferred[:0]
-			ns.store.crash()
-			s.traceFault(f, id)
-			if s.observe != nil && s.tr != nil {
-				s.observeState(ns)
-			}
+			s.crash(s.nodes[id], f)
 		}
 	case faults.Restart:
 		for _, id := range f.Nodes {
-			ns := s.nodes[id]
-			if ns.up && ns.armed {
-				// The crash never found a handler to strike in: it
-				// happens now, between handlers.
-				s.apply(faults.Event{Kind: faults.Crash, Nodes: []node.ID{id}})
-			}
-			if !ns.up {
-				s.boot(ns, trace.Restart)
-			}
+			s.restart(s.nodes[id])
 		}
 	case faults.Pause:
 		for _, id := range f.Nodes {
@@ -261,25 +233,3 @@ func (s *Sim) apply(f faults.Event) {
 }
 
 func (s *Sim) traceFault(f faults.Event, id node.ID) { s.tr.fault(s.now, f, id) }
-
-// strike reports whether a crash within a handler has struck ns, deciding
-// at this Env call (one with an effect) whether it strikes now. An Env call
-// made after the crash struck has no effect.
-func (s *Sim) strike(ns *nodeState) bool { return ns.armed && s.strikeArmed(ns) }
-
-// strikeArmed is strike for a node with a crash armed; strike stays small
-// enough to inline into every Send, Save and Sync.
-func (s *Sim) strikeArmed(ns *nodeState) bool {
-	if !ns.struck && s.crashRng.IntN(2) == 0 {
-		ns.struck = true
-	}
-	return ns.struck
-}
-
-// crashWithin ends the handler a crash struck in (or that ran to its end
-// without being struck): the node is down from here.
-func (s *Sim) crashWithin(ns *nodeState) {
-	ns.armed = false
-	s.tr.note(s.now, ns.id, "the crash strikes within this handler: what it did after the point it struck has no effect")
-	s.apply(faults.Event{Kind: faults.Crash, Nodes: []node.ID{ns.id}})
-}

@@ -1,8 +1,13 @@
 package sim
 
 import (
+	"fmt"
+	"reflect"
 	"sort"
+	"strings"
+	"unsafe"
 
+	"github.com/faultline-dev/faultline/grader/internal/iface"
 	"github.com/faultline-dev/faultline/labs/node"
 )
 
@@ -58,4 +63,76 @@ func (s *Sim) SentBy(id node.ID) int64 {
 		n += s.links[int(id-1)*s.n+to].messages
 	}
 	return n
+}
+
+type counters struct {
+	events, sent, bytes, delivered, dropped, duplicated int64
+}
+
+type linkCounters struct{ messages, bytes int64 }
+
+type typeStats struct {
+	plan     *plan
+	messages int64
+	bytes    int64
+}
+
+func typeOf(v any) reflect.Type { return reflect.TypeOf(v) }
+
+// typeOf returns the stats of m's dynamic type. A run sends a handful of
+// types, so they are first looked for in a short list by the interface's
+// type word: comparing a pointer or two is cheaper than hashing a
+// reflect.Type, on every message.
+func (s *Sim) typeOf(m any) *typeStats {
+	word := iface.Of(&m).Type
+	if h := s.recentHit; h < len(s.recent) && s.recent[h].word == word {
+		return s.recent[h].ts // a reply or broadcast sends one type in a row
+	}
+	for i := range s.recent {
+		if s.recent[i].word == word {
+			s.recentHit = i
+			return s.recent[i].ts
+		}
+	}
+	t := reflect.TypeOf(m)
+	ts := s.types[t]
+	if ts == nil {
+		ts = &typeStats{plan: planFor(t)}
+		s.types[t] = ts
+	}
+	if len(s.recent) < maxRecentTypes {
+		s.recent = append(s.recent, recentType{word, ts})
+	}
+	return ts
+}
+
+// maxRecentTypes bounds typeOf's list; more types than this are found in
+// the map.
+const maxRecentTypes = 16
+
+type recentType struct {
+	word unsafe.Pointer // the type word of an interface holding the type
+	ts   *typeStats
+}
+
+func (s *Sim) busiest() string {
+	type kv struct {
+		name string
+		n    int64
+	}
+	var all []kv
+	for _, ts := range s.types {
+		all = append(all, kv{ts.plan.name, ts.messages})
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].n != all[j].n {
+			return all[i].n > all[j].n
+		}
+		return all[i].name < all[j].name
+	})
+	var parts []string
+	for i := 0; i < len(all) && i < 3; i++ {
+		parts = append(parts, fmt.Sprintf("%s×%d", all[i].name, all[i].n))
+	}
+	return strings.Join(parts, ", ")
 }
