@@ -24,6 +24,7 @@ type index struct {
 	checks  [][]int32 // at record k*checkpointEvery: per column, last state record index before it, or -1
 	types   []string  // message types seen, sorted
 	maxTerm int
+	failed  bool // the run has a failed check
 }
 
 func newIndex(buf *trace.Buffer) *index {
@@ -56,6 +57,8 @@ func newIndex(buf *trace.Buffer) *index {
 			if ok {
 				last[c] = int32(r)
 			}
+		case trace.Check:
+			ix.failed = ix.failed || rec.Verdict == "fail"
 		}
 		if rec.Kind.IsMessage() && rec.Type != "" && !seen[rec.Type] {
 			seen[rec.Type] = true

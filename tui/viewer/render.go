@@ -292,6 +292,10 @@ func (m Model) filters() string {
 	if m.showLogs {
 		parts = append(parts, "logs shown")
 	}
+	if len(parts) == 0 && m.ix.failed {
+		// x stops at a failed check too: the row that says why the run failed.
+		return "all events · x jumps to the next drop, crash, partition or failed check"
+	}
 	if len(parts) == 0 {
 		return "all events · x jumps to the next drop, crash or partition"
 	}

@@ -296,6 +296,7 @@ func TestFailedCheckAndLegend(t *testing.T) {
 		{"reason on the row", fixture(), []string{"G"}, []string{"CHECK FAILED: election safety: two leaders in term 1", "tab: the failed check in full"}},
 		{"long reason says how to see it", long, []string{"G"}, []string{"CHECK FAILED: election safety: two leaders in term 1… tab: details"}},
 		{"tab shows it whole", long, []string{"G", "tab"}, []string{"n3 became leader at"}},
+		{"the status line says x reaches the failed check", fixture(), nil, []string{"x jumps to the next drop, crash, partition or failed check"}},
 		{"legend explains the timer mark", fixture(), []string{"?"}, []string{"Marks on the diagram", "◆    timer fired (its name)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
