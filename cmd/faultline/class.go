@@ -82,28 +82,34 @@ func memAvailable() int64 {
 // mostly serial, and another's runs fill the cores meanwhile.
 func concurrency(jobs, parallel, cpus int, memory, avail int64) (int, int, error) {
 	fits := func(j, p int) bool { return avail == 0 || int64(j)*int64(p)*memory <= avail }
+	tooMuch := func(j, p int) error {
+		return fmt.Errorf("--jobs %d with --parallel %d runs %d runner processes of up to %s each (--memory): %s, but this machine has %s available; lower --jobs, --parallel or --memory",
+			j, p, j*p, sizeString(memory), sizeString(int64(j*p)*memory), sizeString(avail))
+	}
+	// The number not given gives way to the memory; one given is kept, or
+	// refused.
 	switch {
 	case jobs == 0 && parallel == 0:
 		jobs, parallel = cpus, 1
+		for jobs > 1 && !fits(jobs, parallel) {
+			jobs--
+		}
 	case jobs == 0:
 		jobs = max(1, cpus/parallel)
+		for jobs > 1 && !fits(jobs, parallel) {
+			jobs--
+		}
 	case parallel == 0:
 		parallel = max(1, cpus/jobs)
-	default:
-		if !fits(jobs, parallel) {
-			return 0, 0, fmt.Errorf("--jobs %d with --parallel %d runs %d runner processes of up to %s each (--memory): %s, but this machine has %s available; lower --jobs, --parallel or --memory",
-				jobs, parallel, jobs*parallel, sizeString(memory), sizeString(int64(jobs*parallel)*memory), sizeString(avail))
+		for parallel > 1 && !fits(jobs, parallel) {
+			parallel--
 		}
-		return jobs, parallel, nil
-	}
-	for jobs > 1 && !fits(jobs, parallel) {
-		jobs--
-	}
-	for parallel > 1 && !fits(jobs, parallel) {
-		parallel--
 	}
 	if !fits(jobs, parallel) {
-		return 0, 0, fmt.Errorf("one runner may use up to %s (--memory), but this machine has %s available: lower --memory", sizeString(memory), sizeString(avail))
+		if jobs == 1 && parallel == 1 {
+			return 0, 0, fmt.Errorf("one runner may use up to %s (--memory), but this machine has %s available: lower --memory", sizeString(memory), sizeString(avail))
+		}
+		return 0, 0, tooMuch(jobs, parallel)
 	}
 	return jobs, parallel, nil
 }
