@@ -47,6 +47,8 @@ type plan struct {
 	// frozen: nothing reachable can change (numbers, strings, and structs
 	// and arrays of them): a boxed frozen value is shared, not copied.
 	frozen bool
+	// direct: an interface holds the value in its data word.
+	direct bool
 }
 
 var plans typecache.Cache[plan]
@@ -63,7 +65,7 @@ func planOf(x any) *plan {
 func planFor(t reflect.Type) *plan { return plans.Get(t, buildPlan) }
 
 func buildPlan(t reflect.Type) *plan {
-	p := &plan{t: t, rt: iface.TypeOf(t), flat: isFlat(t), frozen: isFrozen(t, map[reflect.Type]bool{})}
+	p := &plan{t: t, rt: iface.TypeOf(t), flat: isFlat(t), frozen: isFrozen(t, map[reflect.Type]bool{}), direct: iface.Direct(t)}
 	p.copy = compileCopy(t, p)
 	return p
 }
@@ -128,6 +130,7 @@ var errRefused = errors.New("search: value cannot be copied")
 type copier struct {
 	memo    map[unsafe.Pointer]unsafe.Pointer
 	trusted map[unsafe.Pointer]bool
+	in, out any // deepCopy's, here so that they do not escape per call
 }
 
 func (c *copier) reset(trusted map[unsafe.Pointer]bool) {
@@ -143,8 +146,11 @@ func (c *copier) deepCopy(x any) (any, error) {
 	if x == nil {
 		return nil, nil
 	}
-	var out any
-	if err := copyIface(unsafe.Pointer(&out), unsafe.Pointer(&x), c, true); err != nil {
+	c.in, c.out = x, nil
+	err := copyIface(unsafe.Pointer(&c.out), unsafe.Pointer(&c.in), c, true)
+	out := c.out
+	c.in, c.out = nil, nil
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -390,7 +396,7 @@ func copyIface(dst, src unsafe.Pointer, c *copier, empty bool) error {
 		d.Type, d.Data = w.Type, w.Data
 		return nil
 	}
-	if iface.Direct(p.t) {
+	if p.direct {
 		var data unsafe.Pointer
 		if err := p.copy(unsafe.Pointer(&data), unsafe.Pointer(&w.Data), c); err != nil {
 			return err

@@ -26,6 +26,21 @@ import (
 // hasher is the context of one hash: the pointers seen so far.
 type hasher struct {
 	seen map[unsafe.Pointer]int
+	in   any // hashAny's, here so that it does not escape per call
+	// scratch holds, per map type, a key and a value to iterate into.
+	scratch map[reflect.Type]*[2]reflect.Value
+}
+
+func (hs *hasher) scratchFor(t reflect.Type) *[2]reflect.Value {
+	if hs.scratch == nil {
+		hs.scratch = map[reflect.Type]*[2]reflect.Value{}
+	}
+	kv := hs.scratch[t]
+	if kv == nil {
+		kv = &[2]reflect.Value{reflect.New(t.Key()), reflect.New(t.Elem())}
+		hs.scratch[t] = kv
+	}
+	return kv
 }
 
 func (hs *hasher) reset() {
@@ -85,7 +100,10 @@ func hashString(h uint64, s string) uint64 {
 
 // hashAny hashes a boxed value: its type's name, then its contents.
 func (hs *hasher) hashAny(h uint64, x any) uint64 {
-	return hashIface(h, unsafe.Pointer(&x), hs, true)
+	hs.in = x
+	h = hashIface(h, unsafe.Pointer(&hs.in), hs, true)
+	hs.in = nil
+	return h
 }
 
 // packed reports whether t's memory is all its fields with no padding, so
@@ -207,7 +225,8 @@ func compileHash(t reflect.Type) hashFn {
 			if m.IsNil() {
 				return hashWord(h, 0)
 			}
-			k, v := reflect.New(t.Key()), reflect.New(t.Elem())
+			kv := hs.scratchFor(t)
+			k, v := kv[0], kv[1]
 			kh, vh := key(), val()
 			var sum uint64
 			var sub hasher // frozen keys and values reach no pointer

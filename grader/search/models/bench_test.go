@@ -13,7 +13,7 @@ import (
 // requests each, a drop and a duplicate) breadth first to depth 14; the
 // unique-states/s metric is the checker's throughput on one core.
 func BenchmarkPingPongBFS(b *testing.B) {
-	impl := pingpongImpl(b, "solution")
+	impl := implOf(b, "pingpong", "solution")
 	var unique int
 	for b.Loop() {
 		m, err := models.PingPong(impl, 2, 2, search.Bounds{Drops: 1, Duplicates: 1})

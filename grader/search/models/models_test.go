@@ -1,0 +1,73 @@
+package models_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/faultline-dev/faultline/grader/search"
+	"github.com/faultline-dev/faultline/grader/search/models"
+	"github.com/faultline-dev/faultline/grader/suite"
+	_ "github.com/faultline-dev/faultline/labs/pingpong/pingponglab"
+	_ "github.com/faultline-dev/faultline/labs/raft/raftlab"
+)
+
+func implOf(t testing.TB, lab, name string) any {
+	l, err := suite.Lookup(lab)
+	require.NoError(t, err)
+	impl, err := l.Impl(name)
+	require.NoError(t, err)
+	return impl
+}
+
+// TestSpecs runs every lab's graded search on the reference, which must
+// pass and reach every goal, and on the mutants each search targets,
+// which must be caught with a path no longer than maxPath (BFS: the
+// shortest).
+func TestSpecs(t *testing.T) {
+	cases := []struct {
+		lab, impl string
+		invariant string // "" for the reference
+		maxPath   int
+	}{
+		{lab: "pingpong", impl: "solution"},
+		{lab: "pingpong", impl: "mutant:no-dedup", invariant: "exactly once", maxPath: 4},
+		{lab: "pingpong", impl: "mutant:no-retransmit", invariant: "every request completes", maxPath: 5},
+		{lab: "pingpong", impl: "mutant:dedup-by-seq", invariant: "exactly once", maxPath: 5},
+		{lab: "raft", impl: "solution"},
+		{lab: "raft", impl: "mutant:votes-twice", invariant: "election safety", maxPath: 6},
+	}
+	for _, tc := range cases {
+		t.Run(tc.lab+"/"+tc.impl, func(t *testing.T) {
+			spec, err := models.Lookup(tc.lab, "")
+			require.NoError(t, err)
+			m, err := spec.Build(implOf(t, tc.lab, tc.impl))
+			require.NoError(t, err)
+			res, err := search.Check(m, spec.Options)
+			require.NoError(t, err)
+			t.Logf("%s %s: %d states, %d unique, depth %d", tc.lab, tc.impl, res.Stats.States, res.Stats.Unique, res.Stats.Depth)
+			if tc.invariant == "" {
+				require.Nil(t, res.Violation)
+				assert.True(t, res.Exhausted, "the graded bounds are explored to the end")
+				for _, g := range res.Goals {
+					assert.True(t, g.Reached, "goal %q", g.Name)
+				}
+				return
+			}
+			require.NotNil(t, res.Violation)
+			assert.Equal(t, tc.invariant, res.Violation.Invariant, "%v", res.Violation)
+			assert.LessOrEqual(t, len(res.Violation.Path), tc.maxPath, "%v", res.Violation)
+		})
+	}
+}
+
+func TestLookup(t *testing.T) {
+	_, err := models.Lookup("backoff", "")
+	assert.ErrorContains(t, err, `lab "backoff" has no search model`)
+	_, err = models.Lookup("pingpong", "nope")
+	assert.ErrorContains(t, err, "exactly-once")
+	s, err := models.Lookup("raft", "election-safety")
+	require.NoError(t, err)
+	assert.Equal(t, "raft", s.Lab)
+}
