@@ -9,6 +9,9 @@ import (
 	"github.com/faultline-dev/faultline/labs/raft"
 )
 
+// Leader Append-Only (Figure 3), checked on a leader's last entries after
+// each of its events; appendonly_test.go holds it to the plain check.
+
 // leaderLog is what a leader's log looked like after its last event: its
 // term, its last index, and the terms of the entries at its end.
 type leaderLog struct {

@@ -8,6 +8,9 @@ import (
 	"github.com/faultline-dev/faultline/labs/raft"
 )
 
+// What keeps the per-event checks cheap (docs/performance.md): the
+// Propose call made once per harness, and committedBefore's last answer.
+
 // proposeCall is propose's call into a node: its arguments, its results,
 // and the two functions Sim.Call takes, made once per cluster (closures
 // made per call would each be allocated).

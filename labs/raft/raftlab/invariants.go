@@ -8,6 +8,12 @@ import (
 	"github.com/faultline-dev/faultline/labs/raft"
 )
 
+// The safety checker, the invariant "raft safety" run after every event:
+// what each apply must respect (applied order, validity, log matching,
+// state machine safety, snapshots) and what each node's State must
+// (terms never go back, election safety, leader completeness). Leader
+// Append-Only is in appendonly.go.
+
 type committedEntry struct {
 	ok   bool
 	term int

@@ -14,21 +14,21 @@ import (
 
 func testInitialElection(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
-	h.waitLeader(5 * time.Second)
+	h.waitLeader(5 * suite.Sec)
 	// Give the other nodes time to hear of the leader, then every node
 	// must agree on the term.
-	h.s.RunFor(500 * time.Millisecond)
+	h.s.RunFor(500 * suite.Ms)
 	term1 := h.agreedTerm()
 	if term1 < 1 {
 		t.Fatalf("the leader's term is %d; the first election is for term 1 or later", term1)
 	}
 	// With no failure, the term must not change (§5.2: a leader keeps
 	// its followers from timing out with heartbeats).
-	h.s.RunFor(2 * time.Second)
+	h.s.RunFor(2 * suite.Sec)
 	if term2 := h.agreedTerm(); term2 != term1 {
 		t.Fatalf("the term changed from %d to %d although nothing failed: does the leader send heartbeats more often than the election timeout, and do followers reset their timer on them?", term1, term2)
 	}
-	h.waitLeader(time.Second)
+	h.waitLeader(suite.Sec)
 }
 
 // agreedTerm fails unless every running, connected node reports the same term.
@@ -47,28 +47,28 @@ func (h *harness) agreedTerm() int {
 
 func testReElection(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
-	l1 := h.waitLeader(5 * time.Second)
+	l1 := h.waitLeader(5 * suite.Sec)
 	// The leader disconnects: the other two elect a new one.
 	h.disconnect(l1)
-	h.waitLeader(5 * time.Second)
+	h.waitLeader(5 * suite.Sec)
 	// The old leader rejoins: that must not disturb the new leader.
 	h.connect(l1)
-	h.s.RunFor(time.Second)
-	l2 := h.waitLeader(5 * time.Second)
+	h.s.RunFor(suite.Sec)
+	l2 := h.waitLeader(5 * suite.Sec)
 	// With no quorum there is no new leader.
 	h.disconnect(l2, node.ID(int(l2)%3+1))
-	h.s.RunFor(2 * time.Second)
+	h.s.RunFor(2 * suite.Sec)
 	h.checkNoLeader(h.connectedIDs(), "it is cut off from the majority and cannot have won an election (§5.2)")
 	// A quorum returns: a leader is elected.
 	h.connect(node.ID(int(l2)%3 + 1))
-	h.waitLeader(5 * time.Second)
+	h.waitLeader(5 * suite.Sec)
 	h.connect(l2)
-	h.waitLeader(5 * time.Second)
+	h.waitLeader(5 * suite.Sec)
 }
 
 func testNoQuorumNoLeader(t *suite.T) {
 	h := newHarness(t, config{nodes: 5})
-	l := h.waitLeader(5 * time.Second)
+	l := h.waitLeader(5 * suite.Sec)
 	// Cut off the leader and two more: the two left cannot elect anyone.
 	cut := []node.ID{l}
 	for _, id := range h.others(l) {
@@ -77,18 +77,18 @@ func testNoQuorumNoLeader(t *suite.T) {
 		}
 	}
 	h.disconnect(cut...)
-	h.s.RunFor(3 * time.Second)
+	h.s.RunFor(3 * suite.Sec)
 	h.checkNoLeader(h.connectedIDs(), "only two of five nodes can reach each other: no quorum, no leader (§5.2)")
 	h.connect(cut...)
-	h.waitLeader(5 * time.Second)
+	h.waitLeader(5 * suite.Sec)
 }
 
 func testOldLeaderStepsDown(t *suite.T) {
 	h := newHarness(t, config{nodes: 5})
-	l1 := h.waitLeader(5 * time.Second)
+	l1 := h.waitLeader(5 * suite.Sec)
 	oldTerm, _, _ := h.state(l1)
 	h.disconnect(l1)
-	l2 := h.waitLeader(5 * time.Second)
+	l2 := h.waitLeader(5 * suite.Sec)
 	newTerm, _, _ := h.state(l2)
 	if newTerm <= oldTerm {
 		t.Fatalf("the new leader %v is in term %d, not past the old leader's term %d", l2, newTerm, oldTerm)
@@ -99,7 +99,7 @@ func testOldLeaderStepsDown(t *suite.T) {
 	// of date, it immediately reverts to follower").
 	h.connect(l1)
 	h.s.Block(l2, l1)
-	if !h.s.RunUntilTrue(h.s.Now()+time.Second, func() bool {
+	if !h.s.RunUntilTrue(h.s.Now()+suite.Sec, func() bool {
 		term, lead, _ := h.state(l1)
 		return !lead && term >= newTerm
 	}) {
@@ -110,16 +110,16 @@ func testOldLeaderStepsDown(t *suite.T) {
 		t.Fatalf("the old leader %v stepped down but reports term %d a second after rejoining a cluster in term %d: on seeing a higher term it must adopt it (§5.1), not only stop leading", l1, term, newTerm)
 	}
 	h.connect(l1)
-	h.waitLeader(5 * time.Second)
+	h.waitLeader(5 * suite.Sec)
 }
 
 func testManyElections7(t *suite.T) {
 	// Messages usually take 1–20 ms, but one in twenty takes up to 900 ms:
 	// votes from an earlier election arrive during a later one.
-	ms := func(v int) faults.Duration { return faults.Duration(time.Duration(v) * time.Millisecond) }
+	ms := func(v int) faults.Duration { return faults.Duration(time.Duration(v) * suite.Ms) }
 	h := newHarness(t, config{nodes: 7, faults: faults.Model{Latency: faults.Dist{Kind: faults.LongTail,
 		Min: ms(1), Max: ms(20), TailProb: 0.05, TailMin: ms(100), TailMax: ms(900)}}})
-	h.waitLeader(5 * time.Second)
+	h.waitLeader(5 * suite.Sec)
 	r := h.s.Rand("many-elections")
 	for iter := 0; iter < 10; iter++ {
 		// Disconnect three nodes: the other four must still elect (or
@@ -129,19 +129,19 @@ func testManyElections7(t *suite.T) {
 		if t.Keep("partition") {
 			h.disconnect(cut...)
 		}
-		h.waitLeader(5 * time.Second)
-		h.s.RunFor(300 * time.Millisecond)
+		h.waitLeader(5 * suite.Sec)
+		h.s.RunFor(300 * suite.Ms)
 		h.connect(cut...)
 	}
-	h.waitLeader(5 * time.Second)
+	h.waitLeader(5 * suite.Sec)
 }
 
 func testStableTerm(t *suite.T) {
-	h := newHarness(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(time.Millisecond, 20*time.Millisecond)}})
-	l := h.waitLeader(5 * time.Second)
-	h.s.RunFor(time.Second)
+	h := newHarness(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(suite.Ms, 20*suite.Ms)}})
+	l := h.waitLeader(5 * suite.Sec)
+	h.s.RunFor(suite.Sec)
 	term := h.agreedTerm()
-	h.s.RunFor(5 * time.Second)
+	h.s.RunFor(5 * suite.Sec)
 	if now := h.agreedTerm(); now != term {
 		t.Fatalf("the term changed from %d to %d in 5s with no failure: followers must reset their election timer on every heartbeat from the current leader, and the timeout must be well above the heartbeat interval", term, now)
 	}
@@ -152,11 +152,11 @@ func testStableTerm(t *suite.T) {
 
 func testHeartbeatRate(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
-	l := h.waitLeader(5 * time.Second)
-	h.s.RunFor(time.Second)
+	l := h.waitLeader(5 * suite.Sec)
+	h.s.RunFor(suite.Sec)
 	before := h.s.SentBy(l)
 	const secs = 3
-	h.s.RunFor(secs * time.Second)
+	h.s.RunFor(secs * suite.Sec)
 	sent := h.s.SentBy(l) - before
 	// At most 10 heartbeat rounds a second to each of n-1 followers, with
 	// one round of slack for where the window falls.
@@ -173,23 +173,23 @@ func testElectionWithin5s(t *suite.T) {
 	// leader's first heartbeat are far apart. A follower that does not
 	// reset its election timer when it grants a vote (Figure 2) times out
 	// in between and disrupts the leader it just elected.
-	h := newHarness(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(40*time.Millisecond, 60*time.Millisecond)}})
-	h.waitLeader(5 * time.Second)
+	h := newHarness(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(40*suite.Ms, 60*suite.Ms)}})
+	h.waitLeader(5 * suite.Sec)
 	// One disrupted election in six is forgiven (a split vote can end
 	// that way in a correct Raft); two are not.
 	var disrupted []string
 	for iter := 0; iter < 6; iter++ {
 		l, _ := h.leaderAmong(h.connectedIDs())
 		if l == 0 {
-			l = h.waitLeader(5 * time.Second)
+			l = h.waitLeader(5 * suite.Sec)
 		}
 		h.disconnect(l)
 		lost := h.s.Now()
-		nl := h.waitLeader(5 * time.Second)
+		nl := h.waitLeader(5 * suite.Sec)
 		term, _, _ := h.state(nl)
 		elected := h.s.Now()
 		// The new leader must hold on: no new election for 1 s.
-		h.s.RunFor(time.Second)
+		h.s.RunFor(suite.Sec)
 		if l2, t2 := h.leaderAmong(h.connectedIDs()); l2 != nl || t2 != term {
 			disrupted = append(disrupted, fmt.Sprintf("round %d: %v was elected in term %d at %v (the leader was lost at %v), but a second later the cluster is at term %d", iter, nl, term, elected, lost, t2))
 			if len(disrupted) == 2 {
@@ -197,7 +197,7 @@ func testElectionWithin5s(t *suite.T) {
 			}
 		}
 		h.connect(l)
-		h.s.RunFor(500 * time.Millisecond)
+		h.s.RunFor(500 * suite.Ms)
 	}
 }
 
@@ -206,10 +206,10 @@ func testLateVotes(t *suite.T) {
 	// timeout: the votes it gathers arrive after it has moved on to a
 	// later term. Counting them there would elect it with votes cast in
 	// another election (Figure 2: a reply's term must be checked).
-	slow := faults.Between(400*time.Millisecond, 800*time.Millisecond)
-	h := newHarness(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(time.Millisecond, 10*time.Millisecond),
+	slow := faults.Between(400*suite.Ms, 800*suite.Ms)
+	h := newHarness(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(suite.Ms, 10*suite.Ms),
 		Links: []faults.LinkRule{{To: 1, Latency: &slow}}}})
-	h.s.RunFor(10 * time.Second)
+	h.s.RunFor(10 * suite.Sec)
 	if h.nLeaders == 0 {
 		t.Fatalf("no leader elected within 10s, although four of five nodes talk quickly: %s", h.describe())
 	}

@@ -1,8 +1,6 @@
 package raftlab
 
 import (
-	"time"
-
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/node"
 )
@@ -11,7 +9,7 @@ import (
 
 func testBasicAgree(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
-	h.waitLeader(5 * time.Second)
+	h.waitLeader(5 * suite.Sec)
 	for want := 1; want <= 3; want++ {
 		if got := h.one(3, false); got != want {
 			t.Fatalf("the command proposed as entry %d went to index %d: the first entry is at index 1 and each new one goes right after the last", want, got)
@@ -21,8 +19,8 @@ func testBasicAgree(t *suite.T) {
 
 func testNoCommitBeforeStart(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
-	h.waitLeader(5 * time.Second)
-	h.s.RunFor(2 * time.Second)
+	h.waitLeader(5 * suite.Sec)
+	h.s.RunFor(2 * suite.Sec)
 	if h.maxApplied > 0 {
 		t.Fatalf("index %d was applied before any command was proposed: apply only committed entries of the log", h.maxApplied)
 	}
@@ -33,7 +31,7 @@ func testNoCommitBeforeStart(t *suite.T) {
 
 func testRPCBytes(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
-	h.waitLeader(5 * time.Second)
+	h.waitLeader(5 * suite.Sec)
 	h.one(3, false)
 	before := h.s.Stats().Bytes
 	const size, count = 5000, 10
@@ -50,7 +48,7 @@ func testRPCBytes(t *suite.T) {
 func testFollowerFailure(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
 	h.one(3, false)
-	l := h.waitLeader(5 * time.Second)
+	l := h.waitLeader(5 * suite.Sec)
 	f := h.others(l)
 	// One follower fails: the other two still agree.
 	h.disconnect(f[0])
@@ -58,13 +56,13 @@ func testFollowerFailure(t *suite.T) {
 	h.s.RunFor(settle)
 	h.one(2, false)
 	// The other follower fails too: a lone leader cannot commit.
-	l2 := h.waitLeader(5*time.Second, h.connectedIDs()...)
+	l2 := h.waitLeader(5*suite.Sec, h.connectedIDs()...)
 	h.disconnect(h.othersConnected(l2)...)
 	index, _, ok := h.propose(l2, h.newCommand(0))
 	if !ok {
 		t.Fatalf("%v, the leader, refused Propose", l2)
 	}
-	h.s.RunFor(2 * time.Second)
+	h.s.RunFor(2 * suite.Sec)
 	if n := h.nApplied(index); n > 0 {
 		t.Fatalf("index %d was applied by %d nodes although the leader could reach no follower: commit only entries stored on a majority (§5.3)", index, n)
 	}
@@ -72,7 +70,7 @@ func testFollowerFailure(t *suite.T) {
 
 // settle is how long a test waits for a cluster to notice a change: three
 // of the longest election timeouts a reasonable Raft uses (600 ms).
-const settle = 1800 * time.Millisecond
+const settle = 1800 * suite.Ms
 
 func (h *harness) othersConnected(id node.ID) []node.ID {
 	var out []node.ID
@@ -87,13 +85,13 @@ func (h *harness) othersConnected(id node.ID) []node.ID {
 func testLeaderFailure(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
 	h.one(3, false)
-	l1 := h.waitLeader(5 * time.Second)
+	l1 := h.waitLeader(5 * suite.Sec)
 	h.disconnect(l1)
 	// The remaining two elect a leader and agree.
 	h.one(2, true)
 	h.s.RunFor(settle)
 	h.one(2, true)
-	l2 := h.waitLeader(5 * time.Second)
+	l2 := h.waitLeader(5 * suite.Sec)
 	h.disconnect(l2)
 	// One node left alone: nothing may commit.
 	left := h.connectedIDs()
@@ -103,7 +101,7 @@ func testLeaderFailure(t *suite.T) {
 			index = max(index, i)
 		}
 	}
-	h.s.RunFor(2 * time.Second)
+	h.s.RunFor(2 * suite.Sec)
 	for _, id := range left {
 		if index > 0 && h.svc[id].applied >= index {
 			t.Fatalf("%v applied index %d although no majority could store it", id, index)
@@ -114,7 +112,7 @@ func testLeaderFailure(t *suite.T) {
 func testFailAgree(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
 	h.one(3, false)
-	l := h.waitLeader(5 * time.Second)
+	l := h.waitLeader(5 * suite.Sec)
 	f := h.others(l)[0]
 	h.disconnect(f)
 	for i := 0; i < 4; i++ {
@@ -135,7 +133,7 @@ func testFailAgree(t *suite.T) {
 func testFailNoAgree(t *suite.T) {
 	h := newHarness(t, config{nodes: 5})
 	h.one(5, false)
-	l := h.waitLeader(5 * time.Second)
+	l := h.waitLeader(5 * suite.Sec)
 	o := h.others(l)
 	h.disconnect(o[0], o[1], o[2])
 	index, _, ok := h.propose(l, h.newCommand(0))
@@ -145,18 +143,18 @@ func testFailNoAgree(t *suite.T) {
 	if index != 2 {
 		t.Fatalf("the leader put the second command at index %d, want 2", index)
 	}
-	h.s.RunFor(2 * time.Second)
+	h.s.RunFor(2 * suite.Sec)
 	if n := h.nApplied(index); n > 0 {
 		t.Fatalf("index %d was applied by %d nodes while only 2 of 5 nodes could talk: commit needs a majority (§5.3)", index, n)
 	}
 	h.connect(o[0], o[1], o[2])
-	h.waitLeader(5 * time.Second)
+	h.waitLeader(5 * suite.Sec)
 	h.one(5, true)
 }
 
 func testConcurrentStarts(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
-	l := h.waitLeader(5 * time.Second)
+	l := h.waitLeader(5 * suite.Sec)
 	h.one(3, false)
 	// Five proposals at the same instant: each gets its own index.
 	seen := map[int]bool{}
@@ -175,7 +173,7 @@ func testConcurrentStarts(t *suite.T) {
 		cmds = append(cmds, cmd)
 		indexes = append(indexes, index)
 	}
-	if !h.s.RunUntilTrue(h.s.Now()+2*time.Second, func() bool {
+	if !h.s.RunUntilTrue(h.s.Now()+2*suite.Sec, func() bool {
 		for _, i := range indexes {
 			if h.nApplied(i) < 3 {
 				return false
@@ -195,7 +193,7 @@ func testConcurrentStarts(t *suite.T) {
 func testRejoin(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
 	h.one(3, true)
-	l1 := h.waitLeader(5 * time.Second)
+	l1 := h.waitLeader(5 * suite.Sec)
 	// The leader is partitioned away and takes three proposals it can
 	// never commit.
 	h.disconnect(l1)
@@ -204,7 +202,7 @@ func testRejoin(t *suite.T) {
 	}
 	// The other two elect a new leader and commit.
 	h.one(2, true)
-	l2 := h.waitLeader(5 * time.Second)
+	l2 := h.waitLeader(5 * suite.Sec)
 	// The new leader goes away; the old one returns. Its uncommitted
 	// entries must be replaced, not committed (§5.3).
 	h.disconnect(l2)
@@ -221,7 +219,7 @@ func testBackup(t *suite.T) {
 	for i := 0; i < 20; i++ {
 		h.one(5, true)
 	}
-	l1 := h.waitLeader(5 * time.Second)
+	l1 := h.waitLeader(5 * suite.Sec)
 	o := h.others(l1)
 	// The leader and one follower are cut off with 50 proposals that
 	// cannot commit.
@@ -229,7 +227,7 @@ func testBackup(t *suite.T) {
 	for i := 0; i < 50; i++ {
 		h.propose(l1, h.newCommand(0))
 	}
-	h.s.RunFor(500 * time.Millisecond)
+	h.s.RunFor(500 * suite.Ms)
 	h.disconnect(l1, o[0])
 	// The other three elect a leader and commit 50 entries.
 	h.connect(o[1], o[2], o[3])
@@ -238,7 +236,7 @@ func testBackup(t *suite.T) {
 	}
 	// Now the new leader and one follower are cut off with 50 more
 	// uncommitted entries.
-	l2 := h.waitLeader(5 * time.Second)
+	l2 := h.waitLeader(5 * suite.Sec)
 	other := o[1]
 	if l2 == other {
 		other = o[2]
@@ -247,7 +245,7 @@ func testBackup(t *suite.T) {
 	for i := 0; i < 50; i++ {
 		h.propose(l2, h.newCommand(0))
 	}
-	h.s.RunFor(500 * time.Millisecond)
+	h.s.RunFor(500 * suite.Ms)
 	// The original group returns with the cut-off follower: 50 entries of
 	// an old term must be backed over quickly (§5.3 fast backup).
 	h.s.Isolate(h.all()...)
@@ -262,7 +260,7 @@ func testBackup(t *suite.T) {
 
 func testCountMessages(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
-	l := h.waitLeader(5 * time.Second)
+	l := h.waitLeader(5 * suite.Sec)
 	// An election on a reliable network is a handful of messages.
 	if sent := h.s.Stats().Sent; sent > 30 {
 		t.Fatalf("the initial election took %d messages, more than 30: send one RequestVote per peer per election, and do not start elections while a leader is alive", sent)
@@ -271,8 +269,8 @@ func testCountMessages(t *suite.T) {
 	var total int64
 	for try := 0; try < 5; try++ {
 		if try > 0 {
-			h.s.RunFor(3 * time.Second)
-			l = h.waitLeader(5 * time.Second)
+			h.s.RunFor(3 * suite.Sec)
+			l = h.waitLeader(5 * suite.Sec)
 		}
 		start, _, ok := h.propose(l, h.newCommand(0))
 		if !ok {
@@ -292,7 +290,7 @@ func testCountMessages(t *suite.T) {
 		if last == 0 {
 			continue
 		}
-		if !h.s.RunUntilTrue(h.s.Now()+2*time.Second, func() bool { return h.nApplied(last) == 3 }) {
+		if !h.s.RunUntilTrue(h.s.Now()+2*suite.Sec, func() bool { return h.nApplied(last) == 3 }) {
 			continue
 		}
 		total = h.s.Stats().Sent - before
@@ -302,9 +300,9 @@ func testCountMessages(t *suite.T) {
 		break
 	}
 	// An idle second costs heartbeats only.
-	h.s.RunFor(time.Second)
+	h.s.RunFor(suite.Sec)
 	before := h.s.Stats().Sent
-	h.s.RunFor(time.Second)
+	h.s.RunFor(suite.Sec)
 	if idle := h.s.Stats().Sent - before; idle > 3*20 {
 		t.Fatalf("an idle second cost %d messages, more than 60: send heartbeats at most 10 times a second and nothing else when idle", idle)
 	}
@@ -320,17 +318,17 @@ func testCountMessages(t *suite.T) {
 func testPausedLeader(t *suite.T) {
 	h := newHarness(t, config{nodes: 5})
 	h.one(h.n, false)
-	old := h.waitLeader(5*time.Second, h.all()...)
+	old := h.waitLeader(5*suite.Sec, h.all()...)
 	h.s.Pause(old)
 	rest := h.others(old)
-	h.waitLeader(5*time.Second, rest...)
+	h.waitLeader(5*suite.Sec, rest...)
 	for range 3 {
 		h.one(len(rest), true)
 	}
 	h.s.Resume(old)
 	// Awake and stale: it may still accept a proposal for its old term.
 	h.propose(old, h.newCommand(0))
-	h.s.RunFor(500 * time.Millisecond)
+	h.s.RunFor(500 * suite.Ms)
 	if _, lead, _ := h.state(old); lead {
 		if term, _, _ := h.state(old); term < h.maxTerm {
 			t.Fatalf("%v woke from a pause still leading term %d although term %d has begun: it must step down when it hears a higher term (§5.1)", old, term, h.maxTerm)

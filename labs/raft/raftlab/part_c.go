@@ -18,17 +18,17 @@ func testPersist1(t *suite.T) {
 	h.crash(h.all()...)
 	h.restart(h.all()...)
 	h.one(3, true)
-	l1 := h.waitLeader(5 * time.Second)
+	l1 := h.waitLeader(5 * suite.Sec)
 	h.crash(l1)
 	h.restart(l1)
 	h.one(3, true)
-	l2 := h.waitLeader(5 * time.Second)
+	l2 := h.waitLeader(5 * suite.Sec)
 	h.crash(l2)
 	h.one(2, true)
 	h.restart(l2)
 	idx := h.one(3, true)
 	// A follower crashes and comes back: it re-applies everything.
-	f := h.others(h.waitLeader(5 * time.Second))[0]
+	f := h.others(h.waitLeader(5 * suite.Sec))[0]
 	h.crash(f)
 	h.one(2, true)
 	h.restart(f)
@@ -42,7 +42,7 @@ func testPersist2(t *suite.T) {
 	h := newHarness(t, config{nodes: 5})
 	for iter := 0; iter < 5; iter++ {
 		h.one(5, true)
-		l1 := h.waitLeader(5 * time.Second)
+		l1 := h.waitLeader(5 * suite.Sec)
 		o := h.others(l1)
 		h.crash(o[0], o[1])
 		h.one(3, true)
@@ -59,7 +59,7 @@ func testPersist2(t *suite.T) {
 func testPersist3(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
 	h.one(3, true)
-	l := h.waitLeader(5 * time.Second)
+	l := h.waitLeader(5 * suite.Sec)
 	f := h.others(l)
 	h.disconnect(f[1])
 	h.one(2, true)
@@ -78,7 +78,7 @@ func figure8(t *suite.T, unreliable bool) {
 	cfg := config{nodes: 5}
 	if unreliable {
 		// Long reordering: one message in ten takes 200 ms to 2.2 s.
-		ms := func(v int) faults.Duration { return faults.Duration(time.Duration(v) * time.Millisecond) }
+		ms := func(v int) faults.Duration { return faults.Duration(time.Duration(v) * suite.Ms) }
 		cfg.faults = faults.Model{Loss: 0.1, Latency: faults.Dist{Kind: faults.LongTail, Min: ms(1), Max: ms(27),
 			TailProb: 0.1, TailMin: ms(200), TailMax: ms(2200)}}
 	}
@@ -103,9 +103,9 @@ func figure8(t *suite.T, unreliable bool) {
 			}
 		}
 		if r.IntN(1000) < 100 {
-			h.s.RunFor(time.Duration(r.IntN(500)) * time.Millisecond)
+			h.s.RunFor(time.Duration(r.IntN(500)) * suite.Ms)
 		} else {
-			h.s.RunFor(time.Duration(r.IntN(13)) * time.Millisecond)
+			h.s.RunFor(time.Duration(r.IntN(13)) * suite.Ms)
 		}
 		if leader != 0 && (unreliable || h.s.Up(leader)) && t.Keep("crash") {
 			if unreliable {
@@ -150,7 +150,7 @@ func testUnreliableAgree(t *suite.T) {
 	for iter := 1; iter < 10; iter++ {
 		for j := 0; j < 4; j++ {
 			if t.Keep("op") {
-				at := time.Duration(r.IntN(200)) * time.Millisecond
+				at := time.Duration(r.IntN(200)) * suite.Ms
 				h.s.After(at, func() {
 					for id := 1; id <= h.n; id++ {
 						if _, _, ok := h.propose(node.ID(id), h.newCommand(0)); ok {
@@ -169,7 +169,7 @@ func testUnreliableAgree(t *suite.T) {
 // schedule) while three clients keep proposing, then heals everything and
 // requires agreement.
 func churn(t *suite.T, unreliable bool) {
-	const horizon = 8 * time.Second
+	const horizon = 8 * suite.Sec
 	cfg := config{nodes: 5}
 	if unreliable {
 		cfg.faults = faults.Unreliable()
@@ -178,7 +178,7 @@ func churn(t *suite.T, unreliable bool) {
 	// the grader can shrink it.
 	r := suiteRand(t, "churn")
 	cfg.schedule = faults.Nemesis{Kinds: []faults.Kind{faults.Crash, faults.Isolate, faults.Partition},
-		Gap: faults.Between(50*time.Millisecond, 500*time.Millisecond), Length: faults.Between(100*time.Millisecond, 1500*time.Millisecond)}.
+		Gap: faults.Between(50*suite.Ms, 500*suite.Ms), Length: faults.Between(100*suite.Ms, 1500*suite.Ms)}.
 		Generate(r, cfg.nodes, horizon)
 	h := newHarness(t, cfg)
 	h.proposeUntil(horizon, 3, 20, 80)
@@ -192,13 +192,13 @@ func churn(t *suite.T, unreliable bool) {
 // an entry it promised (Figure 2: "respond to RPCs ... after updating
 // stable storage"; thesis §3.8).
 func testCrashInHandlers(t *suite.T) {
-	const horizon = 6 * time.Second
+	const horizon = 6 * suite.Sec
 	cfg := config{nodes: 5}
 	cfg.faults = faults.Reliable()
 	cfg.faults.TornSync = true
 	r := suiteRand(t, "crashes")
 	cfg.schedule = faults.Nemesis{Kinds: []faults.Kind{faults.Crash}, CrashWithin: 1, MaxDown: 2,
-		Gap: faults.Between(20*time.Millisecond, 300*time.Millisecond), Length: faults.Between(50*time.Millisecond, 600*time.Millisecond)}.
+		Gap: faults.Between(20*suite.Ms, 300*suite.Ms), Length: faults.Between(50*suite.Ms, 600*suite.Ms)}.
 		Generate(r, cfg.nodes, horizon)
 	h := newHarness(t, cfg)
 	h.proposeUntil(horizon, 1, 10, 40)
@@ -210,11 +210,11 @@ func testCrashInHandlers(t *suite.T) {
 // commit a new command on every node: safety is checked after every event
 // throughout, liveness once the faults are gone.
 func overlapping(t *suite.T, purpose string, model faults.Model, kinds []faults.Kind) {
-	const horizon = 6 * time.Second
+	const horizon = 6 * suite.Sec
 	r := suiteRand(t, purpose)
 	cfg := config{nodes: 5, faults: model}
 	cfg.schedule = faults.Nemesis{Kinds: kinds, Overlap: true, CrashWithin: 0.5,
-		Gap: faults.Between(100*time.Millisecond, 600*time.Millisecond), Length: faults.Between(200*time.Millisecond, 1500*time.Millisecond)}.
+		Gap: faults.Between(100*suite.Ms, 600*suite.Ms), Length: faults.Between(200*suite.Ms, 1500*suite.Ms)}.
 		Generate(r, cfg.nodes, horizon)
 	h := newHarness(t, cfg)
 	h.proposeUntil(horizon, 1, 30, 120)
@@ -225,7 +225,7 @@ func overlapping(t *suite.T, purpose string, model faults.Model, kinds []faults.
 // seed (swarm testing, Groce et al. 2012) and lets the faults overlap.
 func testSwarm(t *suite.T) {
 	r := suiteRand(t, "swarm-model")
-	model, _ := faults.Swarm(r, 5, time.Second, nil)
+	model, _ := faults.Swarm(r, 5, suite.Sec, nil)
 	kinds := []faults.Kind{faults.Partition, faults.OneWay, faults.Isolate, faults.Crash, faults.Pause, faults.SetClock}
 	var on []faults.Kind
 	for _, k := range kinds {
@@ -256,25 +256,25 @@ func testUnreliableChurn(t *suite.T) { churn(t, true) }
 // counting (§5.4.2); (d) S5 is elected again and overwrites it.
 func figure8Script(h *harness) {
 	h.one(5, true)
-	s1 := h.waitLeader(5 * time.Second)
+	s1 := h.waitLeader(5 * suite.Sec)
 	o := h.others(s1)
 	s2, rest := o[0], o[1:]
 	// (a) S1 and S2 are cut off from the rest; S1 takes an entry that
 	// reaches S2 only.
 	h.partition([]node.ID{s1, s2})
 	h.propose(s1, h.newCommand(0))
-	h.s.RunFor(200 * time.Millisecond)
+	h.s.RunFor(200 * suite.Ms)
 	// (b) The other three elect S5, which is cut off before it can
 	// replicate its own new entry.
-	s5 := h.waitLeader(5*time.Second, rest...)
+	s5 := h.waitLeader(5*suite.Sec, rest...)
 	h.partition([]node.ID{s5})
 	h.propose(s5, h.newCommand(0))
-	h.s.RunFor(100 * time.Millisecond)
+	h.s.RunFor(100 * suite.Ms)
 	// (h) Everyone but S5: S1 or S2, whose logs end in the later term,
 	// wins and copies the term-(a) entry to a majority. It must not count
 	// its way to committing it.
-	h.waitLeader(5*time.Second, h.others(s5)...)
-	h.s.RunFor(time.Second)
+	h.waitLeader(5*suite.Sec, h.others(s5)...)
+	h.s.RunFor(suite.Sec)
 	// (d) S5 returns with the nodes whose logs it beats; S1 and S2 are cut
 	// off. S5 wins and commits its own entry at that index.
 	h.partition([]node.ID{s1, s2})
@@ -313,10 +313,10 @@ func (h *harness) proposeUntil(horizon time.Duration, clients, gapMin, gapSpread
 				}
 			}
 		}
-		h.s.After(time.Duration(gapMin+cr.IntN(gapSpread))*time.Millisecond, client)
+		h.s.After(time.Duration(gapMin+cr.IntN(gapSpread))*suite.Ms, client)
 	}
 	for i := range clients {
-		h.s.After(time.Duration(i)*10*time.Millisecond, client)
+		h.s.After(time.Duration(i)*10*suite.Ms, client)
 	}
-	h.s.RunUntil(horizon + 100*time.Millisecond)
+	h.s.RunUntil(horizon + 100*suite.Ms)
 }

@@ -1,8 +1,6 @@
 package raftlab
 
 import (
-	"time"
-
 	"github.com/faultline-dev/faultline/grader/faults"
 	"github.com/faultline-dev/faultline/grader/suite"
 )
@@ -28,7 +26,7 @@ func snapInstall(t *suite.T, cfg config, crash bool, iters int) {
 	h.one(1, true)
 	r := h.s.Rand("victim")
 	for iter := 0; iter < iters; iter++ {
-		l := h.waitLeader(5 * time.Second)
+		l := h.waitLeader(5 * suite.Sec)
 		o := h.others(l)
 		victim := o[r.IntN(len(o))]
 		if crash {

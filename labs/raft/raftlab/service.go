@@ -8,6 +8,9 @@ import (
 	"github.com/faultline-dev/faultline/labs/raft"
 )
 
+// The services: one per node incarnation, folding what Raft applies into a
+// running hash, so that a snapshot is just (index, hash).
+
 // service is one node's state machine: it folds every applied command into
 // a running hash, so a snapshot is just (index, hash).
 type service struct {

@@ -10,6 +10,9 @@ import (
 	"github.com/faultline-dev/faultline/labs/node"
 )
 
+// The cluster as tests steer it: leaders, partitions (the simulator alone
+// knows the topology), crashes and restarts.
+
 // leaderAmong returns the leader of the highest term among the given
 // running nodes, if one of them claims to lead that term.
 func (h *harness) leaderAmong(ids []node.ID) (node.ID, int) {

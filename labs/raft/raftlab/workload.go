@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/node"
 )
+
+// The workload: unique commands, proposals and where their leaders put
+// them, and one (propose and wait until enough nodes apply).
 
 type proposal struct {
 	cmd    string
@@ -124,7 +126,7 @@ func (h *harness) one(expected int, retry bool) int { return h.oneSized(0, expec
 
 func (h *harness) oneSized(size, expected int, retry bool) int {
 	cmd := h.newCommand(size)
-	deadline := h.s.Now() + 10*time.Second
+	deadline := h.s.Now() + 10*suite.Sec
 	start := int(h.lastLeader)
 	accepted := false
 	for h.s.Now() < deadline {
@@ -140,7 +142,7 @@ func (h *harness) oneSized(size, expected int, retry bool) int {
 			}
 		}
 		if index > 0 {
-			until := h.s.Now() + 2*time.Second
+			until := h.s.Now() + 2*suite.Sec
 			if h.s.RunUntilTrue(until, func() bool {
 				got, ok := h.committedAt(index)
 				return ok && got == cmd && h.nApplied(index) >= expected
@@ -151,7 +153,7 @@ func (h *harness) oneSized(size, expected int, retry bool) int {
 				h.t.Fatalf("command %s, proposed at index %d, was not applied by %d nodes within 2s (%d did): does the leader replicate new entries and advance commitIndex once a majority has them?", short(cmd), index, expected, h.nApplied(index))
 			}
 		} else {
-			h.s.RunFor(50 * time.Millisecond)
+			h.s.RunFor(50 * suite.Ms)
 		}
 	}
 	if !accepted {
