@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -61,6 +62,7 @@ type App struct {
 	err      string
 	prog     *progress.Store // the student's progress, as last loaded and changed here
 	progPath string          // where changes are saved; empty when not saving
+	saving   *sync.WaitGroup // saves still being written; quitting waits for them
 	keys     KeyMap
 	styles   Styles
 	w, h     int
@@ -78,7 +80,7 @@ func New(o Options) App {
 		o.Runner = EngineRunner(nil)
 	}
 	prog := progress.New()
-	app := App{opts: o, home: newHome(o.Course, o.LoadErr, o.Labs, prog), labs: map[string]labScreen{}, prog: prog,
+	app := App{opts: o, home: newHome(o.Course, o.LoadErr, o.Labs, prog), labs: map[string]labScreen{}, prog: prog, saving: &sync.WaitGroup{},
 		demos: demoScreen{demos: o.Demos}, keyStyle: keyhelp.DefaultStyles(), keys: DefaultKeyMap(), styles: DefaultStyles(), w: 80, h: 24}
 	if o.ProgressErr != nil {
 		app.home.progErr = o.ProgressErr.Error()
@@ -113,7 +115,27 @@ func (a *App) record(change func(*progress.Store)) tea.Cmd {
 		return nil
 	}
 	path := a.progPath
-	return func() tea.Msg { return progressSavedMsg{err: progress.Update(path, change)} }
+	a.saving.Add(1)
+	return func() tea.Msg {
+		defer a.saving.Done()
+		return progressSavedMsg{err: progress.Update(path, change)}
+	}
+}
+
+// quit saves where the reader stands, waits for every save still being
+// written (Bubble Tea runs commands in goroutines, which end with the
+// program: a run of all tests quit at once lost its last results), and
+// quits.
+func (a *App) quit() tea.Cmd {
+	save := a.noteLesson()
+	saving := a.saving
+	return func() tea.Msg {
+		if save != nil {
+			save() // a failure cannot be shown any more; the file is left as it was
+		}
+		saving.Wait()
+		return tea.Quit()
+	}
 }
 
 // noteLesson records where the student stands in the open lesson.
@@ -272,6 +294,9 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (a App) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := a.keys
 	if a.screen == screenViewer {
+		if key.Matches(msg, a.viewer.Keys().Quit) && !a.viewer.Typing() {
+			return a, a.quit()
+		}
 		var cmd tea.Cmd
 		a.viewer, cmd = a.viewer.Update(msg)
 		return a, cmd
@@ -283,13 +308,7 @@ func (a App) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
-		save := a.noteLesson()
-		return a, func() tea.Msg {
-			if save != nil {
-				save() // a failure cannot be shown any more; the file is left as it was
-			}
-			return tea.Quit()
-		}
+		return a, a.quit()
 	case key.Matches(msg, k.Help):
 		a.showHelp = !a.showHelp
 		a.helpTop = 0

@@ -31,6 +31,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 func TestMain(m *testing.M) {
 	lipgloss.SetColorProfile(termenv.Ascii)
 	suite.Register(fakeLab)
+	suite.Register(manyLab)
 	os.Exit(m.Run())
 }
 
@@ -559,4 +560,63 @@ func TestCorruptProgressIsReportedAndKept(t *testing.T) {
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Equal(t, bad, string(data))
+}
+
+// manyLab has as many tests as the Raft lab.
+var manyLab = func() *suite.Lab {
+	var tests []suite.Test
+	for i := range 39 {
+		tests = append(tests, suite.Test{Name: fmt.Sprintf("T%02d", i), Part: "A", Points: 1, Run: func(*suite.T) {}})
+	}
+	return &suite.Lab{Name: "tuimany", Title: "Many tests", Parts: []suite.Part{{ID: "A", Title: "All"}}, Tests: tests, Solution: "impl"}
+}()
+
+// A run of every test (a) keeps every test's result in the progress file,
+// even when the student quits as soon as it ends. Commands run in
+// goroutines here, as Bubble Tea runs them, so saves overlap: they used to
+// overwrite each other (35 of 39 kept), and quitting cut the last ones off.
+func TestRunAllKeepsEveryResult(t *testing.T) {
+	lab, tests := manyLab, manyLab.Tests
+	path := filepath.Join(t.TempDir(), "progress.json")
+	a := New(Options{Course: course(t), Labs: []*suite.Lab{lab}, Runner: fakeRunner(), Style: "ascii", ProgressPath: path})
+	m, _ := a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	a = send(t, m.(App), runCmd(a.Init()))
+	a = send(t, a, keys("down", "down", "enter")...)
+	require.Equal(t, screenLab, a.screen)
+
+	msgs := make(chan tea.Msg, 4*len(tests))
+	run := func(cmd tea.Cmd) {
+		if cmd != nil {
+			go func() { msgs <- cmd() }()
+		}
+	}
+	m, cmd := a.Update(press("a"))
+	a = m.(App)
+	run(cmd)
+	for done := 0; done < len(tests); {
+		msg := <-msgs
+		switch msg := msg.(type) {
+		case tea.BatchMsg:
+			for _, c := range msg {
+				run(c)
+			}
+			continue
+		case testDoneMsg:
+			done++
+		case progressSavedMsg:
+			require.NoError(t, msg.err)
+		default:
+			continue // a cursor's blink
+		}
+		m, cmd := a.Update(msg)
+		a = m.(App)
+		run(cmd)
+	}
+	_, cmd = a.Update(press("q"))
+	require.NotNil(t, cmd)
+	require.Equal(t, tea.Quit(), cmd())
+
+	saved, err := progress.Load(path)
+	require.NoError(t, err)
+	assert.Len(t, saved.Tests("tuimany", "solution"), len(tests))
 }

@@ -92,6 +92,10 @@ func (m *Model) SetSize(w, h int) {
 	m.scroll()
 }
 
+// Typing reports whether keys go to a text field (the time to jump to), not
+// to the viewer's commands: a parent then leaves q alone.
+func (m Model) Typing() bool { return m.askingTime }
+
 // Keys returns the viewer's key map, for a parent's help.
 func (m Model) Keys() KeyMap { return m.keys }
 
