@@ -406,6 +406,10 @@ func (p *classProgress) finish() {
 	if p.env.isTerminal {
 		fmt.Fprint(p.env.stderr, "\r\033[K")
 	}
+	if p.total == 0 {
+		fmt.Fprintln(p.env.stderr, "nothing to grade: every submission's roster entry is up to date")
+		return
+	}
 	fmt.Fprintf(p.env.stderr, "graded %d of %d in %s: %d passed, %d failed, %d could not be graded\n",
 		p.done, p.total, time.Since(p.began).Round(time.Second), p.done-p.failing-p.errs, p.failing, p.errs)
 }

@@ -156,7 +156,7 @@ func runRosterGrade(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stderr, "grading %s for %s: %d submissions at once, %d runs each\n", c.dir, labList(c.labs), c.jobs, c.parallel)
+	fmt.Fprintf(env.stderr, "grading %s for %s: %d submissions at once (--jobs), %d runs at once in each (--parallel)\n", c.dir, labList(c.labs), c.jobs, c.parallel)
 	return gradeClass(ctx, env, c)
 }
 
