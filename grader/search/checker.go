@@ -374,8 +374,14 @@ func (c *Checker) enabled(s *State, out []Event) []Event {
 // never returns, state that cannot be copied); the state returned with
 // it is the state reached, for the counterexample.
 func (c *Checker) Apply(s *State, ev Event) (*State, error) {
-	n := &State{nodes: slices.Clone(s.nodes), net: s.net, netHash: s.netHash, ghost: s.ghost, ghostH: s.ghostH,
+	n := &State{net: s.net, netHash: s.netHash, ghost: s.ghost, ghostH: s.ghostH,
 		drops: s.drops, dups: s.dups, crashes: s.crashes, depth: s.depth + 1, parent: s, event: ev}
+	if len(s.nodes) <= len(n.inl) {
+		n.nodes = n.inl[:len(s.nodes)]
+		copy(n.nodes, s.nodes)
+	} else {
+		n.nodes = slices.Clone(s.nodes)
+	}
 	err := c.apply(n, ev)
 	c.finish(n)
 	return n, err

@@ -128,16 +128,13 @@ var errRefused = errors.New("search: value cannot be copied")
 // copier is the context of one copy: the pointers already copied, and the
 // closures the copied node was built with.
 type copier struct {
-	memo    map[unsafe.Pointer]unsafe.Pointer
+	memo    ptrMap[unsafe.Pointer]
 	trusted map[unsafe.Pointer]bool
 	in, out any // deepCopy's, here so that they do not escape per call
 }
 
 func (c *copier) reset(trusted map[unsafe.Pointer]bool) {
-	if c.memo == nil {
-		c.memo = map[unsafe.Pointer]unsafe.Pointer{}
-	}
-	clear(c.memo)
+	c.memo.reset()
 	c.trusted = trusted
 }
 
@@ -262,13 +259,13 @@ func compilePointer(t reflect.Type) copyFn {
 		if from == nil {
 			return nil
 		}
-		if to, ok := c.memo[from]; ok {
+		if to, ok := c.memo.get(from); ok {
 			*(*unsafe.Pointer)(dst) = to
 			return nil
 		}
 		e := elem()
 		to := e.rt.New()
-		c.memo[from] = to
+		c.memo.put(from, to)
 		*(*unsafe.Pointer)(dst) = to
 		return e.copy(to, from, c)
 	}

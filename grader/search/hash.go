@@ -25,7 +25,7 @@ import (
 
 // hasher is the context of one hash: the pointers seen so far.
 type hasher struct {
-	seen map[unsafe.Pointer]int
+	seen ptrMap[int] // pointer -> its ordinal
 	in   any // hashAny's, here so that it does not escape per call
 	// scratch holds, per map type, a key and a value to iterate into.
 	scratch map[reflect.Type]*[2]reflect.Value
@@ -44,10 +44,7 @@ func (hs *hasher) scratchFor(t reflect.Type) *[2]reflect.Value {
 }
 
 func (hs *hasher) reset() {
-	if hs.seen == nil {
-		hs.seen = map[unsafe.Pointer]int{}
-	}
-	clear(hs.seen)
+	hs.seen.reset()
 }
 
 // hashFn writes the value at p into h and returns the new hash.
@@ -211,10 +208,10 @@ func compileHash(t reflect.Type) hashFn {
 			if to == nil {
 				return hashWord(h, 0)
 			}
-			if i, ok := hs.seen[to]; ok {
+			if i, ok := hs.seen.get(to); ok {
 				return hashWord(hashWord(h, 2), uint64(i))
 			}
-			hs.seen[to] = len(hs.seen)
+			hs.seen.put(to, hs.seen.len())
 			return elem().hash(hashWord(h, 1), to, hs)
 		}
 	case reflect.Map:
@@ -229,18 +226,15 @@ func compileHash(t reflect.Type) hashFn {
 			k, v := kv[0], kv[1]
 			kh, vh := key(), val()
 			var sum uint64
-			var sub hasher // frozen keys and values reach no pointer
-			if !frozen {
-				sub.reset()
-			}
+			var sub hasher
 			for it := m.MapRange(); it.Next(); {
 				k.Elem().SetIterKey(it)
 				v.Elem().SetIterValue(it)
 				// Each entry is hashed on its own and summed: no
 				// iteration order changes the sum. (Pointers an
 				// entry shares with another are written in full.)
-				if len(sub.seen) > 0 {
-					clear(sub.seen)
+				if !frozen {
+					sub.seen.reset()
 				}
 				e := kh.hash(0x51ed27, k.UnsafePointer(), &sub)
 				e = vh.hash(e, v.UnsafePointer(), &sub)

@@ -249,7 +249,7 @@ func (sr *search) bfs(init *State) {
 // release drops what an explored state no longer needs: its path stays
 // (parent and event), and its successors hold their own parts.
 func (s *State) release() {
-	s.nodes, s.net, s.ghost = nil, nil, nil
+	s.nodes, s.net, s.ghost, s.inl = nil, nil, nil, [5]*slot{}
 }
 
 func (sr *search) dfs(init *State) {

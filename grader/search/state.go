@@ -18,6 +18,7 @@ import (
 // (a delivery copies the receiver only).
 type State struct {
 	nodes   []*slot
+	inl     [5]*slot // nodes' array for a cluster of up to 5: one allocation less per event
 	net     []flight // sorted by (to, from, h)
 	netHash uint64
 	ghost   any
