@@ -26,7 +26,7 @@ import (
 // hasher is the context of one hash: the pointers seen so far.
 type hasher struct {
 	seen ptrMap[int] // pointer -> its ordinal
-	in   any // hashAny's, here so that it does not escape per call
+	in   any         // hashAny's, here so that it does not escape per call
 	// scratch holds, per map type, a key and a value to iterate into.
 	scratch map[reflect.Type]*[2]reflect.Value
 }
