@@ -56,6 +56,31 @@ func TestQuotedCommandsParse(t *testing.T) {
 		}
 	}
 	require.Positive(t, files, "no files matched %v: run from cmd/faultline", quotedCommandSources)
+
+	// What 'faultline init' writes beside the starters: the workspace's
+	// README and its CI workflow (grader/workspace/templates.go).
+	ws := t.TempDir()
+	code, _, errOut := runCLI("init", ws)
+	require.Equal(t, 0, code, errOut)
+	workflows, err := filepath.Glob(filepath.Join(ws, ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, workflows)
+	for _, path := range append([]string{filepath.Join(ws, "README.md")}, workflows...) {
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		shift := 0 // a workflow is read as a YAML block: one fence line before it
+		if strings.HasSuffix(path, ".yml") {
+			data, shift = []byte("```yaml\n"+string(data)+"```\n"), 1
+		}
+		rel, _ := filepath.Rel(ws, path)
+		for _, q := range quotedSnippets(path, data) {
+			for _, argv := range shellCommands(q.text) {
+				if err := checkCommand(argv); err != nil {
+					problems = append(problems, fmt.Sprintf("workspace %s:%d (grader/workspace/templates.go): %s: %v", rel, q.line-shift, strings.Join(argv, " "), err))
+				}
+			}
+		}
+	}
 	assert.Empty(t, problems, "quoted faultline commands that do not parse:\n%s", strings.Join(problems, "\n"))
 }
 
