@@ -71,3 +71,37 @@ func TestLookup(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "raft", s.Lab)
 }
+
+// TestSuiteTests runs the graded search tests as the grader runs a test:
+// the reference passes, a mutant fails on its invariant, and the starter
+// (which does nothing, so it breaks no safety property) fails on a goal.
+func TestSuiteTests(t *testing.T) {
+	cases := []struct {
+		lab, model, impl string
+		fail             string // "" passes; else in the failure's message
+	}{
+		{"pingpong", "exactly-once", "solution", ""},
+		{"pingpong", "exactly-once", "mutant:no-dedup", "executed 2 times"},
+		{"pingpong", "exactly-once", "starter", "never"},
+		{"raft", "election-safety", "solution", ""},
+		{"raft", "election-safety", "mutant:votes-twice", "all lead term 1"},
+		{"raft", "election-safety", "starter", `reached "a leader is elected"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.lab+"/"+tc.impl, func(t *testing.T) {
+			lab, err := suite.Lookup(tc.lab)
+			require.NoError(t, err)
+			test := models.SuiteTest(tc.lab, tc.model, "A", 1)
+			out := suite.NewT(suite.Options{Lab: lab, Test: &test, Impl: implOf(t, tc.lab, tc.impl), ImplName: tc.impl}).Run()
+			require.Nil(t, out.Err)
+			if tc.fail == "" {
+				assert.True(t, out.Passed(), "%+v", out.Failure)
+				return
+			}
+			require.NotNil(t, out.Failure, "%+v", out)
+			assert.Contains(t, out.Failure.Msg, tc.fail)
+		})
+	}
+	assert.Equal(t, "SearchExactlyOnce", models.SuiteTest("pingpong", "exactly-once", "C", 4).Name)
+	assert.Panics(t, func() { models.SuiteTest("pingpong", "nope", "C", 4) })
+}
