@@ -15,7 +15,8 @@ import (
 // pauses minorities.
 type Nemesis struct {
 	// Kinds lists the faults to draw from: Partition, OneWay, Isolate, Crash,
-	// Pause, SetClock. Empty means Partition, Crash and Pause.
+	// Pause, SetClock. Empty means Partition, Crash and Pause. (A Reboot is
+	// a Crash drawn with RestartNow.)
 	Kinds []Kind `json:"kinds,omitempty"`
 	// Gap is the quiet time between faults; zero means uniform 200ms–1s.
 	Gap Dist `json:"gap"`
@@ -28,6 +29,10 @@ type Nemesis struct {
 	// CrashWithin is the fraction of crashes that strike inside a handler
 	// (Event.Within) rather than between handlers.
 	CrashWithin float64 `json:"crash_within,omitempty"`
+	// RestartNow is the fraction of crashes whose nodes restart at once
+	// (a Reboot) instead of after the fault's length: the restarted node
+	// meets the messages of the term it crashed in.
+	RestartNow float64 `json:"restart_now,omitempty"`
 	// Overlap starts each fault a gap after the previous one started, not
 	// after it ended, so several faults are in force at once (a partition
 	// while a node is paused and another crashed), as in TigerBeetle's VOPR.
@@ -73,6 +78,11 @@ func (g Nemesis) Generate(r *rand.Rand, n int, horizon time.Duration) Schedule {
 			s = append(s, Event{At: at, Kind: Isolate, Nodes: victims}, Event{At: until, Kind: Heal})
 		case Crash:
 			within := g.CrashWithin > 0 && r.Float64() < g.CrashWithin
+			// Drawn only when asked for: schedules without it stay as they were.
+			if g.RestartNow > 0 && r.Float64() < g.RestartNow {
+				s = append(s, Event{At: at, Kind: Reboot, Nodes: victims, Within: within})
+				break
+			}
 			s = append(s, Event{At: at, Kind: Crash, Nodes: victims, Within: within}, Event{At: until, Kind: Restart, Nodes: victims})
 		case Pause:
 			s = append(s, Event{At: at, Kind: Pause, Nodes: victims}, Event{At: until, Kind: Resume, Nodes: victims})

@@ -26,6 +26,12 @@ const (
 	Crash Kind = "crash"
 	// Restart boots crashed Nodes again from their synced storage.
 	Restart Kind = "restart"
+	// Reboot crashes Nodes as Crash does and restarts each as soon as it
+	// is down (when the crash strikes, for one Within a handler): at the
+	// same virtual instant, after the events already due then. The new
+	// incarnation meets the messages of the term its predecessor crashed
+	// in. It needs no Restart.
+	Reboot Kind = "reboot"
 	// Pause freezes Nodes (a long GC pause, a stopped VM): events for them wait.
 	Pause Kind = "pause"
 	// Resume lets paused Nodes run; waiting events are delivered in order.
@@ -124,7 +130,7 @@ func (s Schedule) Validate(n int) error {
 			if len(e.Nodes) != 2 {
 				return fmt.Errorf("faults: %s.nodes: a one-way block needs exactly [from, to]", f)
 			}
-		case Isolate, Crash, Restart, Pause, Resume:
+		case Isolate, Crash, Restart, Reboot, Pause, Resume:
 			if len(e.Nodes) == 0 {
 				return fmt.Errorf("faults: %s.nodes: %s needs at least one node", f, e.Kind)
 			}
@@ -137,7 +143,7 @@ func (s Schedule) Validate(n int) error {
 			}
 		case Heal:
 		default:
-			return fmt.Errorf("faults: %s.kind: unknown fault %q (want partition, oneway, isolate, heal, crash, restart, pause, resume or clock)", f, e.Kind)
+			return fmt.Errorf("faults: %s.kind: unknown fault %q (want partition, oneway, isolate, heal, crash, restart, reboot, pause, resume or clock)", f, e.Kind)
 		}
 	}
 	return nil

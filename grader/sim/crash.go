@@ -13,7 +13,7 @@ import (
 	"github.com/faultline-dev/faultline/labs/node"
 )
 
-// crash takes ns down (f, a Crash, names it in the trace): its instance,
+// crash takes ns down (f, a Crash or a Reboot, names it in the trace): its instance,
 // its Env, its deferred events and its unsynced writes are gone; timers it
 // set are dropped when they fire (the epoch moved on). A crash Within a
 // handler only arms the node: it strikes in the next handler it runs.
@@ -23,6 +23,7 @@ func (s *Sim) crash(ns *nodeState, f faults.Event) {
 	}
 	if f.Within {
 		ns.armed = true // strikes in the node's next handler
+		ns.reboot, ns.rebootIn = f.Kind == faults.Reboot, 0
 		return
 	}
 	ns.up, ns.paused, ns.inst, ns.env, ns.armed, ns.struck = false, false, nil, nil, false, false
@@ -37,10 +38,14 @@ func (s *Sim) crash(ns *nodeState, f faults.Event) {
 	if s.observe != nil && s.tr != nil {
 		s.observeState(ns)
 	}
+	if f.Kind == faults.Reboot {
+		s.scheduleRestart(ns, 0)
+	}
 }
 
 // restart boots a new incarnation of ns if it is down.
 func (s *Sim) restart(ns *nodeState) {
+	ns.reboot = false // restarted now: a reboot still to come is moot
 	if ns.up && ns.armed {
 		// The crash never found a handler to strike in: it happens now,
 		// between handlers.
@@ -110,7 +115,12 @@ func (s *Sim) strikeArmed(ns *nodeState) bool {
 // crashWithin ends the handler a crash struck in (or that ran to its end
 // without being struck): the node is down from here.
 func (s *Sim) crashWithin(ns *nodeState) {
-	ns.armed = false
+	ns.armed, ns.atPoint = false, false
+	reboot, in := ns.reboot, ns.rebootIn
+	ns.reboot = false
 	s.tr.note(s.now, ns.id, "the crash strikes within this handler: what it did after the point it struck has no effect")
 	s.apply(faults.Event{Kind: faults.Crash, Nodes: []node.ID{ns.id}})
+	if reboot {
+		s.scheduleRestart(ns, in)
+	}
 }

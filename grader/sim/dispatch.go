@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/faultline-dev/faultline/grader/faults"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
 )
@@ -86,6 +87,16 @@ func (s *Sim) dispatch(e *event) bool {
 		s.ev = Event{Kind: EventFault, Fault: f}
 		s.begin()
 		s.apply(*f)
+		s.after()
+	case evRestart:
+		ns := s.nodes[e.to]
+		if ns.up || ns.epoch != uint32(e.id) {
+			return false // restarted already
+		}
+		f := faults.Event{Kind: faults.Restart, Nodes: []node.ID{ns.id}}
+		s.ev = Event{Kind: EventFault, Fault: &f}
+		s.begin()
+		s.restart(ns)
 		s.after()
 	case evFunc:
 		fn := s.funcs[e.id]
@@ -238,6 +249,9 @@ func (s *Sim) Call(id node.ID, what func() string, fn func(n node.Node) string) 
 	var result string
 	s.protect(ns, "", func() { result = fn(ns.inst) })
 	s.calling = nil
+	if ns.atPoint {
+		s.crashWithin(ns) // a crash point struck in the call
+	}
 	if s.tr != nil {
 		s.tr.ret(s.now, id, result)
 		if s.observe != nil {

@@ -148,7 +148,7 @@ func (d disk) Sync() {
 	}
 	wasStruck := n.struck
 	if !s.strike(n) {
-		n.store.Sync()
+		s.sync(n)
 		return
 	}
 	if !wasStruck && s.cfg.Faults.TornSync {

@@ -194,7 +194,7 @@ func (s *Sim) apply(f faults.Event) {
 		clear(cut)
 		clear(s.net.off)
 		s.traceFault(f, 0)
-	case faults.Crash:
+	case faults.Crash, faults.Reboot:
 		for _, id := range f.Nodes {
 			s.crash(s.nodes[id], f)
 		}

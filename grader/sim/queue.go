@@ -8,6 +8,7 @@ const (
 	evTimer
 	evFault
 	evFunc
+	evRestart // a crashed node restarts (CrashPoint.Down, a faults.Reboot); id is the epoch that crashed
 )
 
 // event is one entry of the queue. It is stored by value so that pushing and

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"reflect"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -66,6 +67,11 @@ type Config struct {
 	// read them (LastEvents) and counts them where it can read the count
 	// (Dispatched), for a watchdog that reports a hung handler.
 	Watch bool
+	// Crashes crash nodes at exact points of their durable state (see
+	// CrashPoint), at most one point per node and Sync.
+	Crashes []CrashPoint
+	// RecordSyncs records every Sync (Sim.Syncs), for CrashPoints.
+	RecordSyncs bool
 }
 
 // Sim is a deterministic simulation of a cluster. It is not safe for
@@ -107,7 +113,8 @@ type Sim struct {
 	calling func() string // the label of the Call in progress
 
 	peakRate   int
-	crashRng   *mrand.Rand // where crashes within handlers strike
+	crashRng   *mrand.Rand  // where crashes within handlers strike
+	syncLog    []SyncRecord // Config.RecordSyncs
 	dispatched atomic.Int64
 	ring       [ringSize]watched // Config.Watch: the last events, by count-1 modulo ringSize
 }
@@ -131,6 +138,16 @@ type nodeState struct {
 	// which ends at rateEnd.
 	rateSec, rateEnd int64
 	rateN            int
+	// syncs counts the node's Syncs (CrashPoint.Sync); points are its
+	// crash points still to come, by Sync. atPoint is set once one struck,
+	// until the node is down.
+	syncs   int
+	points  []CrashPoint
+	atPoint bool
+	// reboot restarts the node rebootIn after a crash armed within a
+	// handler strikes (a faults.Reboot, CrashPoint.Down).
+	reboot   bool
+	rebootIn int64
 }
 
 // New validates cfg and returns a simulator with every node about to start at
@@ -182,6 +199,19 @@ func New(cfg Config) (*Sim, error) {
 	for i := 1; i <= n; i++ {
 		id := node.ID(i)
 		s.nodes[i] = &nodeState{id: id, store: newStorage(), clock: newClock(0, 0)}
+	}
+	for i, p := range cfg.Crashes {
+		if err := p.validate(i, n); err != nil {
+			return nil, err
+		}
+		ns := s.nodes[p.Node]
+		if slices.ContainsFunc(ns.points, func(q CrashPoint) bool { return q.Sync == p.Sync }) {
+			return nil, fmt.Errorf("sim: crashes[%d]: a second crash point at %v's Sync %d", i, p.Node, p.Sync)
+		}
+		ns.points = append(ns.points, p)
+	}
+	for _, ns := range s.nodes[1:] {
+		slices.SortFunc(ns.points, func(a, b CrashPoint) int { return a.Sync - b.Sync })
 	}
 	for _, c := range cfg.Faults.Clocks {
 		s.nodes[c.Node].clock = newClock(c.Skew.D(), c.Drift)

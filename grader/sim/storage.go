@@ -245,5 +245,8 @@ func (s *storage) Size() int {
 	return n
 }
 
+// pending returns how many writes wait for a Sync (one per key).
+func (s *storage) pending() int { return len(s.journal) }
+
 // syncedSize is the size of what would survive a crash now.
 func (s *storage) syncedSize() int { return s.size }
