@@ -25,6 +25,33 @@ type Finding struct {
 
 func (f Finding) String() string { return fmt.Sprintf("%s:%d:%d: %s", f.File, f.Line, f.Col, f.Msg) }
 
+// LoadError is Check's error for a folder that does not load or
+// type-check: the problems, one a line, each "file:line:col: message" when
+// it has a position (the file named as the caller named the folder), for a
+// caller that maps them back without reading the error's text.
+type LoadError struct {
+	Dir      string
+	Problems []string
+}
+
+func (e *LoadError) Error() string {
+	return fmt.Sprintf("vet: %s does not build:\n  %s", e.Dir, strings.Join(e.Problems, "\n  "))
+}
+
+// newLoadError makes a LoadError of load's problems, a compiler's output of
+// several lines cut into one problem a line.
+func newLoadError(dir string, problems []string) *LoadError {
+	e := &LoadError{Dir: dir}
+	for _, p := range problems {
+		for _, l := range strings.Split(p, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				e.Problems = append(e.Problems, l)
+			}
+		}
+	}
+	return e
+}
+
 // categoryIgnored marks the analyzer's finding for a file the build leaves
 // out; Check drops it when its own pass already named the file's problem.
 const categoryIgnored = "ignored-file"
@@ -37,6 +64,7 @@ const categoryIgnored = "ignored-file"
 // error listing every message, named the same way; but when the files' own
 // rules already explain the failure (an import of a sub-package, which
 // cannot be found), those findings come back instead, with no error.
+// That error is a *LoadError.
 // Errors only the compiler finds are left to the build.
 //
 // Check loads under BuildEnv, as the runner build compiles.
@@ -75,7 +103,7 @@ func CheckContext(ctx context.Context, dir string, rules Rules) ([]Finding, erro
 		if len(pre) > 0 {
 			return sortFindings(pre), nil
 		}
-		return nil, fmt.Errorf("vet: %s does not build:\n  %s", dir, strings.Join(problems, "\n  "))
+		return nil, newLoadError(dir, problems)
 	}
 	analyzer := NewAnalyzer(rules)
 	named := map[string]bool{} // files the folder pass found a problem in

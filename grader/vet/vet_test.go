@@ -1,6 +1,7 @@
 package vet
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -110,6 +111,10 @@ func TestCheckNamesFilesAsGiven(t *testing.T) {
 			assert.Contains(t, err.Error(), "does not build")
 			assert.Contains(t, err.Error(), "\n  "+filepath.Join(tc.root, "broken", "broken.go")+":3:23: cannot use")
 			assert.Equal(t, 1, strings.Count(err.Error(), "cannot use"), "each compile error once: %v", err)
+			le, ok := errors.AsType[*LoadError](err)
+			require.True(t, ok, "a folder that does not build is a *LoadError: %v", err)
+			require.NotEmpty(t, le.Problems)
+			assert.True(t, strings.HasPrefix(le.Problems[0], filepath.Join(tc.root, "broken", "broken.go")+":3:23: cannot use"), le.Problems[0])
 
 		})
 	}

@@ -527,14 +527,7 @@ func vetStudent(ctx context.Context, lab *suite.Lab, dir, module, gocache string
 		return ctx.Err()
 	}
 	if err != nil {
-		var probs []string
-		for i, l := range strings.Split(strings.TrimSpace(err.Error()), "\n") {
-			if i == 0 && strings.HasSuffix(l, " does not build:") {
-				continue // vet's own heading: BuildError has one
-			}
-			probs = append(probs, paths.text(strings.TrimSpace(l)))
-		}
-		return &BuildError{Lab: lab.Name, Problems: probs}
+		return &BuildError{Lab: lab.Name, Problems: vetProblems(err, paths)}
 	}
 	if len(findings) == 0 {
 		return nil
@@ -549,6 +542,28 @@ func vetStudent(ctx context.Context, lab *suite.Lab, dir, module, gocache string
 		probs = append(probs, paths.text(f.String()))
 	}
 	return &BuildError{Lab: lab.Name, Vet: true, Problems: probs}
+}
+
+// vetProblems lists what vet found wrong with a package that does not
+// load: a *vet.LoadError's problems (without vet's heading: a BuildError
+// has its own), or each error vet joined, the student's files named as in
+// the workspace.
+func vetProblems(err error, paths *pathMap) []string {
+	var found []string
+	if le, ok := errors.AsType[*vet.LoadError](err); ok {
+		found = le.Problems
+	} else if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range joined.Unwrap() {
+			found = append(found, e.Error())
+		}
+	} else {
+		found = []string{err.Error()}
+	}
+	probs := make([]string, 0, len(found))
+	for _, p := range found {
+		probs = append(probs, paths.text(p))
+	}
+	return probs
 }
 
 // vetRules are the rules of lab's code in a workspace whose module is
