@@ -150,6 +150,12 @@ func (s *State) Path() []Event {
 	return out
 }
 
+// Parent returns the state before s's last event, nil for the initial
+// state. A search drops the contents of the states it has explored (it
+// keeps their path): only a state built by Apply outside a search, or one
+// a search returned, has a parent whose nodes can be read.
+func (s *State) Parent() *State { return s.parent }
+
 // Hash returns s's fingerprint in the visited set.
 func (s *State) Hash() uint64 { return s.hash }
 
