@@ -29,5 +29,6 @@ var All = []suite.Mutant{
 	{Name: "applies-twice", Description: "off by one: re-applies the last applied entry with each new batch", Impl: with(reference.Bugs{ApplyTwice: true})},
 	{Name: "commit-beyond-new", Description: "a follower sets commitIndex to leaderCommit past the last new entry, committing stale entries", Impl: with(reference.Bugs{CommitBeyondNew: true})},
 	{Name: "installs-stale-snapshot", Description: "installs an InstallSnapshot older than its commit index, going back in time", Impl: with(reference.Bugs{InstallStaleSnapshot: true})},
+	{Name: "half-is-a-quorum", Description: "counts half the cluster as a majority (votes and commits): right for 3, 5 and 7 nodes, wrong for 4 and 6", Impl: with(reference.Bugs{HalfQuorum: true})},
 	{Name: "leader-ignores-higher-term", Description: "a leader ignores a higher term in every reply (AppendEntries, InstallSnapshot, a late vote) and never steps down on one", Impl: with(reference.Bugs{NoStepDown: true})},
 }

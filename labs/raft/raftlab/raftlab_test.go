@@ -36,6 +36,7 @@ var mutantCases = []labtest.Mutant{
 	{Name: "applies-twice", Test: "BasicAgree", Check: "raft safety"},
 	{Name: "commit-beyond-new", Test: "Backup", Check: "raft safety"},
 	{Name: "installs-stale-snapshot", Test: "SnapshotInstall", Check: "raft safety"},
+	{Name: "half-is-a-quorum", Test: "ElectionSwarm", Check: "raft safety"},
 	{Name: "leader-ignores-higher-term", Test: "OldLeaderStepsDown", Check: ""},
 }
 

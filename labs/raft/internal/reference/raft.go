@@ -357,7 +357,12 @@ func (r *Raft) armElection(d time.Duration) {
 	r.electionAt = r.env.Now() + d
 }
 
-func (r *Raft) hasQuorum(n int) bool { return 2*n > len(r.peers)+1 }
+func (r *Raft) hasQuorum(n int) bool {
+	if r.bugs.HalfQuorum {
+		return 2*n >= len(r.peers)+1 // the same as below for odd sizes only
+	}
+	return 2*n > len(r.peers)+1
+}
 
 // stepFollower: respond to candidates and leaders (Figure 2, Followers).
 func (r *Raft) stepFollower(from node.ID, m node.Message) {
