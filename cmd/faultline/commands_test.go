@@ -49,7 +49,7 @@ func TestQuotedCommandsParse(t *testing.T) {
 			for _, q := range quotedSnippets(path, data) {
 				for _, argv := range shellCommands(q.text) {
 					if err := checkCommand(argv); err != nil {
-						problems = append(problems, fmt.Sprintf("%s:%d: %s: %v", path, q.line, strings.Join(argv, " "), err))
+						problems = append(problems, fmt.Sprintf("%s:%d: faultline %s: %v", path, q.line, strings.Join(argv, " "), err))
 					}
 				}
 			}
@@ -76,7 +76,7 @@ func TestQuotedCommandsParse(t *testing.T) {
 		for _, q := range quotedSnippets(path, data) {
 			for _, argv := range shellCommands(q.text) {
 				if err := checkCommand(argv); err != nil {
-					problems = append(problems, fmt.Sprintf("workspace %s:%d (grader/workspace/templates.go): %s: %v", rel, q.line-shift, strings.Join(argv, " "), err))
+					problems = append(problems, fmt.Sprintf("workspace %s:%d (grader/workspace/templates.go): faultline %s: %v", rel, q.line-shift, strings.Join(argv, " "), err))
 				}
 			}
 		}
@@ -383,7 +383,8 @@ func checkCommand(args []string) error {
 	case code == 0:
 		return nil // help or version: nothing to parse
 	}
-	return errors.New(strings.TrimSpace(out.String()))
+	said, _, _ := strings.Cut(strings.TrimSpace(out.String()), "\n")
+	return errors.New(strings.TrimPrefix(said, "faultline: "))
 }
 
 // checkFlags checks args against fs as parseFlags reads them (flags and
