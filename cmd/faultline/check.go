@@ -8,16 +8,19 @@ import (
 	"strings"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/faultline-dev/faultline/grader/search"
 	"github.com/faultline-dev/faultline/grader/search/models"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/tui"
 )
 
 func init() {
 	register(&command{
 		name:    "check",
-		args:    "<lab> [--bfs|--dfs|--walk] [--depth N] [--states N] [--impl NAME] | --replay TRACE",
+		args:    "<lab> [--bfs|--dfs|--walk] [--depth N] [--states N] [--impl NAME] [--explore] | --replay TRACE",
 		summary: "model-check a lab: explore every order of events up to a bound",
 		help: `check explores every order in which a small cluster of the lab's nodes can
 deliver its messages and fire its timers, with the drops, duplicates and
@@ -38,6 +41,9 @@ covers them all up to the bound.
                  (default: check-<lab>.trace.jsonl)
   --replay TRACE runs the path in a trace written by check again, exactly,
                  and checks the state it reaches
+  --explore      opens the explorer (on a terminal): at the counterexample
+                 if the search found one, else at the initial state; with
+                 --replay, at the end of the trace's path
 
 Progress (states, unique states, depth, states/s) goes to stderr. Ctrl-C stops
 the search and keeps what was found. A violation exits 1, prints the path and
@@ -58,6 +64,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) error {
 	seed := fs.Uint64("seed", 1, "")
 	out := fs.String("trace", "", "")
 	replay := fs.String("replay", "", "")
+	explore := fs.Bool("explore", false, "")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -66,7 +73,7 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) error {
 		if len(pos) != 0 {
 			return usageError("check", "--replay takes the trace alone, not a lab")
 		}
-		return replayCheck(env, *replay)
+		return replayCheck(env, *replay, *explore)
 	}
 	if len(pos) != 1 {
 		return usageError("check", "want one lab, such as 'faultline check pingpong'")
@@ -118,6 +125,10 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *explore && *depth == 0 && *states == 0 && !*bfs && !*dfs && !*walk {
+		// Exploring a lab by hand: no search first.
+		return runExplorer(env, c, spec, *implName, nil)
+	}
 	res, err := c.Run(opt)
 	if err != nil {
 		return err
@@ -143,6 +154,9 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) error {
 	v := res.Violation
 	if v == nil {
 		fmt.Fprintln(env.stdout, "no violation")
+		if *explore {
+			return runExplorer(env, c, spec, *implName, nil)
+		}
 		return nil
 	}
 	fmt.Fprintln(env.stdout, v.Error())
@@ -154,7 +168,27 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "trace: %s (view: faultline trace view %s; replay: faultline check --replay %s)\n", file, file, file)
+	if *explore {
+		if err := runExplorer(env, c, spec, *implName, v.Path); err != nil {
+			return err
+		}
+	}
 	return &exitError{code: 1}
+}
+
+// runExplorer opens the explorer at the end of path, on a terminal.
+func runExplorer(env *cliEnv, c *search.Checker, spec models.Spec, implName string, path []search.Event) error {
+	if !env.isTerminal {
+		fmt.Fprintln(env.stdout, "not a terminal, so the explorer did not open")
+		return nil
+	}
+	title := fmt.Sprintf("%s %s (%s)", spec.Lab, spec.Name, implName)
+	e, err := tui.NewExplorer(c, title, trace.Header{Lab: spec.Lab, Test: spec.Name, Impl: implName}, path)
+	if err != nil {
+		return err
+	}
+	_, err = tea.NewProgram(e, tea.WithAltScreen()).Run()
+	return err
 }
 
 // checkSpec finds lab's search model and the implementation to check.
@@ -201,7 +235,7 @@ func writeCheckTrace(c *search.Checker, file string, h trace.Header, v *search.V
 }
 
 // replayCheck runs the path a check trace holds and checks where it ends.
-func replayCheck(env *cliEnv, file string) error {
+func replayCheck(env *cliEnv, file string, explore bool) error {
 	buf, err := trace.ReadFile(file)
 	if err != nil {
 		return err
@@ -226,6 +260,23 @@ func replayCheck(env *cliEnv, file string) error {
 	fmt.Fprintf(env.stdout, "replaying %d events of %s %s (%s)\n", len(path.Keys), spec.Lab, spec.Name, h.Impl)
 	for i, e := range path.Events {
 		fmt.Fprintf(env.stdout, "  %2d. %s\n", i+1, e)
+	}
+	if explore {
+		var evs []search.Event
+		s, err := c.Initial()
+		for _, k := range path.Keys {
+			if err != nil {
+				break
+			}
+			for _, ev := range c.Enabled(s) {
+				if ev.Key() == k {
+					evs = append(evs, ev)
+					s, err = c.Apply(s, ev)
+					break
+				}
+			}
+		}
+		return runExplorer(env, c, spec, h.Impl, evs)
 	}
 	s, err := c.Replay(path.Keys)
 	if err != nil {

@@ -31,6 +31,7 @@ func TestCheck(t *testing.T) {
 		{name: "walk", args: []string{"check", "pingpong", "--walk", "--depth", "10", "--states", "2000"}, code: 0,
 			out: []string{"WALK, depth 10", "stopped at 2000 unique states"}},
 		{name: "raft", args: []string{"check", "raft", "--depth", "5"}, code: 0, out: []string{"raft election-safety", "no violation"}},
+		{name: "explore needs a terminal", args: []string{"check", "pingpong", "--explore"}, code: 0, out: []string{"the explorer did not open"}},
 		{name: "a lab without a search model", args: []string{"check", "backoff"}, code: 2, err: `lab "backoff" has no search model`},
 		{name: "an unknown lab", args: []string{"check", "nolab"}, code: 2, err: "nolab"},
 		{name: "two strategies", args: []string{"check", "pingpong", "--bfs", "--dfs"}, code: 2, err: "choose one of"},
@@ -62,6 +63,9 @@ func TestCheck(t *testing.T) {
 	assert.Equal(t, 1, code, "stdout: %s\nstderr: %s", out, errOut)
 	assert.Contains(t, out, "replaying 4 events")
 	assert.Contains(t, out, "exactly once violated")
+	code, out, _ = runCLI("check", "--replay", tr, "--explore")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "the explorer did not open")
 }
 
 // Ctrl-C (a cancelled context) stops the search and keeps what it found.
