@@ -38,6 +38,12 @@ reference_package() {
         -e 's/^var errCorrupt = errors.New(\(.*\))$/const errCorrupt = corruptError(\1)/' \
         "$src" > "$dest/$f.go"
   done
+  # The rewrites above must have matched: say so here rather than hand out
+  # code that does not build.
+  if ! grep -q '^func newRaft(' "$dest"/*.go || grep -q '^var [A-Za-z]' "$dest"/*.go; then
+    echo "class-submissions.sh: $ref changed shape (no 'func New(id node.ID, apply func(raft.ApplyMsg), bugs Bugs) *Raft', or a package-level var): update the rewrites in this script" >&2
+    exit 1
+  fi
   cat > "$dest/new.go" <<GO
 package raft
 
