@@ -394,3 +394,58 @@ func shrunkDrop(t *testing.T, s *result.Shrink) []suite.Item {
 	}
 	return drop
 }
+
+// splitPair writes two keys that must agree in one Sync: a torn Sync
+// leaves them apart.
+type splitPair struct{ env node.Env }
+
+func (p *splitPair) Start(env node.Env)                  { p.env = env; env.SetTimer(10*time.Millisecond, tick{}) }
+func (p *splitPair) HandleMessage(node.ID, node.Message) {}
+func (p *splitPair) HandleTimer(any) {
+	st := p.env.Storage()
+	st.Save("a", []byte("1"))
+	st.Save("b", []byte("1"))
+	st.Sync()
+}
+
+func testPairExplored(t *suite.T) {
+	t.ExploreCrashes(sim.Exploration{}, func(*sim.CrashPoint) {
+		s := t.NewSim(sim.Config{Nodes: 1, Factory: t.Impl().(node.Factory)})
+		t.Invariant("pair", func() error {
+			a, _ := s.Storage(1).Load("a")
+			b, _ := s.Storage(1).Load("b")
+			if string(a) != string(b) {
+				return &suite.Violation{Msg: "a and b disagree"}
+			}
+			return nil
+		})
+		s.RunFor(50 * time.Millisecond)
+	})
+}
+
+// TestACrashExplorationIsGradedAndReplayed: a failure found by crash
+// exploration is a failure (its re-runs in other runners explore the same
+// points), named by its crash point, with the trace of that point's run.
+func TestACrashExplorationIsGradedAndReplayed(t *testing.T) {
+	lab := &suite.Lab{Name: "fake", Parts: []suite.Part{{ID: "A", Title: "Crashes"}},
+		Tests:    []suite.Test{{Name: "Pair", Part: "A", Points: 1, Seeds: 2, Limit: time.Second, Run: testPairExplored}},
+		Solution: node.Factory(func(node.ID) node.Node { return &splitPair{} })}
+	res, err := Grade(context.Background(), Options{Lab: lab, TraceDir: t.TempDir(), NoShrink: true})
+	require.NoError(t, err)
+	tr := test(res, "Pair")
+	require.Equal(t, result.Fail, tr.Status, tr.Message)
+	assert.Contains(t, tr.Message, "crash point n1 sync 1 torn keep {0}: a and b disagree")
+	require.FileExists(t, tr.Trace)
+	buf, err := trace.ReadFile(tr.Trace)
+	require.NoError(t, err)
+	notes := 0
+	for _, r := range buf.Records {
+		if strings.HasPrefix(r.Text, "crash point") {
+			notes++
+		}
+	}
+	assert.Equal(t, 1, notes, "the trace is the failing point's run")
+	again, err := Grade(context.Background(), Options{Lab: lab, TraceDir: t.TempDir(), Seed: tr.Seed, NoShrink: true})
+	require.NoError(t, err)
+	assert.Equal(t, tr.Message, test(again, "Pair").Message, "a replay of the seed fails at the same point")
+}

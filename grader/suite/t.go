@@ -86,6 +86,12 @@ type T struct {
 	steps   []stepCount
 	// implPkgs are the implementation's packages (isImpl), found once.
 	implPkgs map[string]bool
+	// ExploreCrashes: the crash point of the scenario running (nil for the
+	// first run, which records Syncs when recordSyncs), and quiet while
+	// runs go untraced.
+	point       *sim.CrashPoint
+	recordSyncs bool
+	quiet       bool
 }
 
 type stepCount struct {
@@ -140,6 +146,13 @@ func (t *T) Name() string { return t.opts.Lab.Name + "/" + t.opts.Test.Name }
 func (t *T) NewSim(cfg sim.Config) *sim.Sim {
 	cfg.Seed = t.opts.Seed
 	cfg.Trace = t.opts.Trace
+	if t.quiet {
+		cfg.Trace = nil
+	}
+	if t.point != nil {
+		cfg.Crashes = append(cfg.Crashes, *t.point)
+	}
+	cfg.RecordSyncs = cfg.RecordSyncs || t.recordSyncs
 	cfg.Lab, cfg.Test, cfg.Impl = t.opts.Lab.Name, t.opts.Test.Name, t.opts.ImplName
 	cfg.Watch = t.opts.Watch
 	if cfg.MaxEvents == 0 {
@@ -425,6 +438,9 @@ func (t *T) Run() (out Outcome) {
 		default:
 			t.blame(&out, v, string(debug.Stack()), nil)
 		}
+		if t.point != nil {
+			out.atCrashPoint(*t.point)
+		}
 		out.Items, out.Logs = t.items, t.logs
 		if s := t.Sim(); s != nil {
 			out.Virtual, out.Events = s.Now(), s.Dispatched()
@@ -516,4 +532,81 @@ func PanicText(v any) (text string) {
 		text = fmt.Sprintf("%s… (%d more bytes not shown)", text[:cut], len(text)-cut)
 	}
 	return text
+}
+
+// ExploreCrashes explores the crash points of a scenario (issue 23): it
+// runs scenario once with no crash point (p is nil), recording every Sync,
+// then once for each point sim.CrashPoints(syncs, x) lists, each in a
+// simulator of its own: scenario builds it with NewSim (which adds p to
+// Config.Crashes), drives it and checks it, as a test body does. Each
+// scenario should be short (an election and a few commits; a snapshot and
+// its install): it runs once per point.
+//
+// The first failure stops the run, its message naming the point ("crash
+// point n2 sync 3 torn keep {0}: ..."); its kind does not, so the shrinker
+// holds a shrunk run to the same check wherever it crashes. The points are
+// a pure function of the seed, so a replay of the seed explores the same
+// points and fails at the same one; a traced run traces that point's run
+// alone (the exploration runs untraced, and the failing point again
+// traced), or the first run when every point passes. Removable items
+// (Keep, Schedule) are numbered afresh in each run, and a drop set applies
+// to every run.
+func (t *T) ExploreCrashes(x sim.Exploration, scenario func(p *sim.CrashPoint)) {
+	traced := t.opts.Trace != nil
+	t.quiet = traced
+	t.recordSyncs = true
+	t.fresh()
+	scenario(nil)
+	t.recordSyncs = false
+	syncs := slices.Clone(t.Sim().Syncs())
+	for _, p := range sim.CrashPoints(syncs, x) {
+		t.fresh()
+		t.point = &p
+		stop := t.explore(p, scenario)
+		if stop == nil {
+			continue
+		}
+		if traced {
+			first := t.failure
+			t.quiet, t.failure = false, nil
+			t.fresh()
+			if again := t.explore(p, scenario); again != nil {
+				panic(again) // the same failure, traced
+			}
+			t.failure = first // the traced run passed: report the first
+		}
+		panic(stop)
+	}
+	t.point, t.quiet = nil, false
+	if traced {
+		t.fresh()
+		scenario(nil) // the trace of a run that passed: the first
+	}
+}
+
+// explore runs scenario at crash point p, returning what stopped it (nil
+// when it passed).
+func (t *T) explore(p sim.CrashPoint, scenario func(p *sim.CrashPoint)) (stop any) {
+	defer func() { stop = recover() }()
+	scenario(&p)
+	return nil
+}
+
+// fresh starts a new run of an exploration: removable items are numbered
+// from the start again.
+func (t *T) fresh() {
+	t.items, t.steps, t.stepsAt = nil, t.steps[:0], 0
+	clear(t.counts)
+}
+
+// atCrashPoint names the crash point a run failed at in its report.
+func (o *Outcome) atCrashPoint(p sim.CrashPoint) {
+	switch {
+	case o.Failure != nil:
+		o.Failure.Msg = fmt.Sprintf("crash point %v: %s", p, o.Failure.Msg)
+	case o.Panic != nil:
+		o.Panic.Event += fmt.Sprintf(" (at crash point %v)", p)
+	case o.Err != nil:
+		o.Err = fmt.Errorf("crash point %v: %w", p, o.Err)
+	}
 }
