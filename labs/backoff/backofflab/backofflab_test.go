@@ -32,8 +32,8 @@ func seedsOf(test *suite.Test, n int) []uint64 {
 // mutantCases names, for each mutant, the test that must catch it and the
 // check that fails there.
 var mutantCases = []labtest.Mutant{
-	{Name: "no-jitter", Test: "ThunderingHerd", Check: "retry spike"},
-	{Name: "no-cap", Test: "ManyAttempts", Check: "many attempts"},
+	{Name: "no-jitter", Test: "ThunderingHerd", Check: jitterChk},
+	{Name: "no-cap", Test: "ManyAttempts", Check: cappedBackoff},
 	{Name: "overflow", Test: "ManyAttempts", Check: "panic"},
 	{Name: "no-budget", Test: "ServerFailsEverything", Check: "load on a failing server"},
 	{Name: "retry-after-success", Test: "Healthy", Check: noLateAttempts},

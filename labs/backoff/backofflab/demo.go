@@ -94,7 +94,8 @@ func (g *stormGroup) executed(from node.ID, r backoff.Request, now time.Duration
 	start, ok := g.starts[callKey{from, r.ID}]
 	g.meter.execute(now, !ok || now-start > suite.Sec)
 }
-func (g *stormGroup) queueLen(now time.Duration, n int) { g.meter.queueLen(now, n) }
+func (g *stormGroup) refused(node.ID, backoff.Request, time.Duration) {}
+func (g *stormGroup) queueLen(now time.Duration, n int)               { g.meter.queueLen(now, n) }
 
 // Storm runs the backoff-storm demo with seed, sending its trace to sink
 // (which may be nil), and returns both sides' time series for charts.

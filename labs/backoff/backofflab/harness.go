@@ -39,9 +39,15 @@ type call struct {
 	start, deadline time.Duration
 	answered        bool
 	res             backoff.Result
-	at              time.Duration // when it was answered
-	attempts        int           // attempts that reached the server
+	at              time.Duration   // when it was answered
+	attempts        int             // attempts that reached the server
+	arrivals        []time.Duration // when, for the storm guard
 	executions      int
+	// refused is the number, among the call's attempts that reached the
+	// server, of the last one, if the server refused it at once (0 if
+	// not), and refusedAt when.
+	refused   int
+	refusedAt time.Duration
 }
 
 // scenario is what a test sets up: clients n1..nK and the server n(K+1).
@@ -63,12 +69,17 @@ type harness struct {
 	order      []callKey
 	nextID     map[node.ID]int
 	lastDue    time.Duration // the latest deadline of any call
+	retries    []retry       // every retry after an attempt the server refused at once
+	figs       []figure      // every graded figure, in the order checked
 	onAnswer   func(client node.ID, id int)
 	violations map[string]*suite.FirstViolation // of each invariant, by name
 	// stormGuard stops a run as soon as attempts exceed stormFactor per
-	// call: a retry storm is caught at once instead of being simulated
-	// attempt by attempt to the end. The lab's own tests switch it off to
-	// measure a storm.
+	// call made so far, or one call's attempts exceed stormFactor within
+	// a second: a retry storm is caught at once instead of being simulated
+	// attempt by attempt to the end (or stopped by the simulator's event
+	// bound, which would not say why). The second rule catches a storm
+	// that follows a long healthy period, whose calls dilute the first.
+	// The lab's own tests switch it off to measure a storm.
 	stormGuard bool
 	// fixedLoad keeps every call of the workload out of the shrinker's
 	// reach: for a test whose premise is the load itself (the calls that
@@ -129,13 +140,14 @@ const (
 )
 
 // amplificationChk is the check that bounds attempts per call, and
-// stormFactor the attempts per call that stop a run at once.
+// stormFactor the attempts per call, on average or by one call within a
+// second, that stop a run at once.
 const (
 	amplificationChk = "work amplification"
 	stormFactor      = 20
 )
 
-var invariants = []string{answeredOnce, answeredInTime, honestSuccess, executedOnce, noLateAttempts, knownCalls}
+var invariants = []string{answeredOnce, answeredInTime, honestSuccess, executedOnce, noLateAttempts, knownCalls, cappedBackoff}
 
 // fail records a violation of the invariant check, reported after the
 // event that caused it.
@@ -211,6 +223,13 @@ func (r *harness) arrived(from node.ID, req backoff.Request, now time.Duration) 
 		return
 	}
 	c.attempts++
+	c.arrivals = append(c.arrivals, now)
+	if n := len(c.arrivals); r.stormGuard && n > stormFactor && now-c.arrivals[n-stormFactor-1] < suite.Sec {
+		r.t.Fail(suite.Failure{Check: amplificationChk, Nodes: []node.ID{from, r.serverID},
+			Msg: fmt.Sprintf("retry storm: %d attempts of %v's call %d reached the server between %v and %v, more than %d within a second: back off between attempts, and retry only within a budget",
+				stormFactor+1, from, req.ID, c.arrivals[n-stormFactor-1], now, stormFactor)})
+	}
+	r.retried(from, req, c, now)
 	if c.answered && now > c.at+lateSlack {
 		r.fail(noLateAttempts, []node.ID{from, r.serverID}, "attempt %d of %v's call %d reached the server at %v, but the call was answered %v at %v: stop sending attempts once a call is answered",
 			req.Attempt, from, req.ID, now, c.res, c.at)
@@ -290,6 +309,7 @@ func (r *harness) finish(workloadEnd time.Duration) {
 		}
 	}
 	r.t.Check(answeredOnce, nil)
+	r.checkBackoff()
 }
 
 // figures are what a run is graded on, for the calls made in [from, to).
@@ -338,4 +358,21 @@ func round(x float64) string {
 		return fmt.Sprintf("%.0f", x)
 	}
 	return fmt.Sprintf("%.2g", x)
+}
+
+// figure is a figure a test graded and its bound: what the calibration
+// test (calibrate_test.go) reads over many seeds to re-derive the bound.
+type figure struct {
+	name         string
+	value, bound float64
+	upper        bool // the bound is a maximum, else a minimum
+}
+
+// within records a graded figure and reports whether it meets its bound.
+func (r *harness) within(name string, value, bound float64, upper bool) bool {
+	r.figs = append(r.figs, figure{name, value, bound, upper})
+	if upper {
+		return value <= bound
+	}
+	return value >= bound
 }

@@ -40,6 +40,10 @@ func (c serverConfig) capacity() float64 {
 // serverHooks is how the server tells the test what happens to attempts.
 type serverHooks interface {
 	arrived(from node.ID, r backoff.Request, now time.Duration)
+	// refused follows arrived when the server refuses the attempt at once
+	// (StatusUnavailable or StatusOverloaded): its client hears within a
+	// network round trip, so the time to its next attempt is its backoff.
+	refused(from node.ID, r backoff.Request, now time.Duration)
 	executed(from node.ID, r backoff.Request, now time.Duration)
 	queueLen(now time.Duration, n int)
 }
@@ -95,8 +99,10 @@ func (s *server) HandleMessage(from node.ID, m node.Message) {
 	s.hooks.arrived(from, r, now)
 	switch {
 	case s.cfg.fail != nil && s.cfg.fail(from, r, now, s.env.Rand()):
+		s.hooks.refused(from, r, now)
 		s.reply(job{from, r}, backoff.StatusUnavailable)
 	case len(s.queue) >= s.cfg.queue:
+		s.hooks.refused(from, r, now)
 		s.reply(job{from, r}, backoff.StatusOverloaded)
 	default:
 		s.queue = append(s.queue, job{from, r})

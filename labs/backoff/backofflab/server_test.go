@@ -41,9 +41,10 @@ func (c *scriptClient) HandleMessage(_ node.ID, m node.Message) {
 }
 
 // serverLog counts what the server tells the test.
-type serverLog struct{ arrivals, executions int }
+type serverLog struct{ arrivals, refusals, executions int }
 
 func (l *serverLog) arrived(node.ID, backoff.Request, time.Duration)  { l.arrivals++ }
+func (l *serverLog) refused(node.ID, backoff.Request, time.Duration)  { l.refusals++ }
 func (l *serverLog) executed(node.ID, backoff.Request, time.Duration) { l.executions++ }
 func (l *serverLog) queueLen(time.Duration, int)                      {}
 
@@ -97,12 +98,17 @@ func TestServer(t *testing.T) {
 			require.NoError(t, err)
 			s.RunFor(time.Second)
 			var got []backoff.Status
+			refusals := 0
 			for _, r := range client.replies {
 				got = append(got, r.Status)
+				if r.Status != backoff.StatusOK {
+					refusals++
+				}
 			}
 			assert.Equal(t, tt.statuses, got)
 			assert.Equal(t, tt.executions, log.executions)
 			assert.Equal(t, len(tt.sends), log.arrivals)
+			assert.Equal(t, refusals, log.refusals, "every refusal is told to the test: the backoff checks time the retry from it")
 			require.NotEmpty(t, client.at)
 			assert.Equal(t, tt.lastReply, client.at[len(client.at)-1])
 		})

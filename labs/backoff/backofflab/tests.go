@@ -23,9 +23,9 @@ var tests = []suite.Test{
 	{Name: "ThunderingHerd", Part: "B", Points: 4, Seeds: 30, Limit: 20 * suite.Sec, Run: testThunderingHerd,
 		Description: "100 clients call at once: jittered retries spread out instead of arriving in waves", Lesson: "retries-and-backoff#jitter"},
 	{Name: "ManyAttempts", Part: "B", Points: 3, Seeds: 15, Limit: 90 * suite.Sec, Run: testManyAttempts,
-		Description: "one call refused 70 times before it succeeds: backoff stays capped, with no overflow", Lesson: "retries-and-backoff#exponential-backoff"},
+		Description: "one call refused 70 times before it succeeds: its backoff waits, stays capped and jittered, with no overflow", Lesson: "retries-and-backoff#exponential-backoff"},
 	{Name: "ServerFailsEverything", Part: "C", Points: 4, Seeds: 30, Limit: 40 * suite.Sec, Run: testServerFailsEverything,
-		Description: "the server fails every attempt: it sees at most 1.25× the offered calls", Lesson: "retries-and-backoff#budgets-and-circuit-breakers"},
+		Description: "after 20 s of success the server fails every attempt: it sees at most 1.25× the offered calls", Lesson: "retries-and-backoff#budgets-and-circuit-breakers"},
 	{Name: "LowFailureRate", Part: "C", Points: 3, Seeds: 30, Limit: 20 * suite.Sec, Run: testLowFailureRate,
 		Description: "the server fails 5% of attempts: retries hide it, within the budget", Lesson: "retries-and-backoff#budgets-and-circuit-breakers"},
 	{Name: "Slowdown", Part: "D", Points: 5, Seeds: 30, Limit: 30 * suite.Sec, Run: testSlowdown,
@@ -49,6 +49,8 @@ func bound(ok bool, format string, args ...any) error {
 	return fmt.Errorf(format, args...)
 }
 
+func msOf(d time.Duration) float64 { return float64(d) / float64(suite.Ms) }
+
 func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
 
 // checkSuccess requires at least want of the calls to end OK.
@@ -57,13 +59,13 @@ func (r *harness) checkSuccess(f figures, want float64, why string) {
 	if f.calls > 0 {
 		got = float64(f.ok) / float64(f.calls)
 	}
-	r.t.Check("success rate", bound(got >= want, "%d of %d calls succeeded (%s); want at least %s: %s",
+	r.t.Check("success rate", bound(r.within("success rate", got, want, false), "%d of %d calls succeeded (%s); want at least %s: %s",
 		f.ok, f.calls, pct(got), pct(want), why))
 }
 
 // checkAmplification bounds attempts per call.
 func (r *harness) checkAmplification(f figures, want float64, why string) {
-	r.t.Check(amplificationChk, bound(f.amplification <= want,
+	r.t.Check(amplificationChk, bound(r.within("attempts per call", f.amplification, want, true),
 		"%d attempts reached the server for %d calls: %.2f per call; want at most %.2f: %s",
 		f.attempts, f.calls, f.amplification, want, why))
 }
@@ -75,8 +77,10 @@ func testHealthy(t *suite.T) {
 	f := r.figures(0, 4*suite.Sec)
 	r.checkSuccess(f, 1, "nothing fails, so every call should succeed")
 	r.checkAmplification(f, 1.05, "a healthy server answers in well under 250 ms; retry only when an attempt times out or is refused")
-	r.t.Check("latency", bound(f.p50 <= 100*suite.Ms && f.p99 <= 300*suite.Ms,
-		"latency of successful calls: p50 %v, p99 %v; want p50 at most 100 ms and p99 at most 300 ms at half load", f.p50, f.p99))
+	p50ok := r.within("p50 latency (ms)", msOf(f.p50), 75, true)
+	p99ok := r.within("p99 latency (ms)", msOf(f.p99), 200, true)
+	r.t.Check("latency", bound(p50ok && p99ok,
+		"latency of successful calls: p50 %v, p99 %v; want p50 at most 75 ms and p99 at most 200 ms at half load: the server takes 20–60 ms, so retry only an attempt that timed out or was refused", f.p50, f.p99))
 }
 
 func testLossyNetwork(t *suite.T) {
@@ -85,7 +89,7 @@ func testLossyNetwork(t *suite.T) {
 	r.finish(4 * suite.Sec)
 	f := r.figures(0, 4*suite.Sec)
 	r.checkSuccess(f, 0.97, "a lost request or reply costs one attempt timeout; retry with the same key")
-	r.checkAmplification(f, 1.5, "about 10% of attempts are lost")
+	r.checkAmplification(f, 1.3, "about 10% of attempts are lost, each costing one more")
 }
 
 func testStalledServer(t *suite.T) {
@@ -95,6 +99,7 @@ func testStalledServer(t *suite.T) {
 	r.openLoop(10, 0, 3*suite.Sec, 500*suite.Ms)
 	r.finish(3 * suite.Sec)
 	f := r.figures(0, 3*suite.Sec)
+	r.within("failed share", float64(f.failed)/float64(max(f.calls, 1)), 0.9, false)
 	r.t.Check("calls fail", bound(f.failed >= f.calls*9/10, "only %d of %d calls failed, on a server that takes at least 800 ms a call with 500 ms deadlines", f.failed, f.calls))
 }
 
@@ -117,10 +122,10 @@ func testThunderingHerd(t *suite.T) {
 	f := r.figures(0, 10*suite.Sec)
 	const window, maxPeak = 10 * suite.Ms, 50
 	peak, at := series.PeakInWindow(r.arrivalTimes, window, start+20*suite.Ms, start+4*suite.Sec)
-	r.t.Check("retry spike", bound(peak <= maxPeak,
+	r.t.Check("retry spike", bound(r.within("peak attempts in 10 ms", float64(peak), maxPeak, true),
 		"%d attempts reached the server in the %v from %v; want at most %d in any %v after the first burst: jitter the backoff so that calls refused together do not retry together",
 		peak, window, at, maxPeak, window))
-	r.checkSuccess(f, 0.95, "the server can do all 100 calls in the first of their 4 s")
+	r.checkSuccess(f, 0.99, "the server can do all 100 calls in the first of their 4 s")
 	r.checkAmplification(f, 6, "back off exponentially after each refusal")
 }
 
@@ -138,27 +143,39 @@ func testManyAttempts(t *suite.T) {
 	r.openLoop(40, 20*suite.Ms, 60*suite.Sec, 1*suite.Sec)
 	r.finish(60 * suite.Sec)
 	c := r.calls[callKey{1, 1}]
-	// The message names the pace the client kept and the pace the test
-	// needs, rather than guessing the cause: a backoff that doubles past its
-	// cap and one that always waits the full cap both fail here, too slow.
+	// finish has checked the backoff itself (capped, not at once,
+	// jittered): a wait that doubles past its cap, a retry at once and a
+	// wait that is always the full cap each fail there, under their own
+	// names. What is left is the pace, and giving up early.
 	gap := (c.at - c.start) / time.Duration(max(c.attempts, 1))
+	if c.res == backoff.OK {
+		r.within("call 1 took (s)", (c.at - c.start).Seconds(), 60, true)
+	}
 	r.t.Check("many attempts", bound(c.res == backoff.OK,
-		"call 1 ended %v at %v after %d attempts, one every %v on average; the server refuses its first %d attempts and accepts attempt %d, so %d attempts must fit in the call's 60 s deadline, one every %v at most. Cap the wait before a retry at about a second and jitter it (full jitter waits half the cap on average): a wait that keeps doubling past the cap, or that is always the full cap or longer, is too slow",
+		"call 1 ended %v at %v after %d attempts, one every %v on average; the server refuses its first %d attempts and accepts attempt %d, so %d attempts must fit in the call's 60 s deadline, one every %v at most: keep the cap at about a second (full jitter then waits half of it on average), and keep retrying while the budget allows (this client's other calls succeed and earn it)",
 		c.res, c.at, c.attempts, gap.Round(suite.Ms), refusals, refusals+1, refusals+1, (60*suite.Sec/(refusals+1)).Round(suite.Ms)))
 }
 
+// failFrom is when ServerFailsEverything's server starts failing: the
+// clients have had failFrom of calls that succeed to save retry tokens.
+const failFrom = 20 * suite.Sec
+
 func testServerFailsEverything(t *suite.T) {
 	cfg := defaultServer()
-	cfg.fail = func(node.ID, backoff.Request, time.Duration, *rand.Rand) bool { return true }
+	cfg.fail = func(_ node.ID, _ backoff.Request, now time.Duration, _ *rand.Rand) bool { return now >= failFrom }
 	r := newHarness(t, scenario{clients: 5, server: cfg, net: network(0)})
-	r.openLoop(50, 0, 20*suite.Sec, 2*suite.Sec)
-	r.finish(20 * suite.Sec)
-	f := r.figures(0, 20*suite.Sec)
+	end := failFrom + 10*suite.Sec
+	r.openLoop(50, 0, end, 2*suite.Sec)
+	r.finish(end)
+	// The premise: the clients saved what a budget lets them save.
+	healthy := r.figures(0, failFrom-2*suite.Sec)
+	r.checkSuccess(healthy, 1, "the server fails nothing before "+failFrom.String())
+	f := r.figures(failFrom, end)
 	// 1.1× for a budget of one retry per ten calls, plus what the clients'
-	// full buckets allow at the start (5 × 10 tokens for 1000 calls).
-	r.t.Check("load on a failing server", bound(f.amplification <= 1.25,
-		"the server saw %d attempts for %d calls (%.2f×) while failing every one; want at most 1.25×: spend a retry budget (about one retry per ten calls), not the deadline, on retries",
-		f.attempts, f.calls, f.amplification))
+	// full buckets allow (5 × 10 tokens for the 500 calls).
+	r.t.Check("load on a failing server", bound(r.within("attempts per failing call", f.amplification, 1.25, true),
+		"the server saw %d attempts for the %d calls made while it failed every attempt (%.2f×), after %v of calls that succeeded; want at most 1.25×: spend a retry budget (about one retry per ten successful calls, saved in a bucket of about 10 tokens), not the deadline, on retries",
+		f.attempts, f.calls, f.amplification, failFrom))
 }
 
 func testLowFailureRate(t *suite.T) {
@@ -168,13 +185,14 @@ func testLowFailureRate(t *suite.T) {
 	r.openLoop(50, 0, 10*suite.Sec, 1*suite.Sec)
 	r.finish(10 * suite.Sec)
 	f := r.figures(0, 10*suite.Sec)
-	r.checkSuccess(f, 0.995, "5% of attempts fail; one retry hides almost all of them")
-	r.checkAmplification(f, 1.1, "about one attempt in twenty needs a retry")
+	r.checkSuccess(f, 0.985, "5% of attempts fail; one retry hides almost all of them")
+	r.checkAmplification(f, 1.15, "about one attempt in twenty needs a retry")
 }
 
-// Part D's bounds, met by the reference with margin (over 300 seeds its
-// worst recovery is 1.4 s, its worst goodput ratio 91%, its worst p99 latency
-// 245 ms).
+// Part D's bounds. Over 1,000 seeds the reference's worst recovery is
+// 1.6 s, its worst goodput ratio 91 %, its worst p99 latency 293 ms, its
+// most attempts per call 1.11 (task.md derives each bound; TestCalibration
+// re-derives them).
 const (
 	recoverWithin = 2 * suite.Sec // goodput back to 80% of the offered load
 	goodWindow    = 2 * suite.Sec // and held for this long, from recoverWithin on
@@ -193,23 +211,23 @@ func testMetastable(t *suite.T, rate float64, trigger func(time.Duration) (float
 	r.finish(end)
 	r.checkRecovery(trigEnd, end)
 	f := r.figures(trigEnd+recoverWithin, end)
-	r.t.Check("latency after recovery", bound(f.p99 <= p99After,
+	r.t.Check("latency after recovery", bound(r.within("p99 latency after recovery (ms)", msOf(f.p99), msOf(p99After), true),
 		"p99 latency %v of the calls made from %v (%v after the trigger ended); want at most %v",
 		f.p99, trigEnd+recoverWithin, recoverWithin, p99After))
 	f = r.figures(0, end)
-	r.checkAmplification(f, 1.5, "retries must not multiply the load while the server is slow")
+	r.checkAmplification(f, 1.25, "retries must not multiply the load while the server is slow")
 }
 
 // checkRecovery grades the time goodput took to come back after the trigger
 // ended at trigEnd, and the goodput that follows.
 func (r *harness) checkRecovery(trigEnd, end time.Duration) {
 	rec := r.recoveryTime(trigEnd, end)
-	r.t.Check("time to recover", bound(rec <= recoverWithin,
+	r.t.Check("time to recover", bound(r.within("time to recover (s)", rec.Seconds(), recoverWithin.Seconds(), true),
 		"goodput took %v after the trigger ended (at %v) to come back to %.0f%% of the offered load over a second; want at most %v: a client that keeps the server's queue full of retries keeps it down",
 		rec, trigEnd, 100*goodRatio, recoverWithin))
 	from, to := trigEnd+recoverWithin, trigEnd+recoverWithin+goodWindow
 	good, offered := r.goodput.Sum(from, to), r.offered.Sum(from, to)
-	r.t.Check("goodput after the trigger", bound(good >= goodRatio*offered,
+	r.t.Check("goodput after the trigger", bound(r.within("goodput after the trigger (share of offered)", good/max(offered, 1), goodRatio, false),
 		"goodput %s/s in the %v from %v (%v after the trigger ended); want at least %.0f%% of the offered %s/s: do not let retries keep the server overloaded",
 		round(perSec(good, goodWindow)), goodWindow, from, recoverWithin, 100*goodRatio, round(perSec(offered, goodWindow))))
 }
