@@ -7,7 +7,7 @@ import (
 )
 
 // benchEntry and benchAppend mirror the Raft lab's hottest message
-// (labs/raft/internal/core/messages.go).
+// (labs/raft/internal/reference/messages.go).
 type benchEntry struct {
 	Term    int
 	Command []byte

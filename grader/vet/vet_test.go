@@ -26,8 +26,8 @@ func TestImportRules(t *testing.T) {
 		{"fmt", ""},
 		{Module + "/labs/node", ""},
 		{Module + "/labs/raft", ""},
-		{Module + "/labs/raft/solution", "lab's own machinery"},
-		{Module + "/labs/raft/internal/core", "lab's own machinery"},
+		{Module + "/labs/raft/mutants", "lab's own machinery"},
+		{Module + "/labs/raft/internal/reference", "lab's own machinery"},
 		{Module + "/labs/raft/raftlab", "lab's own machinery"},
 		{Module + "/grader/sim", "not the grader"},
 		{"net", "no sockets"},
@@ -54,16 +54,17 @@ func TestLabCodeIsClean(t *testing.T) {
 		api []string
 	}{
 		{"../../labs/pingpong/starter", []string{"pingpong"}},
-		{"../../labs/pingpong/internal/ref", []string{"pingpong"}},
+		{"../../labs/pingpong/internal/reference", []string{"pingpong"}},
 		{"../../labs/raft/starter", []string{"raft"}},
-		{"../../labs/raft/internal/core", []string{"raft"}},
+		{"../../labs/raft/internal/reference", []string{"raft"}},
 		{"../../labs/kvraft/starter", []string{"kvraft"}},
-		{"../../labs/kvraft/internal/ref", []string{"kvraft", "raft"}},
+		{"../../labs/kvraft/internal/reference", []string{"kvraft", "raft"}},
 		{"../../labs/shardkv/starter", []string{"shardkv"}},
-		{"../../labs/shardkv/internal/ref", []string{"shardkv"}},
+		{"../../labs/shardkv/internal/reference", []string{"shardkv"}},
 		{"../../labs/queue/starter", []string{"queue"}},
-		{"../../labs/queue/solution", []string{"queue"}},
+		{"../../labs/queue/internal/reference", []string{"queue"}},
 		{"../../labs/backoff/starter", []string{"backoff"}},
+		{"../../labs/backoff/internal/reference", []string{"backoff"}},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
 			t.Parallel()
@@ -133,7 +134,7 @@ func TestStudentImportRules(t *testing.T) {
 		{Module + "/labs/node", ""},
 		{Module + "/labs/raft", ""},
 		{Module + "/labs/pingpong", "may import only"},
-		{Module + "/labs/raft/solution", "may import only"},
+		{Module + "/labs/raft/mutants", "may import only"},
 		{Module + "/grader/run", "may import only"},
 		{"workspace/raft/helper", "is a sub-package of your workspace: lab code is one package"},
 		{"example.com/ws/raft/helper", "is a sub-package of your workspace"},
