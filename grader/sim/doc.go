@@ -53,4 +53,46 @@
 // does not stop the run: the misuse is recorded in the trace, counted by
 // MisuseCount and, for the first MaxMisuseNotes of a run, described by
 // Misuses.
+//
+// # Crash points
+//
+// A scheduled crash (faults.Crash, Within a handler or not) lands where the
+// seed puts it. Crash exploration needs the worst instants instead: right
+// after a node's k-th Sync, or during it with only some of its writes
+// durable (a torn multi-key Sync). A CrashPoint names one such instant;
+// Config.Crashes crashes the node there and restarts it at once or Down
+// later:
+//
+//	cfg.RecordSyncs = true
+//	probe, _ := sim.New(cfg) // run the scenario once, recording Syncs
+//	probe.RunFor(time.Second)
+//	points := sim.CrashPoints(probe.Syncs(), sim.Exploration{
+//		Downs: []time.Duration{0, 300 * time.Millisecond}, // at once, and after a delay
+//	})
+//	for _, p := range points {
+//		cfg.RecordSyncs, cfg.Crashes = false, []sim.CrashPoint{p}
+//		s, _ := sim.New(cfg) // the same seed and point replay this run
+//		s.RunFor(time.Second)
+//		// check what the restarted node recovered
+//	}
+//
+// Syncs are counted per node over the whole run (CrashPoint.Sync, from 1;
+// Sim.SyncCount), so a point means the same instant in every run of the
+// same seed up to the crash. Without Torn the Sync completes and the crash
+// strikes right after it: the rest of the handler (a reply, a delete) has
+// no effect, and the node goes down as the handler (or the test's Call)
+// returns. With Torn the writes whose bit is set in Keep (bit i: the i-th
+// key written since the last Sync) become durable and the others are
+// lost. The restart is a fault event (EventFault, faults.Restart) at the
+// same virtual instant for Down 0, after the events already due then.
+// CrashPoints lists each Sync's boundary, then its tears (all of them up
+// to Exploration.MaxTears, else "nothing kept", each prefix, each single
+// write lost and a sample drawn from Exploration.Seed), each with every
+// Down; MaxPoints keeps an evenly spaced selection. A lab's test does all
+// of this with suite.T.ExploreCrashes, which also names the failing point
+// in its report and traces that point's run alone.
+//
+// The nemesis's faults.Reboot is a crash whose nodes restart at the
+// instant they are down (for one Within a handler, when the crash
+// strikes); Nemesis.RestartNow draws it.
 package sim
