@@ -274,6 +274,9 @@ jobs:
         run: >-
           faultline grade ${{ matrix.lab }} --format github
           --json grade-${{ matrix.lab }}.json --junit grade-${{ matrix.lab }}.xml
+      - name: Points
+        if: always()
+        run: jq -r '"::notice title=Points ${{ matrix.lab }}::\(.score)/\(.max_score)"' grade-${{ matrix.lab }}.json
       - uses: actions/upload-artifact@v4
         if: always()
         with:
