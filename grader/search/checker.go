@@ -19,6 +19,7 @@ type Checker struct {
 	m        *Model
 	world    *World
 	inputsOf [][]int // per node, the indexes of its inputs in m.Inputs
+	anyNode  []int   // the indexes of the inputs of any node (Node 0)
 	canCrash []bool
 	maxCalls int
 
@@ -103,8 +104,12 @@ func New(m *Model) (*Checker, error) {
 		c.maxCalls = 1_000_000
 	}
 	for i, in := range m.Inputs {
-		if in.Node < 1 || int(in.Node) > m.Nodes || in.Call == nil {
+		if in.Node < 0 || int(in.Node) > m.Nodes || in.Call == nil {
 			return nil, fmt.Errorf("search: model %q: input %d (%s) names node %v of %d, or has no Call", m.Name, i, in.Name, in.Node, m.Nodes)
+		}
+		if in.Node == 0 {
+			c.anyNode = append(c.anyNode, i)
+			continue
 		}
 		c.inputsOf[in.Node-1] = append(c.inputsOf[in.Node-1], i)
 	}
@@ -128,6 +133,9 @@ type PanicError struct {
 }
 
 func (e *PanicError) Error() string { return fmt.Sprintf("%v panicked: %s", e.Node, e.Value) }
+
+// anyNodeInput marks the h of a Call event of an input of any node.
+const anyNodeInput = 1 << 63
 
 // errTooManyCalls stops a handler that calls its Env without end.
 var errTooManyCalls = errors.New("search: a handler called its Env more than the limit")
@@ -222,6 +230,11 @@ func (c *Checker) Initial() (*State, error) {
 			return s, err
 		}
 	}
+	if c.m.Observe != nil {
+		if g := c.m.Observe(s); g != nil {
+			s.ghost = g
+		}
+	}
 	c.hashGhost(s)
 	c.finish(s)
 	return s, nil
@@ -273,7 +286,7 @@ func (c *Checker) finish(s *State) {
 		h += mix(sl.hash ^ uint64(i+1)*0x9e3779b97f4a7c15)
 	}
 	h += mix(s.ghostH ^ 0xbb67ae8584caa73b)
-	h += mix(uint64(s.drops) | uint64(s.dups)<<20 | uint64(s.crashes)<<40 ^ 0x3c6ef372fe94f82b)
+	h += mix(uint64(s.drops) | uint64(s.dups)<<16 | uint64(s.crashes)<<32 | uint64(s.calls)<<48 ^ 0x3c6ef372fe94f82b)
 	s.hash = h
 }
 
@@ -359,6 +372,14 @@ func (c *Checker) enabled(s *State, out []Event) []Event {
 			out = append(out, Event{Kind: Call, Node: node.ID(i + 1), Input: in.Name, h: uint64(sl.inputs)})
 		}
 	}
+	if s.calls < len(c.anyNode) {
+		in := &c.m.Inputs[c.anyNode[s.calls]]
+		for i := range s.nodes {
+			if in.When == nil || in.When(s, node.ID(i+1)) {
+				out = append(out, Event{Kind: Call, Node: node.ID(i + 1), Input: in.Name, h: anyNodeInput | uint64(s.calls)})
+			}
+		}
+	}
 	if s.crashes < b.Crashes {
 		for i := range s.nodes {
 			if c.canCrash[i] {
@@ -375,7 +396,7 @@ func (c *Checker) enabled(s *State, out []Event) []Event {
 // it is the state reached, for the counterexample.
 func (c *Checker) Apply(s *State, ev Event) (*State, error) {
 	n := &State{net: s.net, netHash: s.netHash, ghost: s.ghost, ghostH: s.ghostH,
-		drops: s.drops, dups: s.dups, crashes: s.crashes, depth: s.depth + 1, parent: s, event: ev}
+		drops: s.drops, dups: s.dups, crashes: s.crashes, calls: s.calls, depth: s.depth + 1, parent: s, event: ev}
 	if len(s.nodes) <= len(n.inl) {
 		n.nodes = n.inl[:len(s.nodes)]
 		copy(n.nodes, s.nodes)
@@ -383,6 +404,12 @@ func (c *Checker) Apply(s *State, ev Event) (*State, error) {
 		n.nodes = slices.Clone(s.nodes)
 	}
 	err := c.apply(n, ev)
+	if err == nil && c.m.Observe != nil {
+		if g := c.m.Observe(n); g != nil {
+			n.ghost = g
+			c.hashGhost(n)
+		}
+	}
 	c.finish(n)
 	return n, err
 }
@@ -436,17 +463,29 @@ func (c *Checker) apply(n *State, ev Event) error {
 		st.sl.clock = max(st.sl.clock, st.timer.due)
 		return c.finishHandler(n, st, -1)
 	case Call:
-		sl := n.nodes[ev.Node-1]
-		ins := c.inputsOf[ev.Node-1]
-		if sl.inputs >= len(ins) {
-			return fmt.Errorf("search: %v is not enabled", ev)
+		var in *Input
+		if ev.h&anyNodeInput != 0 {
+			if n.calls >= len(c.anyNode) || uint64(n.calls) != ev.h&^anyNodeInput {
+				return fmt.Errorf("search: %v is not enabled", ev)
+			}
+			in = &c.m.Inputs[c.anyNode[n.calls]]
+			n.calls++
+		} else {
+			sl := n.nodes[ev.Node-1]
+			ins := c.inputsOf[ev.Node-1]
+			if sl.inputs >= len(ins) {
+				return fmt.Errorf("search: %v is not enabled", ev)
+			}
+			in = &c.m.Inputs[ins[sl.inputs]]
 		}
 		st, err := c.handle(n, ev.Node, stepCall)
 		if err != nil {
 			return err
 		}
-		st.input = &c.m.Inputs[ins[sl.inputs]]
-		st.sl.inputs++
+		st.input = in
+		if ev.h&anyNodeInput == 0 {
+			st.sl.inputs++
+		}
 		return c.finishHandler(n, st, -1)
 	case Restart:
 		old := n.nodes[ev.Node-1]

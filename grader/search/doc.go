@@ -31,8 +31,11 @@
 // contents) into a visited set; a state seen before is not explored
 // again. BFS finds a shortest counterexample; DFS needs memory for one
 // path; random walks sample deep paths of spaces too large to exhaust.
-// Invariants are checked in every state, Eventually properties in every
-// terminal state (nothing left to happen but faults: a request that can
+// An input is a call of the lab into a node (a client's Submit), or into
+// whichever node satisfies its When (a Propose to the node that leads);
+// Observe derives ghost state from the nodes after each event (the
+// highest term yet). Invariants are checked in every state, Eventually
+// properties in every terminal state (nothing left to happen but faults: a request that can
 // never complete), goals record whether some state reached them.
 //
 // Each step copies only the node it runs (a compiled deep copier; see

@@ -22,9 +22,16 @@ type Model struct {
 	// World.Ghost returns the copy of the state being explored. nil: none.
 	Ghost any
 
+	// Observe, when not nil, is called on every new state and returns its
+	// ghost state updated with what the lab derives from the nodes (the
+	// highest term yet, for Raft), or nil when nothing changed. It must
+	// not change s nor the ghost it holds: it returns a new one.
+	Observe func(s *State) any
+
 	// Inputs are the lab's calls into the nodes (a client's Submit, a
 	// Propose), each a transition of the search. A node's inputs happen
-	// in the order listed; inputs of different nodes interleave freely.
+	// in the order listed, and so do the inputs of any node (Node 0);
+	// the sequences interleave freely.
 	Inputs []Input
 
 	// Bounds limit the faults along one path.
@@ -71,7 +78,13 @@ type Bounds struct {
 
 // Input is one call from the lab into a node.
 type Input struct {
+	// Node is the node called. 0 means any node for which When holds (a
+	// proposal to whichever node leads): such inputs are made in the
+	// order listed, each at one node.
 	Node node.ID
+	// When, for an input of any node (Node 0), says whether it may be
+	// made at node id in s; nil means at every node.
+	When func(s *State, id node.ID) bool
 	// Name is the call as traces show it: `Submit(1, "x")`.
 	Name string
 	// Call makes the call; w reaches the ghost state (to record what was

@@ -154,7 +154,7 @@ func (sr *search) check(s *State) bool {
 
 // terminal reports whether nothing but a fault can happen in s.
 func (c *Checker) terminal(s *State) bool {
-	if len(s.net) > 0 {
+	if len(s.net) > 0 || s.calls < len(c.anyNode) {
 		return false
 	}
 	for i, sl := range s.nodes {

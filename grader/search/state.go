@@ -26,6 +26,7 @@ type State struct {
 	drops   int
 	dups    int
 	crashes int
+	calls   int // inputs of any node made
 	hash    uint64
 
 	depth  int

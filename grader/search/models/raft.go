@@ -80,3 +80,214 @@ func init() {
 		},
 		Options: search.Options{Strategy: search.BFS, Depth: 7, States: 300_000}})
 }
+
+// The part B model: two commands proposed to whichever node leads, and
+// (within the bounds) a crash and restart. The ghost records what each
+// node applies, and the highest term any node has reached (Observe), so
+// that leader completeness is checked only where it must hold.
+
+const maxRaftIndex = 8
+
+type raftEntry struct {
+	Term int
+	Cmd  string
+	Set  bool
+	// Bound is the highest term any node had reached before the entry
+	// was first applied: the entry was committed in a term no higher, so
+	// every leader of a later term must hold it (§5.4, leader
+	// completeness).
+	Bound int
+}
+
+type raftGhost struct {
+	Applied     [maxRaftIndex + 1]raftEntry
+	LastApplied [8]int // per node, the index its service last applied
+	MaxTerm     int
+	Bad         string
+}
+
+func (g *raftGhost) fail(format string, args ...any) {
+	if g.Bad == "" {
+		g.Bad = fmt.Sprintf(format, args...)
+	}
+}
+
+// RaftReplication returns the model of Raft part B: n nodes, the given
+// commands proposed in order to whichever node believes it leads, under
+// bounds b. Its invariants are state machine safety (no two nodes apply
+// different commands at one index, and each applies in order), log
+// matching (§5.3) and leader completeness (§5.4), the last two read
+// through raft.LogReader; its goal is every command applied by a node.
+func RaftReplication(impl any, n int, commands []string, b search.Bounds) (*search.Model, error) {
+	f, err := raftFactory(impl)
+	if err != nil {
+		return nil, err
+	}
+	if n > 7 {
+		return nil, fmt.Errorf("raft replication model: at most 7 nodes, not %d", n)
+	}
+	m := &search.Model{
+		Name:   fmt.Sprintf("raft replication, %d nodes, %d commands", n, len(commands)),
+		Nodes:  n,
+		Bounds: b,
+		Ghost:  &raftGhost{},
+	}
+	m.Factory = func(id node.ID, w *search.World) node.Node {
+		// A new incarnation applies again from the start (or its
+		// snapshot): raft.Factory promises each entry once per
+		// incarnation.
+		w.Ghost().(*raftGhost).LastApplied[id] = 0
+		return f(id, func(msg raft.ApplyMsg) {
+			g := w.Ghost().(*raftGhost)
+			if msg.SnapshotValid {
+				g.LastApplied[id] = msg.SnapshotIndex
+				return
+			}
+			if !msg.CommandValid {
+				return
+			}
+			i := msg.CommandIndex
+			if i != g.LastApplied[id]+1 {
+				g.fail("%v applied index %d after index %d: entries are applied in log order, each once", id, i, g.LastApplied[id])
+			}
+			g.LastApplied[id] = i
+			if i < 1 || i > maxRaftIndex {
+				return
+			}
+			e := &g.Applied[i]
+			if e.Set && (e.Term != msg.CommandTerm || e.Cmd != string(msg.Command)) {
+				g.fail("%v applied %q (term %d) at index %d, where another node applied %q (term %d): state machine safety (§5.4.3)", id, msg.Command, msg.CommandTerm, i, e.Cmd, e.Term)
+			}
+			if !e.Set {
+				*e = raftEntry{Term: msg.CommandTerm, Cmd: string(msg.Command), Set: true, Bound: g.MaxTerm}
+			}
+		})
+	}
+	for _, cmd := range commands {
+		cmd := cmd
+		m.Inputs = append(m.Inputs, search.Input{Name: fmt.Sprintf("Propose(%q)", cmd),
+			When: func(s *search.State, id node.ID) bool {
+				_, lead := s.Node(id).(raft.Node).State()
+				return lead
+			},
+			Call: func(nd node.Node, _ *search.World) { nd.(raft.Node).Propose([]byte(cmd)) }})
+	}
+	m.Observe = func(s *search.State) any {
+		g := s.Ghost().(*raftGhost)
+		top := g.MaxTerm
+		for i := 1; i <= s.Nodes(); i++ {
+			if t, _ := s.Node(node.ID(i)).(raft.Node).State(); t > top {
+				top = t
+			}
+		}
+		if top == g.MaxTerm {
+			return nil
+		}
+		ng := *g
+		ng.MaxTerm = top
+		return &ng
+	}
+	logOf := func(s *search.State, id node.ID) (raft.LogReader, error) {
+		lr, ok := s.Node(id).(raft.LogReader)
+		if !ok {
+			return nil, fmt.Errorf("%T does not implement raft.LogReader, which this search reads logs through", s.Node(id))
+		}
+		return lr, nil
+	}
+	m.Invariants = []search.Invariant{
+		{Name: "state machine safety", Check: func(s *search.State) error {
+			if g := s.Ghost().(*raftGhost); g.Bad != "" {
+				return fmt.Errorf("%s", g.Bad)
+			}
+			return nil
+		}},
+		{Name: "log matching", Check: func(s *search.State) error {
+			for a := 1; a <= s.Nodes(); a++ {
+				la, err := logOf(s, node.ID(a))
+				if err != nil {
+					return err
+				}
+				for b := a + 1; b <= s.Nodes(); b++ {
+					lb, err := logOf(s, node.ID(b))
+					if err != nil {
+						return err
+					}
+					if err := logsMatch(node.ID(a), la, node.ID(b), lb); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}},
+		{Name: "leader completeness", Check: func(s *search.State) error {
+			g := s.Ghost().(*raftGhost)
+			for i := 1; i <= s.Nodes(); i++ {
+				id := node.ID(i)
+				term, lead := s.Node(id).(raft.Node).State()
+				if !lead {
+					continue
+				}
+				lr, err := logOf(s, id)
+				if err != nil {
+					return err
+				}
+				for idx := 1; idx <= maxRaftIndex; idx++ {
+					e := g.Applied[idx]
+					if !e.Set || term <= e.Bound {
+						continue
+					}
+					if t, ok := lr.TermAt(idx); !ok || t != e.Term {
+						return fmt.Errorf("%v leads term %d but its log lacks the entry committed at index %d (term %d, %q): a vote requires an up-to-date log (§5.4.1)", id, term, idx, e.Term, e.Cmd)
+					}
+				}
+			}
+			return nil
+		}},
+	}
+	m.Goals = []search.Goal{{Name: "every command applied", Holds: func(s *search.State) bool {
+		g := s.Ghost().(*raftGhost)
+		for i := 1; i <= len(commands) && i <= maxRaftIndex; i++ {
+			if !g.Applied[i].Set {
+				return false
+			}
+		}
+		return true
+	}}}
+	// Elections past term 3 add states but no new kind of history to two
+	// proposals: cut them.
+	m.Prunes = []search.Goal{{Name: "past term 3", Holds: func(s *search.State) bool {
+		return s.Ghost().(*raftGhost).MaxTerm > 3
+	}}}
+	return m, nil
+}
+
+// logsMatch checks the Log Matching Property (§5.3) for two logs: if they
+// hold an entry with the same index and term, they are identical in all
+// entries up to it.
+func logsMatch(a node.ID, la raft.LogReader, b node.ID, lb raft.LogReader) error {
+	for i := min(la.LastIndex(), lb.LastIndex()); i >= 1; i-- {
+		ta, oka := la.TermAt(i)
+		tb, okb := lb.TermAt(i)
+		if !oka || !okb || ta != tb {
+			continue
+		}
+		for j := i - 1; j >= 1; j-- {
+			ta, oka := la.TermAt(j)
+			tb, okb := lb.TermAt(j)
+			if oka && okb && ta != tb {
+				return fmt.Errorf("%v and %v both hold index %d in term %d, but differ at index %d (terms %d and %d): log matching (§5.3)", a, b, i, ta, j, ta, tb)
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+func init() {
+	register(Spec{Lab: "raft", Name: "log-safety",
+		Description: "three nodes, two proposals, up to one crash: random walks through elections, replication and a restart keep logs matching, leaders complete and applied commands agreed",
+		Build: func(impl any) (*search.Model, error) {
+			return RaftReplication(impl, 3, []string{"x", "y"}, search.Bounds{Crashes: 1})
+		},
+		Options: search.Options{Strategy: search.Walk, Depth: 40, States: 60_000, Seed: 1}})
+}
