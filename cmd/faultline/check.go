@@ -10,6 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/search"
 	"github.com/faultline-dev/faultline/grader/search/models"
 	"github.com/faultline-dev/faultline/grader/suite"
@@ -111,6 +112,10 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) error {
 		opt.States = *states
 	}
 	opt.Seed = *seed
+	// A search allocates a copy of a node per event and keeps every state
+	// of its frontier: the grader's collector target saves about a fifth
+	// of its CPU here too.
+	run.TuneGC()
 	start := time.Now()
 	p := &checkProgress{w: env.stderr, tty: env.isTerminal, start: start}
 	opt.Progress = p.show
