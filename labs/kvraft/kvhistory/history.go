@@ -208,9 +208,22 @@ func firstViolation(model porcupine.Model, ops []Operation, timeout time.Duratio
 	return culprit, before
 }
 
-// ExactlyOnce looks for a written value that a Get saw twice: every
-// value the workload writes is unique, so a repeat is an Append applied
-// twice. It names the write.
+// ExactlyOnce looks for a write applied twice. Every value the workload
+// writes is unique and ends in ";", so a key's value is the tokens of its
+// last Put followed by the Appends since, and shows two mistakes whatever
+// the timing:
+//
+//   - a token twice in one Get: an Append applied twice;
+//   - two Gets whose values begin with the same write but neither extends
+//     the other: that write was applied twice (a Put applied again resets
+//     the key to its value, dropping the Appends since), or the key lost
+//     writes. Applied once, a write begins a single chain of values, each
+//     the one before plus Appends, so any two values that begin with it
+//     are prefix of one another, in whatever order they were read.
+//
+// The second catches a Put applied twice as soon as some write landed
+// between its two applications and both values were read; linearizability
+// would catch it too, but not name it. It names the write.
 func ExactlyOnce(history []Operation) error {
 	writes := map[string]Operation{}
 	for _, o := range history {
@@ -218,16 +231,45 @@ func ExactlyOnce(history []Operation) error {
 			writes[o.Op.Value] = o
 		}
 	}
+	// The longest value read that begins with each write, by key.
+	type read struct {
+		op     Operation
+		tokens []string
+	}
+	longest := map[string]map[string]read{}
 	for _, o := range history {
-		if o.Op.Kind != kvraft.Get || !o.Returned {
+		if o.Op.Kind != kvraft.Get || !o.Returned || o.Out == "" {
 			continue
 		}
+		tokens := strings.SplitAfter(o.Out, ";")
+		if tokens[len(tokens)-1] == "" {
+			tokens = tokens[:len(tokens)-1]
+		}
 		seen := map[string]bool{}
-		for _, v := range strings.SplitAfter(o.Out, ";") {
-			if v != "" && seen[v] {
+		for _, v := range tokens {
+			if seen[v] {
 				return fmt.Errorf("applied twice: %s saw the value of %s more than once: a retried request must run exactly once (detect duplicates by clerk and sequence number in the replicated state)", o, writes[v])
 			}
 			seen[v] = true
+		}
+		first := tokens[0]
+		if _, ok := writes[first]; !ok {
+			continue // not a value the workload wrote: linearizability names it
+		}
+		if longest[o.Op.Key] == nil {
+			longest[o.Op.Key] = map[string]read{}
+		}
+		prev, ok := longest[o.Op.Key][first]
+		a, b := prev.tokens, tokens
+		if len(a) > len(b) {
+			a, b = b, a
+		}
+		if ok && !slices.Equal(a, b[:len(a)]) {
+			w := writes[first]
+			return fmt.Errorf("applied twice: %s and %s both begin with the value of %s, but neither extends the other: once applied, a write's value only grows by Appends until another write replaces it, so %s ran twice (a retry or an old duplicate applied again: detect duplicates by clerk and sequence number in the replicated state) or the key lost writes", prev.op, o, w, w.Describe())
+		}
+		if !ok || len(tokens) > len(prev.tokens) {
+			longest[o.Op.Key][first] = read{o, tokens}
 		}
 	}
 	return nil

@@ -112,6 +112,30 @@ func TestExactlyOnce(t *testing.T) {
 			op(1, kvraft.Append, "x", "n1.1;", 0, 1, ""),
 			op(2, kvraft.Get, "x", "", 4, 5, "n1.1;n1.1;"),
 		}, false},
+		{"a put applied again after an append", []Operation{
+			op(1, kvraft.Put, "x", "n1.1;", 0, 1, ""),
+			op(2, kvraft.Append, "x", "n2.1;", 2, 3, ""),
+			op(3, kvraft.Get, "x", "", 4, 5, "n1.1;n2.1;"),
+			op(2, kvraft.Append, "x", "n2.2;", 6, 7, ""),
+			op(3, kvraft.Get, "x", "", 8, 9, "n1.1;n2.2;"),
+		}, false},
+		{"the same put applied again, read in the other order", []Operation{
+			op(1, kvraft.Put, "x", "n1.1;", 0, 1, ""),
+			op(3, kvraft.Get, "x", "", 8, 9, "n1.1;n2.2;"),
+			op(3, kvraft.Get, "x", "", 4, 5, "n1.1;n2.1;n2.3;"),
+		}, false},
+		{"a put read again after appends and a stale read", []Operation{
+			op(1, kvraft.Put, "x", "n1.1;", 0, 1, ""),
+			op(3, kvraft.Get, "x", "", 2, 3, "n1.1;n2.1;n2.2;"),
+			op(3, kvraft.Get, "x", "", 4, 5, "n1.1;"), // stale, not doubled: linearizability's to name
+			op(3, kvraft.Get, "x", "", 6, 7, "n1.1;n2.1;"),
+		}, true},
+		{"a put replaced and read again later", []Operation{
+			op(1, kvraft.Put, "x", "n1.1;", 0, 1, ""),
+			op(3, kvraft.Get, "x", "", 2, 3, "n1.1;"),
+			op(2, kvraft.Put, "x", "n2.1;", 4, 5, ""),
+			op(3, kvraft.Get, "x", "", 6, 7, "n2.1;"),
+		}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -120,7 +144,7 @@ func TestExactlyOnce(t *testing.T) {
 				assert.NoError(t, err)
 			} else {
 				require.Error(t, err)
-				assert.Contains(t, err.Error(), `n1 Append(x, "n1.1;")`)
+				assert.Contains(t, err.Error(), `(x, "n1.1;")`)
 			}
 		})
 	}

@@ -33,6 +33,7 @@ var mutantCases = []labtest.Mutant{
 	{Name: "no-leader-check", Test: "LeaderPartitions", Check: "linearizability"},
 	{Name: "no-retry-on-timeout", Test: "Unreliable", Check: "liveness"},
 	{Name: "reuses-seq", Test: "OneClerk", Check: "linearizability"},
+	{Name: "latest-only-dedup", Test: "LongDelays", Check: "linearizability"},
 	{Name: "never-snapshots", Test: "SnapshotSize", Check: "snapshot size"},
 }
 

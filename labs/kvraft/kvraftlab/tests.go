@@ -32,6 +32,8 @@ var tests = []suite.Test{
 		Description: "servers (often the leader) crash and restart on an unreliable network", Lesson: "unreliable-networks#at-least-once-plus-idempotence"},
 	{Name: "PartitionsUnreliable", Part: "B", Points: 4, Seeds: 30, Limit: 60 * suite.Sec, Run: testPartitionsUnreliable,
 		Description: "leader partitions on an unreliable network: retries cross leader changes", Lesson: "unreliable-networks#choosing-the-retry-timer"},
+	{Name: "LongDelays", Part: "B", Points: 4, Seeds: 20, Limit: 60 * suite.Sec, Run: testLongDelays,
+		Description: "a share of messages held 0.2-2 s, with leader crashes or partitions: old requests and duplicates reach new leaders after their clerks moved on", Lesson: "unreliable-networks#at-least-once-plus-idempotence"},
 
 	// Part C: snapshots.
 	{Name: "SnapshotSize", Part: "C", Points: 3, Seeds: 20, Limit: 60 * suite.Sec, Run: testSnapshotSize,
@@ -42,6 +44,8 @@ var tests = []suite.Test{
 		Description: "every server crashes and recovers from its snapshot and log, repeatedly", Lesson: "raft-snapshots#trimming"},
 	{Name: "SnapshotChurn", Part: "C", Points: 3, Seeds: 30, Limit: 60 * suite.Sec, Run: testSnapshotChurn,
 		Description: "crashes, partitions and an unreliable network with snapshots", Lesson: "raft-snapshots#trimming"},
+	{Name: "SnapshotFaults", Part: "C", Points: 3, Seeds: 20, Limit: 60 * suite.Sec, Run: testSnapshotFaults,
+		Description: "snapshots under crashes, partitions and messages held 0.2-2 s, with a MaxRaftState drawn per seed", Lesson: "raft-snapshots#trimming"},
 }
 
 func testOneClerk(t *suite.T) {

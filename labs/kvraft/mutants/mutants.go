@@ -19,5 +19,6 @@ var All = []suite.Mutant{
 	{Name: "no-leader-check", Description: "answers the request waiting at an index with whatever entry was applied there, and ignores term changes", Impl: reference.New(reference.Bugs{NoLeaderCheck: true})},
 	{Name: "no-retry-on-timeout", Description: "the clerk waits forever for a server that does not answer", Impl: reference.New(reference.Bugs{NoRetryOnTimeout: true})},
 	{Name: "reuses-seq", Description: "the clerk numbers only its writes, so a Get reuses the sequence number of the write before it", Impl: reference.New(reference.Bugs{ReuseSeq: true})},
+	{Name: "latest-only-dedup", Description: "a request counts as a duplicate only if it repeats its clerk's latest one, so an old copy delayed in the network runs again after the clerk moved on", Impl: reference.New(reference.Bugs{LatestOnlyDedup: true})},
 	{Name: "never-snapshots", Description: "ignores MaxRaftState, so Raft's log and storage grow without bound", Impl: reference.New(reference.Bugs{NeverSnapshot: true})},
 }

@@ -12,4 +12,5 @@ type Bugs struct {
 	NoRetryOnTimeout  bool // the clerk waits forever for a server that does not answer
 	ReuseSeq          bool // the clerk numbers only its writes, so a Get reuses the number of the write before it
 	NeverSnapshot     bool // ignores MaxRaftState: the log grows without bound
+	LatestOnlyDedup   bool // a request is a duplicate only if it repeats its clerk's latest: an older one, delayed in the network, runs again
 }

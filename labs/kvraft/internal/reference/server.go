@@ -80,7 +80,7 @@ func (s *Server) reply(to node.ID, seq int, err, value string) {
 func (s *Server) handleRequest(req Request) {
 	// A request already applied is answered from the dedup table: its
 	// effect is in the replicated state, whichever server applied it.
-	if r, ok := s.st.Last[req.Client]; ok && req.Seq <= r.Seq && !s.bugs.LocalDedup {
+	if r, ok := s.st.Last[req.Client]; ok && s.applied(req, r) {
 		if req.Seq == r.Seq {
 			s.reply(req.Client, req.Seq, OK, r.Value)
 		}
@@ -153,7 +153,7 @@ func (s *Server) applyCommand(m raft.ApplyMsg) {
 // execute applies req to the state once, and returns its result: a
 // duplicate gets the remembered result of its first execution.
 func (s *Server) execute(req Request) string {
-	if r, ok := s.st.Last[req.Client]; ok && req.Seq <= r.Seq && !s.bugs.LocalDedup {
+	if r, ok := s.st.Last[req.Client]; ok && s.applied(req, r) {
 		return r.Value
 	}
 	op, value := req.Op, ""
@@ -169,6 +169,19 @@ func (s *Server) execute(req Request) string {
 		s.st.Last[req.Client] = result{Seq: req.Seq, Value: value}
 	}
 	return value
+}
+
+// applied reports whether req was applied already, given r, the latest
+// request of its clerk that was: a clerk runs one request at a time, in
+// order, so every request numbered up to r's was.
+func (s *Server) applied(req Request, r result) bool {
+	switch {
+	case s.bugs.LocalDedup:
+		return false
+	case s.bugs.LatestOnlyDedup:
+		return req.Seq == r.Seq
+	}
+	return req.Seq <= r.Seq
 }
 
 func (s *Server) installSnapshot(m raft.ApplyMsg) {
