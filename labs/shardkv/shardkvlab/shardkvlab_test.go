@@ -11,6 +11,7 @@ import (
 	grun "github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/labs/raft/raftlab"
 )
 
@@ -31,6 +32,7 @@ var mutantCases = []labtest.Mutant{
 	{Name: "no-ownership-check", Test: "JoinLeave", Check: "linearizability"},
 	{Name: "never-gc", Test: "GarbageCollection", Check: "garbage collection"},
 	{Name: "deletes-early", Test: "GCWaitsForOwner", Check: "liveness"},
+	{Name: "snapshot-drops-outgoing", Test: "OwnerCrashes", Check: "liveness"},
 }
 
 // TestLab makes every check of the suite (grader/labtest): the reference
@@ -74,5 +76,46 @@ func TestRunsOnTheRaftItIsGiven(t *testing.T) {
 			}
 			assert.Contains(t, o.Describe(), tc.want)
 		})
+	}
+}
+
+// TestLeaderOfFindsGroupLeaders checks the harness's aim: every group's
+// Raft runs under group-local IDs n1..n3, and leaderOf must still name
+// the server of that group that leads (before 2026-12, the peers of all
+// groups overwrote each other's entries, so "crash the leader" crashed a
+// random server and "cut the leader off" never happened). After the
+// leader of each group is crashed, another server of the group leads.
+func TestLeaderOfFindsGroupLeaders(t *testing.T) {
+	type found struct {
+		gid            int
+		leader, second node.ID
+		members        []node.ID
+	}
+	var got []found
+	test := suite.Test{Name: "LeaderOf", Part: "B", Seeds: 1, Limit: 60 * suite.Sec, Run: func(st *suite.T) {
+		c := newHarness(st, config{groups: 3, clerks: 1, keys: keysOverShards(1)})
+		c.join(c.gids...)
+		c.s.RunFor(3 * suite.Sec)
+		for _, gid := range c.gids {
+			f := found{gid: gid, leader: c.leaderOf(c.groups[gid]), members: c.groups[gid]}
+			if f.leader != 0 {
+				c.s.Crash(f.leader)
+				c.s.RunFor(2 * suite.Sec)
+				f.second = c.leaderOf(c.groups[gid])
+				c.s.Restart(f.leader)
+			}
+			got = append(got, f)
+		}
+	}}
+	for i := range 5 {
+		got = nil
+		o := runOne(&test, Lab.Solution, "solution", grun.SeedFor(Lab.Name, test.Name, i), nil)
+		require.True(t, o.Passed(), o.Describe())
+		require.Len(t, got, 3)
+		for _, f := range got {
+			assert.Contains(t, f.members, f.leader, "group %d: leaderOf named %v", f.gid, f.leader)
+			assert.Contains(t, f.members, f.second, "group %d after its leader %v crashed: leaderOf named %v", f.gid, f.leader, f.second)
+			assert.NotEqual(t, f.leader, f.second, "group %d", f.gid)
+		}
 	}
 }

@@ -14,32 +14,42 @@ import (
 
 var tests = []suite.Test{
 	// Part A: the controller.
-	{Name: "ControllerOps", Part: "A", Points: 3, Seeds: 3, Limit: 60 * suite.Sec, Run: testControllerOps,
+	{Name: "ControllerOps", Part: "A", Points: 3, Seeds: 20, Limit: 60 * suite.Sec, Run: testControllerOps,
 		Description: "Join, Leave, Move and Query: numbered configurations, old ones kept, Move obeyed", Lesson: "partitioning-and-sharding"},
 	{Name: "ControllerBalance", Part: "A", Points: 5, Seeds: 20, Limit: 60 * suite.Sec, Run: testControllerBalance,
 		Description: "random joins and leaves: every configuration balanced, with the fewest shards moved, the same on every replica", Lesson: "partitioning-and-sharding"},
 
+	{Name: "ControllerUnreliable", Part: "A", Points: 3, Seeds: 20, Limit: 60 * suite.Sec, Run: testControllerUnreliable,
+		Description: "ControllerBalance's joins and leaves with messages lost, duplicated and held 0.2-2 s, and the controllers' leader crashed or cut off", Lesson: "partitioning-and-sharding"},
+
 	// Part B: the sharded service.
-	{Name: "StaticGroups", Part: "B", Points: 3, Seeds: 5, Limit: 60 * suite.Sec, Run: testStaticGroups,
+	{Name: "StaticGroups", Part: "B", Points: 3, Seeds: 20, Limit: 60 * suite.Sec, Run: testStaticGroups,
 		Description: "three groups, no reconfiguration: clerks route by shard; the history must be linearizable", Lesson: "partitioning-and-sharding"},
-	{Name: "JoinLeave", Part: "B", Points: 5, Seeds: 10, Limit: 60 * suite.Sec, Run: testJoinLeave,
+	{Name: "JoinLeave", Part: "B", Points: 5, Seeds: 20, Limit: 60 * suite.Sec, Run: testJoinLeave,
 		Description: "groups join and leave under concurrent clerks: shards move with their data, every key linearizable", Lesson: "partitioning-and-sharding"},
 	{Name: "HotShards", Part: "B", Points: 4, Seeds: 1, Limit: 60 * suite.Sec, Run: testHotShards,
 		Description: "throughput over 1, 2, 3 groups: it scales with keys spread over shards, and stays flat with one hot key", Lesson: "partitioning-and-sharding"},
 
 	// Part C: migration under faults.
-	{Name: "DedupAcrossMigration", Part: "C", Points: 4, Seeds: 3, Limit: 60 * suite.Sec, Run: testDedupAcrossMigration,
+	{Name: "DedupAcrossMigration", Part: "C", Points: 4, Seeds: 20, Limit: 60 * suite.Sec, Run: testDedupAcrossMigration,
 		Description: "an Append applied before its shard moves is retried at the new owner: it must not run again", Lesson: "partitioning-and-sharding"},
-	{Name: "CatchUp", Part: "C", Points: 4, Seeds: 6, Limit: 60 * suite.Sec, Run: testCatchUp,
+	{Name: "CatchUp", Part: "C", Points: 4, Seeds: 20, Limit: 60 * suite.Sec, Run: testCatchUp,
 		Description: "a group cut off while the configuration changes several times catches up one configuration at a time", Lesson: "partitioning-and-sharding"},
-	{Name: "Unreliable", Part: "C", Points: 5, Seeds: 10, Limit: 60 * suite.Sec, Run: testUnreliable,
+	{Name: "Unreliable", Part: "C", Points: 5, Seeds: 20, Limit: 60 * suite.Sec, Run: testUnreliable,
 		Description: "joins, leaves and moves on an unreliable network with group servers crashing and leaders cut off, with snapshots", Lesson: "partitioning-and-sharding"},
 
+	{Name: "MigrationFaults", Part: "C", Points: 4, Seeds: 20, Limit: 60 * suite.Sec, Run: testMigrationFaults,
+		Description: "reconfigurations with the leaders of groups crashed or cut off as shards move, messages held 0.2-2 s, and snapshots", Lesson: "partitioning-and-sharding"},
+
 	// Part D: garbage collection.
-	{Name: "GCWaitsForOwner", Part: "D", Points: 3, Seeds: 3, Limit: 60 * suite.Sec, Run: testGCWaitsForOwner,
+	{Name: "GCWaitsForOwner", Part: "D", Points: 3, Seeds: 20, Limit: 60 * suite.Sec, Run: testGCWaitsForOwner,
 		Description: "the old owner's answers to the new owner are lost for a while: it must keep the shard until the new owner has it", Lesson: "partitioning-and-sharding"},
-	{Name: "GarbageCollection", Part: "D", Points: 3, Seeds: 3, Limit: 60 * suite.Sec, Run: testGarbageCollection,
+	{Name: "GarbageCollection", Part: "D", Points: 3, Seeds: 20, Limit: 60 * suite.Sec, Run: testGarbageCollection,
 		Description: "a group that gave all its shards away deletes them once their new owner has them: its storage shrinks", Lesson: "partitioning-and-sharding"},
+	{Name: "OwnerCrashes", Part: "D", Points: 3, Seeds: 20, Limit: 60 * suite.Sec, Run: testOwnerCrashes,
+		Description: "the old owner crashes, all of it or its leader, while it holds shards it has not handed over yet: restarted, it still hands them over", Lesson: "partitioning-and-sharding"},
+	{Name: "MoveBack", Part: "D", Points: 3, Seeds: 20, Limit: 60 * suite.Sec, Run: testMoveBack,
+		Description: "shards move to the other group and back before the first move's copy can have been collected, on a network that holds messages 0.2-2 s", Lesson: "partitioning-and-sharding"},
 }
 
 // gcBound is MaxRaftState in part D; a group that owns nothing must keep
@@ -49,13 +59,7 @@ const gcBound = 2000
 func testGCWaitsForOwner(t *suite.T) {
 	c := newHarness(t, config{groups: 2, clerks: 3, keys: keysOverShards(1), ops: 20, think: 150 * suite.Ms, maxRaftState: gcBound})
 	c.join(100)
-	c.s.At(900*suite.Ms, func() {
-		for _, from := range c.groups[100] {
-			for _, to := range c.groups[101] {
-				c.s.Block(from, to)
-			}
-		}
-	})
+	c.s.At(900*suite.Ms, func() { c.blockGroups(100, 101) })
 	c.s.At(suite.Sec, func() { c.join(101) })
 	c.s.At(2500*suite.Ms, c.s.Heal)
 	c.start()
@@ -128,7 +132,11 @@ func testControllerOps(t *suite.T) {
 // checks each configuration against the previous one; then it reads every
 // configuration again from two other leaders.
 func testControllerBalance(t *suite.T) {
-	c := newHarness(t, config{groups: 0})
+	controllerScript(t, newHarness(t, config{groups: 0}))
+}
+
+// controllerScript is ControllerBalance's script and checks, on c.
+func controllerScript(t *suite.T, c *harness) {
 	pool := []int{100, 101, 102, 103, 104, 105, 106}
 	in := []int{}
 	var configs []shardkv.Config

@@ -24,4 +24,5 @@ type Bugs struct {
 	NoOwnershipCheck bool // a group executes operations on keys of shards it does not serve
 	NeverGC          bool // a group keeps the copies of shards it gave away forever
 	DeleteEarly      bool // a group deletes a shard it gave away as soon as it sends it, before the new owner has it
+	OutNotInSnapshot bool // a group's snapshot leaves out the shards it gave away and still holds for their new owner
 }

@@ -61,6 +61,10 @@ type entry struct {
 	Install *PullReply      `json:",omitempty"`
 	Delete  *GCRequest      `json:",omitempty"` // the new owner has this shard: drop the copy
 	Forget  *GCReply        `json:",omitempty"` // the old owner dropped its copy: stop asking
+	// Lead is the no-op a new leader proposes in its term (Raft §8):
+	// only an entry of its own term commits its predecessor's entries
+	// (§5.4.2), and a group pulling shards may propose nothing else.
+	Lead int `json:",omitempty"`
 }
 
 // waiting is a request proposed at some index, waiting to be applied.

@@ -19,7 +19,7 @@ const (
 
 // pollEvery is how often a group's leader asks for the next
 // configuration and re-asks for shards it is still pulling.
-const pollEvery = 100 * time.Millisecond
+const pollEvery = 200 * time.Millisecond
 
 // shard is one shard's replicated state: data and duplicate table.
 type shard struct {
@@ -54,6 +54,7 @@ type Server struct {
 
 	waiting map[int]waiting
 	term    int
+	led     int // the last term in which this server proposed its no-op
 }
 
 // NewServer builds the reference group server with bugs switched on.
@@ -67,7 +68,7 @@ func (s *Server) Start(env node.Env) {
 	s.st = groupState{Cur: shardkv.Config{Groups: map[int][]node.ID{}}, Out: map[int]map[int]shard{}, Confirm: map[int]map[int][]node.ID{}}
 	s.st.Prev = s.st.Cur
 	s.lastApplied, s.snapIndex = 0, 0
-	s.waiting = map[int]waiting{}
+	s.waiting, s.led = map[int]waiting{}, 0
 	s.ctrl = shardkv.NewCtrlClerk(env, s.cfg.Controllers)
 	s.rf = shardkv.StartRaft(s.cfg.Raft, env, s.cfg.Servers, s.apply)
 	env.SetTimer(pollEvery, tick{})
@@ -381,16 +382,31 @@ func (s *Server) execute(req Request) (string, string) {
 }
 
 // settle runs at the end of every handler: it gives up on waiting
-// requests once this server no longer leads in their term, and snapshots
-// when storage has grown to the bound.
+// requests once this server no longer leads in their term, has a new
+// leader propose a no-op, and snapshots when storage has grown to the
+// bound.
 func (s *Server) settle() {
-	if term, lead := s.rf.State(); !lead || term != s.term {
+	term, lead := s.rf.State()
+	if !lead || term != s.term {
 		abandon(s.env, s.waiting, func(w waiting) node.Message {
 			return Reply{Seq: w.seq, Err: shardkv.ErrWrongLeader}
 		})
 	}
+	// A new leader knows its predecessor's entries are committed only
+	// once an entry of its own term is (Raft §5.4.2). A group pulling a
+	// shard proposes nothing else when the shard's old owner has deleted
+	// its copy because the predecessor's Install committed: without the
+	// no-op, the group would wait for that Install forever.
+	if lead && term > s.led {
+		s.led = term
+		s.rf.Propose(encode(entry{Lead: term}))
+	}
 	if s.cfg.MaxRaftState >= 0 && s.lastApplied > s.snapIndex && s.env.Storage().Size() >= s.cfg.MaxRaftState {
-		s.rf.Snapshot(s.lastApplied, encode(s.st))
+		st := s.st
+		if s.bugs.OutNotInSnapshot {
+			st.Out = nil
+		}
+		s.rf.Snapshot(s.lastApplied, encode(st))
 		s.snapIndex = s.lastApplied
 	}
 }
