@@ -308,3 +308,62 @@ func TestReplayAndTrace(t *testing.T) {
 	_, err = c.Replay([]string{"deliver/9/9/0000000000000000"})
 	assert.ErrorContains(t, err, "not enabled")
 }
+
+// An input of any node is made once, at one of the nodes its When
+// allows; Observe's ghost is the new state's.
+func TestAnyNodeInputsAndObserve(t *testing.T) {
+	type seen struct{ Calls int }
+	var calledAt []node.ID
+	m := &search.Model{Name: "any", Nodes: 3, Ghost: &seen{},
+		Factory: func(node.ID, *search.World) node.Node { return &counter{seen: map[int]bool{}} },
+		Inputs: []search.Input{{Name: "poke", When: func(_ *search.State, id node.ID) bool { return id != 2 },
+			Call: func(n node.Node, w *search.World) {
+				n.(*counter).count++
+				w.Ghost().(*seen).Calls++
+			}}},
+		Observe: func(s *search.State) any {
+			for i := 1; i <= s.Nodes(); i++ {
+				if s.Node(node.ID(i)).(*counter).count > 0 && s.Ghost().(*seen).Calls == 1 {
+					calledAt = append(calledAt, node.ID(i))
+				}
+			}
+			return nil
+		},
+	}
+	c, err := search.New(m)
+	require.NoError(t, err)
+	s, err := c.Initial()
+	require.NoError(t, err)
+	evs := c.Enabled(s)
+	require.Len(t, evs, 2, "at n1 and n3, not n2")
+	assert.Equal(t, []node.ID{1, 3}, []node.ID{evs[0].Node, evs[1].Node})
+	s, err = c.Apply(s, evs[1])
+	require.NoError(t, err)
+	assert.Empty(t, c.Enabled(s), "the input is made once")
+	assert.Equal(t, []node.ID{3}, calledAt)
+	assert.Equal(t, 1, s.Ghost().(*seen).Calls)
+}
+
+// Eventually is checked in terminal states only: a sender whose second
+// message is lost ends with n2 short of a count, which is a violation of
+// "all counted eventually"; without drops there is none.
+func TestEventuallyInTerminalStates(t *testing.T) {
+	for _, drops := range []int{0, 1} {
+		m := countModel(2, true, search.Bounds{Drops: drops})
+		m.Eventually = []search.Invariant{{Name: "all counted", Check: func(s *search.State) error {
+			if n := s.Node(2).(*counter).count; n != 2 {
+				return fmt.Errorf("n2 counted %d", n)
+			}
+			return nil
+		}}}
+		res, err := search.Check(m, search.Options{})
+		require.NoError(t, err)
+		if drops == 0 {
+			assert.Nil(t, res.Violation)
+			continue
+		}
+		require.NotNil(t, res.Violation)
+		assert.Equal(t, "all counted", res.Violation.Invariant)
+		assert.Len(t, res.Violation.Path, 2, "%v", res.Violation)
+	}
+}
