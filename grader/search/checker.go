@@ -26,6 +26,7 @@ type Checker struct {
 	cp copier
 	hs hasher
 
+	vals *values
 	cur  *step
 	st   step // the one step: one event is applied at a time
 	envs map[envKey]*env
@@ -99,6 +100,7 @@ func New(m *Model) (*Checker, error) {
 	}
 	c := &Checker{m: m, inputsOf: make([][]int, m.Nodes), canCrash: make([]bool, m.Nodes), envs: map[envKey]*env{}}
 	c.world = &World{c}
+	c.vals = &values{m: map[uint64]any{}}
 	c.maxCalls = m.MaxCallsPerHandler
 	if c.maxCalls <= 0 {
 		c.maxCalls = 1_000_000
@@ -173,7 +175,7 @@ func (c *Checker) invoke(st *step) {
 	case stepStart:
 		st.sl.n.Start(c.envFor(st.id, st.sl.inc))
 	case stepDeliver:
-		msg, err := c.fresh(st.msg.msg)
+		msg, err := c.fresh(c.vals.get(st.msg.h))
 		if err != nil {
 			st.err = err
 			return
@@ -183,7 +185,7 @@ func (c *Checker) invoke(st *step) {
 		}
 		st.sl.n.HandleMessage(st.msg.from, msg)
 	case stepFire:
-		v, err := c.fresh(st.timer.value)
+		v, err := c.fresh(c.vals.get(st.timer.h))
 		if err != nil {
 			st.err = err
 			return
@@ -211,7 +213,7 @@ func (c *Checker) newStep(s *State, sl *slot, id node.ID, kind stepKind) *step {
 // order of ID. An error is a violation of the node contract in a Start
 // (a panic); the state is returned with it.
 func (c *Checker) Initial() (*State, error) {
-	s := &State{nodes: make([]*slot, c.m.Nodes)}
+	s := &State{nodes: make([]*slot, c.m.Nodes), vals: c.vals}
 	if c.m.Ghost != nil {
 		c.cp.reset(nil)
 		g, err := c.cp.deepCopy(c.m.Ghost)
@@ -349,7 +351,7 @@ func (c *Checker) enabled(s *State, out []Event) []Event {
 	b := c.m.Bounds
 	for i := range s.net {
 		f := &s.net[i]
-		ev := Event{Kind: Deliver, Node: f.to, From: f.from, Msg: f.msg, h: f.h}
+		ev := Event{Kind: Deliver, Node: f.to, From: f.from, Msg: c.vals.get(f.h), h: f.h}
 		out = append(out, ev)
 		if s.drops < b.Drops {
 			ev.Kind = Drop
@@ -363,7 +365,7 @@ func (c *Checker) enabled(s *State, out []Event) []Event {
 	for i, sl := range s.nodes {
 		if len(sl.timers) > 0 {
 			t := &sl.timers[0]
-			out = append(out, Event{Kind: Fire, Node: node.ID(i + 1), Timer: t.value, h: t.id})
+			out = append(out, Event{Kind: Fire, Node: node.ID(i + 1), Timer: c.vals.get(t.h), h: t.id})
 		}
 	}
 	for i, sl := range s.nodes {
@@ -395,7 +397,7 @@ func (c *Checker) enabled(s *State, out []Event) []Event {
 // never returns, state that cannot be copied); the state returned with
 // it is the state reached, for the counterexample.
 func (c *Checker) Apply(s *State, ev Event) (*State, error) {
-	n := &State{net: s.net, netHash: s.netHash, ghost: s.ghost, ghostH: s.ghostH,
+	n := &State{vals: s.vals, net: s.net, netHash: s.netHash, ghost: s.ghost, ghostH: s.ghostH,
 		drops: s.drops, dups: s.dups, crashes: s.crashes, calls: s.calls, depth: s.depth + 1, parent: s, event: ev}
 	if len(s.nodes) <= len(n.inl) {
 		n.nodes = n.inl[:len(s.nodes)]
@@ -682,7 +684,8 @@ func (e *env) Send(to node.ID, msg node.Message) {
 		}
 		msg = m
 	}
-	f := flight{from: e.id, to: to, msg: msg, h: e.c.hashValue(msg)}
+	f := flight{from: e.id, to: to, h: e.c.hashValue(msg)}
+	e.c.vals.put(f.h, msg)
 	st.sends = append(st.sends, f)
 	if e.c.rec != nil {
 		e.c.rec.send(st.s, &f)
@@ -709,7 +712,8 @@ func (e *env) SetTimer(after time.Duration, value any) node.TimerID {
 	if due < sl.clock {
 		due = math.MaxInt64 // saturate, as the simulator does
 	}
-	t := timer{id: sl.nextID, due: due, value: value, h: e.c.hashValue(value)}
+	t := timer{id: sl.nextID, due: due, h: e.c.hashValue(value)}
+	e.c.vals.put(t.h, value)
 	if due != math.MaxInt64 {
 		i, _ := slices.BinarySearchFunc(sl.timers, t, func(a, b timer) int {
 			if a.due != b.due {

@@ -18,6 +18,7 @@ import (
 // (a delivery copies the receiver only).
 type State struct {
 	nodes   []*slot
+	vals    *values  // the checker's messages and timer values
 	inl     [5]*slot // nodes' array for a cluster of up to 5: one allocation less per event
 	net     []flight // sorted by (to, from, h)
 	netHash uint64
@@ -48,11 +49,13 @@ type slot struct {
 	hash    uint64
 }
 
+// timer is a pending timer; its value is interned (values), so that
+// timers and flights hold no pointers: copying them is a memmove the
+// collector need not scan.
 type timer struct {
-	id    uint64
-	due   int64
-	value any
-	h     uint64
+	id  uint64
+	due int64
+	h   uint64 // the value's fingerprint, its key in values
 }
 
 type entry struct {
@@ -64,8 +67,7 @@ type entry struct {
 // flight is a message in flight, with how many copies of it are.
 type flight struct {
 	from, to node.ID
-	msg      any
-	h        uint64
+	h        uint64 // the message's fingerprint, its key in values
 	copies   int
 }
 
@@ -119,7 +121,7 @@ type Message struct {
 func (s *State) InFlight() []Message {
 	out := make([]Message, len(s.net))
 	for i, f := range s.net {
-		out[i] = Message{From: f.from, To: f.to, Msg: f.msg, Copies: f.copies}
+		out[i] = Message{From: f.from, To: f.to, Msg: s.vals.get(f.h), Copies: f.copies}
 	}
 	return out
 }
@@ -136,7 +138,7 @@ func (s *State) Timers(id node.ID) []Timer {
 	sl := s.nodes[id-1]
 	out := make([]Timer, len(sl.timers))
 	for i, t := range sl.timers {
-		out[i] = Timer{ID: node.TimerID(t.id), Due: time.Duration(t.due), Value: t.value}
+		out[i] = Timer{ID: node.TimerID(t.id), Due: time.Duration(t.due), Value: s.vals.get(t.h)}
 	}
 	return out
 }
@@ -235,4 +237,18 @@ func show(v any) string {
 		s = s[:197] + "..."
 	}
 	return s
+}
+
+// values interns the messages and timer values of a search by their
+// fingerprints: a message sent on many paths is kept once, and two values
+// with one fingerprint are one value to the search (as they are one in the
+// visited set).
+type values struct{ m map[uint64]any }
+
+func (v *values) get(h uint64) any { return v.m[h] }
+
+func (v *values) put(h uint64, x any) {
+	if _, ok := v.m[h]; !ok {
+		v.m[h] = x
+	}
 }

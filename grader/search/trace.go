@@ -32,6 +32,7 @@ type PathData struct {
 }
 
 type recorder struct {
+	vals  *values
 	sink  trace.Sink
 	rec   trace.Record
 	t     int64
@@ -74,7 +75,7 @@ func (r *recorder) send(_ *State, f *flight) {
 	r.msgID++
 	k := flightKey{f.from, f.to, f.h}
 	r.ids[k] = append(r.ids[k], r.msgID)
-	r.emit(trace.Record{Kind: trace.Send, Node: f.from, Peer: f.to, Msg: r.msgID, Type: typeName(f.msg), Data: payload(f.msg)})
+	r.emit(trace.Record{Kind: trace.Send, Node: f.from, Peer: f.to, Msg: r.msgID, Type: typeName(r.vals.get(f.h)), Data: payload(r.vals.get(f.h))})
 }
 
 // take returns the trace id of one copy of f, removing it from flight.
@@ -90,11 +91,11 @@ func (r *recorder) take(f *flight) uint64 {
 }
 
 func (r *recorder) deliver(_ *State, f *flight) {
-	r.emit(trace.Record{Kind: trace.Deliver, Node: f.to, Peer: f.from, Msg: r.take(f), Type: typeName(f.msg)})
+	r.emit(trace.Record{Kind: trace.Deliver, Node: f.to, Peer: f.from, Msg: r.take(f), Type: typeName(r.vals.get(f.h))})
 }
 
 func (r *recorder) drop(_ *State, f *flight) {
-	r.emit(trace.Record{Kind: trace.Drop, Node: f.to, Peer: f.from, Msg: r.take(f), Type: typeName(f.msg), Text: "dropped by the search"})
+	r.emit(trace.Record{Kind: trace.Drop, Node: f.to, Peer: f.from, Msg: r.take(f), Type: typeName(r.vals.get(f.h)), Text: "dropped by the search"})
 }
 
 func (r *recorder) dup(_ *State, f *flight) {
@@ -104,15 +105,15 @@ func (r *recorder) dup(_ *State, f *flight) {
 		id = ids[0]
 	}
 	r.ids[k] = append(r.ids[k], id)
-	r.emit(trace.Record{Kind: trace.Dup, Node: f.from, Peer: f.to, Msg: id, Type: typeName(f.msg)})
+	r.emit(trace.Record{Kind: trace.Dup, Node: f.from, Peer: f.to, Msg: id, Type: typeName(r.vals.get(f.h))})
 }
 
 func (r *recorder) fire(_ *State, id node.ID, t *timer) {
-	r.emit(trace.Record{Kind: trace.TimerFire, Node: id, Timer: t.id, Type: typeName(t.value)})
+	r.emit(trace.Record{Kind: trace.TimerFire, Node: id, Timer: t.id, Type: typeName(r.vals.get(t.h))})
 }
 
 func (r *recorder) timerSet(_ *State, id node.ID, t *timer, after time.Duration) {
-	r.emit(trace.Record{Kind: trace.TimerSet, Node: id, Timer: t.id, Type: typeName(t.value), Text: after.String(), Data: payload(t.value)})
+	r.emit(trace.Record{Kind: trace.TimerSet, Node: id, Timer: t.id, Type: typeName(r.vals.get(t.h)), Text: after.String(), Data: payload(r.vals.get(t.h))})
 }
 
 func (r *recorder) timerCancel(_ *State, id node.ID, timer uint64) {
@@ -168,7 +169,7 @@ func (c *Checker) WriteTrace(sink trace.Sink, h trace.Header, path []Event, v *V
 	if err != nil {
 		return err
 	}
-	r := &recorder{sink: sink, ids: map[flightKey][]uint64{}}
+	r := &recorder{sink: sink, vals: c.vals, ids: map[flightKey][]uint64{}}
 	r.emit(trace.Record{Kind: trace.Note, Text: PathNote, Data: b})
 	s, err := c.replay(data.Keys, r)
 	if v != nil {

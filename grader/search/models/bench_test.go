@@ -25,3 +25,20 @@ func BenchmarkPingPongBFS(b *testing.B) {
 	}
 	b.ReportMetric(float64(unique)/b.Elapsed().Seconds(), "unique-states/s")
 }
+
+// BenchmarkPingPongDFS is BenchmarkPingPongBFS depth first: it keeps one
+// path, not a frontier, so it measures the checker's work with little of
+// the memory growth a BFS frontier costs.
+func BenchmarkPingPongDFS(b *testing.B) {
+	impl := implOf(b, "pingpong", "solution")
+	var unique int
+	for b.Loop() {
+		m, err := models.PingPong(impl, 2, 2, search.Bounds{Drops: 1, Duplicates: 1})
+		require.NoError(b, err)
+		res, err := search.Check(m, search.Options{Strategy: search.DFS, Depth: 14, States: 200_000})
+		require.NoError(b, err)
+		require.Nil(b, res.Violation)
+		unique += res.Stats.Unique
+	}
+	b.ReportMetric(float64(unique)/b.Elapsed().Seconds(), "unique-states/s")
+}
