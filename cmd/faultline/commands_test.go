@@ -15,6 +15,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/faultline-dev/faultline/content"
+	"github.com/faultline-dev/faultline/grader/suite"
 )
 
 // The course tells students and instructors to run commands: in lessons,
@@ -361,17 +364,22 @@ func faultlineCommands(cmds [][]string) [][]string {
 var placeholderRE = regexp.MustCompile(`^([A-Z][A-Z0-9_]*|<[^>]+>|.*\$.*|GHEXPR.*)$`)
 
 // checkCommand runs faultline with args and the dry-run hook: nil when the
-// command exists and every flag exists and has a value its type accepts
-// (a placeholder such as N stands for any).
+// command exists, every flag exists and has a value its type accepts (a
+// placeholder such as N stands for any), and the lab, demo or lesson it
+// names exists.
 func checkCommand(args []string) error {
 	if len(args) > 0 && strings.HasPrefix(args[0], "<") {
 		return nil // faultline <command> ...: a synopsis
 	}
 	var parsed []string
 	var problem error
-	dryRun = func(fs *flag.FlagSet, args []string) {
-		parsed = args
-		problem = checkFlags(fs, args)
+	dryRun = func(fs *flag.FlagSet, rest []string) {
+		parsed = rest
+		pos, err := checkFlags(fs, rest)
+		if err == nil {
+			err = checkNames(fs.Name(), pos)
+		}
+		problem = err
 	}
 	defer func() { dryRun = nil }()
 	var out bytes.Buffer
@@ -390,40 +398,63 @@ func checkCommand(args []string) error {
 // checkFlags checks args against fs as parseFlags reads them (flags and
 // positional arguments in any order, "--" ends the flags), without
 // setting anything that matters: fs is thrown away.
-func checkFlags(fs *flag.FlagSet, args []string) error {
+func checkFlags(fs *flag.FlagSet, args []string) (pos []string, err error) {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
-			return nil
+			return append(pos, args[i+1:]...), nil
 		}
 		if len(a) < 2 || a[0] != '-' {
+			pos = append(pos, a)
 			continue
 		}
 		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		f := fs.Lookup(name)
 		if f == nil {
-			return fmt.Errorf("flag provided but not defined: %s", a)
+			return nil, fmt.Errorf("flag provided but not defined: %s", a)
 		}
 		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 			if hasValue {
 				if err := f.Value.Set(value); err != nil {
-					return fmt.Errorf("%s wants true or false, not %q", a, value)
+					return nil, fmt.Errorf("%s wants true or false, not %q", a, value)
 				}
 			}
 			continue
 		}
 		if !hasValue {
 			if i+1 >= len(args) {
-				return fmt.Errorf("flag needs an argument: %s", a)
+				return nil, fmt.Errorf("flag needs an argument: %s", a)
 			}
 			i++
 			value = args[i]
 		}
 		if err := f.Value.Set(value); err != nil && !placeholderRE.MatchString(value) {
-			return fmt.Errorf("invalid value %q for flag %s: %v", value, a, err)
+			return nil, fmt.Errorf("invalid value %q for flag %s: %v", value, a, err)
 		}
 	}
-	return nil
+	return pos, nil
+}
+
+// checkNames checks the name a command's first argument gives: a lab
+// (grade, task, vet), a demo or a lesson. A placeholder stands for any.
+func checkNames(cmd string, pos []string) error {
+	if len(pos) == 0 || placeholderRE.MatchString(pos[0]) {
+		return nil
+	}
+	var err error
+	switch cmd {
+	case "grade", "task", "vet":
+		_, err = suite.Lookup(pos[0])
+	case "demo":
+		_, err = suite.LookupDemo(pos[0])
+	case "read":
+		c, lerr := content.Load()
+		if c == nil {
+			return lerr
+		}
+		_, err = c.Lesson(pos[0])
+	}
+	return err
 }
 
 // The checker finds what it is for: each case is a quote it must pass or
@@ -450,6 +481,8 @@ func TestCheckQuotedCommands(t *testing.T) {
 		{"go code is not a quote", "a.go", "var s = `faultline lab x`", nil},
 		{"go run", "a.md", "`go run ./cmd/faultline grade raft --impl solution`", []string{""}},
 		{"help", "a.md", "`faultline grade --help`", []string{""}},
+		{"unknown lab", "a.md", "`faultline grade paxos --seeds 3` and `faultline task <lab>`", []string{"paxos", ""}},
+		{"unknown demo and lesson", "a.md", "`faultline demo no-such-demo` `faultline read no-such-lesson` `faultline read raft-election`", []string{"no-such-demo", "no-such-lesson", ""}},
 		{"span over a line break", "a.md", "Run `faultline grade <lab> --impl\nsolution` and `faultline\ngrade --nope`.", []string{"", "flag provided but not defined: --nope"}},
 	}
 	for _, tc := range tests {
