@@ -30,7 +30,20 @@ type harness struct {
 	executed  map[key]int
 	done      map[key]int
 	once      suite.FirstViolation // of exactly-once execution
+	figs      []figure             // the graded figures, for the calibration test
 }
+
+// figure is a figure a test graded and its bound: what the calibration
+// test (calibrate_test.go) reads over many seeds to re-derive the bound.
+type figure struct {
+	name         string
+	value, bound float64 // both upper bounds
+}
+
+// harnessHook, if set, sees every run as it is built: how the calibration
+// test reads its figures. Only that test sets it, never while runs go on
+// in other goroutines; grading leaves it nil.
+var harnessHook func(*harness)
 
 func newHarness(t *suite.T, clients int, model faults.Model, sched faults.Schedule) *harness {
 	impl := suite.ImplAs[pingpong.Impl](t)
@@ -47,6 +60,9 @@ func newHarness(t *suite.T, clients int, model faults.Model, sched faults.Schedu
 	}
 	c.s = t.NewSim(sim.Config{Nodes: clients + 1, Factory: factory, Faults: model, Schedule: sched})
 	t.Invariant("exactly once", c.once.Err)
+	if harnessHook != nil {
+		harnessHook(c)
+	}
 	return c
 }
 
@@ -120,27 +136,38 @@ func (c *harness) finish(limit time.Duration, submittedBy time.Duration) {
 		if c.executed[k] > 0 {
 			hint = "the server executed it but the client never heard: if the ack was lost, the client must retransmit and the server must ack the duplicate"
 		}
-		c.t.Fatalf("%d of %d requests never completed within %v; the first is %v's request %d (executed %d times): %s",
-			len(missing), len(c.submitted), limit, k.client, k.seq, c.executed[k], hint)
+		c.t.Fail(suite.Failure{Check: "every request completed", Nodes: []node.ID{k.client}, Msg: fmt.Sprintf(
+			"%d of %d requests never completed within %v; the first is %v's request %d (executed %d times): %s",
+			len(missing), len(c.submitted), limit, k.client, k.seq, c.executed[k], hint)})
 	}
+	c.figs = append(c.figs, figure{"done by (s)", c.s.Now().Seconds(), limit.Seconds()})
+	c.t.Check("every request completed", nil)
 	for _, k := range c.order {
 		if c.executed[k] != 1 {
-			c.t.Fatalf("%v's request %d was executed %d times, want exactly once", k.client, k.seq, c.executed[k])
+			c.t.Fail(suite.Failure{Check: "exactly once", Nodes: []node.ID{c.server, k.client}, Msg: fmt.Sprintf(
+				"%v's request %d was executed %d times, want exactly once", k.client, k.seq, c.executed[k])})
 		}
 	}
 	c.t.Check("every request executed exactly once", nil)
 }
 
-// budget fails the run if more than max messages were sent.
-func (c *harness) budget(max int64, why string) {
+// budget fails the run if more than perRequest messages a request were
+// sent (a limit TestCalibration derives from the reference).
+func (c *harness) budget(perRequest int64, why string) {
+	c.budgetOf(perRequest*int64(len(c.submitted)), why)
+}
+
+// budgetOf fails the run if more than limit messages were sent.
+func (c *harness) budgetOf(limit int64, why string) {
 	st := c.s.Stats()
-	if st.Sent > max {
+	c.figs = append(c.figs, figure{"messages per request", float64(st.Sent) / float64(max(len(c.submitted), 1)), float64(limit) / float64(max(len(c.submitted), 1))})
+	if st.Sent > limit {
 		var types []string
 		for _, ty := range st.Types {
 			types = append(types, fmt.Sprintf("%s×%d", ty.Type, ty.Messages))
 		}
 		sort.Strings(types)
-		c.t.Fail(suite.Failure{Check: "message budget", Msg: fmt.Sprintf("%d messages sent for %d requests, budget %d (%s); sent: %v", st.Sent, len(c.submitted), max, why, types)})
+		c.t.Fail(suite.Failure{Check: "message budget", Msg: fmt.Sprintf("%d messages sent for %d requests, budget %d (%s); sent: %v", st.Sent, len(c.submitted), limit, why, types)})
 	}
 	c.t.Check("message budget", nil)
 }

@@ -5,6 +5,15 @@ import (
 	"github.com/faultline-dev/faultline/grader/suite"
 )
 
+// The limits' margins over the reference's worst case (TestCalibration):
+// a test's time limit is at least doneByFactor times the reference's
+// latest completion, and its message budget at least budgetFactor times
+// the reference's most messages per request, over 1,000 seeds.
+const (
+	doneByFactor = 5
+	budgetFactor = 2
+)
+
 var tests = []suite.Test{
 	{Name: "ReliableOne", Part: "A", Points: 2, Seeds: 3, Limit: 10 * suite.Sec, Run: testReliableOne,
 		Description: "one request over a perfect network is executed and reported done", Lesson: "unreliable-networks"},
@@ -29,41 +38,47 @@ var tests = []suite.Test{
 func testReliableOne(t *suite.T) {
 	c := newHarness(t, 1, faults.Reliable(), nil)
 	c.submit(1, 10*suite.Ms)
-	c.finish(5*suite.Sec, 10*suite.Ms)
+	c.finish(1*suite.Sec, 10*suite.Ms)
+	c.budget(4, "a request and an ack, with room to spare, on a network that loses nothing")
 }
 
 func testReliableMany(t *suite.T) {
 	c := newHarness(t, 1, faults.Reliable(), nil)
 	c.submit(20, 10*suite.Ms)
-	c.finish(5*suite.Sec, 200*suite.Ms)
+	c.finish(2*suite.Sec, 200*suite.Ms)
+	c.budget(4, "a request and an ack each, with room to spare, on a network that loses nothing")
 }
 
 func testMessageBudget(t *suite.T) {
 	c := newHarness(t, 1, faults.Model{Latency: faults.Fixed(5 * suite.Ms)}, nil)
 	c.submit(20, 20*suite.Ms)
-	c.finish(5*suite.Sec, 400*suite.Ms)
-	c.budget(int64(2*len(c.submitted)+2), "a request and an ack each, on a network that loses nothing")
+	c.finish(3*suite.Sec, 400*suite.Ms)
+	// Exact, not calibrated: one request and one ack each, and two to
+	// spare; a timer longer than the 10 ms round trip sends no more.
+	c.budgetOf(int64(2*len(c.submitted)+2), "a request and an ack each, on a network that loses nothing")
 }
 
 func testLoss(t *suite.T) {
 	c := newHarness(t, 1, faults.Model{Latency: faults.Between(5*suite.Ms, 50*suite.Ms), Loss: 0.3}, nil)
 	c.submit(20, 20*suite.Ms)
-	c.finish(50*suite.Sec, 400*suite.Ms)
+	c.finish(10*suite.Sec, 400*suite.Ms)
+	c.budget(12, "retransmit on a timer longer than a round trip (here up to 100 ms)")
 }
 
 func testHeavyLoss(t *suite.T) {
 	c := newHarness(t, 1, faults.Model{Latency: faults.Between(5*suite.Ms, 50*suite.Ms), Loss: 0.6}, nil)
 	c.submit(10, 50*suite.Ms)
-	c.finish(100*suite.Sec, 500*suite.Ms)
+	c.finish(30*suite.Sec, 500*suite.Ms)
 	// Each attempt gets through both ways with probability 0.16: about 12
-	// messages a request on average; 40 is generous but stops a flood.
-	c.budget(int64(40*len(c.submitted)), "retransmit on a timer longer than a round trip")
+	// messages a request on average, 18 at worst over 1,000 seeds.
+	c.budget(40, "retransmit on a timer longer than a round trip (here up to 100 ms)")
 }
 
 func testDuplication(t *suite.T) {
 	c := newHarness(t, 1, faults.Model{Latency: faults.Between(1*suite.Ms, 80*suite.Ms), Duplicate: 0.5}, nil)
 	c.submit(20, 10*suite.Ms)
-	c.finish(50*suite.Sec, 200*suite.Ms)
+	c.finish(2*suite.Sec, 200*suite.Ms)
+	c.budget(7, "retransmit on a timer longer than a round trip (here up to 160 ms), and ack each copy once")
 }
 
 func testReordering(t *suite.T) {
@@ -71,13 +86,15 @@ func testReordering(t *suite.T) {
 		TailProb: 0.2, TailMin: faults.Duration(150 * suite.Ms), TailMax: faults.Duration(600 * suite.Ms)}
 	c := newHarness(t, 1, faults.Model{Latency: lat, Duplicate: 0.2, Loss: 0.05}, nil)
 	c.submit(20, 3*suite.Ms)
-	c.finish(50*suite.Sec, 60*suite.Ms)
+	c.finish(5*suite.Sec, 60*suite.Ms)
+	c.budget(9, "retransmit on a timer, not on every message")
 }
 
 func testTwoClients(t *suite.T) {
 	c := newHarness(t, 2, faults.Model{Latency: faults.Between(1*suite.Ms, 40*suite.Ms), Loss: 0.2, Duplicate: 0.2}, nil)
 	c.submit(10, 20*suite.Ms)
-	c.finish(50*suite.Sec, 200*suite.Ms)
+	c.finish(6*suite.Sec, 200*suite.Ms)
+	c.budget(9, "retransmit on a timer longer than a round trip (here up to 80 ms)")
 }
 
 // testChaos draws its own fault mix from the seed (swarm testing): loss,
@@ -89,5 +106,6 @@ func testChaos(t *suite.T) {
 	model, sched := faults.Swarm(r, 4, 5*suite.Sec, []faults.Kind{faults.Partition, faults.OneWay, faults.Isolate, faults.Pause})
 	c := newHarness(t, 3, model, sched)
 	c.submit(10, 50*suite.Ms)
-	c.finish(110*suite.Sec, 500*suite.Ms)
+	c.finish(20*suite.Sec, 500*suite.Ms)
+	c.budget(22, "retransmit on a timer, not on every message")
 }
