@@ -27,6 +27,7 @@ type Checker struct {
 	hs hasher
 
 	vals *values
+	free freeList
 	cur  *step
 	st   step // the one step: one event is applied at a time
 	envs map[envKey]*env
@@ -397,8 +398,13 @@ func (c *Checker) enabled(s *State, out []Event) []Event {
 // never returns, state that cannot be copied); the state returned with
 // it is the state reached, for the counterexample.
 func (c *Checker) Apply(s *State, ev Event) (*State, error) {
-	n := &State{vals: s.vals, net: s.net, netHash: s.netHash, ghost: s.ghost, ghostH: s.ghostH,
-		drops: s.drops, dups: s.dups, crashes: s.crashes, calls: s.calls, depth: s.depth + 1, parent: s, event: ev}
+	n := c.free.state
+	c.free.state = nil
+	if n == nil {
+		n = &State{}
+	}
+	*n = State{vals: s.vals, net: s.net, netHash: s.netHash, ghost: s.ghost, ghostH: s.ghostH,
+		drops: s.drops, dups: s.dups, crashes: s.crashes, calls: s.calls, depth: s.depth + 1, parent: s, event: ev, own: -1}
 	if len(s.nodes) <= len(n.inl) {
 		n.nodes = n.inl[:len(s.nodes)]
 		copy(n.nodes, s.nodes)
@@ -414,6 +420,26 @@ func (c *Checker) Apply(s *State, ev Event) (*State, error) {
 	}
 	c.finish(n)
 	return n, err
+}
+
+// freeList keeps what a duplicate state, one the visited set already
+// holds, no longer needs, for the next event: most events of a search
+// lead to states seen before, and reusing their memory spares the
+// allocator and the collector.
+type freeList struct {
+	state *State
+	slot  *slot
+}
+
+// recycle hands back n, a state Apply returned that nothing else holds.
+func (c *Checker) recycle(n *State) {
+	if n.own >= 0 {
+		sl := n.nodes[n.own]
+		*sl = slot{timers: sl.timers[:0], store: sl.store[:0]}
+		c.free.slot = sl
+	}
+	*n = State{}
+	c.free.state = n
 }
 
 func (c *Checker) apply(n *State, ev Event) error {
@@ -516,6 +542,7 @@ func (c *Checker) handle(n *State, id node.ID, kind stepKind) (*step, error) {
 		return nil, err
 	}
 	n.nodes[id-1] = sl
+	n.own = int(id - 1)
 	return c.newStep(n, sl, id, kind), nil
 }
 
@@ -549,8 +576,13 @@ func (c *Checker) fresh(v any) (any, error) {
 
 // cloneSlot copies a node's slot for a handler to change.
 func (c *Checker) cloneSlot(old *slot, id node.ID) (*slot, error) {
-	sl := &slot{trusted: old.trusted, inc: old.inc, clock: old.clock, nextID: old.nextID, inputs: old.inputs,
-		timers: slices.Clone(old.timers), store: slices.Clone(old.store)}
+	sl := c.free.slot
+	c.free.slot = nil
+	if sl == nil {
+		sl = &slot{}
+	}
+	*sl = slot{trusted: old.trusted, inc: old.inc, clock: old.clock, nextID: old.nextID, inputs: old.inputs,
+		timers: append(sl.timers[:0], old.timers...), store: append(sl.store[:0], old.store...)}
 	c.cp.reset(old.trusted)
 	if old.rng != nil {
 		// Copied first, with the node, so that a node holding its Rand
@@ -584,8 +616,13 @@ func (c *Checker) find(s *State, ev Event) (int, bool) {
 // none) and puts one copy of each of add on it, in one new slice: the old
 // one may be shared with other states.
 func (s *State) editNet(remove int, add []flight) {
-	net := make([]flight, 0, len(s.net)+len(add))
-	net = append(net, s.net...)
+	var net []flight
+	if s.netOwn {
+		net = s.net // already this state's own
+	} else {
+		net = make([]flight, 0, len(s.net)+len(add))
+		net = append(net, s.net...)
+	}
 	if remove >= 0 {
 		f := &net[remove]
 		s.netHash -= flightHash(f)
@@ -606,6 +643,7 @@ func (s *State) editNet(remove int, add []flight) {
 		net = slices.Insert(net, i, f)
 	}
 	s.net = net
+	s.netOwn = true
 }
 
 // env is a node incarnation's Env. It keeps no state of its own: every

@@ -185,6 +185,7 @@ func (sr *search) step(s *State, ev Event) (*State, bool) {
 		return nil, false
 	}
 	if d, seen := sr.visited[n.hash]; seen && int(d) <= n.depth {
+		sr.c.recycle(n)
 		return nil, true
 	} else if !seen {
 		st.Unique++

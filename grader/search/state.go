@@ -29,6 +29,11 @@ type State struct {
 	crashes int
 	calls   int // inputs of any node made
 	hash    uint64
+	// own is the index of the one slot this state does not share with its
+	// parent (-1: none), and netOwn says net is its own: a duplicate
+	// state's are reused (Checker.recycle); a kept state's never change.
+	own    int
+	netOwn bool
 
 	depth  int
 	parent *State
