@@ -23,11 +23,9 @@ func Mutants(ctx context.Context, o Options) (*result.Mutation, error) {
 	if err := o.defaults(); err != nil {
 		return nil, err
 	}
-	var tests []int
-	for i, t := range o.Lab.Tests {
-		if o.Run == nil || o.Run.MatchString(t.Name) {
-			tests = append(tests, i)
-		}
+	tests, err := o.selectTests()
+	if err != nil {
+		return nil, err
 	}
 	plan := o.plan(tests)
 	type job struct {
