@@ -38,7 +38,7 @@ var mutantCases = []labtest.Mutant{
 	{Name: "priority-inversion", Test: "CriticalFirst", Check: "critical success"},
 	{Name: "no-fairness", Test: "FloodingClient", Check: "fairness"},
 	{Name: "lying-queue-len", Test: "LittlesLaw", Check: "little's law"},
-	{Name: "naive-fifo", Test: "Goodput2x", Check: "goodput"},
+	{Name: "naive-fifo", Test: "Goodput2x", Check: "bounded queue"},
 }
 
 // TestLab: the reference passes, each mutant is caught by its test and

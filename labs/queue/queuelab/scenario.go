@@ -1,6 +1,7 @@
 package queuelab
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -47,6 +48,7 @@ type phase struct {
 
 // scenario is one run's workload.
 type scenario struct {
+	desc    string // for messages: "at 2× load"
 	cfg     queue.Config
 	cut     float64 // service times are cut at cut × serviceExp (0: not cut)
 	phases  []phase // open-loop load over time
@@ -67,7 +69,7 @@ type scenario struct {
 // steady is n seconds of Poisson arrivals at load × capacity from eight
 // clients, all best-effort.
 func steady(load float64, d time.Duration) scenario {
-	return scenario{cfg: labConfig(), cut: serviceCut, phases: []phase{{d, load}}, clients: 8,
+	return scenario{desc: fmt.Sprintf("at %g× load", load), cfg: labConfig(), cut: serviceCut, phases: []phase{{d, load}}, clients: 8,
 		budget: [2]time.Duration{minBudget, maxBudget}}
 }
 
@@ -97,6 +99,7 @@ var scenarios = map[string]func() scenario{
 		// A second at 5× capacity, then 1.5 s at half of it.
 		sc := steady(5, burstEnd)
 		sc.phases = append(sc.phases, phase{Until: burstEnd + 1500*suite.Ms, Load: 0.5})
+		sc.desc = "in a 5× burst and after it"
 		return sc
 	},
 	"Goodput1x": func() scenario { return steady(1, runFor) },
@@ -105,7 +108,7 @@ var scenarios = map[string]func() scenario{
 	"ClosedLoop": func() scenario {
 		// 120 clients thinking 200 ms on average would offer up to 600
 		// requests/s, about 3× capacity, if every answer came at once.
-		return scenario{cfg: labConfig(), cut: serviceCut, budget: [2]time.Duration{minBudget, maxBudget},
+		return scenario{desc: "with 120 closed-loop clients", cfg: labConfig(), cut: serviceCut, budget: [2]time.Duration{minBudget, maxBudget},
 			closed: 120, think: 200 * suite.Ms, closedUntil: runFor}
 	},
 	"CriticalFirst": func() scenario {
@@ -119,6 +122,7 @@ var scenarios = map[string]func() scenario{
 		// Nine clients share half of capacity; client 10 alone sends 3×.
 		sc := steady(0.5, runFor)
 		sc.clients, sc.flood = 9, 3
+		sc.desc = "under a 3× flood from one client"
 		return sc
 	},
 }
