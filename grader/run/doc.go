@@ -4,6 +4,13 @@
 //
 //	res, err := run.Grade(ctx, run.Options{Lab: lab, Impl: "solution"})
 //
+// Grade goes in stages, each in grade.go: select the tests and plan their
+// runs (selectTests, plan), run them all in batches (runAll), build each
+// test's result beside its reported run (collect), judge it after the
+// determinism check (judgeAll: verify.go, judge.go), and score. How a run
+// ended is typed (status.go: a runStatus and a failKind, each hint beside
+// its kind); a report's strings are those types' values.
+//
 // Seeds derive from the lab and test names (SeedFor), so two gradings run
 // the same runs, and Options.Seed replays one exactly; Test.Replay is the
 // command that does, with every flag that changes the run.
