@@ -36,7 +36,13 @@ type Explorer struct {
 	diagram *viewer.Model // the path as a trace, while it is shown
 	keys    ExplorerKeys
 	styles  Styles
+	// Embedded: q and esc send ExplorerBackMsg to the parent screen
+	// instead of quitting the program.
+	Embedded bool
 }
+
+// ExplorerBackMsg is sent when the user leaves an embedded explorer.
+type ExplorerBackMsg struct{}
 
 // ExplorerKeys are the explorer's keys.
 type ExplorerKeys struct {
@@ -122,6 +128,9 @@ func (e Explorer) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		k := e.keys
 		switch {
 		case key.Matches(msg, k.Quit):
+			if e.Embedded {
+				return e, func() tea.Msg { return ExplorerBackMsg{} }
+			}
 			return e, tea.Quit
 		case key.Matches(msg, k.Up):
 			e.sel = max(e.sel-1, 0)

@@ -109,6 +109,14 @@ func TestExplorerWalksTheGraph(t *testing.T) {
 	require.NotNil(t, e.diagram, "d opens the path as a space-time diagram")
 	e = explorerKeys(t, e, "esc")
 	assert.Nil(t, e.diagram, "esc comes back to the explorer")
+
+	_, cmd := e.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	require.NotNil(t, cmd)
+	assert.Equal(t, tea.Quit(), cmd(), "a standalone explorer quits")
+	e.Embedded = true
+	_, cmd = e.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	require.NotNil(t, cmd)
+	assert.Equal(t, ExplorerBackMsg{}, cmd(), "an embedded one goes back")
 }
 
 func TestExplorerOpensAtAPath(t *testing.T) {
