@@ -55,7 +55,6 @@ func drawSwarm(t *suite.T, snapshots bool) swarm {
 	if snapshots {
 		w.maxRaftState = []int{500, 1000, snapBound}[r.IntN(3)]
 	}
-	t.Logf("configuration: %s", w)
 	return w
 }
 
@@ -95,6 +94,9 @@ func (w swarm) faults(clerks int) faults.Model {
 func (w swarm) run(t *suite.T, ops int, think, horizon time.Duration) *harness {
 	const clerks = 4
 	c := newHarness(t, config{servers: w.servers, clerks: clerks, keys: 3, ops: ops, think: think, maxRaftState: w.maxRaftState, faults: w.faults(clerks)})
+	// Logged once the simulation exists, so that the note is in the trace
+	// as well as in the report.
+	t.Logf("configuration: %s", w)
 	if w.crashes {
 		c.crashes(1500*suite.Ms, horizon, false)
 	}

@@ -44,8 +44,9 @@ func (n nemesis) String() string {
 }
 
 // swarm is the configuration a swarm test draws from its seed, from its
-// own stream (the workload's choices stay those of any other seed), and
-// logs, so that a failing seed's report and trace say what it ran.
+// own stream (the workload's choices stay those of any other seed). The
+// test logs it once its simulation exists (T.Logf notes it in the trace
+// too), so that a failing seed's report and trace say what it ran.
 type swarm struct {
 	share        float64 // of messages held tailMin–tailMax
 	nemesis      nemesis
@@ -60,7 +61,6 @@ func drawSwarm(t *suite.T, snapshots bool) swarm {
 	if snapshots {
 		w.maxRaftState = []int{gcBound, 3000, 5000}[r.IntN(3)]
 	}
-	t.Logf("configuration: %s", w)
 	return w
 }
 
@@ -98,6 +98,7 @@ func (c *harness) strike(w swarm, ids []node.ID, down time.Duration) {
 func testControllerUnreliable(t *suite.T) {
 	w := drawSwarm(t, false)
 	c := newHarness(t, config{groups: 0, faults: longTail(w.share)})
+	t.Logf("configuration: %s", w)
 	for at := 200 * suite.Ms; at < 2*suite.Sec; at += 400 * suite.Ms {
 		c.s.At(at+w.delay, func() { c.strike(w, c.controllers, 300*suite.Ms) })
 	}
@@ -112,6 +113,7 @@ func testMigrationFaults(t *suite.T) {
 	w := drawSwarm(t, true)
 	c := newHarness(t, config{groups: 3, clerks: 3, keys: keysOverShards(1), ops: 20, think: 250 * suite.Ms,
 		faults: longTail(w.share), maxRaftState: w.maxRaftState})
+	t.Logf("configuration: %s", w)
 	c.join(100, 101)
 	script := []func(){
 		func() { c.join(102) },
@@ -141,9 +143,9 @@ func testMigrationFaults(t *suite.T) {
 func testOwnerCrashes(t *suite.T) {
 	r := t.Rand("swarm")
 	all, down := r.IntN(2) == 0, time.Duration(r.IntN(3))*300*suite.Ms
+	c := newHarness(t, config{groups: 2, clerks: 3, keys: keysOverShards(1), ops: 20, think: 150 * suite.Ms, maxRaftState: gcBound / 2})
 	t.Logf("configuration: crash %s of the old owner, then every server, each restarted %v later",
 		map[bool]string{true: "every server", false: "the leader"}[all], down)
-	c := newHarness(t, config{groups: 2, clerks: 3, keys: keysOverShards(1), ops: 20, think: 150 * suite.Ms, maxRaftState: gcBound / 2})
 	c.join(100)
 	c.s.At(900*suite.Ms, func() { c.blockGroups(100, 101) })
 	c.s.At(suite.Sec, func() { c.join(101) })
@@ -176,6 +178,7 @@ func testMoveBack(t *suite.T) {
 	w := drawSwarm(t, true)
 	c := newHarness(t, config{groups: 2, clerks: 3, keys: keysOverShards(1), ops: 25, think: 150 * suite.Ms,
 		faults: longTail(w.share), maxRaftState: w.maxRaftState})
+	t.Logf("configuration: %s; shards moved back %v after they moved", w, w.delay+100*suite.Ms)
 	c.join(100, 101)
 	for at := 700 * suite.Ms; at < 3500*suite.Ms; at += 700 * suite.Ms {
 		c.s.At(at, func() {
