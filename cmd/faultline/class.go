@@ -239,41 +239,54 @@ func gradeClass(ctx context.Context, env *cliEnv, c *classFlags) error {
 	var mu sync.Mutex
 	var writeErr error
 	graderErrors := 0
-	work := make(chan classItem)
-	var wg sync.WaitGroup
-	for range c.jobs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for it := range work {
-				prog.start()
-				e, ok := c.gradeOne(ctx, env, it)
-				mu.Lock()
-				if ok {
-					ros.Put(e)
-					ros.Sort()
-					if err := ros.WriteFiles(c.out); err != nil && writeErr == nil {
-						writeErr = err
+	// gradeAll grades items, workers at a time.
+	gradeAll := func(items []classItem, workers int) {
+		work := make(chan classItem)
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for it := range work {
+					prog.start()
+					e, ok := c.gradeOne(ctx, env, it)
+					mu.Lock()
+					if ok {
+						ros.Put(e)
+						ros.Sort()
+						if err := ros.WriteFiles(c.out); err != nil && writeErr == nil {
+							writeErr = err
+						}
+						if e.Reason == result.ReasonGrader {
+							graderErrors++
+						}
 					}
-					if e.Reason == result.ReasonGrader {
-						graderErrors++
-					}
+					mu.Unlock()
+					prog.finished(e, ok)
 				}
-				mu.Unlock()
-				prog.finished(e, ok)
-			}
-		}()
-	}
-feed:
-	for _, it := range todo {
-		select {
-		case work <- it:
-		case <-ctx.Done():
-			break feed
+			}()
 		}
+	feed:
+		for _, it := range items {
+			select {
+			case work <- it:
+			case <-ctx.Done():
+				break feed
+			}
+		}
+		close(work)
+		wg.Wait()
 	}
-	close(work)
-	wg.Wait()
+	// The first grading runs alone: on an empty cache its build compiles
+	// the standard library and the platform, which every later build then
+	// finds compiled. Started together, the first builds would each
+	// compile them at once and, on a busy machine, reach the build's time
+	// limit (measured: two of the first two of a class on a loaded
+	// 2-core machine, "the grader gave up building").
+	if len(todo) > 0 {
+		gradeAll(todo[:1], 1)
+		gradeAll(todo[1:], c.jobs)
+	}
 	prog.finish()
 	if writeErr != nil {
 		return &exitError{code: 2, err: writeErr}
