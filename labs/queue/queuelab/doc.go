@@ -1,8 +1,9 @@
 // Package queuelab is the queue lab's suite: eleven tests in four parts (A
 // bounded queue and fast rejection, B deadlines, C overload control, D
 // priorities and fairness; 100 points), the workload and books they share,
-// the mutants they must catch, and the figures of a run. It registers
-// itself with grader/suite from init; labs/all imports it.
+// and the figures of a run. It registers itself with grader/suite from
+// init; labs/all imports it. The reference and the mutants the suite must
+// catch are set in reference.go, the one file that imports them.
 //
 // A run has one node, the student's server (n1). The clients are the
 // lab's (harness.go): open-loop Poisson arrivals drawn up front from the
@@ -15,7 +16,9 @@
 // time and counts: goodput, p99 latency of admitted work, wasted worker
 // time, the most requests waiting at once, and L = λW against the mean of
 // the server's QueueLen samples. Protocol violations (starting with no
-// free worker, answering twice) fail the run at the event ("protocol").
+// free worker, answering twice) fail the run at the event ("protocol");
+// every test checks that the queue stays bounded and that nothing starts
+// after its deadline, at whatever load it runs.
 //
 // Every run records time series (series.go) in 50 ms buckets: offered,
 // admitted, goodput, wasted and rejected requests per second, the queue
@@ -32,7 +35,8 @@
 //	o := suite.NewT(suite.Options{Lab: queuelab.Lab, Test: test, Seed: 7,
 //		Impl: queuelab.Lab.Solution, ImplName: "solution"}).Run()
 //
-// To check the reference over many seeds:
+// To check the reference over many seeds, and to re-derive the bounds:
 //
-//	go test ./labs/queue/queuelab -run TestSweep -queue.sweep=300
+//	go test ./labs/queue/queuelab -run TestLab/Sweep -lab.sweep=300
+//	go test ./labs/queue/queuelab -run TestCalibration -lab.sweep=1000 -v
 package queuelab
