@@ -67,7 +67,11 @@
 // (every interleaving of two nodes' timers is allowed, which is also why
 // liveness under timing assumptions, "a leader is elected within 5 s", is
 // for random testing, not for the search). Nodes that crash and restart
-// restart at once: a long outage is a restart plus dropped messages.
+// restart at once: a long outage is a restart plus dropped messages. A
+// crash happens between two handlers, never inside one: a node that sends
+// its reply and only then syncs in the same handler (raft's
+// syncs-after-replying mutant) looks correct to the search; the
+// simulator's crash points find that bug.
 //
 // # Limits of the state copy
 //

@@ -38,6 +38,9 @@ func TestSpecs(t *testing.T) {
 		{lab: "pingpong", impl: "mutant:dedup-by-seq", invariant: "exactly once", maxPath: 5},
 		{lab: "raft", impl: "solution", exhaustive: true},
 		{lab: "raft", impl: "mutant:votes-twice", invariant: "election safety", maxPath: 6},
+		{lab: "raft", impl: "mutant:acts-on-stale-replies", invariant: "election safety", maxPath: 7},
+		{lab: "raft", model: "election-crash", impl: "solution", exhaustive: true},
+		{lab: "raft", model: "election-crash", impl: "mutant:replies-before-persist", invariant: "election safety", maxPath: 7},
 		{lab: "raft", model: "log-safety", impl: "solution"},
 		{lab: "raft", model: "log-safety", impl: "mutant:no-up-to-date-check", invariant: "leader completeness", maxPath: 40},
 	}

@@ -25,10 +25,12 @@ func raftFactory(impl any) (raft.Factory, error) {
 }
 
 // RaftElection returns the model of Raft part A: n nodes, no proposals,
-// under bounds b. Its invariant is election safety (§5.2, Figure 3: at
+// under bounds b; when maxTerm > 0, states where a node passed maxTerm
+// are not explored further (the first elections are where the bugs of
+// part A show, and each term multiplies the states). Its invariant is election safety (§5.2, Figure 3: at
 // most one leader can be elected in a given term), checked as no two
 // nodes leading in one term in the same state; its goal is a leader.
-func RaftElection(impl any, n int, b search.Bounds) (*search.Model, error) {
+func RaftElection(impl any, n, maxTerm int, b search.Bounds) (*search.Model, error) {
 	f, err := raftFactory(impl)
 	if err != nil {
 		return nil, err
@@ -69,6 +71,16 @@ func RaftElection(impl any, n int, b search.Bounds) (*search.Model, error) {
 		}
 		return false
 	}}}
+	if maxTerm > 0 {
+		m.Prunes = []search.Goal{{Name: fmt.Sprintf("past term %d", maxTerm), Holds: func(s *search.State) bool {
+			for i := 1; i <= s.Nodes(); i++ {
+				if t, _ := s.Node(node.ID(i)).(raft.Node).State(); t > maxTerm {
+					return true
+				}
+			}
+			return false
+		}}}
+	}
 	return m, nil
 }
 
@@ -76,7 +88,13 @@ func init() {
 	register(Spec{Lab: "raft", Name: "election-safety",
 		Description: "three nodes, no faults: every order of timer firings and deliveries up to the depth bound elects at most one leader per term",
 		Build: func(impl any) (*search.Model, error) {
-			return RaftElection(impl, 3, search.Bounds{})
+			return RaftElection(impl, 3, 0, search.Bounds{})
+		},
+		Options: search.Options{Strategy: search.BFS, Depth: 7, States: 300_000}})
+	register(Spec{Lab: "raft", Name: "election-crash",
+		Description: "three nodes, one crash and restart, terms 1 and 2: every order up to the depth bound elects at most one leader per term, so a vote must be on disk before it is granted",
+		Build: func(impl any) (*search.Model, error) {
+			return RaftElection(impl, 3, 2, search.Bounds{Crashes: 1})
 		},
 		Options: search.Options{Strategy: search.BFS, Depth: 7, States: 300_000}})
 }
