@@ -20,5 +20,6 @@ var All = []suite.Mutant{
 	{Name: "never-gc", Description: "a group keeps the copies of the shards it gave away forever, so its storage never shrinks", Impl: reference.New(reference.Bugs{NeverGC: true})},
 	{Name: "deletes-early", Description: "a group deletes a shard it gave away as soon as it sends it, before the new owner has it: if the answer is lost, the shard is gone", Impl: reference.New(reference.Bugs{DeleteEarly: true})},
 	{Name: "snapshot-drops-outgoing", Description: "a group's snapshot leaves out the shards it gave away and still holds for their new owner: restarted from it, the group has lost them", Impl: reference.New(reference.Bugs{OutNotInSnapshot: true})},
+	{Name: "no-leader-noop", Description: "a new group leader proposes nothing of its own term, so an installation its predecessor committed may never commit for it: the group waits for the shard forever", Impl: reference.New(reference.Bugs{NoLeaderNoOp: true})},
 	{Name: "no-ownership-check", Description: "a group executes operations on keys of shards it does not serve", Impl: reference.New(reference.Bugs{NoOwnershipCheck: true})},
 }

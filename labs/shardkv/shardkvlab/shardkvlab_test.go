@@ -34,6 +34,7 @@ var mutantCases = []labtest.Mutant{
 	{Name: "never-gc", Test: "GarbageCollection", Check: "garbage collection"},
 	{Name: "deletes-early", Test: "GCWaitsForOwner", Check: "liveness"},
 	{Name: "snapshot-drops-outgoing", Test: "OwnerCrashes", Check: "liveness"},
+	{Name: "no-leader-noop", Test: "LeaderCutMidPull", Check: "liveness"},
 }
 
 // TestLab makes every check of the suite (grader/labtest): the reference
@@ -125,7 +126,7 @@ func TestLeaderOfFindsGroupLeaders(t *testing.T) {
 // configuration say, in the trace and the report's log, which one each
 // seed drew, and that the seeds draw more than one.
 func TestSwarmConfigurationIsNoted(t *testing.T) {
-	for _, name := range []string{"ControllerUnreliable", "MigrationFaults", "OwnerCrashes", "MoveBack"} {
+	for _, name := range []string{"ControllerUnreliable", "LeaderCutMidPull", "MigrationFaults", "OwnerCrashes", "MoveBack"} {
 		t.Run(name, func(t *testing.T) {
 			test, ok := Lab.Test(name)
 			require.True(t, ok)

@@ -211,3 +211,53 @@ func (c *harness) blockGroups(a, b int) {
 		}
 	}
 }
+
+// testLeaderCutMidPull writes a key in every shard, then has a group join
+// and leave again, six times, so that its shards come from the first
+// group and go back. While the joined group pulls them, its leader is cut
+// off from its own followers (its messages to them are lost) at a drawn
+// moment: if that falls after the leader committed an installation and
+// before its followers heard so, the leader applies it, has the old
+// owner delete its copy, and is then replaced by a follower that must
+// commit that installation without it. Raft commits a predecessor's
+// entries only with an entry of the new leader's term (§5.4.2), and no
+// clerk talks to the group: a new leader that proposes nothing waits for
+// the shards forever, and so does the first group, which needs them back.
+func testLeaderCutMidPull(t *suite.T) {
+	c := newHarness(t, config{groups: 2, clerks: 1, keys: keysOverShards(1), think: 100 * suite.Ms})
+	c.stopped = true // no workload: the clerk writes and reads below
+	c.join(100)
+	c.s.RunUntilTrue(10*suite.Sec, c.adminIdle)
+	clerk := c.clerks[0]
+	for _, k := range c.cfg.keys {
+		c.seq++
+		c.submit(clerk, shardkv.Op{Kind: shardkv.Put, Key: k, Value: c.value(clerk)})
+		c.waitIdle(10 * suite.Sec)
+	}
+	r := t.Rand("swarm")
+	var cuts []time.Duration
+	for range 6 {
+		c.join(101)
+		c.s.RunUntilTrue(10*suite.Sec, c.adminIdle)
+		// The reference commits its installations 0.3-0.5 s after a
+		// join returns (two 200 ms polls: the configuration, then the
+		// pull); the range admits faster and slower pollers.
+		cut := 150*suite.Ms + time.Duration(r.IntN(80))*5*suite.Ms
+		cuts = append(cuts, cut)
+		c.s.RunFor(cut)
+		if lead := c.leaderOf(c.groups[101]); lead != 0 && c.t.Keep("partition") {
+			for _, id := range c.groups[101] {
+				if id != lead {
+					c.s.Block(lead, id)
+				}
+			}
+		}
+		c.s.RunFor(suite.Sec)
+		c.s.Heal()
+		c.leave(101)
+		c.s.RunUntilTrue(10*suite.Sec, c.adminIdle)
+		c.s.RunFor(300 * suite.Ms)
+	}
+	t.Logf("configuration: the joining group's leader cut off %v after each join", cuts)
+	c.finish(30 * suite.Sec)
+}

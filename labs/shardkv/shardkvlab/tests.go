@@ -38,6 +38,8 @@ var tests = []suite.Test{
 	{Name: "Unreliable", Part: "C", Points: 5, Seeds: 20, Limit: 60 * suite.Sec, Run: testUnreliable,
 		Description: "joins, leaves and moves on an unreliable network with group servers crashing and leaders cut off, with snapshots", Lesson: "partitioning-and-sharding"},
 
+	{Name: "LeaderCutMidPull", Part: "C", Points: 3, Seeds: 20, Limit: 60 * suite.Sec, Run: testLeaderCutMidPull,
+		Description: "a group's leader is cut off from its followers while it pulls shards that no clerk asks it for: the next leader must commit its predecessor's installations", Lesson: "partitioning-and-sharding"},
 	{Name: "MigrationFaults", Part: "C", Points: 4, Seeds: 20, Limit: 60 * suite.Sec, Run: testMigrationFaults,
 		Description: "reconfigurations with the leaders of groups crashed or cut off as shards move, messages held 0.2-2 s, and snapshots", Lesson: "partitioning-and-sharding"},
 

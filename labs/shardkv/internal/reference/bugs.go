@@ -25,4 +25,5 @@ type Bugs struct {
 	NeverGC          bool // a group keeps the copies of shards it gave away forever
 	DeleteEarly      bool // a group deletes a shard it gave away as soon as it sends it, before the new owner has it
 	OutNotInSnapshot bool // a group's snapshot leaves out the shards it gave away and still holds for their new owner
+	NoLeaderNoOp     bool // a new group leader proposes nothing of its own term, so its predecessor's entries may never commit
 }

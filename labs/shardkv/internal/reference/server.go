@@ -397,7 +397,7 @@ func (s *Server) settle() {
 	// shard proposes nothing else when the shard's old owner has deleted
 	// its copy because the predecessor's Install committed: without the
 	// no-op, the group would wait for that Install forever.
-	if lead && term > s.led {
+	if lead && term > s.led && !s.bugs.NoLeaderNoOp {
 		s.led = term
 		s.rf.Propose(encode(entry{Lead: term}))
 	}
