@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -27,9 +28,11 @@ import (
 //   - A function value is kept as is when it is a plain function or method
 //     expression (no captured variables), or one the node was built with
 //     (the lab's callbacks, such as pingpong's done or Raft's apply: they
-//     reach the checker's current state, never a copy's memory). Any other
-//     closure may capture the node's own memory, which a copy would then
-//     share, so it is refused with the field's path.
+//     reach the checker's current state, never a copy's memory). A method
+//     value of a pointer receiver the copy has copied (s.rf =
+//     raft(s.apply)) is bound to the receiver's copy. Any other closure
+//     may capture the node's own memory, which a copy would then share,
+//     so it is refused with the field's path.
 //   - A channel or an unsafe.Pointer is refused with the field's path.
 //   - The checker's own values (the Env, its Storage) are shared: they
 //     hold no state of their own (see env.go).
@@ -409,17 +412,49 @@ func copyIface(dst, src unsafe.Pointer, c *copier, empty bool) error {
 	return nil
 }
 
-// copyFunc keeps a function value that cannot hold the node's memory.
+// copyFunc keeps a function value that cannot hold the node's memory,
+// and binds a method value of the node's own (s.rf = New(s.apply)) to the
+// copy of its receiver.
 func copyFunc(dst, src unsafe.Pointer, c *copier) error {
 	fv := *(*unsafe.Pointer)(src)
 	if fv == nil {
 		return nil
+	}
+	if ptrMethodValue(fv) {
+		mv := (*methodValue)(fv)
+		if to, ok := c.memo.get(mv.recv); ok {
+			*(*unsafe.Pointer)(dst) = unsafe.Pointer(&methodValue{fn: mv.fn, recv: to})
+			return nil
+		}
 	}
 	if !c.trusted[fv] && !staticFunc(fv) {
 		return errRefused
 	}
 	*(*unsafe.Pointer)(dst) = fv
 	return nil
+}
+
+// methodValue is the closure the compiler makes for a method value x.M
+// with a pointer receiver: the wrapper's code, then the receiver it calls
+// M on (cmd/compile: a method value closes over its receiver alone).
+type methodValue struct {
+	fn   uintptr
+	recv unsafe.Pointer
+}
+
+var ptrMethods sync.Map // code pointer -> bool
+
+// ptrMethodValue reports whether fv is a method value of a pointer
+// receiver, named "pkg.(*T).M-fm".
+func ptrMethodValue(fv unsafe.Pointer) bool {
+	pc := *(*uintptr)(fv)
+	if ok, found := ptrMethods.Load(pc); found {
+		return ok.(bool)
+	}
+	f := runtime.FuncForPC(pc)
+	ok := f != nil && strings.HasSuffix(f.Name(), "-fm") && strings.Contains(f.Name(), ".(*")
+	ptrMethods.Store(pc, ok)
+	return ok
 }
 
 // closureName matches the names the compiler gives closures ("f.func1",
@@ -520,6 +555,9 @@ func explainRefusal(who string, x any, trusted map[unsafe.Pointer]bool) error {
 				return nil
 			}
 			fv := *(*unsafe.Pointer)(addrOf(v))
+			if ptrMethodValue(fv) && seen[(*methodValue)(fv).recv] {
+				return nil // bound to the copy of its receiver
+			}
 			if !trusted[fv] && !staticFunc(fv) {
 				return &RefusedError{Node: who, Path: path, Why: "holds the closure " + funcName(fv) + ", which may capture the node's own memory"}
 			}

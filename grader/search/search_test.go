@@ -367,3 +367,41 @@ func TestEventuallyInTerminalStates(t *testing.T) {
 		assert.Len(t, res.Violation.Path, 2, "%v", res.Violation)
 	}
 }
+
+// selfBound keeps a method value of its own (as a kvraft server hands
+// s.apply to its Raft): a copy's must call the copy.
+type selfBound struct {
+	env  node.Env
+	hook func()
+	n    int
+}
+
+func (b *selfBound) Start(env node.Env) {
+	b.env = env
+	b.hook = b.tick
+	env.SetTimer(time.Millisecond, 0)
+}
+func (b *selfBound) tick()                               { b.n++ }
+func (b *selfBound) HandleMessage(node.ID, node.Message) {}
+func (b *selfBound) HandleTimer(any) {
+	b.hook()
+	if b.n < 3 {
+		b.env.SetTimer(time.Millisecond, 0)
+	}
+}
+
+func TestMethodValueBoundToTheCopy(t *testing.T) {
+	c, err := search.New(&search.Model{Name: "bound", Nodes: 1, Factory: func(node.ID, *search.World) node.Node { return &selfBound{} }})
+	require.NoError(t, err)
+	s, err := c.Initial()
+	require.NoError(t, err)
+	states := []*search.State{s}
+	for len(c.Enabled(s)) > 0 {
+		s, err = c.Apply(s, c.Enabled(s)[0])
+		require.NoError(t, err)
+		states = append(states, s)
+	}
+	for i, st := range states {
+		assert.Equal(t, i, st.Node(1).(*selfBound).n, "state %d", i)
+	}
+}
