@@ -94,6 +94,16 @@ func (w *World) Ghost() any {
 	return st.s.ghost
 }
 
+// Step returns the depth of the state being explored: the number of
+// events on its path, the search's only clock (a history's call and
+// return times).
+func (w *World) Step() int {
+	if st := w.c.cur; st != nil {
+		return st.s.depth
+	}
+	return 0
+}
+
 // New returns a checker for m, or an error if m is incomplete.
 func New(m *Model) (*Checker, error) {
 	if m.Nodes < 1 || m.Factory == nil {
@@ -372,6 +382,9 @@ func (c *Checker) enabled(s *State, out []Event) []Event {
 	for i, sl := range s.nodes {
 		if ins := c.inputsOf[i]; sl.inputs < len(ins) {
 			in := &c.m.Inputs[ins[sl.inputs]]
+			if in.When != nil && !in.When(s, node.ID(i+1)) {
+				continue
+			}
 			out = append(out, Event{Kind: Call, Node: node.ID(i + 1), Input: in.Name, h: uint64(sl.inputs)})
 		}
 	}

@@ -82,8 +82,10 @@ type Input struct {
 	// proposal to whichever node leads): such inputs are made in the
 	// order listed, each at one node.
 	Node node.ID
-	// When, for an input of any node (Node 0), says whether it may be
-	// made at node id in s; nil means at every node.
+	// When says whether the input may be made at node id in s (for an
+	// input of any node, at which nodes); nil means always. A node's
+	// next input waits until it holds (a clerk's next request waits for
+	// the previous one's reply).
 	When func(s *State, id node.ID) bool
 	// Name is the call as traces show it: `Submit(1, "x")`.
 	Name string

@@ -9,6 +9,7 @@ import (
 	"github.com/faultline-dev/faultline/grader/search"
 	"github.com/faultline-dev/faultline/grader/search/models"
 	"github.com/faultline-dev/faultline/grader/suite"
+	_ "github.com/faultline-dev/faultline/labs/kvraft/kvraftlab"
 	_ "github.com/faultline-dev/faultline/labs/pingpong/pingponglab"
 	_ "github.com/faultline-dev/faultline/labs/raft/raftlab"
 )
@@ -43,6 +44,11 @@ func TestSpecs(t *testing.T) {
 		{lab: "raft", model: "election-crash", impl: "mutant:replies-before-persist", invariant: "election safety", maxPath: 7},
 		{lab: "raft", model: "log-safety", impl: "solution"},
 		{lab: "raft", model: "log-safety", impl: "mutant:no-up-to-date-check", invariant: "leader completeness", maxPath: 40},
+		{lab: "kvraft", impl: "solution"},
+		{lab: "kvraft", impl: "mutant:stale-reads", invariant: "linearizability", maxPath: 150},
+		{lab: "kvraft", impl: "mutant:local-dedup", invariant: "linearizability", maxPath: 150},
+		{lab: "kvraft", impl: "mutant:answers-early", invariant: "linearizability", maxPath: 150},
+		{lab: "kvraft", impl: "mutant:reuses-seq", invariant: "linearizability", maxPath: 150},
 	}
 	for _, tc := range cases {
 		t.Run(tc.lab+"/"+tc.model+"/"+tc.impl, func(t *testing.T) {
