@@ -30,5 +30,6 @@ var All = []suite.Mutant{
 	{Name: "commit-beyond-new", Description: "a follower sets commitIndex to leaderCommit past the last new entry, committing stale entries", Impl: with(reference.Bugs{CommitBeyondNew: true})},
 	{Name: "installs-stale-snapshot", Description: "installs an InstallSnapshot older than its commit index, going back in time", Impl: with(reference.Bugs{InstallStaleSnapshot: true})},
 	{Name: "half-is-a-quorum", Description: "counts half the cluster as a majority (votes and commits): right for 3, 5 and 7 nodes, wrong for 4 and 6", Impl: with(reference.Bugs{HalfQuorum: true})},
+	{Name: "deletes-with-checkpoint", Description: "deletes the log records a checkpoint replaces in the same Sync as the checkpoint, so a torn Sync can keep the deletes and lose the checkpoint", Impl: with(reference.Bugs{DeleteWithCheckpoint: true})},
 	{Name: "leader-ignores-higher-term", Description: "a leader ignores a higher term in every reply (AppendEntries, InstallSnapshot, a late vote) and never steps down on one", Impl: with(reference.Bugs{NoStepDown: true})},
 }

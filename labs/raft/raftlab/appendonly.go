@@ -2,7 +2,6 @@ package raftlab
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/node"
@@ -99,10 +98,3 @@ func shortened(id node.ID, term, was, now int) error {
 func overwritten(id node.ID, term, i, was, now int) error {
 	return &suite.Violation{Nodes: []node.ID{id}, Kind: "leader append-only", Msg: fmt.Sprintf("leader append-only: %v, leader of term %d, held an entry of term %d at index %d and now holds one of term %d there: a leader never overwrites entries in its log (Figure 3, §5.3)", id, term, was, i, now)}
 }
-
-// appendOnlyOracle, set only by this package's tests (before any run),
-// gives a run a second Leader Append-Only checker when it returns non-nil
-// for the run's T: the harness hands it what it hands checkAppendOnly
-// (term 0 and a nil lr when the node does not lead), and nothing the
-// oracle finds changes the run.
-var appendOnlyOracle func(t *suite.T) func(id node.ID, term int, lr raft.LogReader, now time.Duration)

@@ -56,25 +56,31 @@ func (p *plainAppendOnly) observe(id node.ID, term int, lr raft.LogReader, now t
 	p.logs[id] = cur
 }
 
-// oracles holds the plain checker of each run that asked for one.
-var oracles sync.Map // *suite.T -> *plainAppendOnly
+// watchers holds, for each run a test watches, what to do with its
+// harness (onHarness).
+var watchers sync.Map // *suite.T -> func(*harness)
 
 func init() {
-	appendOnlyOracle = func(t *suite.T) func(node.ID, int, raft.LogReader, time.Duration) {
-		if p, ok := oracles.Load(t); ok {
-			return p.(*plainAppendOnly).observe
+	onHarness = func(t *suite.T, h *harness) {
+		if w, ok := watchers.Load(t); ok {
+			w.(func(*harness))(h)
 		}
-		return nil
 	}
+}
+
+// runWatched runs one test, handing its harness to watch when it is built.
+func runWatched(test *suite.Test, seed uint64, impl any, name string, watch func(*harness)) suite.Outcome {
+	st := suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: seed, Impl: impl, ImplName: name})
+	watchers.Store(st, watch)
+	defer watchers.Delete(st)
+	return st.Run()
 }
 
 // runWithOracle runs one test with the plain checker beside the fast one.
 func runWithOracle(test *suite.Test, seed uint64, impl any, name string) (suite.Outcome, *plainAppendOnly) {
 	p := &plainAppendOnly{logs: map[node.ID]plainLog{}}
-	st := suite.NewT(suite.Options{Lab: Lab, Test: test, Seed: seed, Impl: impl, ImplName: name})
-	oracles.Store(st, p)
-	defer oracles.Delete(st)
-	return st.Run(), p
+	o := runWatched(test, seed, impl, name, func(h *harness) { h.oracle = p.observe })
+	return o, p
 }
 
 // TestAppendOnlyAgreesWithPlainCheck holds the fast Leader Append-Only

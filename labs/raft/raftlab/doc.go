@@ -1,13 +1,21 @@
-// Package raftlab is the Raft lab's suite: 35 tests in four parts (A
-// election, B replication, C persistence, D snapshots; 100 points), the
-// checks they share, the mutants they must catch, and two demos. It
+// Package raftlab is the Raft lab's suite: 45 tests in four parts (A
+// election, B replication, C persistence, D snapshots; 100 points; the
+// table is in tests.go), the checks they share, and two demos. It
 // registers itself with grader/suite from init; labs/all imports it.
+// reference.go alone hands it the reference and the mutants it must catch.
+//
+// Beyond scripted scenarios, each part has a swarm test (swarm.go: 3 to 7
+// nodes, the network and the faults drawn per seed), parts C and D a crash
+// exploration (explore.go: a short scenario crashed at every Sync and
+// every tear of it), and every test waits for leaders and commits within
+// bounds calibrated on the reference (bounds.go, bounds.txt).
 //
 // Every test builds a harness (harness.go): the simulator, plus one
-// service per node that receives the node's ApplyMsgs (service.go). The harness never
-// reads a node's internals, only what State, Propose and apply say (and,
-// when the node implements the optional raft.LogReader, its log's terms),
-// and checks after every event (one invariant, "raft safety"):
+// service per node that receives the node's ApplyMsgs (service.go). The
+// harness never reads a node's internals, only what State, Propose and
+// apply say (and, when the node implements the optional raft.LogReader,
+// its log's terms), and checks after every event (one invariant, "raft
+// safety", invariants.go and appendonly.go):
 //
 //   - election safety: at most one node reports isLeader for a term;
 //   - terms never go back, across restarts too (persistence);

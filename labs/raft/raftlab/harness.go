@@ -21,6 +21,7 @@ import (
 // crashes); caches.go keeps what makes the per-event checks cheap.
 type harness struct {
 	t       *suite.T
+	test    string // the test's name, for its bounds (bounds.go)
 	s       *sim.Sim
 	n       int
 	factory raft.Factory
@@ -43,10 +44,22 @@ type harness struct {
 	commits    int                  // entries in committed: a version for before
 	before     committedBeforeCache // committedBefore's last answer
 
+	// slowest is, for each liveness bound, the longest this run waited
+	// for what it bounds (bounds.go); calibrating (set by bounds_test.go)
+	// waits far longer than the bounds, so that waits are measured, not cut.
+	slowest     [nBounds]time.Duration
+	calibrating bool
+
 	// oracle, in this package's tests only, is the plain Leader
-	// Append-Only check run beside the fast one (appendOnlyOracle).
+	// Append-Only check run beside the fast one (appendonly_test.go).
 	oracle func(id node.ID, term int, lr raft.LogReader, now time.Duration)
 }
+
+// onHarness, set only by this package's tests (before any run), is handed
+// each harness as newHarness builds it: a test can watch a run through it
+// (an oracle beside a check, the waits the liveness bounds cover) without
+// changing what the run does.
+var onHarness func(t *suite.T, h *harness)
 
 // config describes a test's cluster.
 type config struct {
@@ -61,15 +74,15 @@ func newHarness(t *suite.T, cfg config) *harness {
 	if err != nil {
 		t.Fatalf("%v (check the lab's Solution, Starter, Mutants and Student.Bind)", err)
 	}
-	h := &harness{t: t, n: cfg.nodes, factory: f, svc: make([]*service, cfg.nodes+1),
+	h := &harness{t: t, test: t.Name()[strings.LastIndexByte(t.Name(), '/')+1:], n: cfg.nodes, factory: f, svc: make([]*service, cfg.nodes+1),
 		committed: make([]committedEntry, 1, 64), terms: make([]int, cfg.nodes+1), leaderLogs: make([]leaderLog, cfg.nodes+1),
 		proposed: make([]proposal, 1, 64), snapEvery: cfg.snapEvery}
 	if cfg.faults.Latency.Kind == "" && cfg.faults.Latency.Min == 0 {
 		cfg.faults = faults.Reliable()
 	}
 	h.s = t.NewSim(sim.Config{Nodes: cfg.nodes, Factory: h.newNode, Faults: cfg.faults, Schedule: cfg.schedule})
-	if appendOnlyOracle != nil {
-		h.oracle = appendOnlyOracle(t)
+	if onHarness != nil {
+		onHarness(t, h)
 	}
 	t.Invariant("raft safety", h.check)
 	return h

@@ -14,7 +14,7 @@ import (
 
 func testInitialElection(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
-	h.waitLeader(5 * suite.Sec)
+	h.waitLeader(h.electionBound())
 	// Give the other nodes time to hear of the leader, then every node
 	// must agree on the term.
 	h.s.RunFor(500 * suite.Ms)
@@ -47,28 +47,28 @@ func (h *harness) agreedTerm() int {
 
 func testReElection(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
-	l1 := h.waitLeader(5 * suite.Sec)
+	l1 := h.waitLeader(h.electionBound())
 	// The leader disconnects: the other two elect a new one.
 	h.disconnect(l1)
-	h.waitLeader(5 * suite.Sec)
+	h.waitLeader(h.electionBound())
 	// The old leader rejoins: that must not disturb the new leader.
 	h.connect(l1)
 	h.s.RunFor(suite.Sec)
-	l2 := h.waitLeader(5 * suite.Sec)
+	l2 := h.waitLeader(h.electionBound())
 	// With no quorum there is no new leader.
 	h.disconnect(l2, node.ID(int(l2)%3+1))
 	h.s.RunFor(2 * suite.Sec)
 	h.checkNoLeader(h.connectedIDs(), "it is cut off from the majority and cannot have won an election (§5.2)")
 	// A quorum returns: a leader is elected.
 	h.connect(node.ID(int(l2)%3 + 1))
-	h.waitLeader(5 * suite.Sec)
+	h.waitLeader(h.electionBound())
 	h.connect(l2)
-	h.waitLeader(5 * suite.Sec)
+	h.waitLeader(h.electionBound())
 }
 
 func testNoQuorumNoLeader(t *suite.T) {
 	h := newHarness(t, config{nodes: 5})
-	l := h.waitLeader(5 * suite.Sec)
+	l := h.waitLeader(h.electionBound())
 	// Cut off the leader and two more: the two left cannot elect anyone.
 	cut := []node.ID{l}
 	for _, id := range h.others(l) {
@@ -80,15 +80,15 @@ func testNoQuorumNoLeader(t *suite.T) {
 	h.s.RunFor(3 * suite.Sec)
 	h.checkNoLeader(h.connectedIDs(), "only two of five nodes can reach each other: no quorum, no leader (§5.2)")
 	h.connect(cut...)
-	h.waitLeader(5 * suite.Sec)
+	h.waitLeader(h.electionBound())
 }
 
 func testOldLeaderStepsDown(t *suite.T) {
 	h := newHarness(t, config{nodes: 5})
-	l1 := h.waitLeader(5 * suite.Sec)
+	l1 := h.waitLeader(h.electionBound())
 	oldTerm, _, _ := h.state(l1)
 	h.disconnect(l1)
-	l2 := h.waitLeader(5 * suite.Sec)
+	l2 := h.waitLeader(h.electionBound())
 	newTerm, _, _ := h.state(l2)
 	if newTerm <= oldTerm {
 		t.Fatalf("the new leader %v is in term %d, not past the old leader's term %d", l2, newTerm, oldTerm)
@@ -110,7 +110,7 @@ func testOldLeaderStepsDown(t *suite.T) {
 		t.Fatalf("the old leader %v stepped down but reports term %d a second after rejoining a cluster in term %d: on seeing a higher term it must adopt it (§5.1), not only stop leading", l1, term, newTerm)
 	}
 	h.connect(l1)
-	h.waitLeader(5 * suite.Sec)
+	h.waitLeader(h.electionBound())
 }
 
 func testManyElections7(t *suite.T) {
@@ -119,7 +119,7 @@ func testManyElections7(t *suite.T) {
 	ms := func(v int) faults.Duration { return faults.Duration(time.Duration(v) * suite.Ms) }
 	h := newHarness(t, config{nodes: 7, faults: faults.Model{Latency: faults.Dist{Kind: faults.LongTail,
 		Min: ms(1), Max: ms(20), TailProb: 0.05, TailMin: ms(100), TailMax: ms(900)}}})
-	h.waitLeader(5 * suite.Sec)
+	h.waitLeader(h.electionBound())
 	r := h.s.Rand("many-elections")
 	for iter := 0; iter < 10; iter++ {
 		// Disconnect three nodes: the other four must still elect (or
@@ -129,16 +129,16 @@ func testManyElections7(t *suite.T) {
 		if t.Keep("partition") {
 			h.disconnect(cut...)
 		}
-		h.waitLeader(5 * suite.Sec)
+		h.waitLeader(h.electionBound())
 		h.s.RunFor(300 * suite.Ms)
 		h.connect(cut...)
 	}
-	h.waitLeader(5 * suite.Sec)
+	h.waitLeader(h.electionBound())
 }
 
 func testStableTerm(t *suite.T) {
 	h := newHarness(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(suite.Ms, 20*suite.Ms)}})
-	l := h.waitLeader(5 * suite.Sec)
+	l := h.waitLeader(h.electionBound())
 	h.s.RunFor(suite.Sec)
 	term := h.agreedTerm()
 	h.s.RunFor(5 * suite.Sec)
@@ -152,7 +152,7 @@ func testStableTerm(t *suite.T) {
 
 func testHeartbeatRate(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
-	l := h.waitLeader(5 * suite.Sec)
+	l := h.waitLeader(h.electionBound())
 	h.s.RunFor(suite.Sec)
 	before := h.s.SentBy(l)
 	const secs = 3
@@ -174,18 +174,18 @@ func testElectionWithin5s(t *suite.T) {
 	// reset its election timer when it grants a vote (Figure 2) times out
 	// in between and disrupts the leader it just elected.
 	h := newHarness(t, config{nodes: 5, faults: faults.Model{Latency: faults.Between(40*suite.Ms, 60*suite.Ms)}})
-	h.waitLeader(5 * suite.Sec)
+	h.waitLeader(h.electionBound())
 	// One disrupted election in six is forgiven (a split vote can end
 	// that way in a correct Raft); two are not.
 	var disrupted []string
 	for iter := 0; iter < 6; iter++ {
 		l, _ := h.leaderAmong(h.connectedIDs())
 		if l == 0 {
-			l = h.waitLeader(5 * suite.Sec)
+			l = h.waitLeader(h.electionBound())
 		}
 		h.disconnect(l)
 		lost := h.s.Now()
-		nl := h.waitLeader(5 * suite.Sec)
+		nl := h.waitLeader(h.electionBound())
 		term, _, _ := h.state(nl)
 		elected := h.s.Now()
 		// The new leader must hold on: no new election for 1 s.

@@ -9,7 +9,7 @@ import (
 
 func testBasicAgree(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
-	h.waitLeader(5 * suite.Sec)
+	h.waitLeader(h.electionBound())
 	for want := 1; want <= 3; want++ {
 		if got := h.one(3, false); got != want {
 			t.Fatalf("the command proposed as entry %d went to index %d: the first entry is at index 1 and each new one goes right after the last", want, got)
@@ -19,7 +19,7 @@ func testBasicAgree(t *suite.T) {
 
 func testNoCommitBeforeStart(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
-	h.waitLeader(5 * suite.Sec)
+	h.waitLeader(h.electionBound())
 	h.s.RunFor(2 * suite.Sec)
 	if h.maxApplied > 0 {
 		t.Fatalf("index %d was applied before any command was proposed: apply only committed entries of the log", h.maxApplied)
@@ -31,7 +31,7 @@ func testNoCommitBeforeStart(t *suite.T) {
 
 func testRPCBytes(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
-	h.waitLeader(5 * suite.Sec)
+	h.waitLeader(h.electionBound())
 	h.one(3, false)
 	before := h.s.Stats().Bytes
 	const size, count = 5000, 10
@@ -48,7 +48,7 @@ func testRPCBytes(t *suite.T) {
 func testFollowerFailure(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
 	h.one(3, false)
-	l := h.waitLeader(5 * suite.Sec)
+	l := h.waitLeader(h.electionBound())
 	f := h.others(l)
 	// One follower fails: the other two still agree.
 	h.disconnect(f[0])
@@ -56,7 +56,7 @@ func testFollowerFailure(t *suite.T) {
 	h.s.RunFor(settle)
 	h.one(2, false)
 	// The other follower fails too: a lone leader cannot commit.
-	l2 := h.waitLeader(5*suite.Sec, h.connectedIDs()...)
+	l2 := h.waitLeader(h.electionBound(), h.connectedIDs()...)
 	h.disconnect(h.othersConnected(l2)...)
 	index, _, ok := h.propose(l2, h.newCommand(0))
 	if !ok {
@@ -85,13 +85,13 @@ func (h *harness) othersConnected(id node.ID) []node.ID {
 func testLeaderFailure(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
 	h.one(3, false)
-	l1 := h.waitLeader(5 * suite.Sec)
+	l1 := h.waitLeader(h.electionBound())
 	h.disconnect(l1)
 	// The remaining two elect a leader and agree.
 	h.one(2, true)
 	h.s.RunFor(settle)
 	h.one(2, true)
-	l2 := h.waitLeader(5 * suite.Sec)
+	l2 := h.waitLeader(h.electionBound())
 	h.disconnect(l2)
 	// One node left alone: nothing may commit.
 	left := h.connectedIDs()
@@ -112,7 +112,7 @@ func testLeaderFailure(t *suite.T) {
 func testFailAgree(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
 	h.one(3, false)
-	l := h.waitLeader(5 * suite.Sec)
+	l := h.waitLeader(h.electionBound())
 	f := h.others(l)[0]
 	h.disconnect(f)
 	for i := 0; i < 4; i++ {
@@ -133,7 +133,7 @@ func testFailAgree(t *suite.T) {
 func testFailNoAgree(t *suite.T) {
 	h := newHarness(t, config{nodes: 5})
 	h.one(5, false)
-	l := h.waitLeader(5 * suite.Sec)
+	l := h.waitLeader(h.electionBound())
 	o := h.others(l)
 	h.disconnect(o[0], o[1], o[2])
 	index, _, ok := h.propose(l, h.newCommand(0))
@@ -148,13 +148,13 @@ func testFailNoAgree(t *suite.T) {
 		t.Fatalf("index %d was applied by %d nodes while only 2 of 5 nodes could talk: commit needs a majority (§5.3)", index, n)
 	}
 	h.connect(o[0], o[1], o[2])
-	h.waitLeader(5 * suite.Sec)
+	h.waitLeader(h.electionBound())
 	h.one(5, true)
 }
 
 func testConcurrentStarts(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
-	l := h.waitLeader(5 * suite.Sec)
+	l := h.waitLeader(h.electionBound())
 	h.one(3, false)
 	// Five proposals at the same instant: each gets its own index.
 	seen := map[int]bool{}
@@ -193,7 +193,7 @@ func testConcurrentStarts(t *suite.T) {
 func testRejoin(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
 	h.one(3, true)
-	l1 := h.waitLeader(5 * suite.Sec)
+	l1 := h.waitLeader(h.electionBound())
 	// The leader is partitioned away and takes three proposals it can
 	// never commit.
 	h.disconnect(l1)
@@ -202,7 +202,7 @@ func testRejoin(t *suite.T) {
 	}
 	// The other two elect a new leader and commit.
 	h.one(2, true)
-	l2 := h.waitLeader(5 * suite.Sec)
+	l2 := h.waitLeader(h.electionBound())
 	// The new leader goes away; the old one returns. Its uncommitted
 	// entries must be replaced, not committed (§5.3).
 	h.disconnect(l2)
@@ -219,7 +219,7 @@ func testBackup(t *suite.T) {
 	for i := 0; i < 20; i++ {
 		h.one(5, true)
 	}
-	l1 := h.waitLeader(5 * suite.Sec)
+	l1 := h.waitLeader(h.electionBound())
 	o := h.others(l1)
 	// The leader and one follower are cut off with 50 proposals that
 	// cannot commit.
@@ -236,7 +236,7 @@ func testBackup(t *suite.T) {
 	}
 	// Now the new leader and one follower are cut off with 50 more
 	// uncommitted entries.
-	l2 := h.waitLeader(5 * suite.Sec)
+	l2 := h.waitLeader(h.electionBound())
 	other := o[1]
 	if l2 == other {
 		other = o[2]
@@ -260,7 +260,7 @@ func testBackup(t *suite.T) {
 
 func testCountMessages(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
-	l := h.waitLeader(5 * suite.Sec)
+	l := h.waitLeader(h.electionBound())
 	// An election on a reliable network is a handful of messages.
 	if sent := h.s.Stats().Sent; sent > 30 {
 		t.Fatalf("the initial election took %d messages, more than 30: send one RequestVote per peer per election, and do not start elections while a leader is alive", sent)
@@ -270,7 +270,7 @@ func testCountMessages(t *suite.T) {
 	for try := 0; try < 5; try++ {
 		if try > 0 {
 			h.s.RunFor(3 * suite.Sec)
-			l = h.waitLeader(5 * suite.Sec)
+			l = h.waitLeader(h.electionBound())
 		}
 		start, _, ok := h.propose(l, h.newCommand(0))
 		if !ok {
@@ -318,10 +318,10 @@ func testCountMessages(t *suite.T) {
 func testPausedLeader(t *suite.T) {
 	h := newHarness(t, config{nodes: 5})
 	h.one(h.n, false)
-	old := h.waitLeader(5*suite.Sec, h.all()...)
+	old := h.waitLeader(h.electionBound(), h.all()...)
 	h.s.Pause(old)
 	rest := h.others(old)
-	h.waitLeader(5*suite.Sec, rest...)
+	h.waitLeader(h.electionBound(), rest...)
 	for range 3 {
 		h.one(len(rest), true)
 	}

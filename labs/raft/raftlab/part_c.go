@@ -18,17 +18,17 @@ func testPersist1(t *suite.T) {
 	h.crash(h.all()...)
 	h.restart(h.all()...)
 	h.one(3, true)
-	l1 := h.waitLeader(5 * suite.Sec)
+	l1 := h.waitLeader(h.electionBound())
 	h.crash(l1)
 	h.restart(l1)
 	h.one(3, true)
-	l2 := h.waitLeader(5 * suite.Sec)
+	l2 := h.waitLeader(h.electionBound())
 	h.crash(l2)
 	h.one(2, true)
 	h.restart(l2)
 	idx := h.one(3, true)
 	// A follower crashes and comes back: it re-applies everything.
-	f := h.others(h.waitLeader(5 * suite.Sec))[0]
+	f := h.others(h.waitLeader(h.electionBound()))[0]
 	h.crash(f)
 	h.one(2, true)
 	h.restart(f)
@@ -42,7 +42,7 @@ func testPersist2(t *suite.T) {
 	h := newHarness(t, config{nodes: 5})
 	for iter := 0; iter < 5; iter++ {
 		h.one(5, true)
-		l1 := h.waitLeader(5 * suite.Sec)
+		l1 := h.waitLeader(h.electionBound())
 		o := h.others(l1)
 		h.crash(o[0], o[1])
 		h.one(3, true)
@@ -59,7 +59,7 @@ func testPersist2(t *suite.T) {
 func testPersist3(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
 	h.one(3, true)
-	l := h.waitLeader(5 * suite.Sec)
+	l := h.waitLeader(h.electionBound())
 	f := h.others(l)
 	h.disconnect(f[1])
 	h.one(2, true)
@@ -256,7 +256,7 @@ func testUnreliableChurn(t *suite.T) { churn(t, true) }
 // counting (§5.4.2); (d) S5 is elected again and overwrites it.
 func figure8Script(h *harness) {
 	h.one(5, true)
-	s1 := h.waitLeader(5 * suite.Sec)
+	s1 := h.waitLeader(h.electionBound())
 	o := h.others(s1)
 	s2, rest := o[0], o[1:]
 	// (a) S1 and S2 are cut off from the rest; S1 takes an entry that
@@ -266,14 +266,14 @@ func figure8Script(h *harness) {
 	h.s.RunFor(200 * suite.Ms)
 	// (b) The other three elect S5, which is cut off before it can
 	// replicate its own new entry.
-	s5 := h.waitLeader(5*suite.Sec, rest...)
+	s5 := h.waitLeader(h.electionBound(), rest...)
 	h.partition([]node.ID{s5})
 	h.propose(s5, h.newCommand(0))
 	h.s.RunFor(100 * suite.Ms)
 	// (h) Everyone but S5: S1 or S2, whose logs end in the later term,
 	// wins and copies the term-(a) entry to a majority. It must not count
 	// its way to committing it.
-	h.waitLeader(5*suite.Sec, h.others(s5)...)
+	h.waitLeader(h.electionBound(), h.others(s5)...)
 	h.s.RunFor(suite.Sec)
 	// (d) S5 returns with the nodes whose logs it beats; S1 and S2 are cut
 	// off. S5 wins and commits its own entry at that index.

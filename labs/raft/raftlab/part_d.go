@@ -26,7 +26,7 @@ func snapInstall(t *suite.T, cfg config, crash bool, iters int) {
 	h.one(1, true)
 	r := h.s.Rand("victim")
 	for iter := 0; iter < iters; iter++ {
-		l := h.waitLeader(5 * suite.Sec)
+		l := h.waitLeader(h.electionBound())
 		o := h.others(l)
 		victim := o[r.IntN(len(o))]
 		if crash {

@@ -37,6 +37,7 @@ var mutantCases = []labtest.Mutant{
 	{Name: "commit-beyond-new", Test: "Backup", Check: "raft safety"},
 	{Name: "installs-stale-snapshot", Test: "SnapshotInstall", Check: "raft safety"},
 	{Name: "half-is-a-quorum", Test: "ElectionSwarm", Check: "raft safety"},
+	{Name: "deletes-with-checkpoint", Test: "SnapshotCrashExploration", Check: "raft safety"},
 	{Name: "leader-ignores-higher-term", Test: "OldLeaderStepsDown", Check: ""},
 }
 

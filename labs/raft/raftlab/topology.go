@@ -36,6 +36,7 @@ func (h *harness) leaderAmong(ids []node.ID) (node.ID, int) {
 // nodes, by default) and fails with a hint if none is elected.
 func (h *harness) waitLeader(within time.Duration, ids ...node.ID) node.ID {
 	among := ids
+	start := h.s.Now()
 	var lead node.ID
 	var connected []node.ID // reused: the condition runs after every event
 	if !h.s.RunUntilTrue(h.s.Now()+within, func() bool {
@@ -49,6 +50,7 @@ func (h *harness) waitLeader(within time.Duration, ids ...node.ID) node.ID {
 		ids = among
 		h.t.Fatalf("no leader elected within %v among %s: does your node start an election when its election timer fires, count votes, and report isLeader from State? (%s)", within, idList(ids), h.describe())
 	}
+	h.waited(electionWait, h.s.Now()-start)
 	h.lastLeader = lead
 	return lead
 }

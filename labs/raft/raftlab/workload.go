@@ -126,7 +126,8 @@ func (h *harness) one(expected int, retry bool) int { return h.oneSized(0, expec
 
 func (h *harness) oneSized(size, expected int, retry bool) int {
 	cmd := h.newCommand(size)
-	deadline := h.s.Now() + 10*suite.Sec
+	began := h.s.Now()
+	deadline := began + h.limit(commitWait)
 	start := int(h.lastLeader)
 	accepted := false
 	for h.s.Now() < deadline {
@@ -147,6 +148,7 @@ func (h *harness) oneSized(size, expected int, retry bool) int {
 				got, ok := h.committedAt(index)
 				return ok && got == cmd && h.nApplied(index) >= expected
 			}) {
+				h.waited(commitWait, h.s.Now()-began)
 				return index
 			}
 			if !retry {
@@ -157,8 +159,8 @@ func (h *harness) oneSized(size, expected int, retry bool) int {
 		}
 	}
 	if !accepted {
-		h.t.Fatalf("no leader elected within 10s: no node took Propose(%s) as leader. Does your node start an election when its election timer fires, and does Propose return isLeader=true on the leader? (%s)", short(cmd), h.describe())
+		h.t.Fatalf("no leader elected within %v: no node took Propose(%s) as leader. Does your node start an election when its election timer fires, and does Propose return isLeader=true on the leader? (%s)", h.limit(commitWait), short(cmd), h.describe())
 	}
-	h.t.Fatalf("command %s was not applied by %d nodes within 10s: %s", short(cmd), expected, h.describe())
+	h.t.Fatalf("command %s was not applied by %d nodes within %v: %s", short(cmd), expected, h.limit(commitWait), h.describe())
 	return 0
 }

@@ -18,4 +18,5 @@ type Bugs struct {
 	NoStepDown           bool // a leader ignores a higher term in every reply (AppendEntries, InstallSnapshot, a late RequestVote) and stays leader; requests still step it down
 	SyncAfterReply       bool // writes and syncs its state after sending the replies of the same handler
 	HalfQuorum           bool // counts half the cluster as a quorum: right for odd sizes only
+	DeleteWithCheckpoint bool // deletes the records a checkpoint covers in the checkpoint's own Sync
 }

@@ -171,6 +171,14 @@ func (r *Raft) checkpoint() {
 	}
 	w.buf = b
 	st := r.env.Storage()
+	if r.bugs.DeleteWithCheckpoint {
+		// One Sync for the deletes and the checkpoint: a torn one can keep
+		// the deletes and lose the checkpoint that makes them safe.
+		for j := range w.used {
+			st.Delete(walKey(j))
+		}
+		w.used = 0
+	}
 	st.Save(keyCheckpoint, b)
 	st.Sync()
 	if w.used > 0 {

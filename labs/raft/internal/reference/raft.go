@@ -50,11 +50,13 @@ func (r role) String() string { return [...]string{"follower", "candidate", "lea
 
 // Raft is one peer.
 type Raft struct {
-	id     node.ID
-	env    node.Env
-	apply  func(raft.ApplyMsg)
-	bugs   Bugs
-	timing Timing
+	id       node.ID
+	env      node.Env
+	apply    func(raft.ApplyMsg)
+	bugs     Bugs
+	timing   Timing
+	design   Design
+	designed bool // design.PreVote || design.CheckQuorum: stepDesign has work
 
 	// Persistent state on all servers (Figure 2), plus the snapshot (§7).
 	term     int
@@ -91,6 +93,17 @@ type Raft struct {
 	heartbeatTimer node.TimerID
 	epoch          int // bumped when the node becomes leader, to ignore stale fires
 
+	// Design.PreVote: a follower whose election timer fired asks for
+	// pre-votes before it stands; lastHeard is when it last heard from a
+	// leader (on its own clock), for Design.CheckQuorum's lease too.
+	prevoting bool
+	preVoted  []bool
+	preVotes  int
+	lastHeard time.Duration
+	// Design.CheckQuorum: the peers a leader heard from since quorumAt.
+	active   []bool
+	quorumAt time.Duration
+
 	reply    AppendEntriesReply // the last one sent, and
 	replyBox node.Message       // it boxed (sendAppendReply)
 	beat     AppendEntries      // the last heartbeat built, and
@@ -113,6 +126,15 @@ func NewTimed(id node.ID, apply func(raft.ApplyMsg), t Timing) *Raft {
 	return &Raft{id: id, apply: apply, timing: t}
 }
 
+// NewDesign returns a reference peer built as d says (design.go).
+func NewDesign(id node.ID, apply func(raft.ApplyMsg), d Design) *Raft {
+	t := d.Timing
+	if t == (Timing{}) {
+		t = DefaultTiming()
+	}
+	return &Raft{id: id, apply: apply, timing: t, design: d, designed: d.PreVote || d.CheckQuorum}
+}
+
 // Start boots the node from its durable state (Figure 2: "updated on
 // stable storage before responding to RPCs").
 func (r *Raft) Start(env node.Env) {
@@ -130,6 +152,12 @@ func (r *Raft) Start(env node.Env) {
 	r.match = make([]int, len(r.peers)+2)
 	r.next = make([]int, len(r.peers)+2)
 	r.voted = make([]bool, len(r.peers)+2)
+	if r.design.PreVote {
+		r.preVoted = make([]bool, len(r.peers)+2)
+	}
+	if r.design.CheckQuorum {
+		r.active = make([]bool, len(r.peers)+2)
+	}
 	r.becomeFollower(r.term, 0)
 }
 
@@ -157,7 +185,9 @@ func (r *Raft) Propose(command []byte) (int, int, bool) {
 	r.log.append(Entry{Term: r.term, Command: bytes.Clone(command)})
 	r.persist()
 	r.match[r.id] = r.log.lastIndex()
-	r.broadcastAppend()
+	if !r.design.BatchOnHeartbeat {
+		r.broadcastAppend()
+	}
 	r.maybeCommit() // a cluster of one commits alone
 	return r.log.lastIndex(), r.term, true
 }
@@ -201,9 +231,16 @@ func (r *Raft) HandleTimer(timer any) {
 			r.armElection(rest) // heard from a leader or a candidate since it was set
 			return
 		}
+		if r.design.PreVote {
+			r.startPreVote()
+			return
+		}
 		r.becomeCandidate()
 	case heartbeat:
 		if t.Epoch == r.epoch && r.role == leader {
+			if r.design.CheckQuorum && !r.checkQuorum() {
+				return
+			}
 			r.broadcastAppend()
 			r.heartbeatTimer = r.env.SetTimer(r.timing.Heartbeat, heartbeat{r.epoch})
 		}
@@ -215,6 +252,9 @@ func (r *Raft) HandleTimer(timer any) {
 func (r *Raft) HandleMessage(from node.ID, m node.Message) {
 	if r.bugs.SyncAfterReply {
 		defer r.writeLate()
+	}
+	if r.designed && r.stepDesign(from, m) {
+		return
 	}
 	term, isReply := termOf(m)
 	switch {
@@ -284,7 +324,7 @@ func (r *Raft) becomeFollower(term int, lead node.ID) {
 // leader nor a granted vote (Figure 2, Followers), and a node that reset
 // its timer on every RequestVote could be kept from ever standing.
 func (r *Raft) stepDown(term int) {
-	r.term, r.votedFor = term, 0
+	r.term, r.votedFor, r.prevoting = term, 0, false
 	wasLeader := r.role == leader
 	r.role, r.step, r.leader = follower, (*Raft).stepFollower, 0
 	if wasLeader {
@@ -295,6 +335,7 @@ func (r *Raft) stepDown(term int) {
 // becomeCandidate starts an election (§5.2): a new term, a vote for itself,
 // and RequestVote to every peer.
 func (r *Raft) becomeCandidate() {
+	r.prevoting = false
 	r.term++
 	r.votedFor = r.id
 	r.role, r.step, r.leader = candidate, (*Raft).stepCandidate, 0
@@ -325,6 +366,10 @@ func (r *Raft) becomeLeader() {
 	}
 	r.match[r.id] = r.log.lastIndex()
 	r.epoch++
+	if r.active != nil {
+		clear(r.active)
+		r.quorumAt = r.env.Now()
+	}
 	r.env.CancelTimer(r.electionTimer)
 	r.electionTimer = 0
 	r.broadcastAppend()
@@ -371,10 +416,16 @@ func (r *Raft) stepFollower(from node.ID, m node.Message) {
 		r.handleRequestVote(from, m)
 	case AppendEntries:
 		r.leader = from
+		if r.designed {
+			r.prevoting, r.lastHeard = false, r.env.Now()
+		}
 		r.resetElectionTimer()
 		r.handleAppendEntries(from, m)
 	case InstallSnapshot:
 		r.leader = from
+		if r.designed {
+			r.prevoting, r.lastHeard = false, r.env.Now()
+		}
 		r.resetElectionTimer()
 		r.handleInstallSnapshot(from, m)
 	}
@@ -404,6 +455,9 @@ func (r *Raft) stepCandidate(from node.ID, m node.Message) {
 
 // stepLeader handles the followers' answers.
 func (r *Raft) stepLeader(from node.ID, m node.Message) {
+	if r.active != nil {
+		r.active[from] = true
+	}
 	switch m := m.(type) {
 	case RequestVote:
 		r.handleRequestVote(from, m)

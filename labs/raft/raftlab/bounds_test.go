@@ -1,0 +1,210 @@
+package raftlab
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	grun "github.com/faultline-dev/faultline/grader/run"
+	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/node"
+	"github.com/faultline-dev/faultline/labs/raft"
+	"github.com/faultline-dev/faultline/labs/raft/internal/reference"
+)
+
+var updateBounds = flag.Bool("update", false, "TestBounds: rewrite bounds.txt from the derivation (with -lab.sweep 1000)")
+
+// boundMargin is the margin each liveness bound keeps over the worst wait
+// of the reference, across every design the task allows (boundDesigns).
+const boundMargin = 1.5
+
+// boundDesigns are the legitimate designs the bounds must admit: the
+// reference, the shortest and longest election timeouts the task allows,
+// PreVote with CheckQuorum, and a leader that batches new entries into its
+// next heartbeat, at the slowest timing.
+var boundDesigns = []struct {
+	name   string
+	design reference.Design
+}{
+	{"reference (100 ms heartbeats, 300-600 ms timeouts)", reference.Design{}},
+	{"fastest timing (100 ms, 150-300 ms)", reference.Design{Timing: ms3(100, 150, 300)}},
+	{"slowest timing (100 ms, 500-1000 ms)", reference.Design{Timing: ms3(100, 500, 1000)}},
+	{"PreVote and CheckQuorum", reference.Design{PreVote: true, CheckQuorum: true}},
+	{"PreVote, CheckQuorum, batching, slowest timing", reference.Design{Timing: ms3(100, 500, 1000), PreVote: true, CheckQuorum: true, BatchOnHeartbeat: true}},
+}
+
+func ms3(hb, lo, hi int) reference.Timing {
+	return reference.Timing{Heartbeat: time.Duration(hb) * suite.Ms, ElectionMin: time.Duration(lo) * suite.Ms, ElectionMax: time.Duration(hi) * suite.Ms}
+}
+
+// explorations are the tests that run a scenario once per crash point:
+// their waits are those of short scenarios the other tests cover, and a
+// calibration run of each costs a hundred; they take the largest bounds.
+var explorations = []string{"CrashExploration", "SnapshotCrashExploration"}
+
+// worstWait is the longest wait for one bound in one test, and its run.
+type worstWait struct {
+	d      time.Duration
+	design string
+	seed   uint64
+}
+
+// measured is what a calibration found for one test.
+type measured struct {
+	worst      [nBounds]worstWait
+	runs, fail int
+	failed     string // the first failing run, if any
+}
+
+// measureWaits runs every test but the explorations over seeds(test) of
+// its seeds (the grader's first) with design d, on every core, with bounds
+// far longer than the table's, and folds the longest waits into m.
+func measureWaits(m map[string]*measured, name string, d reference.Design, seeds func(*suite.Test) int) {
+	f := raft.Factory(func(id node.ID, apply func(raft.ApplyMsg)) raft.Node { return reference.NewDesign(id, apply, d) })
+	type job struct {
+		test *suite.Test
+		seed uint64
+	}
+	jobs := make(chan job)
+	go func() {
+		for i := range Lab.Tests {
+			test := &Lab.Tests[i]
+			if slices.Contains(explorations, test.Name) {
+				continue
+			}
+			for k := range seeds(test) {
+				jobs <- job{test, grun.SeedFor(Lab.Name, test.Name, k)}
+			}
+		}
+		close(jobs)
+	}()
+	var (
+		mu sync.Mutex
+		wg sync.WaitGroup
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				var h *harness
+				o := runWatched(j.test, j.seed, f, name, func(x *harness) { h, x.calibrating = x, true })
+				mu.Lock()
+				t := m[j.test.Name]
+				if t == nil {
+					t = &measured{}
+					m[j.test.Name] = t
+				}
+				t.runs++
+				if !o.Passed() {
+					t.fail++
+					if t.failed == "" {
+						t.failed = fmt.Sprintf("%s, %s seed %d: %s", name, j.test.Name, j.seed, o.Describe())
+					}
+				}
+				for b := range nBounds {
+					if w := &t.worst[b]; h != nil && h.slowest[b] > w.d {
+						*w = worstWait{h.slowest[b], name, j.seed}
+					}
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// derive is a bound from a worst wait: the margin over it, rounded up to
+// 100 ms, and no less than the floor.
+func derive(b bound, worst time.Duration) time.Duration {
+	d := time.Duration(math.Ceil(float64(worst)*boundMargin/float64(100*suite.Ms))) * 100 * suite.Ms
+	return max(d, boundFloor[b])
+}
+
+// TestBounds re-derives each test's liveness bounds: over every design the
+// task allows, the reference's worst wait for an election and for a
+// commit, times boundMargin, must stay within the test's bound in
+// bounds.txt. By default it runs the reference over every test's default
+// seeds and each other design over 3 seeds a test (about two gradings);
+// the derivation in bounds.txt is every design over 1,000 seeds a test:
+//
+//	go test ./labs/raft/raftlab -run TestBounds -lab.sweep 1000 -update -v
+func TestBounds(t *testing.T) {
+	sweep := flag.Lookup("lab.sweep").Value.(flag.Getter).Get().(int)
+	m := map[string]*measured{}
+	for k, d := range boundDesigns {
+		seeds := func(test *suite.Test) int {
+			switch {
+			case sweep > 0:
+				return sweep
+			case k == 0:
+				return max(test.Seeds, 1)
+			}
+			return 3
+		}
+		measureWaits(m, d.name, d.design, seeds)
+	}
+	var table strings.Builder
+	fmt.Fprintf(&table, "# Liveness bounds per test (bounds.go): each is %.1fx the longest wait of the\n", boundMargin)
+	fmt.Fprintf(&table, "# reference over %d seeds of the test in each design the task allows (bounds_test.go),\n", max(sweep, 3))
+	fmt.Fprintf(&table, "# rounded up to 100 ms, at least %v for an election and %v for a commit. Derived by\n", boundFloor[electionWait], boundFloor[commitWait])
+	table.WriteString("#   go test ./labs/raft/raftlab -run TestBounds -lab.sweep 1000 -update -v\n")
+	table.WriteString("# test  election  commit    # worst election wait; worst commit wait\n")
+	for _, test := range Lab.Tests {
+		r := m[test.Name]
+		if r == nil {
+			continue
+		}
+		var got [nBounds]time.Duration
+		for b := range nBounds {
+			got[b] = derive(b, r.worst[b].d)
+		}
+		fmt.Fprintf(&table, "%s %v %v    # %v (%s, seed %d); %v (%s, seed %d)\n", test.Name, got[0], got[1],
+			r.worst[0].d.Round(suite.Ms), r.worst[0].design, r.worst[0].seed, r.worst[1].d.Round(suite.Ms), r.worst[1].design, r.worst[1].seed)
+		assert.Zero(t, r.fail, "%s: %d of %d calibration runs failed; the first: %s", test.Name, r.fail, r.runs, r.failed)
+		if *updateBounds {
+			continue
+		}
+		want, ok := boundTable[test.Name]
+		if !assert.True(t, ok, "bounds.txt has no line for %s: re-derive it (-update)", test.Name) {
+			continue
+		}
+		for b := range nBounds {
+			w := r.worst[b]
+			assert.LessOrEqual(t, got[b], want[b], "%s: the %v bound is %v, but %s waited %v (seed %d): with the %.1fx margin that needs %v; re-derive bounds.txt (-update) and say why in task.md",
+				test.Name, b, want[b], w.design, w.d, w.seed, boundMargin, got[b])
+		}
+	}
+	t.Logf("\n%s", table.String())
+	if *updateBounds {
+		require.Positive(t, sweep, "derive bounds.txt over -lab.sweep seeds (1000)")
+		require.NoError(t, os.WriteFile("bounds.txt", []byte(table.String()), 0o644))
+	}
+}
+
+// TestBoundsTable: every test but the explorations has its bounds, each at
+// least its floor.
+func TestBoundsTable(t *testing.T) {
+	for _, test := range Lab.Tests {
+		l, ok := boundTable[test.Name]
+		if slices.Contains(explorations, test.Name) {
+			assert.False(t, ok, "%s takes the largest bounds", test.Name)
+			continue
+		}
+		if assert.True(t, ok, "bounds.txt has no line for %s", test.Name) {
+			for b := range nBounds {
+				assert.GreaterOrEqual(t, l[b], boundFloor[b], "%s %v", test.Name, b)
+			}
+		}
+	}
+}
