@@ -208,3 +208,30 @@ func TestBoundsTable(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundsCatchSlowRaft: the bounds are tight enough to matter. A Raft
+// whose election timeouts are 1.2-2.4 s, four times the reference's and
+// outside the task's range, waits past its tests' bounds in several tests
+// at their first seed, all within the 5 s and 10 s the suite allowed before
+// the bounds were calibrated.
+func TestBoundsCatchSlowRaft(t *testing.T) {
+	d := reference.Design{Timing: ms3(100, 1200, 2400)}
+	f := raft.Factory(func(id node.ID, apply func(raft.ApplyMsg)) raft.Node { return reference.NewDesign(id, apply, d) })
+	old := [nBounds]time.Duration{electionWait: 5 * suite.Sec, commitWait: 10 * suite.Sec}
+	var caught []string
+	for i := range Lab.Tests {
+		test := &Lab.Tests[i]
+		var h *harness
+		o := runWatched(test, firstSeed(test), f, "slow", func(x *harness) { h, x.calibrating = x, true })
+		if h == nil || !o.Passed() {
+			continue
+		}
+		for b := range nBounds {
+			if w := h.slowest[b]; w > h.calibratedLimit(b) && w <= old[b] {
+				caught = append(caught, fmt.Sprintf("%s (%v %v > %v)", test.Name, b, w.Round(suite.Ms), h.calibratedLimit(b)))
+			}
+		}
+	}
+	t.Logf("past the calibrated bound, within the old: %s", strings.Join(caught, ", "))
+	assert.GreaterOrEqual(t, len(caught), 5)
+}
