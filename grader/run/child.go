@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
@@ -255,7 +256,16 @@ func (c *child) checkMemoryLocked(s *sim.Sim) {
 	if c.memLimit <= 0 {
 		return
 	}
-	if used := heapBytes(); used > c.memLimit {
+	used := heapBytes()
+	if used <= c.memLimit {
+		return
+	}
+	// The measure counts objects not yet swept: the last run's garbage
+	// (a huge message it built, say) may still be there, more or less of
+	// it as the collector's timing goes. The verdict is on what is live,
+	// so collect first: the same run gets the same verdict on any machine.
+	runtime.GC()
+	if used = heapBytes(); used > c.memLimit {
 		c.die(exitMemory, outcome{ID: c.req.ID, Status: runCrash, Kind: crashMemory,
 			Message: fmt.Sprintf("out of memory: the run's heap grew to %s, past the limit of %s per runner (--memory). Look for a log, map or queue that grows without bound, or a huge allocation.",
 				bytesText(used), bytesText(c.memLimit))}, s)

@@ -48,7 +48,10 @@ type stall struct {
 	cpuAt   time.Duration // the CPU clock at the last event
 	prevCPU time.Duration // the CPU clock at the last tick
 	wallAt  time.Time     // the last progress of any kind: an event or CPU
-	blocked bool          // the blocked check ran since the last progress
+	// askedAt is when the blocked check last ran, suspect what it saw:
+	// the verdict needs the same wait seen twice, a budget apart.
+	askedAt time.Time
+	suspect string
 }
 
 func newStall(budget, tick time.Duration, clock func() (time.Duration, bool), now time.Time) *stall {
@@ -60,7 +63,7 @@ func newStall(budget, tick time.Duration, clock func() (time.Duration, bool), no
 // reset starts the count again, for a new run.
 func (s *stall) reset(now time.Time) {
 	cpu, _ := s.clock()
-	s.events, s.cpuAt, s.prevCPU, s.wallAt, s.blocked = -1, cpu, cpu, now, false
+	s.events, s.cpuAt, s.prevCPU, s.wallAt, s.suspect = -1, cpu, cpu, now, ""
 }
 
 // Verdicts of the watchdog.
@@ -78,13 +81,13 @@ const (
 func (s *stall) observe(now time.Time, events int64, state func() string) (verdict int, detail string) {
 	cpu, ok := s.clock()
 	if events != s.events {
-		s.events, s.cpuAt, s.prevCPU, s.wallAt, s.blocked = events, cpu, cpu, now, false
+		s.events, s.cpuAt, s.prevCPU, s.wallAt, s.suspect = events, cpu, cpu, now, ""
 		return stallNone, ""
 	}
 	// A tenth of a core over a tick is progress: the run is computing,
 	// however slowly the machine lets it.
 	if ok && cpu-s.prevCPU >= s.tick/10 {
-		s.wallAt, s.blocked = now, false
+		s.wallAt, s.suspect = now, ""
 	}
 	s.prevCPU = cpu
 	switch {
@@ -96,12 +99,18 @@ func (s *stall) observe(now time.Time, events int64, state func() string) (verdi
 	idle := now.Sub(s.wallAt)
 	// A goroutine blocked on a channel or a lock (platform code only: vet
 	// keeps them out of lab code) uses no CPU: ask its state once it has
-	// been idle for the budget, so that it is not taken for a starved one.
-	if state != nil && !s.blocked && idle > s.budget {
-		s.blocked = true
-		if st := state(); st != "" {
+	// been idle for the budget, so that it is not taken for a starved one,
+	// and judge it blocked only when it waits in the same place a budget
+	// later. One look is not enough on a loaded machine: a runner that the
+	// machine did not schedule for a second may be caught for an instant
+	// waiting for the lock the watcher itself holds while it looks.
+	if state != nil && idle > s.budget && now.Sub(s.askedAt) >= s.budget {
+		s.askedAt = now
+		st := state()
+		if st != "" && st == s.suspect {
 			return stallBlocked, st
 		}
+		s.suspect = st
 	}
 	if idle > lastResort(s.budget) {
 		return stallGaveUp, ""

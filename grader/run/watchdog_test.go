@@ -36,7 +36,11 @@ func TestWatchdogCountsCPUTime(t *testing.T) {
 		{name: "no progress at all for the last resort gives up", steps: []step{
 			{0, 0, 10, stallNone}, {59 * time.Second, 0, 10, stallNone}, {61 * time.Second, 0, 10, stallGaveUp}}},
 		{name: "a blocked goroutine is hung, not given up on", blocked: "chan receive", steps: []step{
-			{0, 0, 10, stallNone}, {500 * time.Millisecond, 0, 10, stallNone}, {1100 * time.Millisecond, 0, 10, stallBlocked}}},
+			{0, 0, 10, stallNone}, {500 * time.Millisecond, 0, 10, stallNone}, {1100 * time.Millisecond, 0, 10, stallNone},
+			{1600 * time.Millisecond, 0, 10, stallNone}, {2200 * time.Millisecond, 0, 10, stallBlocked}}},
+		{name: "a wait seen once, then progress, is no verdict", blocked: "sync.Mutex.Lock", steps: []step{
+			{0, 0, 10, stallNone}, {1100 * time.Millisecond, 0, 10, stallNone}, {1500 * time.Millisecond, 0, 11, stallNone},
+			{2700 * time.Millisecond, 0, 11, stallNone}, {3100 * time.Millisecond, 0, 11, stallNone}}},
 		{name: "without a CPU clock the budget is wall time", noClock: true, steps: []step{
 			{0, 0, 10, stallNone}, {900 * time.Millisecond, 0, 10, stallNone}, {1100 * time.Millisecond, 0, 10, stallWall}}},
 	} {
