@@ -38,6 +38,9 @@
 // properties in every terminal state (nothing left to happen but faults: a request that can
 // never complete), goals record whether some state reached them.
 //
+// A terminal state is one with no message in flight, no timer pending and
+// no input left (an input still waiting for its When counts as left).
+//
 // Each step copies only the node it runs (a compiled deep copier; see
 // copy.go for what it refuses: closures created by the node, channels)
 // and rehashes only that node; the other nodes are shared between states.
@@ -78,7 +81,20 @@
 // Two pointers to one value are copied as two pointers to one copy, but
 // two slices sharing a backing array, or a pointer into the middle of a
 // slice or struct, are copied apart. Hashes are 64 bits: two distinct
-// states colliding (about 2^-40 for a million states) would hide one.
+// states colliding (about 2^-40 for a million states) would hide one, and
+// two messages (or timer values) with one fingerprint are one message to
+// the search (they are interned by it).
+//
+// # Performance
+//
+// Measured with go test -bench PingPong -benchmem -cpu 1 in
+// grader/search/models (the pingpong reference, 2 clients × 2 requests,
+// a drop and a duplicate, depth 14, 200,000 unique states), CPU time on
+// one core: DFS about 110,000 unique states a second, BFS about 70,000
+// (its frontier holds every unexplored state: 0.9 GB at 200,000). A step
+// costs one copy of the node it runs (pingpong's reference clones three
+// Go maps: a sixth of the time) and one hash of it; a successor seen
+// before hands its memory to the next step.
 // Symmetry reduction is not implemented: the labs' nodes hold their own
 // and their peers' IDs, so a permutation would have to rename IDs inside
 // student state.
