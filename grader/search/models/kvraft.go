@@ -101,7 +101,9 @@ func KVRaft(impl, rf any, ops [][]kvraft.Op, b search.Bounds) (*search.Model, er
 				if !o.Called {
 					continue
 				}
-				ret := time.Duration(o.Ret)
+				// Event k of a path is at k ms in its trace (StepTime):
+				// the history's times are the same.
+				ret := time.Duration(o.Ret) * search.StepTime
 				if o.Returned {
 					returned++
 				} else if o.Kind == string(kvraft.Get) {
@@ -114,7 +116,7 @@ func KVRaft(impl, rf any, ops [][]kvraft.Op, b search.Bounds) (*search.Model, er
 				}
 				h = append(h, kvhistory.Operation{Clerk: node.ID(len(servers) + c + 1), Req: k + 1,
 					Op:   kvraft.Op{Kind: kvraft.Kind(o.Kind), Key: o.Key, Value: o.Value},
-					Call: time.Duration(o.Call), Ret: ret, Out: o.Out, Returned: true})
+					Call: time.Duration(o.Call) * search.StepTime, Ret: ret, Out: o.Out, Returned: true})
 			}
 		}
 		return h, returned
