@@ -234,6 +234,8 @@ func (e Explorer) View() string {
 	}
 	if e.err != "" {
 		line(st.Fail.Render("✗ " + e.err))
+	} else if v := e.c.Violated(e.cur); v != nil {
+		line(st.Fail.Render("✗ " + v.Invariant + ": " + v.Err.Error()))
 	}
 	line(st.Section.Render(fmt.Sprintf("Enabled events (%d)", len(e.evs))))
 	// The event list takes what the screen has left, scrolled to the

@@ -125,3 +125,26 @@ func TestExplorerOpensAtAPath(t *testing.T) {
 	assert.Equal(t, 2, e.State().Depth())
 	goldenScreen(t, "explore-80x24", e.View(), 80, 24)
 }
+
+// A state that breaks an invariant says so.
+func TestExplorerShowsAViolation(t *testing.T) {
+	c, err := search.New(&search.Model{Name: "ping", Nodes: 2,
+		Factory: func(id node.ID, _ *search.World) node.Node {
+			if id == 1 {
+				return &pinger{}
+			}
+			return &ponger{}
+		},
+		Invariants: []search.Invariant{{Name: "nothing arrives", Check: func(s *search.State) error {
+			if len(s.Node(2).(*ponger).Got) > 0 {
+				return assert.AnError
+			}
+			return nil
+		}}}})
+	require.NoError(t, err)
+	e, err := NewExplorer(c, "ping", trace.Header{}, nil)
+	require.NoError(t, err)
+	assert.NotContains(t, e.View(), "✗")
+	e = explorerKeys(t, e, "enter")
+	assert.Contains(t, e.View(), "✗ nothing arrives")
+}

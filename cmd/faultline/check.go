@@ -288,32 +288,12 @@ func replayCheck(env *cliEnv, file string, explore bool) error {
 		fmt.Fprintf(env.stdout, "the path ends in a broken node contract: %v\n", err)
 		return &exitError{code: 1}
 	}
-	for _, inv := range m.Invariants {
-		if err := inv.Check(s); err != nil {
-			fmt.Fprintf(env.stdout, "%s violated: %v\n", inv.Name, err)
-			return &exitError{code: 1}
-		}
-	}
-	for _, inv := range m.Eventually {
-		if err := inv.Check(s); err != nil && len(c.Enabled(s)) == countFaults(c.Enabled(s)) {
-			fmt.Fprintf(env.stdout, "%s violated: %v\n", inv.Name, err)
-			return &exitError{code: 1}
-		}
+	if v := c.Violated(s); v != nil {
+		fmt.Fprintf(env.stdout, "%s violated: %v\n", v.Invariant, v.Err)
+		return &exitError{code: 1}
 	}
 	fmt.Fprintln(env.stdout, "the state reached breaks no invariant")
 	return nil
-}
-
-// countFaults counts the fault events among evs: a state whose enabled
-// events are all faults is terminal.
-func countFaults(evs []search.Event) int {
-	n := 0
-	for _, e := range evs {
-		if e.Kind == search.Drop || e.Kind == search.Duplicate || e.Kind == search.Restart {
-			n++
-		}
-	}
-	return n
 }
 
 // checkProgress prints a search's progress: one line rewritten on a terminal,

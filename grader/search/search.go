@@ -152,6 +152,24 @@ func (sr *search) check(s *State) bool {
 	return true
 }
 
+// Violated returns the first invariant s breaks (Eventually ones when s
+// is terminal), with s's path, or nil: what a search would report of s.
+func (c *Checker) Violated(s *State) *Violation {
+	for _, inv := range c.m.Invariants {
+		if err := inv.Check(s); err != nil {
+			return &Violation{Invariant: inv.Name, Err: err, Path: s.Path(), State: s}
+		}
+	}
+	if c.terminal(s) {
+		for _, inv := range c.m.Eventually {
+			if err := inv.Check(s); err != nil {
+				return &Violation{Invariant: inv.Name, Err: err, Path: s.Path(), State: s}
+			}
+		}
+	}
+	return nil
+}
+
 // terminal reports whether nothing but a fault can happen in s.
 func (c *Checker) terminal(s *State) bool {
 	if len(s.net) > 0 || s.calls < len(c.anyNode) {
