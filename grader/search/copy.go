@@ -317,6 +317,9 @@ func compileSlice(t reflect.Type) copyFn {
 
 // mapClone is the runtime's clone of a map, behind maps.Clone: a map whose
 // keys and values are frozen is copied whole, without hashing each key again.
+// Unlike reflect.unsafe_NewArray it is not among the names the runtime
+// promises to keep (go.dev/issue/67401): should a Go release withdraw it,
+// the build fails here, and the reflect loop below serves every map.
 //
 //go:linkname mapClone maps.clone
 func mapClone(m any) any
