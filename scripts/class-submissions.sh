@@ -23,12 +23,12 @@ mkdir -p "$dir"
 # The Bugs flags, one mutant each, from the reference's own list.
 mapfile -t bugs < <(sed -n 's/^\t\([A-Z][A-Za-z]*\) *bool.*/\1/p' "$ref/bugs.go")
 
-# reference_package DEST BUGS: the reference in DEST as a student package.
+# reference_package DEST FLAGS: the reference in DEST as a student package.
 # The two changes are what the lab's rules ask of a student: New has the
 # starter's signature, and no package-level variable (the reference's
 # sentinel error becomes a constant).
 reference_package() {
-  local dest=$1 bugs=$2
+  local dest=$1 flags=$2
   # The starter's raft.go is replaced; its grade_test.go stays.
   for src in "$ref"/*.go; do
     case $src in *_test.go) continue ;; esac
@@ -54,7 +54,7 @@ import (
 
 // New is the lab's constructor.
 func New(id node.ID, apply func(raft.ApplyMsg)) raft.Node {
-	return newRaft(id, apply, Bugs{$bugs})
+	return newRaft(id, apply, Bugs{$flags})
 }
 
 type corruptError string
