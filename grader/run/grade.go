@@ -267,6 +267,9 @@ func (o *Options) checks(report int, runs []int, items []item, outs []outcome) [
 		return nil
 	}
 	want := minChecks
+	if n := o.Lab.Tests[items[report].test].Reruns; n > 0 {
+		want = n
+	}
 	if o.Seed != 0 {
 		want = 1 // a replay of one run: checked once, as it always was
 	}

@@ -275,6 +275,10 @@ func TestEveryTestIsCheckedOnThreeSeeds(t *testing.T) {
 	assert.Equal(t, []int{4, 0, 2}, o.checks(4, runs, items, outs), "the reported run, the first and the middle")
 	assert.Equal(t, []int{1, 0, 2}, o.checks(1, runs, items, outs), "a failing run reported, and two fingerprinted")
 	assert.Equal(t, []int{0, 0, 0}, o.checks(0, runs[:1], items, outs))
+	o.Lab.Tests[0].Reruns = 1
+	assert.Equal(t, []int{0}, o.checks(0, runs[:1], items, outs), "a test that asks for one re-run (a search) gets one")
+	assert.Equal(t, []int{4}, o.checks(4, runs, items, outs))
+	o.Lab.Tests[0].Reruns = 0
 	outs[2].Status = runHung
 	assert.Nil(t, o.checks(2, runs, items, outs), "a hung run is not run again")
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/faultline-dev/faultline/grader/edition"
 	"github.com/faultline-dev/faultline/grader/series"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
@@ -104,7 +105,13 @@ type Test struct {
 	Seeds       int           // default number of seeds; 0 means 1
 	Limit       time.Duration // virtual time limit for one run; 0 means 1 minute
 	MaxRate     int           // storm bound; 0 means the lab's
-	Run         func(t *T)
+	// Reruns is how many of the test's runs the determinism check runs
+	// again in other runners; 0 means the grader's default (3). A search
+	// test needs one: its single run calls the node's handlers thousands
+	// of times, each a chance for nondeterminism to show, and each re-run
+	// costs the whole search again.
+	Reruns int
+	Run    func(t *T)
 }
 
 // DefaultMaxRate is the storm bound of a lab that sets none: 10,000 events
@@ -135,6 +142,9 @@ func (l *Lab) Test(name string) (*Test, bool) {
 func (l *Lab) Impl(name string) (any, error) {
 	switch {
 	case name == "solution" || name == "reference":
+		if l.Solution == nil {
+			return nil, edition.NoReference(fmt.Sprintf("lab %s: --impl %s", l.Name, name))
+		}
 		return l.Solution, nil
 	case name == "starter":
 		if l.Starter == nil {
@@ -143,6 +153,9 @@ func (l *Lab) Impl(name string) (any, error) {
 		return l.Starter, nil
 	case strings.HasPrefix(name, "mutant:"):
 		m := strings.TrimPrefix(name, "mutant:")
+		if len(l.Mutants) == 0 && edition.Student {
+			return nil, edition.NoReference(fmt.Sprintf("lab %s: --impl %s (a mutant is the reference with a bug)", l.Name, name))
+		}
 		for _, mu := range l.Mutants {
 			if mu.Name == m {
 				return mu.Impl, nil

@@ -30,6 +30,8 @@ func SuiteTest(lab, name, part string, points int) suite.Test {
 		Part:        part,
 		Points:      points,
 		Seeds:       1,
+		Reruns:      1,
+		Lesson:      "model-checking",
 		Description: "model checking: " + spec.Description,
 		Run:         func(t *suite.T) { runSpec(t, spec) },
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/search/models"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/node"
 )
@@ -46,6 +47,9 @@ var tests = []suite.Test{
 		Description: "crashes, partitions and an unreliable network with snapshots", Lesson: "raft-snapshots#trimming"},
 	{Name: "SnapshotFaults", Part: "C", Points: 3, Seeds: 20, Limit: 60 * suite.Sec, Run: testSnapshotFaults,
 		Description: "snapshots under crashes, partitions and messages held 0.2-2 s, with a MaxRaftState drawn per seed", Lesson: "raft-snapshots#trimming"},
+	// Two clerks over every interleaving up to the model's bound, on the
+	// reference Raft, each history checked for linearizability (grader/search).
+	models.SuiteTest("kvraft", "linearizable", "A", 4),
 }
 
 func testOneClerk(t *suite.T) {

@@ -2,6 +2,7 @@ package pingponglab
 
 import (
 	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/search/models"
 	"github.com/faultline-dev/faultline/grader/suite"
 )
 
@@ -33,6 +34,9 @@ var tests = []suite.Test{
 		Description: "two clients number their requests independently; each request runs once", Lesson: "unreliable-networks"},
 	{Name: "Chaos", Part: "D", Points: 5, Seeds: 30, Limit: 120 * suite.Sec, Run: testChaos,
 		Description: "three clients under a random mix of loss, duplication, partitions and server pauses", Lesson: "unreliable-networks"},
+	// Every order of delivery, with up to a drop and a duplicate, searched
+	// exhaustively over the student's own nodes (grader/search).
+	models.SuiteTest("pingpong", "exactly-once", "C", 3),
 }
 
 func testReliableOne(t *suite.T) {

@@ -52,6 +52,13 @@ func ms3(hb, lo, hi int) reference.Timing {
 // calibration run of each costs a hundred; they take the largest bounds.
 var explorations = []string{"CrashExploration", "SnapshotCrashExploration"}
 
+// unbounded reports whether a test takes no bounds of its own: an
+// exploration, or a search (models.SuiteTest), which explores states, not
+// time, and runs no harness.
+func unbounded(test *suite.Test) bool {
+	return slices.Contains(explorations, test.Name) || test.Reruns == 1 && strings.HasPrefix(test.Name, "Search")
+}
+
 // worstWait is the longest wait for one bound in one test, and its run.
 type worstWait struct {
 	d      time.Duration
@@ -79,7 +86,7 @@ func measureWaits(m map[string]*measured, name string, d reference.Design, seeds
 	go func() {
 		for i := range Lab.Tests {
 			test := &Lab.Tests[i]
-			if slices.Contains(explorations, test.Name) {
+			if unbounded(test) {
 				continue
 			}
 			for k := range seeds(test) {
@@ -197,7 +204,7 @@ func TestBounds(t *testing.T) {
 func TestBoundsTable(t *testing.T) {
 	for _, test := range Lab.Tests {
 		l, ok := boundTable[test.Name]
-		if slices.Contains(explorations, test.Name) {
+		if unbounded(&test) {
 			assert.False(t, ok, "%s takes the largest bounds", test.Name)
 			continue
 		}

@@ -1,12 +1,15 @@
 package raftlab
 
-import "github.com/faultline-dev/faultline/grader/suite"
+import (
+	"github.com/faultline-dev/faultline/grader/search/models"
+	"github.com/faultline-dev/faultline/grader/suite"
+)
 
 // tests is the lab's test table, in the order faultline grade runs and
 // lists them; each part's test bodies are in part_a.go .. part_d.go.
 var tests = []suite.Test{
 	// Part A: 20 points.
-	{Name: "InitialElection", Part: "A", Points: 3, Seeds: 30, Limit: 20 * suite.Sec, Run: testInitialElection,
+	{Name: "InitialElection", Part: "A", Points: 2, Seeds: 30, Limit: 20 * suite.Sec, Run: testInitialElection,
 		Description: "three nodes elect one leader and keep it while nothing fails", Lesson: "raft-election#elections"},
 	{Name: "ReElection", Part: "A", Points: 2, Seeds: 30, Limit: 40 * suite.Sec, Run: testReElection,
 		Description: "a new leader after the leader is cut off; none without a quorum", Lesson: "raft-election#elections"},
@@ -22,7 +25,7 @@ var tests = []suite.Test{
 		Description: "an idle leader sends at most 10 heartbeat rounds a second", Lesson: "raft-election#heartbeats"},
 	{Name: "ElectionWithin5s", Part: "A", Points: 2, Seeds: 30, Limit: 60 * suite.Sec, Run: testElectionWithin5s,
 		Description: "on a slow network, a stable new leader soon after losing the old one (within the test's calibrated bound)", Lesson: "raft-election#timeouts"},
-	{Name: "LateVotes", Part: "A", Points: 2, Seeds: 30, Limit: 20 * suite.Sec, Run: testLateVotes,
+	{Name: "LateVotes", Part: "A", Points: 1, Seeds: 30, Limit: 20 * suite.Sec, Run: testLateVotes,
 		Description: "votes that arrive after their election are not counted in a later one", Lesson: "raft-election#voting"},
 	{Name: "ElectionSwarm", Part: "A", Points: 2, Seeds: 30, Limit: 60 * suite.Sec, Run: testElectionSwarm,
 		Description: "3 to 7 nodes, long delays, duplication, reordering and overlapping faults drawn per seed; one leader per term throughout", Lesson: "raft-election#elections"},
@@ -102,4 +105,9 @@ var tests = []suite.Test{
 		Description: "snapshots every 3 to 12 entries under crashes, partitions and long delays, on 3 to 7 nodes drawn per seed", Lesson: "raft-snapshots#installsnapshot"},
 	{Name: "SnapshotCrashExploration", Part: "D", Points: 2, Seeds: 2, Limit: 120 * suite.Sec, Run: testSnapshotCrashExploration,
 		Description: "snapshots and an InstallSnapshot, crashed at every Sync and every tear of it, restarted at once and after 300 ms", Lesson: "raft-snapshots#restart"},
+	// Searched exhaustively over the student's own nodes (grader/search),
+	// within the bounds each model states: three nodes, every interleaving.
+	// (The log-safety model reads logs through the optional raft.LogReader,
+	// so it is not graded: 'faultline check raft --model log-safety' runs it.)
+	models.SuiteTest("raft", "election-safety", "A", 2),
 }
