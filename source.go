@@ -7,7 +7,6 @@ package faultline
 
 import (
 	"crypto/sha256"
-	"embed"
 	"encoding/hex"
 	"io/fs"
 	"path"
@@ -15,9 +14,6 @@ import (
 	"strings"
 	"sync"
 )
-
-//go:embed go.mod go.sum grader labs
-var source embed.FS
 
 // SourceFile is one file of the platform's source.
 type SourceFile struct {

@@ -2,12 +2,14 @@ package site
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html"
 	"strings"
 
 	"github.com/faultline-dev/faultline/content"
 	"github.com/faultline-dev/faultline/grader/chart"
+	"github.com/faultline-dev/faultline/grader/edition"
 	"github.com/faultline-dev/faultline/grader/series"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/yuin/goldmark/ast"
@@ -23,6 +25,8 @@ type chartNode struct {
 	ast.BaseBlock
 	spec content.Chart
 	svgs [][]byte
+	// noReference: see diagramNode.
+	noReference bool
 }
 
 var kindChart = ast.NewNodeKind("FaultlineChart")
@@ -58,6 +62,10 @@ func (c *charts) Transform(doc *ast.Document, reader text.Reader, pc parser.Cont
 			return
 		}
 		svgs, err := c.draw(spec)
+		if errors.Is(err, edition.ErrNoReference) {
+			fb.Parent().ReplaceChild(fb.Parent(), fb, &chartNode{spec: spec, noReference: true})
+			continue
+		}
 		if err != nil {
 			fail(err)
 			return
@@ -97,7 +105,7 @@ func (c *charts) run(spec content.Chart) (series.Set, error) {
 	}
 	set, err := demo.Series(spec.Seed)
 	if err != nil {
-		return series.Set{}, fmt.Errorf("demo %s with seed %d failed: %v", spec.Scenario, spec.Seed, err)
+		return series.Set{}, fmt.Errorf("demo %s with seed %d failed: %w", spec.Scenario, spec.Seed, err)
 	}
 	c.cache[key] = set
 	return set, nil
@@ -110,6 +118,10 @@ func (c *charts) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 			return ast.WalkContinue, nil
 		}
 		cn := n.(*chartNode)
+		if cn.noReference {
+			writeNoReference(w, "chart", cn.spec.Caption, cn.spec.Scenario)
+			return ast.WalkSkipChildren, nil
+		}
 		fmt.Fprintf(w, "<figure class=\"chart\">\n")
 		for _, svg := range cn.svgs {
 			fmt.Fprintf(w, "<div class=\"chart-panel\">%s</div>\n", bytes.TrimSpace(svg))

@@ -1,11 +1,13 @@
 package site
 
 import (
+	"errors"
 	"fmt"
 	"html"
 	"strings"
 
 	"github.com/faultline-dev/faultline/content"
+	"github.com/faultline-dev/faultline/grader/edition"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/yuin/goldmark/ast"
@@ -20,6 +22,9 @@ type diagramNode struct {
 	ast.BaseBlock
 	spec content.Diagram
 	svg  []byte
+	// noReference is set when the run needs a reference solution the
+	// edition lacks (the student edition): the figure says so instead.
+	noReference bool
 }
 
 var kindDiagram = ast.NewNodeKind("FaultlineDiagram")
@@ -54,6 +59,10 @@ func (d *diagrams) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 			return
 		}
 		buf, err := d.run(spec)
+		if errors.Is(err, edition.ErrNoReference) {
+			fb.Parent().ReplaceChild(fb.Parent(), fb, &diagramNode{spec: spec, noReference: true})
+			continue
+		}
 		if err != nil {
 			fail(err)
 			return
@@ -86,7 +95,7 @@ func (d *diagrams) run(spec content.Diagram) (*trace.Buffer, error) {
 	}
 	buf := &trace.Buffer{}
 	if err := demo.Run(spec.Seed, buf); err != nil {
-		return nil, fmt.Errorf("demo %s with seed %d failed: %v", spec.Scenario, spec.Seed, err)
+		return nil, fmt.Errorf("demo %s with seed %d failed: %w", spec.Scenario, spec.Seed, err)
 	}
 	d.cache[key] = buf
 	return buf, nil
@@ -99,9 +108,24 @@ func (d *diagrams) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 			return ast.WalkContinue, nil
 		}
 		dn := n.(*diagramNode)
+		if dn.noReference {
+			writeNoReference(w, "diagram", dn.spec.Caption, dn.spec.Scenario)
+			return ast.WalkSkipChildren, nil
+		}
 		fmt.Fprintf(w, "<figure class=\"diagram\">\n<div class=\"diagram-scroll\">%s</div>\n", dn.svg)
 		fmt.Fprintf(w, "<figcaption>%s <span class=\"replay\">Step through it: <code>faultline demo %s --seed %d</code></span></figcaption>\n</figure>\n",
 			html.EscapeString(strings.TrimSpace(dn.spec.Caption)), html.EscapeString(dn.spec.Scenario), dn.spec.Seed)
 		return ast.WalkSkipChildren, nil
 	})
+}
+
+// writeNoReference is the figure of a lesson picture that runs a reference
+// solution, in an edition that carries none (the student edition). Such
+// pictures are not shipped pre-recorded: a recorded trace is the
+// reference's behaviour message by message, which is what the student
+// edition keeps private, so the figure says where the picture is instead.
+func writeNoReference(w util.BufWriter, class, caption, scenario string) {
+	fmt.Fprintf(w, "<figure class=\"%s no-reference\">\n<p>This picture is drawn from a run of the reference solution, which the %s of faultline does not carry: your instructor's copy of the course shows it.</p>\n", class, edition.Name)
+	fmt.Fprintf(w, "<figcaption>%s <span class=\"replay\">(demo %s)</span></figcaption>\n</figure>\n",
+		html.EscapeString(strings.TrimSpace(caption)), html.EscapeString(scenario))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/faultline-dev/faultline/grader/edition"
 	"github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/search"
 	"github.com/faultline-dev/faultline/grader/search/models"
@@ -207,6 +209,11 @@ func checkSpec(lab, model, implName string) (models.Spec, any, error) {
 		return models.Spec{}, nil, err
 	}
 	impl, err := l.Impl(implName)
+	if errors.Is(err, edition.ErrNoReference) {
+		// check explores the platform's implementations, never a
+		// workspace's: the starter is the one a student edition has.
+		return models.Spec{}, nil, fmt.Errorf("%w\nfaultline check explores the platform's own implementations only; --impl starter explores the starter", err)
+	}
 	if err != nil {
 		return models.Spec{}, nil, err
 	}

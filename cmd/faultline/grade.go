@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/faultline-dev/faultline/grader/edition"
 	"github.com/faultline-dev/faultline/grader/report"
 	"github.com/faultline-dev/faultline/grader/result"
 	"github.com/faultline-dev/faultline/grader/run"
@@ -202,6 +203,11 @@ func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
 	g.opts = run.Options{Lab: lab, Impl: *impl, Seeds: *seeds, Parallel: *parallel, TraceDir: *traceDir, NoShrink: *noShrink, Watchdog: *watchdog}
 	switch {
 	case *raftImpl == "reference" && slices.Contains(lab.Student.Uses, "raft"):
+		// Said now rather than by every test: the student edition's Raft
+		// lab has no Solution (raftlab.Base).
+		if rl, err := suite.Lookup("raft"); err != nil || rl.Solution == nil {
+			return nil, &exitError{code: 2, err: fmt.Errorf("%w; grade with --raft student (the default), which runs your own Raft", edition.NoReference("grade "+lab.Name+" --raft reference"))}
+		}
 		g.opts.Reference = []string{"raft"}
 	case *raftImpl != "student" && *raftImpl != "reference":
 		return nil, usageError("grade", "--raft wants student or reference, not %q", *raftImpl)
@@ -217,6 +223,9 @@ func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
 			}
 			g.opts.Drop = append(g.opts.Drop, it)
 		}
+	}
+	if *mutants && len(lab.Mutants) == 0 {
+		return nil, &exitError{code: 2, err: edition.NoReference("grade " + lab.Name + " --mutants")}
 	}
 	if *impl != "" {
 		if _, err := lab.Impl(*impl); err != nil {
@@ -689,6 +698,9 @@ func runLabs(_ context.Context, env *cliEnv, args []string) error {
 	if *asJSON {
 		return writeJSON(env.stdout, labs)
 	}
+	if edition.Student {
+		fmt.Fprintf(env.stdout, "faultline %s (%s): the labs' starters, APIs and suites, without their reference solutions or mutants\n\n", version, edition.Name)
+	}
 	for _, l := range labs {
 		fmt.Fprintf(env.stdout, "%s — %s (%d points)\n  %s\n", l.Name, l.Title, l.MaxScore, l.Summary)
 		for _, p := range l.Parts {
@@ -699,7 +711,11 @@ func runLabs(_ context.Context, env *cliEnv, args []string) error {
 				}
 			}
 		}
-		fmt.Fprintf(env.stdout, "\n  mutants: %s\n  grade your code: faultline grade %s   (inside a workspace: faultline init DIR)\n\n", strings.Join(l.Mutants, ", "), l.Name)
+		mutants := strings.Join(l.Mutants, ", ")
+		if len(l.Mutants) == 0 && edition.Student {
+			mutants = "none in the " + edition.Name
+		}
+		fmt.Fprintf(env.stdout, "\n  mutants: %s\n  grade your code: faultline grade %s   (inside a workspace: faultline init DIR)\n\n", mutants, l.Name)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/faultline-dev/faultline/grader/edition"
 	"github.com/faultline-dev/faultline/grader/report"
 	_ "github.com/faultline-dev/faultline/labs/all" // registers every lab and demo
 )
@@ -90,7 +91,7 @@ func Run(ctx context.Context, env *cliEnv, args []string) int {
 		printHelp(env.stdout)
 		return 0
 	case "-version", "--version", "version":
-		fmt.Fprintln(env.stdout, "faultline", version)
+		fmt.Fprintf(env.stdout, "faultline %s (%s)\n", version, edition.Name)
 		return 0
 	}
 	c, ok := commands[name]

@@ -1,6 +1,10 @@
 package vet
 
-import "runtime"
+import (
+	"runtime"
+
+	"github.com/faultline-dev/faultline/grader/edition"
+)
 
 // BuildEnv returns the environment additions under which lab code is both
 // checked (Check) and compiled (the grader's runner build): append them to
@@ -18,16 +22,24 @@ import "runtime"
 //     files; -trimpath keeps build folders out of stack traces, and the
 //     check's export data and the build's packages are then the same
 //     entries of the Go build cache;
+//     The student edition adds -tags=student (edition.Tag): its platform
+//     copy has no reference.go to exclude, but a runner and the rule check
+//     of a student edition then select the same files as the binary that
+//     built them, whatever a platform copy holds;
 //   - GOWORK=off: a go.work around the workspace must not add modules;
 //   - GOTOOLCHAIN=local: the go command on PATH is the one used, never one
 //     downloaded because a go.mod asks for it, so vet and build agree on the
 //     release (and so on the release tags go1.N).
 func BuildEnv() []string {
+	goflags := "GOFLAGS=-mod=readonly -trimpath"
+	if edition.Student {
+		goflags += " -tags=" + edition.Tag
+	}
 	return []string{
 		"CGO_ENABLED=0",
 		"GOOS=" + runtime.GOOS,
 		"GOARCH=" + runtime.GOARCH,
-		"GOFLAGS=-mod=readonly -trimpath",
+		goflags,
 		"GOWORK=off",
 		"GOTOOLCHAIN=local",
 	}

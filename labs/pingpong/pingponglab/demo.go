@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/faultline-dev/faultline/grader/edition"
 	"github.com/faultline-dev/faultline/grader/faults"
 	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/grader/suite"
@@ -24,9 +25,12 @@ func registerDemo() {
 }
 
 func demoLossy(seed uint64, sink trace.Sink) error {
+	if Lab.Solution == nil {
+		return edition.NoReference("the pingpong-lossy demo, which runs the pingpong reference,")
+	}
 	impl, ok := Lab.Solution.(pingpong.Impl)
 	if !ok {
-		return fmt.Errorf("pingpong-lossy runs the pingpong reference, which this build of faultline does not have (the lab's Solution is %T)", Lab.Solution)
+		return fmt.Errorf("pingpong-lossy runs the pingpong reference, but the lab's Solution is a %T, not a pingpong.Impl", Lab.Solution)
 	}
 	done := 0
 	s, err := sim.New(sim.Config{Nodes: 2, Seed: seed, Trace: sink, Lab: "pingpong", Scenario: "pingpong-lossy",

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/faultline-dev/faultline/grader/edition"
 	"github.com/faultline-dev/faultline/grader/faults"
 	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/grader/suite"
@@ -109,7 +110,7 @@ func crashAndRestart(s *sim.Sim, id node.ID, restart, end time.Duration) {
 // terms show in the trace.
 func newDemoSim(nodes int, seed uint64, sink trace.Sink, scenario string) (*sim.Sim, error) {
 	if demoFactory == nil {
-		return nil, fmt.Errorf("%s demo: this edition of faultline has no reference Raft to run it with", scenario)
+		return nil, edition.NoReference("the " + scenario + " demo, which runs the reference Raft,")
 	}
 	s, err := sim.New(sim.Config{Nodes: nodes, Seed: seed, Factory: demoFactory, Faults: faults.Reliable(),
 		Trace: sink, Lab: "raft", Scenario: scenario})

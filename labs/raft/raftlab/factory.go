@@ -3,6 +3,7 @@ package raftlab
 import (
 	"fmt"
 
+	"github.com/faultline-dev/faultline/grader/edition"
 	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/labs/raft"
 )
@@ -26,7 +27,7 @@ func FactoryOf(impl any) (raft.Factory, error) {
 func Base(lab string, dep any) (raft.Factory, error) {
 	if dep == nil {
 		if Lab.Solution == nil {
-			return nil, fmt.Errorf("%s lab: this edition of faultline has no reference Raft; grade with --raft student", lab)
+			return nil, fmt.Errorf("%w; grade with --raft student (the default), which runs your own Raft", edition.NoReference(lab+" lab: --raft reference"))
 		}
 		dep = Lab.Solution
 	}

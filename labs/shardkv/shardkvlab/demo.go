@@ -3,6 +3,7 @@ package shardkvlab
 import (
 	"fmt"
 
+	"github.com/faultline-dev/faultline/grader/edition"
 	"github.com/faultline-dev/faultline/grader/series"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
@@ -25,6 +26,9 @@ func hotShardRun(seed uint64, sink trace.Sink) (spread, hot series.Series, err e
 	test, ok := Lab.Test("HotShards")
 	if !ok {
 		return spread, hot, fmt.Errorf("shardkv has no HotShards test")
+	}
+	if Lab.Solution == nil {
+		return spread, hot, edition.NoReference("the shardkv-hotshard demo, which runs the shardkv reference,")
 	}
 	measure := *test
 	measure.Run = func(t *suite.T) { spread, hot = HotShardCurves(t) }
