@@ -58,3 +58,19 @@ func (f *FirstViolation) Err() error {
 	}
 	return f.v
 }
+
+// Figure is a figure a test graded and its bound: what a lab's calibration
+// reads over many seeds to re-derive the bound (labtest.Calibrate).
+type Figure struct {
+	Name         string
+	Value, Bound float64
+	Upper        bool // the bound is a maximum, else a minimum
+}
+
+// Within reports whether the figure meets its bound.
+func (f Figure) Within() bool {
+	if f.Upper {
+		return f.Value <= f.Bound
+	}
+	return f.Value >= f.Bound
+}

@@ -1,14 +1,10 @@
 package backofflab
 
 import (
-	"flag"
-	"fmt"
-	"strconv"
-	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	"github.com/faultline-dev/faultline/grader/labtest"
+	"github.com/faultline-dev/faultline/grader/suite"
 )
 
 // margins states, for every graded figure, how far inside its bound the
@@ -52,70 +48,18 @@ func calibrationDesigns() map[string]any {
 //
 // The log is the table task.md's bounds are derived from.
 func TestCalibration(t *testing.T) {
-	n := 0
-	if f := flag.Lookup("lab.sweep"); f != nil {
-		n, _ = strconv.Atoi(f.Value.String())
-	}
+	n := labtest.SweepSeeds()
 	if n < 1000 {
 		t.Skip("set -lab.sweep=N (N ≥ 1000) to re-derive the bounds over N seeds")
 	}
-	for i := range Lab.Tests {
-		test := &Lab.Tests[i]
-		t.Run(test.Name, func(t *testing.T) {
-			for name, impl := range calibrationDesigns() {
-				worst := map[string]figure{}
-				var order []string
-				for _, seed := range seedsOf(test, n) {
-					var h *harness
-					newHarnessHook = func(r *harness) { h = r }
-					o := runOne(test, impl, name, seed, nil)
-					newHarnessHook = nil
-					// A run that fails at a graded figure still shows it
-					// below; any other failure is an error.
-					if !o.Passed() && (h == nil || !outside(h.figs)) {
-						t.Errorf("%s seed %d: %s", name, seed, o.Describe())
-					}
-					for _, f := range h.figs {
-						w, seen := worst[f.name]
-						if !seen {
-							order = append(order, f.name)
-						}
-						if !seen || (f.upper && f.value > w.value) || (!f.upper && f.value < w.value) {
-							worst[f.name] = f
-						}
-					}
-				}
-				var lines []string
-				for _, fig := range order {
-					w := worst[fig]
-					m, ok := margins[test.Name+"/"+fig]
-					if !ok {
-						m, ok = margins[fig]
-					}
-					require.True(t, ok, "no margin for %q", fig)
-					derived, sign := w.value+m, "≤"
-					if !w.upper {
-						derived, sign = w.value-m, "≥"
-					}
-					lines = append(lines, fmt.Sprintf("  %-46s worst %8.4g  bound %s %-8.4g derived %s %.4g (margin %g)", fig, w.value, sign, w.bound, sign, derived, m))
-					if w.upper {
-						assert.LessOrEqual(t, derived, w.bound+1e-9, "%s: %s's worst %s is %.4g: within %g of the bound %.4g", test.Name, name, fig, w.value, m, w.bound)
-					} else {
-						assert.GreaterOrEqual(t, derived, w.bound-1e-9, "%s: %s's worst %s is %.4g: within %g of the bound %.4g", test.Name, name, fig, w.value, m, w.bound)
-					}
-				}
-				t.Logf("%s, %s over %d seeds:\n%s", test.Name, name, n, strings.Join(lines, "\n"))
-			}
-		})
-	}
-}
-
-// outside reports whether a figure is outside its bound.
-func outside(figs []figure) bool {
-	for _, f := range figs {
-		if (f.upper && f.value > f.bound) || (!f.upper && f.value < f.bound) {
-			return true
+	labtest.Calibrate(t, Lab, calibrationDesigns(), margins, n, func(test *suite.Test, impl any, name string, seed uint64) (suite.Outcome, []suite.Figure) {
+		var h *harness
+		newHarnessHook = func(r *harness) { h = r }
+		defer func() { newHarnessHook = nil }()
+		o := runOne(test, impl, name, seed, nil)
+		if h == nil {
+			return o, nil
 		}
-	}
-	return false
+		return o, h.figs
+	})
 }

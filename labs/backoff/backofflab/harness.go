@@ -68,9 +68,9 @@ type harness struct {
 	calls      map[callKey]*call
 	order      []callKey
 	nextID     map[node.ID]int
-	lastDue    time.Duration // the latest deadline of any call
-	retries    []retry       // every retry after an attempt the server refused at once
-	figs       []figure      // every graded figure, in the order checked
+	lastDue    time.Duration  // the latest deadline of any call
+	retries    []retry        // every retry after an attempt the server refused at once
+	figs       []suite.Figure // every graded figure, in the order checked
 	onAnswer   func(client node.ID, id int)
 	violations map[string]*suite.FirstViolation // of each invariant, by name
 	// stormGuard stops a run as soon as attempts exceed stormFactor per
@@ -360,19 +360,9 @@ func round(x float64) string {
 	return fmt.Sprintf("%.2g", x)
 }
 
-// figure is a figure a test graded and its bound: what the calibration
-// test (calibrate_test.go) reads over many seeds to re-derive the bound.
-type figure struct {
-	name         string
-	value, bound float64
-	upper        bool // the bound is a maximum, else a minimum
-}
-
 // within records a graded figure and reports whether it meets its bound.
 func (r *harness) within(name string, value, bound float64, upper bool) bool {
-	r.figs = append(r.figs, figure{name, value, bound, upper})
-	if upper {
-		return value <= bound
-	}
-	return value >= bound
+	f := suite.Figure{Name: name, Value: value, Bound: bound, Upper: upper}
+	r.figs = append(r.figs, f)
+	return f.Within()
 }

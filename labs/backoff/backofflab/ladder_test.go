@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/faultline-dev/faultline/grader/labtest"
 	"github.com/faultline-dev/faultline/labs/backoff"
 	"github.com/faultline-dev/faultline/labs/node"
 )
@@ -192,31 +193,8 @@ func (c *ladderClient) HandleMessage(_ node.ID, m node.Message) {
 	}
 }
 
-// grade scores impl as `faultline grade` does, at the default seeds: a
-// test's points if every seed passes. It returns the score and, for each
-// failed test, its first failure.
-func grade(impl any, name string) (int, map[string]string) {
-	score, failures := 0, map[string]string{}
-	for i := range Lab.Tests {
-		test := &Lab.Tests[i]
-		passed := true
-		for _, seed := range seedsOf(test, max(test.Seeds, 1)) {
-			if o := runOne(test, impl, name, seed, nil); !o.Passed() {
-				passed = false
-				check := "panic"
-				if o.Failure != nil {
-					check = o.Failure.Check
-				}
-				failures[test.Name] = check + " (seed " + strconv.FormatUint(seed, 10) + "): " + o.Describe()
-				break
-			}
-		}
-		if passed {
-			score += test.Points
-		}
-	}
-	return score, failures
-}
+// grade scores impl as `faultline grade` does, at the default seeds.
+func grade(impl any, name string) (int, map[string]string) { return labtest.Score(Lab, impl, name) }
 
 // TestLadder grades the ladder: scores strictly increase from no backoff
 // to the full client, and each rung fails for what it lacks.

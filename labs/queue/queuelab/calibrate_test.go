@@ -1,14 +1,10 @@
 package queuelab
 
 import (
-	"flag"
-	"fmt"
-	"strconv"
-	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	"github.com/faultline-dev/faultline/grader/labtest"
+	"github.com/faultline-dev/faultline/grader/suite"
 )
 
 // margins states, for every graded figure, how far inside its bound the
@@ -50,71 +46,18 @@ func calibrationDesigns() map[string]any {
 //
 // The log is the table task.md's bounds are derived from.
 func TestCalibration(t *testing.T) {
-	n := 0
-	if f := flag.Lookup("lab.sweep"); f != nil {
-		n, _ = strconv.Atoi(f.Value.String())
-	}
+	n := labtest.SweepSeeds()
 	if n < 1000 {
 		t.Skip("set -lab.sweep=N (N ≥ 1000) to re-derive the bounds over N seeds")
 	}
-	for i := range Lab.Tests {
-		test := &Lab.Tests[i]
-		t.Run(test.Name, func(t *testing.T) {
-			for name, impl := range calibrationDesigns() {
-				worst := map[string]graded{}
-				var order []string
-				for _, seed := range seeds(test, n) {
-					var f *figures
-					runHook = func(got *figures) { f = got }
-					o := runOne(test, seed, impl, name)
-					runHook = nil
-					if !o.Passed() && (f == nil || !outside(f.graded)) {
-						t.Errorf("%s seed %d: %s", name, seed, o.Describe())
-					}
-					if f == nil {
-						continue
-					}
-					for _, g := range f.graded {
-						w, seen := worst[g.name]
-						if !seen {
-							order = append(order, g.name)
-						}
-						if !seen || (g.upper && g.value > w.value) || (!g.upper && g.value < w.value) {
-							worst[g.name] = g
-						}
-					}
-				}
-				var lines []string
-				for _, fig := range order {
-					w := worst[fig]
-					m, ok := margins[test.Name+"/"+fig]
-					if !ok {
-						m, ok = margins[fig]
-					}
-					require.True(t, ok, "no margin for %q", fig)
-					derived, sign := w.value+m, "≤"
-					if !w.upper {
-						derived, sign = w.value-m, "≥"
-					}
-					lines = append(lines, fmt.Sprintf("  %-32s worst %8.4g  bound %s %-8.4g derived %s %.4g (margin %g)", fig, w.value, sign, w.bound, sign, derived, m))
-					if w.upper {
-						assert.LessOrEqual(t, derived, w.bound+1e-9, "%s: %s's worst %s is %.4g: within %g of the bound %.4g", test.Name, name, fig, w.value, m, w.bound)
-					} else {
-						assert.GreaterOrEqual(t, derived, w.bound-1e-9, "%s: %s's worst %s is %.4g: within %g of the bound %.4g", test.Name, name, fig, w.value, m, w.bound)
-					}
-				}
-				t.Logf("%s, %s over %d seeds:\n%s", test.Name, name, n, strings.Join(lines, "\n"))
-			}
-		})
-	}
-}
-
-// outside reports whether a graded figure is outside its bound.
-func outside(gs []graded) bool {
-	for _, g := range gs {
-		if (g.upper && g.value > g.bound) || (!g.upper && g.value < g.bound) {
-			return true
+	labtest.Calibrate(t, Lab, calibrationDesigns(), margins, n, func(test *suite.Test, impl any, name string, seed uint64) (suite.Outcome, []suite.Figure) {
+		var f *figures
+		runHook = func(got *figures) { f = got }
+		defer func() { runHook = nil }()
+		o := runOne(test, seed, impl, name)
+		if f == nil {
+			return o, nil
 		}
-	}
-	return false
+		return o, f.graded
+	})
 }

@@ -21,23 +21,14 @@ type figures struct {
 	maxQueue                    int // the most jobs waiting at once, by the lab's count
 	// graded are the figures the test graded and their bounds, in the
 	// order checked: what the calibration test reads over many seeds.
-	graded []graded
-}
-
-// graded is a figure a test graded and its bound.
-type graded struct {
-	name         string
-	value, bound float64
-	upper        bool // the bound is a maximum, else a minimum
+	graded []suite.Figure
 }
 
 // within records a graded figure and reports whether it meets its bound.
 func (f *figures) within(name string, value, bound float64, upper bool) bool {
-	f.graded = append(f.graded, graded{name, value, bound, upper})
-	if upper {
-		return value <= bound
-	}
-	return value >= bound
+	g := suite.Figure{Name: name, Value: value, Bound: bound, Upper: upper}
+	f.graded = append(f.graded, g)
+	return g.Within()
 }
 
 func (h *harness) figures() *figures {

@@ -2,7 +2,6 @@ package queuelab
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/faultline-dev/faultline/grader/labtest"
 	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/labs/queue"
 )
@@ -206,31 +206,8 @@ func (s *ladderServer) HandleTimer(any) {
 	s.settle()
 }
 
-// grade scores impl as `faultline grade` does, at the default seeds: a
-// test's points if every seed passes. It returns the score and, for each
-// failed test, its first failure.
-func grade(impl any, name string) (int, map[string]string) {
-	score, failures := 0, map[string]string{}
-	for i := range Lab.Tests {
-		test := &Lab.Tests[i]
-		passed := true
-		for _, seed := range seeds(test, test.Seeds) {
-			if o := runOne(test, seed, impl, name); !o.Passed() {
-				passed = false
-				check := "panic"
-				if o.Failure != nil {
-					check = o.Failure.Check
-				}
-				failures[test.Name] = check + " (seed " + strconv.FormatUint(seed, 10) + "): " + o.Describe()
-				break
-			}
-		}
-		if passed {
-			score += test.Points
-		}
-	}
-	return score, failures
-}
+// grade scores impl as `faultline grade` does, at the default seeds.
+func grade(impl any, name string) (int, map[string]string) { return labtest.Score(Lab, impl, name) }
 
 // TestLadder grades the ladder: scores strictly increase from the
 // unbounded FIFO to the full server, and each rung fails for what it

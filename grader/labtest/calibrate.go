@@ -1,0 +1,117 @@
+package labtest
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/faultline-dev/faultline/grader/run"
+	"github.com/faultline-dev/faultline/grader/suite"
+)
+
+// Score grades impl as `faultline grade` does, at each test's default
+// seeds: a test's points when every seed passes. It returns the score and,
+// for each failed test, its first failure as "check (seed S): what".
+func Score(lab *suite.Lab, impl any, name string) (int, map[string]string) {
+	score, failures := 0, map[string]string{}
+	for i := range lab.Tests {
+		test := &lab.Tests[i]
+		passed := true
+		for k := range max(test.Seeds, 1) {
+			seed := run.SeedFor(lab.Name, test.Name, k)
+			if o := RunOne(lab, test, impl, name, seed, nil); !o.Passed() {
+				passed = false
+				failures[test.Name] = CheckOf(&o) + " (seed " + strconv.FormatUint(seed, 10) + "): " + o.Describe()
+				break
+			}
+		}
+		if passed {
+			score += test.Points
+		}
+	}
+	return score, failures
+}
+
+// Graded runs one test of a lab once and returns its outcome and the
+// figures it graded (nil when it graded none).
+type Graded func(test *suite.Test, impl any, name string, seed uint64) (suite.Outcome, []suite.Figure)
+
+// Calibrate re-derives every graded bound of lab from the distribution of
+// the designs the task allows (designs: name to implementation), over n
+// seeds of each test, and fails where a design's worst case comes within
+// its margin of a bound, or past it. margins gives each figure's margin
+// by name, or by "Test/figure" for one test; an upper bound must be at
+// least the worst value plus the margin, a lower one at most the worst
+// value minus it. It logs the table a task's bounds are derived from. A
+// run that fails outside a graded figure is an error.
+func Calibrate(t *testing.T, lab *suite.Lab, designs map[string]any, margins map[string]float64, n int, graded Graded) {
+	t.Helper()
+	for i := range lab.Tests {
+		test := &lab.Tests[i]
+		t.Run(test.Name, func(t *testing.T) {
+			for name, impl := range designs {
+				worst := map[string]suite.Figure{}
+				var order []string
+				for k := range n {
+					seed := run.SeedFor(lab.Name, test.Name, k)
+					o, figs := graded(test, impl, name, seed)
+					if !o.Passed() && allWithin(figs) {
+						t.Errorf("%s seed %d: %s", name, seed, o.Describe())
+					}
+					for _, f := range figs {
+						w, seen := worst[f.Name]
+						if !seen {
+							order = append(order, f.Name)
+						}
+						if !seen || (f.Upper && f.Value > w.Value) || (!f.Upper && f.Value < w.Value) {
+							worst[f.Name] = f
+						}
+					}
+				}
+				var lines []string
+				for _, fig := range order {
+					lines = append(lines, checkMargin(t, test.Name, name, worst[fig], margins))
+				}
+				t.Logf("%s, %s over %d seeds:\n%s", test.Name, name, n, strings.Join(lines, "\n"))
+			}
+		})
+	}
+}
+
+// checkMargin asserts that the worst case w of one figure stays its margin
+// inside the bound, and returns the line of the calibration table.
+func checkMargin(t *testing.T, test, design string, w suite.Figure, margins map[string]float64) string {
+	m, ok := margins[test+"/"+w.Name]
+	if !ok {
+		m, ok = margins[w.Name]
+	}
+	require.True(t, ok, "no margin for %q", w.Name)
+	derived, sign := w.Value+m, "≤"
+	if !w.Upper {
+		derived, sign = w.Value-m, "≥"
+	}
+	if w.Upper {
+		assert.LessOrEqual(t, derived, w.Bound+1e-9, "%s: %s's worst %s is %.4g: within %g of the bound %.4g", test, design, w.Name, w.Value, m, w.Bound)
+	} else {
+		assert.GreaterOrEqual(t, derived, w.Bound-1e-9, "%s: %s's worst %s is %.4g: within %g of the bound %.4g", test, design, w.Name, w.Value, m, w.Bound)
+	}
+	return fmt.Sprintf("  %-46s worst %8.4g  bound %s %-8.4g derived %s %.4g (margin %g)", w.Name, w.Value, sign, w.Bound, sign, derived, m)
+}
+
+// allWithin reports whether every figure meets its bound.
+func allWithin(figs []suite.Figure) bool {
+	for _, f := range figs {
+		if !f.Within() {
+			return false
+		}
+	}
+	return true
+}
+
+// SweepSeeds is the -lab.sweep flag's value: what a lab's calibration
+// test runs over (0 when unset).
+func SweepSeeds() int { return *sweepFlag }
