@@ -115,3 +115,40 @@ func allWithin(figs []suite.Figure) bool {
 // SweepSeeds is the -lab.sweep flag's value: what a lab's calibration
 // test runs over (0 when unset).
 func SweepSeeds() int { return *sweepFlag }
+
+// Rung is one implementation of a lab's ladder: designs written from the
+// task alone, each adding one technique to the one below it.
+type Rung struct {
+	Name string
+	Impl any
+	// Fails names the tests the rung must fail and the check each must
+	// fail with: the real cause of what the rung lacks.
+	Fails map[string]string
+}
+
+// Ladder grades rungs in order (Score) and requires strictly increasing
+// scores, the top rung a full score, and each rung to fail every test of
+// its Fails with the check named there.
+func Ladder(t *testing.T, lab *suite.Lab, rungs []Rung) {
+	t.Helper()
+	prev := -1
+	for _, rg := range rungs {
+		score, failures := Score(lab, rg.Impl, rg.Name)
+		var lines []string
+		for _, test := range lab.Tests {
+			if f, ok := failures[test.Name]; ok {
+				lines = append(lines, fmt.Sprintf("  %s: %s", test.Name, f))
+			}
+		}
+		t.Logf("%s: %d/%d\n%s", rg.Name, score, lab.MaxScore(), strings.Join(lines, "\n"))
+		assert.Greater(t, score, prev, "%s scores no more than the rung below it", rg.Name)
+		prev = score
+		for test, check := range rg.Fails {
+			f, ok := failures[test]
+			if assert.True(t, ok, "%s passes %s", rg.Name, test) {
+				assert.True(t, strings.HasPrefix(f, check+" "), "%s fails %s with %q; want check %q", rg.Name, test, f, check)
+			}
+		}
+	}
+	require.Equal(t, lab.MaxScore(), prev, "the top rung, written from the task, passes every test")
+}

@@ -1,13 +1,8 @@
 package queuelab
 
 import (
-	"fmt"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/faultline-dev/faultline/grader/labtest"
 	"github.com/faultline-dev/faultline/labs/node"
@@ -206,9 +201,6 @@ func (s *ladderServer) HandleTimer(any) {
 	s.settle()
 }
 
-// grade scores impl as `faultline grade` does, at the default seeds.
-func grade(impl any, name string) (int, map[string]string) { return labtest.Score(Lab, impl, name) }
-
 // TestLadder grades the ladder: scores strictly increase from the
 // unbounded FIFO to the full server, and each rung fails for what it
 // lacks.
@@ -222,24 +214,9 @@ func TestLadder(t *testing.T) {
 		"bounded LIFO":   {"CriticalFirst": "critical success", "FloodingClient": "fairness"},
 		"full":           {},
 	}
-	prev := -1
+	var rungs []labtest.Rung
 	for _, rg := range ladder {
-		score, failures := grade(rg.factory(), rg.name)
-		var lines []string
-		for _, test := range Lab.Tests {
-			if f, ok := failures[test.Name]; ok {
-				lines = append(lines, fmt.Sprintf("  %s: %s", test.Name, f))
-			}
-		}
-		t.Logf("%s: %d/%d\n%s", rg.name, score, Lab.MaxScore(), strings.Join(lines, "\n"))
-		assert.Greater(t, score, prev, "%s scores no more than the rung below it", rg.name)
-		prev = score
-		for test, check := range want[rg.name] {
-			f, ok := failures[test]
-			if assert.True(t, ok, "%s passes %s", rg.name, test) {
-				assert.True(t, strings.HasPrefix(f, check+" "), "%s fails %s with %q; want check %q", rg.name, test, f, check)
-			}
-		}
+		rungs = append(rungs, labtest.Rung{Name: rg.name, Impl: rg.factory(), Fails: want[rg.name]})
 	}
-	require.Equal(t, Lab.MaxScore(), prev, "the full server, written from the task, passes every test")
+	labtest.Ladder(t, Lab, rungs)
 }
