@@ -63,12 +63,18 @@ type labScreen struct {
 }
 
 func newLabScreen(lab *suite.Lab, runner Runner, prog *progress.Store) labScreen {
-	impls := []string{"solution"}
+	var impls []string
+	if lab.Solution != nil { // nil in the student edition
+		impls = append(impls, "solution")
+	}
 	if lab.Starter != nil {
 		impls = append(impls, "starter")
 	}
 	if runner.Impls != nil {
 		impls = runner.Impls(lab)
+	}
+	if len(impls) == 0 {
+		impls = []string{"solution"} // running it says what the edition lacks
 	}
 	s := labScreen{lab: lab, runner: runner, impls: impls, prog: prog, results: map[int]TestResult{}, running: map[int]bool{}}
 	if l := prog.Labs[lab.Name]; l != nil {

@@ -68,6 +68,9 @@ func EngineRunner(ws *workspace.Workspace) Runner {
 		},
 		Impls: func(lab *suite.Lab) []string {
 			impls := []string{"solution", "starter"}
+			if lab.Solution == nil { // the student edition: no reference to run
+				impls = []string{"starter"}
+			}
 			if ws != nil && lab.Student.Package != "" {
 				impls = append([]string{"student"}, impls...)
 			}

@@ -29,7 +29,7 @@ var ErrNoReference = errors.New("no reference solution in this edition")
 // not carry, and what to do instead. It wraps ErrNoReference.
 func NoReference(what string) error {
 	if Student {
-		return fmt.Errorf("%s needs the platform's reference solution, and this is the student edition of faultline, which carries no reference solutions or mutants: grade your own code instead (faultline grade LAB), or ask your instructor: %w", what, ErrNoReference)
+		return fmt.Errorf("%s needs the platform's reference solution, and this is the student edition of faultline, which carries no reference solutions or mutants: grade your own code instead (faultline grade LAB), or ask your instructor (%w)", what, ErrNoReference)
 	}
-	return fmt.Errorf("%s needs the platform's reference solution, which this build of faultline lacks (built without the labs' reference.go files): %w", what, ErrNoReference)
+	return fmt.Errorf("%s needs the platform's reference solution, which this build of faultline lacks (built without the labs' reference.go files) (%w)", what, ErrNoReference)
 }
