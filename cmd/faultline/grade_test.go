@@ -97,7 +97,7 @@ func TestLabsCommand(t *testing.T) {
 		names[l.Name] = l.MaxScore
 	}
 	assert.Equal(t, 100, names["raft"])
-	assert.Equal(t, 30, names["pingpong"])
+	assert.Equal(t, 33, names["pingpong"])
 	code, out, _ = runCLI("labs")
 	require.Equal(t, 0, code)
 	assert.Contains(t, out, "Part A: Leader election")

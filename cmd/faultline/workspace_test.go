@@ -118,12 +118,12 @@ func TestGradeOutAlwaysWritesTheResult(t *testing.T) {
 		maxScore int
 	}{
 		{name: "rules", breakIt: writeFile("pingpong/extra.go", "package pingpong\n\nvar shared = map[int]int{}\n"),
-			kind: "rules", problem: filepath.Join("pingpong", "extra.go") + ":3:5: package-level variable shared is not allowed", message: "breaks the lab's rules", maxScore: 30},
+			kind: "rules", problem: filepath.Join("pingpong", "extra.go") + ":3:5: package-level variable shared is not allowed", message: "breaks the lab's rules", maxScore: 33},
 		{name: "does not compile", breakIt: writeFile("pingpong/extra.go", "package pingpong\n\nfunc broken() int { return \"x\" }\n"),
-			kind: "build", problem: filepath.Join("pingpong", "extra.go") + ":3:", message: "does not compile", maxScore: 30},
+			kind: "build", problem: filepath.Join("pingpong", "extra.go") + ":3:", message: "does not compile", maxScore: 33},
 		{name: "package missing", breakIt: func(t *testing.T, ws string) { require.NoError(t, os.RemoveAll(filepath.Join(ws, "pingpong"))) },
-			kind: "workspace", message: "run 'faultline init --update' to add its starter", maxScore: 30},
-		{name: "not a workspace", noDir: true, kind: "workspace", message: "not in a faultline workspace", maxScore: 30},
+			kind: "workspace", message: "run 'faultline init --update' to add its starter", maxScore: 33},
+		{name: "not a workspace", noDir: true, kind: "workspace", message: "not in a faultline workspace", maxScore: 33},
 		{name: "named, one test", breakIt: writeFile("pingpong/extra.go", "package pingpong\n\nvar shared = 1\n"),
 			args: []string{"--name", "alice", "--run", "^Reliable"}, kind: "rules", named: "alice", message: "breaks the lab's rules", maxScore: 5},
 	} {
