@@ -135,9 +135,10 @@ func TestCrashesCostOnlyTheirRun(t *testing.T) {
 						assert.Contains(t, tr.Message, filepath.Join(w.LabDir(lab), tc.frame), "the student's own frames, at their paths")
 					}
 				}
-				want := 25
-				if tc.want == "" {
-					want = 30
+				// Every test passes but Chaos, the one whose server misbehaves.
+				want := lab.MaxScore()
+				if chaos, ok := lab.Test("Chaos"); ok && tc.want != "" {
+					want -= chaos.Points
 				}
 				assert.Equal(t, want, res.Score, "with %d workers", parallel)
 			}
