@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"reflect"
 	"runtime"
 	"testing"
@@ -309,13 +310,20 @@ func TestLargeMessagesAreRefusedBeforeTheyAreCopied(t *testing.T) {
 			if tc.limit < 1<<20 {
 				// Refused before the copy allocates: a few words a call,
 				// where the message is more than twice the limit.
-				var before, after runtime.MemStats
-				runtime.ReadMemStats(&before)
-				for range 8 {
-					_, _, _ = copyMessage(p, tc.msg, w)
+				// TotalAlloc counts every goroutine's allocations (a
+				// finished test's leftovers, the race detector's): the
+				// least of five tries is the copier's own.
+				least := uint64(math.MaxUint64)
+				for range 5 {
+					var before, after runtime.MemStats
+					runtime.ReadMemStats(&before)
+					for range 8 {
+						_, _, _ = copyMessage(p, tc.msg, w)
+					}
+					runtime.ReadMemStats(&after)
+					least = min(least, after.TotalAlloc-before.TotalAlloc)
 				}
-				runtime.ReadMemStats(&after)
-				assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(tc.limit), "allocated before refusing")
+				assert.Less(t, least, uint64(tc.limit), "allocated before refusing")
 			}
 		})
 	}
