@@ -2,6 +2,7 @@ package labtest
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -151,4 +152,29 @@ func Ladder(t *testing.T, lab *suite.Lab, rungs []Rung) {
 		}
 	}
 	require.Equal(t, lab.MaxScore(), prev, "the top rung, written from the task, passes every test")
+}
+
+// MutationSuite grades lab's reference with lab's suite at every test's
+// default seeds, as `faultline grade --impl solution` does, and fails at
+// the first run that does not pass: the test scripts/mutation.sh has
+// gremlins run against each mutant of a reference, so that a mutant counts
+// as killed exactly when the suite a student is graded by catches it
+// (docs/grading.md, "Mutation testing"). It is skipped unless
+// FAULTLINE_MUTATION is set: the lab's own TestLab already grades the
+// reference in a default run.
+func MutationSuite(t *testing.T, lab *suite.Lab) {
+	t.Helper()
+	if os.Getenv("FAULTLINE_MUTATION") == "" {
+		t.Skipf("set FAULTLINE_MUTATION=1 (scripts/mutation.sh does) to grade this package with the %s suite", lab.Name)
+	}
+	require.NotNil(t, lab.Solution, "%s has no reference: built with -tags student?", lab.Name)
+	for i := range lab.Tests {
+		test := &lab.Tests[i]
+		for k := range max(test.Seeds, 1) {
+			seed := run.SeedFor(lab.Name, test.Name, k)
+			o := RunOne(lab, test, lab.Solution, "solution", seed, nil)
+			require.True(t, o.Passed(), "%s seed %d (default seed %d of %d): %s",
+				test.Name, seed, k+1, max(test.Seeds, 1), o.Describe())
+		}
+	}
 }
