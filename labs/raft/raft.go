@@ -1,6 +1,10 @@
 package raft
 
-import "github.com/faultline-dev/faultline/labs/node"
+import (
+	"fmt"
+
+	"github.com/faultline-dev/faultline/labs/node"
+)
 
 // ApplyMsg is what Raft hands to its service: either one committed log
 // entry (CommandValid) or a snapshot that replaces the service's state
@@ -77,4 +81,18 @@ type LogReader interface {
 	// TermAt returns the term of the entry at index. ok is false when the
 	// log does not hold index: past its end, or discarded into a snapshot.
 	TermAt(index int) (term int, ok bool)
+}
+
+// FactoryOf accepts what a lab holds as a Raft implementation: a Factory,
+// or a plain function of its type (such as a student's New), and names
+// what it got otherwise. The Raft lab's suite, the labs built on Raft and
+// the model checker's Raft models all take their Raft through it.
+func FactoryOf(impl any) (Factory, error) {
+	switch f := impl.(type) {
+	case Factory:
+		return f, nil
+	case func(node.ID, func(ApplyMsg)) Node:
+		return f, nil
+	}
+	return nil, fmt.Errorf("the Raft is a %T; want a raft.Factory, func(id node.ID, apply func(raft.ApplyMsg)) raft.Node", impl)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/faultline-dev/faultline/labs/kvraft"
 	"github.com/faultline-dev/faultline/labs/kvraft/kvhistory"
 	"github.com/faultline-dev/faultline/labs/node"
+	"github.com/faultline-dev/faultline/labs/raft"
 )
 
 // The kvraft model: three servers n1..n3 on Raft, and clerks n4.. each
@@ -40,7 +41,7 @@ func KVRaft(impl, rf any, ops [][]kvraft.Op, b search.Bounds) (*search.Model, er
 	if !ok {
 		return nil, fmt.Errorf("the implementation is a %T, not a kvraft.Impl", impl)
 	}
-	raftF, err := raftFactory(rf)
+	raftF, err := raft.FactoryOf(rf)
 	if err != nil {
 		return nil, err
 	}

@@ -9,21 +9,6 @@ import (
 	"github.com/faultline-dev/faultline/labs/raft"
 )
 
-// raftFactory accepts what a Raft lab's Impl holds: a raft.Factory, or a
-// plain function of its type (a student's New). It mirrors
-// raftlab.FactoryOf, which this package cannot import without importing
-// the lab's suite into every search (and a cycle once the suite appends
-// its search tests).
-func raftFactory(impl any) (raft.Factory, error) {
-	switch f := impl.(type) {
-	case raft.Factory:
-		return f, nil
-	case func(node.ID, func(raft.ApplyMsg)) raft.Node:
-		return f, nil
-	}
-	return nil, fmt.Errorf("the Raft is a %T; want a raft.Factory, func(id node.ID, apply func(raft.ApplyMsg)) raft.Node", impl)
-}
-
 // RaftElection returns the model of Raft part A: n nodes, no proposals,
 // under bounds b; when maxTerm > 0, states where a node passed maxTerm
 // are not explored further (the first elections are where the bugs of
@@ -31,7 +16,7 @@ func raftFactory(impl any) (raft.Factory, error) {
 // most one leader can be elected in a given term), checked as no two
 // nodes leading in one term in the same state; its goal is a leader.
 func RaftElection(impl any, n, maxTerm int, b search.Bounds) (*search.Model, error) {
-	f, err := raftFactory(impl)
+	f, err := raft.FactoryOf(impl)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +122,7 @@ func (g *raftGhost) fail(format string, args ...any) {
 // matching (§5.3) and leader completeness (§5.4), the last two read
 // through raft.LogReader; its goal is every command applied by a node.
 func RaftReplication(impl any, n int, commands []string, b search.Bounds) (*search.Model, error) {
-	f, err := raftFactory(impl)
+	f, err := raft.FactoryOf(impl)
 	if err != nil {
 		return nil, err
 	}

@@ -4,21 +4,8 @@ import (
 	"fmt"
 
 	"github.com/faultline-dev/faultline/grader/edition"
-	"github.com/faultline-dev/faultline/labs/node"
 	"github.com/faultline-dev/faultline/labs/raft"
 )
-
-// FactoryOf accepts a raft.Factory or a plain function of its type (such as
-// a student's New), and names what it got otherwise.
-func FactoryOf(impl any) (raft.Factory, error) {
-	switch f := impl.(type) {
-	case raft.Factory:
-		return f, nil
-	case func(node.ID, func(raft.ApplyMsg)) raft.Node:
-		return f, nil
-	}
-	return nil, fmt.Errorf("the Raft is a %T; want a raft.Factory, func(id node.ID, apply func(raft.ApplyMsg)) raft.Node", impl)
-}
 
 // Base is the Raft that a lab built on Raft (kvraft, shardkv) runs its
 // servers on: dep, the student's own Raft that the engine hands over
@@ -31,7 +18,7 @@ func Base(lab string, dep any) (raft.Factory, error) {
 		}
 		dep = Lab.Solution
 	}
-	f, err := FactoryOf(dep)
+	f, err := raft.FactoryOf(dep)
 	if err != nil {
 		return nil, fmt.Errorf("%s lab: %w", lab, err)
 	}

@@ -70,7 +70,7 @@ type config struct {
 }
 
 func newHarness(t *suite.T, cfg config) *harness {
-	f, err := FactoryOf(t.Impl())
+	f, err := raft.FactoryOf(t.Impl())
 	if err != nil {
 		t.Fatalf("%v (check the lab's Solution, Starter, Mutants and Student.Bind)", err)
 	}
