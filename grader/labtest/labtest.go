@@ -226,3 +226,33 @@ func Sweep(t *testing.T, lab *suite.Lab, impl, tests string, n int) {
 		}
 	}
 }
+
+// ConfigurationsNoted checks that each named test, whose seeds draw a
+// configuration (cluster size, network profile, faults), says in its trace
+// and in the report's log which one each of seeds seeds drew, as one note
+// "configuration: …", and that the seeds draw more than one.
+func ConfigurationsNoted(t *testing.T, lab *suite.Lab, tests []string, seeds int) {
+	t.Helper()
+	for _, name := range tests {
+		t.Run(name, func(t *testing.T) {
+			test, ok := lab.Test(name)
+			require.True(t, ok, "no test %s", name)
+			drawn := map[string]bool{}
+			for i := range seeds {
+				var buf trace.Buffer
+				o := RunOne(lab, test, lab.Solution, "solution", run.SeedFor(lab.Name, test.Name, i), &buf)
+				require.True(t, o.Passed(), o.Describe())
+				var notes []string
+				for _, r := range buf.Records {
+					if r.Kind == trace.Note && strings.HasPrefix(r.Text, "configuration: ") {
+						notes = append(notes, r.Text)
+					}
+				}
+				require.Len(t, notes, 1, "one configuration note in the trace")
+				assert.Contains(t, o.Logs, notes[0], "and in the report's log")
+				drawn[notes[0]] = true
+			}
+			assert.Greater(t, len(drawn), 1, "%d seeds drew one configuration", seeds)
+		})
+	}
+}

@@ -171,26 +171,5 @@ func TestNodesCannotChangeWhatTheHarnessReads(t *testing.T) {
 // trace and the report's log, which configuration each seed drew, and
 // that the seeds draw more than one.
 func TestSwarmConfigurationIsNoted(t *testing.T) {
-	for _, name := range []string{"LongDelays", "SnapshotFaults"} {
-		t.Run(name, func(t *testing.T) {
-			test, ok := Lab.Test(name)
-			require.True(t, ok)
-			drawn := map[string]bool{}
-			for i := range 8 {
-				var buf trace.Buffer
-				o := runOne(test, Lab.Solution, "solution", grun.SeedFor(Lab.Name, test.Name, i), &buf)
-				require.True(t, o.Passed(), o.Describe())
-				var notes []string
-				for _, r := range buf.Records {
-					if r.Kind == trace.Note && strings.HasPrefix(r.Text, "configuration: ") {
-						notes = append(notes, r.Text)
-					}
-				}
-				require.Len(t, notes, 1, "one configuration note in the trace")
-				assert.Contains(t, o.Logs, notes[0], "and in the report's log")
-				drawn[notes[0]] = true
-			}
-			assert.Greater(t, len(drawn), 1, "8 seeds drew one configuration")
-		})
-	}
+	labtest.ConfigurationsNoted(t, Lab, []string{"LongDelays", "SnapshotFaults"}, 8)
 }

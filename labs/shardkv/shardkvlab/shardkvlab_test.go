@@ -2,7 +2,6 @@ package shardkvlab
 
 import (
 	"io"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -126,26 +125,5 @@ func TestLeaderOfFindsGroupLeaders(t *testing.T) {
 // configuration say, in the trace and the report's log, which one each
 // seed drew, and that the seeds draw more than one.
 func TestSwarmConfigurationIsNoted(t *testing.T) {
-	for _, name := range []string{"ControllerUnreliable", "LeaderCutMidPull", "MigrationFaults", "OwnerCrashes", "MoveBack"} {
-		t.Run(name, func(t *testing.T) {
-			test, ok := Lab.Test(name)
-			require.True(t, ok)
-			drawn := map[string]bool{}
-			for i := range 6 {
-				var buf trace.Buffer
-				o := runOne(test, Lab.Solution, "solution", grun.SeedFor(Lab.Name, test.Name, i), &buf)
-				require.True(t, o.Passed(), o.Describe())
-				var notes []string
-				for _, r := range buf.Records {
-					if r.Kind == trace.Note && strings.HasPrefix(r.Text, "configuration: ") {
-						notes = append(notes, r.Text)
-					}
-				}
-				require.Len(t, notes, 1, "one configuration note in the trace")
-				assert.Contains(t, o.Logs, notes[0], "and in the report's log")
-				drawn[notes[0]] = true
-			}
-			assert.Greater(t, len(drawn), 1, "6 seeds drew one configuration")
-		})
-	}
+	labtest.ConfigurationsNoted(t, Lab, []string{"ControllerUnreliable", "LeaderCutMidPull", "MigrationFaults", "OwnerCrashes", "MoveBack"}, 6)
 }
