@@ -81,6 +81,9 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) error {
 	if len(pos) != 1 {
 		return usageError("check", "want one lab, such as 'faultline check pingpong'")
 	}
+	if *depth < 0 || *states < 0 {
+		return usageError("check", "--depth and --states count events and states: want 0 (the model's own bound) or more, not %d", min(*depth, *states))
+	}
 	n := 0
 	for _, b := range []bool{*bfs, *dfs, *walk} {
 		if b {

@@ -36,6 +36,7 @@ func TestCheck(t *testing.T) {
 		{name: "an unknown lab", args: []string{"check", "nolab"}, code: 2, err: "nolab"},
 		{name: "two strategies", args: []string{"check", "pingpong", "--bfs", "--dfs"}, code: 2, err: "choose one of"},
 		{name: "no lab", args: []string{"check"}, code: 2, err: "want one lab"},
+		{name: "a negative depth", args: []string{"check", "pingpong", "--depth", "-3"}, code: 2, err: "want 0 (the model's own bound) or more, not -3"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -64,8 +64,14 @@ func runSpec(t *suite.T, spec Spec) {
 		for i, ev := range v.Path {
 			fmt.Fprintf(&path, "; %d. %v", i+1, ev)
 		}
+		// The trace of the run and its replay command show the path step by
+		// step; `faultline check` searches only the platform's code.
+		rerun := "the replay command below reruns it, and its trace shows the path"
+		if name := t.ImplName(); name != "student" {
+			rerun = fmt.Sprintf("rerun it with: faultline check %s --impl %s", spec.Lab, name)
+		}
 		t.Fail(suite.Failure{Check: v.Invariant, Kind: v.Invariant,
-			Msg: fmt.Sprintf("after %d events: %v. The path%s. Rerun it with: faultline check %s --impl %s", len(v.Path), v.Err, path.String(), spec.Lab, t.ImplName())})
+			Msg: fmt.Sprintf("after %d events: %v. The events, in order%s. To step through them, %s", len(v.Path), v.Err, path.String(), rerun)})
 	}
 	for _, g := range res.Goals {
 		if !g.Reached {
