@@ -57,6 +57,13 @@ type Lab struct {
 	// traces are read back from files. "" (or a nil Label) means the type
 	// name is shown.
 	Label LabelFunc
+	// Facts are the figures the suite checks (bounds, seed counts, network
+	// parameters, limits), named so that the lab's task and lessons quote
+	// them instead of restating them by hand (fact.go).
+	Facts []Fact
+	// Mutation is the lab's published mutation score (mutation.go); the
+	// zero value means none was measured.
+	Mutation MutationScore
 }
 
 // Student is the contract of a lab with the package a student writes in a
