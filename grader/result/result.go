@@ -118,6 +118,10 @@ type Test struct {
 	// Output is what the implementation printed during the reported run:
 	// shown as the student's output, never parsed.
 	Output string `json:"output,omitempty"`
+	// Charts are the series the reported run recorded, beside the
+	// reference's for the same seed (charts.go): for a failing overload
+	// or hot-shard test, or any that records when charts were asked for.
+	Charts *Charts `json:"charts,omitempty"`
 }
 
 // Shrink reports how a failing run was reduced.

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/series"
 	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/labs/node"
@@ -92,6 +93,9 @@ type T struct {
 	point       *sim.CrashPoint
 	recordSyncs bool
 	quiet       bool
+	// record and guides are the run's charts (record.go).
+	record func() series.Set
+	guides []Guide
 }
 
 type stepCount struct {
@@ -400,6 +404,10 @@ type Outcome struct {
 	Logs      []string
 	Virtual   time.Duration
 	Events    int64
+	// Recording is what the run recorded for charts (T.Record, T.Guide),
+	// or nil; RecordErr says why a recording was lost.
+	Recording *Recording
+	RecordErr error
 }
 
 // Passed reports whether the run passed.
@@ -442,6 +450,7 @@ func (t *T) Run() (out Outcome) {
 			out.atCrashPoint(*t.point)
 		}
 		out.Items, out.Logs = t.items, t.logs
+		out.Recording, out.RecordErr = t.recording()
 		if s := t.Sim(); s != nil {
 			out.Virtual, out.Events = s.Now(), s.Dispatched()
 		}

@@ -1,0 +1,75 @@
+package suite
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/faultline-dev/faultline/grader/series"
+)
+
+func TestRecord(t *testing.T) {
+	bound := Guide{Metric: "queue length", Value: 20, Label: "queue bound 20", Upper: true}
+	queue := func(n int) series.Set {
+		s := series.Series{Name: "queue length", Unit: "requests"}
+		for i := range n {
+			s.Add(time.Duration(i)*100*Ms, float64(i))
+		}
+		return series.Set{Series: []series.Series{s}}
+	}
+	for _, tc := range []struct {
+		name   string
+		run    func(t *T, n *int)
+		passed bool
+		points int // in the recorded series; -1: no recording
+		guides []Guide
+		err    string
+	}{
+		{"nothing recorded", func(t *T, n *int) {}, true, -1, nil, ""},
+		{"a run that passed", func(t *T, n *int) {
+			t.Record(func() series.Set { return queue(*n) })
+			*n = 5
+			t.Guide(bound)
+			t.Check("bounded queue", nil)
+		}, true, 5, []Guide{bound}, ""},
+		{"a failed check stops the run, which is recorded up to there", func(t *T, n *int) {
+			t.Record(func() series.Set { return queue(*n) })
+			*n = 3
+			t.Guide(bound)
+			t.Guide(bound) // in a loop: kept once
+			t.Fatalf("the queue grew to 30")
+			*n = 9
+		}, false, 3, []Guide{bound}, ""},
+		{"guides alone", func(t *T, n *int) { t.Guide(bound) }, true, 0, []Guide{bound}, ""},
+		{"a recorder that panics loses the recording, not the verdict", func(t *T, n *int) {
+			t.Record(func() series.Set { panic("no meter") })
+		}, true, -1, nil, "recording the run's series panicked: no meter"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n := 0
+			test := &Test{Name: "T", Run: func(st *T) { tc.run(st, &n) }}
+			o := NewT(Options{Lab: &Lab{Name: "record-lab"}, Test: test}).Run()
+			assert.Equal(t, tc.passed, o.Passed(), o.Describe())
+			if tc.err != "" {
+				require.Error(t, o.RecordErr)
+				assert.Contains(t, o.RecordErr.Error(), tc.err)
+			} else {
+				assert.NoError(t, o.RecordErr)
+			}
+			if tc.points < 0 {
+				assert.Nil(t, o.Recording)
+				return
+			}
+			require.NotNil(t, o.Recording)
+			assert.Equal(t, tc.guides, o.Recording.Guides)
+			if tc.points == 0 {
+				assert.Empty(t, o.Recording.Set.Series)
+				return
+			}
+			require.Len(t, o.Recording.Set.Series, 1)
+			assert.Len(t, o.Recording.Set.Series[0].Points, tc.points)
+		})
+	}
+}
