@@ -17,6 +17,11 @@ const ChartInfo = "faultline-chart"
 type Chart struct {
 	Scenario string `yaml:"scenario"`
 	Seed     uint64 `yaml:"seed"`
+	// Seeds, when more than 1, runs the scenario with that many
+	// consecutive seeds from Seed and draws each metric's median with the
+	// spread (min–max) shaded round it (series.OverSeeds): for a figure
+	// that varies by seed. The caption must say how many ("9 seeds").
+	Seeds int `yaml:"seeds"`
 	// Series are the metrics to chart ("goodput", "server arrivals"); each
 	// is one chart with a line per side of the demo's comparison.
 	Series  Names  `yaml:"series"`
@@ -78,7 +83,7 @@ func ParseChart(body string) (Chart, error) {
 	dec := yaml.NewDecoder(bytes.NewReader([]byte(body)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
-		return c, fmt.Errorf("bad chart block: %s (keys: scenario, seed, series, caption)", strings.TrimPrefix(err.Error(), "yaml: "))
+		return c, fmt.Errorf("bad chart block: %s (keys: scenario, seed, seeds, series, caption)", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	switch {
 	case c.Scenario == "":
@@ -89,16 +94,28 @@ func ParseChart(body string) (Chart, error) {
 		return c, fmt.Errorf("chart block has no series (such as `series: goodput, server arrivals`)")
 	case strings.TrimSpace(c.Caption) == "":
 		return c, fmt.Errorf("chart block has no caption")
+	case c.Seeds < 0:
+		return c, fmt.Errorf("chart block has seeds: %d; want a count of runs (1 or more, such as `seeds: 9`)", c.Seeds)
+	case c.Seeds > 1 && !strings.Contains(c.Caption, fmt.Sprintf("%d seeds", c.Seeds)):
+		// A reader must know a line is a median and the band a spread.
+		return c, fmt.Errorf("chart block has seeds: %d but its caption does not say so: write \"%d seeds\" in it (the line is their median, the band their range)", c.Seeds, c.Seeds)
 	}
 	return c, nil
 }
 
 // terminalChart is what the terminal reader shows for a chart block: its
 // caption and where to see the charts of the run.
+// A chart over several seeds points at its first: the terminal charts one
+// run.
 func terminalChart(c Chart) []string {
+	see := fmt.Sprintf("> See the charts of this run: `faultline demo %s --seed %d` (it opens on them; `c` shows every message)", c.Scenario, c.Seed)
+	if c.Seeds > 1 {
+		see = fmt.Sprintf("> See the charts of one of these runs: `faultline demo %s --seed %d` (seeds %d to %d were charted; it opens on them; `c` shows every message)",
+			c.Scenario, c.Seed, c.Seed, c.Seed+uint64(c.Seeds)-1)
+	}
 	return []string{
 		fmt.Sprintf("> **Chart** (%s): %s", strings.Join(c.Series, ", "), strings.TrimSpace(c.Caption)),
 		">",
-		fmt.Sprintf("> See the charts of this run: `faultline demo %s --seed %d` (it opens on them; `c` shows every message)", c.Scenario, c.Seed),
+		see,
 	}
 }

@@ -25,6 +25,15 @@ type Chart struct {
 	// X and XTitle, for a curve over another quantity than time: see
 	// series.Set.X. "" means the x axis is virtual time.
 	X, XTitle string
+	// Guides are reference lines (offered load, a judged threshold),
+	// drawn under the lines and named in the legend.
+	Guides []series.Guide
+	// Seeds is how many runs the lines summarize (series.Set.Seeds): the
+	// legend names the shaded spread "min–max over N seeds".
+	Seeds int
+	// XCount and YCount say an axis counts something (replica groups,
+	// requests waiting): its ticks are whole numbers.
+	XCount, YCount bool
 }
 
 // fmtX formats a tick of the x axis.
@@ -54,8 +63,17 @@ type Line struct {
 // the set's marks, over the time axis of the whole set (so that the charts
 // of one run line up). It returns an error naming the metrics there are when
 // the set has none of that name.
+//
+// The chart gets the set's guides for that metric (and those for every
+// metric), its seed count and its count axes: the y axis counts when every
+// line's series does.
 func ForMetric(set series.Set, metric string) (Chart, error) {
-	c := Chart{Title: metric, Marks: set.Marks, X: set.X, XTitle: set.XTitle}
+	c := Chart{Title: metric, Marks: set.Marks, X: set.X, XTitle: set.XTitle, Seeds: set.Seeds, XCount: set.XCount, YCount: true}
+	for _, g := range set.Guides {
+		if g.Metric == "" || g.Metric == metric {
+			c.Guides = append(c.Guides, g)
+		}
+	}
 	for _, s := range set.Series {
 		if s.Metric() != metric {
 			continue
@@ -67,6 +85,7 @@ func ForMetric(set series.Set, metric string) (Chart, error) {
 		if c.Unit == "" {
 			c.Unit = s.Unit
 		}
+		c.YCount = c.YCount && s.Count
 		c.Lines = append(c.Lines, Line{Label: label, Series: s})
 	}
 	if len(c.Lines) == 0 {
@@ -130,13 +149,24 @@ func (c Chart) xRange() (time.Duration, time.Duration) {
 	for _, m := range c.Marks {
 		to = max(to, m.To)
 	}
+	for _, g := range c.Guides {
+		if n := len(g.Points); n > 0 {
+			to = max(to, g.Points[n-1].T)
+		}
+	}
 	if to <= 0 {
 		return 0, time.Second
 	}
 	// End on a tick: a run measured in 100 ms buckets up to 4.9 s reads
 	// better on an axis to 5 s.
-	step := tickStep(0, to, 8)
+	step := c.tickStep(0, to, 8)
 	return 0, (to + step - 1) / step * step
+}
+
+// shown reports whether a point at t with value v is drawn on an x axis
+// from..to.
+func shown(t, from, to time.Duration, v float64) bool {
+	return t >= from && t <= to && !math.IsNaN(v) && !math.IsInf(v, 0)
 }
 
 // yTicks returns the y axis's ticks from 0 to a round top at or above
@@ -146,7 +176,22 @@ func (c Chart) yTicks(n int) []float64 {
 	top := 0.0
 	for _, l := range c.Lines {
 		for _, p := range l.Series.Points {
-			if p.T >= from && p.T <= to && !math.IsNaN(p.V) && !math.IsInf(p.V, 0) {
+			if shown(p.T, from, to, p.V) {
+				top = max(top, p.V)
+			}
+		}
+		for _, r := range l.Series.Spread {
+			if shown(r.T, from, to, r.Hi) {
+				top = max(top, r.Hi)
+			}
+		}
+	}
+	for _, g := range c.Guides {
+		if len(g.Points) == 0 && !math.IsNaN(g.V) && !math.IsInf(g.V, 0) {
+			top = max(top, g.V)
+		}
+		for _, p := range g.Points {
+			if shown(p.T, from, to, p.V) {
 				top = max(top, p.V)
 			}
 		}
@@ -155,6 +200,11 @@ func (c Chart) yTicks(n int) []float64 {
 		top = 1
 	}
 	step := niceStep(top / float64(max(n-1, 1)))
+	if c.YCount {
+		// A count has no ticks between whole numbers: 0, 1, 2 requests,
+		// never 0.5.
+		step = max(step, 1)
+	}
 	var out []float64
 	for v := 0.0; ; v += step {
 		out = append(out, v)
@@ -183,9 +233,10 @@ var timeSteps = []time.Duration{
 	time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute,
 }
 
-// xTicks returns the time ticks in [from, to], at most n of them.
-func xTicks(from, to time.Duration, n int) []time.Duration {
-	step := tickStep(from, to, n)
+// xTicks returns the ticks of the x axis in [from, to], at most n of
+// them (whole numbers only when the axis counts).
+func (c Chart) xTicks(from, to time.Duration, n int) []time.Duration {
+	step := c.tickStep(from, to, n)
 	var out []time.Duration
 	for t := (from + step - 1) / step * step; t <= to; t += step {
 		out = append(out, t)
@@ -194,14 +245,43 @@ func xTicks(from, to time.Duration, n int) []time.Duration {
 }
 
 // tickStep returns the smallest of timeSteps that puts at most n ticks
-// (at least 2) on [from, to].
-func tickStep(from, to time.Duration, n int) time.Duration {
+// (at least 2) on [from, to], and at least 1 (time.Second, x = 1 on a
+// curve) when the x axis counts.
+func (c Chart) tickStep(from, to time.Duration, n int) time.Duration {
 	for _, s := range timeSteps {
+		if c.XCount && s < time.Second {
+			continue
+		}
 		if int((to-from)/s)+1 <= max(n, 2) {
 			return s
 		}
 	}
 	return timeSteps[len(timeSteps)-1]
+}
+
+// spreadLabel names the shaded spread round the lines in a legend, or ""
+// when no line has one.
+func (c Chart) spreadLabel() string {
+	for _, l := range c.Lines {
+		if len(l.Series.Spread) > 0 {
+			if c.Seeds > 1 {
+				return fmt.Sprintf("min–max over %d seeds (line: median)", c.Seeds)
+			}
+			return "min–max over seeds (line: median)"
+		}
+	}
+	return ""
+}
+
+// guideLabel names a guide in a legend.
+func guideLabel(g series.Guide) string {
+	if g.Label != "" {
+		return g.Label
+	}
+	if len(g.Points) == 0 {
+		return fmtValue(g.V)
+	}
+	return "guide"
 }
 
 // fmtValue formats an axis value compactly: 0, 35, 2.5, 1.2k.
@@ -220,9 +300,13 @@ func fmtTime(t time.Duration) string {
 	return t.String()
 }
 
-// fmtSpan formats an interval for a legend: "slowdown 2s–3s".
+// fmtSpan formats an interval for a legend: "slowdown 2s–3s", or "judged
+// 2s" for an instant (From == To).
 func fmtSpan(m series.Interval) string {
 	span := fmtTime(m.From) + "–" + fmtTime(m.To)
+	if m.From == m.To {
+		span = fmtTime(m.From)
+	}
 	if m.Label == "" {
 		return span
 	}

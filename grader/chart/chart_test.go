@@ -93,8 +93,47 @@ func charts(t *testing.T) []struct {
 		{"arrivals", mustChart(t, "server arrivals")},
 		{"gap", Chart{Title: "p99 latency", Unit: "ms", Lines: []Line{{Label: "reference", Series: gap}}}},
 		{"empty", Chart{Title: "queue", Unit: "attempts"}},
+		{"seeds", seedsChart(t)},
+		{"groups", groupsChart(t)},
 		{"backwards", Chart{Title: "queue", Unit: "attempts", From: 2 * time.Second, To: time.Second, Lines: []Line{{Label: "x", Series: gap}}}},
 	}
+}
+
+// seedsChart is the storm's goodput over three made-up seeds: median
+// lines with their spread, the offered load as a guide, and an instant a
+// check judged.
+func seedsChart(t *testing.T) Chart {
+	set, err := series.OverSeeds(func(seed uint64) (series.Set, error) {
+		set := storm()
+		for i := range set.Series {
+			for j := range set.Series[i].Points {
+				set.Series[i].Points[j].V *= 0.9 + 0.1*float64(seed)
+			}
+		}
+		set.Guides = []series.Guide{{Metric: "goodput", Label: "offered 35/s", V: 35}}
+		set.Marks = append(set.Marks, series.Interval{From: 4 * time.Second, To: 4 * time.Second, Label: "judged"})
+		return set, nil
+	}, 1, 3)
+	require.NoError(t, err)
+	c, err := ForMetric(set, "goodput")
+	require.NoError(t, err)
+	return c
+}
+
+// groupsChart is throughput against a count of replica groups: whole
+// numbers on the x axis, with y = 200x as a guide.
+func groupsChart(t *testing.T) Chart {
+	spread := series.Series{Name: "keys over every shard: throughput", Unit: "ops/s"}
+	hot := series.Series{Name: "one hot key: throughput", Unit: "ops/s"}
+	for g, v := range []float64{200, 390, 520} {
+		spread.Add(series.AtX(float64(g+1)), v)
+		hot.Add(series.AtX(float64(g+1)), 200)
+	}
+	set := series.Set{Series: []series.Series{spread, hot}, X: "%v", XTitle: "replica groups", XCount: true,
+		Guides: []series.Guide{{Label: "200 per group", Points: []series.Point{{T: series.AtX(1), V: 200}, {T: series.AtX(3), V: 600}}}}}
+	c, err := ForMetric(set, "throughput")
+	require.NoError(t, err)
+	return c
 }
 
 func TestTerminal(t *testing.T) {
@@ -118,15 +157,79 @@ func TestTerminal(t *testing.T) {
 }
 
 // TestTerminalColours checks that colour reaches the output when the
-// terminal has it, and that it does not change the layout.
+// terminal has it, and that lines are then braille dots told apart by
+// colour; without colour each line has its own glyph, named in the
+// legend. The coloured charts, stripped of colour, are goldens too.
 func TestTerminalColours(t *testing.T) {
-	c := mustChart(t, "goodput")
-	plain := Terminal(c, 80, 12, DefaultStyles())
-	lipgloss.SetColorProfile(termenv.TrueColor)
-	defer lipgloss.SetColorProfile(termenv.Ascii)
-	coloured := Terminal(c, 80, 12, DefaultStyles())
-	assert.NotEqual(t, plain, coloured)
-	assert.Equal(t, plain, stripANSI(coloured))
+	for _, tt := range []struct {
+		name string
+		c    Chart
+	}{{"goodput", mustChart(t, "goodput")}, {"seeds", seedsChart(t)}} {
+		t.Run(tt.name, func(t *testing.T) {
+			plain := Terminal(tt.c, 80, 12, DefaultStyles())
+			assert.Equal(t, plain, Terminal(tt.c, 80, 12, Styles{}), "no line styles is no colour")
+			assert.Contains(t, plain, "• naive")
+			assert.Contains(t, plain, "× reference")
+			assert.NotContains(t, plain, "━━ ")
+			lipgloss.SetColorProfile(termenv.TrueColor)
+			defer lipgloss.SetColorProfile(termenv.Ascii)
+			coloured := Terminal(tt.c, 80, 12, DefaultStyles())
+			assert.NotEqual(t, plain, coloured)
+			stripped := stripANSI(coloured)
+			assert.Contains(t, stripped, "━━ naive")
+			assert.NotContains(t, stripped, "•")
+			assert.Equal(t, strings.Count(plain, "\n"), strings.Count(stripped, "\n"))
+			for i, r := range strings.Split(stripped, "\n") {
+				assert.Equal(t, 80, lipgloss.Width(r), "row %d", i)
+			}
+			golden(t, tt.name+"-colour-80x12.golden", []byte(stripped+"\n"))
+		})
+	}
+}
+
+// TestSeedsAndGuides checks what a multi-seed chart shows: the spread in
+// the legend with the seed count, the guide, the judged instant, and the
+// band in both renderings.
+func TestSeedsAndGuides(t *testing.T) {
+	c := seedsChart(t)
+	require.Equal(t, 3, c.Seeds)
+	require.Len(t, c.Guides, 1)
+	require.NotEmpty(t, c.Lines[0].Series.Spread)
+	term := Terminal(c, 120, 24, Styles{})
+	for _, want := range []string{"░ min–max over 3 seeds (line: median)", "··· offered 35/s", "┊ judged 4s", "┊━┊ slowdown 2s–3s"} {
+		assert.Contains(t, term, want)
+	}
+	svg := string(SVG(c))
+	for _, want := range []string{`class="ch-band ch-band-0"`, `class="ch-band ch-band-1"`, `class="ch-guide"`, ">offered 35/s</text>",
+		">min–max over 3 seeds (line: median)</text>", ">judged 4s</text>", `stroke-dasharray="4 3"`} {
+		assert.Contains(t, svg, want)
+	}
+	// The metric without a guide gets none.
+	set := storm()
+	set.Guides = []series.Guide{{Metric: "goodput", V: 35}}
+	arr, err := ForMetric(set, "server arrivals")
+	require.NoError(t, err)
+	assert.Empty(t, arr.Guides)
+}
+
+// TestCountAxes: a count has whole-number ticks on either axis.
+func TestCountAxes(t *testing.T) {
+	c := groupsChart(t)
+	assert.True(t, c.XCount)
+	from, to := c.xRange()
+	assert.Equal(t, []time.Duration{0, time.Second, 2 * time.Second, 3 * time.Second}, c.xTicks(from, to, 8))
+	assert.NotContains(t, string(SVG(c)), ">0.5</text>")
+	assert.NotContains(t, Terminal(c, 120, 20, Styles{}), "1.5")
+
+	q := series.Series{Name: "queue", Unit: "requests", Count: true, Points: []series.Point{{T: 0, V: 0}, {T: time.Second, V: 2}}}
+	qc, err := ForMetric(series.Set{Series: []series.Series{q}}, "queue")
+	require.NoError(t, err)
+	assert.True(t, qc.YCount)
+	assert.Equal(t, []float64{0, 1, 2}, qc.yTicks(5))
+	q.Count = false
+	qc, err = ForMetric(series.Set{Series: []series.Series{q}}, "queue")
+	require.NoError(t, err)
+	assert.Equal(t, []float64{0, 0.5, 1, 1.5, 2}, qc.yTicks(5))
 }
 
 func stripANSI(s string) string {
@@ -159,7 +262,7 @@ func TestSVG(t *testing.T) {
 			s := string(got)
 			assert.Contains(t, s, `viewBox="0 0 440 `)
 			assert.Contains(t, s, `width="100%"`)
-			assert.Contains(t, s, "virtual time")
+			assert.Contains(t, s, ">"+tt.c.xTitle()+"</text>")
 			assert.NotContains(t, s, "NaN")
 			if tt.name != "backwards" {
 				golden(t, tt.name+".svg", got)
@@ -217,8 +320,8 @@ func TestTicks(t *testing.T) {
 		})
 	}
 	assert.Equal(t, []time.Duration{0, time.Second, 2 * time.Second, 3 * time.Second, 4 * time.Second, 5 * time.Second},
-		xTicks(0, 5*time.Second, 8))
-	assert.Equal(t, []time.Duration{0, 2 * time.Second, 4 * time.Second}, xTicks(0, 5*time.Second, 3))
+		Chart{}.xTicks(0, 5*time.Second, 8))
+	assert.Equal(t, []time.Duration{0, 2 * time.Second, 4 * time.Second}, Chart{}.xTicks(0, 5*time.Second, 3))
 }
 
 func BenchmarkSVG(b *testing.B) {

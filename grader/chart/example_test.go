@@ -11,7 +11,8 @@ import (
 
 // A run's set holds each side's series as "side: metric"; ForMetric makes
 // the chart of one metric, and Terminal draws it in exactly the rows and
-// columns asked for (here with no colours).
+// columns asked for (here with no colours: each line in its own glyph; the
+// naive side's • is under the reference's × until 1 s).
 func Example() {
 	set := series.Set{Marks: []series.Interval{{From: time.Second, To: 2 * time.Second, Label: "slowdown"}}}
 	for _, side := range []string{"naive", "reference"} {
@@ -35,11 +36,11 @@ func Example() {
 	// Output:
 	// goodput (calls/s)
 	// 40┤               ┊             ┊
-	//   │⠒⠒⠒⠒⠒⠒⠒⠒⢄      ┊            ⢀⠔⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒
-	// 20┤         ⠑⢄    ┊          ⢀⠔⠁┊
-	//   │           ⠉⠢⡀ ┊        ⢀⠔⠁  ┊
-	//  0┤             ⠈⠢⣀⣀⣀⣀⣀⣀⣀⣀⣔⣁⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀⣀
+	//   │×××××××××      ┊            ×××××××××××××××××
+	// 20┤         ××    ┊          ×× ┊
+	//   │           ××× ┊        ××   ┊
+	//  0┤              ××××××××××•••••••••••••••••••••
 	//   └┬──────────────┯━━━━━━━━━━━━━┯──────────────┬
 	//   0s             1s            2s             3s
-	// ━━ naive  ━━ reference  ┊━┊ slowdown 1s–2s
+	// • naive  × reference  ┊━┊ slowdown 1s–2s
 }

@@ -6,7 +6,10 @@ import (
 	"html"
 	"math"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/faultline-dev/faultline/grader/series"
 )
 
 // Geometry of an SVG chart, in user units. The width is small so that
@@ -21,11 +24,33 @@ const (
 	svgLegend = 18  // height of a legend row
 )
 
-// Palette colours the lines; Dashes tell them apart without colour.
+// Palette colours the lines; Dashes and Markers tell them apart without
+// colour (in print, or for a reader who cannot tell the colours apart).
 var (
 	Palette = []string{"#d64545", "#2f74c0", "#2e8b57", "#8e44ad"}
 	Dashes  = []string{"", "7 4", "2 3", "10 3 2 3"}
+	Markers = []string{"circle", "square", "triangle", "diamond"}
 )
+
+// markerGap is the least distance, in user units, between two markers of
+// one line: a marker on each of 50 points would hide the line.
+const markerGap = 28
+
+// marker returns the SVG element of line i's marker centred at (x, y).
+func marker(i int, x, y float64, colour string) string {
+	const r = 3.5
+	switch Markers[i%len(Markers)] {
+	case "square":
+		return fmt.Sprintf(`<rect class="ch-marker" x="%s" y="%s" width="%s" height="%s" fill="%s"/>`, num(x-r+0.5), num(y-r+0.5), num(2*r-1), num(2*r-1), colour)
+	case "triangle":
+		return fmt.Sprintf(`<path class="ch-marker" d="M%s %sL%s %sL%s %sZ" fill="%s"/>`, num(x), num(y-r-0.5), num(x+r+0.5), num(y+r-0.5), num(x-r-0.5), num(y+r-0.5), colour)
+	case "diamond":
+		return fmt.Sprintf(`<path class="ch-marker" d="M%s %sL%s %sL%s %sL%s %sZ" fill="%s"/>`, num(x), num(y-r-0.5), num(x+r+0.5), num(y), num(x), num(y+r+0.5), num(x-r-0.5), num(y), colour)
+	}
+	return fmt.Sprintf(`<circle class="ch-marker" cx="%s" cy="%s" r="%s" fill="%s"/>`, num(x), num(y), num(r), colour)
+}
+
+const guideColour = "currentColor"
 
 const markColour = "#e69b22"
 
@@ -53,10 +78,12 @@ func SVG(c Chart) []byte {
 
 	// The legend: items laid out in rows that fit the width.
 	type item struct {
-		x, y         float64
-		text         string
-		line, mark   bool
-		colour, dash string
+		x, y                    float64
+		text                    string
+		line, mark, band, guide bool
+		instant                 bool
+		colour, dash            string
+		index                   int
 	}
 	var items []item
 	lx, ly := 8.0, bottom+44
@@ -70,10 +97,16 @@ func SVG(c Chart) []byte {
 		lx += w
 	}
 	for i, l := range c.Lines {
-		add(item{text: l.Label, line: true, colour: Palette[i%len(Palette)], dash: Dashes[i%len(Dashes)]})
+		add(item{text: l.Label, line: true, colour: Palette[i%len(Palette)], dash: Dashes[i%len(Dashes)], index: i})
+	}
+	if sl := c.spreadLabel(); sl != "" {
+		add(item{text: sl, band: true})
+	}
+	for _, g := range c.Guides {
+		add(item{text: guideLabel(g), guide: true})
 	}
 	for _, m := range c.Marks {
-		add(item{text: fmtSpan(m), mark: true})
+		add(item{text: fmtSpan(m), mark: true, instant: m.From == m.To})
 	}
 	height := ly + 8
 
@@ -87,9 +120,19 @@ func SVG(c Chart) []byte {
 	fmt.Fprintf(&b, "<title>%s</title>\n", esc(title+" against "+c.xTitle()))
 	fmt.Fprintf(&b, `<text class="ch-title" x="8" y="16" font-weight="700" font-size="13" fill="currentColor">%s</text>`+"\n", esc(title))
 
-	// Marks under everything else.
+	// Marks under everything else; an instant (From == To) is a dashed
+	// vertical line.
 	for _, m := range c.Marks {
 		a, z := x(max(m.From, from)), x(min(m.To, to))
+		if m.From == m.To && m.From >= from && m.From <= to {
+			fmt.Fprintf(&b, `<line class="ch-mark" x1="%s" y1="%d" x2="%s" y2="%s" stroke="%s" stroke-width="1.5" stroke-dasharray="4 3"/>`+"\n",
+				num(a), svgTop, num(a), num(bottom), markColour)
+			if m.Label != "" {
+				fmt.Fprintf(&b, `<text class="ch-mark-label" x="%s" y="%d" fill="currentColor" font-style="italic">%s</text>`+"\n",
+					num(a+3), svgTop-4, esc(m.Label))
+			}
+			continue
+		}
 		if z <= a {
 			continue
 		}
@@ -114,12 +157,61 @@ func SVG(c Chart) []byte {
 	// Time axis.
 	fmt.Fprintf(&b, `<line class="ch-axis" x1="%s" y1="%s" x2="%s" y2="%s" stroke="currentColor"/>`+"\n", num(left), num(bottom), num(right), num(bottom))
 	fmt.Fprintf(&b, `<line class="ch-axis" x1="%s" y1="%d" x2="%s" y2="%s" stroke="currentColor"/>`+"\n", num(left), svgTop, num(left), num(bottom))
-	for _, t := range xTicks(from, to, 8) {
+	for _, t := range c.xTicks(from, to, 8) {
 		fmt.Fprintf(&b, `<line class="ch-axis" x1="%s" y1="%s" x2="%s" y2="%s" stroke="currentColor"/>`+"\n", num(x(t)), num(bottom), num(x(t)), num(bottom+4))
 		fmt.Fprintf(&b, `<text class="ch-tick" x="%s" y="%s" text-anchor="middle" fill="currentColor">%s</text>`+"\n", num(x(t)), num(bottom+17), esc(c.fmtX(t)))
 	}
 	fmt.Fprintf(&b, `<text class="ch-unit" x="%s" y="%s" text-anchor="middle" fill="currentColor">%s</text>`+"\n",
 		num((left+right)/2), num(bottom+32), esc(c.xTitle()))
+
+	// Spreads over seeds: a band round each line, from its lows back
+	// along its highs, broken where a value is missing.
+	for i, l := range c.Lines {
+		var run []series.Range
+		flush := func() {
+			if len(run) > 0 {
+				fmt.Fprintf(&b, `<path class="ch-band ch-band-%d" fill="%s" fill-opacity="0.16" stroke="none" d="`, i, Palette[i%len(Palette)])
+				for j, r := range run {
+					op := "L"
+					if j == 0 {
+						op = "M"
+					}
+					b.WriteString(op + num(x(r.T)) + " " + num(y(r.Hi)))
+				}
+				for j := len(run) - 1; j >= 0; j-- {
+					b.WriteString("L" + num(x(run[j].T)) + " " + num(y(run[j].Lo)))
+				}
+				b.WriteString(`Z"/>` + "\n")
+			}
+			run = run[:0]
+		}
+		for _, r := range l.Series.Spread {
+			if !shown(r.T, from, to, r.Lo) || !shown(r.T, from, to, r.Hi) {
+				flush()
+				continue
+			}
+			run = append(run, r)
+		}
+		flush()
+	}
+
+	// Guides, dotted, over the bands and under the lines.
+	for _, g := range c.Guides {
+		pts := g.Points
+		if len(pts) == 0 {
+			pts = []series.Point{{T: from, V: g.V}, {T: to, V: g.V}}
+		}
+		var coords []string
+		for _, p := range pts {
+			if shown(p.T, from, to, p.V) {
+				coords = append(coords, num(x(p.T))+","+num(y(p.V)))
+			}
+		}
+		if len(coords) > 0 {
+			fmt.Fprintf(&b, `<polyline class="ch-guide" fill="none" stroke="%s" stroke-opacity="0.75" stroke-width="1.5" stroke-dasharray="1.5 3" stroke-linecap="round" points="%s"/>`+"\n",
+				guideColour, strings.Join(coords, " "))
+		}
+	}
 
 	// Lines.
 	for i, l := range c.Lines {
@@ -142,13 +234,22 @@ func SVG(c Chart) []byte {
 			pts = pts[:0]
 		}
 		for _, p := range l.Series.Points {
-			if p.T < from || p.T > to || math.IsNaN(p.V) || math.IsInf(p.V, 0) {
+			if !shown(p.T, from, to, p.V) {
 				flush()
 				continue
 			}
 			pts = append(pts, num(x(p.T))+","+num(y(p.V)))
 		}
 		flush()
+		// Markers, one on a point at least markerGap from the last.
+		last := math.Inf(-1)
+		for _, p := range l.Series.Points {
+			if !shown(p.T, from, to, p.V) || x(p.T)-last < markerGap {
+				continue
+			}
+			last = x(p.T)
+			b.WriteString(marker(i, x(p.T), y(p.V), Palette[i%len(Palette)]) + "\n")
+		}
 	}
 
 	// Legend.
@@ -161,6 +262,15 @@ func SVG(c Chart) []byte {
 			}
 			fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2.5"%s/>`+"\n",
 				num(it.x), num(it.y-4), num(it.x+24), num(it.y-4), it.colour, dash)
+			b.WriteString(marker(it.index, it.x+12, it.y-4, it.colour) + "\n")
+		case it.band:
+			fmt.Fprintf(&b, `<rect x="%s" y="%s" width="24" height="12" fill="currentColor" fill-opacity="0.2"/>`+"\n", num(it.x), num(it.y-10))
+		case it.guide:
+			fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-opacity="0.75" stroke-width="1.5" stroke-dasharray="1.5 3" stroke-linecap="round"/>`+"\n",
+				num(it.x), num(it.y-4), num(it.x+24), num(it.y-4), guideColour)
+		case it.instant:
+			fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.5" stroke-dasharray="4 3"/>`+"\n",
+				num(it.x+12), num(it.y-11), num(it.x+12), num(it.y+2), markColour)
 		case it.mark:
 			fmt.Fprintf(&b, `<rect x="%s" y="%s" width="24" height="12" fill="%s" fill-opacity="0.35"/>`+"\n", num(it.x), num(it.y-10), markColour)
 		}

@@ -19,6 +19,21 @@ type Series struct {
 	Name   string  `json:"name"`
 	Unit   string  `json:"unit"`
 	Points []Point `json:"points"`
+	// Spread, when set, is how far the value varied over several runs
+	// (seeds) of which Points is the median: one Range per point, at the
+	// same times. A chart shades it round the line.
+	Spread []Range `json:"spread,omitempty"`
+	// Count says the values are counts (requests waiting, groups): a chart
+	// gives their axis whole-number ticks.
+	Count bool `json:"count,omitempty"`
+}
+
+// Range is the lowest and highest value of a figure at one time over
+// several runs.
+type Range struct {
+	T  time.Duration `json:"t"`
+	Lo float64       `json:"lo"`
+	Hi float64       `json:"hi"`
 }
 
 // Add appends a point; t must not be before the last point's time.
@@ -242,6 +257,29 @@ type Set struct {
 	X string
 	// XTitle names the x axis of a curve ("offered load").
 	XTitle string
+	// XCount says the x quantity of a curve is a count (replica groups):
+	// its ticks are whole numbers.
+	XCount bool `json:",omitempty"`
+	// Guides are reference lines drawn on the charts: the offered load, a
+	// threshold a check judged, a theory's curve.
+	Guides []Guide `json:",omitempty"`
+	// Seeds is how many runs (consecutive seeds) the set summarizes: each
+	// series is their median, with its Spread. 0 or 1 is one run.
+	Seeds int `json:",omitempty"`
+}
+
+// Guide is a reference line on the chart of one metric: a horizontal line
+// at V across the whole axis when Points is empty, otherwise a line through
+// Points (an offered load that changes in steps; y = x on a curve over
+// offered load). Label names it in the legend ("offered load", "bound
+// 0.9× capacity").
+type Guide struct {
+	// Metric is the chart the guide belongs on ("goodput"); "" is every
+	// chart of the set.
+	Metric string  `json:"metric,omitempty"`
+	Label  string  `json:"label,omitempty"`
+	V      float64 `json:"v,omitempty"`
+	Points []Point `json:"points,omitempty"`
 }
 
 // AtX returns the Point.T that stands for x on a curve (Set.X).
@@ -270,12 +308,14 @@ func (s *Series) Metric() string {
 // (> 0) from time zero: one point at the start of each window that holds
 // points, the mean of their values. For a rate per narrow bucket this is
 // the rate over the wider window, which reads better on a chart than the
-// noise of 100 ms buckets.
+// noise of 100 ms buckets. The result has no Spread: the spread of a
+// window's mean over seeds is not the mean of the spreads, so resample each
+// run before Summarize.
 func (s *Series) Every(width time.Duration) Series {
 	if width <= 0 {
 		panic("series: window width must be positive")
 	}
-	out := Series{Name: s.Name, Unit: s.Unit}
+	out := Series{Name: s.Name, Unit: s.Unit, Count: s.Count}
 	for i := 0; i < len(s.Points); {
 		w := bucket(s.Points[i].T, width)
 		sum, n := 0.0, 0
