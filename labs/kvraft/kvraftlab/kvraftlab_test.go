@@ -35,6 +35,7 @@ var mutantCases = []labtest.Mutant{
 	{Name: "reuses-seq", Test: "OneClerk", Check: "linearizability"},
 	{Name: "latest-only-dedup", Test: "LongDelays", Check: "linearizability"},
 	{Name: "never-snapshots", Test: "SnapshotSize", Check: "snapshot size"},
+	{Name: "split-applied-index", Test: "CrashExploration", Check: "linearizability"},
 }
 
 // TestLab makes every check of the suite (grader/labtest): the reference
@@ -172,4 +173,38 @@ func TestNodesCannotChangeWhatTheHarnessReads(t *testing.T) {
 // that the seeds draw more than one.
 func TestSwarmConfigurationIsNoted(t *testing.T) {
 	labtest.ConfigurationsNoted(t, Lab, []string{"LongDelays", "SnapshotFaults"}, 8)
+}
+
+// TestCrashExplorationReplays: a failing crash point is named in the
+// report, and replaying the seed explores the same points and fails at the
+// same one, with the same trace (the failing point's run, its crash noted).
+// The mutant split-applied-index fails only there: no other test tears a
+// Sync.
+func TestCrashExplorationReplays(t *testing.T) {
+	impl, err := Lab.Impl("mutant:split-applied-index")
+	require.NoError(t, err)
+	test, _ := Lab.Test("CrashExploration")
+	seed := grun.SeedFor(Lab.Name, test.Name, 0)
+	run := func() (suite.Outcome, string) {
+		w := trace.NewWriter(io.Discard)
+		o := runOne(test, impl, "mutant:split-applied-index", seed, w)
+		return o, w.Hash()
+	}
+	first, hash := run()
+	require.NotNil(t, first.Failure, first.Describe())
+	assert.Contains(t, first.Failure.Msg, "crash point n")
+	assert.Contains(t, first.Failure.Msg, "torn keep", "the failing point tears a Sync")
+	again, hash2 := run()
+	require.NotNil(t, again.Failure, again.Describe())
+	assert.Equal(t, first.Failure.Msg, again.Failure.Msg)
+	assert.Equal(t, hash, hash2)
+	var buf trace.Buffer
+	runOne(test, impl, "mutant:split-applied-index", seed, &buf)
+	var notes []string
+	for _, r := range buf.Records {
+		if r.Kind == trace.Note {
+			notes = append(notes, r.Text)
+		}
+	}
+	assert.Contains(t, strings.Join(notes, "\n"), "crash point: n")
 }

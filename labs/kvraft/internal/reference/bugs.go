@@ -13,4 +13,10 @@ type Bugs struct {
 	ReuseSeq          bool // the clerk numbers only its writes, so a Get reuses the number of the write before it
 	NeverSnapshot     bool // ignores MaxRaftState: the log grows without bound
 	LatestOnlyDedup   bool // a request is a duplicate only if it repeats its clerk's latest: an older one, delayed in the network, runs again
+	// SplitApplied persists the state machine itself, beside Raft's
+	// snapshots: the data and dedup table under one key and the applied
+	// index under another, written in one Sync. A Sync torn between the
+	// two leaves an applied index ahead of the state on disk, and the
+	// entries between are never applied again after a restart.
+	SplitApplied bool
 }

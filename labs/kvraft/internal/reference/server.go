@@ -3,6 +3,7 @@ package reference
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 
 	"github.com/faultline-dev/faultline/labs/kvraft"
 	"github.com/faultline-dev/faultline/labs/node"
@@ -29,6 +30,7 @@ type Server struct {
 	st          state // replicated
 	lastApplied int
 	snapIndex   int // the last index handed to Raft's Snapshot
+	persisted   int // Bugs.SplitApplied: the applied index last written
 
 	waiting  map[int]waiting // by log index
 	term     int             // the term the waiting requests were proposed in
@@ -47,6 +49,9 @@ func (s *Server) Start(env node.Env) {
 	s.st = state{Data: map[string]string{}, Last: map[node.ID]result{}}
 	s.waiting = map[int]waiting{}
 	s.answered = map[node.ID]int{}
+	if s.bugs.SplitApplied {
+		s.loadSplit()
+	}
 	s.rf = s.cfg.Raft(s.id, s.apply)
 	s.rf.Start(kvraft.NewRaftEnv(env, s.cfg.Servers))
 	s.settle()
@@ -211,6 +216,9 @@ func (s *Server) settle() {
 	if term, lead := s.rf.State(); !s.bugs.NoLeaderCheck && (!lead || term != s.term) {
 		s.abandon(func(int) bool { return true })
 	}
+	if s.bugs.SplitApplied {
+		s.saveSplit()
+	}
 	if s.cfg.MaxRaftState < 0 || s.bugs.NeverSnapshot || s.lastApplied <= s.snapIndex {
 		return
 	}
@@ -238,5 +246,43 @@ func (s *Server) abandon(match func(index int) bool) {
 		w := s.waiting[i]
 		delete(s.waiting, i)
 		s.reply(w.client, w.seq, ErrWrongLeader, "")
+	}
+}
+
+// The keys of Bugs.SplitApplied's own copy of the state machine.
+const (
+	keyState   = "kv/state"
+	keyApplied = "kv/applied"
+)
+
+// saveSplit is Bugs.SplitApplied: the state and the applied index are
+// written as two keys of one Sync, which a crash can tear (the fix is one
+// key holding both, or no copy of its own: Raft's snapshot is one).
+func (s *Server) saveSplit() {
+	if s.lastApplied == s.persisted {
+		return
+	}
+	st := s.env.Storage()
+	st.Save(keyState, encode(s.st))
+	st.Save(keyApplied, []byte(strconv.Itoa(s.lastApplied)))
+	st.Sync()
+	s.persisted = s.lastApplied
+}
+
+// loadSplit restores Bugs.SplitApplied's copy before Raft replays: Raft's
+// snapshot and entries up to the applied index are then skipped.
+func (s *Server) loadSplit() {
+	st := s.env.Storage()
+	if b, ok := st.Load(keyState); ok {
+		if err := json.Unmarshal(b, &s.st); err != nil {
+			panic(err)
+		}
+	}
+	if b, ok := st.Load(keyApplied); ok {
+		n, err := strconv.Atoi(string(b))
+		if err != nil {
+			panic(err)
+		}
+		s.lastApplied, s.snapIndex, s.persisted = n, n, n
 	}
 }
