@@ -13,36 +13,29 @@ import (
 // item 5), for charts of the student's own run: each series is named
 // "side: metric", the side "yours" for the run graded (or the name of the
 // platform implementation graded) and "reference" for the reference's run
-// of the same seed, where the edition has the reference. Guides are the
-// bounds the test's checks judged, drawn on their metric's chart.
+// of the same seed, where the edition has the reference. The set's
+// guides are the bounds the test's checks judged, drawn on their metric's
+// chart. A spread over seeds (series.Series.Spread) is not kept: these
+// are one run's series.
 //
 // In JSON a series is compact: its values to four significant digits, and
 // its times as a start and a step when they are evenly spaced (a rate per
 // 100 ms bucket), else as a list, all in milliseconds of virtual time.
 type Charts struct {
 	Seed uint64
-	Set  series.Set
-	// Guides are the bounds judged, in the order the checks noted them.
-	Guides []Guide
+	// Set holds the series, the marked intervals and the guides: the
+	// bounds the checks judged, in the order they were noted.
+	Set series.Set
 	// Note says what the charts leave out, such as the reference's curve
 	// in the student edition.
 	Note string
-}
-
-// Guide is a bound a check judged: a horizontal line at Value on the chart
-// of Metric, over [From, To) (both 0: the whole run).
-type Guide struct {
-	Metric   string
-	Value    float64
-	From, To time.Duration
-	Label    string
-	Upper    bool // a maximum, else a minimum
 }
 
 type chartsJSON struct {
 	Seed     uint64       `json:"seed,string"`
 	Note     string       `json:"note,omitempty"`
 	X        string       `json:"x,omitempty"`
+	XCount   bool         `json:"x_count,omitempty"`
 	XTitle   string       `json:"x_title,omitempty"`
 	Headline []string     `json:"headline,omitempty"`
 	Marks    []markJSON   `json:"marks,omitempty"`
@@ -57,17 +50,18 @@ type markJSON struct {
 }
 
 type guideJSON struct {
-	Metric string  `json:"metric"`
-	Value  float64 `json:"value"`
-	From   float64 `json:"from_ms,omitempty"`
-	To     float64 `json:"to_ms,omitempty"`
-	Label  string  `json:"label"`
-	Upper  bool    `json:"upper,omitempty"`
+	Metric string  `json:"metric,omitempty"`
+	Label  string  `json:"label,omitempty"`
+	V      float64 `json:"v,omitempty"`
+	// T and Vs are the points of a guide through points.
+	T  []float64 `json:"t_ms,omitempty"`
+	Vs []float64 `json:"vs,omitempty"`
 }
 
 type seriesJSON struct {
-	Name string `json:"name"`
-	Unit string `json:"unit,omitempty"`
+	Name  string `json:"name"`
+	Unit  string `json:"unit,omitempty"`
+	Count bool   `json:"count,omitempty"`
 	// Start and Step give the times of evenly spaced points; T lists them
 	// otherwise.
 	Start *float64  `json:"start_ms,omitempty"`
@@ -88,15 +82,19 @@ func sig4(v float64) float64 {
 
 // MarshalJSON writes the compact form.
 func (c Charts) MarshalJSON() ([]byte, error) {
-	out := chartsJSON{Seed: c.Seed, Note: c.Note, X: c.Set.X, XTitle: c.Set.XTitle, Headline: c.Set.Headline, Series: []seriesJSON{}}
+	out := chartsJSON{Seed: c.Seed, Note: c.Note, X: c.Set.X, XCount: c.Set.XCount, XTitle: c.Set.XTitle, Headline: c.Set.Headline, Series: []seriesJSON{}}
 	for _, m := range c.Set.Marks {
 		out.Marks = append(out.Marks, markJSON{ms(m.From), ms(m.To), m.Label})
 	}
-	for _, g := range c.Guides {
-		out.Guides = append(out.Guides, guideJSON{g.Metric, sig4(g.Value), ms(g.From), ms(g.To), g.Label, g.Upper})
+	for _, g := range c.Set.Guides {
+		gj := guideJSON{Metric: g.Metric, Label: g.Label, V: sig4(g.V)}
+		for _, p := range g.Points {
+			gj.T, gj.Vs = append(gj.T, ms(p.T)), append(gj.Vs, sig4(p.V))
+		}
+		out.Guides = append(out.Guides, gj)
 	}
 	for _, s := range c.Set.Series {
-		sj := seriesJSON{Name: s.Name, Unit: s.Unit, V: []float64{}}
+		sj := seriesJSON{Name: s.Name, Unit: s.Unit, Count: s.Count, V: []float64{}}
 		var ts []time.Duration
 		for _, p := range s.Points {
 			if math.IsNaN(p.V) || math.IsInf(p.V, 0) {
@@ -142,15 +140,21 @@ func (c *Charts) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &in); err != nil {
 		return err
 	}
-	*c = Charts{Seed: in.Seed, Note: in.Note, Set: series.Set{X: in.X, XTitle: in.XTitle, Headline: in.Headline}}
+	*c = Charts{Seed: in.Seed, Note: in.Note, Set: series.Set{X: in.X, XCount: in.XCount, XTitle: in.XTitle, Headline: in.Headline}}
 	for _, m := range in.Marks {
 		c.Set.Marks = append(c.Set.Marks, series.Interval{From: fromMS(m.From), To: fromMS(m.To), Label: m.Label})
 	}
-	for _, g := range in.Guides {
-		c.Guides = append(c.Guides, Guide{g.Metric, g.Value, fromMS(g.From), fromMS(g.To), g.Label, g.Upper})
+	for _, gj := range in.Guides {
+		g := series.Guide{Metric: gj.Metric, Label: gj.Label, V: gj.V}
+		for i, t := range gj.T {
+			if i < len(gj.Vs) {
+				g.Points = append(g.Points, series.Point{T: fromMS(t), V: gj.Vs[i]})
+			}
+		}
+		c.Set.Guides = append(c.Set.Guides, g)
 	}
 	for _, sj := range in.Series {
-		s := series.Series{Name: sj.Name, Unit: sj.Unit}
+		s := series.Series{Name: sj.Name, Unit: sj.Unit, Count: sj.Count}
 		for i, v := range sj.V {
 			var t time.Duration
 			switch {

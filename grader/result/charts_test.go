@@ -32,11 +32,11 @@ func TestChartsJSON(t *testing.T) {
 			`"t_ms":[0,500,600],"v":[40,120,90]`},
 		{"marks, guides, a curve's axis and the note",
 			Charts{Seed: 1 << 60, Note: "the reference's curve is in the instructor edition",
-				Set:    series.Set{X: "%v×", XTitle: "groups", Headline: []string{"goodput"}, Marks: []series.Interval{{From: time.Second, To: 2 * time.Second, Label: "slowdown"}}},
-				Guides: []Guide{{Metric: "goodput", Value: 0.85, From: 200 * ms, To: 4 * time.Second, Label: "goodput ≥ 0.85× capacity"}}},
+				Set: series.Set{X: "%v×", XCount: true, XTitle: "groups", Headline: []string{"goodput"}, Marks: []series.Interval{{From: time.Second, To: 2 * time.Second, Label: "slowdown"}},
+					Guides: []series.Guide{{Metric: "goodput", V: 170, Label: "bound ≥ 0.85× capacity"}, {Metric: "queue", Label: "bound ≤ 20 after 1s", Points: []series.Point{{T: time.Second, V: 20}, {T: 4 * time.Second, V: 20}}}}}},
 			Charts{Seed: 1 << 60, Note: "the reference's curve is in the instructor edition",
-				Set:    series.Set{X: "%v×", XTitle: "groups", Headline: []string{"goodput"}, Marks: []series.Interval{{From: time.Second, To: 2 * time.Second, Label: "slowdown"}}},
-				Guides: []Guide{{Metric: "goodput", Value: 0.85, From: 200 * ms, To: 4 * time.Second, Label: "goodput ≥ 0.85× capacity"}}},
+				Set: series.Set{X: "%v×", XCount: true, XTitle: "groups", Headline: []string{"goodput"}, Marks: []series.Interval{{From: time.Second, To: 2 * time.Second, Label: "slowdown"}},
+					Guides: []series.Guide{{Metric: "goodput", V: 170, Label: "bound ≥ 0.85× capacity"}, {Metric: "queue", Label: "bound ≤ 20 after 1s", Points: []series.Point{{T: time.Second, V: 20}, {T: 4 * time.Second, V: 20}}}}}},
 			`"seed":"1152921504606846976"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

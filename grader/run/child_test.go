@@ -33,6 +33,7 @@ func TestMain(m *testing.M) {
 // students are the implementations a fake runner can be built with.
 var students = map[string]func() node.Node{
 	"good":       func() node.Node { return &pinger{} },
+	"mute":       func() node.Node { return &mute{} },
 	"forger":     func() node.Node { return &forger{} },
 	"spinner":    func() node.Node { return &spinner{} },
 	"flaky":      func() node.Node { return &flaky{} },

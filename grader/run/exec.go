@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/faultline-dev/faultline/grader/result"
 	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
@@ -47,6 +48,9 @@ type request struct {
 	Reference []string `json:"reference,omitempty"`
 	// Flush asks the runner to write its waiting outcomes after this run.
 	Flush bool `json:"flush,omitempty"`
+	// Charts asks for the series the run recorded (suite.T.Record):
+	// chartsFailed of a run that fails, chartsAlways of any (charts.go).
+	Charts chartsWanted `json:"charts,omitempty"`
 }
 
 // maxMisuseNotes bounds the misuse notes an outcome carries (sim keeps as
@@ -81,6 +85,8 @@ type outcome struct {
 	Output string `json:"output,omitempty"`
 	// TraceErr says why the trace could not be written.
 	TraceErr string `json:"trace_err,omitempty"`
+	// Charts are the series the run recorded, when the request asked.
+	Charts *result.Charts `json:"charts,omitempty"`
 }
 
 func (o *outcome) passed() bool { return o.Status == runPass }
@@ -172,8 +178,10 @@ func (r *runner) exec(req request, set func(*suite.T)) outcome {
 			set(t)
 		}
 		start := time.Now()
-		out := fromSuite(t.Run())
+		so := t.Run()
+		out := fromSuite(so)
 		out.Wall = time.Since(start)
+		out.Charts = req.Charts.of(req, so, out.passed())
 		if s := t.Sim(); s != nil {
 			out.MisuseCount = s.MisuseCount()
 			if m := s.Misuses(); len(m) > 0 {

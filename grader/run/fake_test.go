@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/faults"
+	"github.com/faultline-dev/faultline/grader/series"
 	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/node"
@@ -61,10 +62,23 @@ func muteImpl() node.Factory {
 func pongs(s *sim.Sim) int   { return s.Node(1).(interface{ count() int }).count() }
 func (p *pinger) count() int { return p.pongs }
 
+// minPongs is what testPongs wants n1 to receive in its second.
+const minPongs = 50
+
 func testPongs(t *suite.T) {
 	s := t.NewSim(sim.Config{Nodes: 2, Factory: t.Impl().(node.Factory), Faults: faults.Model{Latency: faults.Between(time.Millisecond, 3*time.Millisecond)}})
+	// The pongs so far, sampled every 100 ms by watching events (an
+	// observer, which changes nothing of the run): what charts draw.
+	got := series.Series{Name: "pongs", Unit: "pongs"}
+	s.OnEvent(func(ev *sim.Event) {
+		for at := time.Duration(len(got.Points)) * 100 * time.Millisecond; at <= ev.Time; at += 100 * time.Millisecond {
+			got.Add(at, float64(pongs(s)))
+		}
+	})
+	t.Record(func() series.Set { return series.Set{Series: []series.Series{got}} })
 	s.RunFor(time.Second)
-	if n := pongs(s); n < 50 {
+	t.Guide(series.Guide{Metric: "pongs", V: minPongs, Label: "bound ≥ 50"})
+	if n := pongs(s); n < minPongs {
 		t.Fail(suite.Failure{Check: "pongs", Msg: "n1 received only a few pongs", Nodes: []node.ID{1, 2}})
 	}
 }

@@ -39,6 +39,7 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 		}
 	} else {
 		o.judgeAll(ctx, p, b, graded)
+		o.pairCharts(ctx, graded)
 		interrupted = ctx.Err() != nil
 	}
 	res := o.score(graded)
@@ -79,6 +80,7 @@ type batch struct {
 // watchdog again; they are marked runSkipped.
 func (o *Options) runAll(ctx context.Context, p *pool, items []item) *batch {
 	markChecks(items)
+	charts := o.chartsFor(items)
 	b := &batch{items: items, outs: make([]outcome, len(items)), ran: make([]bool, len(items))}
 	stopped := make([]atomic.Bool, len(o.Lab.Tests))
 	var done atomic.Int64
@@ -98,6 +100,7 @@ func (o *Options) runAll(ctx context.Context, p *pool, items []item) *batch {
 		for i := lo; i < hi; i++ {
 			reqs[i-lo] = o.request(&o.Lab.Tests[items[i].test], items[i].seed)
 			reqs[i-lo].Digest = items[i].digest
+			reqs[i-lo].Charts = charts[i]
 		}
 		skip := func(k int) bool {
 			if !stopped[items[lo+k].test].Load() {
@@ -160,6 +163,7 @@ func (o *Options) collect(tests []int, b *batch, interrupted bool) []*graded {
 		}
 		it := b.items[report]
 		g.tr.Seed, g.tr.VirtualMS, g.tr.Replay = it.seed, b.outs[report].Virtual.Milliseconds(), o.replay(t, it.seed)
+		g.tr.Charts = b.outs[report].Charts
 		g.rep = &reported{t: t, it: it, out: b.outs[report], tr: &g.tr, checks: o.checks(report, runs, b.items, b.outs)}
 		out = append(out, g)
 	}

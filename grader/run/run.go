@@ -65,6 +65,10 @@ type Options struct {
 	Watchdog time.Duration
 	// MaxEvents bounds one run's events (a storm guard); 0 means the suite's default.
 	MaxEvents int
+	// Charts keeps the series of every test's reported run that recorded
+	// any (suite.T.Record), passing or not, beside the reference's for the
+	// same seed; without it, only a failing test's (charts.go).
+	Charts bool
 	// Progress, if set, is told as runs finish.
 	Progress func(done, total int)
 }

@@ -2,52 +2,26 @@ package suite
 
 import (
 	"fmt"
-	"time"
+	"slices"
 
 	"github.com/faultline-dev/faultline/grader/series"
 )
 
 // A run's own curves (issue 25, item 5): an overload or hot-shard test
-// records the time series it measured, and marks the figures its checks
+// records the time series it measured, and marks the bounds its checks
 // judge, so that a failing student sees their own run drawn beside the
 // reference's for the same seed, with the bound that failed on it.
 //
 //	t.Record(func() series.Set { return series.Set{Series: m.Series()} })
-//	t.Guide(suite.Guide{Metric: "queue length", Value: 20, Label: "queue bound 20", Upper: true})
+//	t.Guide(series.Guide{Metric: "queue length", Label: "bound ≤ 20", V: 20})
 //	t.Check("bounded queue", ...)
 //
 // Record's function runs once when the run ends, whether it passed or
 // failed, so that a run stopped by a failed check is drawn up to where it
-// stopped. A Guide is noted at once: call it before the check it marks,
-// since a failed check stops the run.
-
-// Guide is a bound a check judged, drawn on the chart of its metric as a
-// horizontal line over the span the check looked at.
-type Guide struct {
-	// Metric is the series' metric the bound belongs on ("goodput"; see
-	// series.Series.Metric), in that series' unit.
-	Metric string  `json:"metric"`
-	Value  float64 `json:"value"`
-	// From and To are the span of virtual time the check judged; both 0
-	// means the whole run. On a curve (series.Set.X) they are x values,
-	// as series.AtX makes them.
-	From time.Duration `json:"from,omitempty"`
-	To   time.Duration `json:"to,omitempty"`
-	// Label says what was judged and how: "queue bound 20", "goodput ≥
-	// 0.85× capacity".
-	Label string `json:"label"`
-	// Upper: the value is a maximum, else a minimum.
-	Upper bool `json:"upper,omitempty"`
-}
-
-// Recording is what one run recorded for charts: its time series and
-// intervals (series.Set) and the bounds its checks judged, in the order
-// they were noted. A test that records nothing has none (Outcome.Recording
-// is nil).
-type Recording struct {
-	Set    series.Set
-	Guides []Guide
-}
+// stopped. A guide is noted at once: note it before the check it marks,
+// since a failed check stops the run. A bound judged over a span only is
+// a guide through two points (series.Guide.Points); an instant a check
+// judged (a recovery deadline) is a mark of the set with From == To.
 
 // Record arranges for fn to give the run's time series when the run ends,
 // passed or failed. A later Record replaces an earlier one (a test that
@@ -56,19 +30,24 @@ type Recording struct {
 // never the run's verdict.
 func (t *T) Record(fn func() series.Set) { t.record = fn }
 
-// Guide notes a bound a check of the run judges, to mark on its chart.
-// The same guide noted twice (a check inside a loop) is kept once.
-func (t *T) Guide(g Guide) {
-	for _, h := range t.guides {
-		if h == g {
-			return
-		}
+// Guide notes a bound a check of the run judges, to draw on the chart of
+// its metric; the run's recording holds it in Set.Guides, after the ones
+// Record's set has. The same guide noted twice (a check inside a loop) is
+// kept once.
+func (t *T) Guide(g series.Guide) {
+	if !slices.ContainsFunc(t.guides, func(h series.Guide) bool { return SameGuide(g, h) }) {
+		t.guides = append(t.guides, g)
 	}
-	t.guides = append(t.guides, g)
 }
 
-// recording calls the test's Record function, if it set one.
-func (t *T) recording() (rec *Recording, err error) {
+// SameGuide reports whether two guides mark the same bound.
+func SameGuide(a, b series.Guide) bool {
+	return a.Metric == b.Metric && a.Label == b.Label && a.V == b.V && slices.Equal(a.Points, b.Points)
+}
+
+// recording calls the test's Record function, if it set one, and adds
+// the guides noted.
+func (t *T) recording() (rec *series.Set, err error) {
 	if t.record == nil && len(t.guides) == 0 {
 		return nil, nil
 	}
@@ -77,9 +56,14 @@ func (t *T) recording() (rec *Recording, err error) {
 			rec, err = nil, fmt.Errorf("recording the run's series panicked: %s", PanicText(v))
 		}
 	}()
-	rec = &Recording{Guides: t.guides}
+	rec = &series.Set{}
 	if t.record != nil {
-		rec.Set = t.record()
+		*rec = t.record()
+	}
+	for _, g := range t.guides {
+		if !slices.ContainsFunc(rec.Guides, func(h series.Guide) bool { return SameGuide(g, h) }) {
+			rec.Guides = append(rec.Guides, g)
+		}
 	}
 	return rec, nil
 }

@@ -11,7 +11,7 @@ import (
 )
 
 func TestRecord(t *testing.T) {
-	bound := Guide{Metric: "queue length", Value: 20, Label: "queue bound 20", Upper: true}
+	bound := series.Guide{Metric: "queue length", V: 20, Label: "bound ≤ 20"}
 	queue := func(n int) series.Set {
 		s := series.Series{Name: "queue length", Unit: "requests"}
 		for i := range n {
@@ -24,7 +24,7 @@ func TestRecord(t *testing.T) {
 		run    func(t *T, n *int)
 		passed bool
 		points int // in the recorded series; -1: no recording
-		guides []Guide
+		guides []series.Guide
 		err    string
 	}{
 		{"nothing recorded", func(t *T, n *int) {}, true, -1, nil, ""},
@@ -33,7 +33,7 @@ func TestRecord(t *testing.T) {
 			*n = 5
 			t.Guide(bound)
 			t.Check("bounded queue", nil)
-		}, true, 5, []Guide{bound}, ""},
+		}, true, 5, []series.Guide{bound}, ""},
 		{"a failed check stops the run, which is recorded up to there", func(t *T, n *int) {
 			t.Record(func() series.Set { return queue(*n) })
 			*n = 3
@@ -41,8 +41,8 @@ func TestRecord(t *testing.T) {
 			t.Guide(bound) // in a loop: kept once
 			t.Fatalf("the queue grew to 30")
 			*n = 9
-		}, false, 3, []Guide{bound}, ""},
-		{"guides alone", func(t *T, n *int) { t.Guide(bound) }, true, 0, []Guide{bound}, ""},
+		}, false, 3, []series.Guide{bound}, ""},
+		{"guides alone", func(t *T, n *int) { t.Guide(bound) }, true, 0, []series.Guide{bound}, ""},
 		{"a recorder that panics loses the recording, not the verdict", func(t *T, n *int) {
 			t.Record(func() series.Set { panic("no meter") })
 		}, true, -1, nil, "recording the run's series panicked: no meter"},
@@ -65,11 +65,11 @@ func TestRecord(t *testing.T) {
 			require.NotNil(t, o.Recording)
 			assert.Equal(t, tc.guides, o.Recording.Guides)
 			if tc.points == 0 {
-				assert.Empty(t, o.Recording.Set.Series)
+				assert.Empty(t, o.Recording.Series)
 				return
 			}
-			require.Len(t, o.Recording.Set.Series, 1)
-			assert.Len(t, o.Recording.Set.Series[0].Points, tc.points)
+			require.Len(t, o.Recording.Series, 1)
+			assert.Len(t, o.Recording.Series[0].Points, tc.points)
 		})
 	}
 }

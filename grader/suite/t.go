@@ -95,7 +95,7 @@ type T struct {
 	quiet       bool
 	// record and guides are the run's charts (record.go).
 	record func() series.Set
-	guides []Guide
+	guides []series.Guide
 }
 
 type stepCount struct {
@@ -406,7 +406,7 @@ type Outcome struct {
 	Events    int64
 	// Recording is what the run recorded for charts (T.Record, T.Guide),
 	// or nil; RecordErr says why a recording was lost.
-	Recording *Recording
+	Recording *series.Set
 	RecordErr error
 }
 
