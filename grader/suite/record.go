@@ -21,7 +21,7 @@ import (
 // stopped. A guide is noted at once: note it before the check it marks,
 // since a failed check stops the run. A bound judged over a span only is
 // a guide through two points (series.Guide.Points); an instant a check
-// judged (a recovery deadline) is a mark of the set with From == To.
+// judged (a recovery deadline) is a Mark with From == To.
 
 // Record arranges for fn to give the run's time series when the run ends,
 // passed or failed. A later Record replaces an earlier one (a test that
@@ -40,6 +40,15 @@ func (t *T) Guide(g series.Guide) {
 	}
 }
 
+// Mark notes an interval or an instant (From == To) a check of the run
+// judges, such as the deadline of a recovery, to mark on the run's charts
+// (Set.Marks, after the ones Record's set has).
+func (t *T) Mark(m series.Interval) {
+	if !slices.Contains(t.marks, m) {
+		t.marks = append(t.marks, m)
+	}
+}
+
 // SameGuide reports whether two guides mark the same bound.
 func SameGuide(a, b series.Guide) bool {
 	return a.Metric == b.Metric && a.Label == b.Label && a.V == b.V && slices.Equal(a.Points, b.Points)
@@ -48,7 +57,7 @@ func SameGuide(a, b series.Guide) bool {
 // recording calls the test's Record function, if it set one, and adds
 // the guides noted.
 func (t *T) recording() (rec *series.Set, err error) {
-	if t.record == nil && len(t.guides) == 0 {
+	if t.record == nil && len(t.guides) == 0 && len(t.marks) == 0 {
 		return nil, nil
 	}
 	defer func() {
@@ -63,6 +72,11 @@ func (t *T) recording() (rec *series.Set, err error) {
 	for _, g := range t.guides {
 		if !slices.ContainsFunc(rec.Guides, func(h series.Guide) bool { return SameGuide(g, h) }) {
 			rec.Guides = append(rec.Guides, g)
+		}
+	}
+	for _, m := range t.marks {
+		if !slices.Contains(rec.Marks, m) {
+			rec.Marks = append(rec.Marks, m)
 		}
 	}
 	return rec, nil

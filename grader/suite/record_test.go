@@ -1,6 +1,7 @@
 package suite
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 func TestRecord(t *testing.T) {
 	bound := series.Guide{Metric: "queue length", V: 20, Label: "bound ≤ 20"}
+	deadline := series.Interval{From: 2 * Sec, To: 2 * Sec, Label: "recovered by"}
 	queue := func(n int) series.Set {
 		s := series.Series{Name: "queue length", Unit: "requests"}
 		for i := range n {
@@ -43,6 +45,12 @@ func TestRecord(t *testing.T) {
 			*n = 9
 		}, false, 3, []series.Guide{bound}, ""},
 		{"guides alone", func(t *T, n *int) { t.Guide(bound) }, true, 0, []series.Guide{bound}, ""},
+		{"a guide the set has already is kept once; marks are added", func(t *T, n *int) {
+			t.Record(func() series.Set { s := queue(2); s.Guides = []series.Guide{bound}; return s })
+			t.Guide(bound)
+			t.Mark(deadline)
+			t.Mark(deadline)
+		}, true, 2, []series.Guide{bound}, ""},
 		{"a recorder that panics loses the recording, not the verdict", func(t *T, n *int) {
 			t.Record(func() series.Set { panic("no meter") })
 		}, true, -1, nil, "recording the run's series panicked: no meter"},
@@ -64,6 +72,9 @@ func TestRecord(t *testing.T) {
 			}
 			require.NotNil(t, o.Recording)
 			assert.Equal(t, tc.guides, o.Recording.Guides)
+			if strings.Contains(tc.name, "marks") {
+				assert.Equal(t, []series.Interval{deadline}, o.Recording.Marks)
+			}
 			if tc.points == 0 {
 				assert.Empty(t, o.Recording.Series)
 				return

@@ -96,6 +96,7 @@ type T struct {
 	// record and guides are the run's charts (record.go).
 	record func() series.Set
 	guides []series.Guide
+	marks  []series.Interval
 }
 
 type stepCount struct {
