@@ -19,6 +19,7 @@ import (
 var demoFactory func(id node.ID) node.Node
 
 func registerDemos() {
+	registerPictures()
 	suite.RegisterDemo(suite.Demo{
 		Name:  "raft-election",
 		Title: "Raft: leader election and a partitioned leader",
