@@ -113,6 +113,10 @@ func newHarness(t *suite.T, sc scenario) *harness {
 		r.violations[name] = v
 		t.Invariant(name, v.Err)
 	}
+	// The run's own curves, drawn when it fails (issue 25.5).
+	t.Record(func() series.Set {
+		return series.Set{Series: r.meter.Series(), Headline: []string{"goodput", "server arrivals", "queue", "p99 latency"}}
+	})
 	if newHarnessHook != nil {
 		newHarnessHook(r)
 	}

@@ -173,6 +173,7 @@ func testServerFailsEverything(t *suite.T) {
 	f := r.figures(failFrom, end)
 	// 1.1× for a budget of one retry per ten calls, plus what the clients'
 	// full buckets allow (5 × 10 tokens for the 500 calls).
+	r.t.Guide(series.Guide{Metric: "server arrivals", Label: "bound ≤ 1.25× offered", Points: []series.Point{{T: failFrom, V: 1.25 * perSec(float64(f.calls), end-failFrom)}, {T: end, V: 1.25 * perSec(float64(f.calls), end-failFrom)}}})
 	r.t.Check("load on a failing server", bound(r.within("attempts per failing call", f.amplification, 1.25, true),
 		"the server saw %d attempts for the %d calls made while it failed every attempt (%.2f×), after %v of calls that succeeded; want at most 1.25×: spend a retry budget (about one retry per ten successful calls, saved in a bucket of about 10 tokens), not the deadline, on retries",
 		f.attempts, f.calls, f.amplification, failFrom))
@@ -209,8 +210,10 @@ func testMetastable(t *suite.T, rate float64, trigger func(time.Duration) (float
 	const end = 10 * suite.Sec
 	r.openLoop(rate, 0, end, 1*suite.Sec)
 	r.finish(end)
+	t.Mark(series.Interval{From: trigStart, To: trigEnd, Label: "trigger"})
 	r.checkRecovery(trigEnd, end)
 	f := r.figures(trigEnd+recoverWithin, end)
+	r.t.Guide(series.Guide{Metric: "p99 latency", Label: "bound ≤ " + p99After.String(), Points: []series.Point{{T: trigEnd + recoverWithin, V: msOf(p99After)}, {T: end, V: msOf(p99After)}}})
 	r.t.Check("latency after recovery", bound(r.within("p99 latency after recovery (ms)", msOf(f.p99), msOf(p99After), true),
 		"p99 latency %v of the calls made from %v (%v after the trigger ended); want at most %v",
 		f.p99, trigEnd+recoverWithin, recoverWithin, p99After))
@@ -222,11 +225,13 @@ func testMetastable(t *suite.T, rate float64, trigger func(time.Duration) (float
 // ended at trigEnd, and the goodput that follows.
 func (r *harness) checkRecovery(trigEnd, end time.Duration) {
 	rec := r.recoveryTime(trigEnd, end)
+	r.t.Mark(series.Interval{From: trigEnd + recoverWithin, To: trigEnd + recoverWithin, Label: "recovered by"})
 	r.t.Check("time to recover", bound(r.within("time to recover (s)", rec.Seconds(), recoverWithin.Seconds(), true),
 		"goodput took %v after the trigger ended (at %v) to come back to %.0f%% of the offered load over a second; want at most %v: a client that keeps the server's queue full of retries keeps it down",
 		rec, trigEnd, 100*goodRatio, recoverWithin))
 	from, to := trigEnd+recoverWithin, trigEnd+recoverWithin+goodWindow
 	good, offered := r.goodput.Sum(from, to), r.offered.Sum(from, to)
+	r.t.Guide(series.Guide{Metric: "goodput", Label: fmt.Sprintf("bound ≥ %.0f%% of offered", 100*goodRatio), Points: []series.Point{{T: from, V: goodRatio * perSec(offered, goodWindow)}, {T: to, V: goodRatio * perSec(offered, goodWindow)}}})
 	r.t.Check("goodput after the trigger", bound(r.within("goodput after the trigger (share of offered)", good/max(offered, 1), goodRatio, false),
 		"goodput %s/s in the %v from %v (%v after the trigger ended); want at least %.0f%% of the offered %s/s: do not let retries keep the server overloaded",
 		round(perSec(good, goodWindow)), goodWindow, from, recoverWithin, 100*goodRatio, round(perSec(offered, goodWindow))))
