@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/faultline-dev/faultline/grader/series"
 	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/queue"
@@ -91,12 +92,17 @@ func run(t *suite.T, sc scenario) *figures {
 		t.Fatalf("%v", err)
 	}
 	t.Invariant("protocol", h.protocol.Err)
+	// The run's own curves, drawn when it fails (issue 25.5).
+	t.Record(func() series.Set {
+		return series.Set{Series: h.rec.series(), Headline: []string{"goodput", "queue length", "latency p99", "rejected"}}
+	})
 	t.Check("every request answered", h.run())
 	f := h.figures()
 	if runHook != nil {
 		runHook(f)
 	}
 	t.Logf("%s", f.summary(warmUp, sc.end()))
+	t.Guide(series.Guide{Metric: "queue length", Label: fmt.Sprintf("bound ≤ %d", maxQueue()), V: float64(maxQueue())})
 	check(t, "bounded queue", f.within("most requests waiting", float64(f.maxQueue), float64(maxQueue()), true),
 		"%d requests waited at once %s; want ≤ %d, the work the workers finish within the longest deadline (%v): a longer queue holds only requests that cannot be served in time",
 		f.maxQueue, sc.desc, maxQueue(), maxBudget)
@@ -197,11 +203,13 @@ func goodputTest(name string, load, bound float64) func(*suite.T) {
 	return func(t *suite.T) {
 		f := run(t, scenarios[name]())
 		g := f.goodput(warmUp, runFor)
+		t.Guide(series.Guide{Metric: "goodput", Label: fmt.Sprintf("bound ≥ %.0f%% of capacity", 100*bound), Points: []series.Point{{T: warmUp, V: bound * f.capacity}, {T: runFor, V: bound * f.capacity}}})
 		check(t, "goodput", f.within("goodput (share of capacity)", g/f.capacity, bound, false),
 			"goodput %.0f/s at %g× load; want ≥ %.0f%% of capacity, %.0f/s: keep every worker busy with work that will finish in time: shed what cannot, but queue what can",
 			g, load, 100*bound, bound*f.capacity)
 		if load > 1 {
 			all := f.tally(all)
+			t.Guide(series.Guide{Metric: "latency p99", Label: fmt.Sprintf("bound ≤ %.0f ms", latencyP99), V: latencyP99})
 			check(t, "latency", f.within("p99 latency (ms)", all.p99(), latencyP99, true),
 				"p99 latency of admitted requests %.0f ms at %g× load; want ≤ %.0f ms: under overload, work that is admitted should not wait long",
 				all.p99(), load, latencyP99)
@@ -213,6 +221,7 @@ func goodputTest(name string, load, bound float64) func(*suite.T) {
 func testClosedLoop(t *suite.T) {
 	f := run(t, scenarios["ClosedLoop"]())
 	g := f.goodput(warmUp, runFor)
+	t.Guide(series.Guide{Metric: "goodput", Label: fmt.Sprintf("bound ≥ %.0f%% of capacity", 100*goodputOverload), Points: []series.Point{{T: warmUp, V: goodputOverload * f.capacity}, {T: runFor, V: goodputOverload * f.capacity}}})
 	check(t, "goodput", f.within("goodput (share of capacity)", g/f.capacity, goodputOverload, false),
 		"goodput %.0f/s with 120 closed-loop clients (each thinks 200 ms on average); want ≥ %.0f%% of capacity, %.0f/s: a client that is rejected at once comes back sooner than one left to time out",
 		g, 100*goodputOverload, goodputOverload*f.capacity)
