@@ -7,7 +7,23 @@ import (
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/raft"
 )
+
+// A Design is one legitimate Raft design the task allows, under a name a
+// calibration report can show.
+type Design struct {
+	Name    string
+	Factory raft.Factory
+}
+
+// Designs are the designs every liveness bound must admit (issue 23, item
+// 3): the reference, the shortest and longest election timeouts the task
+// allows, PreVote with CheckQuorum, and a leader that batches new entries
+// into its next heartbeat at the slowest timing. The labs built on Raft
+// (kvraft, shardkv) calibrate over them too. reference.go sets them; the
+// student edition has none.
+var Designs []Design
 
 // The liveness bounds (issue 23, item 3): how long a test waits for a
 // leader and for a command to commit before it fails. Each test has its

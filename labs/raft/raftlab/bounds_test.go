@@ -25,23 +25,8 @@ import (
 var updateBounds = flag.Bool("update", false, "TestBounds: rewrite bounds.txt from the derivation (with -lab.sweep 1000)")
 
 // boundMargin is the margin each liveness bound keeps over the worst wait
-// of the reference, across every design the task allows (boundDesigns).
+// of the reference, across every design the task allows (Designs, set in reference.go).
 const boundMargin = 1.5
-
-// boundDesigns are the legitimate designs the bounds must admit: the
-// reference, the shortest and longest election timeouts the task allows,
-// PreVote with CheckQuorum, and a leader that batches new entries into its
-// next heartbeat, at the slowest timing.
-var boundDesigns = []struct {
-	name   string
-	design reference.Design
-}{
-	{"reference (100 ms heartbeats, 300-600 ms timeouts)", reference.Design{}},
-	{"fastest timing (100 ms, 150-300 ms)", reference.Design{Timing: ms3(100, 150, 300)}},
-	{"slowest timing (100 ms, 500-1000 ms)", reference.Design{Timing: ms3(100, 500, 1000)}},
-	{"PreVote and CheckQuorum", reference.Design{PreVote: true, CheckQuorum: true}},
-	{"PreVote, CheckQuorum, batching, slowest timing", reference.Design{Timing: ms3(100, 500, 1000), PreVote: true, CheckQuorum: true, BatchOnHeartbeat: true}},
-}
 
 func ms3(hb, lo, hi int) reference.Timing {
 	return reference.Timing{Heartbeat: time.Duration(hb) * suite.Ms, ElectionMin: time.Duration(lo) * suite.Ms, ElectionMax: time.Duration(hi) * suite.Ms}
@@ -74,10 +59,9 @@ type measured struct {
 }
 
 // measureWaits runs every test but the explorations over seeds(test) of
-// its seeds (the grader's first) with design d, on every core, with bounds
+// its seeds (the grader's first) with the design f, on every core, with bounds
 // far longer than the table's, and folds the longest waits into m.
-func measureWaits(m map[string]*measured, name string, d reference.Design, seeds func(*suite.Test) int) {
-	f := raft.Factory(func(id node.ID, apply func(raft.ApplyMsg)) raft.Node { return reference.NewDesign(id, apply, d) })
+func measureWaits(m map[string]*measured, name string, f raft.Factory, seeds func(*suite.Test) int) {
 	type job struct {
 		test *suite.Test
 		seed uint64
@@ -149,7 +133,7 @@ func derive(b bound, worst time.Duration) time.Duration {
 func TestBounds(t *testing.T) {
 	sweep := flag.Lookup("lab.sweep").Value.(flag.Getter).Get().(int)
 	m := map[string]*measured{}
-	for k, d := range boundDesigns {
+	for k, d := range Designs {
 		seeds := func(test *suite.Test) int {
 			switch {
 			case sweep > 0:
@@ -159,7 +143,7 @@ func TestBounds(t *testing.T) {
 			}
 			return 3
 		}
-		measureWaits(m, d.name, d.design, seeds)
+		measureWaits(m, d.Name, d.Factory, seeds)
 	}
 	var table strings.Builder
 	fmt.Fprintf(&table, "# Liveness bounds per test (bounds.go): each is %.1fx the longest wait of the\n", boundMargin)

@@ -22,6 +22,13 @@ func init() {
 		return reference.New(id, apply, reference.Bugs{})
 	})
 	Lab.Mutants = mutants.All
+	Designs = []Design{
+		design("reference (100 ms heartbeats, 300-600 ms timeouts)", reference.Design{}),
+		design("fastest timing (100 ms, 150-300 ms)", reference.Design{Timing: timing(100, 150, 300)}),
+		design("slowest timing (100 ms, 500-1000 ms)", reference.Design{Timing: timing(100, 500, 1000)}),
+		design("PreVote and CheckQuorum", reference.Design{PreVote: true, CheckQuorum: true}),
+		design("PreVote, CheckQuorum, batching, slowest timing", reference.Design{Timing: timing(100, 500, 1000), PreVote: true, CheckQuorum: true, BatchOnHeartbeat: true}),
+	}
 	demoFactory = func(id node.ID) node.Node {
 		return reference.NewTimed(id, func(raft.ApplyMsg) {}, demoTiming)
 	}
@@ -30,3 +37,13 @@ func init() {
 // demoTiming is faster than the lab's so that a demo fits a screen:
 // heartbeats every 50 ms, election timeouts of 150–300 ms.
 var demoTiming = reference.Timing{Heartbeat: 50 * time.Millisecond, ElectionMin: 150 * time.Millisecond, ElectionMax: 300 * time.Millisecond}
+
+func design(name string, d reference.Design) Design {
+	return Design{Name: name, Factory: raft.Factory(func(id node.ID, apply func(raft.ApplyMsg)) raft.Node {
+		return reference.NewDesign(id, apply, d)
+	})}
+}
+
+func timing(hb, lo, hi int) reference.Timing {
+	return reference.Timing{Heartbeat: time.Duration(hb) * time.Millisecond, ElectionMin: time.Duration(lo) * time.Millisecond, ElectionMax: time.Duration(hi) * time.Millisecond}
+}
