@@ -201,6 +201,12 @@ func LoadFS(fsys fs.FS) (*Course, error) {
 		if err == nil {
 			_, err = l.Charts()
 		}
+		if err == nil {
+			_, err = l.FactBlocks()
+		}
+		if _, ps := findFacts(l.Body, l.Path, l.BodyLine); err == nil && len(ps) > 0 {
+			err = ps[0]
+		}
 		if err != nil {
 			var dp *Problem
 			if errors.As(err, &dp) {

@@ -133,21 +133,34 @@ var (
 )
 
 // TerminalMarkdown rewrites a lesson body for a terminal renderer: diagram
-// and chart blocks become a note naming the demo to step through or chart, and folded answers
+// and chart blocks become a note naming the demo to step through or chart,
+// fact blocks the table or box of the registered lab's facts
+// (RegisteredFacts; inline directives are ExpandFacts's), and folded answers
 // (<details>) become a plain labelled paragraph, since a terminal cannot fold.
 func TerminalMarkdown(body string) string {
 	lines := strings.Split(body, "\n")
-	diagrams, charts := map[int]block{}, map[int]block{}
+	diagrams, charts, facts := map[int]block{}, map[int]block{}, map[int]block{}
 	for _, b := range blocks(body) {
 		switch b.info {
 		case DiagramInfo:
 			diagrams[b.start] = b
 		case ChartInfo:
 			charts[b.start] = b
+		case FactsInfo, AssumesInfo:
+			facts[b.start] = b
 		}
 	}
 	var out []string
 	for i := 0; i < len(lines); i++ {
+		if b, ok := facts[i]; ok {
+			if fb, err := ParseFactBlock(b.info, b.body); err == nil {
+				out = append(out, terminalFacts(fb, RegisteredFacts)...)
+			} else {
+				out = append(out, "> "+err.Error())
+			}
+			i = b.end
+			continue
+		}
 		if b, ok := charts[i]; ok {
 			if c, err := ParseChart(b.body); err == nil {
 				out = append(out, terminalChart(c)...)

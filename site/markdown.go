@@ -19,7 +19,7 @@ import (
 )
 
 // newMarkdown returns the goldmark pipeline every page goes through.
-func newMarkdown(d *diagrams, c *charts) goldmark.Markdown {
+func newMarkdown(d *diagrams, c *charts, f *factBlocks) goldmark.Markdown {
 	return goldmark.New(
 		goldmark.WithExtensions(
 			extension.GFM,
@@ -31,11 +31,11 @@ func newMarkdown(d *diagrams, c *charts) goldmark.Markdown {
 		),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
-			parser.WithASTTransformers(util.Prioritized(d, 100), util.Prioritized(c, 100)),
+			parser.WithASTTransformers(util.Prioritized(d, 100), util.Prioritized(c, 100), util.Prioritized(f, 100)),
 		),
 		goldmark.WithRendererOptions(
 			html.WithUnsafe(), // lessons are our own; they fold answers in <details>
-			renderer.WithNodeRenderers(util.Prioritized(d, 100), util.Prioritized(c, 100)),
+			renderer.WithNodeRenderers(util.Prioritized(d, 100), util.Prioritized(c, 100), util.Prioritized(f, 100)),
 		),
 	)
 }

@@ -139,7 +139,10 @@ func Build(o Options) (Stats, error) {
 		return st, fmt.Errorf("site: templates: %w", err)
 	}
 	d, ch := newDiagrams(o.Demo), newCharts(o.Demo)
-	md := newMarkdown(d, ch)
+	// The grader's figures come from the labs being built, as the
+	// terminal's come from the labs the binary links.
+	facts := content.LabFacts(o.Labs)
+	md := newMarkdown(d, ch, &factBlocks{look: facts})
 	c := o.Course
 	labs := map[string]*suite.Lab{}
 	for _, l := range o.Labs {
@@ -185,7 +188,13 @@ func Build(o Options) (Stats, error) {
 	var order []string
 
 	for _, l := range c.Lessons {
-		r, err := render(md, []byte(l.Body), l.Path, l.BodyLine, lessonPages)
+		body, err := content.ExpandFacts(l.Body, l.Path, l.BodyLine, facts)
+		if err != nil {
+			problems = append(problems, err)
+			failed[lessonFile(l.Slug)] = true
+			continue
+		}
+		r, err := render(md, []byte(body), l.Path, l.BodyLine, lessonPages)
 		if err != nil {
 			problems = append(problems, err)
 			failed[lessonFile(l.Slug)] = true
@@ -255,7 +264,11 @@ func Build(o Options) (Stats, error) {
 		}
 		src := fmt.Sprintf("lab %s (Task)", lab.Name)
 		task, first := dropTitle(lab.Task)
-		r, err := render(md, []byte(task), src, first, lessonPages)
+		task, err = content.ExpandFacts(task, src, first, facts)
+		var r *rendered
+		if err == nil {
+			r, err = render(md, []byte(task), src, first, lessonPages)
+		}
 		if err != nil {
 			problems = append(problems, err)
 		} else {

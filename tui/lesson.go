@@ -30,7 +30,8 @@ var (
 )
 
 // LessonMarkdown returns lesson l as Markdown for a terminal: its title,
-// summary and objectives first, review answers folded or shown, diagrams
+// summary and objectives first, the grader's figures filled in
+// (content.ExpandLessonFacts), review answers folded or shown, diagrams
 // as the demo command that shows them (content.TerminalMarkdown), and links
 // as their text, since a path to another lesson's file means nothing in a
 // terminal.
@@ -44,7 +45,13 @@ func LessonMarkdown(l *content.Lesson, o LessonOptions) string {
 		}
 		b.WriteString("\n---\n\n")
 	}
-	body := content.TerminalMarkdown(foldAnswers(l.Body, o))
+	// Figures quoted from the grader ({{fact raft election-bound}}) are
+	// filled in first, from the labs this binary links, as on the site.
+	expanded, ferr := content.ExpandLessonFacts(l, content.RegisteredFacts)
+	if ferr != nil {
+		b.WriteString("> **Some figures on this page could not be filled in from the grader:** " + strings.ReplaceAll(ferr.Error(), "\n", "; ") + "\n\n")
+	}
+	body := content.TerminalMarkdown(foldAnswers(expanded, o))
 	body = linksAsText(body)
 	if o.Unwrap {
 		body = unwrap(body)

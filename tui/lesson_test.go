@@ -105,3 +105,35 @@ func TestRenderedLinesFitAndKeepHyphenatedWords(t *testing.T) {
 		})
 	}
 }
+
+// TestLessonMarkdownFacts: the terminal fills in the grader's figures from
+// the registered labs (here tuifake, registered by TestMain), as the site
+// does, and says at the top of the page which it could not.
+func TestLessonMarkdownFacts(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		want, not  []string
+	}{
+		{name: "inline and a table",
+			body: "Broken is worth {{fact tuifake Broken.points}}.\n\n```faultline-facts\nlab: tuifake\nfacts: points, Works.seeds\n```\n",
+			want: []string{"Broken is worth 3 points.", "**What the grader checks** (lab tuifake)", "| 5 points | the lab's maximum score", "| 1 seed |"},
+			not:  []string{"{{fact", "faultline-facts"}},
+		{name: "an assumes box",
+			body: "```faultline-assumes\nlab: tuifake\nfacts: [max-rate]\n```\n",
+			want: []string{"> **What the grader assumes** (lab tuifake)", "> - **10,000 events per node per second of virtual time**"}},
+		{name: "unknown fact",
+			body: "Worth {{fact tuifake Brokn.points}}.\n",
+			want: []string{"> **Some figures on this page could not be filled in from the grader:**", `lessons/01-x.md:7: lab tuifake has no fact "Brokn.points"`, "Worth {{fact tuifake Brokn.points}}."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := &content.Lesson{Slug: "x", Title: "X", Summary: "S.", Path: "lessons/01-x.md", BodyLine: 7, Body: tc.body}
+			got := LessonMarkdown(l, LessonOptions{})
+			for _, w := range tc.want {
+				assert.Contains(t, got, w)
+			}
+			for _, n := range tc.not {
+				assert.NotContains(t, got, n)
+			}
+		})
+	}
+}

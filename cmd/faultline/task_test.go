@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/faultline-dev/faultline/content"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -47,7 +48,11 @@ func TestTaskPrintsEveryLab(t *testing.T) {
 			require.Equal(t, 0, code, "stderr: %s", stderr)
 			assert.Empty(t, paged, "piped output is never paged")
 			assert.True(t, strings.HasPrefix(out, "# Task: "+lab.Title+"\n\n*"+lab.Summary+"*\n"), "piped output starts with the title and summary the TUI shows:\n%.200s", out)
-			assert.Contains(t, out, strings.TrimSpace(lab.Task[:min(len(lab.Task), 60)]))
+			// The task as the student reads it: the grader's figures filled in.
+			task, err := content.ExpandFacts(lab.Task, "task.md", 1, content.RegisteredFacts)
+			require.NoError(t, err)
+			assert.Contains(t, out, strings.TrimSpace(task[:min(len(task), 60)]))
+			assert.NotContains(t, out, "{{fact", "every figure is filled in")
 
 			code, out, paged, stderr = taskOn(t, 80, 24, lab.Name)
 			require.Equal(t, 0, code, "stderr: %s", stderr)
