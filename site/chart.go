@@ -38,9 +38,9 @@ func (n *chartNode) Dump(src []byte, level int) {
 }
 
 // charts is the goldmark extension for chart blocks: an AST transformer
-// that runs each block's scenario for its series (suite.Demo.Series) and a
-// renderer for the resulting node. It caches runs by (scenario, seed) for
-// the whole build.
+// that runs each block's scenario for its series (suite.Demo.Series, over
+// the block's seeds: series.OverSeeds) and a renderer for the resulting
+// node. It caches runs by (scenario, seed, seeds) for the whole build.
 type charts struct {
 	demo  func(name string) (suite.Demo, error)
 	cache map[string]series.Set
@@ -92,7 +92,7 @@ func (c *charts) draw(spec content.Chart) ([][]byte, error) {
 }
 
 func (c *charts) run(spec content.Chart) (series.Set, error) {
-	key := fmt.Sprintf("%s/%d", spec.Scenario, spec.Seed)
+	key := fmt.Sprintf("%s/%d/%d", spec.Scenario, spec.Seed, max(spec.Seeds, 1))
 	if set, ok := c.cache[key]; ok {
 		return set, nil
 	}
@@ -103,7 +103,7 @@ func (c *charts) run(spec content.Chart) (series.Set, error) {
 	if demo.Series == nil {
 		return series.Set{}, fmt.Errorf("demo %s has no time series to chart (use a faultline-diagram block, or a demo whose suite.Demo sets Series)", spec.Scenario)
 	}
-	set, err := demo.Series(spec.Seed)
+	set, err := series.OverSeeds(demo.Series, spec.Seed, max(spec.Seeds, 1))
 	if err != nil {
 		return series.Set{}, fmt.Errorf("demo %s with seed %d failed: %w", spec.Scenario, spec.Seed, err)
 	}
@@ -126,8 +126,12 @@ func (c *charts) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		for _, svg := range cn.svgs {
 			fmt.Fprintf(w, "<div class=\"chart-panel\">%s</div>\n", bytes.TrimSpace(svg))
 		}
-		fmt.Fprintf(w, "<figcaption>%s <span class=\"replay\">See it in the terminal: <code>faultline demo %s --seed %d</code> opens on these charts; <kbd>c</kbd> shows every message</span></figcaption>\n</figure>\n",
-			html.EscapeString(strings.TrimSpace(cn.spec.Caption)), html.EscapeString(cn.spec.Scenario), cn.spec.Seed)
+		see := "opens on these charts"
+		if cn.spec.Seeds > 1 {
+			see = fmt.Sprintf("opens on the charts of one of these %d seeds", cn.spec.Seeds)
+		}
+		fmt.Fprintf(w, "<figcaption>%s <span class=\"replay\">See it in the terminal: <code>faultline demo %s --seed %d</code> %s; <kbd>c</kbd> shows every message</span></figcaption>\n</figure>\n",
+			html.EscapeString(strings.TrimSpace(cn.spec.Caption)), html.EscapeString(cn.spec.Scenario), cn.spec.Seed, see)
 		return ast.WalkSkipChildren, nil
 	})
 }

@@ -102,3 +102,21 @@ func BenchmarkChartDraw(b *testing.B) {
 		}
 	}
 }
+
+// TestBuildChartSeeds: a block with seeds: N draws the median of N runs
+// with their spread, and its caption points at one of them.
+func TestBuildChartSeeds(t *testing.T) {
+	out := t.TempDir()
+	lesson := strings.Replace(strings.Replace(chartLesson, "%s", "goodput", 1), "seed: 2\n", "seed: 2\nseeds: 3\n", 1)
+	lesson = strings.Replace(lesson, "The naive side stays down.", "The naive side stays down in 3 seeds.", 1)
+	c := loadFixture(t, map[string]string{"lessons/02-second.md": lesson})
+	_, err := Build(Options{Out: out, Course: c, Demo: chartDemo})
+	require.NoError(t, err)
+	page, err := os.ReadFile(filepath.Join(out, "second.html"))
+	require.NoError(t, err)
+	html := string(page)
+	for _, want := range []string{`class="ch-band ch-band-0"`, ">min–max over 3 seeds (line: median)</text>",
+		"faultline demo fake --seed 2</code> opens on the charts of one of these 3 seeds"} {
+		assert.Contains(t, html, want)
+	}
+}

@@ -312,18 +312,35 @@ func (s *Series) Metric() string {
 // window's mean over seeds is not the mean of the spreads, so resample each
 // run before Summarize.
 func (s *Series) Every(width time.Duration) Series {
+	return s.every(width, func(vs []float64) float64 {
+		sum := 0.0
+		for _, v := range vs {
+			sum += v
+		}
+		return sum / float64(len(vs))
+	})
+}
+
+// EveryMax is Every with the largest value of each window instead of the
+// mean: for a level kept as the most in each bucket (a Gauge, such as the
+// longest a queue got), whose mean would be no queue length ever seen.
+func (s *Series) EveryMax(width time.Duration) Series {
+	return s.every(width, func(vs []float64) float64 { return slices.Max(vs) })
+}
+
+func (s *Series) every(width time.Duration, of func([]float64) float64) Series {
 	if width <= 0 {
 		panic("series: window width must be positive")
 	}
 	out := Series{Name: s.Name, Unit: s.Unit, Count: s.Count}
+	var vs []float64
 	for i := 0; i < len(s.Points); {
 		w := bucket(s.Points[i].T, width)
-		sum, n := 0.0, 0
+		vs = vs[:0]
 		for ; i < len(s.Points) && bucket(s.Points[i].T, width) == w; i++ {
-			sum += s.Points[i].V
-			n++
+			vs = append(vs, s.Points[i].V)
 		}
-		out.Add(time.Duration(w)*width, sum/float64(n))
+		out.Add(time.Duration(w)*width, of(vs))
 	}
 	return out
 }

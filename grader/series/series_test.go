@@ -160,4 +160,5 @@ func TestEvery(t *testing.T) {
 		})
 	}
 	assert.Empty(t, (&Series{}).Every(ms).Points)
+	assert.Equal(t, []Point{{0, 20}, {200 * ms, 40}, {600 * ms, 5}}, s.EveryMax(200*ms).Points)
 }

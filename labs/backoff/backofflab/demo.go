@@ -16,16 +16,23 @@ import (
 // The storm demo's numbers: two copies of the Slowdown test's service,
 // halved so that the trace stays readable. Each has 3 clients offering 35
 // calls/s to its own server (2 workers, 50 calls/s) with 1 s deadlines.
-// From 2 s to 3 s both servers are ten times slower.
+// From 2 s to 3 s both servers are ten times slower. Calls arrive until
+// stormEnd: seven seconds after the slowdown, so that a chart shows the
+// naive group still broken long after its trigger, not just at the moment
+// it ended (issue 25.4).
 const (
 	stormClients = 3
 	stormWorkers = 2
 	stormRate    = 35
 	stormFrom    = 2 * suite.Sec
 	stormUntil   = 3 * suite.Sec
-	stormEnd     = 5 * suite.Sec
-	stormReport  = 500 * suite.Ms
-	stormChart   = 250 * suite.Ms
+	stormEnd     = 10 * suite.Sec
+	// stormTraceEnd ends the traced run sooner: the storm after it is more
+	// of the same, and a trace of 5 s (about 13,000 records) can still be
+	// stepped through.
+	stormTraceEnd = 5 * suite.Sec
+	stormReport   = 500 * suite.Ms
+	stormChart    = 500 * suite.Ms
 )
 
 func registerDemo() {
@@ -37,29 +44,40 @@ func registerDemo() {
 			"retry budget, adaptive throttling). Both get 35 calls/s, 70% of capacity, and from 2 s to 3 s both " +
 			"servers are ten times slower. Read the notes every 500 ms: after 3 s the reference's goodput comes " +
 			"back within two seconds, while the naive group's server stays full of retries and of calls its " +
-			"clients gave up on: it works flat out, and its goodput stays at zero.",
+			"clients gave up on: it works flat out, and its goodput stays at zero. The charts run to 10 s, seven " +
+			"seconds after the slowdown, and the naive group is still down at the end; the trace holds the first 5 s.",
 		Lab: "backoff", Seed: 1, Run: func(seed uint64, sink trace.Sink) error {
-			_, err := Storm(seed, sink)
+			_, err := storm(seed, sink, stormTraceEnd)
 			return err
 		},
-		Series: stormSet,
+		Series: series.Memo(stormSet),
 	})
 }
 
 // stormSet runs the storm demo untraced and names each side's series
 // "naive: goodput", "reference: goodput" and so on, for charts; rates are
 // averaged over stormChart, since a 100 ms bucket holds only three or four
-// calls, and the charts end with the calls, at stormEnd.
+// calls (the queue is the longest it got in each stormChart), and the
+// charts end with the calls, at stormEnd. The offered load,
+// 35 calls/s, is a guide on the charts of goodput and arrivals: what a
+// healthy group serves, and what its server would get without retries.
 func stormSet(seed uint64) (series.Set, error) {
 	sides, err := Storm(seed, nil)
 	if err != nil {
 		return series.Set{}, err
 	}
+	offered := fmt.Sprintf("offered load, %d calls/s", stormRate)
 	set := series.Set{Marks: []series.Interval{{From: stormFrom, To: stormUntil, Label: "slowdown"}},
-		Headline: []string{"goodput", "server arrivals"}}
+		Headline: []string{"goodput", "server arrivals"},
+		Guides:   []series.Guide{{Metric: "goodput", Label: offered, V: stormRate}, {Metric: "server arrivals", Label: offered, V: stormRate}}}
 	for _, side := range sides {
 		for _, s := range side.Series {
-			s = s.Every(stormChart)
+			if s.Name == "queue" {
+				s = s.EveryMax(stormChart) // the longest it got, in whole attempts
+				s.Count = true
+			} else {
+				s = s.Every(stormChart)
+			}
 			for len(s.Points) > 0 && s.Points[len(s.Points)-1].T >= stormEnd {
 				s.Points = s.Points[:len(s.Points)-1]
 			}
@@ -97,9 +115,13 @@ func (g *stormGroup) executed(from node.ID, r backoff.Request, now time.Duration
 func (g *stormGroup) refused(node.ID, backoff.Request, time.Duration) {}
 func (g *stormGroup) queueLen(now time.Duration, n int)               { g.meter.queueLen(now, n) }
 
-// Storm runs the backoff-storm demo with seed, sending its trace to sink
-// (which may be nil), and returns both sides' time series for charts.
-func Storm(seed uint64, sink trace.Sink) ([]StormSeries, error) {
+// Storm runs the backoff-storm demo with seed, calls arriving until
+// stormEnd, sending its trace to sink (which may be nil), and returns both
+// sides' time series for charts.
+func Storm(seed uint64, sink trace.Sink) ([]StormSeries, error) { return storm(seed, sink, stormEnd) }
+
+// storm runs the demo with calls arriving until end.
+func storm(seed uint64, sink trace.Sink, end time.Duration) ([]StormSeries, error) {
 	cfg := defaultServer()
 	cfg.workers = stormWorkers
 	cfg.trigger = func(now time.Duration) (float64, int) {
@@ -165,7 +187,7 @@ func Storm(seed uint64, sink trace.Sink) ([]StormSeries, error) {
 			}); err != nil {
 				panic(fmt.Errorf("backoff-storm: call into %v: %w", c, err))
 			}
-			if at := now + gap(); at < stormEnd {
+			if at := now + gap(); at < end {
 				s.At(at, arrive)
 			}
 		}
@@ -176,7 +198,7 @@ func Storm(seed uint64, sink trace.Sink) ([]StormSeries, error) {
 		s.Notef("both servers slow down tenfold: %s calls/s instead of %s", round(capacity/10), round(capacity))
 	})
 	s.At(stormUntil, func() { s.Notef("the slowdown is over: %s calls/s again", round(capacity)) })
-	for at := stormReport; at <= stormEnd; at += stormReport {
+	for at := stormReport; at <= end; at += stormReport {
 		s.At(at, func() {
 			from := at - stormReport
 			line := fmt.Sprintf("last %v:", stormReport)
@@ -190,10 +212,10 @@ func Storm(seed uint64, sink trace.Sink) ([]StormSeries, error) {
 			s.Notef("%s", line[:len(line)-1])
 		})
 	}
-	s.RunUntil(stormEnd + suite.Sec + 10*suite.Ms)
+	s.RunUntil(end + suite.Sec + 10*suite.Ms)
 	out := make([]StormSeries, len(groups))
 	for i, g := range groups {
-		g.meter.extend(stormEnd + suite.Sec)
+		g.meter.extend(end + suite.Sec)
 		out[i] = StormSeries{Client: g.name, Series: g.meter.Series()}
 	}
 	return out, nil

@@ -46,3 +46,77 @@ func TestOverloadChartsShowTheCollapse(t *testing.T) {
 	assert.Less(t, after, 0.1*capacity, "the stale backlog keeps goodput down after the burst")
 	assert.Greater(t, peak(get("unbounded FIFO: queue length")), 10*peak(get("reference: queue length")))
 }
+
+// TestChartGuides: each chart set carries the lines a reader compares the
+// runs with: the offered load in steps and the capacity, the most a server
+// can do against offered load, and M/M/1's curves; queue lengths are
+// counts.
+func TestChartGuides(t *testing.T) {
+	capacity := chartLoad().cfg.Capacity()
+	tests := []struct {
+		name   string
+		set    func(uint64) (series.Set, error)
+		guides map[string][]series.Point // label: the first points
+		counts []string
+	}{
+		{"overload", overloadSet, map[string][]series.Point{
+			"offered load": {{T: 0, V: 0.5 * capacity}, {T: time.Second, V: 0.5 * capacity}, {T: time.Second, V: 3 * capacity}},
+		}, []string{"reference: queue length", "unbounded FIFO: queue length"}},
+		{"curves", curvesSet, map[string][]series.Point{
+			"all offered work, up to capacity": {{T: 0, V: 0}, {T: series.AtX(1), V: 1}, {T: series.AtX(5), V: 1}},
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			set, err := tt.set(1)
+			require.NoError(t, err)
+			for label, want := range tt.guides {
+				i := -1
+				for j, g := range set.Guides {
+					if g.Label == label {
+						i = j
+					}
+				}
+				require.GreaterOrEqual(t, i, 0, "no guide %q", label)
+				require.GreaterOrEqual(t, len(set.Guides[i].Points), len(want))
+				assert.InDeltaSlice(t, values(want), values(set.Guides[i].Points[:len(want)]), 1e-9)
+			}
+			for _, s := range set.Series {
+				want := false
+				for _, c := range tt.counts {
+					want = want || s.Name == c
+				}
+				assert.Equal(t, want, s.Count, s.Name)
+				if s.Count {
+					for _, p := range s.Points {
+						assert.Equal(t, float64(int(p.V)), p.V, "%s at %v is a whole number", s.Name, p.T)
+					}
+				}
+			}
+		})
+	}
+}
+
+func values(ps []series.Point) []float64 {
+	out := make([]float64, len(ps))
+	for i, p := range ps {
+		out[i] = p.V + p.T.Seconds()*1e6 // a wrong time fails too
+	}
+	return out
+}
+
+// TestChartsOverSeeds: the demos' sets can be run over several seeds in
+// parallel (the site does, for a chart block with seeds:), and the result
+// is the same as running them one by one.
+func TestChartsOverSeeds(t *testing.T) {
+	set, err := series.OverSeeds(overloadSet, 1, 3)
+	require.NoError(t, err)
+	assert.Equal(t, 3, set.Seeds)
+	var runs []series.Series
+	for seed := uint64(1); seed <= 3; seed++ {
+		one, err := overloadSet(seed)
+		require.NoError(t, err)
+		runs = append(runs, one.Series[0])
+	}
+	assert.Equal(t, series.Summarize(runs), set.Series[0])
+}

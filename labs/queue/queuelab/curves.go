@@ -6,6 +6,7 @@ import (
 
 	"github.com/faultline-dev/faultline/grader/series"
 	"github.com/faultline-dev/faultline/grader/sim"
+	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/queue"
 )
 
@@ -62,24 +63,67 @@ func GoodputCurve(f queue.Factory, seed uint64, loads []float64) (series.Series,
 // against utilization ρ, with one worker, exponential service (mean 20 ms,
 // not cut) and deadlines too far away to matter: the M/M/1 queue, whose
 // mean number in the system is ρ/(1−ρ). It returns the measured curve and
-// M/M/1's. A FIFO server follows the theory; a server that sheds load
-// stays below it as ρ nears 1, which is the point.
+// M/M/1's, each run lasting d. A FIFO server follows the theory; a server
+// that sheds load stays below it as ρ nears 1, which is the point.
 func NumberInSystem(f queue.Factory, seed uint64, rhos []float64, d time.Duration) (measured, mm1 series.Series, err error) {
-	// Both over utilization ρ (series.AtX).
-	measured = series.Series{Name: "number in system, measured", Unit: "requests"}
-	mm1 = series.Series{Name: "number in system, M/M/1 ρ/(1−ρ)", Unit: "requests"}
+	m, err := MeasureMM1(f, seed, rhos, func(float64) time.Duration { return d })
+	return m.Number, m.NumberTheory, err
+}
+
+// MM1 is what MeasureMM1 measured, each curve over utilization ρ
+// (series.AtX): the mean number in the system and the mean queueing delay
+// (from arrival to the start of service, or to a rejection), measured and
+// as M/M/1 has them, ρ/(1−ρ) and ρ/(μ(1−ρ)) (Kleinrock, Queueing Systems,
+// vol. 1, 1975, §3.2; Harchol-Balter, Performance Modeling and Design of
+// Computer Systems, 2013, ch. 13).
+type MM1 struct {
+	Number, NumberTheory, Delay, DelayTheory series.Series
+}
+
+// MeasureMM1 runs the M/M/1 setting of NumberInSystem at each ρ for d(ρ)
+// of arrivals. A run must be long for a busy queue: the time an M/M/1
+// queue takes to forget where it started grows like 1/(1−ρ)², and the
+// spread of a run's time-average with it (Whitt, "Planning queueing
+// simulations", Management Science 35(11), 1989). mm1Duration gives
+// lengths that suffice.
+func MeasureMM1(f queue.Factory, seed uint64, rhos []float64, d func(rho float64) time.Duration) (MM1, error) {
+	cfg := configFor(1, mm1Cut)
+	m := MM1{
+		Number:       series.Series{Name: "number in system, measured", Unit: "requests"},
+		NumberTheory: series.Series{Name: "number in system, M/M/1 ρ/(1−ρ)", Unit: "requests"},
+		Delay:        series.Series{Name: "queueing delay, measured", Unit: "ms"},
+		DelayTheory:  series.Series{Name: "queueing delay, M/M/1 ρ/(μ(1−ρ))", Unit: "ms"},
+	}
 	for _, rho := range rhos {
-		sc := scenario{cfg: configFor(1, mm1Cut), cut: mm1Cut, phases: []phase{{d, rho}}, clients: 1,
+		sc := scenario{cfg: cfg, cut: mm1Cut, phases: []phase{{d(rho), rho}}, clients: 1,
 			budget: [2]time.Duration{time.Hour, time.Hour}}
 		h, err := measure(sc, f, seed)
 		if err != nil {
-			return measured, mm1, fmt.Errorf("at ρ = %g: %w", rho, err)
+			return m, fmt.Errorf("at ρ = %g: %w", rho, err)
 		}
 		fig := h.figures()
-		measured.Add(series.AtX(rho), fig.trueL+fig.busy.Seconds()/h.s.Now().Seconds())
-		mm1.Add(series.AtX(rho), rho/(1-rho))
+		x := series.AtX(rho)
+		m.Number.Add(x, fig.trueL+fig.busy.Seconds()/h.s.Now().Seconds())
+		m.NumberTheory.Add(x, rho/(1-rho))
+		m.Delay.Add(x, fig.w*1000)
+		m.DelayTheory.Add(x, mm1Delay(rho, cfg.MeanService))
 	}
-	return measured, mm1, nil
+	return m, nil
+}
+
+// mm1Delay is M/M/1's mean queueing delay in ms, ρ/(μ(1−ρ)) with μ the
+// service rate, 1/mean.
+func mm1Delay(rho float64, mean time.Duration) float64 {
+	return rho / (1 - rho) * float64(mean) / float64(suite.Ms)
+}
+
+// mm1Duration is how long the M/M/1 curve's runs last at ρ: 8 s/(1−ρ)²,
+// at least 20 s and at most 800 s (800 s at ρ = 0.9, where one run's mean
+// number in the system still varies by about 12% from seed to seed, and
+// the median of five by less).
+func mm1Duration(rho float64) time.Duration {
+	d := time.Duration(8 / ((1 - rho) * (1 - rho)) * float64(suite.Sec))
+	return min(max(d, 20*suite.Sec), 800*suite.Sec).Round(suite.Sec)
 }
 
 // mm1Cut cuts M/M/1's service times at 20 means, which changes their mean

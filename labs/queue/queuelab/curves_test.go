@@ -128,3 +128,52 @@ func TestLittleExact(t *testing.T) {
 		assert.InDelta(t, f.trueL, f.reportedL, 0.05*f.trueL+0.2, "%s: the reference's sampled QueueLen", name)
 	}
 }
+
+// mm1ChartSeeds is how many seeds lesson 05's M/M/1 chart runs (its
+// `seeds:`); TestMM1QueueingDelay checks the figure that chart draws.
+const mm1ChartSeeds = 5
+
+// TestMM1QueueingDelay checks the M/M/1 chart against theory where it is
+// hardest to match, at ρ = 0.9: the median over the chart's seeds of the
+// FIFO server's mean queueing delay, from runs of mm1Duration(0.9) = 800 s,
+// is within 15% of ρ/(μ(1−ρ)) = 180 ms. One 800 s run's mean varies by
+// about 12% from seed to seed at ρ = 0.9 (the variance of an M/M/1
+// time-average, Whitt 1989), so the median of five is well inside 15%; a
+// run of 20 s (the chart's length before issue 25) gives about half the
+// theory. The reference sheds load and stays well below.
+func TestMM1QueueingDelay(t *testing.T) {
+	const rho, tolerance = 0.9, 0.15
+	require.Equal(t, 800*time.Second, mm1Duration(rho))
+	fifo, ref := impl(t, "mutant:naive-fifo"), impl(t, "solution")
+	var delays, numbers []float64
+	var want, wantL float64
+	for seed := uint64(1); seed <= mm1ChartSeeds; seed++ {
+		m, err := MeasureMM1(fifo, seed, []float64{rho}, mm1Duration)
+		require.NoError(t, err)
+		delays, numbers = append(delays, m.Delay.Points[0].V), append(numbers, m.Number.Points[0].V)
+		want, wantL = m.DelayTheory.Points[0].V, m.NumberTheory.Points[0].V
+	}
+	require.InDelta(t, 180, want, 0.1, "M/M/1 at ρ = 0.9 with a 20 ms mean service")
+	median := series.Summarize(asRuns(delays)).Points[0].V
+	t.Logf("queueing delay at ρ = %g over seeds 1–%d: %.0f ms median (runs %.0f), M/M/1 %.0f ms; number in system %.2f, M/M/1 %.0f",
+		rho, mm1ChartSeeds, median, delays, want, series.Summarize(asRuns(numbers)).Points[0].V, wantL)
+	assert.InEpsilon(t, want, median, tolerance, "median queueing delay %.0f ms against M/M/1's %.0f ms", median, want)
+	assert.InEpsilon(t, wantL, series.Summarize(asRuns(numbers)).Points[0].V, tolerance)
+
+	short, err := MeasureMM1(fifo, 1, []float64{rho}, func(float64) time.Duration { return 20 * time.Second })
+	require.NoError(t, err)
+	assert.Less(t, short.Delay.Points[0].V, (1-tolerance)*want, "a 20 s run is too short to match the theory at ρ = 0.9 (else this test checks nothing)")
+
+	r, err := MeasureMM1(ref, 1, []float64{rho}, func(float64) time.Duration { return 100 * time.Second })
+	require.NoError(t, err)
+	assert.Less(t, r.Delay.Points[0].V, want/2, "the reference sheds load and stays below the theory")
+}
+
+// asRuns makes one-point series of values, one per run, for Summarize.
+func asRuns(vs []float64) []series.Series {
+	out := make([]series.Series, len(vs))
+	for i, v := range vs {
+		out[i].Add(0, v)
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package queuelab
 import (
 	"fmt"
 
+	"github.com/faultline-dev/faultline/grader/series"
 	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
@@ -16,7 +17,7 @@ func init() {
 			"for 300 ms. Follow the notes: the reference server starts critical requests first, keeps a short queue " +
 			"per client, and rejects best-effort requests that waited too long or could no longer finish by their " +
 			"deadline, so that every request it starts finishes in time and no worker time is wasted.",
-		Lab: "queue", Seed: 1, Run: demoOverload, Series: overloadSet,
+		Lab: "queue", Seed: 1, Run: demoOverload, Series: series.Memo(overloadSet),
 	})
 }
 
@@ -27,15 +28,16 @@ func init() {
 		Description: "The reference server and an unbounded FIFO server at ten offered loads from a quarter of capacity " +
 			"to five times it, four seconds each: goodput (work finished by its deadline) collapses for the FIFO " +
 			"server past 1× and holds a plateau near capacity for the reference. The trace is the FIFO server at 2×.",
-		Lab: "queue", Seed: 1, Run: demoFIFO2x, Series: curvesSet,
+		Lab: "queue", Seed: 1, Run: demoFIFO2x, Series: series.Memo(curvesSet),
 	})
 	suite.RegisterDemo(suite.Demo{
 		Name:  "queue-mm1",
 		Title: "The number in the system against utilization",
 		Description: "One worker, exponential service: the FIFO server's mean number in the system follows M/M/1's " +
-			"ρ/(1−ρ), which grows without bound as ρ nears 1; the reference sheds load and stays below it. " +
-			"The trace is the FIFO server at 2×.",
-		Lab: "queue", Seed: 1, Run: demoFIFO2x, Series: mm1Set,
+			"ρ/(1−ρ), and its mean queueing delay ρ/(μ(1−ρ)), both growing without bound as ρ nears 1; the reference " +
+			"sheds load and stays below them. The FIFO server's runs last 8 s/(1−ρ)², up to 800 s at ρ = 0.9, since a busy " +
+			"queue takes that long to settle. The trace is the FIFO server at 2×.",
+		Lab: "queue", Seed: 1, Run: demoFIFO2x, Series: series.Memo(mm1Set),
 	})
 }
 
