@@ -162,6 +162,7 @@ func partitionScript(t *suite.T, nodes int) {
 		h.s.RunFor(20 * suite.Ms)
 	}
 	lead := h.waitLeader(h.electionBound(), majority...)
+	h.s.RunFor(20 * suite.Ms) // the election, then the new leader's first commands
 	last := 0
 	for range 3 {
 		if i, _, ok := h.propose(lead, h.newCommand(0)); ok {
