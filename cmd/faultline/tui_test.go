@@ -63,7 +63,7 @@ func TestTUICommandsPiped(t *testing.T) {
 		{"demo unknown", []string{"demo", "nope"}, 2, "", "nope"},
 		{"demo bad seed", []string{"demo", "test-fake-demo", "--seed", "x"}, 2, "", "--seed"},
 		{"demo piped does not open a viewer", []string{"demo", "test-fake-demo"}, 0, "4 records", ""},
-		{"demo with series prints its charts when piped", []string{"demo", "backoff-storm"}, 0, "━━ naive  ━━ reference  ┊━┊ slowdown 2s–3s", ""},
+		{"demo with series prints its charts when piped", []string{"demo", "backoff-storm"}, 0, "• naive  × reference  ··· offered load, 35 calls/s  ┊━┊ slowdown 2s–3s", ""},
 		{"trace check", []string{"trace", "check", good}, 0, "4 records", ""},
 		{"trace check prints hash", []string{"trace", "check", good}, 0, "hash " + buf.Hash(), ""},
 		{"trace view malformed", []string{"trace", "view", bad}, 2, "", "bad.jsonl:6"},
