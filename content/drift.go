@@ -106,7 +106,9 @@ func HandCopies(body, file string, firstLine int, lab string, facts []suite.Fact
 
 // number matches a number standing alone (group 1): not after a letter, a
 // digit, a decimal point or a comma; "1,300" and "1.3" are one number each.
-var number = regexp.MustCompile(`(?:^|[^0-9A-Za-z.,])([0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)`)
+// Nor after a dash: the end of a range ("150–300 ms") is not the figure
+// "300 ms" (a range fact's forms start at its first number).
+var number = regexp.MustCompile(`(?:^|[^0-9A-Za-z.,\-–])([0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)`)
 
 // splitForm splits a form into its leading number and the rest ("1.3 s"
 // into "1.3" and " s").

@@ -60,7 +60,7 @@ func LabFacts(labs []*suite.Lab) FactLookup {
 var factDirective = regexp.MustCompile(`\{\{\s*fact\b([^{}]*)\}\}`)
 
 // factArgs are the two words of a well-formed directive.
-var factArgs = regexp.MustCompile(`^\s+([a-z][a-z0-9]*)\s+([A-Za-z][A-Za-z0-9.-]*)\s*$`)
+var factArgs = regexp.MustCompile(`^\s+([a-z][a-z0-9]*)\s+([A-Za-z](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)\s*$`)
 
 // FactRef is one inline directive found in a text.
 type FactRef struct {
@@ -135,11 +135,12 @@ func lookupFact(look FactLookup, lab, name string) (suite.Fact, error) {
 		lab, name, strings.Join(ownFactNames(facts), ", "))
 }
 
-// ownFactNames lists the facts that are not a test's (T.seeds and the like).
+// ownFactNames lists the lab's own facts and the lab-wide derived ones,
+// leaving out each test's T.points, T.seeds and T.limit.
 func ownFactNames(facts []suite.Fact) []string {
 	var names []string
 	for _, f := range facts {
-		if !strings.Contains(f.Name, ".") {
+		if !suite.Derived(f.Name) || !strings.Contains(f.Name, ".") {
 			names = append(names, f.Name)
 		}
 	}
@@ -212,7 +213,7 @@ func (b FactBlock) Resolve(look FactLookup) ([]suite.Fact, error) {
 	}
 	var out []suite.Fact
 	for _, f := range all {
-		if f.Kind == want && !strings.Contains(f.Name, ".") {
+		if f.Kind == want && !suite.Derived(f.Name) {
 			out = append(out, f)
 		}
 	}

@@ -150,6 +150,7 @@ func TestHandCopies(t *testing.T) {
 		{name: "longer number", body: "11.3 s or 21.3 s or 1.35 s", want: nil},
 		{name: "bytes", body: "up to 4000 bytes; 4,000 bytes", want: []string{`10: "4000 bytes"`, `10: "4,000 bytes"`}},
 		{name: "range", body: "latency 1-10 ms", want: []string{`10: "1-10 ms"`}},
+		{name: "end of another range", body: "timeouts of 650–1300 ms, or 0.5-1.3 s", want: nil},
 		{name: "derived seeds and points", body: "Election runs 20 seeds for 4 points.", want: []string{`10: "20 seeds"`, `10: "4 points"`}},
 		{name: "other words", body: "20 seedlings; 1.3 square", want: nil},
 		{name: "in a fact block", body: "```faultline-facts\nlab: toy\nfacts: [election-bound]\n```\n", want: nil},

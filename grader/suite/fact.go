@@ -20,8 +20,9 @@ import (
 // changes the text, and the constructor fills Forms, which the course's
 // drift test (content/facts_test.go) looks for in text written by hand.
 type Fact struct {
-	// Name is how text quotes the fact ("election-bound"): lower case,
-	// digits, dashes and dots.
+	// Name is how text quotes the fact ("election-bound"; a figure of one
+	// test is best named after it, "HeavyLoss.budget"): letters, digits,
+	// dashes and dots, starting with a letter.
 	Name string
 	// Value is the figure as text shows it ("1.3 s").
 	Value string
@@ -241,6 +242,16 @@ func (l *Lab) AllFacts() []Fact {
 	return out
 }
 
+// Derived reports whether name is one of the facts AllFacts derives for
+// every lab rather than one the lab lists.
+func Derived(name string) bool {
+	switch name {
+	case "points", "tests", "max-rate":
+		return true
+	}
+	return strings.HasSuffix(name, ".points") || strings.HasSuffix(name, ".seeds") || strings.HasSuffix(name, ".limit")
+}
+
 // LookupFact returns the named fact of the lab (AllFacts), or an error
 // naming the lab's own facts.
 func (l *Lab) LookupFact(name string) (Fact, error) {
@@ -274,7 +285,7 @@ func (l *Lab) CheckFacts() error {
 	for i, f := range l.Facts {
 		switch {
 		case !validFactName(f.Name):
-			problems = append(problems, fmt.Sprintf("fact %d: name %q: want lower-case letters, digits, '-' and '.', starting with a letter", i, f.Name))
+			problems = append(problems, fmt.Sprintf("fact %d: name %q: want letters, digits, '-' and '.', starting with a letter", i, f.Name))
 		case seen[f.Name]:
 			problems = append(problems, fmt.Sprintf("fact %q is listed twice", f.Name))
 		case strings.TrimSpace(f.Value) == "":
@@ -291,11 +302,11 @@ func (l *Lab) CheckFacts() error {
 }
 
 func validFactName(s string) bool {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
+	if s == "" || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') {
 		return false
 	}
 	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
 			return false
 		}
 	}

@@ -69,7 +69,9 @@ func TestCheckFacts(t *testing.T) {
 		want  string
 	}{
 		{"good", []Fact{DurationFact("a-b.c", Sec, "w")}, ""},
-		{"bad name", []Fact{DurationFact("Bound", Sec, "w")}, `name "Bound"`},
+		{"test's figure", []Fact{DurationFact("HeavyLoss.budget", Sec, "w")}, ""},
+		{"bad name", []Fact{DurationFact("1bound", Sec, "w")}, `name "1bound"`},
+		{"space", []Fact{DurationFact("a b", Sec, "w")}, `name "a b"`},
 		{"twice", []Fact{DurationFact("a", Sec, "w"), DurationFact("a", Sec, "w")}, `fact "a" is listed twice`},
 		{"no value", []Fact{{Name: "a", What: "w"}}, `fact "a" has no value`},
 		{"no what", []Fact{DurationFact("a", Sec, " ")}, `fact "a" has no What`},
