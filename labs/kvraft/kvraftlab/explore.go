@@ -63,7 +63,7 @@ func testCrashExploration(t *suite.T) {
 		if p != nil {
 			c.s.RunFor(p.Down.D() + 100*suite.Ms) // the crashed server is back
 		}
-		c.finish(exploreWait)
+		c.finish()
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/faults"
@@ -47,7 +48,18 @@ type harness struct {
 	rec     *kvhistory.Recorder // the history, and each clerk's request in flight
 	stopped bool                // no new operations
 	seq     int                 // values written are unique: "n7.3;" is n7's third write
+
+	test  string                      // the test's name, for its bounds (bounds.go)
+	sends map[node.ID][]time.Duration // when each clerk sent each request to a server
+	// worst is, for each calibrated bound, the most this run needed
+	// (bounds.go); calibrating (set by bounds_test.go) lifts the bounds.
+	worst       [nBounds]float64
+	calibrating bool
 }
+
+// onHarness, set only by this package's tests (before any run), is handed
+// every harness as it is built, to watch or calibrate the run.
+var onHarness func(t *suite.T, c *harness)
 
 func newHarness(t *suite.T, cfg config) *harness {
 	impl := suite.ImplAs[kvraft.Impl](t)
@@ -62,7 +74,8 @@ func newHarness(t *suite.T, cfg config) *harness {
 	if maxRaftState == 0 {
 		maxRaftState = -1
 	}
-	c := &harness{t: t, cfg: cfg, impl: impl, rafts: map[node.ID]raft.Node{}, r: t.Rand("workload")}
+	c := &harness{t: t, cfg: cfg, impl: impl, rafts: map[node.ID]raft.Node{}, r: t.Rand("workload"),
+		test: strings.TrimPrefix(t.Name(), labName+"/"), sends: map[node.ID][]time.Duration{}}
 	for i := 1; i <= cfg.servers; i++ {
 		c.servers = append(c.servers, node.ID(i))
 	}
@@ -85,10 +98,14 @@ func newHarness(t *suite.T, cfg config) *harness {
 			}
 			return impl.NewServer(id, kvraft.ServerConfig{Servers: slices.Clone(c.servers), Raft: watch, MaxRaftState: maxRaftState})
 		}
-		return impl.NewClerk(id, slices.Clone(c.servers), func(req int, value string) { c.done(id, req, value) })
+		clerk := impl.NewClerk(id, slices.Clone(c.servers), func(req int, value string) { c.done(id, req, value) })
+		return countingClerk{Clerk: clerk, sent: func(to node.ID) { c.sent(id, to) }}
 	}
 	c.s = t.NewSim(sim.Config{Nodes: cfg.servers + cfg.clerks, Factory: factory, Faults: cfg.faults})
 	t.Invariant("clerk replies", c.rec.Problem)
+	if onHarness != nil {
+		onHarness(t, c)
+	}
 	return c
 }
 
@@ -166,8 +183,9 @@ func (c *harness) leader() node.ID {
 
 // finish stops new operations, heals every fault, waits for every
 // operation in flight to return, reads every key once more (so that a
-// lost or doubled write shows), and checks the history.
-func (c *harness) finish(limit time.Duration) {
+// lost or doubled write shows), and checks the history and the clerks'
+// request rate. Each wait has the test's calibrated bound (bounds.go).
+func (c *harness) finish() {
 	c.stopped = true
 	c.s.Heal()
 	for _, id := range c.servers {
@@ -175,24 +193,27 @@ func (c *harness) finish(limit time.Duration) {
 			c.s.Restart(id)
 		}
 	}
-	c.waitIdle(limit)
-	c.stopped = false
+	healed := c.s.Now()
+	c.waitBound(recoverWait, healed, fmt.Sprintf("with every fault healed at %v", healed))
+	// The clerks' workload stays stopped: each final read runs alone.
 	for _, k := range c.rec.Keys() {
+		at := c.s.Now()
 		c.submit(c.clerks[0], kvraft.Op{Kind: kvraft.Get, Key: k})
-		c.waitIdle(limit)
+		c.waitBound(readWait, at, fmt.Sprintf("on the healed cluster, the final read of %s, called at %v, alone", k, at))
 	}
-	c.stopped = true
+	c.checkRate()
 	c.t.Check("exactly once", kvhistory.ExactlyOnce(c.rec.History))
 	c.linearizable()
 }
 
-// waitIdle runs until no clerk has a request in flight.
+// waitIdle runs until no clerk has a request in flight, or fails the
+// test's liveness at virtual time limit.
 func (c *harness) waitIdle(limit time.Duration) {
 	if c.s.RunUntilTrue(limit, c.rec.Idle) {
 		return
 	}
 	c.t.Fail(suite.Failure{Check: "liveness", Kind: "request never returned",
-		Msg: fmt.Sprintf("request never returned: with every fault healed, %s did not complete by %v: does the clerk retry another server on a timeout, and does the leader answer once the entry is applied?", c.rec.Stuck(), limit)})
+		Msg: fmt.Sprintf("request never returned: %s did not complete by %v: does the clerk retry another server on a timeout, and does the leader answer once the entry is applied?", c.rec.Stuck(), limit)})
 }
 
 // checkSize fails if a server keeps more than bound bytes on disk.

@@ -35,6 +35,7 @@ var mutantCases = []labtest.Mutant{
 	{Name: "reuses-seq", Test: "OneClerk", Check: "linearizability"},
 	{Name: "latest-only-dedup", Test: "LongDelays", Check: "linearizability"},
 	{Name: "never-snapshots", Test: "SnapshotSize", Check: "snapshot size"},
+	{Name: "no-round-pause", Test: "OneClerk", Check: "clerk rate"},
 	{Name: "split-applied-index", Test: "CrashExploration", Check: "linearizability"},
 }
 

@@ -29,6 +29,7 @@ var Lab = &suite.Lab{
 		{ID: "C", Title: "Snapshots", Lesson: "raft-snapshots"},
 	},
 	Tests:      tests,
+	Facts:      labFacts(),
 	Starter:    kvraft.Impl{NewServer: starter.NewServer, NewClerk: starter.NewClerk},
 	Imports:    []string{"bytes", "cmp", "encoding/binary", "encoding/gob", "encoding/json", "errors", "fmt", "maps", "slices", "sort", "strconv", "strings", "time"},
 	StudentDir: "labs/kvraft/starter",

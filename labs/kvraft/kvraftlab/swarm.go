@@ -25,6 +25,8 @@ const (
 var (
 	requestShares = []float64{0.1, 0.2, 0.3}
 	tailShares    = []float64{0.01, 0.05, 0.1}
+	// swarmMaxRaftStates are the MaxRaftState values SnapshotFaults draws.
+	swarmMaxRaftStates = []int{500, 1000, snapBound}
 )
 
 // swarm is the configuration a swarm test draws from its seed, from its
@@ -53,7 +55,7 @@ func drawSwarm(t *suite.T, snapshots bool) swarm {
 		w.crashes, w.partitions = true, true
 	}
 	if snapshots {
-		w.maxRaftState = []int{500, 1000, snapBound}[r.IntN(3)]
+		w.maxRaftState = swarmMaxRaftStates[r.IntN(len(swarmMaxRaftStates))]
 	}
 	return w
 }
@@ -105,7 +107,7 @@ func (w swarm) run(t *suite.T, ops int, think, horizon time.Duration) *harness {
 	}
 	c.start()
 	c.s.RunFor(horizon)
-	c.finish(40 * suite.Sec)
+	c.finish()
 	return c
 }
 
@@ -121,5 +123,5 @@ func testLongDelays(t *suite.T) {
 func testSnapshotFaults(t *suite.T) {
 	w := drawSwarm(t, true)
 	c := w.run(t, 30, 200*suite.Ms, 6*suite.Sec)
-	c.checkSize(3 * w.maxRaftState)
+	c.checkSize(storageFactor * w.maxRaftState)
 }

@@ -11,8 +11,15 @@ import (
 )
 
 // snapBound is MaxRaftState in part C; storage may overshoot it by the
-// entries of one handler and the snapshot itself, so the tests allow 3×.
-const snapBound = 1500
+// entries of one handler and the snapshot itself, so the tests allow
+// storageFactor times it.
+const (
+	snapBound     = 1500
+	storageFactor = 3
+	// dedupMaxRaftState is SnapshotDedup's MaxRaftState: the servers
+	// snapshot soon after the write whose reply is lost.
+	dedupMaxRaftState = 500
+)
 
 // A test with faults spreads each clerk's operations over its fault
 // horizon (ops × think / 2 is about the horizon), so that requests are in
@@ -60,16 +67,19 @@ func testOneClerk(t *suite.T) {
 	c := newHarness(t, config{servers: 3, clerks: 1, keys: 3, ops: 20, think: 20 * suite.Ms})
 	c.start()
 	c.s.RunFor(2 * suite.Sec)
-	c.finish(30 * suite.Sec)
+	c.finish()
 }
+
+// manyClerksLatency is ManyClerks' one-way latency, uniform.
+var manyClerksLatency = [2]time.Duration{2 * time.Millisecond, 15 * time.Millisecond}
 
 func testManyClerks(t *suite.T) {
 	// Latency of several milliseconds leaves a window between Propose and
 	// apply that a clerk's next operation can fall into.
-	c := newHarness(t, config{servers: 5, clerks: 5, keys: 3, ops: 12, think: 30 * suite.Ms, faults: faults.Model{Latency: faults.Between(2*suite.Ms, 15*suite.Ms)}})
+	c := newHarness(t, config{servers: 5, clerks: 5, keys: 3, ops: 12, think: 30 * suite.Ms, faults: faults.Model{Latency: faults.Between(manyClerksLatency[0], manyClerksLatency[1])}})
 	c.start()
 	c.s.RunFor(2 * suite.Sec)
-	c.finish(30 * suite.Sec)
+	c.finish()
 }
 
 // leaderPartitions cuts the leader off with the readers and some of the
@@ -94,14 +104,14 @@ func testLeaderPartitions(t *suite.T) {
 	c.leaderPartitions(2*suite.Sec, 8*suite.Sec)
 	c.start()
 	c.s.RunFor(8 * suite.Sec)
-	c.finish(40 * suite.Sec)
+	c.finish()
 }
 
 func testUnreliable(t *suite.T) {
 	c := newHarness(t, config{servers: 5, clerks: 4, keys: 3, ops: 15, think: 50 * suite.Ms, faults: faults.Unreliable()})
 	c.start()
 	c.s.RunFor(3 * suite.Sec)
-	c.finish(40 * suite.Sec)
+	c.finish()
 }
 
 // crashes crashes the leader, and sometimes another server, every period
@@ -134,7 +144,7 @@ func testCrashes(t *suite.T) {
 	c.crashes(1500*suite.Ms, 6*suite.Sec, false)
 	c.start()
 	c.s.RunFor(6 * suite.Sec)
-	c.finish(40 * suite.Sec)
+	c.finish()
 }
 
 func testPartitionsUnreliable(t *suite.T) {
@@ -142,18 +152,18 @@ func testPartitionsUnreliable(t *suite.T) {
 	c.leaderPartitions(1200*suite.Ms, 6*suite.Sec)
 	c.start()
 	c.s.RunFor(6 * suite.Sec)
-	c.finish(40 * suite.Sec)
+	c.finish()
 }
 
 func testSnapshotSize(t *suite.T) {
 	c := newHarness(t, config{servers: 3, clerks: 3, keys: 3, ops: 30, think: 20 * suite.Ms, maxRaftState: snapBound})
 	for at := suite.Sec; at < 4*suite.Sec; at += 500 * suite.Ms {
-		c.s.At(at, func() { c.checkSize(3 * snapBound) })
+		c.s.At(at, func() { c.checkSize(storageFactor * snapBound) })
 	}
 	c.start()
 	c.s.RunFor(4 * suite.Sec)
-	c.finish(30 * suite.Sec)
-	c.checkSize(3 * snapBound)
+	c.finish()
+	c.checkSize(storageFactor * snapBound)
 }
 
 // testSnapshotDedup has the first clerk's Append applied while every
@@ -162,7 +172,7 @@ func testSnapshotSize(t *suite.T) {
 // snapshot, and the clerk's retry arrives. Only a dedup table inside the
 // snapshot answers it without running it again.
 func testSnapshotDedup(t *suite.T) {
-	c := newHarness(t, config{servers: 3, clerks: 3, keys: 2, ops: 20, think: 150 * suite.Ms, maxRaftState: 500})
+	c := newHarness(t, config{servers: 3, clerks: 3, keys: 2, ops: 20, think: 150 * suite.Ms, maxRaftState: dedupMaxRaftState})
 	first := c.clerks[0]
 	c.s.At(1100*suite.Ms, func() {
 		for _, id := range c.clerks[1:] {
@@ -179,7 +189,7 @@ func testSnapshotDedup(t *suite.T) {
 	c.s.At(3*suite.Sec, func() { c.s.Crash(c.servers...) })
 	c.s.At(3100*suite.Ms, func() { c.s.Restart(c.servers...); c.s.Heal() })
 	c.s.RunFor(5 * suite.Sec)
-	c.finish(30 * suite.Sec)
+	c.finish()
 }
 
 func testSnapshotRecover(t *suite.T) {
@@ -187,8 +197,8 @@ func testSnapshotRecover(t *suite.T) {
 	c.crashes(1500*suite.Ms, 6*suite.Sec, true)
 	c.start()
 	c.s.RunFor(6 * suite.Sec)
-	c.finish(40 * suite.Sec)
-	c.checkSize(3 * snapBound)
+	c.finish()
+	c.checkSize(storageFactor * snapBound)
 }
 
 func testSnapshotChurn(t *suite.T) {
@@ -197,6 +207,6 @@ func testSnapshotChurn(t *suite.T) {
 	c.leaderPartitions(1500*suite.Ms, 7*suite.Sec)
 	c.start()
 	c.s.RunFor(7 * suite.Sec)
-	c.finish(40 * suite.Sec)
-	c.checkSize(3 * snapBound)
+	c.finish()
+	c.checkSize(storageFactor * snapBound)
 }

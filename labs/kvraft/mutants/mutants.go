@@ -20,6 +20,7 @@ var All = []suite.Mutant{
 	{Name: "no-retry-on-timeout", Description: "the clerk waits forever for a server that does not answer", Impl: reference.New(reference.Bugs{NoRetryOnTimeout: true})},
 	{Name: "reuses-seq", Description: "the clerk numbers only its writes, so a Get reuses the sequence number of the write before it", Impl: reference.New(reference.Bugs{ReuseSeq: true})},
 	{Name: "latest-only-dedup", Description: "a request counts as a duplicate only if it repeats its clerk's latest one, so an old copy delayed in the network runs again after the clerk moved on", Impl: reference.New(reference.Bugs{LatestOnlyDedup: true})},
+	{Name: "no-round-pause", Description: "the clerk asks the next server at once after every refusal and never pauses after a round of them: while no server leads, it sends hundreds of requests a second", Impl: reference.New(reference.Bugs{NoRoundPause: true})},
 	{Name: "split-applied-index", Description: "keeps its own copy of the state machine on disk, the data and dedup table under one key and the applied index under another, in one Sync: a crash that tears it leaves the index ahead of the data, and the writes between are lost", Impl: reference.New(reference.Bugs{SplitApplied: true})},
 	{Name: "never-snapshots", Description: "ignores MaxRaftState, so Raft's log and storage grow without bound", Impl: reference.New(reference.Bugs{NeverSnapshot: true})},
 }

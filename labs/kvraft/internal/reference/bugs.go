@@ -13,6 +13,7 @@ type Bugs struct {
 	ReuseSeq          bool // the clerk numbers only its writes, so a Get reuses the number of the write before it
 	NeverSnapshot     bool // ignores MaxRaftState: the log grows without bound
 	LatestOnlyDedup   bool // a request is a duplicate only if it repeats its clerk's latest: an older one, delayed in the network, runs again
+	NoRoundPause      bool // the clerk asks the next server at once after every refusal, never pausing after a round: while no server leads, it storms them
 	// SplitApplied persists the state machine itself, beside Raft's
 	// snapshots: the data and dedup table under one key and the applied
 	// index under another, written in one Sync. A Sync torn between the

@@ -15,6 +15,15 @@ const (
 	roundPause     = 50 * time.Millisecond
 )
 
+// ClerkTiming is a clerk's two delays; the zero value is the reference's.
+// Other timings are legitimate designs the task admits (a request timeout
+// of 100–500 ms, a pause of 50–100 ms after a round of refusals), which
+// the suite's calibrated bounds must pass (kvraftlab, bounds_test.go).
+type ClerkTiming struct {
+	Timeout time.Duration // resend to the next server after this long without an answer
+	Pause   time.Duration // wait this long after every server refused
+}
+
 // Clerk is the reference client: one request at a time, numbered from 1,
 // sent to the server it believes leads and to the next one on a timeout or
 // an ErrWrongLeader.
@@ -24,6 +33,8 @@ type Clerk struct {
 	done    kvraft.Done
 	bugs    Bugs
 	env     node.Env
+
+	timing ClerkTiming
 
 	leader int // index into servers of the server to ask
 	seq    int // this clerk's request number, in the service
@@ -37,7 +48,12 @@ type Clerk struct {
 
 // NewClerk builds the reference clerk with bugs switched on.
 func NewClerk(id node.ID, servers []node.ID, done kvraft.Done, bugs Bugs) *Clerk {
-	return &Clerk{id: id, servers: servers, done: done, bugs: bugs}
+	return NewTimedClerk(id, servers, done, bugs, ClerkTiming{Timeout: requestTimeout, Pause: roundPause})
+}
+
+// NewTimedClerk builds a clerk with timing d instead of the reference's.
+func NewTimedClerk(id node.ID, servers []node.ID, done kvraft.Done, bugs Bugs, d ClerkTiming) *Clerk {
+	return &Clerk{id: id, servers: servers, done: done, bugs: bugs, timing: d}
 }
 
 // Start boots the clerk. Clerks are not crashed by the tests.
@@ -60,7 +76,7 @@ func (c *Clerk) Submit(req int, op kvraft.Op) {
 func (c *Clerk) send() {
 	c.env.CancelTimer(c.timer)
 	c.env.Send(c.servers[c.leader], Request{Client: c.id, Seq: c.seq, Op: c.op})
-	c.timer = c.env.SetTimer(requestTimeout, retry{Seq: c.seq, Next: true})
+	c.timer = c.env.SetTimer(c.timing.Timeout, retry{Seq: c.seq, Next: true})
 }
 
 // next moves on to the next server, pausing after a round of refusals.
@@ -68,8 +84,8 @@ func (c *Clerk) next() {
 	c.env.CancelTimer(c.timer)
 	c.leader = (c.leader + 1) % len(c.servers)
 	c.tried++
-	if c.tried%len(c.servers) == 0 {
-		c.timer = c.env.SetTimer(roundPause, retry{Seq: c.seq})
+	if c.tried%len(c.servers) == 0 && !c.bugs.NoRoundPause {
+		c.timer = c.env.SetTimer(c.timing.Pause, retry{Seq: c.seq})
 		return
 	}
 	c.send()

@@ -14,3 +14,14 @@ func New(b Bugs) kvraft.Impl {
 		},
 	}
 }
+
+// NewClerkTiming returns the reference with its clerks timed as d: a
+// design the task admits, for calibrating the suite's bounds.
+func NewClerkTiming(d ClerkTiming) kvraft.Impl {
+	return kvraft.Impl{
+		NewServer: func(id node.ID, cfg kvraft.ServerConfig) kvraft.Server { return NewServer(id, cfg, Bugs{}) },
+		NewClerk: func(id node.ID, servers []node.ID, done kvraft.Done) kvraft.Clerk {
+			return NewTimedClerk(id, servers, done, Bugs{}, d)
+		},
+	}
+}
