@@ -42,6 +42,8 @@ var Lab = &suite.Lab{
 		BindImports: []string{"github.com/faultline-dev/faultline/labs/raft"},
 	},
 	Label: Label,
+	// Facts are the figures the task and lessons quote (facts.go).
+	Facts: raftFacts(),
 }
 
 func init() {
