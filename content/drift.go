@@ -39,9 +39,9 @@ func QuotedLabs(body string) []string {
 // blocks. lab names the facts' lab in the problems. A form may run over a
 // line break ("1.3\ns"); the problem names the line it starts on.
 //
-// A figure that only happens to equal a fact (a lesson's "80 ms" p99 when
-// the lab's timeout is also 80 ms) is a false alarm to rewrite or, when it
-// must stay, to list with its reason in the drift test's exceptions.
+// A figure that only happens to equal a fact (a lesson's own example of a
+// "2 s" timeout when the lab's recovery bound is also 2 s) is marked where
+// it stands, {{not-fact 2 s}}, which reads "2 s".
 func HandCopies(body, file string, firstLine int, lab string, facts []suite.Fact) []*Problem {
 	text := blankFactText(body)
 	flat := strings.NewReplacer("\n", " ", "\u00a0", " ").Replace(text)
@@ -173,6 +173,9 @@ func blankFactText(body string) string {
 		}
 	}
 	for _, m := range factDirective.FindAllStringIndex(body, -1) {
+		blank(m[0], m[1])
+	}
+	for _, m := range notFact.FindAllStringIndex(body, -1) {
 		blank(m[0], m[1])
 	}
 	starts := lineStarts(body)

@@ -59,6 +59,11 @@ func LabFacts(labs []*suite.Lab) FactLookup {
 // malformed one is reported rather than shown: "{{fact raft election-bound}}".
 var factDirective = regexp.MustCompile(`\{\{\s*fact\b([^{}]*)\}\}`)
 
+// notFact marks a figure that equals a fact's value but is not that fact
+// (a lesson's own example): "{{not-fact 2 s}}" reads "2 s", and the drift
+// test (HandCopies) leaves it alone.
+var notFact = regexp.MustCompile(`\{\{not-fact ([^{}]+)\}\}`)
+
 // factArgs are the two words of a well-formed directive.
 var factArgs = regexp.MustCompile(`^\s+([a-z][a-z0-9]*)\s+([A-Za-z](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)\s*$`)
 
@@ -87,7 +92,8 @@ func findFacts(body, file string, firstLine int) ([]FactRef, []*Problem) {
 	return refs, problems
 }
 
-// ExpandFacts replaces each {{fact LAB NAME}} in body by the fact's value.
+// ExpandFacts replaces each {{fact LAB NAME}} in body by the fact's value,
+// and each {{not-fact TEXT}} by TEXT.
 // body's first line is line firstLine of file, for errors. Every line keeps
 // its place, so that later errors about the text still name the right
 // line. An unknown lab or fact, or a malformed directive, is an error
@@ -103,6 +109,7 @@ func ExpandFacts(body, file string, firstLine int, look FactLookup) (string, err
 		if !strings.Contains(line, "{{") {
 			continue
 		}
+		line = notFact.ReplaceAllString(line, "$1")
 		lines[i] = factDirective.ReplaceAllStringFunc(line, func(d string) string {
 			a := factArgs.FindStringSubmatch(factDirective.FindStringSubmatch(d)[1])
 			if a == nil {
@@ -276,7 +283,7 @@ func terminalFacts(b FactBlock, look FactLookup) []string {
 	if b.Assumes {
 		out := []string{fmt.Sprintf("> **%s** (lab %s)", b.Title(), b.Lab), ">"}
 		for _, f := range facts {
-			out = append(out, fmt.Sprintf("> - **%s**: %s", f.Value, oneLine(f.What)))
+			out = append(out, fmt.Sprintf("> - %s: **%s**", Sentence(f.What), f.Value))
 		}
 		return out
 	}
@@ -288,6 +295,16 @@ func terminalFacts(b FactBlock, look FactLookup) []string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Sentence is a fact's What as a box shows it, on one line with a capital
+// first letter: "The one-way latency of every message".
+func Sentence(what string) string {
+	s := oneLine(what)
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		s = strings.ToUpper(s[:1]) + s[1:]
+	}
+	return s
+}
 
 // cell makes s safe inside a Markdown table cell.
 func cell(s string) string { return strings.ReplaceAll(oneLine(s), "|", `\|`) }

@@ -41,6 +41,7 @@ func TestExpandFacts(t *testing.T) {
 		{name: "value", body: "A leader within {{fact toy election-bound}}.", want: "A leader within 1.3 s."},
 		{name: "spaces", body: "within {{ fact  toy election-bound }}", want: "within 1.3 s"},
 		{name: "two on a line and code", body: "`{{fact toy max-state}}` and {{fact toy latency}}", want: "`4,000 bytes` and 1–10 ms"},
+		{name: "not a fact", body: "a {{not-fact 1.3 s}} timeout", want: "a 1.3 s timeout"},
 		{name: "derived", body: "{{fact toy Election.seeds}}, {{fact toy Election.limit}}, {{fact toy points}}", want: "20 seeds, 30 s, 4 points"},
 		{name: "lines kept", body: "one\n{{fact toy unknown}}\nthree {{fact toy latency}}", want: "one\n{{fact toy unknown}}\nthree 1–10 ms",
 			errs: []string{"lessons/x.md:11:", `lab toy has no fact "unknown"`, "election-bound, max-state, latency, crashes, points, tests, max-rate"}},
@@ -87,9 +88,9 @@ func TestFactBlocks(t *testing.T) {
 		{name: "checks table", info: FactsInfo, body: "lab: toy",
 			want: []string{"**What the grader checks** (lab toy)", "| Value | What | Fact |", "| 1.3 s | a leader within this after a partition heals | `election-bound` |", "| 4,000 bytes |"}},
 		{name: "assumes box", info: AssumesInfo, body: "lab: toy",
-			want: []string{"> **What the grader assumes** (lab toy)", "> - **1–10 ms**: one-way latency, uniform", "> - **inside a handler, between any two `Env` calls**: where a crash may strike"}},
+			want: []string{"> **What the grader assumes** (lab toy)", "> - One-way latency, uniform: **1–10 ms**", "> - Where a crash may strike: **inside a handler, between any two `Env` calls**"}},
 		{name: "chosen facts", info: AssumesInfo, body: "lab: toy\nfacts: crashes, election-bound",
-			want: []string{"> - **inside a handler", "> - **1.3 s**"}},
+			want: []string{"> - Where a crash may strike: **inside a handler", "> - A leader within this after a partition heals: **1.3 s**"}},
 		{name: "no lab", info: FactsInfo, body: "facts: x", err: "has no lab"},
 		{name: "unknown key", info: FactsInfo, body: "lab: toy\nfact: x", err: "field fact not found"},
 		{name: "unknown fact", info: AssumesInfo, body: "lab: toy\nfacts: [nope]", err: `lab toy has no fact "nope"`},
@@ -143,6 +144,7 @@ func TestHandCopies(t *testing.T) {
 		want       []string // "line: form"
 	}{
 		{name: "quoted is fine", body: "A leader within {{fact toy election-bound}}."},
+		{name: "marked as not the fact", body: "A {{not-fact 1.3 s}} timeout, but 1.3 s here.", want: []string{`10: "1.3 s"`}},
 		{name: "seconds", body: "text\nA leader within 1.3 s of the heal.", want: []string{`11: "1.3 s"`}},
 		{name: "milliseconds", body: "within 1300 ms or 1,300 ms", want: []string{`10: "1300 ms"`, `10: "1,300 ms"`}},
 		{name: "no space", body: "within 1.3s.", want: []string{`10: "1.3s"`}},

@@ -73,7 +73,7 @@ func (f *factBlocks) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		if fn.block.Assumes {
 			fmt.Fprintf(w, "<aside class=\"facts assumes\">\n<p class=\"facts-title\"><strong>%s</strong> (lab %s)</p>\n<ul>\n", title, lab)
 			for _, f := range fn.facts {
-				fmt.Fprintf(w, "<li><strong>%s</strong>: %s</li>\n", html.EscapeString(f.Value), inlineCode(f.What))
+				fmt.Fprintf(w, "<li>%s: <strong>%s</strong></li>\n", inlineCode(content.Sentence(f.What)), html.EscapeString(f.Value))
 			}
 			fmt.Fprintf(w, "</ul>\n</aside>\n")
 			return ast.WalkSkipChildren, nil

@@ -40,8 +40,8 @@ func TestBuildFacts(t *testing.T) {
 	for _, want := range []string{
 		"A leader within 1.3 s, 20 seeds.",
 		`<aside class="facts assumes">`, "<strong>What the grader assumes</strong> (lab toy)",
-		"<li><strong>inside a handler</strong>: where a crash &lt;may&gt; strike</li>",
-		"<li><strong>1.3 s</strong>: a leader within this after the heal, from <code>electionBound</code></li>",
+		"<li>Where a crash &lt;may&gt; strike: <strong>inside a handler</strong></li>",
+		"<li>A leader within this after the heal, from <code>electionBound</code>: <strong>1.3 s</strong></li>",
 	} {
 		assert.Contains(t, string(lesson), want)
 	}
@@ -53,7 +53,7 @@ func TestBuildFacts(t *testing.T) {
 		"Elect a leader within 1.3 s.",
 		`<figure class="facts checks">`, "<strong>What the grader checks</strong> (lab toy)",
 		"<tr><td>1.3 s</td><td>a leader within this after the heal, from <code>electionBound</code></td><td><code>election-bound</code></td></tr>",
-		"<li><strong>inside a handler</strong>",
+		"<li>Where a crash &lt;may&gt; strike: <strong>inside a handler</strong></li>",
 	} {
 		assert.Contains(t, string(lab), want)
 	}

@@ -120,7 +120,7 @@ func TestLessonMarkdownFacts(t *testing.T) {
 			not:  []string{"{{fact", "faultline-facts"}},
 		{name: "an assumes box",
 			body: "```faultline-assumes\nlab: tuifake\nfacts: [max-rate]\n```\n",
-			want: []string{"> **What the grader assumes** (lab tuifake)", "> - **10,000 events per node per second of virtual time**"}},
+			want: []string{"> **What the grader assumes** (lab tuifake)", "> - The storm bound: a node that handles more events than this in one second of virtual time fails the run: **10,000 events per node per second of virtual time**"}},
 		{name: "unknown fact",
 			body: "Worth {{fact tuifake Brokn.points}}.\n",
 			want: []string{"> **Some figures on this page could not be filled in from the grader:**", `lessons/01-x.md:7: lab tuifake has no fact "Brokn.points"`, "Worth {{fact tuifake Brokn.points}}."}},
