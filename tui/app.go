@@ -25,6 +25,8 @@ const (
 	screenLab
 	screenDemos
 	screenViewer
+	screenCharts   // the charts of a test's last run (runcharts.go)
+	screenExplorer // the model checker's explorer of the lab's search model
 )
 
 // Options configure the app.
@@ -56,6 +58,9 @@ type App struct {
 	labs     map[string]labScreen // kept so results survive leaving a lab
 	demos    demoScreen
 	viewer   viewer.Model
+	charts   runCharts
+	explorer Explorer
+	labKeys  LabKeys
 	keyStyle keyhelp.Styles
 	showHelp bool
 	helpTop  int // first line of the ? page on screen
@@ -81,7 +86,7 @@ func New(o Options) App {
 	}
 	prog := progress.New()
 	app := App{opts: o, home: newHome(o.Course, o.LoadErr, o.Labs, prog), labs: map[string]labScreen{}, prog: prog, saving: &sync.WaitGroup{},
-		demos: demoScreen{demos: o.Demos}, keyStyle: keyhelp.DefaultStyles(), keys: DefaultKeyMap(), styles: DefaultStyles(), w: 80, h: 24}
+		demos: demoScreen{demos: o.Demos}, keyStyle: keyhelp.DefaultStyles(), keys: DefaultKeyMap(), labKeys: DefaultLabKeys(), styles: DefaultStyles(), w: 80, h: 24}
 	if o.ProgressErr != nil {
 		app.home.progErr = o.ProgressErr.Error()
 	}
@@ -224,6 +229,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.lab.w, a.lab.h = a.w, a.h-1
 		a.demos.w = a.w
 		a.viewer.SetSize(a.w, a.h)
+		a.charts.w, a.charts.h = a.w, a.h-1
+		a.explorer.SetSize(a.w, a.h)
 		var cmd tea.Cmd
 		if a.reader.lesson != nil {
 			cmd = a.reader.setSize(a.w, a.h)
@@ -275,6 +282,12 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.goTo(screenViewer)
 		return a, nil
 	case viewer.BackMsg:
+		if a.screen == screenExplorer {
+			return a.toExplorer(msg) // its diagram of the path closed
+		}
+		a.goBack()
+		return a, nil
+	case ExplorerBackMsg:
 		a.goBack()
 		return a, nil
 	case tea.KeyMsg:
@@ -288,7 +301,19 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.home.search, cmd = a.home.search.Update(msg)
 		return a, cmd
 	}
+	if a.screen == screenExplorer {
+		return a.toExplorer(msg)
+	}
 	return a, nil
+}
+
+// toExplorer hands msg to the explorer in front.
+func (a App) toExplorer(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := a.explorer.Update(msg)
+	if e, ok := m.(Explorer); ok {
+		a.explorer = e
+	}
+	return a, cmd
 }
 
 func (a App) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -300,6 +325,9 @@ func (a App) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		a.viewer, cmd = a.viewer.Update(msg)
 		return a, cmd
+	}
+	if a.screen == screenExplorer {
+		return a.toExplorer(msg) // its own q and esc come back (ExplorerBackMsg)
 	}
 	if a.screen == screenHome && a.home.typing {
 		var cmd tea.Cmd
@@ -377,8 +405,29 @@ func (a App) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		a.reader, cmd = a.reader.update(msg)
 		return a, cmd
 	case screenLab:
-		if key.Matches(msg, k.Task) {
+		switch {
+		case key.Matches(msg, k.Task):
 			return a.openTask()
+		case key.Matches(msg, a.labKeys.Charts):
+			c := a.lab.charts()
+			if c == nil {
+				a.err = "no charts for this test yet: the overload and hot-shard tests draw their run once it has run here (enter)"
+				return a, nil
+			}
+			a.charts = newRunCharts(a.lab.chartsTitle(), c)
+			a.charts.w, a.charts.h = a.w, a.h-1
+			a.goTo(screenCharts)
+			return a, nil
+		case key.Matches(msg, a.labKeys.Explore):
+			e, err := a.lab.explorer()
+			if err != nil {
+				a.err = err.Error()
+				return a, nil
+			}
+			e.SetSize(a.w, a.h)
+			a.explorer = e
+			a.goTo(screenExplorer)
+			return a, e.Init()
 		}
 		var cmd tea.Cmd
 		a.lab, cmd = a.lab.update(msg, k)
@@ -387,6 +436,13 @@ func (a App) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		a.demos, cmd = a.demos.update(msg, k)
 		return a, cmd
+	case screenCharts:
+		switch {
+		case key.Matches(msg, k.Down):
+			a.charts = a.charts.scroll(1)
+		case key.Matches(msg, k.Up):
+			a.charts = a.charts.scroll(-1)
+		}
 	}
 	return a, nil
 }
@@ -416,7 +472,20 @@ func (a App) footer() (optional, always []key.Binding) {
 		}
 		return append(keys, short(k.Next, "n/p", "next/prev"), short(k.Lab, "l", "lab")), always
 	case screenLab:
-		return []key.Binding{short(k.Open, "enter", "run"), k.RunAll, short(k.Task, "t", "task"), short(k.RunPart, "P", "part"), short(k.Impl, "i", "impl"), k.Down}, always
+		keys := []key.Binding{short(k.Open, "enter", "run")}
+		if a.lab.charts() != nil {
+			keys = append(keys, short(a.labKeys.Charts, "c", "charts"))
+		}
+		keys = append(keys, k.RunAll, short(k.Task, "t", "task"))
+		if a.lab.explorable() {
+			keys = append(keys, short(a.labKeys.Explore, "x", "explore"))
+		}
+		return append(keys, short(k.RunPart, "P", "part"), short(k.Impl, "i", "impl"), k.Down), always
+	case screenCharts:
+		if a.charts.shown() < len(a.charts.charts) {
+			return []key.Binding{short(k.Down, "↓/↑", "more charts")}, always
+		}
+		return nil, always
 	case screenDemos:
 		return []key.Binding{k.Down, k.Open}, always
 	default:
@@ -427,8 +496,11 @@ func (a App) footer() (optional, always []key.Binding) {
 // View draws the screen in front, an error line if any, and the footer:
 // exactly a.h lines, none wider than a.w.
 func (a App) View() string {
-	if a.screen == screenViewer {
+	switch a.screen {
+	case screenViewer:
 		return a.viewer.View()
+	case screenExplorer:
+		return a.explorer.View()
 	}
 	optional, always := a.footer()
 	foot := keyhelp.Footer(a.keyStyle, a.w, optional, always...)
@@ -446,6 +518,8 @@ func (a App) View() string {
 		body = a.lab.view(a.styles)
 	case a.screen == screenDemos:
 		body = a.demos.view(a.styles)
+	case a.screen == screenCharts:
+		body = a.charts.view(a.styles)
 	default:
 		body = a.home.view(a.styles)
 	}
@@ -468,9 +542,26 @@ func (a App) helpSections() []helpSection {
 		{"Everywhere", []key.Binding{k.Help, k.Back, k.Quit}},
 		{"Course map", []key.Binding{k.Down, k.Open, k.Search, k.Demos}},
 		{"Lesson", []key.Binding{k.Scroll, k.Answers, k.Next, k.Prev, k.Lab}},
-		{"Lab", []key.Binding{k.Down, k.Open, k.Run, k.RunPart, k.RunAll, k.Impl, k.Task}},
+		{"Lab", a.labHelp()},
 		{"Trace viewer", []key.Binding{vk.Down, vk.NextNode, vk.NextKind, vk.NextFault, vk.Time, vk.FilterNode, vk.FilterType, vk.Logs, vk.Side}},
 	}
+}
+
+// labHelp is the ? page's lab keys: c and x only where they work (the
+// selected test has charts; the lab has a search model), as the footer.
+func (a App) labHelp() []key.Binding {
+	k := a.keys
+	keys := []key.Binding{k.Down, k.Open, k.Run, k.RunPart, k.RunAll, k.Impl, k.Task}
+	if a.screen != screenLab && a.screen != screenCharts || a.lab.lab == nil {
+		return keys
+	}
+	if a.lab.charts() != nil {
+		keys = append(keys, a.labKeys.Charts)
+	}
+	if a.lab.explorable() {
+		keys = append(keys, a.labKeys.Explore)
+	}
+	return keys
 }
 
 type helpSection struct {

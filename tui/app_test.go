@@ -165,7 +165,7 @@ func runCmd(cmd tea.Cmd) tea.Msg {
 	select {
 	case msg := <-ch:
 		switch msg.(type) {
-		case renderedMsg, testDoneMsg, traceReadyMsg, viewer.BackMsg, tea.BatchMsg,
+		case renderedMsg, testDoneMsg, traceReadyMsg, viewer.BackMsg, ExplorerBackMsg, tea.BatchMsg,
 			progressLoadedMsg, progressSavedMsg, tea.QuitMsg:
 			return msg
 		}

@@ -8,6 +8,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/faultline-dev/faultline/grader/chart"
 	"github.com/faultline-dev/faultline/grader/report"
+	"github.com/faultline-dev/faultline/grader/result"
+	"github.com/faultline-dev/faultline/grader/search"
+	"github.com/faultline-dev/faultline/grader/search/models"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/grader/trace"
 	"github.com/faultline-dev/faultline/internal/progress"
@@ -19,6 +22,11 @@ type TestResult struct {
 	Seed    uint64 // the failing seed, or the last seed run
 	Seeds   int
 	Message string
+	// Charts are the series the reported run recorded, beside the
+	// reference's run of the same seed (an overload or hot-shard test):
+	// what c shows. Nil for a test that records none, and for a result
+	// loaded from an earlier session.
+	Charts *result.Charts
 }
 
 // Runner runs one test of a lab against an implementation over its default
@@ -176,6 +184,83 @@ func (s labScreen) update(msg tea.KeyMsg, k KeyMap) (labScreen, tea.Cmd) {
 	return s, nil
 }
 
+// LabKeys are the lab screen's keys beyond the app's KeyMap: each works
+// only where it says, and the footer and the ? page offer it only there.
+type LabKeys struct {
+	// Charts shows the charts of the selected test's last run: a test
+	// that records its series (overload, hot shards) after a run.
+	Charts key.Binding
+	// Explore opens the model checker's explorer on the lab's search
+	// model, for a lab that has one.
+	Explore key.Binding
+}
+
+// DefaultLabKeys returns the lab screen's own keys.
+func DefaultLabKeys() LabKeys {
+	return LabKeys{
+		Charts:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "charts of the test's last run, beside the reference's")),
+		Explore: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "explore the lab's search model by hand")),
+	}
+}
+
+// charts returns the charts of the selected test's last run, or nil.
+func (s labScreen) charts() *result.Charts {
+	if r, ok := s.results[s.cursor]; ok {
+		return r.Charts
+	}
+	return nil
+}
+
+// chartsTitle names the run the selected test's charts are of.
+func (s labScreen) chartsTitle() string {
+	t, r := s.lab.Tests[s.cursor], s.results[s.cursor]
+	verdict := "failed"
+	if r.Passed {
+		verdict = "passed"
+	}
+	return fmt.Sprintf("%s/%s · %s · seed %d (%s)", s.lab.Name, t.Name, s.impls[s.impl], r.Charts.Seed, verdict)
+}
+
+// explorable reports whether the lab has a search model to explore.
+func (s labScreen) explorable() bool {
+	_, err := models.Lookup(s.lab.Name, "")
+	return err == nil
+}
+
+// explorer builds the explorer of the lab's default search model for the
+// chosen implementation, embedded in the app (q and esc come back here).
+// The model runs the implementation in this process, so it can be only
+// one of the platform's: the student's code runs in runner processes.
+func (s labScreen) explorer() (Explorer, error) {
+	spec, err := models.Lookup(s.lab.Name, "")
+	if err != nil {
+		return Explorer{}, err
+	}
+	name := s.impls[s.impl]
+	if name == "student" {
+		return Explorer{}, fmt.Errorf("the explorer runs the model in this process, which has the platform's implementations but not your code (that runs in runner processes): press i for the solution or the starter, then x")
+	}
+	impl, err := s.lab.Impl(name)
+	if err != nil {
+		return Explorer{}, err
+	}
+	m, err := spec.Build(impl)
+	if err != nil {
+		return Explorer{}, fmt.Errorf("build the %s search model of %s: %w", spec.Name, name, err)
+	}
+	c, err := search.New(m)
+	if err != nil {
+		return Explorer{}, fmt.Errorf("the %s search model of %s: %w", spec.Name, name, err)
+	}
+	title := fmt.Sprintf("%s %s (%s)", s.lab.Name, spec.Name, name)
+	e, err := NewExplorer(c, title, trace.Header{Lab: s.lab.Name, Test: spec.Name, Impl: name}, nil)
+	if err != nil {
+		return Explorer{}, err
+	}
+	e.Embedded = true
+	return e, nil
+}
+
 func (s labScreen) replayCmd(i int, seed uint64) tea.Cmd {
 	lab, test, impl := s.lab, &s.lab.Tests[i], s.impls[s.impl]
 	return func() tea.Msg {
@@ -241,7 +326,11 @@ func (s labScreen) view(st Styles) string {
 				for _, l := range wrapped {
 					detail += "\n      " + st.Error.Render(l)
 				}
-				detail += "\n      " + st.Muted.Render("enter: open this run's trace")
+				hint := "enter: open this run's trace"
+				if r.Charts != nil {
+					hint += " · c: its charts"
+				}
+				detail += "\n      " + st.Muted.Render(hint)
 			}
 		}
 		pts := "pts"

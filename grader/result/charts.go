@@ -3,6 +3,7 @@ package result
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -168,4 +169,26 @@ func (c *Charts) UnmarshalJSON(b []byte) error {
 		c.Set.Series = append(c.Set.Series, s)
 	}
 	return nil
+}
+
+// Metrics lists the metrics to draw, once each: those a check judged (the
+// guides') first, then the set's headline, then the rest in order of
+// first appearance.
+func (c *Charts) Metrics() []string {
+	var out []string
+	add := func(m string) {
+		if m != "" && !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	for _, g := range c.Set.Guides {
+		add(g.Metric)
+	}
+	for _, m := range c.Set.Headline {
+		add(m)
+	}
+	for _, s := range c.Set.Series {
+		add(s.Metric())
+	}
+	return out
 }

@@ -53,3 +53,10 @@ func TestChartsJSON(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, string(b), "charts", "a test that recorded nothing says nothing")
 }
+
+func TestChartsMetrics(t *testing.T) {
+	c := Charts{Set: series.Set{Headline: []string{"goodput", "queue"},
+		Guides: []series.Guide{{Metric: "p99 latency", V: 400}, {Metric: "goodput", V: 56}, {V: 1}},
+		Series: []series.Series{{Name: "yours: offered"}, {Name: "yours: goodput"}, {Name: "reference: queue"}, {Name: "reference: p99 latency"}}}}
+	assert.Equal(t, []string{"p99 latency", "goodput", "queue", "offered"}, c.Metrics(), "judged first, then the headline, then the rest")
+}
