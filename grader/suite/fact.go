@@ -65,14 +65,23 @@ func DurationFact(name string, d time.Duration, what string) Fact {
 
 // DurationRangeFact is a fact whose value is a range of virtual time, such
 // as a latency drawn between lo and hi ("1–10 ms").
+// It is written in seconds when hi is a second or more ("0.8–2.4 s"),
+// else in milliseconds; its forms include both.
 func DurationRangeFact(name string, lo, hi time.Duration, what string) Fact {
-	unit, ls, hs := "ms", msNumber(lo), msNumber(hi)
-	if lo >= time.Second {
-		unit, ls, hs = "s", secNumber(lo), secNumber(hi)
+	inMs := [3]string{"ms", msNumber(lo), msNumber(hi)}
+	inS := [3]string{"s", secNumber(lo), secNumber(hi)}
+	value := inMs
+	if hi >= time.Second {
+		value = inS
 	}
-	f := Fact{Name: name, Value: ls + "–" + hs + " " + unit, What: what}
-	for _, sep := range []string{"–", "-", " to ", " – ", " - "} {
-		f.Forms = append(f.Forms, ls+sep+hs+" "+unit, ls+sep+hs+unit)
+	f := Fact{Name: name, Value: value[1] + "–" + value[2] + " " + value[0], What: what}
+	for _, u := range [][3]string{inMs, inS} {
+		if u[0] == "s" && hi < 100*time.Millisecond {
+			continue // "0.001–0.01 s" is nobody's spelling
+		}
+		for _, sep := range []string{"–", "-", " to ", " – ", " - "} {
+			f.Forms = append(f.Forms, u[1]+sep+u[2]+" "+u[0], u[1]+sep+u[2]+u[0])
+		}
 	}
 	return f
 }

@@ -21,6 +21,7 @@ func TestFactConstructors(t *testing.T) {
 		{"sub-millisecond", DurationFact("b", 500*time.Microsecond, "w"), "0.5 ms", []string{"0.5 ms"}, Checked},
 		{"minutes", DurationFact("b", 2*time.Minute, "w"), "120 s", []string{"120 s", "2 minutes", "2 min"}, Checked},
 		{"range", DurationRangeFact("l", Ms, 10*Ms, "w").Assume(), "1–10 ms", []string{"1–10 ms", "1-10 ms", "1 to 10 ms"}, Assumed},
+		{"range over a second", DurationRangeFact("l", 800*Ms, 2400*Ms, "w"), "0.8–2.4 s", []string{"0.8–2.4 s", "800–2400 ms", "0.8-2.4 s"}, Checked},
 		{"count", CountFact("c", 4000, "bytes of state", "w"), "4,000 bytes of state", []string{"4,000 bytes", "4000 bytes"}, Checked},
 		{"small count", CountFact("c", 20, "seeds", "w"), "20 seeds", []string{"20 seeds"}, Checked},
 		{"percent", PercentFact("p", 0.3, "w"), "30%", []string{"30%", "30 percent"}, Checked},
