@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/faultline-dev/faultline/grader/trace"
+	"github.com/faultline-dev/faultline/labs/node"
 )
 
 // legendItem explains one mark the diagram uses, or one label abbreviation
@@ -34,6 +35,21 @@ func legendItems(rows []timeRow, msgLabel func(*trace.Record) string, down bool)
 	types := map[string][]string{}
 	granted, failed := map[string]bool{}, map[string]bool{}
 	var timers []string // the timers that fire, by their payload's type
+	// idle and busy count timer fires after which the node sends nothing
+	// at that instant, and those after which it does.
+	idle, busy := 0, 0
+	for _, r := range rows {
+		for _, rec := range r.recs {
+			if rec.Kind != trace.TimerFire {
+				continue
+			}
+			if sendsAt(r.recs, rec.Node) {
+				busy++
+			} else {
+				idle++
+			}
+		}
+	}
 	for _, r := range rows {
 		if r.gap > 0 {
 			has["gap"] = true
@@ -116,7 +132,29 @@ func legendItems(rows []timeRow, msgLabel func(*trace.Record) string, down bool)
 		}
 		out = append(out, legendItem{text: shown + ": " + strings.Join(types[a], ", ")})
 	}
+	// A circle with no arrow from it (an election timer that fires after
+	// the node heard from a leader, a stale heartbeat) looks like a fault
+	// to a reader who saw other circles start elections: when the window
+	// shows both kinds, the legend says what the silent one means.
+	if idle > 0 && busy > 0 {
+		out = append(out, legendItem{text: silentTimerNote})
+	}
 	return out
+}
+
+// silentTimerNote explains a timer circle with no arrow from it.
+const silentTimerNote = "a circle with no arrow: the timer sent nothing"
+
+// sendsAt reports whether node sends a message among recs, the records
+// of one instant.
+func sendsAt(recs []*trace.Record, id node.ID) bool {
+	for _, r := range recs {
+		// A drop names the sender as its peer, as a delivery does.
+		if r.Kind == trace.Send && r.Node == id || r.Kind == trace.Drop && r.Peer == id {
+			return true
+		}
+	}
+	return false
 }
 
 // named reports whether a timer's payload type names the timer: a lab's
