@@ -21,6 +21,7 @@ import (
 const (
 	cappedBackoff = "capped backoff"
 	backoffChk    = "backoff"
+	firstWaitChk  = "first wait"
 	jitterChk     = "jitter"
 
 	// maxRetryGap bounds the time from a refusal to the call's next
@@ -49,6 +50,15 @@ const (
 	jitterMean   = 50 * suite.Ms
 	jitterSpread = 6 * suite.Ms
 	capRank      = 10
+	// The first wait starts small: a refusal ends the attempt at once, so
+	// the backoff runs from it, and a full queue that refused an attempt
+	// may have room a few service times later. The mean wait after the
+	// first refusal of a call must be at most firstWaitMean (judged from
+	// jitterMin such retries on): full jitter with a base of 20 ms waits
+	// 20 ms on average, with a base of 100 ms 100 ms. A client that
+	// ignores refusals and retries after its attempt timeout waits that
+	// timeout (250 ms in the reference) every time.
+	firstWaitMean = 200 * suite.Ms
 )
 
 // retry is a call's attempt that followed an attempt the server refused
@@ -105,6 +115,21 @@ func (r *harness) checkBackoff() {
 	}
 	r.t.Check(backoffChk, nil)
 
+	var firsts []retry
+	var sum time.Duration
+	for _, rt := range r.retries {
+		if rt.rank == 1 {
+			firsts = append(firsts, rt)
+			sum += rt.gap
+		}
+	}
+	if len(firsts) >= jitterMin {
+		mean := sum / time.Duration(len(firsts))
+		r.t.Check(firstWaitChk, bound(r.within("mean first wait (ms)", msOf(mean), msOf(firstWaitMean), true),
+			"the %d retries after a call's first refused attempt came %v after the refusal on average (%v's call %d: %v); want at most %v: a refusal ends the attempt, so start the backoff from it, with a base of tens of milliseconds, instead of waiting for the attempt to time out",
+			len(firsts), mean.Round(suite.Ms), firsts[0].client, firsts[0].id, firsts[0].gap.Round(suite.Ms), firstWaitMean))
+	}
+
 	byRank := map[int][]retry{}
 	for _, rt := range r.retries {
 		k := min(rt.rank, capRank)
@@ -136,4 +161,32 @@ func (r *harness) checkBackoff() {
 			len(rts), which, lo.Round(suite.Ms), hi.Round(suite.Ms))})
 	}
 	r.t.Check(jitterChk, nil)
+}
+
+// failFast is the check that a call whose next retry would come after its
+// deadline, or whose budget is spent, is answered Unavailable at once
+// rather than left to wait for its deadline.
+const failFast = "fail fast"
+
+// checkFailFast checks, at the end of every test, that no call sat out its
+// deadline after a refusal: once the server has refused a call's attempt
+// at once, the client either retries (an attempt reaches the server, even
+// one that arrives after the deadline) or gives up, and giving up before
+// the deadline is Unavailable, now, so that the caller can act on it. A
+// call answered DeadlineExceeded whose last attempt was refused at least
+// lateSlack before its deadline (so the client heard of it in time: the
+// reply takes at most 3 ms) did neither. The premise holds in every test
+// with refusals; none of them loses messages.
+func (r *harness) checkFailFast() {
+	for _, k := range r.order {
+		c := r.calls[k]
+		if c.res != backoff.DeadlineExceeded || c.refused == 0 || c.refusedAt+lateSlack > c.deadline {
+			continue
+		}
+		r.t.Fail(suite.Failure{Check: failFast, Nodes: []node.ID{k.client}, Msg: fmt.Sprintf(
+			"the server refused attempt %d of %v's call %d at %v, %v before its deadline, and the call then waited for its deadline (%v) with no other attempt; want: when the next retry would come after the deadline, or the budget is spent, answer Unavailable at once, so the caller hears now",
+			c.refused, k.client, k.id, c.refusedAt, (c.deadline - c.refusedAt).Round(suite.Ms), c.deadline)})
+		return
+	}
+	r.t.Check(failFast, nil)
 }

@@ -26,8 +26,14 @@ const (
 // network is every test's network: 1–3 ms each way, nothing lost unless a
 // test says so.
 func network(loss float64) faults.Model {
-	return faults.Model{Latency: faults.Between(1*suite.Ms, 3*suite.Ms), Loss: loss}
+	return faults.Model{Latency: faults.Between(netMin, netMax), Loss: loss}
 }
+
+// netMin and netMax bound every message's latency, each way.
+const (
+	netMin = 1 * suite.Ms
+	netMax = 3 * suite.Ms
+)
 
 type callKey struct {
 	client node.ID
@@ -43,6 +49,9 @@ type call struct {
 	attempts        int             // attempts that reached the server
 	arrivals        []time.Duration // when, for the storm guard
 	executions      int
+	// expired: the call was made at its deadline, to see that it is
+	// answered at once without an attempt. Figures leave it out.
+	expired bool
 	// refused is the number, among the call's attempts that reached the
 	// server, of the last one, if the server refused it at once (0 if
 	// not), and refusedAt when.
@@ -141,6 +150,12 @@ const (
 	executedOnce   = "executed at most once"
 	noLateAttempts = "no attempt after the answer"
 	knownCalls     = "attempts for calls made"
+	// answerCause: DeadlineExceeded only when the deadline came, at the
+	// deadline; Unavailable only when the client gave up before it.
+	answerCause = "the answer names its cause"
+	// noExpiredAttempts: a call made at its deadline has no time for an
+	// attempt; sending one is work the caller can no longer use.
+	noExpiredAttempts = "no attempt for an expired call"
 )
 
 // amplificationChk is the check that bounds attempts per call, and
@@ -151,7 +166,7 @@ const (
 	stormFactor      = 20
 )
 
-var invariants = []string{answeredOnce, answeredInTime, honestSuccess, executedOnce, noLateAttempts, knownCalls, cappedBackoff}
+var invariants = []string{answeredOnce, answeredInTime, honestSuccess, answerCause, executedOnce, noLateAttempts, noExpiredAttempts, knownCalls, cappedBackoff}
 
 // fail records a violation of the invariant check, reported after the
 // event that caused it.
@@ -171,15 +186,40 @@ func (r *harness) issue(client node.ID, timeout time.Duration) {
 // issueNow makes a call that the shrinker may not remove: one the test
 // checks by name.
 func (r *harness) issueNow(client node.ID, timeout time.Duration) {
+	r.call(client, timeout, false)
+}
+
+// expiredCalls makes n calls at random times in [from, until), each to a
+// client drawn at random and due at the instant it is made: a caller
+// whose own deadline ran out upstream. Each must be answered
+// DeadlineExceeded at once, without an attempt.
+func (r *harness) expiredCalls(n int, from, until time.Duration) {
+	rng := r.s.Rand("expired calls")
+	for range n {
+		at := from + time.Duration(rng.Int64N(int64(until-from)))
+		client := r.clients[rng.IntN(len(r.clients))]
+		r.s.At(at, func() {
+			if r.t.Keep("expired call") {
+				r.call(client, 0, true)
+			}
+		})
+	}
+}
+
+// call makes client's next call, due timeout from now; an expired call
+// (timeout 0) is left out of the offered load and of the figures.
+func (r *harness) call(client node.ID, timeout time.Duration, expired bool) {
 	r.nextID[client]++
 	id := r.nextID[client]
 	now := r.s.Now()
 	deadline := now + timeout
 	err := r.s.Call(client, func() string { return fmt.Sprintf("Call(%d, %v)", id, deadline) }, func(n node.Node) string {
 		k := callKey{client, id}
-		r.calls[k] = &call{start: now, deadline: deadline}
+		r.calls[k] = &call{start: now, deadline: deadline, expired: expired}
 		r.order = append(r.order, k)
-		r.offer(now)
+		if !expired {
+			r.offer(now)
+		}
 		r.lastDue = max(r.lastDue, deadline)
 		n.(backoff.Client).Call(id, deadline)
 		return ""
@@ -206,9 +246,17 @@ func (r *harness) answer(client node.ID, id int, res backoff.Result) {
 		r.fail(answeredInTime, []node.ID{client}, "%v answered call %d (%v) at %v, after its deadline %v: give up at the deadline", client, id, res, now, c.deadline)
 	case res == backoff.OK && c.executions == 0:
 		r.fail(honestSuccess, []node.ID{client, r.serverID}, "%v answered call %d OK at %v, but the server never executed it", client, id, now)
+	case res == backoff.DeadlineExceeded && now < c.deadline:
+		r.fail(answerCause, []node.ID{client}, "%v answered call %d DeadlineExceeded at %v, %v before its deadline %v: DeadlineExceeded means the deadline came; a call you give up on before it (budget spent, throttled, the next retry would come too late) is Unavailable",
+			client, id, now, c.deadline-now, c.deadline)
+	case res == backoff.Unavailable && now == c.deadline:
+		r.fail(answerCause, []node.ID{client}, "%v answered call %d Unavailable at its deadline %v: the deadline came first, so the answer is DeadlineExceeded (Unavailable is for failing fast, before the deadline); when a timer fires at the deadline, check the deadline first",
+			client, id, now)
 	}
 	c.answered, c.res, c.at = true, res, now
-	r.meter.answer(now, now-c.start, res == backoff.OK)
+	if !c.expired {
+		r.meter.answer(now, now-c.start, res == backoff.OK)
+	}
 	if r.onAnswer != nil {
 		r.onAnswer(client, id)
 	}
@@ -225,6 +273,10 @@ func (r *harness) arrived(from node.ID, req backoff.Request, now time.Duration) 
 	if c == nil {
 		r.fail(knownCalls, []node.ID{from, r.serverID}, "an attempt from %v for call %d reached the server, but %v was never given call %d", from, req.ID, from, req.ID)
 		return
+	}
+	if c.expired {
+		r.fail(noExpiredAttempts, []node.ID{from, r.serverID}, "attempt %d of %v's call %d reached the server at %v, but the call was made at its deadline (%v): answer a call whose deadline has come DeadlineExceeded at once, without an attempt the caller can no longer use",
+			req.Attempt, from, req.ID, now, c.deadline)
 	}
 	c.attempts++
 	c.arrivals = append(c.arrivals, now)
@@ -313,6 +365,7 @@ func (r *harness) finish(workloadEnd time.Duration) {
 		}
 	}
 	r.t.Check(answeredOnce, nil)
+	r.checkFailFast()
 	r.checkBackoff()
 }
 
@@ -329,7 +382,7 @@ func (r *harness) figures(from, to time.Duration) figures {
 	var lat []float64
 	for _, k := range r.order {
 		c := r.calls[k]
-		if c.start < from || c.start >= to {
+		if c.start < from || c.start >= to || c.expired {
 			continue
 		}
 		f.calls++

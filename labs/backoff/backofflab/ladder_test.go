@@ -82,13 +82,17 @@ func (c *ladderClient) Start(env node.Env) { c.env = env }
 
 func (c *ladderClient) Call(id int, deadline time.Duration) {
 	now := c.env.Now()
+	if deadline <= now {
+		c.done(id, backoff.DeadlineExceeded) // no time for an attempt
+		return
+	}
 	if c.rung.budget && c.throttled(now) {
 		c.done(id, backoff.Unavailable)
 		return
 	}
 	cl := &ladderCall{deadline: deadline}
 	c.calls[id] = cl
-	cl.due = c.env.SetTimer(max(0, deadline-now), ladderDueT{id})
+	cl.due = c.env.SetTimer(deadline-now, ladderDueT{id})
 	c.send(id, cl)
 }
 

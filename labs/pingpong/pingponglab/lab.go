@@ -37,6 +37,12 @@ var Lab = &suite.Lab{
 		Bind:        "pingpong.Impl{NewClient: student.NewClient, NewServer: student.NewServer}",
 		BindImports: []string{"github.com/faultline-dev/faultline/labs/pingpong"},
 	},
+	// Mutation is the score of docs/grading.md's "Mutation testing" row
+	// (scripts/mutation.sh pingpong); TestMutationScoresMatchTheDocs keeps the
+	// two equal.
+	Mutation: suite.MutationScore{Killed: 1, Lived: 0, Equivalent: 0, Date: "2026-12-06"},
+	Facts:    facts,
+
 	Label: Label,
 }
 

@@ -15,6 +15,36 @@ const (
 	budgetFactor = 2
 )
 
+// The message budgets, in messages per request (TestCalibration: at least
+// budgetFactor times the reference's worst case over 1,000 seeds), and
+// the networks they are measured on. MessageBudget's is exact instead:
+// two messages a request and exactSpare to spare.
+const (
+	reliableBudget    = 4
+	exactSpare        = 2
+	lossBudget        = 12
+	heavyLossBudget   = 40
+	duplicationBudget = 7
+	reorderingBudget  = 9
+	twoClientsBudget  = 9
+	chaosBudget       = 22
+
+	lossyMin  = 5 * suite.Ms // Loss and HeavyLoss: latency each way
+	lossyMax  = 50 * suite.Ms
+	lossLoss  = 0.3
+	heavyLoss = 0.6
+
+	exactLatency     = 5 * suite.Ms // MessageBudget: each way
+	dupMin, dupMax   = 1 * suite.Ms, 80 * suite.Ms
+	dupShare         = 0.5
+	reorderMin       = 1 * suite.Ms
+	reorderMax       = 10 * suite.Ms
+	reorderTailShare = 0.2 // of messages, held reorderTailMin–reorderTailMax
+	reorderTailMin   = 150 * suite.Ms
+	reorderTailMax   = 600 * suite.Ms
+	twoMin, twoMax   = 1 * suite.Ms, 40 * suite.Ms
+)
+
 var tests = []suite.Test{
 	{Name: "ReliableOne", Part: "A", Points: 2, Seeds: 3, Limit: 10 * suite.Sec, Run: testReliableOne,
 		Description: "one request over a perfect network is executed and reported done", Lesson: "unreliable-networks"},
@@ -43,62 +73,62 @@ func testReliableOne(t *suite.T) {
 	c := newHarness(t, 1, faults.Reliable(), nil)
 	c.submit(1, 10*suite.Ms)
 	c.finish(1*suite.Sec, 10*suite.Ms)
-	c.budget(4, "a request and an ack, with room to spare, on a network that loses nothing")
+	c.budget(reliableBudget, "a request and an ack, with room to spare, on a network that loses nothing")
 }
 
 func testReliableMany(t *suite.T) {
 	c := newHarness(t, 1, faults.Reliable(), nil)
 	c.submit(20, 10*suite.Ms)
 	c.finish(2*suite.Sec, 200*suite.Ms)
-	c.budget(4, "a request and an ack each, with room to spare, on a network that loses nothing")
+	c.budget(reliableBudget, "a request and an ack each, with room to spare, on a network that loses nothing")
 }
 
 func testMessageBudget(t *suite.T) {
-	c := newHarness(t, 1, faults.Model{Latency: faults.Fixed(5 * suite.Ms)}, nil)
+	c := newHarness(t, 1, faults.Model{Latency: faults.Fixed(exactLatency)}, nil)
 	c.submit(20, 20*suite.Ms)
 	c.finish(3*suite.Sec, 400*suite.Ms)
 	// Exact, not calibrated: one request and one ack each, and two to
 	// spare; a timer longer than the 10 ms round trip sends no more.
-	c.budgetOf(int64(2*len(c.submitted)+2), "a request and an ack each, on a network that loses nothing")
+	c.budgetOf(int64(2*len(c.submitted)+exactSpare), "a request and an ack each, on a network that loses nothing")
 }
 
 func testLoss(t *suite.T) {
-	c := newHarness(t, 1, faults.Model{Latency: faults.Between(5*suite.Ms, 50*suite.Ms), Loss: 0.3}, nil)
+	c := newHarness(t, 1, faults.Model{Latency: faults.Between(lossyMin, lossyMax), Loss: lossLoss}, nil)
 	c.submit(20, 20*suite.Ms)
 	c.finish(10*suite.Sec, 400*suite.Ms)
-	c.budget(12, "retransmit on a timer longer than a round trip (here up to 100 ms)")
+	c.budget(lossBudget, "retransmit on a timer longer than a round trip (here up to 100 ms)")
 }
 
 func testHeavyLoss(t *suite.T) {
-	c := newHarness(t, 1, faults.Model{Latency: faults.Between(5*suite.Ms, 50*suite.Ms), Loss: 0.6}, nil)
+	c := newHarness(t, 1, faults.Model{Latency: faults.Between(lossyMin, lossyMax), Loss: heavyLoss}, nil)
 	c.submit(10, 50*suite.Ms)
 	c.finish(30*suite.Sec, 500*suite.Ms)
 	// Each attempt gets through both ways with probability 0.16: about 12
 	// messages a request on average, 18 at worst over 1,000 seeds.
-	c.budget(40, "retransmit on a timer longer than a round trip (here up to 100 ms)")
+	c.budget(heavyLossBudget, "retransmit on a timer longer than a round trip (here up to 100 ms)")
 }
 
 func testDuplication(t *suite.T) {
-	c := newHarness(t, 1, faults.Model{Latency: faults.Between(1*suite.Ms, 80*suite.Ms), Duplicate: 0.5}, nil)
+	c := newHarness(t, 1, faults.Model{Latency: faults.Between(dupMin, dupMax), Duplicate: dupShare}, nil)
 	c.submit(20, 10*suite.Ms)
 	c.finish(2*suite.Sec, 200*suite.Ms)
-	c.budget(7, "retransmit on a timer longer than a round trip (here up to 160 ms), and ack each copy once")
+	c.budget(duplicationBudget, "retransmit on a timer longer than a round trip (here up to 160 ms), and ack each copy once")
 }
 
 func testReordering(t *suite.T) {
-	lat := faults.Dist{Kind: faults.LongTail, Min: faults.Duration(1 * suite.Ms), Max: faults.Duration(10 * suite.Ms),
-		TailProb: 0.2, TailMin: faults.Duration(150 * suite.Ms), TailMax: faults.Duration(600 * suite.Ms)}
+	lat := faults.Dist{Kind: faults.LongTail, Min: faults.Duration(reorderMin), Max: faults.Duration(reorderMax),
+		TailProb: reorderTailShare, TailMin: faults.Duration(reorderTailMin), TailMax: faults.Duration(reorderTailMax)}
 	c := newHarness(t, 1, faults.Model{Latency: lat, Duplicate: 0.2, Loss: 0.05}, nil)
 	c.submit(20, 3*suite.Ms)
 	c.finish(5*suite.Sec, 60*suite.Ms)
-	c.budget(9, "retransmit on a timer, not on every message")
+	c.budget(reorderingBudget, "retransmit on a timer, not on every message")
 }
 
 func testTwoClients(t *suite.T) {
-	c := newHarness(t, 2, faults.Model{Latency: faults.Between(1*suite.Ms, 40*suite.Ms), Loss: 0.2, Duplicate: 0.2}, nil)
+	c := newHarness(t, 2, faults.Model{Latency: faults.Between(twoMin, twoMax), Loss: 0.2, Duplicate: 0.2}, nil)
 	c.submit(10, 20*suite.Ms)
 	c.finish(6*suite.Sec, 200*suite.Ms)
-	c.budget(9, "retransmit on a timer longer than a round trip (here up to 80 ms)")
+	c.budget(twoClientsBudget, "retransmit on a timer longer than a round trip (here up to 80 ms)")
 }
 
 // testChaos draws its own fault mix from the seed (swarm testing): loss,
@@ -111,5 +141,5 @@ func testChaos(t *suite.T) {
 	c := newHarness(t, 3, model, sched)
 	c.submit(10, 50*suite.Ms)
 	c.finish(20*suite.Sec, 500*suite.Ms)
-	c.budget(22, "retransmit on a timer, not on every message")
+	c.budget(chaosBudget, "retransmit on a timer, not on every message")
 }

@@ -64,7 +64,11 @@ type harness struct {
 	sampledSum int // their sum
 	sampledMax int
 
-	protocol  suite.FirstViolation
+	protocol suite.FirstViolation
+	// priority is the first critical request rejected Overloaded while
+	// best-effort work waited: critical work is shed last.
+	priority  suite.FirstViolation
+	waitingBE int // best-effort jobs waiting now
 	rec       *recorder
 	closedRNG *rand.Rand
 }
@@ -228,6 +232,9 @@ func (h *harness) arrive(client int, p queue.Priority, budget, service time.Dura
 	h.jobs = append(h.jobs, j)
 	h.open++
 	h.setWait(h.wait + 1)
+	if p == queue.BestEffort {
+		h.waitingBE++
+	}
 	h.rec.arrival(now)
 	req := j.Request
 	err := h.s.Call(serverID, func() string {
@@ -288,6 +295,7 @@ func (p pool) Start(id int) {
 	h.free--
 	j.state, j.answered = running, now
 	h.setWait(h.wait - 1)
+	h.leftQueue(j)
 	h.rec.start(now)
 	h.s.Notef("request %d started after waiting %v; %d of %d workers free", id, now-j.Arrived, h.free, h.sc.cfg.Workers)
 	h.s.At(now+j.service, func() { h.finish(j) })
@@ -308,10 +316,26 @@ func (p pool) Reject(id int, reason queue.Reason) {
 	j.state, j.answered, j.reason = rejected, now, reason
 	h.open--
 	h.setWait(h.wait - 1)
+	h.leftQueue(j)
+	if j.Priority == queue.Critical && reason == queue.Overloaded && h.waitingBE > 0 {
+		var nodes []node.ID
+		if id := h.s.Current().Node; id != 0 {
+			nodes = []node.ID{id}
+		}
+		h.priority.Record(nodes, "%s: critical request %d (client %d) was rejected as overloaded at %v while %d best-effort requests were waiting; want best-effort work shed first: reject a critical request Overloaded only when no best-effort request waits (Expired, when its deadline cannot be met, is always allowed)",
+			call, id, j.Client, now, h.waitingBE)
+	}
 	h.rec.reject(now)
 	h.s.Notef("request %d rejected (%v) after waiting %v", id, reason, now-j.Arrived)
 	if now <= j.Deadline {
 		h.resolve(j)
+	}
+}
+
+// leftQueue updates the books when job j stops waiting.
+func (h *harness) leftQueue(j *job) {
+	if j.Priority == queue.BestEffort {
+		h.waitingBE--
 	}
 }
 

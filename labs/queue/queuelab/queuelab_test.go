@@ -35,7 +35,7 @@ var mutantCases = []labtest.Mutant{
 	{Name: "unbounded-queue", Test: "FastRejection", Check: "fast rejection"},
 	{Name: "fifo-no-deadline", Test: "NoWastedWork", Check: "no expired starts"},
 	{Name: "reject-all-under-load", Test: "Goodput1x", Check: "goodput"},
-	{Name: "priority-inversion", Test: "CriticalFirst", Check: "critical success"},
+	{Name: "priority-inversion", Test: "CriticalFirst", Check: criticalLast},
 	{Name: "no-fairness", Test: "FloodingClient", Check: "fairness"},
 	{Name: "lying-queue-len", Test: "LittlesLaw", Check: "little's law"},
 	{Name: "naive-fifo", Test: "Goodput2x", Check: "bounded queue"},

@@ -118,6 +118,14 @@ var scenarios = map[string]func() scenario{
 		sc.crit = 0.1
 		return sc
 	},
+	"CriticalOverload": func() scenario {
+		// 3.5× capacity, six sevenths of it critical: critical work alone
+		// is 3× what the workers can do, and best-effort work 0.5×.
+		sc := steady(3.5, runFor)
+		sc.crit = 6.0 / 7
+		sc.desc = "with critical work alone at 3× load"
+		return sc
+	},
 	"FloodingClient": func() scenario {
 		// Nine clients share half of capacity; client 10 alone sends 3×.
 		sc := steady(0.5, runFor)

@@ -114,12 +114,14 @@ func (c *client) Start(env node.Env) { c.env = env }
 
 func (c *client) Call(id int, deadline time.Duration) {
 	now := c.env.Now()
-	if !c.bugs.NoThrottle && c.throttled(now) {
-		c.done(id, backoff.Unavailable)
-		return
-	}
+	// A call due already is DeadlineExceeded, whatever the throttle says:
+	// the deadline came first.
 	if deadline <= now && !c.bugs.IgnoreDeadline {
 		c.done(id, backoff.DeadlineExceeded)
+		return
+	}
+	if !c.bugs.NoThrottle && c.throttled(now) {
+		c.done(id, backoff.Unavailable)
 		return
 	}
 	cl := &call{id: id, key: strconv.Itoa(id), deadline: deadline}
