@@ -35,8 +35,8 @@ func QuotedLabs(body string) []string {
 // HandCopies finds figures of facts written by hand in body (whose first
 // line is file line firstLine) instead of quoted with {{fact LAB NAME}}:
 // any of a fact's Forms ("1.3 s", "1300 ms") standing alone, that is not
-// part of a longer number or word, outside a directive and outside fact
-// blocks. lab names the facts' lab in the problems. A form may run over a
+// part of a longer number or word, outside a directive, fact blocks, and
+// the diagram and chart blocks that picture a demo run. lab names the facts' lab in the problems. A form may run over a
 // line break ("1.3\ns"); the problem names the line it starts on.
 //
 // A figure that only happens to equal a fact (a lesson's own example of a
@@ -160,8 +160,8 @@ func restPattern(rest string) *regexp.Regexp {
 	return re
 }
 
-// blankFactText returns body with every inline directive and the bodies
-// of fact blocks replaced by spaces, line breaks kept, so that offsets and
+// blankFactText returns body with every inline directive and the fact,
+// diagram and chart blocks replaced by spaces, line breaks kept, so that offsets and
 // lines still match body's.
 func blankFactText(body string) string {
 	b := []byte(body)
@@ -180,7 +180,12 @@ func blankFactText(body string) string {
 	}
 	starts := lineStarts(body)
 	for _, bl := range blocks(body) {
-		if bl.info != FactsInfo && bl.info != AssumesInfo {
+		switch bl.info {
+		case FactsInfo, AssumesInfo:
+		case DiagramInfo, ChartInfo:
+			// A picture of a demo run: its caption quotes that run, checked
+			// against the run itself (AUTHORING.md), not the grader.
+		default:
 			continue
 		}
 		end := len(body)

@@ -155,6 +155,7 @@ func TestHandCopies(t *testing.T) {
 		{name: "end of another range", body: "timeouts of 650–1300 ms, or 0.5-1.3 s", want: nil},
 		{name: "derived seeds and points", body: "Election runs 20 seeds for 4 points.", want: []string{`10: "20 seeds"`, `10: "4 points"`}},
 		{name: "other words", body: "20 seedlings; 1.3 square", want: nil},
+		{name: "in a chart caption", body: "```faultline-chart\nscenario: x\ncaption: back within 1.3 s\n```\n", want: nil},
 		{name: "in a fact block", body: "```faultline-facts\nlab: toy\nfacts: [election-bound]\n```\n", want: nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
