@@ -102,7 +102,7 @@ func charts(t *testing.T) []struct {
 // seedsChart is the storm's goodput over three made-up seeds: median
 // lines with their spread, the offered load as a guide, and an instant a
 // check judged.
-func seedsChart(t *testing.T) Chart {
+func seedsChart(t testing.TB) Chart {
 	set, err := series.OverSeeds(func(seed uint64) (series.Set, error) {
 		set := storm()
 		for i := range set.Series {
@@ -358,4 +358,23 @@ func TestCurveAxis(t *testing.T) {
 	term := Terminal(c, 60, 12, Styles{})
 	assert.Contains(t, term, "2×")
 	assert.NotContains(t, term, "2s")
+}
+
+// BenchmarkSVGSeeds and BenchmarkTerminalSeeds draw a chart over three
+// seeds: two median lines with their bands, a guide, a marked interval and
+// an instant.
+func BenchmarkSVGSeeds(b *testing.B) {
+	c := seedsChart(b)
+	b.ReportAllocs()
+	for range b.N {
+		SVG(c)
+	}
+}
+
+func BenchmarkTerminalSeeds(b *testing.B) {
+	c := seedsChart(b)
+	b.ReportAllocs()
+	for range b.N {
+		Terminal(c, 80, 24, DefaultStyles())
+	}
 }

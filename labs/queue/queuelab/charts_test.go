@@ -120,3 +120,21 @@ func TestChartsOverSeeds(t *testing.T) {
 	}
 	assert.Equal(t, series.Summarize(runs), set.Series[0])
 }
+
+// BenchmarkChartSets is one seed of each queue chart, untraced, as the
+// site runs it for each seed of a chart block, once per build.
+func BenchmarkChartSets(b *testing.B) {
+	for _, bb := range []struct {
+		name string
+		set  func(uint64) (series.Set, error)
+	}{{"overload", overloadSet}, {"curves", curvesSet}, {"mm1", mm1Set}} {
+		b.Run(bb.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				if _, err := bb.set(1); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
