@@ -12,13 +12,18 @@ import (
 // and moves through it. It is not a node: its owner routes to it the
 // CtrlReply messages and CtrlTimer timers it gets, and it calls the owner
 // back with each answer. It runs one call at a time, asking each
-// controller replica in turn until one that leads answers.
+// controller replica in turn until one that leads answers; once every
+// replica has refused a call (no leader yet: an election is under way),
+// it waits ctrlTimeout before the next round, rather than asking again
+// every round trip (before 2026-12 it did: in the first half second of a
+// run, 24 clerks sent 4,000 requests while the controllers elected).
 type CtrlClerk struct {
 	env         node.Env
 	controllers []node.ID
 	seq         int
 	leader      int
 	busy        bool
+	refused     int // replicas that refused the call in a row
 	op          CtrlOp
 	timer       node.TimerID
 	answer      func(Config)
@@ -30,7 +35,12 @@ const ctrlTimeout = 100 * time.Millisecond
 
 // CtrlTimer is a CtrlClerk's timer, set through its owner's Env: hand it
 // to HandleTimer.
-type CtrlTimer struct{ Seq int }
+type CtrlTimer struct {
+	Seq int
+	// Paused marks the wait after a round of refusals: the replica to
+	// ask next is already chosen.
+	Paused bool
+}
 
 // NewCtrlClerk builds a controller client acting through env (call it
 // again from the owner's Start after a restart).
@@ -48,7 +58,7 @@ func (c *CtrlClerk) Call(op CtrlOp, answer func(Config)) bool {
 		return false
 	}
 	c.seq++
-	c.op, c.busy, c.answer = op, true, answer
+	c.op, c.busy, c.answer, c.refused = op, true, answer, 0
 	c.send()
 	return true
 }
@@ -66,6 +76,14 @@ func (c *CtrlClerk) HandleMessage(m CtrlReply) {
 	}
 	if m.Err != OK {
 		c.leader = (c.leader + 1) % len(c.controllers)
+		if c.refused++; c.refused >= len(c.controllers) {
+			// A full round refused: wait for the election, as after a
+			// replica that does not answer (HandleTimer).
+			c.refused = 0
+			c.env.CancelTimer(c.timer)
+			c.timer = c.env.SetTimer(ctrlTimeout, CtrlTimer{Seq: c.seq, Paused: true})
+			return
+		}
 		c.send()
 		return
 	}
@@ -79,6 +97,9 @@ func (c *CtrlClerk) HandleTimer(t CtrlTimer) {
 	if !c.busy || t.Seq != c.seq {
 		return
 	}
-	c.leader = (c.leader + 1) % len(c.controllers)
+	if !t.Paused {
+		c.leader = (c.leader + 1) % len(c.controllers)
+		c.refused = 0
+	}
 	c.send()
 }

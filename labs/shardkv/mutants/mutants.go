@@ -21,5 +21,6 @@ var All = []suite.Mutant{
 	{Name: "deletes-early", Description: "a group deletes a shard it gave away as soon as it sends it, before the new owner has it: if the answer is lost, the shard is gone", Impl: reference.New(reference.Bugs{DeleteEarly: true})},
 	{Name: "snapshot-drops-outgoing", Description: "a group's snapshot leaves out the shards it gave away and still holds for their new owner: restarted from it, the group has lost them", Impl: reference.New(reference.Bugs{OutNotInSnapshot: true})},
 	{Name: "no-leader-noop", Description: "a new group leader proposes nothing of its own term, so an installation its predecessor committed may never commit for it: the group waits for the shard forever", Impl: reference.New(reference.Bugs{NoLeaderNoOp: true})},
+	{Name: "config-saved-apart", Description: "a group saves its configuration in a key of its own, synced just before each snapshot, and at restart takes it when newer: a crash between the two Syncs leaves a configuration newer than the shards", Impl: reference.New(reference.Bugs{ConfigSavedApart: true})},
 	{Name: "no-ownership-check", Description: "a group executes operations on keys of shards it does not serve", Impl: reference.New(reference.Bugs{NoOwnershipCheck: true})},
 }

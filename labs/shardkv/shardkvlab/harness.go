@@ -312,7 +312,7 @@ func (c *harness) waitIdle(limit time.Duration) {
 		return
 	}
 	c.t.Fail(suite.Failure{Check: "liveness", Kind: "request never returned",
-		Msg: fmt.Sprintf("request never returned: with every fault healed, %s did not complete by %v: does the clerk re-query the controller on ErrWrongGroup, does every group apply each configuration in turn, and does a group get the shards it gains from their previous owner?", c.rec.Stuck(), limit)})
+		Msg: fmt.Sprintf("request never returned: %s did not complete within %v: does the clerk re-query the controller on ErrWrongGroup, does every group apply each configuration in turn, and does a group get the shards it gains from their previous owner?", c.rec.Stuck(), limit)})
 }
 
 // keysOverShards returns perShard keys for every shard ("k0", "k1", ...

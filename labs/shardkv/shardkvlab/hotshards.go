@@ -11,23 +11,37 @@ import (
 
 // The hot-shard measurement, in one run: each group server takes in at
 // most one clerk message per service time; 12 clerks run operations back
-// to back. First the clerks use keys spread over every shard while groups
-// join one by one (1, 2, 3 groups), then one hot key while the extra
-// groups leave and join again. Each phase settles for a second (the
-// shards migrate) and is then measured for two seconds: operations
-// completed per second of virtual time.
+// to back. Groups join one by one (1, 2, 3 groups); after each join the
+// shards migrate for hotJoinSettle and the throughput with keys spread
+// over every shard is counted over hotWindow, then every clerk switches
+// to one hot key and, once the queues hold only hot-key requests
+// (hotSwitchSettle), it is counted again. The first phase waits
+// hotFirstSettle instead: the controllers and the group elect leaders
+// first.
+//
+// Why this shape (issue 23): a run of 0.5 s windows costs a fifth of the
+// former single run of 1 s windows at 24 clerks and 5 ms (no groups leave
+// and join again for the hot key, and half the operations a second), so
+// that the test runs 20 seeds like every other within the budget. Per
+// seed the counts are noisier (about 50 operations with one group, not
+// 200); across the 20 seeds the grade counts about five times as many
+// operations as the single run did, and the bounds below are calibrated
+// on the reference over 1,000 seeds (task.md, "Hot shards: the bounds").
 const (
-	hotService = 5 * time.Millisecond // 200 clerk messages a second per server
-	hotClerks  = 24
-	hotSettle  = 700 * time.Millisecond
-	hotWindow  = time.Second
+	hotService      = 10 * time.Millisecond // 100 clerk messages a second per server
+	hotClerks       = 12
+	hotFirstSettle  = 1200 * time.Millisecond
+	hotJoinSettle   = 500 * time.Millisecond
+	hotSwitchSettle = 150 * time.Millisecond
+	hotWindow       = 500 * time.Millisecond
 )
 
-// Bounds of the hot-shard test, relative to one group (stated in task.md):
-// keys spread over every shard scale to at least these factors with 2 and
-// 3 groups; one hot key stays within hotFlat of one group's throughput.
+// Bounds of the hot-shard test, relative to one group (stated in task.md,
+// re-derived by TestHotShardBounds): keys spread over every shard scale
+// to at least these factors with 2 and 3 groups; one hot key stays
+// within hotFlat of one group's throughput.
 var (
-	spreadScale = map[int]float64{2: 1.6, 3: 2.0}
+	spreadScale = map[int]float64{2: 1.4, 3: 1.8}
 	hotFlat     = 1.25
 )
 
@@ -41,8 +55,8 @@ func HotShardCurves(t *suite.T) (spread, hot series.Series) {
 	c := newHarness(t, config{groups: len(hotGroups), clerks: hotClerks, keys: keysOverShards(3), service: hotService})
 	spread = series.Series{Name: "throughput, keys over every shard", Unit: "ops/s"}
 	hot = series.Series{Name: "throughput, one hot key", Unit: "ops/s"}
-	measure := func(into *series.Series, groups int) {
-		c.s.RunFor(hotSettle)
+	measure := func(into *series.Series, groups int, settle time.Duration) {
+		c.s.RunFor(settle)
 		from := c.s.Now()
 		c.s.RunFor(hotWindow)
 		n := 0
@@ -53,25 +67,50 @@ func HotShardCurves(t *suite.T) (spread, hot series.Series) {
 		}
 		into.Add(series.AtX(float64(groups)), float64(n)/hotWindow.Seconds())
 	}
+	spreadKeys := c.cfg.keys
 	c.join(c.gids[0])
 	c.start()
 	for i, g := range hotGroups {
+		settle := hotFirstSettle
 		if i > 0 {
 			c.join(c.gids[i])
+			settle = hotJoinSettle
 		}
-		measure(&spread, g)
-	}
-	c.cfg.keys = []string{"hot"}
-	c.leave(c.gids[1:]...)
-	for i, g := range hotGroups {
-		if i > 0 {
-			c.join(c.gids[i])
-		}
-		measure(&hot, g)
+		c.cfg.keys = spreadKeys
+		measure(&spread, g, settle)
+		c.cfg.keys = []string{"hot"}
+		measure(&hot, g, hotSwitchSettle)
 	}
 	c.t.Check("exactly once", kvhistory.ExactlyOnce(c.rec.History))
 	return spread, hot
 }
+
+// hotFigures are the figures HotShards grades: the spread throughput with
+// 2 and 3 groups and the hot key's highest, each relative to one group's.
+func hotFigures(spread, hot series.Series) []suite.Figure {
+	base, hotBase := spread.Points[0].V, hot.Points[0].V
+	var out []suite.Figure
+	for i, g := range hotGroups {
+		if want, ok := spreadScale[g]; ok {
+			out = append(out, suite.Figure{Name: fmt.Sprintf("spread throughput, %d groups (× one)", g), Value: ratio(spread.Points[i].V, base), Bound: want})
+		}
+	}
+	worst := 0.0
+	for _, p := range hot.Points[1:] {
+		worst = max(worst, ratio(p.V, hotBase))
+	}
+	return append(out, suite.Figure{Name: "hot-key throughput, most groups (× one)", Value: worst, Bound: hotFlat, Upper: true})
+}
+
+func ratio(a, b float64) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return a / b
+}
+
+// hotHook, when set (by the calibration), receives each run's figures.
+var hotHook func([]suite.Figure)
 
 func testHotShards(t *suite.T) {
 	spread, hot := HotShardCurves(t)
@@ -83,6 +122,9 @@ func testHotShards(t *suite.T) {
 	t.Guide(series.Guide{Metric: spread.Name, Label: fmt.Sprintf("bound ≥ %.1f×, %.1f× one group", spreadScale[2], spreadScale[3]), Points: []series.Point{{T: series.AtX(2), V: spreadScale[2] * base}, {T: series.AtX(3), V: spreadScale[3] * base}}})
 	t.Guide(series.Guide{Metric: hot.Name, Label: fmt.Sprintf("bound ≤ %.2g× one group", hotFlat), V: hotFlat * hotBase})
 	t.Logf("hot shards: spread %s ops/s, hot key %s ops/s (groups 1, 2, 3)", figures(spread), figures(hot))
+	if hotHook != nil {
+		hotHook(hotFigures(spread, hot))
+	}
 	if base <= 0 || hotBase <= 0 {
 		t.Check("throughput", fmt.Errorf("no throughput: with one group, %v operations a second completed with keys spread and %v with one hot key; clerks must finish operations", base, hotBase))
 	}

@@ -34,6 +34,13 @@ var mutantCases = []labtest.Mutant{
 	{Name: "deletes-early", Test: "GCWaitsForOwner", Check: "liveness"},
 	{Name: "snapshot-drops-outgoing", Test: "OwnerCrashes", Check: "liveness"},
 	{Name: "no-leader-noop", Test: "LeaderCutMidPull", Check: "liveness"},
+	// Its only failing instants are a crash between two Syncs of one
+	// handler: the configuration's key and the snapshot after it. A
+	// write to a shard whose installation the replay then skips meets a
+	// nil map. (The check is "error": suite.T.ExploreCrashes reports an
+	// implementation's panic as the run's error; asked of its owner in
+	// /work/notes/requests.md.)
+	{Name: "config-saved-apart", Test: "CrashExploration", Check: "error"},
 }
 
 // TestLab makes every check of the suite (grader/labtest): the reference

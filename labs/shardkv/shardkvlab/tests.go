@@ -27,7 +27,7 @@ var tests = []suite.Test{
 		Description: "three groups, no reconfiguration: clerks route by shard; the history must be linearizable", Lesson: "partitioning-and-sharding"},
 	{Name: "JoinLeave", Part: "B", Points: 5, Seeds: 20, Limit: 60 * suite.Sec, Run: testJoinLeave,
 		Description: "groups join and leave under concurrent clerks: shards move with their data, every key linearizable", Lesson: "partitioning-and-sharding"},
-	{Name: "HotShards", Part: "B", Points: 4, Seeds: 1, Limit: 60 * suite.Sec, Run: testHotShards,
+	{Name: "HotShards", Part: "B", Points: 4, Seeds: 20, Limit: 60 * suite.Sec, Run: testHotShards,
 		Description: "throughput over 1, 2, 3 groups: it scales with keys spread over shards, and stays flat with one hot key", Lesson: "partitioning-and-sharding"},
 
 	// Part C: migration under faults.
@@ -42,6 +42,9 @@ var tests = []suite.Test{
 		Description: "a group's leader is cut off from its followers while it pulls shards that no clerk asks it for: the next leader must commit its predecessor's installations", Lesson: "partitioning-and-sharding"},
 	{Name: "MigrationFaults", Part: "C", Points: 4, Seeds: 20, Limit: 60 * suite.Sec, Run: testMigrationFaults,
 		Description: "reconfigurations with the leaders of groups crashed or cut off as shards move, messages held 0.2-2 s, and snapshots", Lesson: "partitioning-and-sharding"},
+
+	{Name: "CrashExploration", Part: "C", Points: 3, Seeds: 2, Limit: 120 * suite.Sec, Run: testCrashExploration,
+		Description: "a shard migration with snapshots, one server of each group crashed at every Sync and every tear of it (bounded), restarted at once and 0.3 s later", Lesson: "partitioning-and-sharding"},
 
 	// Part D: garbage collection.
 	{Name: "GCWaitsForOwner", Part: "D", Points: 3, Seeds: 20, Limit: 60 * suite.Sec, Run: testGCWaitsForOwner,

@@ -26,4 +26,11 @@ type Bugs struct {
 	DeleteEarly      bool // a group deletes a shard it gave away as soon as it sends it, before the new owner has it
 	OutNotInSnapshot bool // a group's snapshot leaves out the shards it gave away and still holds for their new owner
 	NoLeaderNoOp     bool // a new group leader proposes nothing of its own term, so its predecessor's entries may never commit
+	// ConfigSavedApart: a group saves its configuration and shard statuses
+	// in a key of its own, synced just before each snapshot, and at restart
+	// takes them from that key when it is newer than the snapshot. Only a
+	// crash between the key's Sync and the snapshot's (or a torn snapshot)
+	// leaves the key newer: the group then holds a configuration newer than
+	// its shards, and replaying the log skips the installations between.
+	ConfigSavedApart bool
 }

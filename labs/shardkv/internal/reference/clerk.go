@@ -113,6 +113,12 @@ func (c *Clerk) HandleMessage(from node.ID, m node.Message) {
 			c.busy = false
 			c.done(c.req, m.Value)
 		case shardkv.ErrWrongGroup:
+			// The server may be the one that is behind (cut off from its
+			// group, it still believes an old configuration, and may
+			// still believe it leads): if the refreshed configuration
+			// names the same group, ask another of its servers.
+			gid := c.cfg.Shards[shardkv.Key2Shard(c.op.Key)]
+			c.leader[gid]++
 			c.later()
 		default:
 			c.next()

@@ -39,6 +39,15 @@ type groupState struct {
 	Confirm map[int]map[int][]node.ID
 }
 
+// configKey and savedConfig are Bugs.ConfigSavedApart's own record.
+const configKey = "shardkv/config"
+
+type savedConfig struct {
+	Index     int
+	Cur, Prev shardkv.Config
+	Status    [shardkv.NShards]int
+}
+
 // Server is the reference group server.
 type Server struct {
 	id   node.ID
@@ -342,6 +351,12 @@ func (s *Server) installSnapshot(m shardkv.ApplyMsg) {
 	if st.Confirm == nil {
 		st.Confirm = map[int]map[int][]node.ID{}
 	}
+	if s.bugs.ConfigSavedApart {
+		var saved savedConfig
+		if b, ok := s.env.Storage().Load(configKey); ok && json.Unmarshal(b, &saved) == nil && saved.Index > m.SnapshotIndex {
+			st.Cur, st.Prev, st.Status = saved.Cur, saved.Prev, saved.Status
+		}
+	}
 	s.st, s.lastApplied, s.snapIndex = st, m.SnapshotIndex, m.SnapshotIndex
 	// Requests waiting at covered indexes will never be applied here one
 	// by one; their clerks retry and the duplicate tables answer them.
@@ -405,6 +420,10 @@ func (s *Server) settle() {
 		st := s.st
 		if s.bugs.OutNotInSnapshot {
 			st.Out = nil
+		}
+		if s.bugs.ConfigSavedApart {
+			s.env.Storage().Save(configKey, encode(savedConfig{Index: s.lastApplied, Cur: s.st.Cur, Prev: s.st.Prev, Status: s.st.Status}))
+			s.env.Storage().Sync()
 		}
 		s.rf.Snapshot(s.lastApplied, encode(st))
 		s.snapIndex = s.lastApplied
