@@ -36,7 +36,7 @@ func QuotedLabs(body string) []string {
 // line is file line firstLine) instead of quoted with {{fact LAB NAME}}:
 // any of a fact's Forms ("1.3 s", "1300 ms") standing alone, that is not
 // part of a longer number or word, outside a directive, fact blocks, and
-// the diagram and chart blocks that picture a demo run. lab names the facts' lab in the problems. A form may run over a
+// pictures: diagram and chart blocks of a demo run, and ```text figures. lab names the facts' lab in the problems. A form may run over a
 // line break ("1.3\ns"); the problem names the line it starts on.
 //
 // A figure that only happens to equal a fact (a lesson's own example of a
@@ -182,9 +182,10 @@ func blankFactText(body string) string {
 	for _, bl := range blocks(body) {
 		switch bl.info {
 		case FactsInfo, AssumesInfo:
-		case DiagramInfo, ChartInfo:
-			// A picture of a demo run: its caption quotes that run, checked
-			// against the run itself (AUTHORING.md), not the grader.
+		case DiagramInfo, ChartInfo, "text":
+			// A picture: of a demo run, whose caption quotes that run and is
+			// checked against it (AUTHORING.md), or drawn in text, whose axes
+			// and labels are the example's own.
 		default:
 			continue
 		}

@@ -156,6 +156,8 @@ func TestHandCopies(t *testing.T) {
 		{name: "derived seeds and points", body: "Election runs 20 seeds for 4 points.", want: []string{`10: "20 seeds"`, `10: "4 points"`}},
 		{name: "other words", body: "20 seedlings; 1.3 square", want: nil},
 		{name: "in a chart caption", body: "```faultline-chart\nscenario: x\ncaption: back within 1.3 s\n```\n", want: nil},
+		{name: "in a text figure", body: "```text\n0   1.3 s\n```\n", want: nil},
+		{name: "in Go code", body: "```go\nwait := 1.3 s\n```\n", want: []string{`11: "1.3 s"`}},
 		{name: "in a fact block", body: "```faultline-facts\nlab: toy\nfacts: [election-bound]\n```\n", want: nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
