@@ -18,7 +18,7 @@ import (
 const (
 	crashModel = "inside a handler, at any of its calls to Send, SetTimer, CancelTimer, Save, Delete or Sync; " +
 		"from that call on nothing the handler does reaches the network, the timers or the disk, and writes not yet synced are lost"
-	tornSync = "a crash during a Sync of several keys keeps each pending key or loses it on its own, " +
+	tornSync = "each key pending in that Sync is kept or lost on its own, " +
 		"as on a disk that cannot write several blocks atomically"
 )
 
@@ -38,7 +38,7 @@ func raftFacts() []suite.Fact {
 		suite.CountFact("explore-tears", sim.DefaultMaxTears, "tears",
 			"the most torn versions of one Sync a crash exploration tries"),
 		suite.TextFact("crashes", crashModel, "where a crash strikes (CrashInHandlers, the swarms, the crash explorations)").Assume(),
-		suite.TextFact("torn-sync", tornSync, "what a crash during a Sync keeps").Assume(),
+		suite.TextFact("torn-sync", tornSync, "what a crash during a Sync of several keys keeps (a torn Sync)").Assume(),
 		suite.DurationFact("reliable-latency", faults.Reliable().Latency.Min.D(),
 			"the one-way latency of every message on the tests' reliable network, in order").Assume(),
 		suite.DurationRangeFact("unreliable-latency", unreliable.Latency.Min.D(), unreliable.Latency.Max.D(),
