@@ -32,6 +32,9 @@ var tests = []suite.Test{
 		Description: "five concurrent clerks; the history must be linearizable", Lesson: "linearizability#checking-a-history-is-a-search"},
 	{Name: "LeaderPartitions", Part: "A", Points: 5, Seeds: 30, Limit: 60 * suite.Sec, Run: testLeaderPartitions,
 		Description: "the leader is cut off with some clerks again and again: no stale reads, no answers for lost entries", Lesson: "linearizability#stale-reads-from-a-deposed-leader"},
+	// Two clerks over every interleaving up to the model's bound, on the
+	// reference Raft, each history checked for linearizability (grader/search).
+	models.SuiteTest("kvraft", "linearizable", "A", 4),
 
 	// Part B: clerks, retries and exactly once.
 	{Name: "Unreliable", Part: "B", Points: 4, Seeds: 30, Limit: 60 * suite.Sec, Run: testUnreliable,
@@ -58,9 +61,6 @@ var tests = []suite.Test{
 	// (explore.go): one seed is about 340 short runs.
 	{Name: "CrashExploration", Part: "C", Points: 2, Seeds: 1, Limit: 60 * suite.Sec, Run: testCrashExploration,
 		Description: "a few writes, a snapshot and its install, crashed at every Sync and every tear of one, restarted at once and after 300 ms: every write once, linearizable", Lesson: "raft-snapshots#trimming"},
-	// Two clerks over every interleaving up to the model's bound, on the
-	// reference Raft, each history checked for linearizability (grader/search).
-	models.SuiteTest("kvraft", "linearizable", "A", 4),
 }
 
 func testOneClerk(t *suite.T) {
