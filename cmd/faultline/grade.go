@@ -41,7 +41,12 @@ fails only the run it happened in. Every failure names the check that
 failed, the virtual time and nodes, the seed, and a command that replays
 that exact run; its trace is written to the trace directory, and the run
 is shrunk to the fewest faults and workload steps that still fail the same
-way (with its own trace and replay command).
+way (with its own trace and replay command). A failing overload or
+hot-shard test draws your run's curves (goodput, attempts, queue length,
+latency, throughput by groups) beside the reference's for the same seed,
+with the bounds its checks judged marked; the JSON report carries them,
+and --out or --json writes each chart as SVG in the same folder, named by
+lab, test, seed and metric.
 
 Flags:
   --impl NAME        grade the platform's own code instead of yours: solution,
@@ -61,6 +66,10 @@ Flags:
   --name NAME        the submission's name in the report (default: the
                      workspace folder's name, or the --impl name)
   --trace-dir DIR    where failing runs' traces go (default traces/)
+  --charts           draw the series of every overload and hot-shard test's
+                     reported run, passing or not, beside the reference's run
+                     of the same seed (a failing one is always drawn); with
+                     --out or --json they are also written as SVG beside it
   --no-shrink        do not shrink failing runs
   --mutants          grade every mutant and print the mutation score
   --watchdog D       CPU time a runner may spend without dispatching any event
@@ -139,6 +148,7 @@ func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
 	replay := fs.String("replay", "", "")
 	raftImpl := fs.String("raft", "student", "")
 	name := fs.String("name", "", "")
+	charts := fs.Bool("charts", false, "")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return nil, err
@@ -200,7 +210,7 @@ func parseGradeFlags(env *cliEnv, args []string) (*gradeFlags, error) {
 	if set["watchdog"] {
 		g.replayFlags += " --watchdog " + watchdog.String()
 	}
-	g.opts = run.Options{Lab: lab, Impl: *impl, Seeds: *seeds, Parallel: *parallel, TraceDir: *traceDir, NoShrink: *noShrink, Watchdog: *watchdog}
+	g.opts = run.Options{Lab: lab, Impl: *impl, Seeds: *seeds, Parallel: *parallel, TraceDir: *traceDir, NoShrink: *noShrink, Watchdog: *watchdog, Charts: *charts}
 	switch {
 	case *raftImpl == "reference" && slices.Contains(lab.Student.Uses, "raft"):
 		// Said now rather than by every test: the student edition's Raft
@@ -441,6 +451,11 @@ func runGrade(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	res.Submission = g.submission
 	g.completeReplays(res)
+	if dir := g.chartDir(); dir != "" && hasCharts(res) {
+		if err := writeChartSVGs(dir, res); err != nil {
+			fmt.Fprintf(env.stderr, "faultline: %v (the report is written without them)\n", err)
+		}
+	}
 	if err := g.report(env, res, true); err != nil {
 		return err
 	}
@@ -487,6 +502,9 @@ func (g *gradeFlags) report(env *cliEnv, res *result.Result, main bool) error {
 			return err
 		}
 		err = render(w, env, g.format, res, color)
+		if err == nil && g.format == "text" {
+			writeOwnCharts(w, res, color)
+		}
 		if cerr := done(); err == nil {
 			err = cerr
 		}
@@ -511,6 +529,18 @@ func (g *gradeFlags) report(env *cliEnv, res *result.Result, main bool) error {
 		}
 	}
 	return nil
+}
+
+// chartDir is where the charts' SVG files go: beside the --out report,
+// else beside the --json one; "" when neither is written.
+func (g *gradeFlags) chartDir() string {
+	switch {
+	case g.out != "":
+		return filepath.Dir(g.out)
+	case g.jsonOut != "":
+		return filepath.Dir(g.jsonOut)
+	}
+	return ""
 }
 
 // output opens where the report goes (--out, else standard output) and

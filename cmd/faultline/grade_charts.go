@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/faultline-dev/faultline/grader/chart"
+	"github.com/faultline-dev/faultline/grader/report"
+	"github.com/faultline-dev/faultline/grader/result"
+	"github.com/faultline-dev/faultline/tui"
+)
+
+// The student's own run, drawn (issue 25, item 5): a failing overload or
+// hot-shard test (any such test with --charts) carries the series its
+// reported run recorded, beside the reference's run of the same seed
+// (grader/run, charts.go). grade draws them in the terminal under the
+// report, and writes them as SVG beside the --out or --json report.
+
+// Terminal charts fit 80 columns; four metrics at most per test (goodput,
+// attempts or queue, latency): the ones a check judged first.
+const (
+	chartWidth  = 80
+	chartHeight = 12
+	chartsShown = 4
+)
+
+// testCharts returns the charts of one test's recorded run, n at most:
+// the metrics a check judged first (result.Charts.Metrics).
+func testCharts(c *result.Charts, n int) []chart.Chart {
+	var out []chart.Chart
+	for _, m := range c.Metrics() {
+		if len(out) == n {
+			break
+		}
+		if ch, err := chart.ForMetric(c.Set, m); err == nil {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+// writeOwnCharts draws, after the text report, the charts of every test
+// that carries them: in colour on a terminal, else each line in its own
+// glyph (chart.Styles{}), each row at most chartWidth cells.
+func writeOwnCharts(w io.Writer, res *result.Result, color bool) {
+	st := chart.Styles{}
+	if color {
+		st = chart.DefaultStyles()
+	}
+	for _, t := range res.Tests {
+		c := t.Charts
+		if c == nil {
+			continue
+		}
+		status := "failed"
+		if t.Status == result.Pass {
+			status = "passed"
+		}
+		fmt.Fprintf(w, "\n%s %s · seed %d · %s\n%s\n", res.Lab, t.Name, c.Seed, status, sidesSaid(c))
+		for _, ch := range testCharts(c, chartsShown) {
+			fmt.Fprintf(w, "\n%s\n", chart.Terminal(ch, chartWidth, chartHeight, st))
+		}
+		if c.Note != "" {
+			label := "\n  note: "
+			for _, line := range tui.WrapWords(report.PrintableLine(c.Note), chartWidth-8) {
+				fmt.Fprintf(w, "%s%s\n", label, line)
+				label = "        "
+			}
+		}
+	}
+}
+
+// sidesSaid names the runs a test's charts draw.
+func sidesSaid(c *result.Charts) string {
+	var sides []string
+	for _, s := range c.Set.Series {
+		if side := s.Side(); side != "" && !slices.Contains(sides, side) {
+			sides = append(sides, side)
+		}
+	}
+	switch {
+	case slices.Equal(sides, []string{"yours", "reference"}):
+		return "your run beside the reference's for the same seed, the bounds judged marked"
+	case slices.Equal(sides, []string{"yours"}):
+		return "your run, the bounds judged marked"
+	}
+	return strings.Join(sides, " beside ") + ", the bounds judged marked"
+}
+
+// writeChartSVGs writes the charts the terminal draws of every test that
+// carries them into dir, named by lab, test, seed and metric, and lists
+// each file among the test's artifacts (so the report names it). It
+// returns the first error.
+func writeChartSVGs(dir string, res *result.Result) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write the charts as SVG: %w", err)
+	}
+	for i := range res.Tests {
+		t := &res.Tests[i]
+		if t.Charts == nil {
+			continue
+		}
+		for _, ch := range testCharts(t.Charts, chartsShown) {
+			path := filepath.Join(dir, fmt.Sprintf("%s-%s-%d-%s.svg", res.Lab, t.Name, t.Charts.Seed, slug(ch.Title)))
+			if err := os.WriteFile(path, chart.SVG(ch), 0o644); err != nil {
+				return fmt.Errorf("write the charts as SVG: %w", err)
+			}
+			t.Artifacts = append(t.Artifacts, path)
+		}
+	}
+	return nil
+}
+
+// slug makes a metric's name a file name: "p99 latency" → "p99-latency",
+// "throughput, one hot key" → "throughput-one-hot-key".
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			continue
+		}
+		dash = true
+	}
+	return b.String()
+}
+
+// hasCharts reports whether any test of res carries charts.
+func hasCharts(res *result.Result) bool {
+	return slices.ContainsFunc(res.Tests, func(t result.Test) bool { return t.Charts != nil })
+}
