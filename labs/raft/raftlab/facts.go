@@ -1,6 +1,8 @@
 package raftlab
 
 import (
+	"time"
+
 	"github.com/faultline-dev/faultline/grader/faults"
 	"github.com/faultline-dev/faultline/grader/sim"
 	"github.com/faultline-dev/faultline/grader/suite"
@@ -22,6 +24,14 @@ const (
 		"as on a disk that cannot write several blocks atomically"
 )
 
+// The timing rules of the task: at most heartbeatRounds heartbeat rounds a
+// second (HeartbeatRate checks it) and election timeouts drawn from within
+// electionTimeouts (the liveness bounds are calibrated over designs at
+// both of its ends, reference.go's Designs).
+const heartbeatRounds = 10
+
+var electionTimeouts = [2]time.Duration{150 * suite.Ms, suite.Sec}
+
 func raftFacts() []suite.Fact {
 	unreliable := faults.Unreliable()
 	return []suite.Fact{
@@ -33,6 +43,10 @@ func raftFacts() []suite.Fact {
 			"the least time any test waits for a proposed command to be applied (bounds.txt)"),
 		suite.DurationFact("commit-bound-max", boundMax[commitWait],
 			"the longest time a test waits for a proposed command to be applied (bounds.txt)"),
+		suite.CountFact("heartbeat-rounds", heartbeatRounds, "heartbeat rounds a second",
+			"the most heartbeat rounds a leader may send in a second (HeartbeatRate)"),
+		suite.DurationRangeFact("election-timeouts", electionTimeouts[0], electionTimeouts[1],
+			"the range a node's randomized election timeouts must be drawn within"),
 		suite.CountFact("snapshot-every", snapEvery, "entries",
 			"how often the services of part D's tests snapshot, in applied entries"),
 		suite.CountFact("explore-tears", sim.DefaultMaxTears, "tears",
