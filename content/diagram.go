@@ -174,6 +174,9 @@ func TerminalMarkdown(body string) string {
 				switch {
 				case d.From > 0:
 					step += fmt.Sprintf(" (press `t` and jump to `%v`)", d.From)
+				case d.Around == "first-failed-check":
+					// A failed check stops the run: it is the last event.
+					step += " (press `G` for the failed check, the run's last event)"
 				case d.Around != "":
 					step += " (press `x` to jump to the first drop, crash or partition)"
 				}
