@@ -34,7 +34,9 @@ covers them all up to the bound.
   --bfs          breadth first (the default): a violation found has a
                  shortest path
   --dfs          depth first, to --depth
-  --walk         random walks of --depth events, seeded by --seed
+  --walk         random walks of --depth events, seeded by --seed (a
+                 path found by --walk or --dfs is shrunk to the events the
+                 violation needs)
   --depth N      the longest path explored (default: the lab's graded bound)
   --states N     stop after N unique states (default: the lab's bound)
   --model NAME   one of the lab's search models (default: its first)
@@ -168,6 +170,9 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) error {
 			return runExplorer(env, c, spec, *implName, nil)
 		}
 		return nil
+	}
+	if res.Unshrunk > 0 {
+		fmt.Fprintf(env.stdout, "(the %s found a path of %d events; shrunk to the %d events that still break %s)\n", opt.Strategy, res.Unshrunk, len(v.Path), v.Invariant)
 	}
 	fmt.Fprintln(env.stdout, v.Error())
 	file := *out

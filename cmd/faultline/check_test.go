@@ -31,6 +31,8 @@ func TestCheck(t *testing.T) {
 		{name: "walk", args: []string{"check", "pingpong", "--walk", "--depth", "10", "--states", "2000"}, code: 0,
 			out: []string{"WALK, depth 10", "stopped at 2000 unique states"}},
 		{name: "raft", args: []string{"check", "raft", "--depth", "5"}, code: 0, out: []string{"raft election-safety", "no violation"}},
+		{name: "a walk's path is shrunk", args: []string{"check", "raft", "--model", "log-safety", "--impl", "mutant:applies-twice", "--trace", filepath.Join(dir, "walk.jsonl")}, code: 1,
+			out: []string{"WALK, depth 40", "(the walk found a path of 29 events; shrunk to the 10 events that still break state machine safety)", "state machine safety violated after 10 events"}},
 		{name: "explore needs a terminal", args: []string{"check", "pingpong", "--explore"}, code: 0, out: []string{"the explorer did not open"}},
 		{name: "a lab without a search model", args: []string{"check", "backoff"}, code: 2, err: `lab "backoff" has no search model`},
 		{name: "an unknown lab", args: []string{"check", "nolab"}, code: 2, err: "nolab"},

@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/faultline-dev/faultline/labs/node"
 )
@@ -28,6 +29,7 @@ type Checker struct {
 
 	vals *values
 	free freeList
+	slab flightSlab
 	cur  *step
 	st   step // the one step: one event is applied at a time
 	envs map[envKey]*env
@@ -92,6 +94,15 @@ func (w *World) Ghost() any {
 		st.ghostCo = true
 	}
 	return st.s.ghost
+}
+
+// Node returns the node whose event is being applied (the node a Call
+// input was made at), 0 outside one.
+func (w *World) Node() node.ID {
+	if st := w.c.cur; st != nil {
+		return st.id
+	}
+	return 0
 }
 
 // Step returns the depth of the state being explored: the number of
@@ -446,6 +457,9 @@ type freeList struct {
 
 // recycle hands back n, a state Apply returned that nothing else holds.
 func (c *Checker) recycle(n *State) {
+	if n.netOwn {
+		c.slab.unmake(n.net)
+	}
 	if n.own >= 0 {
 		sl := n.nodes[n.own]
 		*sl = slot{timers: sl.timers[:0], store: sl.store[:0]}
@@ -464,7 +478,7 @@ func (c *Checker) apply(n *State, ev Event) error {
 		}
 		f := n.net[i]
 		if ev.Kind == Drop {
-			n.editNet(i, nil)
+			c.editNet(n, i, nil)
 			n.drops++
 			if c.rec != nil {
 				c.rec.drop(n, &f)
@@ -484,7 +498,7 @@ func (c *Checker) apply(n *State, ev Event) error {
 		}
 		f := n.net[i]
 		f.copies = 1
-		n.editNet(-1, []flight{f})
+		c.editNet(n, -1, []flight{f})
 		n.dups++
 		if c.rec != nil {
 			c.rec.dup(n, &f)
@@ -564,7 +578,7 @@ func (c *Checker) handle(n *State, id node.ID, kind stepKind) (*step, error) {
 func (c *Checker) finishHandler(n *State, st *step, remove int) error {
 	err := c.run(st)
 	if remove >= 0 || len(st.sends) > 0 {
-		n.editNet(remove, st.sends)
+		c.editNet(n, remove, st.sends)
 	}
 	c.hashSlot(st.sl)
 	if st.ghostCo {
@@ -617,7 +631,7 @@ func (c *Checker) cloneSlot(old *slot, id node.ID) (*slot, error) {
 // merge puts the messages a boot step sent on the wire.
 func (c *Checker) merge(st *step) {
 	if len(st.sends) > 0 {
-		st.s.editNet(-1, st.sends)
+		c.editNet(st.s, -1, st.sends)
 	}
 }
 
@@ -628,12 +642,12 @@ func (c *Checker) find(s *State, ev Event) (int, bool) {
 // editNet takes one copy of s.net[remove] off the wire (remove -1:
 // none) and puts one copy of each of add on it, in one new slice: the old
 // one may be shared with other states.
-func (s *State) editNet(remove int, add []flight) {
+func (c *Checker) editNet(s *State, remove int, add []flight) {
 	var net []flight
 	if s.netOwn {
 		net = s.net // already this state's own
 	} else {
-		net = make([]flight, 0, len(s.net)+len(add))
+		net = c.slab.make(len(s.net) + len(add))
 		net = append(net, s.net...)
 	}
 	if remove >= 0 {
@@ -899,4 +913,40 @@ func (d disk) Size() int {
 		}
 	}
 	return n
+}
+
+// flightSlab hands out the states' networks from large blocks: a state's
+// net is a new slice per event (the parent's is shared), and one block
+// for hundreds of them spares the allocator and the collector (flights
+// hold no pointers: a block is never scanned). A duplicate state's net,
+// the block's last slice, is handed back at once (unmake).
+type flightSlab struct{ buf []flight }
+
+const slabBlock = 1 << 14
+
+// make returns an empty slice with room for n flights.
+func (a *flightSlab) make(n int) []flight {
+	if n > slabBlock/16 {
+		return make([]flight, 0, n)
+	}
+	if len(a.buf)+n > cap(a.buf) {
+		a.buf = make([]flight, 0, slabBlock)
+	}
+	i := len(a.buf)
+	a.buf = a.buf[:i+n]
+	return a.buf[i : i : i+n]
+}
+
+// unmake takes back net if it is the last slice made: a slice handed out
+// earlier stays (its state may be alive).
+func (a *flightSlab) unmake(net []flight) {
+	c := cap(net)
+	if c == 0 || c > len(a.buf) {
+		return
+	}
+	i := len(a.buf) - c
+	if unsafe.SliceData(a.buf[i:]) == unsafe.SliceData(net) {
+		clear(a.buf[i:])
+		a.buf = a.buf[:i]
+	}
 }

@@ -52,6 +52,10 @@ type plan struct {
 	frozen bool
 	// direct: an interface holds the value in its data word.
 	direct bool
+	// shared: one of the checker's own types (markShared), which a copy
+	// shares; kept here so that copying a boxed value costs no lookup in
+	// the shared map (a sixth of a pingpong step's copy went there).
+	shared bool
 }
 
 var plans typecache.Cache[plan]
@@ -68,7 +72,7 @@ func planOf(x any) *plan {
 func planFor(t reflect.Type) *plan { return plans.Get(t, buildPlan) }
 
 func buildPlan(t reflect.Type) *plan {
-	p := &plan{t: t, rt: iface.TypeOf(t), flat: isFlat(t), frozen: isFrozen(t, map[reflect.Type]bool{}), direct: iface.Direct(t)}
+	p := &plan{t: t, rt: iface.TypeOf(t), flat: isFlat(t), frozen: isFrozen(t, map[reflect.Type]bool{}), direct: iface.Direct(t), shared: isShared(t)}
 	p.copy = compileCopy(t, p)
 	return p
 }
@@ -395,7 +399,7 @@ func copyIface(dst, src unsafe.Pointer, c *copier, empty bool) error {
 	}
 	d := (*iface.Words)(dst)
 	p := boxPlans.get(w.Type, func() *plan { return planFor(dynType(src, empty)) })
-	if p.frozen || isShared(p.t) {
+	if p.frozen || p.shared {
 		d.Type, d.Data = w.Type, w.Data
 		return nil
 	}

@@ -29,6 +29,18 @@ type hasher struct {
 	in   any         // hashAny's, here so that it does not escape per call
 	// scratch holds, per map type, a key and a value to iterate into.
 	scratch map[reflect.Type]*[2]reflect.Value
+	// sub hashes a map's entries, each on its own (a map in an entry
+	// uses sub's sub): kept, not made per map, which allocated once per
+	// map hashed.
+	sub  *hasher
+	iter reflect.MapIter
+}
+
+func (hs *hasher) child() *hasher {
+	if hs.sub == nil {
+		hs.sub = &hasher{}
+	}
+	return hs.sub
 }
 
 func (hs *hasher) scratchFor(t reflect.Type) *[2]reflect.Value {
@@ -226,8 +238,11 @@ func compileHash(t reflect.Type) hashFn {
 			k, v := kv[0], kv[1]
 			kh, vh := key(), val()
 			var sum uint64
-			var sub hasher
-			for it := m.MapRange(); it.Next(); {
+			sub := hs.child()
+			sub.seen.reset()
+			it := &hs.iter // a MapRange would allocate its iterator
+			it.Reset(m)
+			for it.Next() {
 				k.Elem().SetIterKey(it)
 				v.Elem().SetIterValue(it)
 				// Each entry is hashed on its own and summed: no
@@ -236,10 +251,11 @@ func compileHash(t reflect.Type) hashFn {
 				if !frozen {
 					sub.seen.reset()
 				}
-				e := kh.hash(0x51ed27, k.UnsafePointer(), &sub)
-				e = vh.hash(e, v.UnsafePointer(), &sub)
+				e := kh.hash(0x51ed27, k.UnsafePointer(), sub)
+				e = vh.hash(e, v.UnsafePointer(), sub)
 				sum += mix(e)
 			}
+			it.Reset(reflect.Value{}) // keep no map alive
 			return hashWord(hashWord(h, uint64(m.Len())), sum)
 		}
 	case reflect.Interface:

@@ -156,6 +156,9 @@ type Options struct {
 	Progress func(Stats)
 	// ProgressEvery is how often Progress is called; 0 means 1<<16.
 	ProgressEvery int
+	// NoShrink keeps the path a DFS or a random walk found as it is
+	// (Checker.Shrink removes the events the violation does not need).
+	NoShrink bool
 	// Stop, when not nil, is polled with Progress; when it returns true
 	// the search stops and keeps what it found (Ctrl-C in the CLI).
 	Stop func() bool

@@ -12,8 +12,12 @@ type Result struct {
 	Strategy Strategy
 	Depth    int // the depth bound, 0 for none
 	Stats    Stats
-	// Violation is the first violation found, nil if none.
+	// Violation is the first violation found, nil if none; a random
+	// walk's or DFS's path is shrunk (Checker.Shrink).
 	Violation *Violation
+	// Unshrunk is the length of the path found before it was shrunk; 0
+	// when it was not.
+	Unshrunk int
 	// Goals says, per goal of the model, whether some state reached it.
 	Goals []GoalResult
 	// Exhausted: every state within the bounds was explored (BFS, DFS),
@@ -72,7 +76,7 @@ type search struct {
 	c       *Checker
 	opt     Options
 	res     *Result
-	visited map[uint64]int32 // state hash -> the least depth it was seen at
+	visited *visitedSet // state hash -> the least depth it was seen at
 	goals   []bool
 	left    int // goals not reached yet
 	buf     []Event
@@ -92,7 +96,7 @@ func (c *Checker) Run(opt Options) (*Result, error) {
 	if opt.Depth <= 0 && opt.Strategy != BFS {
 		opt.Depth = 30
 	}
-	sr := &search{c: c, opt: opt, visited: map[uint64]int32{}, goals: make([]bool, len(c.m.Goals)), left: len(c.m.Goals),
+	sr := &search{c: c, opt: opt, visited: newVisitedSet(), goals: make([]bool, len(c.m.Goals)), left: len(c.m.Goals),
 		res: &Result{Model: c.m.Name, Strategy: opt.Strategy, Depth: opt.Depth}, nextRep: opt.ProgressEvery}
 	for _, g := range c.m.Goals {
 		sr.res.Goals = append(sr.res.Goals, GoalResult{Name: g.Name})
@@ -102,7 +106,7 @@ func (c *Checker) Run(opt Options) (*Result, error) {
 		sr.res.Violation = &Violation{Invariant: NodeContract, Err: err, State: init}
 		return sr.res, nil
 	}
-	sr.visited[init.hash] = 0
+	sr.visited.put(init.hash, 0)
 	sr.res.Stats.Unique = 1
 	if sr.check(init) {
 		switch opt.Strategy {
@@ -114,6 +118,13 @@ func (c *Checker) Run(opt Options) (*Result, error) {
 			sr.walk(init)
 		default:
 			return nil, fmt.Errorf("search: unknown strategy %d", opt.Strategy)
+		}
+	}
+	if v := sr.res.Violation; v != nil && opt.Strategy != BFS && !opt.NoShrink {
+		// BFS's path is a shortest one already.
+		if sv := c.Shrink(v); sv != v {
+			sr.res.Unshrunk = len(v.Path)
+			sr.res.Violation = sv
 		}
 	}
 	if opt.Progress != nil {
@@ -202,13 +213,13 @@ func (sr *search) step(s *State, ev Event) (*State, bool) {
 		sr.res.Violation = &Violation{Invariant: NodeContract, Err: err, Path: n.Path(), State: n}
 		return nil, false
 	}
-	if d, seen := sr.visited[n.hash]; seen && int(d) <= n.depth {
+	if d, seen := sr.visited.get(n.hash); seen && int(d) <= n.depth {
 		sr.c.recycle(n)
 		return nil, true
 	} else if !seen {
 		st.Unique++
 	}
-	sr.visited[n.hash] = int32(n.depth)
+	sr.visited.put(n.hash, int32(n.depth))
 	if n.depth > st.Depth {
 		st.Depth = n.depth
 	}
@@ -245,8 +256,7 @@ func (sr *search) bfs(init *State) {
 			continue
 		}
 		sr.buf = sr.c.enabled(s, sr.buf[:0])
-		evs := append([]Event(nil), sr.buf...)
-		for _, ev := range evs {
+		for _, ev := range sr.buf {
 			n, more := sr.step(s, ev)
 			if !more {
 				return
@@ -313,8 +323,8 @@ func (sr *search) walk(init *State) {
 				sr.res.Violation = &Violation{Invariant: NodeContract, Err: err, Path: n.Path(), State: n}
 				return
 			}
-			if _, seen := sr.visited[n.hash]; !seen {
-				sr.visited[n.hash] = int32(n.depth)
+			if _, seen := sr.visited.get(n.hash); !seen {
+				sr.visited.put(n.hash, int32(n.depth))
 				sr.res.Stats.Unique++
 				if sr.res.Stats.Unique >= sr.nextRep {
 					sr.nextRep += sr.opt.ProgressEvery

@@ -405,3 +405,86 @@ func TestMethodValueBoundToTheCopy(t *testing.T) {
 		assert.Equal(t, i, st.Node(1).(*selfBound).n, "state %d", i)
 	}
 }
+
+// ticker is noise for a walk: it fires a timer ten times.
+type ticker struct {
+	env   node.Env
+	ticks int
+}
+
+func (k *ticker) Start(env node.Env)                  { k.env = env; env.SetTimer(time.Millisecond, "tick") }
+func (k *ticker) HandleMessage(node.ID, node.Message) {}
+func (k *ticker) HandleTimer(any) {
+	if k.ticks++; k.ticks < 10 {
+		k.env.SetTimer(time.Millisecond, "tick")
+	}
+}
+
+// TestShrink: a random walk over the counter without dedup (two sends,
+// one duplicate) beside a node that only ticks wanders through ticks the
+// violation does not need; its path is shrunk to the duplicate and the
+// three deliveries, which replay to the same violation. NoShrink keeps
+// the walk's path.
+func TestShrink(t *testing.T) {
+	cases := []struct {
+		name     string
+		noShrink bool
+	}{
+		{name: "shrunk"},
+		{name: "as walked", noShrink: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := countModel(2, false, search.Bounds{Duplicates: 1})
+			m.Nodes = 3
+			count := m.Factory
+			m.Factory = func(id node.ID, w *search.World) node.Node {
+				if id == 3 {
+					return &ticker{}
+				}
+				return count(id, w)
+			}
+			res, err := search.Check(m, search.Options{Strategy: search.Walk, Depth: 30, Seed: 3, NoShrink: tc.noShrink})
+			require.NoError(t, err)
+			require.NotNil(t, res.Violation)
+			v := res.Violation
+			assert.Equal(t, "counts at most what was sent", v.Invariant)
+			if tc.noShrink {
+				assert.Zero(t, res.Unshrunk)
+				assert.Greater(t, len(v.Path), 4, "the walk's own path, with ticks")
+				return
+			}
+			assert.Greater(t, res.Unshrunk, len(v.Path), "the walk's path was longer")
+			assert.Len(t, v.Path, 4, "%v", v)
+			// The shrunk path is a real one: replayed by its keys, it
+			// reaches a state that breaks the same invariant.
+			c, err := search.New(m)
+			require.NoError(t, err)
+			var keys []string
+			for _, ev := range v.Path {
+				keys = append(keys, ev.Key())
+			}
+			s, err := c.Replay(keys)
+			require.NoError(t, err)
+			got := c.Violated(s)
+			require.NotNil(t, got)
+			assert.Equal(t, v.Invariant, got.Invariant)
+		})
+	}
+}
+
+// TestVisitedSetAcrossGrowth: a search of thousands of states (the
+// visited table grows from 4,096 slots several times) counts the same
+// unique states with BFS and DFS, and the same as a smaller search's
+// count plus what the deeper level adds: no state is lost in a growth.
+func TestVisitedSetAcrossGrowth(t *testing.T) {
+	m := countModel(7, true, search.Bounds{Duplicates: 2, Drops: 1})
+	bfs, err := search.Check(m, search.Options{Strategy: search.BFS})
+	require.NoError(t, err)
+	dfs, err := search.Check(m, search.Options{Strategy: search.DFS, Depth: 100})
+	require.NoError(t, err)
+	require.True(t, bfs.Exhausted)
+	require.True(t, dfs.Exhausted)
+	assert.Greater(t, bfs.Stats.Unique, 10_000)
+	assert.Equal(t, bfs.Stats.Unique, dfs.Stats.Unique)
+}
