@@ -15,6 +15,13 @@
 //	lat.Add(answeredAt, float64(latency)/float64(time.Millisecond))
 //	p99 := lat.Percentile("p99 latency", "ms", 0.99)
 //
+// A figure that varies by seed is charted over several runs:
+//
+//	set, err := series.OverSeeds(demo.Series, 1, 9) // medians, Spread = min–max, Seeds = 9
+//
+// and a set carries Guides (reference lines such as the offered load) and
+// says which axes count (Set.XCount, Series.Count).
+//
 // Nothing here reads the wall clock: times are virtual durations since the
 // start of the run.
 package series
