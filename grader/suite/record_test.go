@@ -84,3 +84,25 @@ func TestRecord(t *testing.T) {
 		})
 	}
 }
+
+// TestReferenceCodeIsTheImplementations: for a platform implementation, a
+// panic in a lab's internal/reference or mutants package is the
+// implementation's (whatever closure wraps it); for a student's, never.
+func TestReferenceCodeIsTheImplementations(t *testing.T) {
+	const ref = "github.com/faultline-dev/faultline/labs/shardkv/internal/reference"
+	for _, tc := range []struct {
+		impl, pkg string
+		want      bool
+	}{
+		{"mutant:config-saved-apart", ref, true},
+		{"solution", "github.com/faultline-dev/faultline/labs/backoff/mutants", true},
+		{"solution", "github.com/faultline-dev/faultline/labs/shardkv/shardkvlab", false},
+		{"solution", "github.com/faultline-dev/faultline/grader/sim", false},
+		{"student", ref, false},
+	} {
+		t.Run(tc.impl+" "+tc.pkg, func(t *testing.T) {
+			rt := NewT(Options{Lab: &Lab{Name: "blame-lab"}, Test: &Test{Name: "T"}, ImplName: tc.impl})
+			assert.Equal(t, tc.want, rt.isImpl(tc.pkg))
+		})
+	}
+}
