@@ -61,7 +61,7 @@ func HandCopies(body, file string, firstLine int, lab string, facts []suite.Fact
 		for _, form := range f.Forms {
 			num, rest := splitForm(form)
 			for _, at := range numbers[num] {
-				if !restPattern(rest).MatchString(flat[at[1]:]) {
+				if !restPattern(rest).MatchString(flat[at[1]:]) || rangeEnd.MatchString(flat[max(0, at[0]-12):at[0]]) {
 					continue
 				}
 				h := hits[at[0]]
@@ -109,6 +109,11 @@ func HandCopies(body, file string, firstLine int, lab string, facts []suite.Fact
 // Nor after a dash: the end of a range ("150–300 ms") is not the figure
 // "300 ms" (a range fact's forms start at its first number).
 var number = regexp.MustCompile(`(?:^|[^0-9A-Za-z.,\-–])([0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)`)
+
+// rangeEnd matches the text before the end of a range written in words
+// ("0.2 to "), which, like "150–", makes the number after it no figure of
+// its own.
+var rangeEnd = regexp.MustCompile(`[0-9] *(?:to|and) +$`)
 
 // splitForm splits a form into its leading number and the rest ("1.3 s"
 // into "1.3" and " s").
