@@ -76,12 +76,12 @@ func migrationScenario(t *suite.T, p *sim.CrashPoint, started func()) {
 	started()
 	c.stopped = true // no workload: the clerk writes below, finish reads
 	c.join(100)
-	c.s.RunUntilTrue(10*suite.Sec, c.adminIdle)
+	c.wait(c.adminIdle)
 	clerk := c.clerks[0]
 	for _, k := range c.cfg.keys {
 		c.seq++
 		c.submit(clerk, shardkv.Op{Kind: shardkv.Put, Key: k, Value: c.value(clerk)})
-		c.waitIdle(10 * suite.Sec)
+		c.waitIdle()
 	}
 	lagging := c.groups[101][groupSize-1]
 	for _, id := range c.groups[101][:groupSize-1] {
@@ -89,17 +89,17 @@ func migrationScenario(t *suite.T, p *sim.CrashPoint, started func()) {
 		c.s.Block(lagging, id)
 	}
 	c.join(101)
-	c.s.RunUntilTrue(10*suite.Sec, c.adminIdle)
+	c.wait(c.adminIdle)
 	c.s.RunFor(1200 * suite.Ms)    // two polls: pull and install, then delete
 	for _, k := range c.cfg.keys { // a write on every shard, moved or not
 		c.seq++
 		c.submit(clerk, appendOp(k, clerk, c.seq))
-		c.waitIdle(10 * suite.Sec)
+		c.waitIdle()
 	}
 	c.s.Heal()
 	c.s.RunFor(500 * suite.Ms) // the lagging follower installs a snapshot
 	if p != nil {
 		c.s.RunFor(p.Down.D() + 100*suite.Ms) // a server crashed late is back
 	}
-	c.finish(20 * suite.Sec)
+	c.finish()
 }

@@ -64,6 +64,10 @@ type harness struct {
 	latest  shardkv.Config // the last configuration the admin saw
 
 	pendingCtrl int // controller calls queued and not answered
+
+	calibrating bool          // bounds_test.go measures: waits use calibrationWait
+	slowest     time.Duration // the longest wait so far (wait)
+	returned    int           // operations answered so far
 }
 
 func newHarness(t *suite.T, cfg config) *harness {
@@ -133,6 +137,9 @@ func newHarness(t *suite.T, cfg config) *harness {
 	}
 	c.s = t.NewSim(sim.Config{Nodes: int(c.admin), Factory: factory, Faults: cfg.faults})
 	t.Invariant("clerk replies", c.rec.Problem)
+	if onHarness != nil {
+		onHarness(c)
+	}
 	return c
 }
 
@@ -252,6 +259,7 @@ func (c *harness) done(id node.ID, req int, value string) {
 	if !c.rec.Return(id, req, value, c.s.Now()) {
 		return
 	}
+	c.returned++
 	c.s.After(c.pause(), func() { c.issue(id) })
 }
 
@@ -282,8 +290,8 @@ func (c *harness) servers() []node.ID {
 
 // finish stops new operations, heals every fault, waits for the admin's
 // calls and every operation in flight, reads every key once more, and
-// checks the history.
-func (c *harness) finish(limit time.Duration) {
+// checks the history. Each wait is bounded by the test's liveness bound.
+func (c *harness) finish() {
 	c.stopped = true
 	c.s.Heal()
 	for _, id := range append(slices.Clone(c.controllers), c.servers()...) {
@@ -291,28 +299,29 @@ func (c *harness) finish(limit time.Duration) {
 			c.s.Restart(id)
 		}
 	}
-	if !c.s.RunUntilTrue(limit, c.adminIdle) {
+	if !c.wait(c.adminIdle) {
 		c.t.Fail(suite.Failure{Check: "liveness", Kind: "controller call never returned",
-			Msg: fmt.Sprintf("controller call never returned: with every fault healed, the admin's Join, Leave, Move or Query did not complete by %v: does the controller answer once the entry is applied?", limit)})
+			Msg: fmt.Sprintf("controller call never returned: with every fault healed, the admin's Join, Leave, Move or Query did not complete within %v (the test's liveness bound): does the controller answer once the entry is applied?", c.bound())})
 	}
-	c.waitIdle(limit)
+	c.waitIdle()
 	c.stopped = false
 	for _, k := range c.rec.Keys() {
 		c.submit(c.clerks[0], shardkv.Op{Kind: shardkv.Get, Key: k})
-		c.waitIdle(limit)
+		c.waitIdle()
 	}
 	c.stopped = true
 	c.t.Check("exactly once", kvhistory.ExactlyOnce(c.rec.History))
 	c.linearizable()
 }
 
-// waitIdle runs until no clerk has a request in flight.
-func (c *harness) waitIdle(limit time.Duration) {
-	if c.s.RunUntilTrue(limit, c.rec.Idle) {
+// waitIdle runs until no clerk has a request in flight, or fails the
+// test once its liveness bound passes.
+func (c *harness) waitIdle() {
+	if c.wait(c.rec.Idle) {
 		return
 	}
 	c.t.Fail(suite.Failure{Check: "liveness", Kind: "request never returned",
-		Msg: fmt.Sprintf("request never returned: %s did not complete within %v: does the clerk re-query the controller on ErrWrongGroup, does every group apply each configuration in turn, and does a group get the shards it gains from their previous owner?", c.rec.Stuck(), limit)})
+		Msg: fmt.Sprintf("request never returned: %s did not complete within %v (the test's liveness bound): does the clerk re-query the controller on ErrWrongGroup, does every group apply each configuration in turn, and does a group get the shards it gains from their previous owner?", c.rec.Stuck(), c.bound())})
 }
 
 // keysOverShards returns perShard keys for every shard ("k0", "k1", ...

@@ -132,7 +132,7 @@ func testMigrationFaults(t *suite.T) {
 	}
 	c.start()
 	c.s.RunFor(5 * suite.Sec)
-	c.finish(40 * suite.Sec)
+	c.finish()
 }
 
 // testOwnerCrashes has a group give its shards away while it cannot reach
@@ -166,7 +166,7 @@ func testOwnerCrashes(t *suite.T) {
 	c.s.At(2800*suite.Ms, c.s.Heal)
 	c.start()
 	c.s.RunFor(4 * suite.Sec)
-	c.finish(30 * suite.Sec)
+	c.finish()
 }
 
 // testMoveBack moves shards from one group to the other and back before
@@ -200,7 +200,7 @@ func testMoveBack(t *suite.T) {
 	}
 	c.start()
 	c.s.RunFor(5 * suite.Sec)
-	c.finish(40 * suite.Sec)
+	c.finish()
 }
 
 // blockGroups drops every message from group a's servers to group b's.
@@ -227,18 +227,18 @@ func testLeaderCutMidPull(t *suite.T) {
 	c := newHarness(t, config{groups: 2, clerks: 1, keys: keysOverShards(1), think: 100 * suite.Ms})
 	c.stopped = true // no workload: the clerk writes and reads below
 	c.join(100)
-	c.s.RunUntilTrue(10*suite.Sec, c.adminIdle)
+	c.wait(c.adminIdle)
 	clerk := c.clerks[0]
 	for _, k := range c.cfg.keys {
 		c.seq++
 		c.submit(clerk, shardkv.Op{Kind: shardkv.Put, Key: k, Value: c.value(clerk)})
-		c.waitIdle(10 * suite.Sec)
+		c.waitIdle()
 	}
 	r := t.Rand("swarm")
 	var cuts []time.Duration
 	for range 6 {
 		c.join(101)
-		c.s.RunUntilTrue(10*suite.Sec, c.adminIdle)
+		c.wait(c.adminIdle)
 		// The reference commits its installations 0.3-0.5 s after a
 		// join returns (two 200 ms polls: the configuration, then the
 		// pull); the range admits faster and slower pollers.
@@ -255,9 +255,9 @@ func testLeaderCutMidPull(t *suite.T) {
 		c.s.RunFor(suite.Sec)
 		c.s.Heal()
 		c.leave(101)
-		c.s.RunUntilTrue(10*suite.Sec, c.adminIdle)
+		c.wait(c.adminIdle)
 		c.s.RunFor(300 * suite.Ms)
 	}
 	t.Logf("configuration: the joining group's leader cut off %v after each join", cuts)
-	c.finish(30 * suite.Sec)
+	c.finish()
 }

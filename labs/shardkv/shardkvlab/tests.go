@@ -69,7 +69,7 @@ func testGCWaitsForOwner(t *suite.T) {
 	c.s.At(2500*suite.Ms, c.s.Heal)
 	c.start()
 	c.s.RunFor(4 * suite.Sec)
-	c.finish(30 * suite.Sec)
+	c.finish()
 }
 
 func testGarbageCollection(t *suite.T) {
@@ -79,7 +79,7 @@ func testGarbageCollection(t *suite.T) {
 	c.s.At(2500*suite.Ms, func() { c.leave(100) })
 	c.start()
 	c.s.RunFor(4 * suite.Sec)
-	c.finish(30 * suite.Sec)
+	c.finish()
 	c.s.RunFor(2 * suite.Sec) // a few rounds of deletion after the last moves
 	for _, id := range c.groups[100] {
 		sz := c.s.DurableSize(id)
@@ -105,9 +105,9 @@ func testControllerOps(t *suite.T) {
 		c.ctrl(shardkv.CtrlOp{Kind: shardkv.Query, Num: num}, record)
 	}
 	c.ctrl(shardkv.CtrlOp{Kind: shardkv.Query, Num: 99}, record)
-	if !c.s.RunUntilTrue(20*suite.Sec, c.adminIdle) {
+	if !c.wait(c.adminIdle) {
 		t.Fail(suite.Failure{Check: "liveness", Kind: "controller call never returned",
-			Msg: "controller call never returned: a Join, Leave, Move or Query did not complete in 20s on a reliable network"})
+			Msg: fmt.Sprintf("controller call never returned: a Join, Leave, Move or Query did not complete within %v (the test's liveness bound) on a reliable network", c.bound())})
 	}
 	wantGroups := [][]int{nil, {100}, {100, 101, 102}, {100, 101, 102}, {101, 102}}
 	for num, cfg := range seen[:5] {
@@ -176,9 +176,9 @@ func controllerScript(t *suite.T, c *harness) {
 		for num := range len(ops) + 1 {
 			c.ctrl(shardkv.CtrlOp{Kind: shardkv.Query, Num: num}, func(cfg shardkv.Config) { *into = append(*into, cfg) })
 		}
-		if !c.s.RunUntilTrue(30*suite.Sec, c.adminIdle) {
+		if !c.wait(c.adminIdle) {
 			t.Fail(suite.Failure{Check: "liveness", Kind: "controller call never returned",
-				Msg: "controller call never returned: a Join, Leave or Query did not complete in 30s"})
+				Msg: fmt.Sprintf("controller call never returned: a Join, Leave or Query did not complete within %v (the test's liveness bound)", c.bound())})
 		}
 	}
 	readAll(&configs)
@@ -219,7 +219,7 @@ func testStaticGroups(t *suite.T) {
 	c.join(100, 101, 102)
 	c.start()
 	c.s.RunFor(2 * suite.Sec)
-	c.finish(30 * suite.Sec)
+	c.finish()
 }
 
 func testJoinLeave(t *suite.T) {
@@ -239,7 +239,7 @@ func testJoinLeave(t *suite.T) {
 	}
 	c.start()
 	c.s.RunFor(5 * suite.Sec)
-	c.finish(30 * suite.Sec)
+	c.finish()
 }
 
 // testDedupAcrossMigration has the first clerk read a key (so that it
@@ -256,7 +256,7 @@ func testDedupAcrossMigration(t *suite.T) {
 	c.stopped = true   // no workload until the scenario is set up
 	c.s.RunFor(500 * suite.Ms)
 	c.submit(first, shardkv.Op{Kind: shardkv.Get, Key: key})
-	c.waitIdle(10 * suite.Sec)
+	c.waitIdle()
 	for _, id := range c.servers() {
 		c.s.Block(id, first)
 	}
@@ -274,7 +274,7 @@ func testDedupAcrossMigration(t *suite.T) {
 	c.stopped = false
 	c.issue(c.clerks[1])
 	c.s.RunFor(2 * suite.Sec)
-	c.finish(30 * suite.Sec)
+	c.finish()
 }
 
 // testCatchUp cuts the last group off from everyone while the
@@ -297,7 +297,7 @@ func testCatchUp(t *suite.T) {
 	c.s.At(3000*suite.Ms, c.s.Heal)
 	c.start()
 	c.s.RunFor(5 * suite.Sec)
-	c.finish(30 * suite.Sec)
+	c.finish()
 }
 
 func testUnreliable(t *suite.T) {
@@ -337,7 +337,7 @@ func testUnreliable(t *suite.T) {
 	}
 	c.start()
 	c.s.RunFor(5 * suite.Sec)
-	c.finish(40 * suite.Sec)
+	c.finish()
 }
 
 func appendOp(key string, id node.ID, n int) shardkv.Op {
