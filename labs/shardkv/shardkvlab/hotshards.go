@@ -116,7 +116,7 @@ func testHotShards(t *suite.T) {
 		return series.Set{Series: []series.Series{spread, hot}, X: "%v", XTitle: "replica groups", XCount: true}
 	})
 	t.Guide(series.Guide{Metric: spread.Name, Label: fmt.Sprintf("bound ≥ %.1f×, %.1f× one group", spreadScale[2], spreadScale[3]), Points: []series.Point{{T: series.AtX(2), V: spreadScale[2] * base}, {T: series.AtX(3), V: spreadScale[3] * base}}})
-	t.Guide(series.Guide{Metric: hot.Name, Label: fmt.Sprintf("bound ≤ %.2g× one group", hotFlat), V: hotFlat * hotBase})
+	t.Guide(series.Guide{Metric: hot.Name, Label: fmt.Sprintf("bound ≤ %g× one group", hotFlat), V: hotFlat * hotBase})
 	t.Logf("hot shards: spread %s ops/s, hot key %s ops/s (groups 1, 2, 3)", figures(spread), figures(hot))
 	if hotHook != nil {
 		hotHook(t, hotFigures(spread, hot))
