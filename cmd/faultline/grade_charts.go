@@ -82,13 +82,29 @@ func sidesSaid(c *result.Charts) string {
 			sides = append(sides, side)
 		}
 	}
-	switch {
-	case slices.Equal(sides, []string{"yours", "reference"}):
-		return "your run beside the reference's for the same seed, the bounds judged marked"
-	case slices.Equal(sides, []string{"yours"}):
-		return "your run, the bounds judged marked"
+	name := func(side string) string {
+		switch side {
+		case "yours":
+			return "your run"
+		case "reference":
+			return "the reference's run"
+		}
+		return side + "'s run"
 	}
-	return strings.Join(sides, " beside ") + ", the bounds judged marked"
+	var said string
+	switch {
+	case len(sides) == 2 && sides[1] == "reference":
+		said = name(sides[0]) + " beside the reference's for the same seed"
+	case len(sides) > 0:
+		var names []string
+		for _, s := range sides {
+			names = append(names, name(s))
+		}
+		said = strings.Join(names, " beside ")
+	default:
+		said = "the run"
+	}
+	return said + "; the bounds judged are marked"
 }
 
 // writeChartSVGs writes the charts the terminal draws of every test that
