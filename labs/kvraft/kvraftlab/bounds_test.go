@@ -280,7 +280,7 @@ func TestBusiest(t *testing.T) {
 // TestBoundsCatchSlowClerk: the bounds are tight enough to matter. A clerk
 // that waits 2 s for an answer and 500 ms after a round of refusals, four
 // and five times the slowest the task admits, needs more than its bound in
-// several tests at their first seed, though every run passes with the
+// several tests within their first three seeds, though every run passes with the
 // bounds lifted: such a clerk is slow, not stuck, and the old absolute
 // limits (30 s and 40 s of virtual time) let it through.
 func TestBoundsCatchSlowClerk(t *testing.T) {
@@ -291,11 +291,15 @@ func TestBoundsCatchSlowClerk(t *testing.T) {
 		if unbounded(test) {
 			continue
 		}
-		o, h := runCalibrating(test, slow, grun.SeedFor(Lab.Name, test.Name, 0))
-		require.True(t, o.Passed(), "%s: %s", test.Name, o.Describe())
-		for _, b := range []bound{recoverWait, readWait} {
-			if w := h.worst[b]; w > h.calibratedLimit(b) {
-				caught = append(caught, fmt.Sprintf("%s (%v %s > %s)", test.Name, b, b.format(w), b.format(h.calibratedLimit(b))))
+	seeds:
+		for k := range 3 {
+			o, h := runCalibrating(test, slow, grun.SeedFor(Lab.Name, test.Name, k))
+			require.True(t, o.Passed(), "%s: %s", test.Name, o.Describe())
+			for _, b := range []bound{recoverWait, readWait} {
+				if w := h.worst[b]; w > h.calibratedLimit(b) {
+					caught = append(caught, fmt.Sprintf("%s seed %d (%v %s > %s)", test.Name, k, b, b.format(w), b.format(h.calibratedLimit(b))))
+					break seeds
+				}
 			}
 		}
 	}
