@@ -330,13 +330,14 @@ func mapClone(m any) any
 
 func compileMap(t reflect.Type) copyFn {
 	key, val := planFor(t.Key()), plans.Lazy(t.Elem(), buildPlan)
+	tw := typeWord(t)
 	if isFrozen(t.Key(), map[reflect.Type]bool{}) && isFrozen(t.Elem(), map[reflect.Type]bool{}) {
 		return func(dst, src unsafe.Pointer, c *copier) error {
 			if *(*unsafe.Pointer)(src) == nil {
 				return nil
 			}
-			m := reflect.NewAt(t, src).Elem().Interface()
-			reflect.NewAt(t, dst).Elem().Set(reflect.ValueOf(mapClone(m)))
+			out := mapClone(boxMap(tw, src))
+			*(*unsafe.Pointer)(dst) = iface.Of(&out).Data
 			return nil
 		}
 	}
@@ -344,7 +345,7 @@ func compileMap(t reflect.Type) copyFn {
 		if *(*unsafe.Pointer)(src) == nil {
 			return nil
 		}
-		m := reflect.NewAt(t, src).Elem()
+		m := reflect.ValueOf(boxMap(tw, src))
 		out := reflect.MakeMapWithSize(t, m.Len())
 		k, v := reflect.New(t.Key()).Elem(), reflect.New(t.Elem()).Elem()
 		vp := val()
@@ -360,9 +361,27 @@ func compileMap(t reflect.Type) copyFn {
 			}
 			out.SetMapIndex(nk.Elem(), nv.Elem())
 		}
-		reflect.NewAt(t, dst).Elem().Set(out)
+		*(*unsafe.Pointer)(dst) = out.UnsafePointer()
 		return nil
 	}
+}
+
+// typeWord returns the type word of an interface holding a t.
+func typeWord(t reflect.Type) unsafe.Pointer {
+	z := reflect.Zero(t).Interface()
+	return iface.Of(&z).Type
+}
+
+// boxMap returns the map at p (its type word tw) in an interface, as
+// reflect.NewAt(t, p).Elem().Interface() would without looking up t's
+// pointer type in reflect's cache (a sync.Map) on every call: that was a
+// thirtieth of a pingpong step. A map is pointer-shaped: the interface
+// holds the map pointer itself.
+func boxMap(tw, p unsafe.Pointer) any {
+	var m any
+	w := iface.Of(&m)
+	w.Type, w.Data = tw, *(*unsafe.Pointer)(p)
+	return m
 }
 
 // dynType returns the dynamic type of the interface at p.

@@ -27,8 +27,10 @@ import (
 type hasher struct {
 	seen ptrMap[int] // pointer -> its ordinal
 	in   any         // hashAny's, here so that it does not escape per call
-	// scratch holds, per map type, a key and a value to iterate into.
-	scratch map[reflect.Type]*[2]reflect.Value
+	// scratch holds, per map type, a key and a value to iterate into:
+	// a node has a few map types, so a slice searched in order (a Go map
+	// keyed by reflect.Type cost a fiftieth of a pingpong step).
+	scratch []*mapScratch
 	// sub hashes a map's entries, each on its own (a map in an entry
 	// uses sub's sub): kept, not made per map, which allocated once per
 	// map hashed.
@@ -43,16 +45,24 @@ func (hs *hasher) child() *hasher {
 	return hs.sub
 }
 
-func (hs *hasher) scratchFor(t reflect.Type) *[2]reflect.Value {
-	if hs.scratch == nil {
-		hs.scratch = map[reflect.Type]*[2]reflect.Value{}
+// mapScratch is where a map's entries are copied to be hashed: the
+// reflect.Values to iterate into and the addresses of their memory.
+type mapScratch struct {
+	t          reflect.Type
+	k, v       reflect.Value // settable: New(...).Elem()
+	kptr, vptr unsafe.Pointer
+}
+
+func (hs *hasher) scratchFor(t reflect.Type) *mapScratch {
+	for _, sc := range hs.scratch {
+		if sc.t == t {
+			return sc
+		}
 	}
-	kv := hs.scratch[t]
-	if kv == nil {
-		kv = &[2]reflect.Value{reflect.New(t.Key()), reflect.New(t.Elem())}
-		hs.scratch[t] = kv
-	}
-	return kv
+	kp, vp := reflect.New(t.Key()), reflect.New(t.Elem())
+	sc := &mapScratch{t: t, k: kp.Elem(), v: vp.Elem(), kptr: kp.UnsafePointer(), vptr: vp.UnsafePointer()}
+	hs.scratch = append(hs.scratch, sc)
+	return sc
 }
 
 func (hs *hasher) reset() {
@@ -229,13 +239,13 @@ func compileHash(t reflect.Type) hashFn {
 	case reflect.Map:
 		key, val := hashPlans.Lazy(t.Key(), buildHashPlan), hashPlans.Lazy(t.Elem(), buildHashPlan)
 		frozen := isFrozen(t.Key(), map[reflect.Type]bool{}) && isFrozen(t.Elem(), map[reflect.Type]bool{})
+		tw := typeWord(t)
 		return func(h uint64, p unsafe.Pointer, hs *hasher) uint64 {
-			m := reflect.NewAt(t, p).Elem()
+			m := reflect.ValueOf(boxMap(tw, p))
 			if m.IsNil() {
 				return hashWord(h, 0)
 			}
-			kv := hs.scratchFor(t)
-			k, v := kv[0], kv[1]
+			sc := hs.scratchFor(t)
 			kh, vh := key(), val()
 			var sum uint64
 			sub := hs.child()
@@ -243,16 +253,16 @@ func compileHash(t reflect.Type) hashFn {
 			it := &hs.iter // a MapRange would allocate its iterator
 			it.Reset(m)
 			for it.Next() {
-				k.Elem().SetIterKey(it)
-				v.Elem().SetIterValue(it)
+				sc.k.SetIterKey(it)
+				sc.v.SetIterValue(it)
 				// Each entry is hashed on its own and summed: no
 				// iteration order changes the sum. (Pointers an
 				// entry shares with another are written in full.)
 				if !frozen {
 					sub.seen.reset()
 				}
-				e := kh.hash(0x51ed27, k.UnsafePointer(), sub)
-				e = vh.hash(e, v.UnsafePointer(), sub)
+				e := kh.hash(0x51ed27, sc.kptr, sub)
+				e = vh.hash(e, sc.vptr, sub)
 				sum += mix(e)
 			}
 			it.Reset(reflect.Value{}) // keep no map alive

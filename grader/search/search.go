@@ -213,13 +213,14 @@ func (sr *search) step(s *State, ev Event) (*State, bool) {
 		sr.res.Violation = &Violation{Invariant: NodeContract, Err: err, Path: n.Path(), State: n}
 		return nil, false
 	}
-	if d, seen := sr.visited.get(n.hash); seen && int(d) <= n.depth {
+	seen, fresh := sr.visited.visit(n.hash, int32(n.depth))
+	if !fresh {
 		sr.c.recycle(n)
 		return nil, true
-	} else if !seen {
+	}
+	if !seen {
 		st.Unique++
 	}
-	sr.visited.put(n.hash, int32(n.depth))
 	if n.depth > st.Depth {
 		st.Depth = n.depth
 	}

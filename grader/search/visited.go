@@ -69,6 +69,30 @@ func (v *visitedSet) put(h uint64, d int32) {
 	}
 }
 
+// visit records h at depth d unless it was seen at depth d or less, in
+// one probe: it returns whether h was seen before at all, and whether d
+// is new (h unseen, or seen only deeper).
+func (v *visitedSet) visit(h uint64, d int32) (seen, fresh bool) {
+	h = vkey(h)
+	for i := h & v.mask; ; i = (i + 1) & v.mask {
+		switch v.slots[i].key {
+		case h:
+			if v.slots[i].depth <= d {
+				return true, false
+			}
+			v.slots[i].depth = d
+			return true, true
+		case 0:
+			v.slots[i] = vslot{h, d}
+			v.n++
+			if v.n*4 > len(v.slots)*3 {
+				v.grow()
+			}
+			return false, true
+		}
+	}
+}
+
 func (v *visitedSet) grow() {
 	old := v.slots
 	v.alloc(2 * len(old))
