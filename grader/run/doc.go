@@ -24,6 +24,12 @@
 // workload steps (suite.Item) down to a smaller run that fails the same
 // way.
 //
+// A test that records its series (suite.T.Record: the overload and
+// hot-shard tests) sends them back with a failing run's outcome, and with
+// Options.Charts with the run a passing test reports; the grader pairs
+// them with the reference's run of the same seed (charts.go) in
+// result.Test.Charts.
+//
 // A handler that panics, floods the network or never returns fails its
 // test with an explanation; it never stops the grader. Verdicts come from
 // counts (events, bytes, CPU time: Options.Watchdog), never from the wall
