@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/faults"
@@ -188,6 +189,15 @@ func controllerScript(t *suite.T, c *harness) {
 		}
 	}
 	readAll(&configs)
+	// Each Join and Leave makes exactly one configuration: a duplicate
+	// the controller runs again (a retry to a new leader, a message the
+	// network duplicated) makes one more, a lost one one fewer.
+	var latest shardkv.Config
+	c.ctrl(shardkv.CtrlOp{Kind: shardkv.Query, Num: -1}, func(cfg shardkv.Config) { latest = cfg })
+	if c.wait(c.adminIdle) && latest.Num != len(ops) {
+		t.Check("exactly once", fmt.Errorf("configurations not one per call: after %d Joins and Leaves (%s), the latest configuration is number %d: run each call exactly once (remember each client's latest sequence number in the replicated state)", len(ops), strings.Join(ops, ", "), latest.Num))
+	}
+	t.Check("exactly once", nil)
 	for i := 1; i < len(configs); i++ {
 		prev, cfg := configs[i-1], configs[i]
 		if err := checkBalanced(cfg); err != nil {
