@@ -198,7 +198,7 @@ type LabKeys struct {
 // DefaultLabKeys returns the lab screen's own keys.
 func DefaultLabKeys() LabKeys {
 	return LabKeys{
-		Charts:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "charts of the test's last run, beside the reference's")),
+		Charts:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "charts of the test's last run")),
 		Explore: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "explore the lab's search model by hand")),
 	}
 }
