@@ -84,4 +84,5 @@ var facts = []suite.Fact{
 	suite.DurationFact("p99-bound", p99After, "Slowdown, CapacityLoss: p99 latency of the calls made after recovery, at most"),
 	suite.RatioFact("attempts-bound", partDAmplification, "Slowdown, CapacityLoss: attempts per call over the run, at most"),
 	suite.PercentFact("min-shed", minShed, "Slowdown, CapacityLoss: calls failed without an attempt from the trigger's start until the recovery bound, at least"),
+	suite.PercentFact("shed-premise", shedPremise, "Slowdown, CapacityLoss: the shedding check judges a run in which at least this share of the calls in that window failed"),
 }

@@ -94,6 +94,10 @@ type harness struct {
 	// reach: for a test whose premise is the load itself (the calls that
 	// earn the retry budget), a shrunk run without them tests nothing.
 	fixedLoad bool
+	// loadClients, if not 0, is how many of the clients (the first ones)
+	// the open loop draws from: the others make only the calls the test
+	// makes by hand, with their own retry budget.
+	loadClients int
 
 	*meter
 }
@@ -313,7 +317,11 @@ func (r *harness) openLoop(rate float64, from, until, timeout time.Duration) {
 	rng := r.s.Rand("open-loop")
 	var next func()
 	next = func() {
-		r.issue(r.clients[rng.IntN(len(r.clients))], timeout)
+		load := r.clients
+		if r.loadClients > 0 {
+			load = load[:r.loadClients]
+		}
+		r.issue(load[rng.IntN(len(load))], timeout)
 		at := r.s.Now() + time.Duration(rng.ExpFloat64()/rate*float64(suite.Sec))
 		if at < until {
 			r.s.At(at, next)

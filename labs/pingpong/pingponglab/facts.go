@@ -23,6 +23,8 @@ var facts = []suite.Fact{
 	suite.RatioFact("budget-factor", budgetFactor, "each calibrated budget is at least this many times the reference's worst case over 1,000 seeds"),
 	suite.RatioFact("done-by-factor", doneByFactor, "each test's completion limit is at least this many times the reference's latest completion over 1,000 seeds"),
 
+	suite.DurationFact("Loss.done-by", lossDoneBy, "Loss: every request done by this virtual time"),
+
 	// The networks.
 	suite.DurationFact("MessageBudget.latency", exactLatency, "MessageBudget: each message's latency, fixed, nothing lost").Assume(),
 	suite.DurationRangeFact("Loss.latency", lossyMin, lossyMax, "Loss and HeavyLoss: each message's latency").Assume(),

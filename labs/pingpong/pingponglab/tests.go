@@ -29,10 +29,12 @@ const (
 	twoClientsBudget  = 9
 	chaosBudget       = 22
 
-	lossyMin  = 5 * suite.Ms // Loss and HeavyLoss: latency each way
-	lossyMax  = 50 * suite.Ms
-	lossLoss  = 0.3
-	heavyLoss = 0.6
+	lossyMin = 5 * suite.Ms // Loss and HeavyLoss: latency each way
+	lossyMax = 50 * suite.Ms
+	lossLoss = 0.3
+	// lossDoneBy is when Loss's requests must all be done.
+	lossDoneBy = 10 * suite.Sec
+	heavyLoss  = 0.6
 
 	exactLatency     = 5 * suite.Ms // MessageBudget: each way
 	dupMin, dupMax   = 1 * suite.Ms, 80 * suite.Ms
@@ -95,7 +97,7 @@ func testMessageBudget(t *suite.T) {
 func testLoss(t *suite.T) {
 	c := newHarness(t, 1, faults.Model{Latency: faults.Between(lossyMin, lossyMax), Loss: lossLoss}, nil)
 	c.submit(20, 20*suite.Ms)
-	c.finish(10*suite.Sec, 400*suite.Ms)
+	c.finish(lossDoneBy, 400*suite.Ms)
 	c.budget(lossBudget, "retransmit on a timer longer than a round trip (here up to 100 ms)")
 }
 

@@ -210,7 +210,7 @@ func TestLadder(t *testing.T) {
 	}
 	want := map[string]map[string]string{
 		"unbounded FIFO": {"FastRejection": "bounded queue", "Goodput2x": "bounded queue", "Goodput5x": "bounded queue"},
-		"bounded FIFO":   {"NoWastedWork": "wasted work", "Goodput2x": "wasted work"},
+		"bounded FIFO":   {"NoWastedWork": "wasted work", "Goodput2x": "latency"},
 		"bounded LIFO":   {"CriticalFirst": criticalLast, "CriticalOverload": criticalLast, "FloodingClient": "fairness"},
 		"full":           {},
 	}
