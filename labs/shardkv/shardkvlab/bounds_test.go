@@ -23,14 +23,6 @@ import (
 
 var updateBounds = flag.Bool("update", false, "TestBounds: rewrite bounds.txt from the derivation (with -lab.sweep 1000)")
 
-// The margins of HotShards' bounds: each scaling factor stays at least
-// spreadMargin below the reference's lowest over the seeds, the hot-key
-// factor at least hotMargin above its highest.
-const (
-	spreadMargin = 0.1
-	hotMargin    = 0.1
-)
-
 // fullDesigns are the designs a sweep runs over all its seeds: the
 // reference Raft; the others run a tenth of them (bounds.txt names the
 // design of each worst wait).

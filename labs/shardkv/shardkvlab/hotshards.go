@@ -45,6 +45,15 @@ var (
 	hotFlat     = 1.25
 )
 
+// The margins of HotShards' bounds (TestBounds re-derives them): each
+// scaling factor stays at least spreadMargin below the reference's lowest
+// over 1,000 seeds, the hot-key factor at least hotMargin above its
+// highest.
+const (
+	spreadMargin = 0.1
+	hotMargin    = 0.1
+)
+
 // hotGroups are the group counts the curves are measured at.
 var hotGroups = []int{1, 2, 3}
 

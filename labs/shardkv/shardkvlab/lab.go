@@ -30,7 +30,9 @@ var Lab = &suite.Lab{
 		{ID: "D", Title: "Garbage collection and snapshots", Lesson: "partitioning-and-sharding"},
 		{ID: "E", Title: "Hot shards", Lesson: "partitioning-and-sharding"},
 	},
-	Tests:      tests,
+	Tests: tests,
+	// Facts are the figures the suite checks and assumes (facts.go).
+	Facts:      labFacts(),
 	Starter:    shardkv.Impl{NewController: starter.NewController, NewServer: starter.NewServer, NewClerk: starter.NewClerk},
 	Imports:    []string{"bytes", "cmp", "encoding/binary", "encoding/gob", "encoding/json", "errors", "fmt", "maps", "slices", "sort", "strconv", "strings", "time"},
 	StudentDir: "labs/shardkv/starter",

@@ -22,6 +22,10 @@ const (
 
 var tailShares = []float64{0.01, 0.05, 0.1}
 
+// swarmMaxRaftStates are the MaxRaftState values MigrationFaults and
+// MoveBack draw from.
+var swarmMaxRaftStates = []int{gcBound, 3000, 5000}
+
 // longTail is the unreliable network with share of its messages held.
 func longTail(share float64) faults.Model {
 	m := faults.Unreliable()
@@ -59,7 +63,7 @@ func drawSwarm(t *suite.T, snapshots bool) swarm {
 	w := swarm{share: tailShares[r.IntN(len(tailShares))], nemesis: nemesis(r.IntN(3)),
 		delay: time.Duration(r.IntN(4)) * 100 * suite.Ms}
 	if snapshots {
-		w.maxRaftState = []int{gcBound, 3000, 5000}[r.IntN(3)]
+		w.maxRaftState = swarmMaxRaftStates[r.IntN(len(swarmMaxRaftStates))]
 	}
 	return w
 }
@@ -143,7 +147,7 @@ func testMigrationFaults(t *suite.T) {
 func testOwnerCrashes(t *suite.T) {
 	r := t.Rand("swarm")
 	all, down := r.IntN(2) == 0, time.Duration(r.IntN(3))*300*suite.Ms
-	c := newHarness(t, config{groups: 2, clerks: 3, keys: keysOverShards(1), ops: 20, think: 150 * suite.Ms, maxRaftState: gcBound / 2})
+	c := newHarness(t, config{groups: 2, clerks: 3, keys: keysOverShards(1), ops: 20, think: 150 * suite.Ms, maxRaftState: ownerCrashesMaxRaftState})
 	t.Logf("configuration: crash %s of the old owner, then every server, each restarted %v later",
 		map[bool]string{true: "every server", false: "the leader"}[all], down)
 	c.join(100)
@@ -202,6 +206,11 @@ func testMoveBack(t *suite.T) {
 	c.s.RunFor(5 * suite.Sec)
 	c.finish()
 }
+
+// ownerCrashesMaxRaftState is MaxRaftState in OwnerCrashes: small, so
+// that the old owner restarts from a snapshot holding the shards it gave
+// away.
+const ownerCrashesMaxRaftState = gcBound / 2
 
 // blockGroups drops every message from group a's servers to group b's.
 func (c *harness) blockGroups(a, b int) {
