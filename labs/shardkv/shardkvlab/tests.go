@@ -200,6 +200,16 @@ func controllerScript(t *suite.T, c *harness) {
 		}
 	}
 	readAll(&configs)
+	// Query(num) answers configuration num: a controller that answers a
+	// waiting call with another call's result (an index another request
+	// took after a leader change) hands back the wrong one.
+	for i, cfg := range configs {
+		if cfg.Num != i {
+			t.Check("configurations", fmt.Errorf("wrong configuration: Query(%d) returned configuration %d: answer each call with its own result (a request that lost its log index to another must fail, not take that one's answer)", i, cfg.Num))
+			break
+		}
+	}
+	t.Check("configurations", nil)
 	// Each Join and Leave makes exactly one configuration: a duplicate
 	// the controller runs again (a retry to a new leader, a message the
 	// network duplicated) makes one more, a lost one one fewer.
