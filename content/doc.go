@@ -16,5 +16,13 @@
 //	c, err := content.LoadDir("content") // an author's working copy
 //	l, lerr := c.Lesson("raft-election")  // lerr is this lesson's problem, if any
 //
+// The grader's figures are quoted, not typed (facts.go): ExpandFacts fills
+// in {{fact LAB NAME}} from a suite.Lab's Facts, and the faultline-facts
+// and faultline-assumes blocks (FactBlock) become the table of what the
+// grader checks and the box of what it assumes. The site, the terminal
+// reader (TerminalMarkdown, tui.LessonMarkdown) and `faultline task` all
+// expand them the same way; HandCopies (drift.go) finds a figure typed by
+// hand, which `go test ./content` reports with file:line.
+//
 // AUTHORING.md describes the format for writers.
 package content
