@@ -221,10 +221,11 @@ func (s labScreen) chartsTitle() string {
 	return fmt.Sprintf("%s/%s · %s · seed %d (%s)", s.lab.Name, t.Name, s.impls[s.impl], r.Charts.Seed, verdict)
 }
 
-// explorable reports whether the lab has a search model to explore.
+// explorable reports whether x works here: the lab has a search model,
+// and the implementation chosen runs in this process (not the student's).
 func (s labScreen) explorable() bool {
 	_, err := models.Lookup(s.lab.Name, "")
-	return err == nil
+	return err == nil && s.impls[s.impl] != "student"
 }
 
 // explorer builds the explorer of the lab's default search model for the

@@ -127,6 +127,7 @@ func TestLabExploreKey(t *testing.T) {
 	assert.Equal(t, screenLab, a.screen, "q leaves the embedded explorer, not the app")
 
 	a.lab.impls, a.lab.impl = []string{"student"}, 0
+	assert.NotContains(t, a.View(), "x explore", "not offered for code the explorer cannot run")
 	a = send(t, a, keys("x")...)
 	assert.Equal(t, screenLab, a.screen)
 	assert.Contains(t, a.View(), "the explorer runs the model in this process")
