@@ -88,3 +88,46 @@ func TestOverSeeds(t *testing.T) {
 		})
 	}
 }
+
+func TestMemo(t *testing.T) {
+	calls := 0
+	run := Memo(func(seed uint64) (Set, error) {
+		calls++
+		if seed == 9 {
+			return Set{}, errors.New("no")
+		}
+		return Set{Series: []Series{{Name: "x", Points: []Point{{0, float64(seed)}}}}, Guides: []Guide{{Points: []Point{{0, 1}}}}}, nil
+	})
+	a, err := run(1)
+	require.NoError(t, err)
+	a.Series[0].Points[0].V = 99 // a caller's change does not reach the kept set
+	a.Guides[0].Points[0].V = 99
+	b, err := run(1)
+	require.NoError(t, err)
+	assert.Equal(t, 1.0, b.Series[0].Points[0].V)
+	assert.Equal(t, 1.0, b.Guides[0].Points[0].V)
+	_, err = run(9)
+	require.Error(t, err)
+	_, err = run(9)
+	require.Error(t, err)
+	assert.Equal(t, 2, calls, "each seed runs once")
+}
+
+// TestOverSeedsInOrder: the runs go in parallel, and the result is the
+// same whatever order they finish in.
+func TestOverSeedsInOrder(t *testing.T) {
+	run := func(seed uint64) (Set, error) {
+		s := Series{Name: "a"}
+		for i := range 50 {
+			s.Add(time.Duration(i)*ms, float64(seed*uint64(i)%7))
+		}
+		return Set{Series: []Series{s}}, nil
+	}
+	want, err := OverSeeds(run, 1, 9)
+	require.NoError(t, err)
+	for range 5 {
+		got, err := OverSeeds(run, 1, 9)
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
+	}
+}
