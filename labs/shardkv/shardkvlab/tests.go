@@ -149,6 +149,40 @@ func testControllerOps(t *suite.T) {
 		t.Check("configurations", fmt.Errorf("wrong latest: Query(99) returned configuration %d, want the latest, 4", seen[5].Num))
 	}
 	t.Check("configurations", nil)
+	moreGroupsThanShards(t, c, seen[4])
+}
+
+// moreGroupsThanShards joins more groups than there are shards, then has
+// them leave: some groups get no shard, every shard still has a group,
+// and each step moves no more shards than it must.
+func moreGroupsThanShards(t *suite.T, c *harness, prev shardkv.Config) {
+	var extra []int
+	for g := 103; len(extra) < shardkv.NShards; g++ {
+		extra = append(extra, g)
+	}
+	var after []shardkv.Config
+	record := func(cfg shardkv.Config) { after = append(after, cfg) }
+	c.join(extra...)
+	c.ctrl(shardkv.CtrlOp{Kind: shardkv.Query, Num: -1}, record)
+	c.leave(extra...)
+	c.ctrl(shardkv.CtrlOp{Kind: shardkv.Query, Num: -1}, record)
+	if !c.wait(c.adminIdle) || len(after) != 2 {
+		t.Fail(suite.Failure{Check: "liveness", Kind: "controller call never returned",
+			Msg: fmt.Sprintf("controller call never returned: a Join or Leave of %d groups, more than the %d shards, did not complete within %v (the test's liveness bound)", len(extra), shardkv.NShards, c.bound())})
+		return
+	}
+	for i, step := range []string{fmt.Sprintf("Join%v", extra), fmt.Sprintf("Leave%v", extra)} {
+		cfg := after[i]
+		if err := checkBalanced(cfg); err != nil {
+			t.Check("balance", fmt.Errorf("%w (after %s, with more groups than shards)", err, step))
+		}
+		if got, want := moved(prev.Shards, cfg.Shards), minMoves(prev.Shards, cfg.GIDs()); got > want {
+			t.Check("minimal movement", fmt.Errorf("too many moves: %s moved %d shards, where %d would do", step, got, want))
+		}
+		prev = cfg
+	}
+	t.Check("balance", nil)
+	t.Check("minimal movement", nil)
 }
 
 // testControllerBalance runs a random sequence of joins and leaves and
