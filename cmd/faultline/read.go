@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 
 	"github.com/faultline-dev/faultline/content"
@@ -44,7 +46,9 @@ shows them.
 --content DIR  list the lessons in DIR (holding course.yaml and lessons/)
                instead of the built-in course. Lessons with problems are
                left out of the list and their problems are printed, with
-               file:line, after it; the exit status is then 1.`,
+               file:line, after it; the exit status is then 1. So are
+               figures quoted from the grader ({{fact LAB NAME}}) that no
+               lab has.`,
 		run: runLessons,
 	})
 }
@@ -137,9 +141,18 @@ func runLessons(_ context.Context, env *cliEnv, args []string) error {
 			fmt.Fprintf(env.stdout, "%-28s %-46s %s\n", r.Slug, r.Title, lab)
 		}
 	}
-	if loadErr != nil {
+	// A figure quoted from a lab that this binary does not have ({{fact
+	// raft no-such}}) loads fine, since the lessons do not know the labs:
+	// it is checked here, as the site build checks it.
+	var factErrs []error
+	for _, l := range c.Lessons {
+		if err := content.CheckFacts(l.Body, filepath.Join(*dir, l.Path), l.BodyLine, content.RegisteredFacts); err != nil {
+			factErrs = append(factErrs, err)
+		}
+	}
+	if loadErr != nil || len(factErrs) > 0 {
 		// The good lessons are listed; the bad ones are the error.
-		return &exitError{code: 1, err: loadErr}
+		return &exitError{code: 1, err: errors.Join(append([]error{loadErr}, factErrs...)...)}
 	}
 	return nil
 }
