@@ -28,8 +28,10 @@ var Lab = &suite.Lab{
 		{ID: "B", Title: "Clerks and exactly once", Lesson: "unreliable-networks"},
 		{ID: "C", Title: "Snapshots", Lesson: "raft-snapshots"},
 	},
-	Tests:      tests,
-	Facts:      labFacts(),
+	Tests: tests,
+	Facts: labFacts(),
+	// scripts/mutation.sh kvraft, docs/grading.md "Mutation testing".
+	Mutation:   suite.MutationScore{Killed: 35, Lived: 2, Equivalent: 15, Date: "2026-12-06"},
 	Starter:    kvraft.Impl{NewServer: starter.NewServer, NewClerk: starter.NewClerk},
 	Imports:    []string{"bytes", "cmp", "encoding/binary", "encoding/gob", "encoding/json", "errors", "fmt", "maps", "slices", "sort", "strconv", "strings", "time"},
 	StudentDir: "labs/kvraft/starter",
