@@ -155,6 +155,8 @@ func runCheck(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "stopped at %d unique states (--states): the space within the bounds was not exhausted\n", opt.States)
 	case res.Exhausted:
 		fmt.Fprintln(env.stdout, "every state within the bounds was explored")
+	case res.Saturated:
+		fmt.Fprintln(env.stdout, "the random walks stopped finding new states (1,000 walks in a row found none): the space is smaller than --states and has probably all been seen")
 	}
 	for _, g := range res.Goals {
 		if g.Reached {

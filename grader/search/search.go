@@ -25,6 +25,10 @@ type Result struct {
 	Exhausted bool
 	// Stopped: Options.Stop ended the search; Limit: Options.States did.
 	Stopped, Limit bool
+	// Saturated: random walks stopped because staleWalks walks in a row
+	// found no state not seen before (the space is smaller than
+	// Options.States, and has probably all been seen).
+	Saturated bool
 }
 
 // GoalResult is one goal's outcome.
@@ -308,9 +312,22 @@ func (sr *search) dfs(init *State) {
 	sr.res.Exhausted = true
 }
 
+// staleWalks is how many random walks in a row may find nothing new
+// before Walk stops.
+const staleWalks = 1000
+
 func (sr *search) walk(init *State) {
 	r := rand.New(rand.NewPCG(sr.opt.Seed, 0x5eed))
+	stale := 0 // walks in a row that found no new state
 	for w := 0; sr.opt.Walks <= 0 || w < sr.opt.Walks; w++ {
+		if stale >= staleWalks {
+			// A space smaller than Options.States (a node that never
+			// sends, a walk that always ends the same way): walking on
+			// would never reach the limit.
+			sr.res.Saturated = true
+			return
+		}
+		stale++
 		s := init
 		for s.depth < sr.opt.Depth {
 			sr.buf = sr.c.enabled(s, sr.buf[:0])
@@ -327,6 +344,7 @@ func (sr *search) walk(init *State) {
 			if _, seen := sr.visited.get(n.hash); !seen {
 				sr.visited.put(n.hash, int32(n.depth))
 				sr.res.Stats.Unique++
+				stale = 0
 				if sr.res.Stats.Unique >= sr.nextRep {
 					sr.nextRep += sr.opt.ProgressEvery
 					if sr.opt.Progress != nil {

@@ -488,3 +488,27 @@ func TestVisitedSetAcrossGrowth(t *testing.T) {
 	assert.Greater(t, bfs.Stats.Unique, 10_000)
 	assert.Equal(t, bfs.Stats.Unique, dfs.Stats.Unique)
 }
+
+// TestWalksStopWhenNothingIsNew: random walks over a space smaller than
+// Options.States stop once a thousand walks in a row find nothing new (a
+// Raft that never sends, graded by walks, must not walk forever).
+func TestWalksStopWhenNothingIsNew(t *testing.T) {
+	cases := []struct {
+		name      string
+		states    int
+		saturated bool
+	}{
+		{name: "a space smaller than the limit", states: 1_000_000, saturated: true},
+		{name: "a limit reached first", states: 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := search.Check(countModel(2, true, search.Bounds{}), search.Options{Strategy: search.Walk, Depth: 10, States: tc.states})
+			require.NoError(t, err)
+			assert.Nil(t, res.Violation)
+			assert.Equal(t, tc.saturated, res.Saturated)
+			assert.Equal(t, !tc.saturated, res.Limit)
+			assert.LessOrEqual(t, res.Stats.Unique, 4)
+		})
+	}
+}
