@@ -30,7 +30,9 @@
 // as in the simulator). States are fingerprinted (64-bit hashes of their
 // contents) into a visited set; a state seen before is not explored
 // again. BFS finds a shortest counterexample; DFS needs memory for one
-// path; random walks sample deep paths of spaces too large to exhaust.
+// path; random walks sample deep paths of spaces too large to exhaust
+// (and stop, Saturated, when a thousand walks in a row find no new
+// state: the space was smaller than the states bound).
 // An input is a call of the lab into a node (a client's Submit), or into
 // whichever node satisfies its When (a Propose to the node that leads);
 // Observe derives ghost state from the nodes after each event (the
