@@ -41,7 +41,7 @@ const (
 // to at least these factors with 2 and 3 groups; one hot key stays
 // within hotFlat of one group's throughput.
 var (
-	spreadScale = map[int]float64{2: 1.4, 3: 1.8}
+	spreadScale = map[int]float64{2: 1.3, 3: 1.8}
 	hotFlat     = 1.25
 )
 
