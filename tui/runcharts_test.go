@@ -139,3 +139,46 @@ func TestLabExploreKey(t *testing.T) {
 	assert.Equal(t, screenLab, fake.screen)
 	assert.Contains(t, fake.View(), `lab "tuifake" has no search model`)
 }
+
+// recLab's test records a series and fails for the mutant: what the
+// engine's runner hands the lab screen for c.
+var recLab = &suite.Lab{
+	Name: "tuirecord", Title: "Recording lab",
+	Tests: []suite.Test{{Name: "Records", Points: 1, Seeds: 2, Run: func(t *suite.T) {
+		t.Record(func() series.Set {
+			return series.Set{Series: []series.Series{{Name: "queue length", Unit: "requests", Points: []series.Point{{T: 0, V: 1}, {T: time.Second, V: 30}}}}}
+		})
+		t.Guide(series.Guide{Metric: "queue length", Label: "bound ≤ 20", V: 20})
+		if t.Impl() == "bad" {
+			t.Fatalf("the queue grew to 30")
+		}
+	}}},
+	Solution: "good",
+	Mutants:  []suite.Mutant{{Name: "bad", Impl: "bad"}},
+}
+
+// TestEngineRunnerKeepsTheCharts: the engine's runner returns the charts
+// of a test's last run, failing or passing, beside the reference's.
+func TestEngineRunnerKeepsTheCharts(t *testing.T) {
+	r := EngineRunner(nil)
+	for _, tc := range []struct {
+		impl   string
+		want   []string
+		passed bool
+	}{
+		{"mutant:bad", []string{"mutant:bad: queue length", "reference: queue length"}, false},
+		{"solution", []string{"reference: queue length"}, true},
+	} {
+		t.Run(tc.impl, func(t *testing.T) {
+			res := r.Run(recLab, &recLab.Tests[0], tc.impl)
+			assert.Equal(t, tc.passed, res.Passed, res.Message)
+			require.NotNil(t, res.Charts)
+			var names []string
+			for _, s := range res.Charts.Set.Series {
+				names = append(names, s.Name)
+			}
+			assert.Equal(t, tc.want, names)
+			assert.Equal(t, res.Seed, res.Charts.Seed)
+		})
+	}
+}

@@ -38,6 +38,7 @@ func EngineRunner(ws *workspace.Workspace) Runner {
 				return TestResult{Message: err.Error()}
 			}
 			o.NoTraces, o.NoShrink = true, true
+			o.Charts = true // the lab screen's c draws a test's last run, passed or not
 			o.Run = regexp.MustCompile("^" + regexp.QuoteMeta(test.Name) + "$")
 			res, err := run.Grade(context.Background(), o)
 			if err != nil {
@@ -48,7 +49,7 @@ func EngineRunner(ws *workspace.Workspace) Runner {
 			if t.Hint != "" {
 				msg += "\n" + t.Hint
 			}
-			return TestResult{Passed: t.Status == result.Pass, Seed: t.Seed, Seeds: t.Seeds, Message: msg}
+			return TestResult{Passed: t.Status == result.Pass, Seed: t.Seed, Seeds: t.Seeds, Message: msg, Charts: t.Charts}
 		},
 		Replay: func(lab *suite.Lab, test *suite.Test, impl string, seed uint64) (*trace.Buffer, error) {
 			o, err := options(lab, impl)
