@@ -36,6 +36,7 @@ func Grade(ctx context.Context, o Options) (*result.Result, error) {
 			if j := g.rep; j != nil {
 				o.verdict(j.t, j.it.seed, &j.out, j.tr)
 			}
+			g.tr.Charts = nil // no time left to pair them with the reference's
 		}
 	} else {
 		o.judgeAll(ctx, p, b, graded)
