@@ -285,7 +285,16 @@ func RaftReplication(impl any, n int, commands []string, b search.Bounds, logs b
 			return nil
 		}},
 	}
-	m.Goals = []search.Goal{{Name: "every command applied", Holds: func(s *search.State) bool {
+	// A leader first: a Raft that never elects one is told that, which
+	// is where it must start, rather than that nothing was applied.
+	m.Goals = []search.Goal{{Name: "a leader is elected", Holds: func(s *search.State) bool {
+		for i := 1; i <= s.Nodes(); i++ {
+			if _, lead := s.Node(node.ID(i)).(raft.Node).State(); lead {
+				return true
+			}
+		}
+		return false
+	}}, {Name: "every command applied", Holds: func(s *search.State) bool {
 		g := s.Ghost().(*raftGhost)
 		for i := 1; i <= len(commands) && i <= maxRaftIndex; i++ {
 			if !g.Applied[i].Set {
