@@ -31,6 +31,7 @@ func labFacts() []suite.Fact {
 		suite.CountFact("max-raft-state", snapBound, "bytes", "MaxRaftState in SnapshotSize, SnapshotRecover and SnapshotChurn"),
 		suite.RatioFact("storage-factor", storageFactor, "a server's storage must stay within this multiple of MaxRaftState (the log overshoots by one handler's entries, and the snapshot takes room)"),
 		suite.CountFact("storage-bound", storageFactor*snapBound, "bytes", "the most a server may keep on disk with MaxRaftState "+suite.FormatCount(snapBound)+": checked every half second of SnapshotSize and at the end of the three tests"),
+		suite.CountFact("snapshot-size-ballast", snapBound*ballastShare/100, "bytes", "the value SnapshotSize writes first, so that the key/value state outgrows MaxRaftState"),
 		suite.CountFact("dedup-max-raft-state", dedupMaxRaftState, "bytes", "MaxRaftState in SnapshotDedup, so that the servers snapshot soon"),
 		suite.TextFact("swarm-max-raft-state", counts(swarmMaxRaftStates, "bytes"), "the MaxRaftState SnapshotFaults draws per seed"),
 		suite.CountFact("explore-max-raft-state", exploreMaxRaftState, "bytes", "MaxRaftState in CrashExploration"),

@@ -1,12 +1,15 @@
 package kvraftlab
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/faultline-dev/faultline/grader/faults"
 	"github.com/faultline-dev/faultline/grader/search/models"
 	"github.com/faultline-dev/faultline/grader/suite"
+	"github.com/faultline-dev/faultline/labs/kvraft"
 	"github.com/faultline-dev/faultline/labs/node"
 )
 
@@ -19,6 +22,9 @@ const (
 	// dedupMaxRaftState is SnapshotDedup's MaxRaftState: the servers
 	// snapshot soon after the write whose reply is lost.
 	dedupMaxRaftState = 500
+	// ballastShare is the size of SnapshotSize's first value, in percent
+	// of MaxRaftState: the key/value state outgrows MaxRaftState.
+	ballastShare = 110
 )
 
 // A test with faults spreads each clerk's operations over its fault
@@ -48,7 +54,7 @@ var tests = []suite.Test{
 
 	// Part C: snapshots.
 	{Name: "SnapshotSize", Part: "C", Points: 2, Seeds: 20, Limit: 60 * suite.Sec, Run: testSnapshotSize,
-		Description: "storage stays within a few times MaxRaftState", Lesson: "raft-snapshots#trimming"},
+		Description: "storage stays within a few times MaxRaftState, with key/value state larger than MaxRaftState", Lesson: "raft-snapshots#trimming"},
 	{Name: "SnapshotDedup", Part: "C", Points: 4, Seeds: 20, Limit: 60 * suite.Sec, Run: testSnapshotDedup,
 		Description: "a request applied before a snapshot is retried after every server restarts from it: it must not run again", Lesson: "raft-snapshots#trimming"},
 	{Name: "SnapshotRecover", Part: "C", Points: 2, Seeds: 30, Limit: 60 * suite.Sec, Run: testSnapshotRecover,
@@ -155,8 +161,23 @@ func testPartitionsUnreliable(t *suite.T) {
 	c.finish()
 }
 
+// testSnapshotSize runs a busy workload on top of a large value written
+// first (ballastShare MaxRaftState): the key/value state, and so every
+// snapshot, is larger than MaxRaftState, so storage never falls back
+// under the threshold. A service must keep snapshotting whenever storage
+// has reached MaxRaftState; one that snapshots only while storage is
+// small (the comparison the wrong way round) stops for good once the
+// state outgrows it, and its log takes storage past the bound. The state
+// stays under 1.5 MaxRaftState, so that a service that snapshots when
+// Raft's log alone reaches MaxRaftState still keeps within the bound.
 func testSnapshotSize(t *suite.T) {
 	c := newHarness(t, config{servers: 3, clerks: 3, keys: 3, ops: 30, think: 20 * suite.Ms, maxRaftState: snapBound})
+	c.s.At(0, func() {
+		c.seq++
+		id := c.clerks[0]
+		c.submit(id, kvraft.Op{Kind: kvraft.Put, Key: "ballast",
+			Value: fmt.Sprintf("%v.%d:%s;", id, c.seq, strings.Repeat("x", snapBound*ballastShare/100))})
+	})
 	for at := suite.Sec; at < 4*suite.Sec; at += 500 * suite.Ms {
 		c.s.At(at, func() { c.checkSize(storageFactor * snapBound) })
 	}
