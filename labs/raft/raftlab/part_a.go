@@ -158,10 +158,10 @@ func testHeartbeatRate(t *suite.T) {
 	const secs = 3
 	h.s.RunFor(secs * suite.Sec)
 	sent := h.s.SentBy(l) - before
-	// At most 10 heartbeat rounds a second to each of n-1 followers, with
-	// one round of slack for where the window falls.
-	if limit := int64((h.n - 1) * (10*secs + 1)); sent > limit {
-		t.Fatalf("the idle leader %v sent %d messages in %ds, more than %d: send at most 10 heartbeats a second to each follower", l, sent, secs, limit)
+	// At most heartbeatRounds rounds a second to each of n-1 followers,
+	// with one round of slack for where the window falls.
+	if limit := int64((h.n - 1) * (heartbeatRounds*secs + 1)); sent > limit {
+		t.Fatalf("the idle leader %v sent %d messages in %ds, more than %d: send at most %d heartbeats a second to each follower", l, sent, secs, limit, heartbeatRounds)
 	}
 	if sent == 0 {
 		t.Fatalf("the leader %v sent nothing in %ds: it must send heartbeats so followers do not time out", l, secs)

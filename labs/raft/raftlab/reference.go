@@ -24,10 +24,10 @@ func init() {
 	Lab.Mutants = mutants.All
 	Designs = []Design{
 		design("reference (100 ms heartbeats, 300-600 ms timeouts)", reference.Design{}),
-		design("fastest timing (100 ms, 150-300 ms)", reference.Design{Timing: timing(100, 150, 300)}),
-		design("slowest timing (100 ms, 500-1000 ms)", reference.Design{Timing: timing(100, 500, 1000)}),
+		design("fastest timing (100 ms, 150-300 ms)", reference.Design{Timing: timing(100, electionTimeouts[0], 300*time.Millisecond)}),
+		design("slowest timing (100 ms, 500-1000 ms)", reference.Design{Timing: timing(100, 500*time.Millisecond, electionTimeouts[1])}),
 		design("PreVote and CheckQuorum", reference.Design{PreVote: true, CheckQuorum: true}),
-		design("PreVote, CheckQuorum, batching, slowest timing", reference.Design{Timing: timing(100, 500, 1000), PreVote: true, CheckQuorum: true, BatchOnHeartbeat: true}),
+		design("PreVote, CheckQuorum, batching, slowest timing", reference.Design{Timing: timing(100, 500*time.Millisecond, electionTimeouts[1]), PreVote: true, CheckQuorum: true, BatchOnHeartbeat: true}),
 	}
 	demoFactory = func(id node.ID) node.Node {
 		return reference.NewTimed(id, func(raft.ApplyMsg) {}, demoTiming)
@@ -44,6 +44,8 @@ func design(name string, d reference.Design) Design {
 	})}
 }
 
-func timing(hb, lo, hi int) reference.Timing {
-	return reference.Timing{Heartbeat: time.Duration(hb) * time.Millisecond, ElectionMin: time.Duration(lo) * time.Millisecond, ElectionMax: time.Duration(hi) * time.Millisecond}
+// timing is hb ms heartbeats with election timeouts drawn from [lo, hi];
+// the designs at the task's extremes take them from electionTimeouts.
+func timing(hb int, lo, hi time.Duration) reference.Timing {
+	return reference.Timing{Heartbeat: time.Duration(hb) * time.Millisecond, ElectionMin: lo, ElectionMax: hi}
 }
