@@ -39,7 +39,7 @@ var Lab = &suite.Lab{
 	// Mutation is the score of docs/grading.md's "Mutation testing" row
 	// (scripts/mutation.sh queue); TestMutationScoresMatchTheDocs keeps the
 	// two equal.
-	Mutation: suite.MutationScore{Killed: 55, Lived: 1, Equivalent: 27, Date: "2026-12-06"},
+	Mutation: suite.MutationScore{Killed: 56, Lived: 2, Equivalent: 27, Date: "2026-12-06"},
 	Facts:    facts,
 }
 
