@@ -30,8 +30,7 @@ var Lab = &suite.Lab{
 	},
 	Tests: tests,
 	Facts: labFacts(),
-	// scripts/mutation.sh kvraft, docs/grading.md "Mutation testing" (the
-	// 06:00 run, and server.go 225:28 killed since by SnapshotSize).
+	// scripts/mutation.sh kvraft, docs/grading.md "Mutation testing".
 	Mutation:   suite.MutationScore{Killed: 36, Lived: 1, Equivalent: 15, Date: "2026-12-06"},
 	Starter:    kvraft.Impl{NewServer: starter.NewServer, NewClerk: starter.NewClerk},
 	Imports:    []string{"bytes", "cmp", "encoding/binary", "encoding/gob", "encoding/json", "errors", "fmt", "maps", "slices", "sort", "strconv", "strings", "time"},
