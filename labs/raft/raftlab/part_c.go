@@ -36,6 +36,7 @@ func testPersist1(t *suite.T) {
 	if h.svc[f].applied < idx {
 		t.Fatalf("%v restarted and applied only up to %d of %d", f, h.svc[f].applied, idx)
 	}
+	h.longLog() // durability.go
 }
 
 func testPersist2(t *suite.T) {
