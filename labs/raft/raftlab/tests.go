@@ -89,7 +89,7 @@ var tests = []suite.Test{
 	// Part D: 20 points.
 	{Name: "SnapshotBasic", Part: "D", Points: 2, Seeds: 30, Limit: 60 * suite.Sec, Run: testSnapshotBasic,
 		Description: "services snapshot every 10 entries; logs are trimmed", Lesson: "raft-snapshots#trimming"},
-	{Name: "SnapshotInstall", Part: "D", Points: 3, Seeds: 30, Limit: 120 * suite.Sec, Run: testSnapshotInstall,
+	{Name: "SnapshotInstall", Part: "D", Points: 2, Seeds: 30, Limit: 120 * suite.Sec, Run: testSnapshotInstall,
 		Description: "a follower cut off past the leader's snapshot catches up by InstallSnapshot", Lesson: "raft-snapshots#installsnapshot"},
 	{Name: "SnapshotInstallUnreliable", Part: "D", Points: 2, Seeds: 30, Limit: 180 * suite.Sec, Run: testSnapshotInstallUnreliable,
 		Description: "InstallSnapshot on an unreliable network", Lesson: "raft-snapshots#installsnapshot"},
@@ -97,6 +97,8 @@ var tests = []suite.Test{
 		Description: "InstallSnapshot to followers that crashed", Lesson: "raft-snapshots#installsnapshot"},
 	{Name: "SnapshotAllCrash", Part: "D", Points: 2, Seeds: 30, Limit: 120 * suite.Sec, Run: testSnapshotAllCrash,
 		Description: "every node crashes and restarts from its snapshot", Lesson: "raft-snapshots#restart"},
+	{Name: "SnapshotStaleTail", Part: "D", Points: 1, Seeds: 20, Limit: 60 * suite.Sec, Run: testSnapshotStaleTail,
+		Description: "a follower holding an old leader's uncommitted entries gets a snapshot whose index falls among them: it must discard its log (§7, Log Matching)", Lesson: "raft-snapshots#installsnapshot"},
 	{Name: "SnapshotInit", Part: "D", Points: 2, Seeds: 30, Limit: 60 * suite.Sec, Run: testSnapshotInit,
 		Description: "a restarted node hands its service the persisted snapshot first", Lesson: "raft-snapshots#restart"},
 	{Name: "LogSizeBound", Part: "D", Points: 2, Seeds: 30, Limit: 120 * suite.Sec, Run: testLogSizeBound,
