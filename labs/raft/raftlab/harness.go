@@ -43,6 +43,7 @@ type harness struct {
 	proposing  proposeCall
 	commits    int                  // entries in committed: a version for before
 	before     committedBeforeCache // committedBefore's last answer
+	pace       []pace               // per node, for checkElectionPace (protocol.go)
 
 	// slowest is, for each liveness bound, the longest this run waited
 	// for what it bounds (bounds.go); calibrating (set by bounds_test.go)

@@ -108,6 +108,9 @@ func (h *harness) check() error {
 	if err := h.violation.Err(); err != nil {
 		return err
 	}
+	if err := h.checkElectionPace(); err != nil {
+		return err
+	}
 	if id := h.s.Current().Node; id != 0 {
 		return h.checkNode(id)
 	}
