@@ -13,6 +13,7 @@ import (
 
 func testPersist1(t *suite.T) {
 	h := newHarness(t, config{nodes: 3})
+	h.voteSurvivesRestart() // protocol.go
 	h.one(3, true)
 	// Everyone crashes and restarts: the log must come back from storage.
 	h.crash(h.all()...)
