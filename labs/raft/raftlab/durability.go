@@ -29,7 +29,7 @@ const longLogEntries = 500
 // then crashes and restarts every node: the whole log must come back from
 // storage, and the cluster must commit past it.
 func (h *harness) longLog() {
-	l := h.waitLeader(h.electionBound())
+	l := h.lastLeader // the leader that took the last command
 	last := 0
 	for range longLogEntries {
 		index, _, ok := h.propose(l, h.newCommand(0))
