@@ -117,6 +117,18 @@ func allWithin(figs []suite.Figure) bool {
 // test runs over (0 when unset).
 func SweepSeeds() int { return *sweepFlag }
 
+// Tests are the tests named by -lab.tests (none: every test), for a
+// calibration that re-derives the bounds of a few tests only.
+func Tests() []string {
+	var out []string
+	for _, name := range strings.Split(*testsFlag, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 // Rung is one implementation of a lab's ladder: designs written from the
 // task alone, each adding one technique to the one below it.
 type Rung struct {

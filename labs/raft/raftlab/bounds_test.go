@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/faultline-dev/faultline/grader/labtest"
 	grun "github.com/faultline-dev/faultline/grader/run"
 	"github.com/faultline-dev/faultline/grader/suite"
 	"github.com/faultline-dev/faultline/labs/node"
@@ -132,10 +133,13 @@ func derive(b bound, worst time.Duration) time.Duration {
 //	go test ./labs/raft/raftlab -run TestBounds -lab.sweep 1000 -update -v
 func TestBounds(t *testing.T) {
 	sweep := flag.Lookup("lab.sweep").Value.(flag.Getter).Get().(int)
+	only := labtest.Tests()
 	m := map[string]*measured{}
 	for k, d := range Designs {
 		seeds := func(test *suite.Test) int {
 			switch {
+			case len(only) > 0 && !slices.Contains(only, test.Name):
+				return 0
 			case sweep > 0:
 				return sweep
 			case k == 0:
@@ -179,7 +183,11 @@ func TestBounds(t *testing.T) {
 	t.Logf("\n%s", table.String())
 	if *updateBounds {
 		require.Positive(t, sweep, "derive bounds.txt over -lab.sweep seeds (1000)")
-		require.NoError(t, os.WriteFile("bounds.txt", []byte(table.String()), 0o644))
+		out := table.String()
+		if len(only) > 0 {
+			out = replaceLines(t, out, only)
+		}
+		require.NoError(t, os.WriteFile("bounds.txt", []byte(out), 0o644))
 	}
 }
 
@@ -225,4 +233,27 @@ func TestBoundsCatchSlowRaft(t *testing.T) {
 	}
 	t.Logf("past the calibrated bound, within the old: %s", strings.Join(caught, ", "))
 	assert.GreaterOrEqual(t, len(caught), 5)
+}
+
+// replaceLines is bounds.txt with the lines of the tests in only taken
+// from derived, a table derived for those tests alone (-lab.tests): the
+// other tests keep the lines of their own derivation.
+func replaceLines(t *testing.T, derived string, only []string) string {
+	old, err := os.ReadFile("bounds.txt")
+	require.NoError(t, err)
+	fresh := map[string]string{}
+	for _, line := range strings.Split(derived, "\n") {
+		if name, _, ok := strings.Cut(line, " "); ok && slices.Contains(only, name) {
+			fresh[name] = line
+		}
+	}
+	lines := strings.Split(string(old), "\n")
+	for i, line := range lines {
+		if name, _, ok := strings.Cut(line, " "); ok && fresh[name] != "" {
+			lines[i] = fresh[name]
+			delete(fresh, name)
+		}
+	}
+	require.Empty(t, fresh, "bounds.txt has no line to replace for these tests")
+	return strings.Join(lines, "\n")
 }
