@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -112,52 +111,39 @@ func measure(m map[string]*measured, d boundDesign, seeds func(*suite.Test) int)
 		test *suite.Test
 		seed uint64
 	}
-	jobs := make(chan job)
-	go func() {
-		for i := range Lab.Tests {
-			test := &Lab.Tests[i]
-			if unbounded(test) {
-				continue
-			}
-			for k := range seeds(test) {
-				jobs <- job{test, grun.SeedFor(Lab.Name, test.Name, k)}
+	var jobs []job
+	for i := range Lab.Tests {
+		test := &Lab.Tests[i]
+		if unbounded(test) {
+			continue
+		}
+		for k := range seeds(test) {
+			jobs = append(jobs, job{test, grun.SeedFor(Lab.Name, test.Name, k)})
+		}
+	}
+	var mu sync.Mutex
+	labtest.Parallel(jobs, func(j job) {
+		o, h := runCalibrating(j.test, d, j.seed)
+		mu.Lock()
+		defer mu.Unlock()
+		r := m[j.test.Name]
+		if r == nil {
+			r = &measured{}
+			m[j.test.Name] = r
+		}
+		r.runs++
+		if !o.Passed() {
+			r.fail++
+			if r.failed == "" {
+				r.failed = fmt.Sprintf("%s, %s seed %d: %s", d.name, j.test.Name, j.seed, o.Describe())
 			}
 		}
-		close(jobs)
-	}()
-	var (
-		mu sync.Mutex
-		wg sync.WaitGroup
-	)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				o, h := runCalibrating(j.test, d, j.seed)
-				mu.Lock()
-				r := m[j.test.Name]
-				if r == nil {
-					r = &measured{}
-					m[j.test.Name] = r
-				}
-				r.runs++
-				if !o.Passed() {
-					r.fail++
-					if r.failed == "" {
-						r.failed = fmt.Sprintf("%s, %s seed %d: %s", d.name, j.test.Name, j.seed, o.Describe())
-					}
-				}
-				for b := range nBounds {
-					if w := &r.worst[b]; h != nil && h.worst[b] > w.v {
-						*w = worstCase{h.worst[b], d.name, j.seed}
-					}
-				}
-				mu.Unlock()
+		for b := range nBounds {
+			if w := &r.worst[b]; h != nil && h.worst[b] > w.v {
+				*w = worstCase{h.worst[b], d.name, j.seed}
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	})
 }
 
 // derive is a bound from a worst case: the margin over it, rounded up to

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -67,53 +66,40 @@ func measureWaits(m map[string]*measured, name string, f raft.Factory, seeds fun
 		test *suite.Test
 		seed uint64
 	}
-	jobs := make(chan job)
-	go func() {
-		for i := range Lab.Tests {
-			test := &Lab.Tests[i]
-			if unbounded(test) {
-				continue
-			}
-			for k := range seeds(test) {
-				jobs <- job{test, grun.SeedFor(Lab.Name, test.Name, k)}
+	var jobs []job
+	for i := range Lab.Tests {
+		test := &Lab.Tests[i]
+		if unbounded(test) {
+			continue
+		}
+		for k := range seeds(test) {
+			jobs = append(jobs, job{test, grun.SeedFor(Lab.Name, test.Name, k)})
+		}
+	}
+	var mu sync.Mutex
+	labtest.Parallel(jobs, func(j job) {
+		var h *harness
+		o := runWatched(j.test, j.seed, f, name, func(x *harness) { h, x.calibrating = x, true })
+		mu.Lock()
+		defer mu.Unlock()
+		t := m[j.test.Name]
+		if t == nil {
+			t = &measured{}
+			m[j.test.Name] = t
+		}
+		t.runs++
+		if !o.Passed() {
+			t.fail++
+			if t.failed == "" {
+				t.failed = fmt.Sprintf("%s, %s seed %d: %s", name, j.test.Name, j.seed, o.Describe())
 			}
 		}
-		close(jobs)
-	}()
-	var (
-		mu sync.Mutex
-		wg sync.WaitGroup
-	)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				var h *harness
-				o := runWatched(j.test, j.seed, f, name, func(x *harness) { h, x.calibrating = x, true })
-				mu.Lock()
-				t := m[j.test.Name]
-				if t == nil {
-					t = &measured{}
-					m[j.test.Name] = t
-				}
-				t.runs++
-				if !o.Passed() {
-					t.fail++
-					if t.failed == "" {
-						t.failed = fmt.Sprintf("%s, %s seed %d: %s", name, j.test.Name, j.seed, o.Describe())
-					}
-				}
-				for b := range nBounds {
-					if w := &t.worst[b]; h != nil && h.slowest[b] > w.d {
-						*w = worstWait{h.slowest[b], name, j.seed}
-					}
-				}
-				mu.Unlock()
+		for b := range nBounds {
+			if w := &t.worst[b]; h != nil && h.slowest[b] > w.d {
+				*w = worstWait{h.slowest[b], name, j.seed}
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	})
 }
 
 // derive is a bound from a worst wait: the margin over it, rounded up to

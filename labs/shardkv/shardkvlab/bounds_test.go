@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -90,63 +89,52 @@ func TestBounds(t *testing.T) {
 		design raftlab.Design
 		seed   uint64
 	}
-	jobs := make(chan job)
-	go func() {
-		for i := range Lab.Tests {
-			test := &Lab.Tests[i]
-			if test.Name == "CrashExploration" {
-				continue // its scenario's waits are those of the tests it shortens; it takes boundMax
+	var jobs []job
+	for i := range Lab.Tests {
+		test := &Lab.Tests[i]
+		if test.Name == "CrashExploration" {
+			continue // its scenario's waits are those of the tests it shortens; it takes boundMax
+		}
+		for _, d := range raftlab.Designs {
+			if test.Name == "HotShards" && strings.Contains(d.Name, "batching") {
+				// A leader that waits for its next heartbeat to
+				// replicate holds each operation 0-100 ms longer:
+				// 12 clerks then cannot fill even one group, and
+				// throughput measures the clerks, not the groups.
+				// task.md states the assumption.
+				continue
 			}
-			for _, d := range raftlab.Designs {
-				if test.Name == "HotShards" && strings.Contains(d.Name, "batching") {
-					// A leader that waits for its next heartbeat to
-					// replicate holds each operation 0-100 ms longer:
-					// 12 clerks then cannot fill even one group, and
-					// throughput measures the clerks, not the groups.
-					// task.md states the assumption.
-					continue
-				}
-				for k := range seeds(test, d.Name) {
-					jobs <- job{test, d, grun.SeedFor(Lab.Name, test.Name, k)}
-				}
+			for k := range seeds(test, d.Name) {
+				jobs = append(jobs, job{test, d, grun.SeedFor(Lab.Name, test.Name, k)})
 			}
 		}
-		close(jobs)
-	}()
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				st := suite.NewT(suite.Options{Lab: Lab, Test: j.test, Seed: j.seed, Impl: Lab.Solution, ImplName: "solution",
-					Deps: map[string]any{"raft": j.design.Factory}})
-				o := st.Run()
-				mu.Lock()
-				runs++
-				if !o.Passed() {
-					failed = append(failed, fmt.Sprintf("%s, %s seed %d: %s", j.design.Name, j.test.Name, j.seed, o.Describe()))
-				}
-				w := waits[j.test.Name]
-				for _, c := range byT[st] {
-					if s := c.slowest.Seconds(); s > w.v {
-						w = worstRun{s, j.design.Name, j.seed}
-					}
-				}
-				waits[j.test.Name] = w
-				for _, f := range figs[st] {
-					h, seen := hot[f.Name]
-					if !seen || (f.Upper && f.Value > h.v) || (!f.Upper && f.Value < h.v) {
-						hot[f.Name] = worstRun{f.Value, j.design.Name, j.seed}
-					}
-				}
-				delete(byT, st)
-				delete(figs, st)
-				mu.Unlock()
-			}
-		}()
 	}
-	wg.Wait()
+	labtest.Parallel(jobs, func(j job) {
+		st := suite.NewT(suite.Options{Lab: Lab, Test: j.test, Seed: j.seed, Impl: Lab.Solution, ImplName: "solution",
+			Deps: map[string]any{"raft": j.design.Factory}})
+		o := st.Run()
+		mu.Lock()
+		defer mu.Unlock()
+		runs++
+		if !o.Passed() {
+			failed = append(failed, fmt.Sprintf("%s, %s seed %d: %s", j.design.Name, j.test.Name, j.seed, o.Describe()))
+		}
+		w := waits[j.test.Name]
+		for _, c := range byT[st] {
+			if s := c.slowest.Seconds(); s > w.v {
+				w = worstRun{s, j.design.Name, j.seed}
+			}
+		}
+		waits[j.test.Name] = w
+		for _, f := range figs[st] {
+			h, seen := hot[f.Name]
+			if !seen || (f.Upper && f.Value > h.v) || (!f.Upper && f.Value < h.v) {
+				hot[f.Name] = worstRun{f.Value, j.design.Name, j.seed}
+			}
+		}
+		delete(byT, st)
+		delete(figs, st)
+	})
 	t.Logf("%d runs in %v", runs, time.Since(started).Round(time.Second))
 	for _, f := range failed {
 		t.Error(f)
