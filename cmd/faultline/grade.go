@@ -503,7 +503,7 @@ func (g *gradeFlags) report(env *cliEnv, res *result.Result, main bool) error {
 		}
 		err = render(w, env, g.format, res, color)
 		if err == nil && g.format == "text" {
-			writeOwnCharts(w, res, color)
+			writeOwnCharts(w, res, color, g.opts.Charts)
 		}
 		if cerr := done(); err == nil {
 			err = cerr

@@ -43,19 +43,29 @@ func testCharts(c *result.Charts, n int) []chart.Chart {
 	return out
 }
 
-// writeOwnCharts draws, after the text report, the charts of every test
-// that carries them: in colour on a terminal, else each line in its own
-// glyph (chart.Styles{}), each row at most chartWidth cells.
-func writeOwnCharts(w io.Writer, res *result.Result, color bool) {
+// writeOwnCharts draws, after the text report, the charts of the first
+// test that carries them, or with all (--charts) of every such test: in
+// colour on a terminal, else each line in its own glyph (chart.Styles{}),
+// each row at most chartWidth cells. A starter fails every overload test,
+// and forty charts would bury the report: the others are named, with the
+// commands that draw them.
+func writeOwnCharts(w io.Writer, res *result.Result, color, all bool) {
 	st := chart.Styles{}
 	if color {
 		st = chart.DefaultStyles()
 	}
+	drawn := 0
+	var more []string
 	for _, t := range res.Tests {
 		c := t.Charts
 		if c == nil {
 			continue
 		}
+		if drawn > 0 && !all {
+			more = append(more, t.Name)
+			continue
+		}
+		drawn++
 		status := "failed"
 		if t.Status == result.Pass {
 			status = "passed"
@@ -71,6 +81,14 @@ func writeOwnCharts(w io.Writer, res *result.Result, color bool) {
 				label = "        "
 			}
 		}
+	}
+	if len(more) > 0 {
+		tests := "tests"
+		if len(more) == 1 {
+			tests = "test"
+		}
+		fmt.Fprintf(w, "\nnot drawn, the charts of %d more %s: %s\n  all: faultline grade %s --charts\n  one: faultline grade %s --run '^%s$'\n",
+			len(more), tests, strings.Join(more, ", "), res.Lab, res.Lab, more[0])
 	}
 }
 

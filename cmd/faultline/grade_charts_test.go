@@ -59,7 +59,7 @@ func TestOwnChartsGolden(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
-			writeOwnCharts(&b, tc.res, false)
+			writeOwnCharts(&b, tc.res, false, false)
 			got := b.String()
 			for _, line := range strings.Split(got, "\n") {
 				assert.LessOrEqual(t, utf8.RuneCountInString(line), chartWidth, "fits %d columns: %q", chartWidth, line)
@@ -123,3 +123,22 @@ func TestGradeDrawsTheOwnRun(t *testing.T) {
 }
 
 func jsonSeed(seed uint64) string { b, _ := json.Marshal(seed); return string(b) }
+
+// TestOwnChartsFirstOnly: without --charts only the first test's charts are
+// drawn, and the others are named with the commands that draw them; with
+// --charts every test's are.
+func TestOwnChartsFirstOnly(t *testing.T) {
+	res := ownRun("", "yours", "reference")
+	second := res.Tests[0]
+	second.Name = "Goodput5x"
+	res.Tests = append(res.Tests, second)
+	var b bytes.Buffer
+	writeOwnCharts(&b, res, false, false)
+	assert.Equal(t, 1, strings.Count(b.String(), "· seed 42 ·"), "one test drawn")
+	assert.Contains(t, b.String(), "not drawn, the charts of 1 more test: Goodput5x")
+	assert.Contains(t, b.String(), "faultline grade queue --run '^Goodput5x$'")
+	b.Reset()
+	writeOwnCharts(&b, res, false, true)
+	assert.Equal(t, 2, strings.Count(b.String(), "· seed 42 ·"), "--charts draws both")
+	assert.NotContains(t, b.String(), "not drawn")
+}
