@@ -2,6 +2,7 @@ package chart
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -295,6 +296,13 @@ func Terminal(c Chart, w, h int, st Styles) string {
 			}
 			prevX, prevY, have = x, y, true
 		}
+	}
+
+	// A chart of a run that recorded nothing at all (a starter that never
+	// sends) says so rather than drawing an empty plot.
+	if !slices.ContainsFunc(c.Lines, func(l Line) bool { return len(l.Series.Points) > 0 }) {
+		const msg = "nothing recorded in this run"
+		g.text(axisX+1+max((pw-len(msg))/2, 0), 1+ph/2, msg, fgTitle)
 	}
 
 	// The y axis.

@@ -344,3 +344,27 @@ func (s *Series) every(width time.Duration, of func([]float64) float64) Series {
 	}
 	return out
 }
+
+// ZeroRates gives each rate in ss (a unit per second, "requests/s") that
+// nothing was counted into a zero at each time of the longest series: a
+// server that never completed a request has no goodput buckets, and a
+// chart of its run should draw the flat zero line that is the failure,
+// not an empty plot. Other series stay as they are: with nothing
+// completed there is no latency to draw.
+func ZeroRates(ss []Series) []Series {
+	var longest []Point
+	for _, s := range ss {
+		if len(s.Points) > len(longest) {
+			longest = s.Points
+		}
+	}
+	for i := range ss {
+		if len(ss[i].Points) > 0 || !strings.HasSuffix(ss[i].Unit, "/s") {
+			continue
+		}
+		for _, p := range longest {
+			ss[i].Add(p.T, 0)
+		}
+	}
+	return ss
+}

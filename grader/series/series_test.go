@@ -162,3 +162,15 @@ func TestEvery(t *testing.T) {
 	assert.Empty(t, (&Series{}).Every(ms).Points)
 	assert.Equal(t, []Point{{0, 20}, {200 * ms, 40}, {600 * ms, 5}}, s.EveryMax(200*ms).Points)
 }
+
+// TestZeroRates: a rate nothing was counted into is drawn as zeros at the
+// times of the longest series; a latency with nothing measured stays empty.
+func TestZeroRates(t *testing.T) {
+	offered := Series{Name: "offered", Unit: "requests/s"}
+	offered.Add(0, 10)
+	offered.Add(50*time.Millisecond, 20)
+	got := ZeroRates([]Series{offered, {Name: "goodput", Unit: "requests/s"}, {Name: "latency p99", Unit: "ms"}})
+	assert.Equal(t, []Point{{T: 0, V: 0}, {T: 50 * time.Millisecond, V: 0}}, got[1].Points)
+	assert.Empty(t, got[2].Points)
+	assert.Len(t, got[0].Points, 2)
+}

@@ -68,6 +68,7 @@ func (t *T) recording() (rec *series.Set, err error) {
 	rec = &series.Set{}
 	if t.record != nil {
 		*rec = t.record()
+		rec.Series = series.ZeroRates(rec.Series)
 	}
 	for _, g := range t.guides {
 		if !slices.ContainsFunc(rec.Guides, func(h series.Guide) bool { return SameGuide(g, h) }) {
