@@ -33,7 +33,7 @@ func mutationLine(m suite.MutationScore) string {
 	if !m.Measured() {
 		return "mutation not measured (scripts/mutation.sh)"
 	}
-	return fmt.Sprintf("mutation %s of the reference's non-equivalent mutants killed, %d equivalent (scripts/mutation.sh, %s)", m, m.Equivalent, m.Date)
+	return fmt.Sprintf("mutation %s of the reference's non-equivalent mutants killed; %d set aside as equivalent or a design the task admits (docs/grading.md; scripts/mutation.sh, %s)", m, m.Equivalent, m.Date)
 }
 
 func runLabs(_ context.Context, env *cliEnv, args []string) error {

@@ -44,7 +44,7 @@ func TestMutationLine(t *testing.T) {
 	}{
 		{"not measured", suite.MutationScore{}, "mutation not measured (scripts/mutation.sh)"},
 		{"measured", suite.MutationScore{Killed: 48, Lived: 2, Equivalent: 21, Date: "2026-12-06"},
-			"mutation 96% (48/50) of the reference's non-equivalent mutants killed, 21 equivalent (scripts/mutation.sh, 2026-12-06)"},
+			"mutation 96% (48/50) of the reference's non-equivalent mutants killed; 21 set aside as equivalent or a design the task admits (docs/grading.md; scripts/mutation.sh, 2026-12-06)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.want, mutationLine(tc.m)) })
 	}
