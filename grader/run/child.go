@@ -194,12 +194,9 @@ func (c *child) watch() {
 			continue
 		}
 		var s *sim.Sim
-		if c.t != nil {
-			s = c.t.Sim()
-		}
 		var n int64
-		if s != nil {
-			n = s.Dispatched()
+		if c.t != nil {
+			s, n = c.t.Sim(), c.t.Steps()
 		}
 		c.checkMemoryLocked(s)
 		if c.req.Watchdog > 0 {

@@ -128,12 +128,9 @@ func (e inProcess) batch(ctx context.Context, reqs []request, next int, skip fun
 		case now := <-t.C:
 			mu.Lock()
 			var s *sim.Sim
-			if cur != nil {
-				s = cur.Sim()
-			}
 			var n int64
-			if s != nil {
-				n = s.Dispatched()
+			if cur != nil {
+				s, n = cur.Sim(), cur.Steps()
 			}
 			if at != lastAt {
 				lastAt = at

@@ -45,7 +45,7 @@ func TestShrunkRunsKeepTheirFailure(t *testing.T) {
 				res, err := run.Grade(ctx, run.Options{Lab: lab, Impl: "mutant:" + mu.Name, Run: one, Seed: mu.Seed, TraceDir: dir, MaxShrinkRuns: maxShrink})
 				require.NoError(t, err)
 				tr := res.Tests[0]
-				require.NotEqual(t, result.Pass, tr.Status)
+				require.NotEqual(t, result.Pass, tr.Status, "run.Mutants said %s catches it at seed %d: %s", mu.CaughtBy, mu.Seed, mu.Message)
 				s := tr.Shrink
 				if s == nil || s.Trace == "" {
 					t.Skipf("nothing to shrink: %s fails before any removable item", mu.CaughtBy)

@@ -74,13 +74,16 @@ func (f *Failure) Error() string {
 
 // T is one run of one test with one seed.
 type T struct {
-	opts    Options
-	sim     atomic.Pointer[sim.Sim]
-	failure *Failure
-	items   []Item
-	counts  map[string]int
-	logs    []string
-	onSim   []func(*sim.Sim)
+	opts Options
+	sim  atomic.Pointer[sim.Sim]
+	// progress counts work a test does outside the simulator (a search's
+	// states), for the watchdog (Progressed).
+	progress atomic.Int64
+	failure  *Failure
+	items    []Item
+	counts   map[string]int
+	logs     []string
+	onSim    []func(*sim.Sim)
 	// The workload steps asked about at the instant stepsAt, by kind:
 	// virtual time never goes back, so earlier instants are done with.
 	stepsAt time.Duration
